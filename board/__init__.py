@@ -1,0 +1,1 @@
+"""The wall board: its snapshot API and its page."""

@@ -1,0 +1,1 @@
+"""Satu Pintu's core: configuration, domain rules, store, events, auth and the app factory."""

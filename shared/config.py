@@ -1,0 +1,399 @@
+"""Load config.yaml into frozen, validated models; a bad file fails with one line naming the key."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import time
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from escpos.capabilities import get_profile
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+DEFAULT_CONFIG = Path("config.yaml")
+CONFIG_ENV = "SATUPINTU_CONFIG"
+DATABASE_ENV = "SATUPINTU_DB"
+
+_ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; str() is the one line shown to the operator."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _local_text(value: Any) -> Any:
+    """Accept "text" as the same words in every language, or {id: ..., en: ...}."""
+    if isinstance(value, str):
+        return {"id": value, "en": value}
+    if isinstance(value, dict) and "id" in value and "en" not in value:
+        return {**value, "en": value["id"]}
+    return value
+
+
+def _clock_time(value: Any) -> Any:
+    """Parse "HH:MM" (YAML may hand us minutes since midnight for unquoted 08:00)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return time(value // 60, value % 60)
+    if isinstance(value, str) and _HHMM.match(value):
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    if isinstance(value, time):
+        return value
+    raise ValueError(f'must be a time of day as "HH:MM", not {value!r}')
+
+
+class LocalText(_Model):
+    """Words shown to people, in Bahasa Indonesia and English."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str) -> str:
+        return self.en if language == "en" else self.id
+
+
+Text = Annotated[LocalText, BeforeValidator(_local_text)]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+Identifier = Annotated[str, Field(pattern=_ID)]
+
+
+class PreviewPrinter(_Model):
+    type: Literal["preview"]
+    directory: str = "var/prints"
+    timeout: float = Field(3.0, gt=0, le=60)
+    width_chars: int = Field(42, ge=24, le=64)
+
+
+class NonePrinter(_Model):
+    type: Literal["none"]
+
+
+class NetworkPrinter(_Model):
+    type: Literal["network"]
+    host: str = Field(min_length=1)
+    port: int = Field(9100, ge=1, le=65535)
+    timeout: float = Field(3.0, gt=0, le=60)
+    profile: str | None = None
+    width_chars: int = Field(42, ge=24, le=64)
+
+
+class UsbPrinter(_Model):
+    type: Literal["usb"]
+    vendor_id: int
+    product_id: int
+    timeout: float = Field(3.0, gt=0, le=60)
+    profile: str | None = None
+    width_chars: int = Field(42, ge=24, le=64)
+
+    @field_validator("vendor_id", "product_id", mode="before")
+    @classmethod
+    def _hex(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return int(value, 16 if value.lower().startswith("0x") else 10)
+            except ValueError as error:
+                raise ValueError(f"must be a number such as 0x04b8, not {value!r}") from error
+        return value
+
+
+class SerialPrinter(_Model):
+    type: Literal["serial"]
+    device: str = Field(min_length=1)
+    baudrate: int = Field(9600, gt=0)
+    timeout: float = Field(3.0, gt=0, le=60)
+    profile: str | None = None
+    width_chars: int = Field(42, ge=24, le=64)
+
+
+class FilePrinter(_Model):
+    type: Literal["file"]
+    path: str = Field(min_length=1)
+    timeout: float = Field(3.0, gt=0, le=60)
+    profile: str | None = None
+    width_chars: int = Field(42, ge=24, le=64)
+
+
+PrinterConfig = Annotated[
+    PreviewPrinter | NonePrinter | NetworkPrinter | UsbPrinter | SerialPrinter | FilePrinter,
+    Field(discriminator="type"),
+]
+
+
+class Station(_Model):
+    name: str = Field(min_length=1)
+    logo: str | None = None
+    running_text: Text | None = None
+
+
+class OpeningHours(_Model):
+    open: ClockTime
+    close: ClockTime
+    days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = WEEKDAYS
+
+
+class Service(_Model):
+    id: Identifier
+    name: Text
+    prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
+    unit: str = Field(min_length=1)
+    private: bool = False
+    standard_minutes: int = Field(15, ge=1, le=600)
+    fee: Text | None = None
+    hours: OpeningHours | None = None
+    daily_quota: int | None = Field(None, ge=1)
+
+
+class Counter(_Model):
+    id: Identifier
+    name: str = Field(min_length=1)
+    services: tuple[str, ...] = Field(min_length=1)
+    spoken: str | None = None
+
+
+class Kiosk(_Model):
+    id: Identifier
+    name: str | None = None
+    printer: PrinterConfig | None = None
+
+
+class Board(_Model):
+    id: Identifier
+    name: str | None = None
+    counters: tuple[str, ...] | None = None
+    units: tuple[str, ...] | None = None
+
+
+class Limits(_Model):
+    tickets_per_minute: int = Field(30, ge=0)
+    logins_per_minute: int = Field(10, ge=0)
+    max_request_kb: int = Field(64, ge=1, le=10240)
+
+
+class CallPolicy(_Model):
+    """How a counter chooses the next ticket; max_wait_minutes 0 means no starvation guard."""
+
+    mode: Literal["priority_first", "interleave"] = "priority_first"
+    interleave_every: int = Field(3, ge=1, le=100)
+    max_wait_minutes: int = Field(0, ge=0)
+
+
+class Announcement(_Model):
+    template: str = "Nomor antrian {number}, silakan menuju {counter}"
+    english: bool = False
+    english_template: str = "Ticket number {number}, please proceed to {counter}"
+
+    @field_validator("template", "english_template")
+    @classmethod
+    def _fields(cls, value: str) -> str:
+        try:
+            value.format(number="A 1", counter="loket")
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError("may only use the fields {number} and {counter}") from error
+        return value
+
+
+class Survey(_Model):
+    form: Literal["short", "full"] = "short"
+
+
+class Config(_Model):
+    station: Station
+    public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
+    timezone: str = "Asia/Makassar"
+    language: Literal["id", "en"] = "id"
+    day_starts_at: ClockTime = time(0, 0)
+    database: str = "var/satupintu.db"
+    printer: PrinterConfig = Field(default_factory=lambda: PreviewPrinter(type="preview"))
+    services: tuple[Service, ...] = Field(min_length=1)
+    counters: tuple[Counter, ...] = Field(min_length=1)
+    kiosks: tuple[Kiosk, ...] = ()
+    boards: tuple[Board, ...] = ()
+    limits: Limits = Limits()
+    call_policy: CallPolicy = CallPolicy()
+    no_show_requeue_minutes: int = Field(30, ge=0)
+    announcement: Announcement = Announcement()
+    survey: Survey = Survey()
+    session_hours: int = Field(12, ge=1, le=168)
+    message_queue: str | None = Field(None, pattern=r"^redis://")
+    base_dir: Path = Path()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"unknown time zone {value!r} (use a name such as Asia/Makassar)"
+            ) from error
+        return value
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @cached_property
+    def service_by_id(self) -> dict[str, Service]:
+        return {service.id: service for service in self.services}
+
+    @cached_property
+    def counter_by_id(self) -> dict[str, Counter]:
+        return {counter.id: counter for counter in self.counters}
+
+    @cached_property
+    def kiosk_by_id(self) -> dict[str, Kiosk]:
+        return {kiosk.id: kiosk for kiosk in self.kiosks}
+
+    @cached_property
+    def board_by_id(self) -> dict[str, Board]:
+        return {board.id: board for board in self.boards}
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file: SATUPINTU_DB if set, else `database:` relative to the config file."""
+        override = os.environ.get(DATABASE_ENV)
+        return Path(override) if override else self.base_dir / self.database
+
+    def resolve(self, path: str) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        return self.base_dir / path
+
+    def printer_for(self, kiosk_id: str | None) -> PrinterConfig:
+        """The kiosk's own printer, else the station's default printer."""
+        kiosk = self.kiosk_by_id.get(kiosk_id) if kiosk_id else None
+        return kiosk.printer if kiosk and kiosk.printer else self.printer
+
+
+def _check_references(config: Config) -> None:
+    """Cross-references pydantic cannot see: unique ids and prefixes, known services and units."""
+    for key, items in (
+        ("services", config.services),
+        ("counters", config.counters),
+        ("kiosks", config.kiosks),
+        ("boards", config.boards),
+    ):
+        seen: set[str] = set()
+        for index, item in enumerate(items):
+            if item.id in seen:
+                raise ConfigError(f"{key}[{index}].id: duplicate id {item.id!r}")
+            seen.add(item.id)
+    for index, service in enumerate(config.services):
+        earlier = {other.prefix: other.id for other in config.services[:index]}
+        if service.prefix in earlier:
+            raise ConfigError(
+                f"services[{index}].prefix: duplicate prefix {service.prefix!r} "
+                f"(already used by service {earlier[service.prefix]!r})"
+            )
+    for index, counter in enumerate(config.counters):
+        for position, service_id in enumerate(counter.services):
+            if service_id not in config.service_by_id:
+                raise ConfigError(
+                    f"counters[{index}].services[{position}]: unknown service {service_id!r}"
+                )
+    units = {service.unit for service in config.services}
+    for index, board in enumerate(config.boards):
+        for position, counter_id in enumerate(board.counters or ()):
+            if counter_id not in config.counter_by_id:
+                raise ConfigError(
+                    f"boards[{index}].counters[{position}]: unknown counter {counter_id!r}"
+                )
+        for position, unit in enumerate(board.units or ()):
+            if unit not in units:
+                raise ConfigError(f"boards[{index}].units[{position}]: unknown unit {unit!r}")
+    for index, service in enumerate(config.services):
+        if service.hours and service.hours.open == service.hours.close:
+            raise ConfigError(f"services[{index}].hours: open and close are the same time")
+    _check_printer_profiles(config)
+
+
+def _check_printer_profiles(config: Config) -> None:
+    """Every printer `profile` must be one python-escpos knows (e.g. TM-T88V, default)."""
+    printers = [("printer", config.printer)] + [
+        (f"kiosks[{index}].printer", kiosk.printer)
+        for index, kiosk in enumerate(config.kiosks)
+        if kiosk.printer
+    ]
+    for key, printer in printers:
+        profile = getattr(printer, "profile", None)
+        if profile is None:
+            continue
+        try:
+            get_profile(profile)
+        except KeyError:
+            raise ConfigError(
+                f"{key}.profile: unknown printer profile {profile!r} (e.g. TM-T88V, default)"
+            ) from None
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    """('services', 1, 'prefix') -> 'services[1].prefix', dropping pydantic's union tags."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part in {"preview", "none", "network", "usb", "serial", "file"} or "[" in str(part):
+            continue
+        else:
+            text += f".{part}" if text else str(part)
+    return text or "(top level)"
+
+
+def parse_config(data: Any, base_dir: Path = Path()) -> Config:
+    """Validate already-parsed YAML; raise ConfigError with the first fault, naming its key."""
+    if not isinstance(data, dict):
+        raise ConfigError("(top level): must be a mapping of keys such as station:, services:")
+    try:
+        config = Config.model_validate({**data, "base_dir": base_dir})
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling against the README's config reference)"
+        elif first["type"] == "missing":
+            message = "required key is missing"
+        elif first["type"] == "union_tag_invalid":
+            message = "type must be one of usb, network, serial, file, preview, none"
+        raise ConfigError(f"{_location(first['loc'])}: {message}") from None
+    _check_references(config)
+    return config
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--config, else SATUPINTU_CONFIG, else ./config.yaml."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Read and validate a config file; every fault becomes a one-line ConfigError."""
+    file = config_path(path)
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot read ({error.strerror})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{file}: not valid YAML{where}") from None
+    try:
+        return parse_config(data, base_dir=file.resolve().parent)
+    except ConfigError as error:
+        raise ConfigError(f"{file}: {error}") from None

@@ -1,0 +1,74 @@
+"""Errors every surface understands: a stable code, an HTTP status and catalogue text."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class SatuPintuError(Exception):
+    """A refused request: it changes nothing and says why in one code and one message."""
+
+    code: ClassVar[str] = "invalid_request"
+    status: ClassVar[int] = 400
+
+    def __init__(self, message_key: str, **params: Any) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.params = params
+
+
+class InvalidRequest(SatuPintuError):
+    code = "invalid_request"
+    status = 400
+
+
+class UnknownService(SatuPintuError):
+    code = "unknown_service"
+    status = 400
+
+
+class Unauthorized(SatuPintuError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(SatuPintuError):
+    code = "forbidden"
+    status = 403
+
+
+class NotFound(SatuPintuError):
+    code = "not_found"
+    status = 404
+
+
+class QueueEmpty(SatuPintuError):
+    code = "queue_empty"
+    status = 404
+
+
+class ServiceClosed(SatuPintuError):
+    code = "service_closed"
+    status = 409
+
+
+class Conflict(SatuPintuError):
+    code = "conflict"
+    status = 409
+
+
+class PayloadTooLarge(SatuPintuError):
+    code = "payload_too_large"
+    status = 413
+
+
+class RateLimited(SatuPintuError):
+    code = "rate_limited"
+    status = 429
+
+
+class Unavailable(SatuPintuError):
+    """The store cannot take the change right now (disk full, read-only, locked too long)."""
+
+    code = "unavailable"
+    status = 503

@@ -1,0 +1,103 @@
+"""The database schema as numbered migrations; every command applies the pending ones first."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("satupintu")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL,
+            issued_service TEXT NOT NULL,
+            day_seq INTEGER NOT NULL,
+            service_day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            kiosk TEXT,
+            issued_at TEXT NOT NULL,
+            called_at TEXT,
+            finished_at TEXT,
+            counter TEXT,
+            UNIQUE (service_day, issued_service, day_seq),
+            UNIQUE (service_day, number)
+        );
+        CREATE INDEX tickets_waiting
+            ON tickets (status, service_day, service, priority, issued_at, id);
+        CREATE INDEX tickets_finished ON tickets (service, status, finished_at);
+
+        CREATE TABLE counters (
+            id TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'open',
+            ticket_id INTEGER REFERENCES tickets(id),
+            officer TEXT,
+            updated_at TEXT
+        );
+
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            seq INTEGER UNIQUE,
+            at TEXT NOT NULL,
+            name TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            counter TEXT,
+            service TEXT,
+            ticket_id INTEGER,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX events_name_counter ON events (name, counter, id);
+        CREATE INDEX events_name_service ON events (name, service, id);
+        CREATE INDEX events_at ON events (at);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+        CREATE TABLE idempotency (
+            service_day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            print_status TEXT,
+            print_error TEXT,
+            PRIMARY KEY (service_day, key)
+        );
+
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES users(username),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+
+        CREATE TABLE surveys (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            answered_at TEXT NOT NULL,
+            answers TEXT NOT NULL
+        );
+        """
+    )
+
+
+def migrate(db: Database) -> None:
+    """Bring the database to the current schema version."""
+    migrations.apply(db)

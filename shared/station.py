@@ -1,0 +1,49 @@
+"""The running station: its config, store, clock and printers, handed to every use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from printer import Printers
+from shared.clock import Clock, SystemClock
+from shared.config import Config
+from shared.store import Store
+from shared.ticketing import service_day, service_day_bounds
+
+
+@dataclass
+class Station:
+    config: Config
+    store: Store
+    clock: Clock
+    printers: Printers
+
+    @classmethod
+    def open(
+        cls, config: Config, *, clock: Clock | None = None, printers: Printers | None = None
+    ) -> Station:
+        """The station for a config: its database (created or migrated) and its printers."""
+        return cls(
+            config=config,
+            store=Store(config.database_path),
+            clock=clock or SystemClock(),
+            printers=printers or Printers(config),
+        )
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def today(self, now: datetime | None = None) -> date:
+        """The current service day in the station's time zone (it may start after midnight)."""
+        return service_day(now or self.now(), self.config.zone, self.config.day_starts_at)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        return service_day_bounds(day, self.config.zone, self.config.day_starts_at)
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.config.zone)
+
+    @property
+    def private_services(self) -> frozenset[str]:
+        return frozenset(service.id for service in self.config.services if service.private)

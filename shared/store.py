@@ -1,0 +1,211 @@
+"""SQLite through sqlite-utils: connections, one IMMEDIATE transaction per use case, the event log.
+
+Every write runs inside `Store.write()`: BEGIN IMMEDIATE takes SQLite's write lock before the
+first read, so a read-then-write (such as claiming the next ticket) is atomic across threads and
+processes. Events recorded in the transaction get their `seq` and hash inside it and are handed
+to the publisher only after COMMIT, in commit order.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared import audit
+from shared.errors import Unavailable
+from shared.events import Event, Recorded
+from shared.schema import migrate
+
+Publisher = Callable[[Sequence[Recorded]], None]
+
+BUSY_TIMEOUT_SECONDS = 10
+
+
+def utc_text(instant: datetime) -> str:
+    """An instant as stored: UTC ISO-8601 with microseconds, so text order is time order."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (we BEGIN ourselves), WAL, durable commits."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _one(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> dict[str, Any] | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def _all(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class Reader:
+    """A consistent read-only view (one deferred transaction) of the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        return _one(self.db, sql, params)
+
+    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return _all(self.db, sql, params)
+
+
+class Transaction(Reader):
+    """A write in progress: the sqlite-utils database plus the events recorded so far."""
+
+    def __init__(self, db: Database, actor: str, now: datetime) -> None:
+        super().__init__(db)
+        self.actor = actor
+        self.now = now
+        self.recorded: list[Recorded] = []
+        self._head: tuple[int, str, int] | None = None
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    def record(self, event: Event) -> Recorded:
+        """Append an event to the hash-chained log; board events take the next `seq`."""
+        if self._head is None:
+            last = self.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+            top = self.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
+            assert top is not None
+            self._head = (
+                last["id"] if last else 0,
+                last["hash"] if last else audit.GENESIS,
+                top["seq"],
+            )
+        last_id, prev_hash, last_seq = self._head
+        data = event.data()
+        row = {
+            "id": last_id + 1,
+            "seq": last_seq + 1 if event.board else None,
+            "at": utc_text(self.now),
+            "name": event.name,
+            "actor": self.actor,
+            "counter": data.get("counter"),
+            "service": data.get("service"),
+            "ticket_id": event.ticket_id,
+            "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = audit.row_hash(row)
+        self.db.conn.execute(
+            "INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
+            "prev_hash, hash) VALUES (:id, :seq, :at, :name, :actor, :counter, :service, "
+            ":ticket_id, :data, :prev_hash, :hash)",
+            row,
+        )
+        self._head = (row["id"], row["hash"], row["seq"] or last_seq)
+        recorded = Recorded(id=row["id"], seq=row["seq"], event=event)
+        self.recorded.append(recorded)
+        return recorded
+
+
+class Store:
+    """The station's SQLite file, a small pool of connections and the write path."""
+
+    def __init__(self, path: Path, publisher: Publisher | None = None) -> None:
+        self.path = path
+        self.publisher: Publisher = publisher or (lambda recorded: None)
+        self._idle: list[Database] = []
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise Unavailable("error.storage", detail=str(error)) from error
+        with self._database() as db:
+            _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
+            migrate(db)
+            db.conn.execute("COMMIT")
+
+    @contextmanager
+    def _database(self) -> Iterator[Database]:
+        """Borrow a pooled connection; whatever it left open is rolled back on return."""
+        with self._pool_lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = Database(_storage_errors(connect, self.path), execute_plugins=False)
+        try:
+            yield db
+        finally:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            with self._pool_lock:
+                self._idle.append(db)
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        """A consistent snapshot for queries that span several statements."""
+        with self._database() as db:
+            _storage_errors(db.conn.execute, "BEGIN")
+            yield Reader(db)
+
+    @contextmanager
+    def write(self, actor: str, now: datetime, *, durable: bool = True) -> Iterator[Transaction]:
+        """One atomic change: BEGIN IMMEDIATE, the caller's work, COMMIT, then publish events.
+
+        A process-wide lock orders commits and publications alike, so subscribers see events
+        in `seq` order; SQLite's own lock serialises writers of other processes. A storage
+        fault (locked too long, disk full, read-only file) rolls everything back and becomes
+        Unavailable. `durable=False` skips the fsync for bookkeeping that may be lost to a
+        power cut (it becomes durable with the next durable commit).
+        """
+        with self._write_lock:
+            with self._database() as db:
+                try:
+                    if not durable:
+                        db.conn.execute("PRAGMA synchronous = NORMAL")
+                    db.conn.execute("BEGIN IMMEDIATE")
+                    tx = Transaction(db, actor, now)
+                    yield tx
+                    db.conn.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    raise Unavailable("error.storage", detail=str(error)) from error
+                finally:
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    if not durable:
+                        db.conn.execute("PRAGMA synchronous = FULL")
+            if tx.recorded:
+                self.publisher(tx.recorded)
+
+    def close(self) -> None:
+        with self._pool_lock:
+            for db in self._idle:
+                db.conn.close()
+            self._idle.clear()
+
+
+def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:
+    """Run a SQLite call, turning storage faults (locked, full, read-only) into Unavailable."""
+    try:
+        return action(*args)
+    except sqlite3.OperationalError as error:
+        raise Unavailable("error.storage", detail=str(error)) from error

@@ -1,0 +1,157 @@
+"""Users, roles and server-side sessions: passwords only as Argon2 hashes, sessions revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import IntEnum
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from shared.errors import Conflict, InvalidRequest, Unauthorized
+from shared.events import UserChanged, UserLoggedIn
+from shared.station import Station
+from shared.store import parse_utc, utc_text
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+HASHER = PasswordHasher()
+# Verified against when the username is unknown, so both answers take as long.
+_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+
+class Role(IntEnum):
+    """Roles in increasing power: each may do everything the ones before it may."""
+
+    OFFICER = 1
+    SUPERVISOR = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, value: Any) -> Role:
+        try:
+            return cls[str(value).upper()]
+        except KeyError:
+            raise InvalidRequest("error.role", roles="officer, supervisor, admin") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: Role
+
+    def json(self) -> dict[str, str]:
+        return {"username": self.username, "role": self.role.label}
+
+
+def _check_password(password: Any) -> str:
+    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise InvalidRequest("error.password_length", minimum=MIN_PASSWORD)
+    return password
+
+
+def add_user(station: Station, username: Any, role: Any, password: Any, actor: str) -> User:
+    """Create a user; the password is kept only as a slow salted hash."""
+    if not isinstance(username, str) or not USERNAME.match(username):
+        raise InvalidRequest("error.username")
+    parsed = Role.parse(role)
+    digest = HASHER.hash(_check_password(password))
+    with station.store.write(actor, station.now()) as tx:
+        if tx.one("SELECT 1 AS x FROM users WHERE username = ?", [username]):
+            raise Conflict("error.user_exists", username=username)
+        tx.execute(
+            "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+            [username, parsed.label, digest, utc_text(tx.now)],
+        )
+        tx.record(UserChanged(username=username, role=parsed.label, change="added"))
+    return User(username, parsed)
+
+
+def has_users(station: Station) -> bool:
+    with station.store.read() as db:
+        return db.one("SELECT 1 AS x FROM users LIMIT 1") is not None
+
+
+def create_first_admin(station: Station) -> str | None:
+    """With no user at all, create `admin` with a random password and return it (once)."""
+    if has_users(station):
+        return None
+    password = secrets.token_urlsafe(12)
+    try:
+        add_user(station, "admin", "admin", password, "system")
+    except Conflict:
+        return None  # another process created it first
+    return password
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
+    """Check a password and open a new session; returns the user and the session token."""
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise InvalidRequest("error.login_fields")
+    with station.store.read() as db:
+        row = db.one(
+            "SELECT username, role, password_hash, disabled FROM users WHERE username = ?",
+            [username],
+        )
+    try:
+        HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+    except (VerificationError, InvalidHashError):
+        row = None
+    if row is None or row["disabled"]:
+        raise Unauthorized("error.bad_login")
+    token = secrets.token_urlsafe(32)
+    now = station.now()
+    with station.store.write(username, now) as tx:
+        tx.execute(
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                _token_hash(token),
+                username,
+                utc_text(now),
+                utc_text(now + timedelta(hours=station.config.session_hours)),
+            ],
+        )
+        tx.record(UserLoggedIn(username=username))
+    return User(row["username"], Role.parse(row["role"])), token
+
+
+def session_user(station: Station, token: str | None) -> User | None:
+    """The user behind a session token, if the session is live and the user still enabled."""
+    if not token:
+        return None
+    with station.store.read() as db:
+        row = db.one(
+            "SELECT u.username, u.role, s.expires_at FROM sessions s "
+            "JOIN users u ON u.username = s.username "
+            "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
+            [_token_hash(token)],
+        )
+    if row is None or parse_utc(row["expires_at"]) <= station.now():
+        return None
+    return User(row["username"], Role.parse(row["role"]))
+
+
+def log_out(station: Station, token: str | None) -> None:
+    """Revoke the session on the server, so the cookie is worthless even if kept."""
+    if not token:
+        return
+    with station.store.write("system", station.now()) as tx:
+        tx.execute(
+            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            [utc_text(tx.now), _token_hash(token)],
+        )

@@ -1,0 +1,109 @@
+"""HTTP plumbing every blueprint shares: the station, JSON bodies, JSON errors, the Origin check."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from shared.errors import (
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    RateLimited,
+    SatuPintuError,
+)
+from shared.i18n import Language, pick_language, text
+from shared.station import Station
+
+log = logging.getLogger(__name__)
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def station() -> Station:
+    """The station this app serves (set by create_app)."""
+    return current_app.extensions["satupintu"]
+
+
+def language() -> Language:
+    """The caller's language from Accept-Language, else the station's."""
+    return pick_language(request.headers.get("Accept-Language"), station().config.language)
+
+
+def error_json(error: SatuPintuError, lang: str) -> dict[str, Any]:
+    """The contract's error object, with the message in the caller's language."""
+    return {"error": {"code": error.code, "message": text(error.message_key, lang, **error.params)}}
+
+
+def error_response(error: SatuPintuError) -> tuple[Response, int]:
+    return jsonify(error_json(error, language())), error.status
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or InvalidRequest for anything else (empty body = {})."""
+    if not request.get_data(cache=True):
+        return {}
+    body = request.get_json(silent=True, force=True)
+    if body is None:
+        raise InvalidRequest("error.invalid_json")
+    if not isinstance(body, dict):
+        raise InvalidRequest("error.body_object")
+    return body
+
+
+def origin_allowed(origin: str | None, host: str, public_url: str | None) -> bool:
+    """Whether a browser Origin is this server itself (by Host) or the configured public_url."""
+    if not origin:
+        return False
+    netloc = urlsplit(origin).netloc
+    return netloc == host or (public_url is not None and netloc == urlsplit(public_url).netloc)
+
+
+def check_origin() -> None:
+    """Refuse a state-changing request whose Origin header names another site."""
+    if request.method not in UNSAFE_METHODS or "Origin" not in request.headers:
+        return
+    if not origin_allowed(request.headers["Origin"], request.host, station().config.public_url):
+        raise Forbidden("error.forbidden_origin")
+
+
+def _http_error(error: HTTPException) -> SatuPintuError:
+    if error.code == 404:
+        return NotFound("error.not_found_route")
+    if error.code == 405:
+        return InvalidRequest("error.method_not_allowed")
+    if error.code == 413:
+        return PayloadTooLarge("error.too_large", limit=station().config.limits.max_request_kb)
+    if error.code == 429:
+        return RateLimited("error.rate_limited")
+    return InvalidRequest("error.bad_request")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Every error under /api is JSON: domain errors, HTTP errors and crashes alike."""
+
+    @app.errorhandler(SatuPintuError)
+    def domain_error(error: SatuPintuError) -> tuple[Response, int]:
+        return error_response(error)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if not request.path.startswith("/api/") and error.code in (404, 405):
+            return error
+        translated = _http_error(error)
+        response, _ = error_response(translated)
+        status = error.code if error.code and 400 <= error.code < 500 else translated.status
+        if error.code == 405 and isinstance(error.valid_methods, list | tuple):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, status
+
+    @app.errorhandler(Exception)
+    def crash(error: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        message = text("error.internal", language())
+        return jsonify({"error": {"code": "internal", "message": message}}), 500

@@ -1,0 +1,76 @@
+"""Shared fixtures: a small station config on a real SQLite file and a hand-moved clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from shared.clock import ManualClock
+from shared.config import Config
+from shared.station import Station
+from tests.helpers import MORNING, make_config
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MORNING)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def station(config: Config, clock: ManualClock) -> Iterator[Station]:
+    from shared.services import ensure_counters
+
+    the_station = Station.open(config, clock=clock)
+    ensure_counters(the_station)
+    yield the_station
+    the_station.store.close()
+
+
+@pytest.fixture
+def app(config: Config, clock: ManualClock) -> Iterator[Flask]:
+    from shared.app import create_app
+
+    flask_app = create_app(config, clock=clock)
+    flask_app.config["TESTING"] = True
+    yield flask_app
+    flask_app.extensions["satupintu.dispatcher"].stop()
+    flask_app.extensions["satupintu"].store.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Auth:
+    """Create users and log the test client in as one of them."""
+
+    def __init__(self, app: Flask, client: FlaskClient) -> None:
+        self.app = app
+        self.client = client
+
+    def user(self, name: str, role: str = "officer", password: str = "rahasia-123") -> None:
+        from shared.users import add_user
+
+        add_user(self.app.extensions["satupintu"], name, role, password, "test")
+
+    def login(self, name: str = "budi", role: str = "officer") -> None:
+        self.user(name, role)
+        response = self.client.post(
+            "/api/login", json={"username": name, "password": "rahasia-123"}
+        )
+        assert response.status_code == 200
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient) -> Auth:
+    return Auth(app, client)

@@ -1,0 +1,43 @@
+"""The test station: a small config on a real SQLite file, and the morning it starts on."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from shared.config import Config, parse_config
+
+# 2026-05-20 09:00 in Kupang (WITA, UTC+8), a Wednesday.
+MORNING = datetime(2026, 5, 20, 1, 0, tzinfo=UTC)
+
+BASE_CONFIG: dict[str, Any] = {
+    "station": {"name": "SPKT Uji"},
+    "timezone": "Asia/Makassar",
+    "language": "id",
+    "database": "satupintu.db",
+    "printer": {"type": "none"},
+    "services": [
+        {"id": "lapor", "name": {"id": "Laporan", "en": "Reports"}, "prefix": "A", "unit": "SPKT"},
+        {"id": "surat", "name": "Surat Kehilangan", "prefix": "B", "unit": "SPKT"},
+        {"id": "lantas", "name": "Lalu Lintas", "prefix": "C", "unit": "Lantas"},
+        {"id": "propam", "name": "Pengaduan Propam", "prefix": "G", "unit": "Propam",
+         "private": True},
+    ],
+    "counters": [
+        {"id": "loket-1", "name": "Loket 1", "services": ["lapor", "surat"]},
+        {"id": "loket-2", "name": "Loket 2", "services": ["lapor", "surat"]},
+        {"id": "loket-3", "name": "Loket 3", "services": ["lantas"]},
+        {"id": "loket-4", "name": "Loket 4", "services": ["propam"]},
+    ],
+    "kiosks": [{"id": "kiosk-1"}],
+    "limits": {"tickets_per_minute": 0, "logins_per_minute": 0},
+}  # fmt: skip
+
+
+def make_config(tmp_path: Path, **overrides: Any) -> Config:
+    """The test station's config with top-level keys replaced, its database under tmp_path."""
+    data = copy.deepcopy(BASE_CONFIG)
+    data.update(overrides)
+    return parse_config(data, base_dir=tmp_path)

@@ -1,0 +1,160 @@
+"""Run `satupintu serve` as a real process on a free port, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import copy
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+import socketio
+import yaml
+
+from tests.helpers import BASE_CONFIG
+
+SATUPINTU = str(Path(sys.executable).with_name("satupintu"))
+PASSWORD = "rahasia-123"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run a satupintu command against a config; raises with its output if it fails."""
+    return subprocess.run(
+        [SATUPINTU, *args, "--config", str(config)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+
+
+class ServerProcess:
+    """A satupintu server on 127.0.0.1 with its own config and database under `folder`."""
+
+    def __init__(self, folder: Path, **config_overrides: Any) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        data = copy.deepcopy(BASE_CONFIG)
+        data.update(config_overrides)
+        self.config_path = folder / "config.yaml"
+        self.config_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = folder / "server.log"
+
+    def add_user(self, name: str, role: str = "officer") -> None:
+        satupintu("user", "add", name, "--role", role, "--password-stdin",
+                  config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
+
+    def start(self, timeout: float = 20.0) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("SATUPINTU_DB", None)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [SATUPINTU, "serve", "--port", str(self.port), "--config", str(self.config_path)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
+            try:
+                requests.get(f"{self.url}/api/services", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no chance to flush or clean up anything."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def session(self, name: str | None = None) -> requests.Session:
+        """An HTTP session, logged in as `name` if given."""
+        http = requests.Session()
+        if name:
+            response = http.post(
+                f"{self.url}/api/login", json={"username": name, "password": PASSWORD}, timeout=10
+            )
+            response.raise_for_status()
+        return http
+
+    def socket(
+        self,
+        http: requests.Session | None = None,
+        headers: dict[str, str] | None = None,
+        transport: str = "websocket",
+    ) -> Listener:
+        """A real Socket.IO client (websocket by default), carrying the session cookie if given."""
+        all_headers = dict(headers or {})
+        if http is not None:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
+        return Listener(self.url, all_headers, transport)
+
+
+class Listener:
+    """A Socket.IO client that records every event it receives, in order."""
+
+    def __init__(self, url: str, headers: dict[str, str], transport: str) -> None:
+        self.events: list[tuple[str, Any]] = []
+        self._lock = threading.Lock()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("*", self._record)
+        self.client.connect(url, headers=headers, transports=[transport], wait_timeout=10)
+
+    def _record(self, name: str, data: Any = None) -> None:
+        with self._lock:
+            self.events.append((name, data))
+
+    def received(self, name: str) -> list[Any]:
+        with self._lock:
+            return [data for event, data in self.events if event == name]
+
+    def wait_for(
+        self, name: str, until: Callable[[Any], bool] = lambda data: True, timeout: float = 10.0
+    ) -> Any:
+        """The first `name` payload satisfying `until`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for data in self.received(name):
+                if until(data):
+                    return data
+            time.sleep(0.02)
+        raise AssertionError(f"no {name} event matched within {timeout} s: {self.events[-5:]}")
+
+    def call(self, event: str, data: Any, timeout: float = 10.0) -> Any:
+        return self.client.call(event, data, timeout=timeout)
+
+    def close(self) -> None:
+        self.client.disconnect()

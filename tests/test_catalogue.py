@@ -1,0 +1,63 @@
+"""One catalogue of user-facing text: every key in both languages, used, and none missing."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from shared.i18n import LANGUAGES, catalogue, pick_language, text
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [
+    path
+    for folder in ("shared", "kiosk", "counter", "board", "admin", "printer")
+    for path in (ROOT / folder).rglob("*")
+    if path.suffix in {".py", ".html", ".js"} and "vendor" not in path.parts
+]
+KEY = re.compile(r"""["']((?:error|ui|voice)\.[a-z0-9_.]+)["']""")
+
+
+def test_every_key_has_text_in_both_languages_with_the_same_fields() -> None:
+    for key, entry in catalogue().items():
+        assert set(entry) == set(LANGUAGES), key
+        fields = [
+            {name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name}
+            for lang in LANGUAGES
+        ]
+        assert fields[0] == fields[1], f"{key}: the languages use different fields"
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
+    used = {key for path in SOURCES for key in KEY.findall(path.read_text(encoding="utf-8"))}
+    dynamic = {key for key in used if key.endswith("_")}
+    missing = {key for key in used - dynamic if key not in catalogue()}
+    assert not missing, f"keys missing from catalogue.yaml: {sorted(missing)}"
+
+
+def test_every_catalogue_key_is_used() -> None:
+    corpus = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
+    unused = [
+        key
+        for key in catalogue()
+        if key not in corpus and not any(prefix in corpus for prefix in _dynamic_prefixes(key))
+    ]
+    assert not unused, f"unused catalogue keys: {unused}"
+
+
+def _dynamic_prefixes(key: str) -> list[str]:
+    """Keys built at run time, such as f"error.service_closed_{reason}"."""
+    head, _, _ = key.rpartition("_")
+    return [f'"{head}_{{'] if head else []
+
+
+def test_text_fills_in_fields_and_falls_back_to_indonesian() -> None:
+    assert text("error.unknown_service", "en", service="x") == "Unknown service 'x'."
+    assert text("error.unknown_service", "id", service="x") == "Layanan 'x' tidak dikenal."
+
+
+def test_the_language_comes_from_accept_language_else_the_station() -> None:
+    assert pick_language("en-US,en;q=0.9", "id") == "en"
+    assert pick_language("fr-FR, id;q=0.5", "en") == "id"
+    assert pick_language(None, "id") == "id"
+    assert pick_language("de", "en") == "en"

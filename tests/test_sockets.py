@@ -1,0 +1,112 @@
+"""Socket.IO in-process: snapshots, officer actions with acks, board events and phones watching."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_socketio import SocketIOTestClient
+
+from shared.realtime import socketio
+from tests.conftest import Auth
+
+
+def received(
+    client: SocketIOTestClient,
+    name: str,
+    until: Callable[[dict[str, Any]], bool] = lambda payload: True,
+    wait: float = 2.0,
+) -> list[dict[str, Any]]:
+    """Payloads of `name` events, waiting for the dispatcher until one satisfies `until`."""
+    deadline = time.monotonic() + wait
+    found: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        found += [m["args"][0] for m in client.get_received() if m["name"] == name]
+        if any(until(payload) for payload in found):
+            return found
+        time.sleep(0.02)
+    return found
+
+
+def test_every_client_gets_a_snapshot_on_connect(app: Flask) -> None:
+    board = socketio.test_client(app)
+    snapshot = received(board, "snapshot")[0]
+    assert set(snapshot) >= {"seq", "counters", "recent", "waiting"}
+
+
+def test_an_officer_calls_next_over_the_socket_with_an_ack(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    auth.login()
+    client.post("/api/tickets", json={"service": "lapor"})
+    officer = socketio.test_client(app, flask_test_client=client)
+    ack = officer.emit("call_next", {"counter": "loket-1"}, callback=True)
+    assert ack["ok"] is True
+    assert ack["ticket"]["number"] == "A-001"
+    again = officer.emit("call_next", {"counter": "loket-1"}, callback=True)
+    assert again == {
+        "ok": False,
+        "error": {"code": "queue_empty", "message": again["error"]["message"]},
+    }
+    assert "Loket 1" in again["error"]["message"]
+
+
+def test_socket_actions_without_a_session_are_unauthorized(app: Flask, client: FlaskClient) -> None:
+    client.post("/api/tickets", json={"service": "lapor"})
+    stranger = socketio.test_client(app)
+    for event in ("call_next", "recall", "done", "no_show", "transfer", "call", "state"):
+        ack = stranger.emit(event, {"counter": "loket-1"}, callback=True)
+        assert ack["ok"] is False
+        assert ack["error"]["code"] == "unauthorized"
+    with app.extensions["satupintu"].store.read() as db:
+        assert db.one("SELECT status FROM tickets")["status"] == "waiting"
+
+
+def test_a_malformed_socket_action_is_refused(app: Flask, client: FlaskClient, auth: Auth) -> None:
+    auth.login()
+    officer = socketio.test_client(app, flask_test_client=client)
+    assert officer.emit("call_next", "loket-1", callback=True)["error"]["code"] == "invalid_request"
+    ack = officer.emit("transfer", {"counter": "loket-1", "service": "x"}, callback=True)
+    assert ack["error"]["code"] == "unknown_service"
+
+
+def test_boards_receive_calls_with_the_announcement_and_no_token(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    auth.login()
+    board = socketio.test_client(app)
+    start = received(board, "snapshot")[0]["seq"]
+    client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-2/call-next")
+    called = received(board, "ticket.called")[0]
+    assert called["number"] == "A-001"
+    assert called["counter"] == "loket-2"
+    assert called["counter_name"] == "Loket 2"
+    assert called["announcement"] == "Nomor antrian A satu, silakan menuju loket dua"
+    assert called["seq"] == start + 3  # issued, waiting, called
+    assert "token" not in called
+
+
+def test_a_phone_watching_its_ticket_sees_it_called(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    ticket = client.post("/api/tickets", json={"service": "lapor"}).get_json()["ticket"]
+    phone = socketio.test_client(app)
+    ack = phone.emit("watch", {"token": ticket["token"]}, callback=True)
+    assert ack["ok"] is True
+    phone.get_received()
+    auth.login()
+    client.post("/api/counters/loket-1/call-next")
+    updates = received(phone, "ticket.update", lambda u: u["ticket"]["status"] == "called")
+    assert updates[-1]["ticket"]["status"] == "called"
+    assert updates[-1]["ticket"]["counter"] == "loket-1"
+    # A watching phone is out of the board stream.
+    assert not [m for m in phone.get_received() if m["name"] == "ticket.called"]
+
+
+def test_watching_an_unknown_ticket_is_refused(app: Flask) -> None:
+    phone = socketio.test_client(app)
+    assert phone.emit("watch", {"token": "nope"}, callback=True)["error"]["code"] == "not_found"
