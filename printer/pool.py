@@ -77,14 +77,18 @@ class Printers:
         for kiosk in config.kiosks:
             self._register(config.printer_for(kiosk.id), kiosk_id=kiosk.id)
 
+    def enabled(self, kiosk_id: str | None) -> bool:
+        """Whether the kiosk's printer prints at all (type `none` does not)."""
+        return self._config.printer_for(kiosk_id).type != "none"
+
     def print_ticket(self, kiosk_id: str | None, job: TicketPrint) -> PrintResult:
         """Print one ticket on the kiosk's printer (or the default one).
 
         Never raises, and returns within about the printer's timeout whatever the printer does.
         """
-        config = self._config.printer_for(kiosk_id)
-        if config.type == "none":
+        if not self.enabled(kiosk_id):
             return PrintResult("disabled")
+        config = self._config.printer_for(kiosk_id)
         printer = self._printers[self._name(config)]
         try:
             return self._print(printer, config, job)

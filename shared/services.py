@@ -55,6 +55,7 @@ from shared.ticketing import (
 MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
 PRINT_WAIT_MARGIN_SECONDS = 2.0
+DISABLED = PrintResult("disabled")
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,7 @@ def issue_ticket(
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
     request_hash = _request_hash(service.id, priority, kiosk_id)
+    printing = station.printers.enabled(kiosk_id)
     actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
@@ -252,9 +254,15 @@ def issue_ticket(
             ticket_id = _insert_ticket(station, tx, service, priority, kiosk_id, today)
             if idempotency_key is not None:
                 tx.execute(
-                    "INSERT INTO idempotency (service_day, key, request_hash, ticket_id) "
-                    "VALUES (?, ?, ?, ?)",
-                    [today.isoformat(), idempotency_key, request_hash, ticket_id],
+                    "INSERT INTO idempotency (service_day, key, request_hash, ticket_id, "
+                    "print_status) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        today.isoformat(),
+                        idempotency_key,
+                        request_hash,
+                        ticket_id,
+                        None if printing else DISABLED.status,
+                    ],
                 )
         row = queries.ticket_row(tx, "id = ?", [ticket_id])
         assert row is not None
@@ -262,6 +270,8 @@ def issue_ticket(
     if not created:
         assert idempotency_key is not None
         return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
+    if not printing:
+        return Issued(view, True, DISABLED)
     result = station.printers.print_ticket(
         kiosk_id, _print_job(station, service, view, public_base)
     )
@@ -353,8 +363,7 @@ def _print_job(
 def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
     """The print result of the first request with this key, waiting while it is still printing."""
     printer = station.config.printer_for(kiosk_id)
-    timeout = printer.timeout if printer.type != "none" else 0.0
-    deadline = time.monotonic() + timeout + PRINT_WAIT_MARGIN_SECONDS
+    deadline = time.monotonic() + getattr(printer, "timeout", 0.0) + PRINT_WAIT_MARGIN_SECONDS
     while True:
         with station.store.read() as db:
             row = db.one(
