@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Flask, render_template
+from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -12,8 +10,9 @@ from printer import Printers
 from shared import services
 from shared.clock import Clock
 from shared.config import Config
+from shared.pages import render_page
 from shared.station import Station
-from shared.web import check_origin, register_error_handlers, station
+from shared.web import add_security_headers, check_origin, register_error_handlers
 
 
 def _limits(app: Flask, config: Config) -> None:
@@ -60,6 +59,7 @@ def create_app(
     services.ensure_counters(the_station)
 
     app.before_request(check_origin)
+    app.after_request(add_security_headers)
     register_error_handlers(app)
     for blueprint in (auth_bp, kiosk_bp, counter_bp, board_bp):
         app.register_blueprint(blueprint)
@@ -67,7 +67,7 @@ def create_app(
     init_realtime(app, the_station)
 
     @app.get("/")
-    def index() -> Any:
-        return render_template("index.html", station=station().config.station)
+    def index() -> str:
+        return render_page("index.html")
 
     return app

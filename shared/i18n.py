@@ -10,14 +10,24 @@ import yaml
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
-CATALOGUE_PATH = Path(__file__).with_name("catalogue.yaml")
+CATALOGUE_DIR = Path(__file__).with_name("catalogue")
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """Every key with its text per language, read once from catalogue.yaml."""
-    with CATALOGUE_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    """Every key with its text per language, read once from the files in shared/catalogue/.
+
+    The catalogue is one namespace kept in a file per surface; a key defined twice is a bug.
+    """
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            entries = yaml.safe_load(handle) or {}
+        for key, entry in entries.items():
+            if key in merged:
+                raise ValueError(f"{path.name}: catalogue key {key!r} is defined twice")
+            merged[key] = entry
+    return merged
 
 
 def text(key: str, language: str, **params: Any) -> str:

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, sync_playwright
 
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
 from tests.helpers import MORNING, make_config
+from tests.realserver import ServerProcess
 
 
 @pytest.fixture
@@ -74,3 +76,38 @@ class Auth:
 @pytest.fixture
 def auth(app: Flask, client: FlaskClient) -> Auth:
     return Auth(app, client)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        pytest.fail("browser tests need Debian's chromium: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[ServerProcess]:
+    """A real server with officers `budi` and `ani` and supervisor `sari` (password PASSWORD)."""
+    server = ServerProcess(tmp_path)
+    server.add_user("budi")
+    server.add_user("ani")
+    server.add_user("sari", "supervisor")
+    server.start()
+    yield server
+    server.stop()

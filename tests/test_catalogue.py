@@ -30,7 +30,7 @@ def test_every_key_has_text_in_both_languages_with_the_same_fields() -> None:
 
 def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
     used = {key for path in SOURCES for key in KEY.findall(path.read_text(encoding="utf-8"))}
-    dynamic = {key for key in used if key.endswith("_")}
+    dynamic = {key for key in used if key.endswith(("_", "."))}  # prefixes of built keys
     missing = {key for key in used - dynamic if key not in catalogue()}
     assert not missing, f"keys missing from catalogue.yaml: {sorted(missing)}"
 
@@ -46,9 +46,13 @@ def test_every_catalogue_key_is_used() -> None:
 
 
 def _dynamic_prefixes(key: str) -> list[str]:
-    """Keys built at run time, such as f"error.service_closed_{reason}"."""
-    head, _, _ = key.rpartition("_")
-    return [f'"{head}_{{'] if head else []
+    """How code builds keys at run time: f"error.closed_{reason}" or `ui.state.${state}`."""
+    prefixes = []
+    for separator in ("_", "."):
+        head, found, _ = key.rpartition(separator)
+        if found:
+            prefixes += [f"{head}{separator}{{", f"{head}{separator}${{"]
+    return prefixes
 
 
 def test_text_fills_in_fields_and_falls_back_to_indonesian() -> None:

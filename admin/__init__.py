@@ -1,0 +1,1 @@
+"""Oversight for supervisors and Propam: dashboard, reports, fairness, audit, satisfaction."""

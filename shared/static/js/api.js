@@ -1,0 +1,35 @@
+// JSON over HTTP with the contract's error object turned into an ApiError.
+
+import { currentLanguage } from "./i18n.js";
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(method, path, body = undefined, headers = {}) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        "Accept-Language": currentLanguage(),
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch (error) {
+    throw new ApiError(0, "network", error.message);
+  }
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = payload.error || {};
+    throw new ApiError(response.status, error.code || "unknown", error.message || response.statusText);
+  }
+  return payload;
+}

@@ -1,0 +1,63 @@
+// Text from the one catalogue (embedded by the server in #page-data) and local date formats.
+
+const data = JSON.parse(document.getElementById("page-data").textContent);
+let language = data.language;
+
+export const page = data;
+
+export function currentLanguage() {
+  return language;
+}
+
+export function setLanguage(next) {
+  language = next;
+  document.documentElement.lang = next;
+}
+
+// The catalogue text for `key` in `lang` (default: the current language), fields filled in.
+export function t(key, params = {}, lang = language) {
+  const entry = data.catalogue[key];
+  if (!entry) {
+    console.error(`missing catalogue key ${key}`);
+    return key;
+  }
+  const template = entry[lang] || entry.id;
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+function locale(lang) {
+  return lang === "en" ? "en-GB" : "id-ID";
+}
+
+// A timestamp shown in the station's time zone, e.g. "08.14" (id) or "08:14" (en).
+export function formatTime(iso, lang = language) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(locale(lang), {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: data.timezone,
+  }).format(new Date(iso));
+}
+
+export function formatDate(iso, lang = language) {
+  return new Intl.DateTimeFormat(locale(lang), {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: data.timezone,
+  }).format(iso ? new Date(iso) : new Date());
+}
+
+export function formatNumber(value, lang = language) {
+  return new Intl.NumberFormat(locale(lang)).format(value);
+}
+
+// Fill every element carrying data-i18n="key" with its text in the current language.
+export function translatePage(root = document) {
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+}

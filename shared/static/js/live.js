@@ -1,0 +1,75 @@
+// The live connection every screen shares: Socket.IO with reconnection, a snapshot to start
+// from, board events applied in `seq` order, and a fresh snapshot whenever a gap shows.
+
+export const BOARD_EVENTS = [
+  "ticket.issued",
+  "ticket.called",
+  "ticket.recalled",
+  "ticket.done",
+  "ticket.no_show",
+  "ticket.transferred",
+  "ticket.requeued",
+  "ticket.expired",
+  "queue.waiting",
+  "counter.state",
+];
+
+// connectLive({auth, onSnapshot(state), onEvent(name, payload), onStatus(online)})
+// returns the socket. Events that arrive before the first snapshot are kept and replayed.
+export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatus = () => {} }) {
+  const socket = window.io({
+    transports: ["websocket", "polling"],
+    auth,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.5,
+  });
+  let seq = null;
+  let early = [];
+
+  const resync = () => socket.emit("snapshot", auth);
+
+  socket.on("snapshot", (state) => {
+    seq = state.seq;
+    onSnapshot(state);
+    const pending = early.filter(([, payload]) => payload.seq > seq);
+    pending.sort((a, b) => a[1].seq - b[1].seq);
+    early = [];
+    for (const [name, payload] of pending) apply(name, payload);
+  });
+
+  function apply(name, payload) {
+    if (seq === null) {
+      early.push([name, payload]);
+      return;
+    }
+    if (payload.seq <= seq) return; // already part of the snapshot
+    if (payload.seq !== seq + 1) {
+      seq = null; // a gap: events were missed; start again from a snapshot
+      early.push([name, payload]);
+      resync();
+      return;
+    }
+    seq = payload.seq;
+    onEvent(name, payload);
+  }
+
+  for (const name of BOARD_EVENTS) socket.on(name, (payload) => apply(name, payload));
+  socket.on("connect", () => onStatus(true));
+  socket.on("disconnect", () => {
+    seq = null;
+    onStatus(false);
+  });
+  socket.on("connect_error", () => onStatus(false));
+  return socket;
+}
+
+// Emit an officer action and resolve with its acknowledgement ({ok, ticket} or {ok, error}).
+export function act(socket, event, payload, timeoutMs = 10000) {
+  return new Promise((resolve) => {
+    socket.timeout(timeoutMs).emit(event, payload, (error, ack) => {
+      if (error) resolve({ ok: false, error: { code: "timeout", message: "" } });
+      else resolve(ack);
+    });
+  });
+}
