@@ -1,8 +1,9 @@
-"""Run every benchmark in turn (`make bench`)."""
+"""Run every benchmark in turn (`make bench`); each prints its figures."""
 
 from __future__ import annotations
 
-from bench import core
+from bench import core, estimate, load, oversight
 
 if __name__ == "__main__":
-    core.main()
+    for benchmark in (core, load, estimate, oversight):
+        benchmark.main()

@@ -1,15 +1,97 @@
-"""HTTP routes for boards: the snapshot every board starts from (and resynchronises with)."""
+"""HTTP routes for boards: the page, the snapshot it starts from, and its spoken announcements."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from typing import Any
 
-from shared import queries
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask.blueprints import BlueprintSetupState
+
+from board.speech import Speech
+from shared import announce, queries
+from shared.config import Config
+from shared.errors import NotFound
+from shared.pages import render_page
+from shared.store import SQLITE_MAX_INTEGER
 from shared.web import station
 
-bp = Blueprint("board", __name__)
+bp = Blueprint(
+    "board",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/board/static",
+)
+SPEECH_CACHE = "var/speech"
+# The audio of a call never changes: boards and browsers may keep it for a day.
+SPEECH_MAX_AGE_SECONDS = 24 * 3600
+
+
+@bp.record_once
+def _set_up_speech(state: BlueprintSetupState) -> None:
+    config: Config = state.app.extensions["satupintu"].config
+    state.app.extensions["satupintu.speech"] = Speech(config.resolve(SPEECH_CACHE))
+
+
+def speech() -> Speech:
+    return current_app.extensions["satupintu.speech"]
 
 
 @bp.get("/api/board")
 def snapshot() -> Response:
     return jsonify(queries.board_snapshot(station(), request.args.get("board")))
+
+
+@bp.get(f"/api/board/speech/<int(max={SQLITE_MAX_INTEGER}):seq>")
+def announcement_audio(seq: int) -> Response:
+    """The spoken announcement of the call or recall with board `seq`, as a WAV file.
+
+    The words are rebuilt from the logged call (its number and counter), never taken from the
+    request, so this address can only ever say sentences the server itself makes.
+    """
+    call = queries.announced_call(station(), seq)
+    config = station().config
+    counter = config.counter_by_id.get(call["counter"]) if call else None
+    if call is None or counter is None:
+        raise NotFound("error.unknown_announcement")
+    parts = announce.announcement_parts(call["number"], counter, config.announcement)
+    return send_file(speech().audio(parts), mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
+
+
+@bp.get("/board")
+@bp.get("/board/<board_id>")
+def page(board_id: str | None = None) -> str:
+    config = station().config
+    if board_id is not None and board_id not in config.board_by_id:
+        abort(404)
+    return render_page(
+        "board/board.html",
+        catalogue_prefixes=("ui.board.",),
+        data=board_page_data(config, board_id),
+        board_name=config.board_by_id[board_id].name if board_id else None,
+    )
+
+
+def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
+    """What a board's script needs besides the snapshot: its counters, services, running text.
+
+    A private service travels without its name: the board shows it only under a neutral label.
+    """
+    counters = queries.board_counters(config, board_id)
+    served = {service for counter in counters for service in counter.services}
+    running = config.station.running_text
+    return {
+        "board": board_id,
+        "counters": [{"id": counter.id, "name": counter.name} for counter in counters],
+        "services": [
+            {
+                "id": service.id,
+                "prefix": service.prefix,
+                "private": service.private,
+                "name": None if service.private else {"id": service.name.id, "en": service.name.en},
+            }
+            for service in config.services
+            if service.id in served
+        ],
+        "running_text": {"id": running.id, "en": running.en} if running else None,
+    }

@@ -1,4 +1,4 @@
-"""HTTP routes for counters: list them, and every officer action as POST .../<action>."""
+"""HTTP routes for counters: the console page, the counters, a counter's queue, every action."""
 
 from __future__ import annotations
 
@@ -8,17 +8,60 @@ from counter.actions import ACTIONS, http_path
 from shared import queries
 from shared.auth import current_user, require_role
 from shared.errors import NotFound
+from shared.pages import render_page
 from shared.users import Role
 from shared.web import json_body, station
 
-bp = Blueprint("counter", __name__)
+bp = Blueprint(
+    "counter",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/counter/static",
+)
 ACTION_BY_PATH = {http_path(name): name for name in ACTIONS}
+
+
+@bp.get("/counter")
+def console() -> str:
+    """The officer's console; it logs in and loads its counter's data itself."""
+    config = station().config
+    return render_page(
+        "counter/console.html",
+        catalogue_prefixes=("ui.counter.",),
+        data={
+            "counters": [
+                {"id": counter.id, "name": counter.name, "services": list(counter.services)}
+                for counter in config.counters
+            ],
+            "services": [
+                {
+                    "id": service.id,
+                    "prefix": service.prefix,
+                    "name": {"id": service.name.id, "en": service.name.en},
+                    "standard_minutes": service.standard_minutes,
+                }
+                for service in config.services
+            ],
+            "requeue_minutes": config.no_show_requeue_minutes,
+        },
+    )
 
 
 @bp.get("/api/counters")
 @require_role(Role.OFFICER)
 def list_counters() -> Response:
     return jsonify({"counters": queries.counters_overview(station())})
+
+
+@bp.get("/api/counters/<counter_id>/waiting")
+@require_role(Role.OFFICER)
+def counter_queue(counter_id: str) -> Response:
+    """The counter's waiting tickets in call order, its recent no-shows and today's counts."""
+    counter = station().config.counter_by_id.get(counter_id)
+    if counter is None:
+        raise NotFound("error.unknown_counter", counter=counter_id[:40])
+    return jsonify(queries.counter_queue(station(), counter))
 
 
 @bp.post("/api/counters/<counter_id>/<action>")

@@ -35,6 +35,7 @@ from printer.picture import ticket_picture
 from printer.preview import PreviewStore
 from printer.ticket import PrintResult, TicketPrint
 from shared.clock import Clock, SystemClock
+from shared.concurrency import blocking_call
 from shared.config import Config, PreviewPrinter, PrinterConfig
 
 logger = logging.getLogger(__name__)
@@ -167,14 +168,14 @@ class Printers:
                     store = PreviewStore(self._config.resolve(job.config.directory))
                     store.save(job.ticket, picture, job.payload)
                 else:
-                    device = open_device(job.config, self._config.resolve)
-                    send(device, job.payload, job.deadline)
+                    device = blocking_call(open_device, job.config, self._config.resolve)
+                    blocking_call(send, device, job.payload, job.deadline)
             except DEVICE_ERRORS as error:
                 outcome.put(self._failed(printer, explain(error, printer.name, job.timeout)))
                 return
             outcome.put(self._succeeded(printer))
             if device is not None:
-                paper = paper_status(device)
+                paper = blocking_call(paper_status, device)
                 with self._health_lock:
                     printer.paper = paper
         except Exception:  # a bug, not a printer fault: keep the printer usable
@@ -182,7 +183,7 @@ class Printers:
         finally:
             if device is not None:
                 with suppress(*DEVICE_ERRORS):
-                    device.close()
+                    blocking_call(device.close)
             printer.lock.release()
 
     def _succeeded(self, printer: _Printer) -> PrintResult:

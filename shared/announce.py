@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from num2words import num2words
 
@@ -10,6 +11,13 @@ from shared.config import Announcement, Counter
 
 _NUMBER = re.compile(r"^([A-Z]{1,2})-(\d+)$")
 _DIGITS = re.compile(r"\d+")
+
+
+class Spoken(NamedTuple):
+    """One sentence of an announcement and the language a voice should speak it in."""
+
+    language: str
+    text: str
 
 
 def number_words(value: int, language: str = "id") -> str:
@@ -34,12 +42,26 @@ def spoken_counter(counter: Counter, language: str = "id") -> str:
     return words.lower()
 
 
-def announcement(number: str, counter: Counter, config: Announcement) -> str:
-    """The call's sentence: "Nomor antrian B tujuh belas, silakan menuju loket dua"."""
-    sentence = config.template.format(number=spoken_number(number), counter=spoken_counter(counter))
+def announcement_parts(number: str, counter: Counter, config: Announcement) -> list[Spoken]:
+    """The call's sentences with their languages: Indonesian first, then English if configured.
+
+    A voice speaks each part in its own language; the ticket's letters stay capitals, which
+    the Indonesian voice names the Indonesian way ("B" is "be", "C" is "ce").
+    """
+    parts = [
+        Spoken(
+            "id",
+            config.template.format(number=spoken_number(number), counter=spoken_counter(counter)),
+        )
+    ]
     if config.english:
         english = config.english_template.format(
             number=spoken_number(number, "en"), counter=spoken_counter(counter, "en")
         )
-        sentence = f"{sentence}. {english}"
-    return sentence
+        parts.append(Spoken("en", english))
+    return parts
+
+
+def announcement(number: str, counter: Counter, config: Announcement) -> str:
+    """The call's sentence: "Nomor antrian B tujuh belas, silakan menuju loket dua"."""
+    return ". ".join(part.text for part in announcement_parts(number, counter, config))

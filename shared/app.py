@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import Literal
+
+from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -15,14 +17,28 @@ from shared.station import Station
 from shared.web import add_security_headers, check_origin, register_error_handlers
 
 
+def _named_kiosk() -> str | None:
+    """The kiosk a ticket request names (the per-address limit still covers made-up ids)."""
+    body = request.get_json(silent=True, force=True)
+    kiosk = body.get("kiosk") if isinstance(body, dict) else None
+    return kiosk if isinstance(kiosk, str) else None
+
+
 def _limits(app: Flask, config: Config) -> None:
-    """Per-address limits on issuing tickets and logging in; 0 in config turns one off."""
+    """Rate limits on issuing (per address and per kiosk) and on logging in; 0 turns one off."""
     limits = config.limits
-    per_endpoint = {
-        "kiosk.issue_ticket": limits.tickets_per_minute,
-        "auth.login": limits.logins_per_minute,
-    }
-    if not any(per_endpoint.values()):
+    rules = [
+        ("kiosk.issue_ticket", limits.tickets_per_minute, get_remote_address, None),
+        (
+            "kiosk.issue_ticket",
+            limits.tickets_per_kiosk_per_minute,
+            lambda: f"kiosk:{_named_kiosk()}",
+            lambda: _named_kiosk() is None,
+        ),
+        ("auth.login", limits.logins_per_minute, get_remote_address, None),
+    ]
+    rules = [rule for rule in rules if rule[1]]
+    if not rules:
         return
     limiter = Limiter(
         get_remote_address,
@@ -30,10 +46,9 @@ def _limits(app: Flask, config: Config) -> None:
         storage_uri=config.message_queue or "memory://",
         headers_enabled=True,
     )
-    for endpoint, per_minute in per_endpoint.items():
-        if per_minute:
-            view = app.view_functions[endpoint]
-            app.view_functions[endpoint] = limiter.limit(f"{per_minute}/minute")(view)
+    for endpoint, per_minute, key, exempt in rules:
+        limit = limiter.limit(f"{per_minute}/minute", key_func=key, exempt_when=exempt)
+        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
 
 
 def create_app(
@@ -41,12 +56,20 @@ def create_app(
     *,
     clock: Clock | None = None,
     printers: Printers | None = None,
+    async_mode: Literal["threading", "gevent"] = "threading",
 ) -> Flask:
-    """Build the app for one station; `clock` and `printers` may be replaced in tests."""
+    """Build the app for one station; `clock` and `printers` may be replaced in tests.
+
+    `async_mode` is always explicit (Flask-SocketIO would otherwise pick gevent merely because
+    it is installed): `satupintu serve` runs on gevent, tests and commands use threads.
+    """
     import counter.sockets  # noqa: F401 (registers the officers' socket events)
+    from admin.routes import bp as admin_bp
+    from admin.survey_desk import bp as survey_desk_bp
     from board.routes import bp as board_bp
     from counter.routes import bp as counter_bp
     from kiosk.routes import bp as kiosk_bp
+    from shared.api_docs import bp as api_docs_bp
     from shared.auth import bp as auth_bp
     from shared.realtime import init_realtime
 
@@ -61,10 +84,18 @@ def create_app(
     app.before_request(check_origin)
     app.after_request(add_security_headers)
     register_error_handlers(app)
-    for blueprint in (auth_bp, kiosk_bp, counter_bp, board_bp):
+    for blueprint in (
+        auth_bp,
+        api_docs_bp,
+        kiosk_bp,
+        counter_bp,
+        board_bp,
+        admin_bp,
+        survey_desk_bp,
+    ):
         app.register_blueprint(blueprint)
     _limits(app, config)
-    init_realtime(app, the_station)
+    init_realtime(app, the_station, async_mode)
 
     @app.get("/")
     def index() -> str:

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from shared import audit, services
 from shared.clock import SystemClock
+from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
 from shared.errors import SatuPintuError
 from shared.i18n import text
+from shared.memory import return_large_buffers_to_the_system, settle_garbage_collector
 from shared.station import Station
-from shared.users import add_user, create_first_admin
+from shared.users import (
+    add_user,
+    change_role,
+    create_first_admin,
+    list_users,
+    reset_password,
+    set_disabled,
+)
 
 log = logging.getLogger("satupintu")
 
@@ -42,8 +53,10 @@ def _config(config_file: str | None) -> Config:
         raise click.ClickException(f"bad config: {error}") from None
 
 
-def _fail(error: SatuPintuError, config: Config) -> click.ClickException:
-    return click.ClickException(text(error.message_key, "en", **error.params))
+def _fail(error: SatuPintuError) -> click.ClickException:
+    """A refused command as one line (in English: operators read logs in English)."""
+    detail = f" ({error.params['detail']})" if "detail" in error.params else ""
+    return click.ClickException(text(error.message_key, "en", **error.params) + detail)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,22 +76,28 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    return_large_buffers_to_the_system()
     config = _config(config_file)
-    app = create_app(config)
-    station: Station = app.extensions["satupintu"]
-    password = create_first_admin(station)
+    try:
+        app = create_app(config, async_mode="gevent" if gevent_active() else "threading")
+        station: Station = app.extensions["satupintu"]
+        password = create_first_admin(station)
+    except SatuPintuError as error:
+        raise _fail(error) from None
     if password:
         click.echo(
             f"Created the first user 'admin' with password: {password}\n"
             "It is shown only this once: log in and keep it safe.",
         )
+    settle_garbage_collector()
     socketio.start_background_task(_housekeeping, app)
     click.echo(f"Satu Pintu for {config.station.name} on http://{host}:{port}/")
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, log_output=False)
+    socketio.run(app, host=host, port=port, log_output=False)
 
 
 def _housekeeping(app: Any) -> None:
-    """Roll queues over at the day's start and refresh phones for changes made elsewhere."""
+    """Roll queues over at the day's start, anchor the audit trail at each day's close, and
+    refresh phones for changes made elsewhere."""
     station: Station = app.extensions["satupintu"]
     dispatcher = app.extensions["satupintu.dispatcher"]
     rounds = 0
@@ -88,14 +107,21 @@ def _housekeeping(app: Any) -> None:
         try:
             if rounds % EXPIRE_EVERY == 0:
                 services.expire_past_days(station)
+                audit.close_days(station)
             dispatcher.refresh_watchers()
-        except SatuPintuError:
+        except (SatuPintuError, OSError):
             log.exception("housekeeping failed; retrying in %s s", HOUSEKEEPING_SECONDS)
 
 
 @main.group()
 def user() -> None:
     """Manage the people who log in."""
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
 @user.command("add")
@@ -111,16 +137,139 @@ def user() -> None:
 def user_add(name: str, role: str, password_stdin: bool, config_file: str | None) -> None:
     """Create a user (the password is stored only as a slow salted hash)."""
     config = _config(config_file)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin)
     station = Station.open(config)
     try:
         add_user(station, name, role, password, "cli")
     except SatuPintuError as error:
-        raise _fail(error, config) from None
+        raise _fail(error) from None
     click.echo(f"Added {role} '{name}'.")
+
+
+@user.command("list")
+@config_option
+def user_list(config_file: str | None) -> None:
+    """List the users with their role and whether they are disabled."""
+    station = Station.open(_config(config_file))
+    for row in list_users(station):
+        state = "disabled" if row["disabled"] else "enabled"
+        click.echo(f"{row['username']}\t{row['role']}\t{state}")
+
+
+@user.command("disable")
+@click.argument("name")
+@config_option
+def user_disable(name: str, config_file: str | None) -> None:
+    """Disable a user: they cannot log in, and their open sessions end now."""
+    station = Station.open(_config(config_file))
+    try:
+        set_disabled(station, name, True, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"Disabled '{name}'; their sessions have ended.")
+
+
+@user.command("enable")
+@click.argument("name")
+@config_option
+def user_enable(name: str, config_file: str | None) -> None:
+    """Let a disabled user log in again."""
+    station = Station.open(_config(config_file))
+    try:
+        set_disabled(station, name, False, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"Enabled '{name}'.")
+
+
+@user.command("reset-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@config_option
+def user_reset_password(name: str, password_stdin: bool, config_file: str | None) -> None:
+    """Give a user a new password; their open sessions end."""
+    station = Station.open(_config(config_file))
+    try:
+        reset_password(station, name, _password(password_stdin), "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"New password set for '{name}'; their sessions have ended.")
+
+
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(["officer", "supervisor", "admin"]))
+@config_option
+def user_role(name: str, role: str, config_file: str | None) -> None:
+    """Give a user another role (it applies to their next request)."""
+    station = Station.open(_config(config_file))
+    try:
+        change_role(station, name, role, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"'{name}' is now {role}.")
+
+
+@main.command()
+@click.option("--date", "first", metavar="YYYY-MM-DD", help="The day (default: today).")
+@click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day of a range (default: --date).")
+@click.option("--month", metavar="YYYY-MM", help="A whole month instead of --date/--to.")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv prints one table (see --table); json prints the whole report.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(
+        ["summary", "hourly", "fairness", "officers", "longest", "satisfaction", "audit"]
+    ),
+    default="summary",
+    show_default=True,
+    help="Which table --format csv prints.",
+)
+@config_option
+def report(
+    first: str | None,
+    last: str | None,
+    month: str | None,
+    output: str,
+    table: str,
+    config_file: str | None,
+) -> None:
+    """Print a day's (or a range's, or a month's) report from the event log.
+
+    The same numbers as the report pages and downloads; the report states whether the audit
+    trail verified, and exits with status 1 if it did not.
+    """
+    import json
+
+    from admin.export import to_csv
+    from admin.reports import Period, build_report
+
+    station = Station.open(_config(config_file))
+    try:
+        period = Period.parse(first, last, month, station.today())
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    built = build_report(station, period)
+    if output == "json":
+        click.echo(json.dumps(built, ensure_ascii=False, indent=2))
+    else:
+        click.echo(to_csv(built, table), nl=False)
+    if not built["audit"]["verified"]:
+        click.echo(
+            _broken(
+                built["audit"]["broken_row"],
+                built["audit"]["problem"],
+                built["audit"]["problem_params"],
+            ),
+            err=True,
+        )
+        sys.exit(1)
 
 
 @main.group("printer")
@@ -150,22 +299,55 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
     click.echo(f"Test ticket printed{f' (preview: {preview})' if preview else ''}.")
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@config_option
+def backup(path: Path, config_file: str | None) -> None:
+    """Copy the database to PATH while the server keeps running (SQLite online backup)."""
+    station = Station.open(_config(config_file))
+    try:
+        station.store.backup(path)
+    except (ValueError, OSError, sqlite3.Error) as error:
+        raise click.ClickException(f"backup failed: {error}") from None
+    click.echo(f"Backed up {station.config.database_path} to {path}.")
+
+
 @main.group()
 def audit_group() -> None:
     """Check the tamper-evident event log."""
 
 
+def _broken(row: int | None, problem: str | None, params: Any) -> str:
+    assert problem is not None
+    return f"audit: BROKEN at event row {row}: {text(problem, 'en', **params)}"
+
+
 @audit_group.command("verify")
+@click.option(
+    "--anchor",
+    "witnessed",
+    multiple=True,
+    metavar="ROW:HASH",
+    help="A head of the log written down from a report; it must still be in the log.",
+)
 @config_option
-def audit_verify(config_file: str | None) -> None:
-    """Check the whole hash chain; name the first row that was edited, removed or inserted."""
+def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
+    """Check the audit trail; name the first row that was edited, removed or inserted.
+
+    Checks the hash chain, the day-close anchors (and any --anchor), and that the tickets
+    table matches the log.
+    """
     station = Station.open(_config(config_file))
-    with station.store.read() as db:
-        verdict = audit.verify(db.db.query("SELECT * FROM events ORDER BY id"))
+    try:
+        witnesses = [audit.parse_witness(item) for item in witnessed]
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--anchor") from None
+    verdict = audit.check_station(station, witnesses)
     if not verdict.ok:
-        click.echo(f"audit: BROKEN at event row {verdict.broken_id}: {verdict.problem}", err=True)
+        click.echo(_broken(verdict.broken_id, verdict.problem, verdict.params), err=True)
         sys.exit(1)
-    click.echo(f"audit: OK, {verdict.rows} events verified")
+    head = f"; head {verdict.head.id}:{verdict.head.hash[:16]}" if verdict.head else ""
+    click.echo(f"audit: OK, {verdict.rows} events verified{head}")
 
 
 main.add_command(audit_group, "audit")

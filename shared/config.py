@@ -182,6 +182,7 @@ class Board(_Model):
 
 class Limits(_Model):
     tickets_per_minute: int = Field(30, ge=0)
+    tickets_per_kiosk_per_minute: int = Field(60, ge=0)
     logins_per_minute: int = Field(10, ge=0)
     max_request_kb: int = Field(64, ge=1, le=10240)
 
@@ -213,6 +214,27 @@ class Survey(_Model):
     form: Literal["short", "full"] = "short"
 
 
+class KioskScreen(_Model):
+    """How long the kiosk screen keeps things before it returns to the start, in seconds."""
+
+    reset_seconds: int = Field(12, ge=3, le=300)
+    failed_print_seconds: int = Field(60, ge=5, le=600)
+    idle_seconds: int = Field(60, ge=10, le=600)
+
+
+class Shift(_Model):
+    """A duty shift: it runs from `starts_at` (local time) until the next shift starts."""
+
+    name: Text
+    starts_at: ClockTime
+
+
+class Audit(_Model):
+    """Where the audit trail's day-close anchors are kept (default: next to the database)."""
+
+    anchor_file: str | None = None
+
+
 class Config(_Model):
     station: Station
     public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
@@ -230,6 +252,9 @@ class Config(_Model):
     no_show_requeue_minutes: int = Field(30, ge=0)
     announcement: Announcement = Announcement()
     survey: Survey = Survey()
+    kiosk_screen: KioskScreen = KioskScreen()
+    shifts: tuple[Shift, ...] = ()
+    audit: Audit = Audit()
     session_hours: int = Field(12, ge=1, le=168)
     message_queue: str | None = Field(None, pattern=r"^redis://")
     base_dir: Path = Path()
@@ -270,6 +295,14 @@ class Config(_Model):
         """The SQLite file: SATUPINTU_DB if set, else `database:` relative to the config file."""
         override = os.environ.get(DATABASE_ENV)
         return Path(override) if override else self.base_dir / self.database
+
+    @property
+    def anchor_path(self) -> Path:
+        """The audit anchors file: `audit.anchor_file`, else `<database>.anchors` beside it."""
+        if self.audit.anchor_file:
+            return self.resolve(self.audit.anchor_file)
+        database = self.database_path
+        return database.with_name(f"{database.name}.anchors")
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -320,6 +353,9 @@ def _check_references(config: Config) -> None:
     for index, service in enumerate(config.services):
         if service.hours and service.hours.open == service.hours.close:
             raise ConfigError(f"services[{index}].hours: open and close are the same time")
+    starts = [shift.starts_at for shift in config.shifts]
+    if len(set(starts)) != len(starts):
+        raise ConfigError("shifts: two shifts start at the same time")
     _check_printer_profiles(config)
 
 

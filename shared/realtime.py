@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,8 +19,19 @@ from flask_socketio import SocketIO, emit, join_room, leave_room
 
 from shared import queries, users
 from shared.auth import SESSION_COOKIE
+from shared.config import Config
 from shared.errors import NotFound, SatuPintuError
-from shared.events import Recorded
+from shared.events import (
+    CounterStateChanged,
+    Event,
+    Recorded,
+    TicketCalled,
+    TicketDone,
+    TicketExpired,
+    TicketIssued,
+    TicketRequeued,
+    TicketTransferred,
+)
 from shared.i18n import pick_language, text
 from shared.station import Station
 from shared.users import User
@@ -27,9 +39,9 @@ from shared.web import error_json, origin_allowed, station
 
 log = logging.getLogger(__name__)
 
-ASYNC_MODE = "threading"
 BOARD_ROOM = "board"
-WATCH_REFRESH_SECONDS = 5.0
+POSITION_REFRESH_SECONDS = 0.5
+PHONES_AT_ONCE = 20  # phones refreshed between two chances for other work to run
 
 socketio = SocketIO()
 
@@ -77,14 +89,17 @@ class Connections:
 
 
 class Dispatcher:
-    """Emits committed events in commit order from one thread, then refreshes watched tickets."""
+    """Board events leave in commit order from one thread; phones are kept current by another.
+
+    The board thread never waits for phone work, so a hall full of phones cannot delay a call
+    on the wall board.
+    """
 
     def __init__(self, station: Station, connections: Connections) -> None:
         self.station = station
-        self.connections = connections
+        self.phones = PhoneUpdates(station, connections)
         self._queue: queue.Queue[Sequence[Recorded] | None] = queue.Queue()
-        self._last_sent: dict[str, dict[str, Any]] = {}
-        self._thread = threading.Thread(target=self._run, name="satupintu-dispatch", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="satupintu-board", daemon=True)
         self._thread.start()
 
     def publish(self, recorded: Sequence[Recorded]) -> None:
@@ -92,36 +107,142 @@ class Dispatcher:
         self._queue.put(recorded)
 
     def refresh_watchers(self) -> None:
-        """Re-send watched tickets whose view changed (also catches other processes' commits)."""
-        self._queue.put(())
+        """Re-check every watched ticket (catches changes committed by other processes)."""
+        self.phones.mark_everything()
 
     def stop(self) -> None:
         self._queue.put(None)
         self._thread.join(timeout=5)
+        self.phones.stop()
 
     def _run(self) -> None:
-        while (batch := self._queue.get()) is not None:
-            batches = [batch]
-            while not self._queue.empty():
-                more = self._queue.get()
-                if more is None:
-                    self._queue.put(None)
-                    break
-                batches.append(more)
-            try:
-                self._send([recorded for each in batches for recorded in each])
-            except Exception:
-                log.exception("could not publish %d batches of events", len(batches))
-
-    def _send(self, events: Sequence[Recorded]) -> None:
         private = self.station.private_services
-        for recorded in events:
-            if recorded.event.board:
-                payload = recorded.event.payload(recorded.seq, private)
-                socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
-        tokens = self.connections.watched_tokens()
-        for token in set(self._last_sent) - tokens:
-            del self._last_sent[token]
+        while (batch := self._queue.get()) is not None:
+            try:
+                for recorded in batch:
+                    if recorded.event.board:
+                        payload = recorded.event.payload(recorded.seq, private)
+                        socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
+            except Exception:
+                log.exception("could not publish %d events", len(batch))
+            self.phones.mark(batch)
+
+
+def services_moved(event: Event, config: Config) -> set[str]:
+    """Services whose waiting tickets' positions or wait estimates this event may change."""
+    match event:
+        case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
+            return {event.service}
+        case TicketDone():
+            return {event.service}  # one more service time: the estimate moves
+        case TicketTransferred():
+            return {event.service, event.from_service}
+        case CounterStateChanged():
+            return set(config.counter_by_id[event.counter].services)
+        case _:
+            return set()
+
+
+class PhoneUpdates:
+    """Sends `ticket.update` to phones whose ticket changed: at once to the phones of the
+    tickets an event is about (a called citizen hears straight away), then, at most every
+    POSITION_REFRESH_SECONDS, new queue positions in the services the events moved.
+    """
+
+    def __init__(self, station: Station, connections: Connections) -> None:
+        self.station = station
+        self.connections = connections
+        self._changed = threading.Condition()
+        self._tickets: set[int] = set()
+        self._services: set[str] = set()
+        self._everything = False
+        self._stopping = False
+        self._next_positions = 0.0
+        self._last_sent: dict[str, dict[str, Any]] = {}
+        self._thread = threading.Thread(target=self._run, name="satupintu-phones", daemon=True)
+        self._thread.start()
+
+    def mark(self, batch: Sequence[Recorded]) -> None:
+        with self._changed:
+            for recorded in batch:
+                if recorded.event.ticket_id is not None:
+                    self._tickets.add(recorded.event.ticket_id)
+                self._services |= services_moved(recorded.event, self.station.config)
+            self._changed.notify()
+
+    def mark_everything(self) -> None:
+        with self._changed:
+            self._everything = True
+            self._changed.notify()
+
+    def stop(self) -> None:
+        with self._changed:
+            self._stopping = True
+            self._changed.notify()
+        self._thread.join(timeout=5)
+
+    def _take(self) -> tuple[set[int], set[str], bool] | None:
+        """Wait for work; the tickets now, the positions only once their interval is over."""
+        with self._changed:
+            while True:
+                if self._stopping:
+                    return None
+                positions_due = time.monotonic() >= self._next_positions
+                has_positions = bool(self._services) or self._everything
+                if self._tickets or (has_positions and positions_due):
+                    break
+                timeout = self._next_positions - time.monotonic() if has_positions else None
+                self._changed.wait(timeout)
+            tickets, self._tickets = self._tickets, set()
+            services: set[str] = set()
+            everything = False
+            if positions_due:
+                services, self._services = self._services, set()
+                everything, self._everything = self._everything, False
+                if services or everything:
+                    self._next_positions = time.monotonic() + POSITION_REFRESH_SECONDS
+            return tickets, services, everything
+
+    def _take_tickets(self) -> set[int]:
+        """The tickets events named since the last look, without waiting."""
+        with self._changed:
+            tickets, self._tickets = self._tickets, set()
+            return tickets
+
+    def _run(self) -> None:
+        while (work := self._take()) is not None:
+            tickets, services, everything = work
+            try:
+                self._refresh(tickets, services, everything)
+            except Exception:
+                log.exception("could not update watching phones")
+
+    def _refresh(self, tickets: set[int], services: set[str], everything: bool) -> None:
+        watched = self.connections.watched_tokens()
+        for gone in set(self._last_sent) - watched:
+            del self._last_sent[gone]
+        if not watched:
+            return
+        where = queries.ticket_places(self.station, watched)
+        self._send({token for token, (ticket_id, _) in where.items() if ticket_id in tickets})
+        if not (services or everything):
+            return
+        moved = sorted(
+            token for token, (_, service) in where.items() if everything or service in services
+        )
+        for start in range(0, len(moved), PHONES_AT_ONCE):
+            self._send(set(moved[start : start + PHONES_AT_ONCE]))
+            time.sleep(0)  # let calls and boards through between chunks
+            called = self._take_tickets()
+            if called:  # a citizen called meanwhile hears it before the others' new positions
+                self._send(
+                    {token for token, (ticket_id, _) in where.items() if ticket_id in called}
+                )
+                with self._changed:  # tickets of phones that began watching since: next round
+                    self._tickets |= called - {ticket_id for ticket_id, _ in where.values()}
+
+    def _send(self, tokens: set[str]) -> None:
+        """`ticket.update` to each of these phones whose ticket looks different than last sent."""
         if not tokens:
             return
         for token, view in queries.tickets_by_tokens(self.station, tokens).items():
@@ -151,7 +272,7 @@ def socket_error(error: SatuPintuError) -> dict[str, Any]:
     }
 
 
-def init_realtime(app: Flask, the_station: Station) -> Dispatcher:
+def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatcher:
     """Bind Socket.IO to the app and route the store's committed events to the dispatcher."""
     config = the_station.config
 
@@ -160,7 +281,7 @@ def init_realtime(app: Flask, the_station: Station) -> Dispatcher:
 
     socketio.init_app(
         app,
-        async_mode=ASYNC_MODE,
+        async_mode=async_mode,
         message_queue=config.message_queue,
         cors_allowed_origins=same_site,
         max_http_buffer_size=config.limits.max_request_kb * 1024,
@@ -180,8 +301,16 @@ def _board_id(data: Any) -> str | None:
 
 @socketio.on("connect")
 def connect(auth: Any = None) -> None:
-    """Every client starts with a snapshot; its cookie tells us whether it is an officer."""
-    lang = pick_language(request.headers.get("Accept-Language"), station().config.language)
+    """Every client starts with a snapshot; its cookie tells us whether it is an officer.
+
+    Acks speak the page's language when the client names it (`auth: {language}`), else the
+    browser's.
+    """
+    asked = auth.get("language") if isinstance(auth, dict) else None
+    lang = pick_language(
+        asked if isinstance(asked, str) else request.headers.get("Accept-Language"),
+        station().config.language,
+    )
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
     join_room(BOARD_ROOM)
     emit("snapshot", queries.board_snapshot(station(), _board_id(auth)))

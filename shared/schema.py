@@ -98,6 +98,23 @@ def m001_core(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_events_by_ticket(db: Database) -> None:
+    """Oversight reports read every event of the tickets a period touched."""
+    db.execute("CREATE INDEX IF NOT EXISTS events_ticket ON events (ticket_id, id)")
+
+
+@migrations()
+def m003_ticket_reprints(db: Database) -> None:
+    """The kiosk may reprint a waiting ticket a few times; count the reprints per ticket."""
+    db.execute("ALTER TABLE tickets ADD COLUMN reprints INTEGER NOT NULL DEFAULT 0")
+
+
+def pending_migrations(db: Database) -> bool:
+    """Whether the database is older than this code (a read: no lock taken)."""
+    return bool(migrations.pending(db))
+
+
 def migrate(db: Database) -> None:
-    """Bring the database to the current schema version."""
+    """Bring the database to the current schema version (inside the caller's write lock)."""
     migrations.apply(db)

@@ -7,6 +7,7 @@ SatuPintuError and leaves the database exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -85,11 +86,16 @@ def _counter(station: Station, counter_id: str) -> Counter:
 
 def ensure_counters(station: Station) -> None:
     """Give every configured counter its row (open, idle) the first time the station starts."""
+    with station.store.read() as db:
+        known = {row["id"] for row in db.all("SELECT id FROM counters")}
+    missing = [counter.id for counter in station.config.counters if counter.id not in known]
+    if not missing:
+        return
     with station.store.write("system", station.now()) as tx:
-        for counter in station.config.counters:
+        for counter_id in missing:
             tx.execute(
                 "INSERT OR IGNORE INTO counters (id, state, updated_at) VALUES (?, 'open', ?)",
-                [counter.id, utc_text(tx.now)],
+                [counter_id, utc_text(tx.now)],
             )
 
 
@@ -591,20 +597,76 @@ def answer_survey(station: Station, token: str, answers: Any) -> None:
         ticket = queries.ticket_row(tx, "token = ?", [token])
         if ticket is None:
             raise NotFound("error.unknown_ticket")
-        if ticket["status"] != Status.DONE:
-            raise Conflict("error.survey_not_done")
-        if tx.one("SELECT 1 AS x FROM surveys WHERE ticket_id = ?", [ticket["id"]]):
-            raise Conflict("error.survey_answered")
-        tx.execute(
-            "INSERT INTO surveys (ticket_id, answered_at, answers) VALUES (?, ?, ?)",
-            [ticket["id"], utc_text(tx.now), json.dumps(clean)],
+        _save_survey(tx, ticket, clean)
+
+
+def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, answers: Any) -> None:
+    """Keep answers given on a counter's survey tablet, for the ticket just finished there.
+
+    `handle` is what the tablet was shown with that ticket (queries.survey_desk); it is only
+    good while that ticket is the counter's latest finished one, unanswered, for
+    SURVEY_DESK_MINUTES: nobody can answer there for any other ticket.
+    """
+    counter = _counter(station, counter_id)
+    clean = validate_answers(station.config.survey.form, answers)
+    with station.store.write(f"survey-desk:{counter.id}", station.now()) as tx:
+        ticket = queries.survey_desk_ticket(tx, counter.id, tx.now)
+        if (
+            ticket is None
+            or not isinstance(handle, str)
+            or not hmac.compare_digest(handle, queries.survey_handle(ticket))
+        ):
+            raise Conflict("error.survey_desk_stale")
+        _save_survey(tx, ticket, clean)
+
+
+def _save_survey(tx: Transaction, ticket: dict[str, Any], answers: dict[str, int]) -> None:
+    """Keep one ticket's answers: only once it is done, and only once."""
+    if ticket["status"] != Status.DONE:
+        raise Conflict("error.survey_not_done")
+    if tx.one("SELECT 1 AS x FROM surveys WHERE ticket_id = ?", [ticket["id"]]):
+        raise Conflict("error.survey_answered")
+    tx.execute(
+        "INSERT INTO surveys (ticket_id, answered_at, answers) VALUES (?, ?, ?)",
+        [ticket["id"], utc_text(tx.now), json.dumps(answers)],
+    )
+    tx.record(
+        SurveyAnswered(
+            ticket_id=ticket["id"],
+            number=ticket["number"],
+            service=ticket["service"],
+            counter=ticket["counter"],
+            answers=answers,
         )
-        tx.record(
-            SurveyAnswered(
-                ticket_id=ticket["id"],
-                number=ticket["number"],
-                service=ticket["service"],
-                counter=ticket["counter"],
-                answers=clean,
-            )
-        )
+    )
+
+
+MAX_REPRINTS = 3
+
+
+def reprint_ticket(station: Station, token: str, *, public_base: str = "") -> Issued:
+    """Print a ticket of today that still waits again, on the printer of the kiosk that issued it.
+
+    For a kiosk whose printer failed. At most MAX_REPRINTS reprints per ticket succeed, so a
+    status-page link cannot be used to empty a printer's paper roll. The reprint shows the
+    ticket's place in the queue now.
+    """
+    with station.store.read() as db:
+        row = queries.ticket_row(db, "token = ?", [token])
+        if row is None:
+            raise NotFound("error.unknown_ticket")
+        if row["status"] != Status.WAITING or row["service_day"] != station.today().isoformat():
+            raise Conflict("error.reprint_not_waiting", number=row["number"])
+        if row["reprints"] >= MAX_REPRINTS:
+            raise Conflict("error.reprint_limit", number=row["number"], limit=MAX_REPRINTS)
+        view = queries.ticket_view(station, db, row)
+    service = _service(station, view["service"])
+    if not station.printers.enabled(row["kiosk"]):
+        return Issued(view, False, DISABLED)
+    job = _print_job(station, service, view, public_base)
+    result = station.printers.print_ticket(row["kiosk"], job)
+    if result.status == "printed":
+        actor = f"kiosk:{row['kiosk']}" if row["kiosk"] else "kiosk"
+        with station.store.write(actor, station.now(), durable=False) as tx:
+            tx.execute("UPDATE tickets SET reprints = reprints + 1 WHERE id = ?", [row["id"]])
+    return Issued(view, False, result)

@@ -20,13 +20,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from shared import audit
+from shared.concurrency import blocking_call
 from shared.errors import Unavailable
 from shared.events import Event, Recorded
-from shared.schema import migrate
+from shared.schema import migrate, pending_migrations
 
 Publisher = Callable[[Sequence[Recorded]], None]
 
 BUSY_TIMEOUT_SECONDS = 10
+SQLITE_MAX_INTEGER = 2**63 - 1  # larger ids in a URL cannot name a row: routes answer 404
 
 
 def utc_text(instant: datetime) -> str:
@@ -77,29 +79,28 @@ class Reader:
 
 
 class Transaction(Reader):
-    """A write in progress: the sqlite-utils database plus the events recorded so far."""
+    """A write in progress: the sqlite-utils database plus the events recorded so far.
+
+    `now` never goes back before the last logged event, so a clock stepped backwards (a bad
+    NTP sync, a hand-set clock) cannot reorder the queue or make durations negative.
+    """
 
     def __init__(self, db: Database, actor: str, now: datetime) -> None:
         super().__init__(db)
         self.actor = actor
-        self.now = now
         self.recorded: list[Recorded] = []
-        self._head: tuple[int, str, int] | None = None
+        last = self.one(
+            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq "
+            "FROM events ORDER BY id DESC LIMIT 1"
+        )
+        self._head = (last["id"], last["hash"], last["seq"]) if last else (0, audit.GENESIS, 0)
+        self.now = max(now, parse_utc(last["at"])) if last else now
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the hash-chained log; board events take the next `seq`."""
-        if self._head is None:
-            last = self.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
-            top = self.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
-            assert top is not None
-            self._head = (
-                last["id"] if last else 0,
-                last["hash"] if last else audit.GENESIS,
-                top["seq"],
-            )
         last_id, prev_hash, last_seq = self._head
         data = event.data()
         row = {
@@ -141,9 +142,10 @@ class Store:
         except OSError as error:
             raise Unavailable("error.storage", detail=str(error)) from error
         with self._database() as db:
-            _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
-            migrate(db)
-            db.conn.execute("COMMIT")
+            if pending_migrations(db):
+                _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
+                migrate(db)
+                db.conn.execute("COMMIT")
 
     @contextmanager
     def _database(self) -> Iterator[Database]:
@@ -182,10 +184,12 @@ class Store:
                 try:
                     if not durable:
                         db.conn.execute("PRAGMA synchronous = NORMAL")
-                    db.conn.execute("BEGIN IMMEDIATE")
+                    # Waiting for another process's lock and the fsync at COMMIT happen
+                    # off the event loop, so other connections keep being served meanwhile.
+                    blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
                     tx = Transaction(db, actor, now)
                     yield tx
-                    db.conn.execute("COMMIT")
+                    blocking_call(db.conn.execute, "COMMIT")
                 except sqlite3.OperationalError as error:
                     raise Unavailable("error.storage", detail=str(error)) from error
                 finally:
@@ -195,6 +199,23 @@ class Store:
                         db.conn.execute("PRAGMA synchronous = FULL")
             if tx.recorded:
                 self.publisher(tx.recorded)
+
+    def backup(self, target: Path) -> None:
+        """Copy the database to `target` with SQLite's online backup API.
+
+        Safe while servers write: the copy is one consistent moment of the database, and
+        `target` is a complete database file of its own (restore it by copying it back while
+        no server runs).
+        """
+        if target.resolve() == self.path.resolve():
+            raise ValueError("the backup cannot overwrite the live database")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        copy = sqlite3.connect(target)
+        try:
+            with self._database() as db:
+                db.conn.backup(copy)
+        finally:
+            copy.close()
 
     def close(self) -> None:
         with self._pool_lock:

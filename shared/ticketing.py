@@ -5,15 +5,17 @@ Nothing here touches Flask, SQL or sockets, and nothing reads the clock: "now" i
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from shared.config import WEEKDAYS, CallPolicy, Service
+from shared.config import WEEKDAYS, CallPolicy, Config, Service
 from shared.errors import Conflict
 
 
@@ -258,14 +260,80 @@ def regular_streak(recent_calls_newest_first: Sequence[bool]) -> int | None:
     return None
 
 
-def estimate_wait_minutes(ahead: int, minutes_per_citizen: float, counters_serving: int) -> int:
-    """Minutes until a ticket with `ahead` people before it is called, rounded up.
+REMAINING_FLOOR = 0.25
 
-    The counters serving the service work in parallel, each taking `minutes_per_citizen`.
+
+@dataclass(frozen=True)
+class CounterLoad:
+    """A counter as the wait estimate sees it: what it calls and when it is next free."""
+
+    services: tuple[str, ...]
+    free_in_minutes: float  # 0 for an idle counter
+    streak: int | None  # regular calls since its last priority call (see `call_order`)
+
+
+def remaining_minutes(minutes_per_ticket: float, elapsed_minutes: float) -> float:
+    """How long a counter's current citizen is still expected to take.
+
+    The typical time minus what has passed; a citizen already past the typical time is
+    expected to take a little longer still (REMAINING_FLOOR of the typical time), not zero.
     """
-    if ahead <= 0:
-        return 0
-    return math.ceil(ahead * minutes_per_citizen / max(1, counters_serving))
+    return max(minutes_per_ticket - elapsed_minutes, REMAINING_FLOOR * minutes_per_ticket)
+
+
+def linked_services(config: Config, services: set[str]) -> set[str]:
+    """The services whose queues can affect these ones' waits: those reachable through
+    counters that serve several services (a counter serving A and B links A and B)."""
+    linked = set(services)
+    grown = True
+    while grown:
+        grown = False
+        for counter in config.counters:
+            if linked.intersection(counter.services) and not linked.issuperset(counter.services):
+                linked.update(counter.services)
+                grown = True
+    return linked
+
+
+def estimate_wait_minutes(
+    waiting: Sequence[QueueItem],
+    counters: Sequence[CounterLoad],
+    minutes_per_ticket: Mapping[str, float],
+    policy: CallPolicy,
+    now: datetime,
+) -> dict[int, int]:
+    """Minutes until each waiting ticket is called, rounded, by playing the queue forward.
+
+    Each counter calls its next ticket by `call_order` (the one rule) as soon as it is free,
+    and each ticket then keeps it busy for its service's `minutes_per_ticket`. So counters
+    shared between services, priority tickets, the starvation guard and counters still
+    serving someone are all taken into account. A ticket no counter can call is left out.
+    """
+    streams: dict[tuple[str, bool], deque[QueueItem]] = {}
+    for item in sorted(waiting):
+        streams.setdefault((item.service, item.priority), deque()).append(item)
+    free_at = [(load.free_in_minutes, index) for index, load in enumerate(counters)]
+    heapq.heapify(free_at)
+    streaks = [load.streak for load in counters]
+    called_in: dict[int, int] = {}
+    while free_at and len(called_in) < len(waiting):
+        minutes, index = heapq.heappop(free_at)
+        heads = [
+            stream[0]
+            for service in counters[index].services
+            for priority in (True, False)
+            if (stream := streams.get((service, priority)))
+        ]
+        moment = now + timedelta(minutes=minutes)
+        chosen = next_in_line(heads, policy, moment, streaks[index])
+        if chosen is None:
+            continue  # nothing left that this counter calls
+        streams[(chosen.service, chosen.priority)].popleft()
+        called_in[chosen.id] = math.floor(minutes + 0.5)
+        streak = policy.interleave_every if streaks[index] is None else streaks[index]
+        streaks[index] = 0 if chosen.priority else streak + 1
+        heapq.heappush(free_at, (minutes + minutes_per_ticket[chosen.service], index))
+    return called_in
 
 
 def may_requeue(finished_at: datetime, now: datetime, window_minutes: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import IntEnum
@@ -13,15 +14,32 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from shared.errors import Conflict, InvalidRequest, Unauthorized
+from shared.concurrency import blocking_call
+from shared.errors import Conflict, InvalidRequest, NotFound, Unauthorized
 from shared.events import UserChanged, UserLoggedIn
 from shared.station import Station
-from shared.store import parse_utc, utc_text
+from shared.store import Transaction, parse_utc, utc_text
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
-HASHER = PasswordHasher()
+# Argon2id with OWASP's parameters (19 MiB, 2 passes): slow for an attacker, yet a login storm
+# stays within memory because at most HASHING_AT_ONCE hashes are computed at the same time.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+HASHING_AT_ONCE = threading.BoundedSemaphore(2)
+
+
+def _hash(password: str) -> str:
+    with HASHING_AT_ONCE:
+        return blocking_call(HASHER.hash, password)
+
+
+def _verify(digest: str, password: str) -> None:
+    """Raise VerificationError unless `password` matches."""
+    with HASHING_AT_ONCE:
+        blocking_call(HASHER.verify, digest, password)
+
+
 # Verified against when the username is unknown, so both answers take as long.
 _DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
@@ -65,7 +83,8 @@ def add_user(station: Station, username: Any, role: Any, password: Any, actor: s
     if not isinstance(username, str) or not USERNAME.match(username):
         raise InvalidRequest("error.username")
     parsed = Role.parse(role)
-    digest = HASHER.hash(_check_password(password))
+    password = _check_password(password)
+    digest = _hash(password)
     with station.store.write(actor, station.now()) as tx:
         if tx.one("SELECT 1 AS x FROM users WHERE username = ?", [username]):
             raise Conflict("error.user_exists", username=username)
@@ -108,7 +127,7 @@ def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
             [username],
         )
     try:
-        HASHER.verify(row["password_hash"] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        _verify(row["password_hash"] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         row = None
     if row is None or row["disabled"]:
@@ -155,3 +174,88 @@ def log_out(station: Station, token: str | None) -> None:
             "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
             [utc_text(tx.now), _token_hash(token)],
         )
+
+
+# ---- managing users (admin role) ---------------------------------------------------------------
+
+
+def list_users(station: Station) -> list[dict[str, Any]]:
+    """Every user with role, whether disabled, and when they last logged in (UTC text)."""
+    with station.store.read() as db:
+        return db.all(
+            "SELECT u.username, u.role, u.disabled, u.created_at, "
+            "(SELECT MAX(created_at) FROM sessions s WHERE s.username = u.username) "
+            "AS last_login FROM users u ORDER BY u.username"
+        )
+
+
+def _require_user(tx: Transaction, username: Any) -> dict[str, Any]:
+    row = (
+        tx.one("SELECT * FROM users WHERE username = ?", [username])
+        if isinstance(username, str)
+        else None
+    )
+    if row is None:
+        raise NotFound("error.unknown_user", username=str(username)[:40])
+    return row
+
+
+def _keep_an_admin(tx: Transaction, username: str) -> None:
+    """Refuse a change that would leave no enabled admin (nobody could manage users then)."""
+    others = tx.one(
+        "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND username != ?",
+        [username],
+    )
+    if others is None or others["n"] == 0:
+        raise Conflict("error.last_admin")
+
+
+def _end_sessions(tx: Transaction, username: str) -> None:
+    tx.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        [utc_text(tx.now), username],
+    )
+
+
+def set_disabled(station: Station, username: Any, disabled: bool, actor: str) -> None:
+    """Disable a user (ending every session at once) or enable them again."""
+    with station.store.write(actor, station.now()) as tx:
+        row = _require_user(tx, username)
+        if bool(row["disabled"]) == disabled:
+            return
+        if disabled and row["role"] == Role.ADMIN.label:
+            _keep_an_admin(tx, row["username"])
+        tx.execute(
+            "UPDATE users SET disabled = ? WHERE username = ?", [int(disabled), row["username"]]
+        )
+        if disabled:
+            _end_sessions(tx, row["username"])
+        change = "disabled" if disabled else "enabled"
+        tx.record(UserChanged(username=row["username"], role=row["role"], change=change))
+
+
+def reset_password(station: Station, username: Any, password: Any, actor: str) -> None:
+    """Give a user a new password; their open sessions end."""
+    digest = _hash(_check_password(password))
+    with station.store.write(actor, station.now()) as tx:
+        row = _require_user(tx, username)
+        tx.execute(
+            "UPDATE users SET password_hash = ? WHERE username = ?", [digest, row["username"]]
+        )
+        _end_sessions(tx, row["username"])
+        tx.record(UserChanged(username=row["username"], role=row["role"], change="password"))
+
+
+def change_role(station: Station, username: Any, role: Any, actor: str) -> User:
+    """Give a user another role; it applies to their very next request."""
+    parsed = Role.parse(role)
+    with station.store.write(actor, station.now()) as tx:
+        row = _require_user(tx, username)
+        if row["role"] == Role.ADMIN.label and parsed != Role.ADMIN and not row["disabled"]:
+            _keep_an_admin(tx, row["username"])
+        if row["role"] != parsed.label:
+            tx.execute(
+                "UPDATE users SET role = ? WHERE username = ?", [parsed.label, row["username"]]
+            )
+            tx.record(UserChanged(username=row["username"], role=parsed.label, change="role"))
+    return User(row["username"], parsed)

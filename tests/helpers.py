@@ -32,7 +32,7 @@ BASE_CONFIG: dict[str, Any] = {
         {"id": "loket-4", "name": "Loket 4", "services": ["propam"]},
     ],
     "kiosks": [{"id": "kiosk-1"}],
-    "limits": {"tickets_per_minute": 0, "logins_per_minute": 0},
+    "limits": {"tickets_per_minute": 0, "tickets_per_kiosk_per_minute": 0, "logins_per_minute": 0},
 }  # fmt: skip
 
 

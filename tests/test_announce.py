@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from shared.announce import announcement, number_words, spoken_counter, spoken_number
-from shared.config import Announcement, Counter
+from shared.announce import (
+    announcement,
+    announcement_parts,
+    number_words,
+    spoken_counter,
+)
+from shared.config import Announcement, Counter, load_config
 
 
 def counter(name: str, spoken: str | None = None) -> Counter:
@@ -34,14 +41,6 @@ def test_numbers_are_spoken_in_indonesian_words(value: int, words: str) -> None:
     assert number_words(value) == words
 
 
-def test_every_number_from_1_to_999_has_words_and_drops_leading_zeros() -> None:
-    for value in range(1, 1000):
-        spoken = spoken_number(f"A-{value:03d}")
-        assert spoken.startswith("A ")
-        assert not any(character.isdigit() for character in spoken)
-    assert spoken_number("A-007") == "A tujuh"
-
-
 def test_counter_names_come_from_config_or_from_their_digits() -> None:
     assert spoken_counter(counter("Loket 12")) == "loket dua belas"
     assert spoken_counter(counter("Ruang Propam", spoken="ruang propam")) == "ruang propam"
@@ -51,3 +50,82 @@ def test_an_english_sentence_can_follow_the_indonesian_one() -> None:
     sentence = announcement("A-005", counter("Loket 1"), Announcement(english=True))
     assert sentence.startswith("Nomor antrian A lima, silakan menuju loket satu. ")
     assert sentence.endswith("Ticket number A five, please proceed to loket one")
+
+
+# An independent spelling of Indonesian numbers 1-999, to check num2words against.
+UNITS = ["nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"]
+
+
+def indonesian(value: int) -> str:
+    hundreds, rest = divmod(value, 100)
+    words = []
+    if hundreds:
+        words.append("seratus" if hundreds == 1 else f"{UNITS[hundreds]} ratus")
+    tens, units = divmod(rest, 10)
+    if rest == 10:
+        words.append("sepuluh")
+    elif rest == 11:
+        words.append("sebelas")
+    elif tens == 1:
+        words.append(f"{UNITS[units]} belas")
+    else:
+        if tens:
+            words.append(f"{UNITS[tens]} puluh")
+        if units:
+            words.append(UNITS[units])
+    return " ".join(words)
+
+
+def bundled_counters() -> list[Counter]:
+    """The counters of the config.yaml shipped with Satu Pintu."""
+    return list(load_config(Path(__file__).resolve().parents[1] / "config.yaml").counters)
+
+
+def test_every_number_and_every_counter_makes_the_expected_sentence() -> None:
+    counters = bundled_counters() + [counter(f"Loket {n}") for n in (7, 10, 11, 12, 20, 21)]
+    for each in counters:
+        spoken = spoken_counter(each)
+        for value in range(1, 1000):
+            sentence = announcement(f"B-{value:03d}", each, Announcement())
+            assert sentence == f"Nomor antrian B {indonesian(value)}, silakan menuju {spoken}"
+
+
+@pytest.mark.parametrize(
+    ("number", "name", "said_number", "said_counter"),
+    [
+        ("A-001", "Loket 1", "A satu", "loket satu"),
+        ("B-011", "Loket 2", "B sebelas", "loket dua"),
+        ("C-010", "Loket 3", "C sepuluh", "loket tiga"),
+        ("D-100", "Loket 10", "D seratus", "loket sepuluh"),
+        ("E-101", "Loket 11", "E seratus satu", "loket sebelas"),
+        ("F-111", "Loket 12", "F seratus sebelas", "loket dua belas"),
+        ("G-215", "Loket 21", "G dua ratus lima belas", "loket dua puluh satu"),
+        ("H-999", "Loket 6", "H sembilan ratus sembilan puluh sembilan", "loket enam"),
+        ("AB-040", "Loket 4", "A B empat puluh", "loket empat"),
+    ],
+)
+def test_sample_sentences_read_as_an_indonesian_speaker_says_them(
+    number: str, name: str, said_number: str, said_counter: str
+) -> None:
+    expected = f"Nomor antrian {said_number}, silakan menuju {said_counter}"
+    assert announcement(number, counter(name), Announcement()) == expected
+
+
+def test_the_bundled_counters_are_spoken_by_their_numbers() -> None:
+    spoken = [spoken_counter(each) for each in bundled_counters()]
+    words = ["satu", "dua", "tiga", "empat", "lima", "enam"]
+    assert spoken == [f"loket {word}" for word in words]
+
+
+def test_a_configured_template_shapes_the_sentence() -> None:
+    template = Announcement(template="Panggilan untuk nomor {number} di {counter}")
+    sentence = announcement("C-023", counter("Meja Lantas", spoken="meja lantas"), template)
+    assert sentence == "Panggilan untuk nomor C dua puluh tiga di meja lantas"
+
+
+def test_the_parts_carry_their_language_for_the_voice() -> None:
+    parts = announcement_parts("A-005", counter("Loket 1"), Announcement(english=True))
+    assert [part.language for part in parts] == ["id", "en"]
+    assert ". ".join(part.text for part in parts) == announcement(
+        "A-005", counter("Loket 1"), Announcement(english=True)
+    )

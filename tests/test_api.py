@@ -237,3 +237,19 @@ def test_issuing_and_logging_in_too_fast_is_rate_limited(tmp_path, clock) -> Non
     client.post("/api/login", json={"username": "x", "password": "salah-sekali"})
     assert client.post("/api/login", json={"username": "x", "password": "y"}).status_code == 429
     app.extensions["satupintu.dispatcher"].stop()
+
+
+def test_one_kiosk_issuing_too_fast_is_limited_whatever_its_address(tmp_path, clock) -> None:
+    limits = {"tickets_per_minute": 0, "tickets_per_kiosk_per_minute": 2, "logins_per_minute": 0}
+    app = create_app(make_config(tmp_path, limits=limits), clock=clock)
+    client = app.test_client()
+    body = {"service": "lapor", "kiosk": "kiosk-1"}
+    addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+    statuses = [
+        client.post("/api/tickets", json=body, environ_base={"REMOTE_ADDR": address}).status_code
+        for address in addresses
+    ]
+    assert statuses == [201, 201, 429]
+    other_kiosk = client.post("/api/tickets", json={"service": "lapor"})
+    assert other_kiosk.status_code == 201
+    app.extensions["satupintu.dispatcher"].stop()

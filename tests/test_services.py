@@ -74,9 +74,10 @@ def test_ahead_and_the_estimate_grow_with_the_queue(station: Station) -> None:
     for _ in range(3):
         issue(station)
     fourth = issue(station)
-    # Three ahead, the standard 15 minutes each, two counters serving "lapor".
+    # Three ahead, the standard 15 minutes each, two idle counters serving "lapor": the first
+    # two are called now, the third and the fourth after 15 minutes.
     assert fourth["ahead"] == 3
-    assert fourth["estimated_wait_minutes"] == 23
+    assert fourth["estimated_wait_minutes"] == 15
 
 
 def test_the_full_life_of_a_ticket(
@@ -391,3 +392,23 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
     order = call_order(items, station.config.call_policy, clock.now(), streak)
     assert views == {item.id: ahead for ahead, item in enumerate(order)}
     assert any(item.priority for item in items)
+
+
+def test_positions_counted_one_by_one_equal_those_counted_in_one_pass(
+    tmp_path, clock: ManualClock
+) -> None:
+    policy = {"mode": "interleave", "interleave_every": 2, "max_wait_minutes": 30}
+    station = Station.open(make_config(tmp_path, call_policy=policy), clock=clock)
+    chance = random.Random(11)
+    for _ in range(30):
+        issue(station, "lapor", priority=chance.random() < 0.3)
+        clock.advance(minutes=chance.randint(0, 5))
+    with station.store.read() as db:
+        rows = db.all("SELECT * FROM tickets WHERE status = 'waiting'")
+        together = queries.queue_counts(station, db, "lapor", rows, clock.now())
+        alone = {
+            row["id"]: queries.queue_counts(station, db, "lapor", [row], clock.now())[row["id"]]
+            for row in rows
+        }
+    assert len(rows) > queries.FEW_TICKETS
+    assert together == alone

@@ -16,7 +16,6 @@ from shared.ticketing import (
     apply_move,
     availability,
     call_order,
-    estimate_wait_minutes,
     format_number,
     may_requeue,
     next_in_line,
@@ -142,16 +141,6 @@ def test_regular_streak_counts_calls_since_the_last_priority_call() -> None:
     assert regular_streak([False, False, True, False]) == 2
     assert regular_streak([True]) == 0
     assert regular_streak([False, False]) is None
-
-
-@pytest.mark.parametrize(
-    ("ahead", "minutes", "counters", "expected"),
-    [(0, 10, 1, 0), (3, 10, 1, 30), (3, 10, 2, 15), (1, 7.5, 2, 4), (4, 5, 0, 20)],
-)
-def test_estimated_wait_shares_the_queue_between_open_counters(
-    ahead: int, minutes: float, counters: int, expected: int
-) -> None:
-    assert estimate_wait_minutes(ahead, minutes, counters) == expected
 
 
 def _service(**fields: object) -> Service:

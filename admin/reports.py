@@ -1,0 +1,407 @@
+"""Report figures per service, counter and officer, per hour, and for the shift hand-over.
+
+Everything is counted from the ledger (the replayed event log). A fact belongs to a period
+when it happened inside it, except an expiry, which belongs to the day its ticket was issued
+(it is only recorded when the next day begins). Rules, applied the same everywhere:
+
+- waits are per call, from the moment the ticket joined that queue (issue, transfer, requeue);
+  they count for the service it was called in, the counter that called and the officer;
+- service time is from a call to `done` at the same counter (no-shows have none);
+- "within standard" is a served ticket whose service time is at most its service's
+  `standard_minutes`;
+- rounding and the 90th percentile: see admin/numbers.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from admin import fairness, ikm, ledger
+from admin.ledger import Ledger
+from admin.numbers import mean, minutes, percent, percentile_90
+from shared import audit
+from shared.config import Config, LocalText
+from shared.errors import InvalidRequest
+from shared.station import Station
+
+MAX_DAYS = 366
+FIRST_YEAR, LAST_YEAR = 2000, 9998  # beyond these, time zone arithmetic overflows
+
+
+@dataclass(frozen=True)
+class Period:
+    """Service days from `first` to `last`, both included."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def parse(cls, first: str | None, last: str | None, month: str | None, today: date) -> Period:
+        """From `from`/`to` dates (YYYY-MM-DD; `to` defaults to `from`) or a month (YYYY-MM).
+
+        Nothing given means today.
+        """
+        try:
+            if month:
+                start = date.fromisoformat(f"{month}-01")
+                following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+                return cls(start, following - timedelta(days=1))
+            start = date.fromisoformat(first) if first else today
+            end = date.fromisoformat(last) if last else start
+        except ValueError:
+            raise InvalidRequest("error.report_period") from None
+        if not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
+            raise InvalidRequest("error.report_period")
+        if end < start or (end - start).days >= MAX_DAYS:
+            raise InvalidRequest("error.report_range", days=MAX_DAYS)
+        return cls(start, end)
+
+    def bounds(self, station: Station) -> tuple[datetime, datetime]:
+        """The first day's start and the day after the last day's start (UTC-comparable)."""
+        start, _ = station.day_bounds(self.first)
+        _, end = station.day_bounds(self.last)
+        return start, end
+
+
+@dataclass
+class Tally:
+    """What happened to one group (a service, counter, officer, or everything)."""
+
+    issued: int = 0
+    called: int = 0
+    served: int = 0
+    no_show: int = 0
+    transferred: int = 0
+    expired: int = 0
+    recalls: int = 0
+    within_standard: int = 0
+    waits: list[float] = field(default_factory=list)
+    service_times: list[float] = field(default_factory=list)
+
+    def figures(self, *, issued_here: bool = True) -> dict[str, Any]:
+        """The group's figures.
+
+        Counters and officers (`issued_here` False) issue nothing and see nothing expire:
+        their `issued` and `expired` are None.
+        """
+        return {
+            "issued": self.issued if issued_here else None,
+            "called": self.called,
+            "served": self.served,
+            "no_show": self.no_show,
+            "transferred": self.transferred,
+            "expired": self.expired if issued_here else None,
+            "recalls": self.recalls,
+            "avg_wait_minutes": minutes(mean(self.waits)),
+            "p90_wait_minutes": minutes(percentile_90(self.waits)),
+            "avg_service_minutes": minutes(mean(self.service_times)),
+            "within_standard": self.within_standard,
+            "within_standard_pct": percent(self.within_standard, self.served),
+        }
+
+
+@dataclass
+class Tallies:
+    """The tallies of a period: everything, and per service, counter and officer."""
+
+    total: Tally = field(default_factory=Tally)
+    services: dict[str, Tally] = field(default_factory=dict)
+    counters: dict[str, Tally] = field(default_factory=dict)
+    officers: dict[str, Tally] = field(default_factory=dict)
+
+    def groups(self, service: str | None, counter: str | None, officer: str | None) -> list[Tally]:
+        found = [self.total]
+        for key, table in ((service, self.services), (counter, self.counters)):
+            if key is not None:
+                found.append(table.setdefault(key, Tally()))
+        if officer is not None:
+            found.append(self.officers.setdefault(officer, Tally()))
+        return found
+
+
+def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tallies:
+    """Count the facts of [start, end) for every group they belong to."""
+
+    def inside(moment: datetime) -> bool:
+        return start <= moment < end
+
+    tallies = Tallies()
+    for issue in facts.issues:
+        if inside(issue.at):
+            for group in tallies.groups(issue.service, None, None):
+                group.issued += 1
+    for call in facts.calls:
+        if inside(call.at):
+            for group in tallies.groups(call.service, call.counter, call.officer):
+                group.called += 1
+                group.waits.append(call.wait_seconds)
+    for finish in facts.finishes:
+        if not inside(finish.at):
+            continue
+        standard = config.service_by_id.get(finish.service)
+        for group in tallies.groups(finish.service, finish.counter, finish.officer):
+            if finish.outcome == "no_show":
+                group.no_show += 1
+                continue
+            group.served += 1
+            if finish.service_seconds is not None:
+                group.service_times.append(finish.service_seconds)
+                if standard and finish.service_seconds <= standard.standard_minutes * 60:
+                    group.within_standard += 1
+    for transfer in facts.transfers:
+        if inside(transfer.at):
+            for group in tallies.groups(transfer.from_service, transfer.counter, transfer.officer):
+                group.transferred += 1
+    for recall in facts.recalls:
+        if inside(recall.at):
+            for group in tallies.groups(recall.service, recall.counter, recall.officer):
+                group.recalls += 1
+    for expiry in facts.expiries:
+        if inside(expiry.issued_at):
+            for group in tallies.groups(expiry.service, None, None):
+                group.expired += 1
+    return tallies
+
+
+def _name(text: LocalText | None, fallback: str, language: str) -> str:
+    return text.get(language) if text else fallback
+
+
+def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
+    """The tallies as the report's rows: configured services and counters first, in order."""
+    language = config.language
+    services = [
+        {
+            "id": service.id,
+            "name": service.name.get(language),
+            "unit": service.unit,
+            "standard_minutes": service.standard_minutes,
+            **tallies.services.get(service.id, Tally()).figures(),
+        }
+        for service in config.services
+    ]
+    counters = [
+        {
+            "id": counter.id,
+            "name": counter.name,
+            **tallies.counters.get(counter.id, Tally()).figures(issued_here=False),
+        }
+        for counter in config.counters
+    ]
+    counters += [
+        {"id": key, "name": key, **found.figures(issued_here=False)}
+        for key, found in sorted(tallies.counters.items())
+        if key not in config.counter_by_id
+    ]
+    officers = [
+        {"id": officer, "name": officer, **found.figures(issued_here=False)}
+        for officer, found in sorted(tallies.officers.items())
+    ]
+    return {
+        "totals": tallies.total.figures(),
+        "services": services,
+        "counters": counters,
+        "officers": officers,
+    }
+
+
+def hourly(station: Station, facts: Ledger, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Tickets issued, called and served in each local hour of the day, summed over the period.
+
+    The hours run from the hour the service day starts.
+    """
+    first_hour = station.config.day_starts_at.hour
+    hours = [(first_hour + offset) % 24 for offset in range(24)]
+    counts = {hour: {"hour": hour, "issued": 0, "called": 0, "served": 0} for hour in hours}
+
+    def add(moments: Iterable[datetime], key: str) -> None:
+        for moment in moments:
+            if start <= moment < end:
+                counts[station.local(moment).hour][key] += 1
+
+    add((issue.at for issue in facts.issues), "issued")
+    add((call.at for call in facts.calls), "called")
+    add((f.at for f in facts.finishes if f.outcome == "done"), "served")
+    return [counts[hour] for hour in hours]
+
+
+def counter_services(config: Config) -> dict[str, tuple[str, ...]]:
+    return {counter.id: counter.services for counter in config.counters}
+
+
+def facts_for(
+    station: Station, start: datetime, end: datetime, until: datetime | None = None
+) -> Ledger:
+    """The ledger of a window, loaded from the start of its first service day.
+
+    Starting at the day's start makes the waiting queue complete at every call in the window
+    (earlier days' tickets have expired by then). With `until`, the replay stops there, so
+    the tickets left waiting are those waiting at that moment.
+    """
+    day_start, _ = station.day_bounds(station.today(start))
+    events = ledger.load(station, day_start, end)
+    if until is not None:
+        events = [event for event in events if event.at <= until]
+    return ledger.replay(events, counter_services(station.config))
+
+
+def audit_section(station: Station, period: Period) -> dict[str, Any]:
+    """Whether the audit trail verifies now, the log's head to write down, the period's anchor."""
+    verdict = audit.check_station(station)
+    day_anchor = next(
+        (
+            anchor
+            for anchor in audit.read_anchors(station.config.anchor_path)
+            if anchor.label == period.last.isoformat()
+        ),
+        None,
+    )
+    return {
+        "verified": verdict.ok,
+        "rows": verdict.rows,
+        "broken_row": verdict.broken_id,
+        "problem": verdict.problem,
+        "problem_params": dict(verdict.params),
+        "head": anchor_json(verdict.head),
+        "day_anchor": anchor_json(day_anchor),
+    }
+
+
+def anchor_json(anchor: audit.Anchor | None) -> dict[str, Any] | None:
+    """An anchor as reports show it; `witness` is what `audit verify --anchor` takes."""
+    if anchor is None:
+        return None
+    return {"row": anchor.id, "hash": anchor.hash, "witness": f"{anchor.id}:{anchor.hash[:16]}"}
+
+
+def build_report(station: Station, period: Period) -> dict[str, Any]:
+    """The whole report of a period: the one source of every page, download and command."""
+    start, end = period.bounds(station)
+    facts = facts_for(station, start, end)
+    config = station.config
+    return {
+        "station": config.station.name,
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "timezone": config.timezone,
+        **tables(config, tally(config, facts, start, end)),
+        "hourly": hourly(station, facts, start, end),
+        "fairness": fairness.review(station, facts, start, end),
+        "satisfaction": ikm.summary(config, facts.answers, start, end),
+        "audit": audit_section(station, period),
+    }
+
+
+# ---- the live views: today so far and the duty shift ------------------------------------------
+
+
+def current_shift(
+    config: Config, now_local: datetime
+) -> tuple[LocalText | None, datetime, datetime]:
+    """The duty shift `now_local` falls in: its name, start and end (local, timezone-aware).
+
+    Without `shifts` in the config, the shift is the whole service day.
+    """
+    zone = now_local.tzinfo
+    if not config.shifts:
+        today = now_local.date()
+        start = datetime.combine(today, config.day_starts_at, tzinfo=zone)
+        if start > now_local:
+            start -= timedelta(days=1)
+        return None, start, start + timedelta(days=1)
+    candidates = []
+    for days in (-1, 0, 1):
+        day = now_local.date() + timedelta(days=days)
+        candidates += [(datetime.combine(day, s.starts_at, tzinfo=zone), s) for s in config.shifts]
+    candidates.sort(key=lambda candidate: candidate[0])
+    index = max(i for i, (moment, _) in enumerate(candidates) if moment <= now_local)
+    start, shift = candidates[index]
+    return shift.name, start, candidates[index + 1][0]
+
+
+def waiting_at(
+    station: Station, facts: Ledger, since: datetime, moment: datetime
+) -> list[dict[str, Any]]:
+    """Per service: tickets issued since `since` and left waiting, and the longest wait.
+
+    The facts are replayed up to `moment`; waits are measured at `moment`.
+    """
+    rows = []
+    for service in station.config.services:
+        waiting = [
+            track
+            for track in facts.waiting.values()
+            if track.service == service.id and track.issued_at >= since
+        ]
+        oldest = min(waiting, key=lambda t: (t.joined_at, t.joined_mark), default=None)
+        rows.append(
+            {
+                "id": service.id,
+                "name": service.name.get(station.config.language),
+                "unit": service.unit,
+                "waiting": len(waiting),
+                "longest_wait_minutes": minutes((moment - oldest.joined_at).total_seconds())
+                if oldest and oldest.joined_at
+                else None,
+                "longest_waiting_number": oldest.number if oldest else None,
+            }
+        )
+    return rows
+
+
+def handover(station: Station, previous: bool = False) -> dict[str, Any]:
+    """The hand-over summary of the duty shift now running (the one about to end).
+
+    With `previous`, the shift before it, for a hand-over done just after the change; its
+    queues are those waiting when it ended.
+    """
+    config = station.config
+    now = station.now()
+    name, start, end = current_shift(config, station.local(now))
+    if previous:
+        name, start, end = current_shift(config, start - timedelta(seconds=1))
+    moment = min(now, end)
+    facts = facts_for(station, start, end, until=moment)
+    day_start, _ = station.day_bounds(station.today(moment))
+    figures = tables(config, tally(config, facts, start, end))
+    flagged = fairness.review(station, facts, start, end)
+    return {
+        "shift": name.get(config.language) if name else None,
+        "names": {"id": name.id, "en": name.en} if name else None,
+        "starts_at": start.isoformat(timespec="minutes"),
+        "ends_at": end.isoformat(timespec="minutes"),
+        "as_of": station.local(moment).isoformat(timespec="seconds"),
+        "waiting": waiting_at(station, facts, day_start, moment),
+        **figures,
+        "out_of_turn": flagged["by_kind"],
+    }
+
+
+def dashboard_figures(station: Station) -> dict[str, Any]:
+    """Today so far: per-service waiting, today's totals and satisfaction, from the log."""
+    now = station.now()
+    day_start, day_end = station.day_bounds(station.today(now))
+    facts = facts_for(station, day_start, day_end)
+    config = station.config
+    figures = tables(config, tally(config, facts, day_start, day_end))
+    services = waiting_at(station, facts, day_start, now)
+    for row, figured in zip(services, figures["services"], strict=True):
+        row["served"] = figured["served"]
+        row["avg_wait_minutes"] = figured["avg_wait_minutes"]
+    longest = max(
+        (row for row in services if row["longest_wait_minutes"] is not None),
+        key=lambda row: row["longest_wait_minutes"],
+        default=None,
+    )
+    return {
+        "now": station.local(now).isoformat(timespec="seconds"),
+        "day": station.today(now).isoformat(),
+        "services": services,
+        "waiting": sum(row["waiting"] for row in services),
+        "longest_wait": longest,
+        "totals": figures["totals"],
+        "satisfaction": ikm.summary(config, facts.answers, day_start, day_end)["period"],
+    }

@@ -1,0 +1,332 @@
+"""Oversight pages and their JSON: dashboard, reports, shift hand-over, printers and users.
+
+Supervisors (and admins) see everything but the users page, which is the admin's. Pages show
+a login form to anonymous visitors (401) and a refusal to officers (403); API routes answer
+with the contract's error JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request, send_file
+
+from admin import reports
+from admin.chart import hourly_chart
+from admin.export import TABLES, to_csv
+from admin.formatting import page_helpers
+from shared import queries
+from shared.auth import current_user, require_role
+from shared.errors import InvalidRequest, NotFound
+from shared.i18n import text
+from shared.pages import page_language, render_page
+from shared.store import parse_utc
+from shared.users import (
+    Role,
+    add_user,
+    change_role,
+    list_users,
+    reset_password,
+    set_disabled,
+)
+from shared.web import json_body, station
+
+bp = Blueprint(
+    "admin",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/admin/static",
+)
+View = TypeVar("View", bound=Callable[..., Any])
+CATALOGUE = ("ui.admin.", "ui.audit.", "error.")
+
+
+def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """An oversight page, with the user, the helpers and a link to the other language."""
+    user = current_user()
+    other = "en" if page_language() == "id" else "id"
+    page = render_page(
+        f"admin/{template}",
+        catalogue_prefixes=CATALOGUE,
+        data=context.pop("data", None),
+        user=user,
+        is_admin=user is not None and user.role >= Role.ADMIN,
+        other_language=other,
+        other_language_url=f"{request.path}?{urlencode({**request.args.to_dict(), 'lang': other})}",
+        **page_helpers(),
+        **context,
+    )
+    return page, status
+
+
+def page_for(role: Role) -> Callable[[View], View]:
+    """A page for users with at least `role`.
+
+    Anonymous visitors get a login form (401), users below the role a refusal (403).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return _render("login.html", 401)
+            if user.role < role:
+                return _render("forbidden.html", 403)
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+# ---- dashboard ----------------------------------------------------------------------------------
+
+
+def dashboard_json() -> dict[str, Any]:
+    """Today's figures, every counter, the printers and the running shift, in one answer."""
+    the_station = station()
+    return {
+        **reports.dashboard_figures(the_station),
+        "counters": [
+            {**counter, "ticket": _without_token(counter["ticket"])}
+            for counter in queries.counters_overview(the_station)
+        ],
+        "printers": the_station.printers.health(),
+        "shift": reports.handover(the_station),
+    }
+
+
+def _without_token(ticket: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A ticket as oversight shows it, without its token.
+
+    Whoever holds a token can answer that citizen's survey, so it stays with the citizen.
+    """
+    if ticket is None:
+        return None
+    return {key: value for key, value in ticket.items() if key not in ("token", "status_url")}
+
+
+@bp.get("/admin")
+@page_for(Role.SUPERVISOR)
+def dashboard() -> tuple[str, int]:
+    return _render("dashboard.html", data={"dashboard": dashboard_json()})
+
+
+@bp.get("/api/admin/dashboard")
+@require_role(Role.SUPERVISOR)
+def dashboard_api() -> Response:
+    return jsonify(dashboard_json())
+
+
+# ---- reports ------------------------------------------------------------------------------------
+
+
+def _period() -> reports.Period:
+    return reports.Period.parse(
+        request.args.get("from"),
+        request.args.get("to"),
+        request.args.get("month"),
+        station().today(),
+    )
+
+
+@bp.get("/admin/reports")
+@page_for(Role.SUPERVISOR)
+def report_page() -> tuple[str, int]:
+    """The report page; a period it cannot show falls back to today with the reason."""
+    problem = None
+    try:
+        period = _period()
+    except InvalidRequest as error:
+        problem = text(error.message_key, page_language(), **error.params)
+        today = station().today()
+        period = reports.Period(today, today)
+    report = reports.build_report(station(), period)
+    return _render(
+        "report.html",
+        400 if problem else 200,
+        problem=problem,
+        report=report,
+        period=period,
+        month=request.args.get("month"),
+        chart=hourly_chart(report["hourly"]),
+        tables=tuple(TABLES),
+        names=_names(),
+    )
+
+
+def _names() -> dict[str, dict[str, str]]:
+    """Service and counter names by id, in the page's language, for tables that hold ids."""
+    config = station().config
+    language = page_language()
+    return {
+        "services": {service.id: service.name.get(language) for service in config.services},
+        "counters": {counter.id: counter.name for counter in config.counters},
+    }
+
+
+@bp.get("/api/admin/reports")
+@require_role(Role.SUPERVISOR)
+def report_api() -> Response:
+    """The report as JSON (default) or one of its tables as CSV (`format=csv&table=...`)."""
+    period = _period()
+    output = request.args.get("format", "json")
+    table = request.args.get("table", "summary")
+    if output not in ("json", "csv") or table not in TABLES:
+        raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
+    report = reports.build_report(station(), period)
+    stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
+    if output == "json":
+        response = jsonify(report)
+        filename = f"{stem}.json"
+    else:
+        response = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
+        filename = f"{stem}-{table}.csv"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---- shift hand-over ----------------------------------------------------------------------------
+
+
+@bp.get("/admin/handover")
+@page_for(Role.SUPERVISOR)
+def handover_page() -> tuple[str, int]:
+    previous = request.args.get("shift") == "previous"
+    return _render(
+        "handover.html", handover=reports.handover(station(), previous), previous=previous
+    )
+
+
+@bp.get("/api/admin/handover")
+@require_role(Role.SUPERVISOR)
+def handover_api() -> Response:
+    """The running shift's summary, or with `?shift=previous` the one before it."""
+    return jsonify(reports.handover(station(), request.args.get("shift") == "previous"))
+
+
+# ---- printers -----------------------------------------------------------------------------------
+
+
+def _previews() -> list[dict[str, Any]]:
+    """The latest picture of each preview printer, with the first kiosk that prints there.
+
+    The kiosk is None for the station's own printer.
+    """
+    the_station = station()
+    sources: list[str | None] = [None, *(kiosk.id for kiosk in the_station.config.kiosks)]
+    found: dict[Path, str | None] = {}
+    for kiosk in sources:
+        latest = the_station.printers.latest_preview(kiosk)
+        if latest is not None:
+            found.setdefault(latest, kiosk)
+    return [{"kiosk": kiosk, "file": latest.name} for latest, kiosk in found.items()]
+
+
+@bp.get("/admin/printer")
+@page_for(Role.SUPERVISOR)
+def printer_page() -> tuple[str, int]:
+    return _render("printer.html", printers=station().printers.health(), previews=_previews())
+
+
+@bp.get("/api/admin/printers")
+@require_role(Role.SUPERVISOR)
+def printers_api() -> Response:
+    return jsonify({"printers": station().printers.health(), "previews": _previews()})
+
+
+@bp.get("/admin/printer/preview.png")
+@require_role(Role.SUPERVISOR)
+def printer_preview() -> Response:
+    """The latest ticket picture of a kiosk's preview printer (`?kiosk=ID`, else the station's)."""
+    kiosk = request.args.get("kiosk") or None
+    if kiosk is not None and kiosk not in station().config.kiosk_by_id:
+        raise NotFound("error.unknown_kiosk", kiosk=kiosk[:40])
+    latest = station().printers.latest_preview(kiosk)
+    if latest is None or not latest.exists():
+        raise NotFound("error.no_preview")
+    response = send_file(latest, mimetype="image/png", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- users (admin) ------------------------------------------------------------------------------
+
+
+def _users() -> list[dict[str, Any]]:
+    local = station().local
+    return [
+        {
+            "username": row["username"],
+            "role": row["role"],
+            "disabled": bool(row["disabled"]),
+            "created_at": local(parse_utc(row["created_at"])).isoformat(timespec="seconds"),
+            "last_login": local(parse_utc(row["last_login"])).isoformat(timespec="seconds")
+            if row["last_login"]
+            else None,
+        }
+        for row in list_users(station())
+    ]
+
+
+def _actor() -> str:
+    user = current_user()
+    assert user is not None
+    return user.username
+
+
+@bp.get("/admin/users")
+@page_for(Role.ADMIN)
+def users_page() -> tuple[str, int]:
+    return _render("users.html", data={"users": _users(), "me": _actor()})
+
+
+@bp.get("/api/admin/users")
+@require_role(Role.ADMIN)
+def users_api() -> Response:
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users")
+@require_role(Role.ADMIN)
+def user_add() -> tuple[Response, int]:
+    body = json_body()
+    created = add_user(
+        station(), body.get("username"), body.get("role"), body.get("password"), _actor()
+    )
+    return jsonify({"user": created.json()}), 201
+
+
+@bp.post("/api/admin/users/<username>/disable")
+@require_role(Role.ADMIN)
+def user_disable(username: str) -> Response:
+    set_disabled(station(), username, True, _actor())
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users/<username>/enable")
+@require_role(Role.ADMIN)
+def user_enable(username: str) -> Response:
+    set_disabled(station(), username, False, _actor())
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users/<username>/password")
+@require_role(Role.ADMIN)
+def user_password(username: str) -> Response:
+    reset_password(station(), username, json_body().get("password"), _actor())
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users/<username>/role")
+@require_role(Role.ADMIN)
+def user_role(username: str) -> Response:
+    change_role(station(), username, json_body().get("role"), _actor())
+    return jsonify({"users": _users()})

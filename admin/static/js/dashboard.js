@@ -1,0 +1,165 @@
+// The live oversight dashboard: today's figures from /api/admin/dashboard, fetched again
+// whenever the board stream says something happened (at most once a second) and every 30 s.
+
+import { api } from "/static/js/api.js";
+import { formatTime, page, t } from "/static/js/i18n.js";
+import { connectLive } from "/static/js/live.js";
+import { el, replaceChildren } from "./dom.js";
+import { minutes, number } from "./figures.js";
+
+const REFRESH_MS = 30000;
+const THROTTLE_MS = 1000;
+
+function text(id, value) {
+  document.getElementById(id).textContent = value;
+}
+
+function renderTiles(data) {
+  text("tile-waiting", number(data.waiting));
+  const longest = data.longest_wait;
+  const unit = t("ui.admin.minutes_unit");
+  text("tile-longest", longest ? number(longest.longest_wait_minutes) : "—");
+  text(
+    "tile-longest-note",
+    longest ? `${unit} · ${longest.longest_waiting_number} · ${longest.name}` : "",
+  );
+  text("tile-served", number(data.totals.served));
+  text("tile-no-show", number(data.totals.no_show));
+  text("tile-avg-wait", number(data.totals.avg_wait_minutes));
+  text("tile-avg-wait-note", data.totals.avg_wait_minutes === null ? "" : unit);
+  const ikm = data.satisfaction[0];
+  text("tile-ikm", ikm ? number(ikm.ikm) : "—");
+  text(
+    "tile-ikm-note",
+    ikm ? t("ui.admin.ikm_note", { grade: ikm.grade, n: ikm.respondents }) : t("ui.admin.no_answers"),
+  );
+}
+
+function renderServices(services) {
+  replaceChildren(
+    document.getElementById("services"),
+    services.map((service) =>
+      el(
+        "tr",
+        { class: service.waiting ? null : "quiet" },
+        el("th", { scope: "row" }, service.name),
+        el("td", {}, service.unit),
+        el("td", { class: "num" }, number(service.waiting)),
+        el(
+          "td",
+          { class: "num" },
+          number(service.longest_wait_minutes),
+          service.longest_waiting_number
+            ? el("span", { class: "muted" }, ` · ${service.longest_waiting_number}`)
+            : null,
+        ),
+        el("td", { class: "num" }, number(service.served)),
+        el("td", { class: "num" }, number(service.avg_wait_minutes)),
+      ),
+    ),
+  );
+}
+
+function renderCounters(counters) {
+  replaceChildren(
+    document.getElementById("counters"),
+    counters.map((counter) =>
+      el(
+        "li",
+        { class: `counter-card state-${counter.state}` },
+        el("strong", {}, counter.name),
+        el("span", { class: "badge" }, t(`ui.admin.state.${counter.state}`)),
+        el("span", { class: "counter-ticket" }, counter.ticket ? counter.ticket.number : "—"),
+        el(
+          "span",
+          { class: "muted" },
+          counter.ticket
+            ? t("ui.admin.called_at", { time: formatTime(counter.ticket.called_at) })
+            : t("ui.admin.idle"),
+        ),
+        el("span", { class: "muted" }, counter.officer || t("ui.admin.no_officer")),
+      ),
+    ),
+  );
+}
+
+function renderShift(shift) {
+  const start = formatTime(shift.starts_at);
+  text(
+    "shift-when",
+    shift.names
+      ? t("ui.admin.shift_when", { name: shift.names[page.language], start, end: formatTime(shift.ends_at) })
+      : t("ui.admin.whole_day_since", { start }),
+  );
+  const outOfTurn = Object.values(shift.out_of_turn).reduce((sum, n) => sum + n, 0);
+  const pairs = [
+    [t("ui.admin.served"), number(shift.totals.served)],
+    [t("ui.admin.no_show"), number(shift.totals.no_show)],
+    [t("ui.admin.avg_wait"), minutes(shift.totals.avg_wait_minutes)],
+    [t("ui.admin.avg_service"), minutes(shift.totals.avg_service_minutes)],
+    [t("ui.admin.out_of_turn"), number(outOfTurn)],
+  ];
+  replaceChildren(
+    document.getElementById("shift"),
+    pairs.flatMap(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]),
+  );
+}
+
+function renderPrinters(printers) {
+  replaceChildren(
+    document.getElementById("printers"),
+    printers.map((printer) => {
+      const failing = printer.last_error_at && printer.last_error_at >= (printer.last_success_at || "");
+      return el(
+        "li",
+        {},
+        el("strong", {}, printer.printer),
+        el(
+          "span",
+          { class: `badge ${failing ? "badge-warn" : "badge-ok"}` },
+          failing ? t("ui.admin.printer_failing") : t("ui.admin.printer_ok"),
+        ),
+        printer.paper ? el("span", { class: "muted" }, t(`ui.admin.paper.${printer.paper}`)) : null,
+        failing ? el("span", { class: "muted" }, printer.last_error) : null,
+      );
+    }),
+  );
+}
+
+function render(data) {
+  renderTiles(data);
+  renderServices(data.services);
+  renderCounters(data.counters);
+  renderShift(data.shift);
+  renderPrinters(data.printers);
+  text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
+}
+
+let pending = null;
+let lastFetch = 0;
+
+async function refresh() {
+  pending = null;
+  lastFetch = Date.now();
+  try {
+    render(await api("GET", "/api/admin/dashboard"));
+  } catch (failure) {
+    if (failure.status === 401 || failure.status === 403) window.location.reload();
+    else text("live-status", failure.message);
+  }
+}
+
+function soon() {
+  if (pending) return;
+  pending = setTimeout(refresh, Math.max(0, THROTTLE_MS - (Date.now() - lastFetch)));
+}
+
+render(page.dashboard);
+connectLive({
+  onSnapshot: soon,
+  onEvent: soon,
+  onStatus: (online) => {
+    document.getElementById("offline-mark").hidden = online;
+  },
+});
+setInterval(soon, REFRESH_MS);

@@ -1,0 +1,112 @@
+// The counter-side survey tablet: asks about the ticket just finished at this counter, with
+// the phone survey's questions and answers (ui.survey.*). The short form sends on the first
+// tap; the full form (nine elements) has a send button.
+
+import { api } from "/static/js/api.js";
+import { page, t } from "/static/js/i18n.js";
+import { connectLive } from "/static/js/live.js";
+import { el, replaceChildren } from "./dom.js";
+
+const THANKS_MS = 6000;
+const SCALE = [1, 2, 3, 4];
+const counterId = page.desk.counter.id;
+const panels = {
+  idle: document.getElementById("desk-idle"),
+  form: document.getElementById("desk-form"),
+  thanks: document.getElementById("desk-thanks"),
+};
+const form = panels.form;
+const error = document.getElementById("desk-error");
+const sendButton = document.getElementById("desk-send");
+let desk = page.desk;
+let thanking = false;
+
+function show(name) {
+  for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== name;
+}
+
+function question(key, index) {
+  const name = `q-${key}`;
+  const answers = t(`ui.survey.scale.${key}`).split("|").map((text) => text.trim());
+  const choices = SCALE.map((score) => {
+    const input = el("input", { type: "radio", name, value: String(score), required: "required" });
+    input.addEventListener("change", () => {
+      if (desk.questions.length === 1) form.requestSubmit();
+    });
+    return el(
+      "label",
+      { class: `choice choice-${score}` },
+      input,
+      el("span", { class: "choice-score" }, String(score)),
+      el("span", { class: "choice-text" }, answers[score - 1]),
+    );
+  });
+  return el(
+    "fieldset",
+    { class: "desk-question" },
+    el("legend", {}, desk.questions.length > 1 ? `${index + 1}. ` : "", t(`ui.survey.question.${key}`)),
+    el("div", { class: "choices" }, ...choices),
+  );
+}
+
+function render() {
+  if (thanking) return;
+  if (!desk.ticket) {
+    show("idle");
+    return;
+  }
+  document.getElementById("desk-ask").textContent = t("ui.survey_desk.ask", {
+    number: desk.ticket.number,
+  });
+  replaceChildren(document.getElementById("desk-questions"), desk.questions.map(question));
+  sendButton.hidden = desk.questions.length === 1;
+  error.hidden = true;
+  show("form");
+}
+
+async function refresh() {
+  try {
+    desk = await api("GET", `/api/survey/${encodeURIComponent(counterId)}`);
+    render();
+  } catch {
+    // the board stream or the next event will try again
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const answers = {};
+  for (const key of desk.questions) {
+    const chosen = form.querySelector(`input[name="q-${key}"]:checked`);
+    if (!chosen) return;
+    answers[key] = Number(chosen.value);
+  }
+  try {
+    await api("POST", `/api/survey/${encodeURIComponent(counterId)}`, {
+      handle: desk.ticket.handle,
+      answers,
+    });
+    thanking = true;
+    show("thanks");
+    setTimeout(() => {
+      thanking = false;
+      refresh();
+    }, THANKS_MS);
+  } catch (failure) {
+    error.textContent = failure.message;
+    error.hidden = false;
+    if (failure.status === 409) setTimeout(refresh, THANKS_MS);
+  }
+});
+
+render();
+connectLive({
+  onSnapshot: refresh,
+  onEvent: (name, payload) => {
+    if (payload.counter === counterId) refresh();
+  },
+  onStatus: (online) => {
+    document.getElementById("offline-mark").hidden = online;
+  },
+});
+setInterval(refresh, 60000); // the question lapses after a few minutes

@@ -1,0 +1,60 @@
+"""The counter-side survey tablet (public): `/survey/<counter_id>` asks the citizen who was
+just served at that counter to rate the service.
+
+The tablet only ever learns the finished ticket's number and an opaque handle, never its
+token; an answer is taken only for the counter's latest finished ticket, unanswered, within
+a few minutes (shared.queries.survey_desk_ticket), once.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+from shared import queries, services
+from shared.errors import NotFound
+from shared.pages import render_page
+from shared.survey import questions
+from shared.web import json_body, station
+
+bp = Blueprint("survey_desk", __name__, template_folder="templates")
+
+
+def _counter(counter_id: str) -> dict[str, str]:
+    counter = station().config.counter_by_id.get(counter_id)
+    if counter is None:
+        raise NotFound("error.unknown_counter", counter=counter_id[:40])
+    return {"id": counter.id, "name": counter.name}
+
+
+def _state(counter_id: str) -> dict[str, object]:
+    return {
+        "counter": _counter(counter_id),
+        "questions": list(questions(station().config.survey.form)),
+        "ticket": queries.survey_desk(station(), counter_id),
+    }
+
+
+@bp.get("/survey/<counter_id>")
+def page(counter_id: str) -> str:
+    return render_page(
+        "admin/survey_desk.html",
+        catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "error."),
+        data={"desk": _state(counter_id)},
+        counter=_counter(counter_id),
+    )
+
+
+@bp.get("/api/survey/<counter_id>")
+def current(counter_id: str) -> Response:
+    """The counter, the survey's questions, and the ticket to ask about (or null)."""
+    return jsonify(_state(counter_id))
+
+
+@bp.post("/api/survey/<counter_id>")
+def answer(counter_id: str) -> tuple[Response, int]:
+    """`{"handle", "answers"}` for the ticket the tablet was shown."""
+    body = json_body()
+    services.answer_survey_at_counter(
+        station(), counter_id, body.get("handle"), body.get("answers")
+    )
+    return jsonify({"ok": True}), 201

@@ -1,0 +1,506 @@
+// The officer's counter console: log in, choose a counter, then call and serve citizens.
+// Actions go over Socket.IO with an acknowledgement; the screen reloads its counter's state
+// on every board event that concerns it, so two consoles on one counter show the same thing.
+
+import { api } from "/static/js/api.js";
+import { currentLanguage, formatNumber, formatTime, page, t } from "/static/js/i18n.js";
+import { act, connectLive } from "/static/js/live.js";
+
+const COUNTER_KEY = "satupintu.counter";
+const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);
+const WAITED_REFRESH_MS = 30000;
+
+const $ = (id) => document.getElementById(id);
+const services = new Map(page.services.map((service) => [service.id, service]));
+const counters = new Map(page.counters.map((counter) => [counter.id, counter]));
+
+const state = {
+  user: null,
+  counter: null, // the chosen counter from page data: {id, name, services}
+  socket: null,
+  online: false,
+  busy: false,
+  current: null, // the counter's called ticket (T) or null
+  counterState: "open",
+  waiting: [],
+  noShows: [],
+  today: { served: 0, no_show: 0, transferred: 0 },
+  lastWaiting: {}, // waiting counts per service, to notice changes in `queue.waiting`
+};
+
+function serviceName(id) {
+  const service = services.get(id);
+  return service ? service.name[currentLanguage()] || service.name.id : id;
+}
+
+function show(view) {
+  for (const id of ["login-view", "choose-view", "desk-view"]) $(id).hidden = id !== view;
+  $("user-area").hidden = view === "login-view";
+}
+
+function showNotice(element, message) {
+  element.textContent = message || "";
+  element.hidden = !message;
+}
+
+// The words an officer reads for a failed request or action.
+function messageOf(error) {
+  if (!error) return t("ui.counter.error_network");
+  if (error.code === "network") return t("ui.counter.error_network");
+  if (error.code === "timeout") return t("ui.counter.error_timeout");
+  return error.message || t("ui.counter.error_network");
+}
+
+// ---- login, counter choice, logout -----------------------------------------------------------
+
+async function start() {
+  try {
+    const { user } = await api("GET", "/api/me");
+    loggedIn(user);
+  } catch (error) {
+    loggedOut(error.status === 401 ? "" : messageOf(error));
+  }
+}
+
+function loggedIn(user) {
+  state.user = user;
+  $("user-name").textContent = t("ui.counter.signed_in", { user: user.username });
+  connect();
+  const remembered = counters.get(localStorage.getItem(COUNTER_KEY));
+  if (remembered) openDesk(remembered);
+  else chooseCounter();
+}
+
+function loggedOut(message = "") {
+  state.user = null;
+  if (state.socket) state.socket.disconnect();
+  state.socket = null;
+  setOnline(true);
+  show("login-view");
+  showNotice($("login-error"), message);
+  $("username").focus();
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const submit = $("login-submit");
+  submit.disabled = true;
+  showNotice($("login-error"), "");
+  try {
+    const { user } = await api("POST", "/api/login", {
+      username: $("username").value.trim(),
+      password: $("password").value,
+    });
+    $("password").value = "";
+    loggedIn(user);
+  } catch (error) {
+    showNotice($("login-error"), messageOf(error));
+  } finally {
+    submit.disabled = false;
+  }
+});
+
+$("logout").addEventListener("click", async () => {
+  try {
+    await api("POST", "/api/logout");
+  } catch {
+    // Unreachable server: this screen logs out anyway; the session expires on its own.
+  }
+  loggedOut();
+});
+
+function chooseCounter() {
+  const list = $("choose-list");
+  list.replaceChildren();
+  for (const counter of counters.values()) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn choose-button";
+    const name = document.createElement("strong");
+    name.textContent = counter.name;
+    const served = document.createElement("span");
+    served.textContent = counter.services.map(serviceName).join(", ");
+    button.append(name, served);
+    button.addEventListener("click", () => openDesk(counter));
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  }
+  $("counter-name").textContent = "";
+  state.counter = null;
+  show("choose-view");
+}
+
+$("change-counter").addEventListener("click", chooseCounter);
+
+function openDesk(counter) {
+  localStorage.setItem(COUNTER_KEY, counter.id);
+  state.counter = counter;
+  state.current = null;
+  state.waiting = [];
+  state.noShows = [];
+  $("counter-name").textContent = counter.name;
+  show("desk-view");
+  render();
+  refresh();
+}
+
+// ---- the live connection ---------------------------------------------------------------------
+
+function connect() {
+  if (state.socket) return;
+  state.socket = connectLive({
+    auth: { language: currentLanguage() }, // acks come back in the page's language
+    onSnapshot: (snapshot) => {
+      state.lastWaiting = snapshot.waiting;
+      refresh();
+    },
+    onEvent: (name, payload) => {
+      if (concernsThisCounter(name, payload)) refresh();
+    },
+    onStatus: setOnline,
+  });
+}
+
+// Board events that change what this console shows: anything at this counter, and any change
+// in the number of people waiting for one of its services (every issue, call, transfer,
+// put-back and expiry is followed by `queue.waiting`).
+function concernsThisCounter(name, payload) {
+  if (!state.counter) return false;
+  if (payload.counter === state.counter.id) return true;
+  if (name !== "queue.waiting") return false;
+  const changed = state.counter.services.some(
+    (id) => payload.waiting[id] !== state.lastWaiting[id],
+  );
+  state.lastWaiting = payload.waiting;
+  return changed;
+}
+
+function setOnline(online) {
+  state.online = online;
+  $("connection-lost").hidden = online || !state.user;
+  $("offline-mark").hidden = online || !state.user;
+  renderButtons();
+}
+
+// Reload the counter's state; calls that arrive while one is running coalesce into one more.
+let loading = null;
+let loadAgain = false;
+let loadFailed = false; // the error shown comes from a failed reload, not from an action
+
+function refresh() {
+  if (loading) {
+    loadAgain = true;
+    return loading;
+  }
+  loading = (async () => {
+    do {
+      loadAgain = false;
+      await load();
+    } while (loadAgain);
+  })().finally(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+async function load() {
+  const counter = state.counter;
+  if (!counter || !state.user) return;
+  try {
+    const [overview, queue] = await Promise.all([
+      api("GET", "/api/counters"),
+      api("GET", `/api/counters/${encodeURIComponent(counter.id)}/waiting`),
+    ]);
+    if (counter !== state.counter) return; // the officer switched counters meanwhile
+    const mine = overview.counters.find((each) => each.id === counter.id);
+    state.current = mine ? mine.ticket : null;
+    state.counterState = mine ? mine.state : "open";
+    state.waiting = queue.waiting;
+    state.noShows = queue.no_shows;
+    state.today = queue.today;
+    if (loadFailed) showNotice($("action-error"), "");
+    loadFailed = false;
+    render();
+  } catch (error) {
+    if (error.status === 401) {
+      loggedOut(error.message);
+    } else {
+      loadFailed = true;
+      showNotice($("action-error"), messageOf(error));
+    }
+  }
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+
+async function perform(action, extra = {}, button = null) {
+  if (state.busy || !state.counter) return null;
+  if (!state.socket || !state.socket.connected) {
+    showNotice($("action-error"), t("ui.counter.error_offline"));
+    return null;
+  }
+  state.busy = true;
+  if (button) button.setAttribute("aria-busy", "true");
+  renderButtons();
+  showNotice($("action-error"), "");
+  loadFailed = false;
+  const ack = await act(state.socket, action, { counter: state.counter.id, ...extra });
+  state.busy = false;
+  if (button) button.removeAttribute("aria-busy");
+  if (ack.ok) {
+    applyAck(action, extra, ack.ticket);
+    refresh();
+  } else if (ack.error.code === "unauthorized") {
+    loggedOut(ack.error.message);
+  }
+  renderButtons();
+  return ack;
+}
+
+function applyAck(action, extra, ticket) {
+  if (action === "call_next" || action === "call" || action === "recall") state.current = ticket;
+  else if (ACTIONS_ON_CURRENT.has(action)) state.current = null;
+  else if (action === "state") {
+    state.counterState = extra.state;
+    state.current = ticket;
+  }
+  render();
+}
+
+async function performShowingError(action, extra, button, errorElement) {
+  const ack = await perform(action, extra, button);
+  if (ack && !ack.ok) showNotice(errorElement, messageOf(ack.error));
+  return ack;
+}
+
+for (const button of document.querySelectorAll("[data-action]")) {
+  button.addEventListener("click", () => {
+    if (button.dataset.action === "transfer") openTransfer();
+    else performShowingError(button.dataset.action, {}, button, $("action-error"));
+  });
+}
+
+for (const button of document.querySelectorAll("[data-state]")) {
+  button.addEventListener("click", () =>
+    performShowingError("state", { state: button.dataset.state }, button, $("action-error")),
+  );
+}
+
+// One key per action, shown on its button; never while typing or while a dialog is open.
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
+  if ($("desk-view").hidden || document.querySelector("dialog[open]")) return;
+  if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+  const button = document.querySelector(`[data-key="${CSS.escape(event.key.toLowerCase())}"]`);
+  if (!button) return;
+  event.preventDefault();
+  if (!button.disabled) button.click();
+});
+
+for (const close of document.querySelectorAll("dialog [data-close]")) {
+  close.addEventListener("click", () => close.closest("dialog").close());
+}
+
+function openTransfer() {
+  const ticket = state.current;
+  if (!ticket) return;
+  const dialog = $("transfer-dialog");
+  $("transfer-title").textContent = t("ui.counter.transfer_title", { number: ticket.number });
+  showNotice($("transfer-error"), "");
+  const list = $("transfer-list");
+  list.replaceChildren();
+  const choices = page.services.filter((service) => service.id !== ticket.service);
+  choices.forEach((service, index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn transfer-choice";
+    button.dataset.service = service.id;
+    if (index < 9) {
+      const key = document.createElement("kbd");
+      key.textContent = String(index + 1);
+      button.append(key, " ");
+    }
+    button.append(`${service.prefix} · ${serviceName(service.id)}`);
+    button.addEventListener("click", async () => {
+      const ack = await performShowingError(
+        "transfer",
+        { service: service.id },
+        button,
+        $("transfer-error"),
+      );
+      if (ack && ack.ok) dialog.close();
+    });
+    const item = document.createElement("li");
+    item.append(button);
+    list.append(item);
+  });
+  dialog.showModal();
+}
+
+// In the transfer list, the digits 1-9 choose a service.
+$("transfer-dialog").addEventListener("keydown", (event) => {
+  if (!/^[1-9]$/.test(event.key)) return;
+  const choice = $("transfer-list").querySelectorAll(".transfer-choice")[Number(event.key) - 1];
+  if (choice) {
+    event.preventDefault();
+    choice.click();
+  }
+});
+
+function openCall(number) {
+  const dialog = $("call-dialog");
+  dialog.dataset.number = number;
+  $("call-title").textContent = t("ui.counter.call_this_label", { number });
+  $("call-reason").value = "";
+  showNotice($("call-error"), "");
+  dialog.showModal();
+  $("call-reason").focus();
+}
+
+$("call-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const dialog = $("call-dialog");
+  const ack = await performShowingError(
+    "call",
+    { number: dialog.dataset.number, reason: $("call-reason").value.trim() },
+    $("call-submit"),
+    $("call-error"),
+  );
+  if (ack && ack.ok) dialog.close();
+});
+
+// ---- drawing the screen ----------------------------------------------------------------------
+
+function render() {
+  renderCurrent();
+  renderWaiting();
+  renderNoShows();
+  for (const [key, id] of [
+    ["served", "today-served"],
+    ["no_show", "today-no-show"],
+    ["transferred", "today-transferred"],
+  ]) {
+    $(id).textContent = formatNumber(state.today[key] || 0);
+  }
+  renderButtons();
+}
+
+function renderCurrent() {
+  const ticket = state.current;
+  $("current-number").textContent = ticket ? ticket.number : "—";
+  $("current-service").textContent = ticket ? serviceName(ticket.service) : t("ui.counter.no_current");
+  $("current-priority").hidden = !(ticket && ticket.priority);
+  $("current-timer-row").hidden = !ticket;
+  renderTimer();
+  const paused = state.counterState !== "open";
+  showNotice($("paused"), paused ? t(`ui.counter.paused_${state.counterState}`) : "");
+  for (const button of document.querySelectorAll("[data-state]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.state === state.counterState));
+  }
+}
+
+function renderTimer() {
+  const ticket = state.current;
+  if (!ticket || !ticket.called_at) {
+    $("overtime").hidden = true;
+    return;
+  }
+  const seconds = Math.max(0, Math.floor((Date.now() - Date.parse(ticket.called_at)) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const timer = $("current-timer");
+  timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+  timer.dateTime = `PT${seconds}S`;
+  const service = services.get(ticket.service);
+  const over = service && seconds > service.standard_minutes * 60;
+  showNotice(
+    $("overtime"),
+    over ? t("ui.counter.overtime", { minutes, standard: service.standard_minutes }) : "",
+  );
+}
+
+function renderButtons() {
+  const usable = state.online && !state.busy;
+  for (const button of document.querySelectorAll("[data-action], [data-state]")) {
+    const action = button.dataset.action;
+    let enabled = usable;
+    if (ACTIONS_ON_CURRENT.has(action)) enabled &&= Boolean(state.current);
+    if (action === "call_next") enabled &&= state.counterState === "open";
+    button.disabled = !enabled;
+  }
+  for (const button of document.querySelectorAll(".call-this")) {
+    button.disabled = !usable || state.counterState !== "open";
+  }
+  for (const button of document.querySelectorAll(".put-back")) button.disabled = !usable;
+}
+
+function minutesSince(iso) {
+  return Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 60000));
+}
+
+function renderWaiting() {
+  $("waiting-title").textContent = t("ui.counter.waiting_title", {
+    count: formatNumber(state.waiting.length),
+  });
+  $("waiting-empty").hidden = state.waiting.length > 0;
+  $("waiting-table").hidden = state.waiting.length === 0;
+  const rows = state.waiting.map((ticket) => {
+    const row = document.createElement("tr");
+    const number = document.createElement("th");
+    number.scope = "row";
+    number.textContent = ticket.number;
+    if (ticket.priority) {
+      const badge = document.createElement("span");
+      badge.className = "badge badge-priority";
+      badge.textContent = t("ui.counter.priority");
+      number.append(" ", badge);
+    }
+    const service = document.createElement("td");
+    service.textContent = serviceName(ticket.service);
+    const waited = document.createElement("td");
+    waited.dataset.issued = ticket.issued_at;
+    waited.title = formatTime(ticket.issued_at);
+    const call = document.createElement("td");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn call-this";
+    button.textContent = t("ui.counter.call_this");
+    button.setAttribute("aria-label", t("ui.counter.call_this_label", { number: ticket.number }));
+    button.addEventListener("click", () => openCall(ticket.number));
+    call.append(button);
+    row.append(number, service, waited, call);
+    return row;
+  });
+  $("waiting-rows").replaceChildren(...rows);
+  renderWaited();
+}
+
+function renderWaited() {
+  for (const cell of document.querySelectorAll("[data-issued]")) {
+    cell.textContent = t("ui.counter.minutes", { minutes: minutesSince(cell.dataset.issued) });
+  }
+}
+
+function renderNoShows() {
+  $("no-shows-empty").hidden = state.noShows.length > 0;
+  const items = state.noShows.map((ticket) => {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = `${ticket.number} · ${formatTime(ticket.finished_at)}`;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn put-back";
+    button.textContent = t("ui.counter.put_back");
+    button.addEventListener("click", () =>
+      performShowingError("requeue", { number: ticket.number }, button, $("action-error")),
+    );
+    item.append(label, button);
+    return item;
+  });
+  $("no-show-list").replaceChildren(...items);
+}
+
+setInterval(renderTimer, 1000);
+setInterval(renderWaited, WAITED_REFRESH_MS);
+
+start();

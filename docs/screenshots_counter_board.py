@@ -1,0 +1,123 @@
+"""Take the README's screenshots of the wall board and the counter console.
+
+Starts a real server with the bundled station (opening hours left out so the pictures do not
+depend on the time of day), issues tickets, has officers call some of them, sends one counter
+on break, and photographs the pages in Debian's Chromium:
+
+- docs/board-landscape.png (1920x1080) and docs/board-portrait.png (1080x1920): the board a
+  moment after a call, with recent calls and people waiting;
+- docs/counter.png (1440x900): Loket 1's console serving a citizen, with its waiting list.
+
+Run: `.venv/bin/python -m docs.screenshots_counter_board`.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.realserver import PASSWORD, ServerProcess
+
+DOCS = Path(__file__).resolve().parent
+BUNDLED_CONFIG = DOCS.parent / "config.yaml"
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+CONSOLE = {"width": 1440, "height": 900}
+TICKETS = [
+    ("spkt-lapor", False), ("spkt-surat", False), ("spkt-lapor", True), ("lantas-laka", False),
+    ("spkt-lapor", False), ("reskrim", False), ("ppa", False), ("spkt-surat", False),
+    ("lantas-dokumen", False), ("samapta", False), ("propam", False), ("spkt-lapor", False),
+    ("spkt-surat", True), ("spkt-lapor", False), ("lantas-laka", False), ("spkt-lapor", False),
+]  # fmt: skip
+CALLS = [
+    ("loket-3", "call-next"), ("loket-4", "call-next"), ("loket-5", "call-next"),
+    ("loket-2", "call-next"), ("loket-1", "call-next"), ("loket-1", "no-show"),
+    ("loket-2", "call-next"), ("loket-1", "call-next"),
+]  # fmt: skip
+
+
+def station_overrides() -> dict[str, Any]:
+    bundled = yaml.safe_load(BUNDLED_CONFIG.read_text(encoding="utf-8"))
+    return {
+        "station": bundled["station"],
+        "services": [
+            {key: value for key, value in service.items() if key != "hours"}
+            for service in bundled["services"]
+        ],
+        "counters": bundled["counters"],
+        "boards": bundled["boards"],
+    }
+
+
+def prepare(server: ServerProcess) -> None:
+    """A busy morning: tickets waiting, five counters serving, a no-show, one counter on break."""
+    for service, priority in TICKETS:
+        reply = requests.post(
+            f"{server.url}/api/tickets", json={"service": service, "priority": priority}, timeout=10
+        )
+        reply.raise_for_status()
+    officer = server.session("sari")
+    officer.post(f"{server.url}/api/counters/loket-6/state", json={"state": "break"}, timeout=10)
+    for counter, action in CALLS:
+        officer.post(f"{server.url}/api/counters/{counter}/{action}", timeout=10).raise_for_status()
+
+
+def shoot_board(
+    browser: Browser, server: ServerProcess, viewport: dict[str, int], name: str
+) -> None:
+    context = browser.new_context(viewport=viewport, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(f"{server.url}/board/utama")
+    page.wait_for_selector("#offline-mark[hidden]", state="attached")
+    expect(page.locator("#now-number")).not_to_have_text("—")
+    officer = server.session("sari")
+    officer.post(f"{server.url}/api/counters/loket-1/recall", timeout=10).raise_for_status()
+    page.wait_for_selector(".counter-tile.fresh")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(DOCS / name))
+    context.close()
+
+
+def shoot_console(browser: Browser, server: ServerProcess) -> None:
+    context = browser.new_context(viewport=CONSOLE)
+    page: Page = context.new_page()
+    page.goto(f"{server.url}/counter")
+    page.get_by_label("Nama pengguna").fill("budi")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name=re.compile("^Loket 1")).click()
+    expect(page.locator("#waiting-rows tr")).to_have_count(5)
+    page.wait_for_timeout(1500)  # let the service timer run for a moment
+    page.screenshot(path=str(DOCS / "counter.png"))
+    context.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        server = ServerProcess(Path(folder), **station_overrides())
+        server.add_user("budi")
+        server.add_user("sari", "supervisor")
+        server.start()
+        try:
+            prepare(server)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+                )
+                shoot_board(browser, server, LANDSCAPE, "board-landscape.png")
+                shoot_board(browser, server, PORTRAIT, "board-portrait.png")
+                shoot_console(browser, server)
+                browser.close()
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Take the README's screenshots of the kiosk and the phone status page.
+
+Starts a real server with the bundled station's services (opening hours left out so the
+pictures do not depend on the time of day; one service has used up its daily quota), issues
+a few tickets, and photographs the pages in Debian's Chromium:
+
+- docs/kiosk-portrait.png (1080x1920) and docs/kiosk-landscape.png (1920x1080): the start;
+- docs/kiosk-ticket.png: the confirmation after a tap (portrait);
+- docs/phone.png and docs/phone-called.png: a phone waiting, then called.
+
+Run: `.venv/bin/python -m docs.screenshots_kiosk`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from playwright.sync_api import Browser, sync_playwright
+
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.realserver import ServerProcess
+
+DOCS = Path(__file__).resolve().parent
+BUNDLED_CONFIG = DOCS.parent / "config.yaml"
+QUOTA_SERVICE = "lantas-dokumen"
+PORTRAIT = {"width": 1080, "height": 1920}
+LANDSCAPE = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 780}
+MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 2  # the phone's ticket
+
+
+def station_overrides() -> dict[str, Any]:
+    bundled = yaml.safe_load(BUNDLED_CONFIG.read_text(encoding="utf-8"))
+    services = []
+    for service in bundled["services"]:
+        service = {key: value for key, value in service.items() if key != "hours"}
+        if service["id"] == QUOTA_SERVICE:
+            service["daily_quota"] = 1
+        services.append(service)
+    return {
+        "station": {"name": bundled["station"]["name"]},
+        "printer": {"type": "preview"},
+        "services": services,
+        "counters": bundled["counters"],
+        "kiosks": bundled["kiosks"],
+    }
+
+
+def issue(server: ServerProcess, service: str, priority: bool = False) -> dict[str, Any]:
+    reply = requests.post(
+        f"{server.url}/api/tickets", json={"service": service, "priority": priority}, timeout=10
+    )
+    reply.raise_for_status()
+    return reply.json()["ticket"]
+
+
+def shoot(browser: Browser, url: str, viewport: dict[str, int], name: str, scale: int = 1) -> None:
+    context = browser.new_context(
+        viewport=viewport, device_scale_factor=scale, reduced_motion="reduce"
+    )
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#offline-mark[hidden]", state="attached")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(DOCS / name))
+    context.close()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        server = ServerProcess(Path(folder), **station_overrides())
+        server.add_user("budi")
+        server.start()
+        try:
+            take(server)
+        finally:
+            server.stop()
+
+
+def take(server: ServerProcess) -> None:
+    issue(server, QUOTA_SERVICE)
+    for service, count in (("spkt-lapor", 5), ("spkt-surat", 2), (MY_SERVICE, AHEAD_OF_MINE)):
+        for _ in range(count):
+            issue(server, service)
+    mine = issue(server, MY_SERVICE)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        shoot(browser, f"{server.url}/kiosk/kiosk-1", PORTRAIT, "kiosk-portrait.png")
+        shoot(browser, f"{server.url}/kiosk/kiosk-1", LANDSCAPE, "kiosk-landscape.png")
+
+        context = browser.new_context(viewport=PORTRAIT)
+        page = context.new_page()
+        page.goto(f"{server.url}/kiosk/kiosk-1")
+        page.get_by_role("button", name="Laporan & Pengaduan").click()
+        page.wait_for_selector("#confirm:not([hidden])")
+        page.wait_for_function("document.getElementById('confirm-qr').complete")
+        page.screenshot(path=str(DOCS / "kiosk-ticket.png"))
+        context.close()
+
+        shoot(browser, f"{server.url}{mine['status_url']}", PHONE, "phone.png", scale=2)
+        officer = server.session("budi")
+        for _ in range(AHEAD_OF_MINE + 1):  # the last call-next calls this phone's ticket
+            officer.post(f"{server.url}/api/counters/{MY_COUNTER}/call-next", timeout=10)
+        shoot(browser, f"{server.url}{mine['status_url']}", PHONE, "phone-called.png", scale=2)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,422 @@
+// The kiosk at the door: one tap on a service gives a number, then the confirmation with the
+// number and a QR code of the phone status page, then back to the start. Every tap carries
+// its own Idempotency-Key, reused when the request is retried, so no tap gives two numbers.
+
+import { api } from "/static/js/api.js";
+import { connectLive } from "/static/js/live.js";
+import {
+  currentLanguage,
+  formatDate,
+  formatNumber,
+  formatTime,
+  page,
+  setLanguage,
+  t,
+  translatePage,
+} from "/static/js/i18n.js";
+
+const DEFAULT_LANGUAGE = page.language;
+const SCREEN = page.screen;
+const RETRY_DELAYS_MS = [600, 1500, 3000]; // automatic retries of a tap that got no answer
+const REFRESH_MS = 60000; // opening hours change without any queue event
+const CLOCK_MS = 10000;
+
+const element = (id) => document.getElementById(id);
+const el = {
+  start: element("start"),
+  confirm: element("confirm"),
+  services: element("services"),
+  alert: element("alert"),
+  alertText: element("alert-text"),
+  retry: element("retry"),
+  priorityOn: element("priority-on"),
+  priorityCancel: element("priority-cancel"),
+  language: element("language"),
+  clock: element("clock"),
+  number: element("confirm-number"),
+  service: element("confirm-service"),
+  priority: element("confirm-priority"),
+  ahead: element("confirm-ahead"),
+  wait: element("confirm-wait"),
+  qr: element("confirm-qr"),
+  printMessage: element("print-message"),
+  reprint: element("reprint"),
+  finish: element("finish"),
+  countdown: element("countdown"),
+  offline: element("offline-mark"),
+};
+const priorityChoices = [...document.querySelectorAll(".kiosk-priority-choice")];
+
+let services = page.services;
+let buttons = new Map(); // service id -> its button
+let priorityReason = null; // "disability" | "elderly" | "pregnant" while a priority ticket is chosen
+let pending = null; // the tap being sent or waiting for "try again": {key, body, service}
+let busy = false;
+let current = null; // the ticket on the confirmation screen: {ticket, print, message}
+let countdown = null; // {timer, remaining}
+let lastTouch = Date.now();
+
+// ---- the start screen: one button per service ---------------------------------------------
+
+function otherLanguage() {
+  return currentLanguage() === "id" ? "en" : "id";
+}
+
+function span(className, text = "") {
+  const node = document.createElement("span");
+  node.className = className;
+  node.textContent = text;
+  return node;
+}
+
+function serviceButton(service) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "kiosk-service";
+  button.dataset.service = service.id;
+  const prefix = span("kiosk-service-prefix", service.prefix);
+  prefix.setAttribute("aria-hidden", "true");
+  const text = span("kiosk-service-text");
+  const meta = span("kiosk-service-meta");
+  meta.append(span("kiosk-service-unit"), span("kiosk-service-status"));
+  text.append(span("kiosk-service-name"), span("kiosk-service-alt"), meta);
+  button.append(prefix, text);
+  button.addEventListener("click", () => tap(service.id));
+  return button;
+}
+
+function sameDay(a, b) {
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone: page.timezone, dateStyle: "short" });
+  return day.format(a) === day.format(b);
+}
+
+// "Opens at 08.00", "Opens tomorrow at 08.00" or "Opens Monday at 08.00".
+function opensText(iso) {
+  if (!iso) return "";
+  const opens = new Date(iso);
+  const now = new Date();
+  const time = formatTime(iso);
+  if (sameDay(opens, now)) return t("ui.kiosk.opens_today", { time });
+  if (sameDay(opens, new Date(now.getTime() + 86400000))) {
+    return t("ui.kiosk.opens_tomorrow", { time });
+  }
+  const day = new Intl.DateTimeFormat(currentLanguage() === "en" ? "en-GB" : "id-ID", {
+    weekday: "long",
+    timeZone: page.timezone,
+  }).format(opens);
+  return t("ui.kiosk.opens_on", { day, time });
+}
+
+function statusText(service) {
+  if (!service.open) {
+    const why = t(`ui.kiosk.closed.${service.closed_reason}`);
+    const when = opensText(service.opens_at);
+    return when ? `${why} · ${when}` : why;
+  }
+  if (service.waiting === 0) return t("ui.kiosk.waiting_none");
+  return t("ui.kiosk.waiting", { n: formatNumber(service.waiting) });
+}
+
+function updateButton(button, service) {
+  const lang = currentLanguage();
+  const other = otherLanguage();
+  const alt = button.querySelector(".kiosk-service-alt");
+  button.querySelector(".kiosk-service-name").textContent = service.names[lang];
+  alt.textContent = service.names[other];
+  alt.lang = other;
+  alt.hidden = service.names[other] === service.names[lang];
+  button.querySelector(".kiosk-service-unit").textContent = service.unit;
+  const status = button.querySelector(".kiosk-service-status");
+  const sending = busy && pending && pending.service === service.id;
+  status.textContent = sending ? t("ui.kiosk.busy") : statusText(service);
+  button.classList.toggle("is-closed", !service.open);
+  button.setAttribute("aria-busy", String(sending));
+  button.disabled = busy || !service.open;
+}
+
+// Build the buttons only when the services themselves change: a button replaced under a
+// citizen's finger would lose the tap.
+function renderServices() {
+  const ids = services.map((service) => service.id).join(" ");
+  if ([...buttons.keys()].join(" ") !== ids) {
+    buttons = new Map(services.map((service) => [service.id, serviceButton(service)]));
+    el.services.replaceChildren(
+      ...[...buttons.values()].map((button) => {
+        const item = document.createElement("li");
+        item.append(button);
+        return item;
+      }),
+    );
+    layoutGrid();
+  }
+  for (const service of services) updateButton(buttons.get(service.id), service);
+  for (const choice of priorityChoices) choice.disabled = busy;
+  el.language.disabled = busy;
+}
+
+// Columns that fill the screen without scrolling, in portrait and in landscape.
+function layoutGrid() {
+  const count = Math.max(1, services.length);
+  const portrait = window.innerHeight >= window.innerWidth;
+  let columns;
+  if (portrait) columns = count <= 3 ? 1 : 2;
+  else if (count <= 2) columns = count;
+  else if (count <= 4) columns = 2;
+  else if (count <= 6) columns = 3;
+  else columns = 4;
+  el.services.style.setProperty("--columns", String(columns));
+  el.services.style.setProperty("--rows", String(Math.ceil(count / columns)));
+}
+
+async function refreshServices() {
+  try {
+    services = (await api("GET", "/api/services")).services;
+    renderServices();
+  } catch {
+    // Offline: the live connection shows the offline mark and refreshes once it is back.
+  }
+}
+
+function applyWaiting(waiting) {
+  for (const service of services) {
+    if (service.id in waiting) service.waiting = waiting[service.id];
+  }
+  renderServices();
+}
+
+// ---- priority --------------------------------------------------------------------------
+
+function renderPriority() {
+  for (const choice of priorityChoices) {
+    choice.setAttribute("aria-pressed", String(choice.dataset.reason === priorityReason));
+  }
+  el.priorityOn.hidden = priorityReason === null;
+  el.services.classList.toggle("is-priority", priorityReason !== null);
+}
+
+function choosePriority(reason) {
+  priorityReason = priorityReason === reason ? null : reason;
+  renderPriority();
+}
+
+// ---- taking a number -------------------------------------------------------------------
+
+function newKey() {
+  if (window.isSecureContext && crypto.randomUUID) return crypto.randomUUID();
+  // Plain http on the hall's LAN has no randomUUID; 128 random bits do the same job.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function setBusy(on) {
+  busy = on;
+  renderServices();
+}
+
+function showAlert(text, canRetry) {
+  el.alertText.textContent = text;
+  el.retry.hidden = !canRetry;
+  el.alert.hidden = false;
+}
+
+function hideAlert() {
+  el.alert.hidden = true;
+}
+
+function tap(serviceId) {
+  if (busy) return;
+  const body = { service: serviceId, priority: priorityReason !== null };
+  if (page.kiosk) body.kiosk = page.kiosk;
+  pending = { key: newKey(), body, service: serviceId };
+  send();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Send the pending tap; a lost answer is retried with the same key, so the server hands back
+// the ticket it already issued instead of a second one.
+async function send() {
+  hideAlert();
+  setBusy(true);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const reply = await api("POST", "/api/tickets", pending.body, {
+        "Idempotency-Key": pending.key,
+      });
+      pending = null;
+      setBusy(false);
+      showConfirmation(reply.ticket, reply.print);
+      return;
+    } catch (error) {
+      const unanswered = error.status === 0 || error.status >= 500;
+      if (unanswered && attempt < RETRY_DELAYS_MS.length) {
+        await sleep(RETRY_DELAYS_MS[attempt]);
+        continue;
+      }
+      setBusy(false);
+      if (unanswered) {
+        showAlert(t("ui.kiosk.network_error"), true);
+      } else {
+        pending = null;
+        showAlert(error.message, false);
+        refreshServices();
+      }
+      return;
+    }
+  }
+}
+
+// ---- the confirmation ------------------------------------------------------------------
+
+function serviceName(serviceId) {
+  const service = services.find((candidate) => candidate.id === serviceId);
+  return service ? service.names[currentLanguage()] : serviceId;
+}
+
+function renderConfirmation() {
+  const { ticket } = current;
+  el.number.textContent = ticket.number;
+  el.service.textContent = serviceName(ticket.service);
+  el.priority.hidden = !ticket.priority;
+  el.ahead.textContent = ticket.ahead
+    ? t("ui.kiosk.ahead_people", { n: formatNumber(ticket.ahead) })
+    : t("ui.kiosk.ahead_none");
+  el.wait.textContent = ticket.estimated_wait_minutes
+    ? t("ui.kiosk.wait_minutes", { n: formatNumber(ticket.estimated_wait_minutes) })
+    : t("ui.kiosk.wait_soon");
+  el.qr.alt = t("ui.kiosk.qr_alt", { number: ticket.number });
+  const failed = ["failed", "reprint_failed"].includes(current.print);
+  el.printMessage.textContent = current.message || t(`ui.kiosk.print.${current.print}`);
+  el.printMessage.className = `kiosk-confirm-print notice ${failed ? "notice-error" : "is-ok"}`;
+  el.reprint.hidden = !failed || current.reprintRefused;
+  el.reprint.disabled = current.print === "reprinting";
+  el.reprint.textContent = t(
+    current.print === "reprinting" ? "ui.kiosk.reprinting" : "ui.kiosk.reprint",
+  );
+  renderCountdown();
+}
+
+function showConfirmation(ticket, print) {
+  current = { ticket, print: print.status, message: null, reprintRefused: false };
+  el.qr.src = `/t/${encodeURIComponent(ticket.token)}/qr.svg`;
+  el.start.hidden = true;
+  el.confirm.hidden = false;
+  renderConfirmation();
+  startCountdown(print.status === "failed" ? SCREEN.failed_print_seconds : SCREEN.reset_seconds);
+  el.finish.focus();
+}
+
+async function reprint() {
+  stopCountdown();
+  current.print = "reprinting";
+  current.message = null;
+  renderConfirmation();
+  try {
+    const reply = await api("POST", `/api/tickets/${encodeURIComponent(current.ticket.token)}/reprint`);
+    current.ticket = reply.ticket;
+    current.print = reply.print.status === "printed" ? "reprinted" : "reprint_failed";
+  } catch (error) {
+    current.print = "reprint_failed";
+    if (error.status >= 400 && error.status < 500) {
+      current.message = error.message; // e.g. reprinted too often: an officer helps
+      current.reprintRefused = true;
+    }
+  }
+  renderConfirmation();
+  startCountdown(
+    current.print === "reprinted" ? SCREEN.reset_seconds : SCREEN.failed_print_seconds,
+  );
+}
+
+function renderCountdown() {
+  el.countdown.textContent = countdown ? t("ui.kiosk.back_in", { n: countdown.remaining }) : "";
+}
+
+function startCountdown(seconds) {
+  stopCountdown();
+  countdown = { remaining: seconds, timer: null };
+  countdown.timer = setInterval(() => {
+    countdown.remaining -= 1;
+    if (countdown.remaining <= 0) backToStart();
+    else renderCountdown();
+  }, 1000);
+  renderCountdown();
+}
+
+function stopCountdown() {
+  if (countdown) clearInterval(countdown.timer);
+  countdown = null;
+}
+
+// The next citizen starts fresh: station language, no priority, no message.
+function backToStart() {
+  stopCountdown();
+  current = null;
+  priorityReason = null;
+  hideAlert();
+  el.qr.removeAttribute("src");
+  el.confirm.hidden = true;
+  el.start.hidden = false;
+  switchLanguage(DEFAULT_LANGUAGE);
+  renderPriority();
+  refreshServices();
+}
+
+// ---- language, clock, idle -------------------------------------------------------------
+
+function switchLanguage(language) {
+  setLanguage(language);
+  translatePage();
+  el.language.lang = otherLanguage();
+  renderServices();
+  renderClock();
+  if (current) renderConfirmation();
+}
+
+function renderClock() {
+  const now = new Date().toISOString();
+  el.clock.textContent = `${formatDate(now)} · ${formatTime(now)}`;
+}
+
+// A citizen who walked away leaves no priority or language behind for the next one.
+function resetWhenIdle() {
+  const changed = priorityReason !== null || currentLanguage() !== DEFAULT_LANGUAGE;
+  const idle = Date.now() - lastTouch > SCREEN.idle_seconds * 1000;
+  if (!current && !busy && idle && (changed || !el.alert.hidden)) {
+    pending = null;
+    backToStart();
+  }
+}
+
+// ---- wiring ----------------------------------------------------------------------------
+
+el.language.addEventListener("click", () => switchLanguage(otherLanguage()));
+el.retry.addEventListener("click", () => pending && send());
+el.priorityCancel.addEventListener("click", () => choosePriority(null));
+for (const choice of priorityChoices) {
+  choice.addEventListener("click", () => choosePriority(choice.dataset.reason));
+}
+el.finish.addEventListener("click", backToStart);
+el.reprint.addEventListener("click", reprint);
+document.addEventListener("pointerdown", () => (lastTouch = Date.now()), { capture: true });
+document.addEventListener("contextmenu", (event) => event.preventDefault()); // long press
+window.addEventListener("resize", layoutGrid);
+setInterval(resetWhenIdle, 1000);
+setInterval(renderClock, CLOCK_MS);
+setInterval(refreshServices, REFRESH_MS);
+
+connectLive({
+  onSnapshot: (state) => {
+    applyWaiting(state.waiting);
+    refreshServices();
+  },
+  onEvent: (name, payload) => {
+    if (name === "queue.waiting") applyWaiting(payload.waiting);
+  },
+  onStatus: (online) => {
+    el.offline.hidden = online;
+  },
+});
+
+switchLanguage(DEFAULT_LANGUAGE);
+renderPriority();

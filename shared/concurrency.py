@@ -1,0 +1,30 @@
+"""Calls that may block inside C code, kept from stalling a gevent server.
+
+`satupintu serve` runs on gevent (one OS thread, a greenlet per connection: see the README's
+figures). A greenlet stuck in C (a USB write, an Argon2 hash) would stall every connection,
+so such calls run in a real OS thread of gevent's pool while the greenlet waits. Without
+gevent (tests, `satupintu` commands) they simply run in the caller's thread.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+
+def gevent_active() -> bool:
+    """Whether this process was monkey-patched by gevent (as `satupintu serve` is)."""
+    monkey = sys.modules.get("gevent.monkey")
+    return bool(monkey and monkey.is_module_patched("threading"))
+
+
+def blocking_call(function: Callable[..., Result], *args: Any) -> Result:
+    """Run `function(*args)`, in an OS thread when serving on gevent."""
+    if gevent_active():
+        import gevent
+
+        return gevent.get_hub().threadpool.apply(function, args)
+    return function(*args)

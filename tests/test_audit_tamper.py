@@ -1,0 +1,263 @@
+"""`satupintu audit verify` against someone editing the database with the sqlite3 command line.
+
+The attacker drops the append-only triggers first, then edits, deletes or inserts event rows;
+a careful one recomputes hashes (the algorithm is public) and fixes the tickets table too.
+Each case runs the real `satupintu` command on the real database file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shared import audit
+from shared.clock import ManualClock
+from shared.config import Config
+from shared.services import ensure_counters
+from shared.station import Station
+from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
+from tests.helpers import BASE_CONFIG, MORNING
+from tests.realserver import SATUPINTU
+
+DROP_TRIGGERS = "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
+
+
+def sqlite(database: Path, sql: str) -> None:
+    """Run SQL as an attacker would: the sqlite3 command line (Python's sqlite3 without it)."""
+    if shutil.which("sqlite3"):
+        command = ["sqlite3", str(database), sql]
+    else:
+        script = (
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2])"
+        )
+        command = [sys.executable, "-c", script, str(database), sql]
+    subprocess.run(command, check=True, capture_output=True, text=True, timeout=30)
+
+
+def rows(database: Path, sql: str) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(database)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+class Hall:
+    """A station database after its day closed, and the commands to check it."""
+
+    def __init__(self, folder: Path, config: Config) -> None:
+        self.config_file = folder / "config.yaml"
+        self.config_file.write_text(
+            yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
+        )
+        self.database = config.database_path
+        self.anchors = config.anchor_path
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [SATUPINTU, *args, "--config", str(self.config_file)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    def verify(self, *anchors: str) -> subprocess.CompletedProcess[str]:
+        return self.run("audit", "verify", *(f"--anchor={anchor}" for anchor in anchors))
+
+    def event(self, where: str) -> dict[str, Any]:
+        found = rows(self.database, f"SELECT * FROM events WHERE {where} ORDER BY id")
+        assert found, where
+        return found[0]
+
+    def last_id(self) -> int:
+        return rows(self.database, "SELECT MAX(id) AS n FROM events")[0]["n"]
+
+
+@pytest.fixture
+def hall(tmp_path: Path) -> Hall:
+    """The scripted day, closed: the next morning has begun and the day's anchor is written."""
+    config = oversight_config(tmp_path)
+    clock = ManualClock(MORNING)
+    station = Station.open(config, clock=clock)
+    ensure_counters(station)
+    scripted_day(station, clock)
+    clock.set(MORNING + timedelta(days=1))
+    assert [anchor.label for anchor in audit.close_days(station)] == ["2026-05-20"]
+    station.store.close()
+    return Hall(tmp_path, config)
+
+
+def test_an_untouched_log_verifies(hall: Hall) -> None:
+    result = hall.verify()
+    assert result.returncode == 0, result.stderr
+    assert f"audit: OK, {hall.last_id()} events verified" in result.stdout
+
+
+def test_a_row_edited_with_sqlite3_is_named(hall: Hall) -> None:
+    call = hall.event("name = 'ticket.called' AND json_extract(data, '$.out_of_order')")
+    sqlite(
+        hall.database, f"{DROP_TRIGGERS} UPDATE events SET actor = 'budi' WHERE id = {call['id']};"
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {call['id']}: the content of row {call['id']}" in result.stderr
+    assert "(edited)" in result.stderr
+
+
+def test_a_reason_quietly_removed_from_the_data_is_named(hall: Hall) -> None:
+    call = hall.event("name = 'ticket.called' AND json_extract(data, '$.out_of_order')")
+    data = json.dumps({**json.loads(call["data"]), "reason": None, "out_of_order": False})
+    sqlite(
+        hall.database, f"{DROP_TRIGGERS} UPDATE events SET data = '{data}' WHERE id = {call['id']};"
+    )
+    assert f"BROKEN at event row {call['id']}" in hall.verify().stderr
+
+
+def test_a_row_deleted_in_the_middle_is_named(hall: Hall) -> None:
+    gone = hall.event("name = 'ticket.no_show'")["id"]
+    sqlite(hall.database, f"{DROP_TRIGGERS} DELETE FROM events WHERE id = {gone};")
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {gone + 1}: row {gone} is missing" in result.stderr
+
+
+def test_a_row_inserted_at_the_end_with_a_made_up_hash_is_named(hall: Hall) -> None:
+    last = hall.event(f"id = {hall.last_id()}")
+    sqlite(
+        hall.database,
+        f"INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
+        f"prev_hash, hash) VALUES ({last['id'] + 1}, NULL, '{last['at']}', 'user.login', 'sari', "
+        f"NULL, NULL, NULL, '{{}}', '{last['hash']}', '{'ab' * 32}');",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {last['id'] + 1}: the content of row" in result.stderr
+
+
+def test_a_row_slipped_into_the_middle_with_a_correct_hash_breaks_the_next_link(
+    hall: Hall,
+) -> None:
+    """Renumber the rows after it to make room, insert a forged call with its own true hash."""
+    spot = hall.event("name = 'ticket.no_show'")["id"]
+    before = hall.event(f"id = {spot - 1}")
+    forged = {**before, "id": spot, "seq": None, "actor": "forger", "prev_hash": before["hash"]}
+    forged["hash"] = audit.row_hash(forged)
+    sqlite(
+        hall.database,
+        f"{DROP_TRIGGERS} UPDATE events SET id = -id WHERE id >= {spot}; "
+        f"UPDATE events SET id = 1 - id WHERE id < 0; "
+        f"INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
+        f"prev_hash, hash) VALUES ({spot}, NULL, '{forged['at']}', '{forged['name']}', 'forger', "
+        f"{_sql(forged['counter'])}, {_sql(forged['service'])}, {_sql(forged['ticket_id'])}, "
+        f"'{forged['data']}', '{forged['prev_hash']}', '{forged['hash']}');",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {spot + 1}: row {spot + 1} does not follow" in result.stderr
+
+
+def test_a_forged_event_appended_with_a_correct_hash_contradicts_the_tickets_table(
+    hall: Hall,
+) -> None:
+    """A perfect forgery of the chain still says something the tickets table does not."""
+    last = hall.event(f"id = {hall.last_id()}")
+    waiting = rows(hall.database, "SELECT id, number FROM tickets WHERE status = 'waiting'")[0]
+    data = json.dumps({"counter": "loket-1", "number": waiting["number"], "service": "lapor",
+                       "ticket_id": waiting["id"]}, sort_keys=True)  # fmt: skip
+    forged = {"id": last["id"] + 1, "seq": None, "at": last["at"], "name": "ticket.done",
+              "actor": "budi", "counter": "loket-1", "service": "lapor",
+              "ticket_id": waiting["id"], "data": data, "prev_hash": last["hash"]}  # fmt: skip
+    forged["hash"] = audit.row_hash(forged)
+    sqlite(
+        hall.database,
+        f"INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
+        f"prev_hash, hash) VALUES ({forged['id']}, NULL, '{forged['at']}', 'ticket.done', 'budi', "
+        f"'loket-1', 'lapor', {waiting['id']}, '{data}', '{forged['prev_hash']}', "
+        f"'{forged['hash']}');",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {forged['id']}: the tickets table says ticket A-004 is " in (
+        result.stderr
+    )
+
+
+def test_the_last_rows_deleted_are_caught_by_the_tickets_table(hall: Hall) -> None:
+    """Cutting off today's last events, before the day's anchor exists: C-002's `done` goes,
+    the tickets table still says done."""
+    hall.anchors.unlink()
+    done = hall.event("name = 'ticket.done' AND json_extract(data, '$.number') = 'C-002'")
+    called = hall.event("name = 'ticket.called' AND json_extract(data, '$.number') = 'C-002'")
+    sqlite(hall.database, f"{DROP_TRIGGERS} DELETE FROM events WHERE id >= {done['id']};")
+    result = hall.verify()
+    assert result.returncode == 1
+    assert f"BROKEN at event row {called['id']}: the tickets table says ticket C-002 is 'done'" in (
+        result.stderr
+    )
+
+
+def test_the_last_rows_deleted_with_the_table_made_to_match_are_caught_by_the_anchor(
+    hall: Hall,
+) -> None:
+    done = hall.event("name = 'ticket.done' AND json_extract(data, '$.number') = 'C-002'")
+    last = hall.last_id()
+    sqlite(
+        hall.database,
+        f"{DROP_TRIGGERS} DELETE FROM events WHERE id >= {done['id']}; "
+        "UPDATE tickets SET status = 'called', finished_at = NULL WHERE number = 'C-002';",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert (
+        f"BROKEN at event row {done['id']}: rows from {done['id']} on are missing: the anchor of "
+        f"2026-05-20 saw row {last}, but the log ends at row {done['id'] - 1}"
+    ) in result.stderr
+
+
+def test_a_head_written_down_from_a_report_catches_what_the_anchors_file_no_longer_can(
+    hall: Hall,
+) -> None:
+    report = json.loads(hall.run("report", "--date", "2026-05-20", "--format", "json").stdout)
+    witness = report["audit"]["head"]["witness"]
+    last = hall.last_id()
+    assert witness.startswith(f"{last}:")
+    sqlite(
+        hall.database,
+        f"{DROP_TRIGGERS} DELETE FROM events WHERE id = {last}; "
+        "UPDATE tickets SET status = 'called', finished_at = NULL WHERE number = 'C-002';",
+    )
+    hall.anchors.unlink()
+    assert hall.verify().returncode == 0  # nothing inside the machine remembers the last row
+    result = hall.verify(witness)
+    assert result.returncode == 1
+    assert f"the anchor of witness saw row {last}, but the log ends at row {last - 1}" in (
+        result.stderr
+    )
+
+
+def test_the_daily_report_says_when_the_chain_is_broken(hall: Hall) -> None:
+    call = hall.event("name = 'ticket.called'")
+    sqlite(
+        hall.database,
+        f"{DROP_TRIGGERS} UPDATE events SET counter = 'loket-9' WHERE id = {call['id']};",
+    )
+    result = hall.run("report", "--date", "2026-05-20", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["audit"]["verified"] is False
+    assert report["audit"]["broken_row"] == call["id"]
+    assert f"BROKEN at event row {call['id']}" in result.stderr
+
+
+def _sql(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    return str(value) if isinstance(value, int) else f"'{value}'"

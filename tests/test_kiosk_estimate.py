@@ -1,0 +1,92 @@
+"""The wait estimate: the queue played forward over the counters, and a simulated day's error."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.estimate import simulate_day
+from shared import queries, services
+from shared.clock import ManualClock
+from shared.config import CallPolicy
+from shared.station import Station
+from shared.ticketing import CounterLoad, QueueItem, estimate_wait_minutes
+from tests.helpers import MORNING
+
+TEN = {"a": 10.0, "b": 5.0}
+
+
+def item(ticket_id: int, service: str = "a", priority: bool = False) -> QueueItem:
+    return QueueItem(MORNING + timedelta(minutes=ticket_id), ticket_id, service, priority)
+
+
+def counter(*services: str, free_in: float = 0.0) -> CounterLoad:
+    return CounterLoad(services or ("a",), free_in, None)
+
+
+def estimate(waiting: list[QueueItem], counters: list[CounterLoad], **policy: object) -> dict:
+    return estimate_wait_minutes(waiting, counters, TEN, CallPolicy(**policy), MORNING)
+
+
+def test_idle_counters_call_at_once_and_then_every_service_time() -> None:
+    waiting = [item(n) for n in range(1, 6)]
+    assert estimate(waiting, [counter(), counter()]) == {1: 0, 2: 0, 3: 10, 4: 10, 5: 20}
+
+
+def test_a_counter_still_serving_someone_is_free_when_that_citizen_is_done() -> None:
+    assert estimate([item(1), item(2)], [counter(free_in=4), counter(free_in=7)]) == {1: 4, 2: 7}
+
+
+def test_tickets_of_other_services_at_shared_counters_count_too() -> None:
+    waiting = [item(1, "b"), item(2, "b"), item(3, "a")]
+    assert estimate(waiting, [counter("a", "b")]) == {1: 0, 2: 5, 3: 10}
+
+
+def test_priority_tickets_go_first_and_lengthen_the_regular_wait() -> None:
+    waiting = [item(1), item(2), item(3, priority=True)]
+    assert estimate(waiting, [counter()]) == {3: 0, 1: 10, 2: 20}
+    interleaved = estimate(waiting, [CounterLoad(("a",), 0, 0)], mode="interleave")
+    assert interleaved == {1: 0, 2: 10, 3: 20}
+
+
+def test_a_ticket_no_counter_calls_gets_no_estimate() -> None:
+    assert estimate([item(1, "b")], [counter("a")]) == {}
+
+
+def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
+    station: Station, clock: ManualClock
+) -> None:
+    for _ in range(6):
+        services.issue_ticket(station, "lantas")  # loket-3 alone, standard 15 minutes
+    for _ in range(4):
+        services.call_next(station, "loket-3", "budi")
+        clock.advance(minutes=5)
+    services.finish(station, "loket-3", "budi")
+    last = services.issue_ticket(station, "lantas").ticket
+    with station.store.read() as db:
+        learned = queries.minutes_per_citizen(station, db, "lantas")
+    assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
+    assert last["estimated_wait_minutes"] == round(2 * learned)
+    services.set_counter_state(station, "loket-3", "break", "budi")
+    on_break = queries.ticket_by_token(station, last["token"])
+    assert on_break["estimated_wait_minutes"] > last["estimated_wait_minutes"]
+
+
+def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(
+    station: Station, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = [services.issue_ticket(station, "lantas").ticket for _ in range(6)]
+    played = [ticket["estimated_wait_minutes"] for ticket in issued]
+    assert played == [0, 15, 30, 45, 60, 75]  # loket-3 alone, the standard 15 minutes each
+    monkeypatch.setattr(queries, "PROJECTION_DEPTH", 2)
+    assert queries.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
+
+
+def test_on_a_simulated_day_the_estimate_beats_the_naive_ones(tmp_path: Path) -> None:
+    day = simulate_day(tmp_path, seed=2026)
+    assert len(day.tickets) > 80
+    naive = day.mae("naive")  # the service's standard time x the people ahead
+    per_service = day.mae("per_service")  # the formula it replaced
+    assert day.mae("estimate") < 0.8 * min(naive, per_service)

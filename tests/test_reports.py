@@ -1,0 +1,337 @@
+"""Report figures from the event log, checked against a scripted day worked out by hand.
+
+The day (tests/admin_fixtures.scripted_day), in minutes after 09:00 WITA:
+
+    issued  A-001@0 A-002@2 B-001@4 A-003@5 (priority) C-001@6 C-002@28 A-004@45
+    loket-1 budi:  A-003 called@10 done@18 · A-002 called@26 done@40
+    loket-2 ani:   A-001 called@12 done@20 · B-001 called@20 out of turn, transferred@30
+    loket-3 wayan: C-001 called@15 recalled@22 no-show@25 · B-001 called@35 done@50 ·
+                   C-002 called@52 done@60
+    A-004 is never called and expires when the next day begins.
+
+Waits (from joining the queue): A-003 5, A-001 12, C-001 9, B-001 16, A-002 24, B-001 5
+(since its transfer at 30), C-002 24. Service times: 8, 8, 14, 15, 8.
+Standards: lapor and surat 10 minutes, lantas 20.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from admin import reports
+from admin.export import to_csv
+from admin.reports import Period, current_shift
+from shared import audit, services
+from shared.cli import main
+from shared.clock import ManualClock
+from shared.config import Config
+from shared.errors import InvalidRequest
+from shared.station import Station
+from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
+from tests.conftest import Auth
+from tests.helpers import BASE_CONFIG, MORNING
+
+DAY = Period(date(2026, 5, 20), date(2026, 5, 20))
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return oversight_config(tmp_path)
+
+
+@pytest.fixture
+def day_report(station: Station, clock: ManualClock) -> dict[str, Any]:
+    scripted_day(station, clock)
+    return reports.build_report(station, DAY)
+
+
+def figures(row: dict[str, Any]) -> tuple[Any, ...]:
+    keys = ("issued", "called", "served", "no_show", "transferred", "expired", "recalls",
+            "avg_wait_minutes", "p90_wait_minutes", "avg_service_minutes", "within_standard",
+            "within_standard_pct")  # fmt: skip
+    return tuple(row[key] for key in keys)
+
+
+def by_id(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in rows}
+
+
+def test_the_day_totals_come_out_as_worked_out_by_hand(day_report: dict[str, Any]) -> None:
+    # 7 issued, 7 calls (B-001 twice), 5 served, 1 no-show, 1 transfer, 1 recall; A-004 is
+    # still waiting at the end of the day, so nothing has expired yet.
+    # Waits 5+12+9+16+24+5+24 = 95 over 7 calls: 13.57; nearest-rank p90 of 7 is the 7th: 24.
+    # Service 8+8+14+15+8 = 53 over 5: 10.6; within standard 4 of 5 (A-002 took 14 > 10).
+    assert figures(day_report["totals"]) == (7, 7, 5, 1, 1, 0, 1, 13.6, 24.0, 10.6, 4, 80.0)
+
+
+def test_each_service_counts_what_happened_in_it(day_report: dict[str, Any]) -> None:
+    services_rows = by_id(day_report["services"])
+    # lapor: waits 5, 12, 24 (41/3 = 13.67); service 8, 8, 14 (10.0); within 2 of 3.
+    assert figures(services_rows["lapor"]) == (4, 3, 3, 0, 0, 0, 0, 13.7, 24.0, 10.0, 2, 66.7)
+    # surat: B-001 was called (16 min) and transferred out: no service time, no standard share.
+    assert figures(services_rows["surat"]) == (1, 1, 0, 0, 1, 0, 0, 16.0, 16.0, None, 0, None)
+    # lantas: C-001 9 (no-show after a recall), B-001 5 after its transfer, C-002 24.
+    assert figures(services_rows["lantas"]) == (2, 3, 2, 1, 0, 0, 1, 12.7, 24.0, 11.5, 2, 100.0)
+    assert figures(services_rows["propam"]) == (0, 0, 0, 0, 0, 0, 0, None, None, None, 0, None)
+    assert services_rows["lapor"]["standard_minutes"] == 10
+
+
+def test_each_counter_and_officer_counts_its_own_calls(day_report: dict[str, Any]) -> None:
+    counters = by_id(day_report["counters"])
+    officers = by_id(day_report["officers"])
+    expected = {
+        ("loket-1", "budi"): (None, 2, 2, 0, 0, None, 0, 14.5, 24.0, 11.0, 1, 50.0),
+        ("loket-2", "ani"): (None, 2, 1, 0, 1, None, 0, 14.0, 16.0, 8.0, 1, 100.0),
+        ("loket-3", "wayan"): (None, 3, 2, 1, 0, None, 1, 12.7, 24.0, 11.5, 2, 100.0),
+    }
+    for (counter, officer), numbers in expected.items():
+        assert figures(counters[counter]) == numbers, counter
+        assert figures(officers[officer]) == numbers, officer
+    assert set(officers) == {"budi", "ani", "wayan"}
+
+
+def test_tickets_per_hour_follow_the_local_clock(day_report: dict[str, Any]) -> None:
+    hours = {row["hour"]: row for row in day_report["hourly"]}
+    assert (hours[9]["issued"], hours[9]["called"], hours[9]["served"]) == (7, 7, 4)
+    assert (hours[10]["issued"], hours[10]["called"], hours[10]["served"]) == (0, 0, 1)
+    assert sum(row["issued"] for row in day_report["hourly"]) == 7
+
+
+def test_fairness_lists_every_call_that_went_ahead_of_a_longer_wait(
+    day_report: dict[str, Any],
+) -> None:
+    fairness = day_report["fairness"]
+    listed = [
+        (call["at"], call["number"], call["officer"], call["kind"], call["reason"],
+         call["passed_numbers"])
+        for call in fairness["calls"]
+    ]  # fmt: skip
+    assert listed == [
+        ("2026-05-20T09:10:00+08:00", "A-003", "budi", "priority", None,
+         ["A-001", "A-002", "B-001"]),
+        ("2026-05-20T09:20:00+08:00", "B-001", "ani", "call", "dokumen sudah lengkap", ["A-002"]),
+        ("2026-05-20T09:35:00+08:00", "B-001", "wayan", "transfer", None, ["C-002"]),
+    ]  # fmt: skip
+    # A-002 had waited 18 minutes when B-001 was called ahead of it.
+    assert fairness["calls"][1]["longest_passed_wait_minutes"] == 18.0
+    assert fairness["by_kind"] == {"call": 1, "transfer": 1, "requeue": 0, "priority": 1,
+                                   "policy": 0}  # fmt: skip
+
+
+def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[str, Any]) -> None:
+    rates = {row["officer"]: row for row in day_report["fairness"]["officers"]}
+    assert rates["wayan"] == {
+        "officer": "wayan", "calls": 3, "no_shows": 1, "no_show_rate_pct": 33.3, "recalls": 1,
+        "recall_rate_pct": 33.3, "out_of_turn": 0,
+    }  # fmt: skip
+    assert (rates["ani"]["out_of_turn"], rates["ani"]["no_show_rate_pct"]) == (1, 0.0)
+
+
+def test_the_longest_waits_of_the_day_come_first(day_report: dict[str, Any]) -> None:
+    longest = day_report["fairness"]["longest_waits"]
+    assert [(row["number"], row["wait_minutes"]) for row in longest] == [
+        ("A-002", 24.0), ("C-002", 24.0), ("B-001", 16.0), ("A-001", 12.0), ("C-001", 9.0),
+        ("A-003", 5.0), ("B-001", 5.0),
+    ]  # fmt: skip
+    assert longest[0]["issued_at"] == "2026-05-20T09:02:00+08:00"
+
+
+def test_satisfaction_is_reported_for_the_period_unit_and_counter(
+    day_report: dict[str, Any],
+) -> None:
+    survey = day_report["satisfaction"]
+    # Short form: A-003 (loket-1) scored 4, A-001 (loket-2) scored 3; mean 3.5 x 25 = 87.50.
+    assert [(row["ikm"], row["grade"], row["respondents"]) for row in survey["period"]] == [
+        (87.5, "B", 2)
+    ]
+    assert [(row["id"], row["ikm"]) for row in survey["units"]] == [("SPKT", 87.5)]
+    assert [(row["id"], row["ikm"], row["grade"]) for row in survey["counters"]] == [
+        ("loket-1", 100.0, "A"),
+        ("loket-2", 75.0, "C"),
+    ]
+
+
+def test_a_ticket_that_expires_the_next_morning_counts_on_its_own_day(
+    station: Station, clock: ManualClock
+) -> None:
+    scripted_day(station, clock)
+    clock.set(MORNING + timedelta(days=1))
+    services.expire_past_days(station)
+    report = reports.build_report(station, DAY)
+    assert by_id(report["services"])["lapor"]["expired"] == 1
+    assert report["totals"]["expired"] == 1
+    next_day = reports.build_report(station, Period(date(2026, 5, 21), date(2026, 5, 21)))
+    assert next_day["totals"]["expired"] == 0
+
+
+def test_a_range_and_a_month_add_the_days_up(station: Station, clock: ManualClock) -> None:
+    scripted_day(station, clock)
+    scripted_day(station, clock, start=MORNING + timedelta(days=2))
+    month = reports.build_report(station, Period.parse(None, None, "2026-05", date(2026, 5, 22)))
+    assert (month["from"], month["to"]) == ("2026-05-01", "2026-05-31")
+    assert month["totals"]["issued"] == 14
+    assert month["totals"]["expired"] == 1  # the first day's A-004, when the third day began
+    one_day = reports.build_report(station, Period.parse("2026-05-22", None, None, date.today()))
+    assert one_day["totals"]["issued"] == 7
+    assert one_day["totals"]["avg_wait_minutes"] == 13.6
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "month"),
+    [("2026-05-21", "2026-05-20", None), ("20-05-2026", None, None), (None, None, "2026-13"),
+     ("2026-01-01", "2027-06-01", None), ("0001-01-01", None, None)],
+)  # fmt: skip
+def test_a_period_that_makes_no_sense_is_refused(
+    first: str | None, last: str | None, month: str | None
+) -> None:
+    with pytest.raises(InvalidRequest):
+        Period.parse(first, last, month, date(2026, 5, 20))
+
+
+def test_the_csv_tables_carry_the_json_numbers(day_report: dict[str, Any]) -> None:
+    summary = to_csv(day_report, "summary").splitlines()
+    assert summary[0].startswith("group,id,name,standard_minutes,issued,called,served")
+    assert summary[1] == "total,all,SPKT Uji,,7,7,5,1,1,0,1,13.6,24.0,10.6,4,80.0"
+    assert "service,surat,Surat Kehilangan,10,1,1,0,0,1,0,0,16.0,16.0,,0," in summary
+    assert "counter,loket-3,Loket 3,,,3,2,1,0,,1,12.7,24.0,11.5,2,100.0" in summary
+    fairness = to_csv(day_report, "fairness").splitlines()
+    assert len(fairness) == 4
+    assert "dokumen sudah lengkap" in fairness[2]
+    assert (
+        to_csv(day_report, "satisfaction")
+        .splitlines()[1]
+        .startswith("period,all,SPKT Uji,short,2,87.5,B")
+    )
+
+
+def test_the_command_the_api_and_the_page_show_the_same_numbers(
+    app: Flask, client: FlaskClient, auth: Auth, tmp_path: Path, clock: ManualClock
+) -> None:
+    scripted_day(app.extensions["satupintu"], clock)
+    auth.login("sari", "supervisor")
+    from_api = client.get("/api/admin/reports?from=2026-05-20&format=json").get_json()
+    csv_api = client.get("/api/admin/reports?from=2026-05-20&format=csv").get_data(as_text=True)
+    page = client.get("/admin/reports?from=2026-05-20").get_data(as_text=True)
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(
+        yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
+    )
+    runner = CliRunner()
+    as_json = runner.invoke(
+        main, ["report", "--date", "2026-05-20", "--format", "json", "--config", str(config_file)]
+    )
+    as_csv = runner.invoke(
+        main, ["report", "--date", "2026-05-20", "--format", "csv", "--config", str(config_file)]
+    )
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.output) == from_api
+    assert as_csv.stdout_bytes.decode() == csv_api
+    assert from_api["totals"]["avg_wait_minutes"] == 13.6
+    assert "13,6" in page and "dokumen sudah lengkap" in page
+
+
+def test_the_dashboard_shows_waiting_and_todays_totals(
+    station: Station, clock: ManualClock
+) -> None:
+    scripted_day(station, clock)
+    clock.advance(minutes=5)  # 10:05: A-004 has waited 20 minutes
+    dashboard = reports.dashboard_figures(station)
+    lapor = by_id(dashboard["services"])["lapor"]
+    assert (lapor["waiting"], lapor["longest_wait_minutes"], lapor["longest_waiting_number"]) == (
+        1, 20.0, "A-004",
+    )  # fmt: skip
+    assert dashboard["waiting"] == 1
+    assert dashboard["longest_wait"]["longest_waiting_number"] == "A-004"
+    assert figures(dashboard["totals"])[:4] == (7, 7, 5, 1)
+    assert dashboard["satisfaction"][0]["ikm"] == 87.5
+
+
+def test_without_shifts_the_hand_over_covers_the_service_day(
+    station: Station, clock: ManualClock
+) -> None:
+    scripted_day(station, clock)
+    summary = reports.handover(station)
+    assert summary["shift"] is None
+    assert summary["starts_at"] == "2026-05-20T00:00+08:00"
+    assert figures(summary["totals"])[:4] == (7, 7, 5, 1)
+
+
+def test_the_hand_over_covers_only_the_shift_that_is_ending(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    config = oversight_config(
+        tmp_path,
+        shifts=[{"name": "Pagi", "starts_at": "07:00"}, {"name": "Jaga 2", "starts_at": "09:30"},
+                {"name": {"id": "Malam", "en": "Night"}, "starts_at": "21:00"}],
+    )  # fmt: skip
+    station = Station.open(config, clock=clock)
+    services.ensure_counters(station)
+    scripted_day(station, clock)
+    summary = reports.handover(station)
+    assert (summary["shift"], summary["starts_at"], summary["ends_at"]) == (
+        "Jaga 2", "2026-05-20T09:30+08:00", "2026-05-20T21:00+08:00",
+    )  # fmt: skip
+    # From 09:30: B-001 called @35 (5 min) and C-002 @52 (24 min); A-002, B-001, C-002 served.
+    totals = summary["totals"]
+    assert (totals["called"], totals["served"], totals["no_show"]) == (2, 3, 0)
+    assert totals["avg_wait_minutes"] == 14.5
+    assert [row["waiting"] for row in summary["waiting"]] == [1, 0, 0, 0]
+    assert summary["out_of_turn"]["transfer"] == 1
+    # Just after the change, the morning shift's hand-over: 07:00 to 09:30.
+    morning = reports.handover(station, previous=True)
+    assert (morning["shift"], morning["starts_at"], morning["as_of"]) == (
+        "Pagi", "2026-05-20T07:00+08:00", "2026-05-20T09:30:00+08:00",
+    )  # fmt: skip
+    totals = morning["totals"]
+    assert (totals["called"], totals["served"], totals["no_show"]) == (5, 2, 1)
+    # Handed over at 09:30: C-002 and B-001 (transferred that minute) wait for lantas.
+    assert [row["waiting"] for row in morning["waiting"]] == [0, 0, 2, 0]
+    assert morning["waiting"][2]["longest_wait_minutes"] == 2.0
+    station.store.close()
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [("06:59", ("Malam", "2026-05-19 21:00", "2026-05-20 07:00")),
+     ("07:00", ("Pagi", "2026-05-20 07:00", "2026-05-20 14:00")),
+     ("23:30", ("Malam", "2026-05-20 21:00", "2026-05-21 07:00"))],
+)  # fmt: skip
+def test_the_current_shift_wraps_around_midnight(
+    tmp_path: Path, now: str, expected: tuple[str, str, str]
+) -> None:
+    config = oversight_config(
+        tmp_path,
+        shifts=[{"name": "Pagi", "starts_at": "07:00"}, {"name": "Siang", "starts_at": "14:00"},
+                {"name": "Malam", "starts_at": "21:00"}],
+    )  # fmt: skip
+    hours, minutes = map(int, now.split(":"))
+    local = MORNING.astimezone(config.zone).replace(hour=hours, minute=minutes)
+    name, start, end = current_shift(config, local)
+    assert name is not None
+    assert (name.id, f"{start:%Y-%m-%d %H:%M}", f"{end:%Y-%m-%d %H:%M}") == expected
+    assert start.time() >= time(0, 0)
+
+
+def test_the_daily_report_states_that_the_chain_verified(
+    station: Station, clock: ManualClock, day_report: dict[str, Any]
+) -> None:
+    verdict = day_report["audit"]
+    assert verdict["verified"] is True
+    with station.store.read() as db:
+        last = db.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    assert verdict["head"]["row"] == last["id"] == verdict["rows"]
+    assert verdict["head"]["witness"] == f"{last['id']}:{last['hash'][:16]}"
+    assert verdict["day_anchor"] is None  # the day has not closed yet
+    clock.set(MORNING + timedelta(days=1))
+    audit.close_days(station)
+    closed = reports.build_report(station, DAY)["audit"]
+    assert closed["day_anchor"]["row"] == last["id"]
