@@ -46,8 +46,10 @@ def require_role(role: Role) -> Callable[[View], View]:
 
 @bp.post("/api/login")
 def login() -> Response:
+    """A new session each time: the session this browser held before is revoked."""
     body = json_body()
     user, token = users.log_in(station(), body.get("username"), body.get("password"))
+    users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     response = jsonify({"user": user.json()})
     response.set_cookie(
         SESSION_COOKIE,

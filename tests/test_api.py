@@ -165,6 +165,17 @@ def test_login_sets_an_httponly_samesite_cookie_and_logout_revokes_it(
     assert client.get("/api/counters").status_code == 401
 
 
+def test_logging_in_again_rotates_the_session(client: FlaskClient, auth: Auth) -> None:
+    auth.login("budi")
+    first = client.get_cookie("satupintu_session").value
+    client.post("/api/login", json={"username": "budi", "password": "rahasia-123"})
+    second = client.get_cookie("satupintu_session").value
+    assert second != first
+    assert client.get("/api/me").status_code == 200
+    client.set_cookie("satupintu_session", first)
+    assert client.get("/api/me").status_code == 401
+
+
 def test_a_wrong_password_is_401_and_opens_nothing(client: FlaskClient, auth: Auth) -> None:
     auth.user("budi")
     wrong = client.post("/api/login", json={"username": "budi", "password": "salah-sekali"})
