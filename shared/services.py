@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from printer import PrintResult, TicketPrint
-from shared import announce, queries
+from shared import announce, positions, queries
 from shared.config import Counter, Service
 from shared.errors import (
     Conflict,
@@ -396,8 +396,8 @@ def call_next(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         _require_open(tx, counter)
-        waiting = queries.stream_heads(tx, counter.services, today)
-        streak = queries.streak_for(station, tx, "counter", counter.id)
+        waiting = positions.stream_heads(tx, counter.services, today)
+        streak = positions.streak_for(station, tx, "counter", counter.id)
         chosen = next_in_line(waiting, station.config.call_policy, tx.now, streak)
         if chosen is None:
             raise QueueEmpty("error.queue_empty", counter=counter.name)
@@ -432,8 +432,8 @@ def call_number(
             raise NotFound("error.number_not_waiting", number=number[:20])
         if ticket["service"] not in counter.services:
             raise Conflict("error.service_not_served", number=number, counter=counter.name)
-        waiting = queries.stream_heads(tx, counter.services, today)
-        streak = queries.streak_for(station, tx, "counter", counter.id)
+        waiting = positions.stream_heads(tx, counter.services, today)
+        streak = positions.streak_for(station, tx, "counter", counter.id)
         expected = next_in_line(waiting, station.config.call_policy, tx.now, streak)
         current = _current_ticket(tx, counter)
         if current is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared import queries, services
+from shared import positions, queries, services
 from shared.clock import ManualClock
 from shared.config import CallPolicy
 from shared.station import Station
@@ -66,7 +66,7 @@ def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
     services.finish(station, "loket-3", "budi")
     last = services.issue_ticket(station, "lantas").ticket
     with station.store.read() as db:
-        learned = queries.minutes_per_citizen(station, db, "lantas")
+        learned = positions.minutes_per_citizen(station, db, "lantas")
     assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
     assert last["estimated_wait_minutes"] == round(2 * learned)
     services.set_counter_state(station, "loket-3", "break", "budi")
@@ -80,7 +80,7 @@ def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(
     issued = [services.issue_ticket(station, "lantas").ticket for _ in range(6)]
     played = [ticket["estimated_wait_minutes"] for ticket in issued]
     assert played == [0, 15, 30, 45, 60, 75]  # loket-3 alone, the standard 15 minutes each
-    monkeypatch.setattr(queries, "PROJECTION_DEPTH", 2)
+    monkeypatch.setattr(positions, "PROJECTION_DEPTH", 2)
     assert queries.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared import queries, services
+from shared import positions, queries, services
 from shared.clock import ManualClock
 from shared.config import parse_config
 from shared.errors import (
@@ -383,7 +383,7 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
             services.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
         rows = db.all("SELECT * FROM tickets WHERE status = 'waiting'")
-        streak = queries.streak_for(station, db, "service", "lapor")
+        streak = positions.streak_for(station, db, "service", "lapor")
         views = {view["id"]: view["ahead"] for view in queries.ticket_views(station, db, rows)}
     items = [
         QueueItem(parse_utc(row["issued_at"]), row["id"], row["service"], bool(row["priority"]))
@@ -405,10 +405,10 @@ def test_positions_counted_one_by_one_equal_those_counted_in_one_pass(
         clock.advance(minutes=chance.randint(0, 5))
     with station.store.read() as db:
         rows = db.all("SELECT * FROM tickets WHERE status = 'waiting'")
-        together = queries.queue_counts(station, db, "lapor", rows, clock.now())
+        together = positions.queue_counts(station, db, "lapor", rows, clock.now())
         alone = {
-            row["id"]: queries.queue_counts(station, db, "lapor", [row], clock.now())[row["id"]]
+            row["id"]: positions.queue_counts(station, db, "lapor", [row], clock.now())[row["id"]]
             for row in rows
         }
-    assert len(rows) > queries.FEW_TICKETS
+    assert len(rows) > positions.FEW_TICKETS
     assert together == alone
