@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 VENDOR := shared/static/vendor
 # Browser-side files copied from node_modules into the folder the server serves.
 VENDOR_FILES := node_modules/socket.io-client/dist/socket.io.min.js \
-                node_modules/socket.io-client/dist/socket.io.min.js.map
+                node_modules/socket.io-client/dist/socket.io.min.js.map \
+                node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=

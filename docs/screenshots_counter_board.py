@@ -1,4 +1,4 @@
-"""Take the README's screenshots of the wall board and the counter console.
+"""Take the README's screenshots of the wall board, the counter console and its survey tablet.
 
 Starts a real server with the bundled station (opening hours left out so the pictures do not
 depend on the time of day), issues tickets, has officers call some of them, sends one counter
@@ -6,9 +6,13 @@ on break, and photographs the pages in Debian's Chromium:
 
 - docs/board-landscape.png (1920x1080) and docs/board-portrait.png (1080x1920): the board a
   moment after a call, with recent calls and people waiting;
-- docs/counter.png (1440x900): Loket 1's console serving a citizen, with its waiting list.
+- docs/counter.png (1440x900): Loket 1's console serving a citizen, with its waiting list;
+- docs/counter-login.png: the console's login; docs/survey-desk.png (1280x800): the tablet
+  facing the citizen at Loket 2, asking about the ticket just served there;
+- docs/home.png: the start page that links to every screen;
 
-Run: `.venv/bin/python -m docs.screenshots_counter_board`.
+and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_counter_board`
+(`--lang id` or `--lang en` for one language only).
 """
 
 from __future__ import annotations
@@ -22,14 +26,15 @@ import requests
 import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from docs.shots import DOCS, Shots, languages
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.realserver import PASSWORD, ServerProcess
 
-DOCS = Path(__file__).resolve().parent
 BUNDLED_CONFIG = DOCS.parent / "config.yaml"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 CONSOLE = {"width": 1440, "height": 900}
+TABLET = {"width": 1280, "height": 800}
 TICKETS = [
     ("spkt-lapor", False), ("spkt-surat", False), ("spkt-lapor", True), ("lantas-laka", False),
     ("spkt-lapor", False), ("reskrim", False), ("ppa", False), ("spkt-surat", False),
@@ -70,53 +75,71 @@ def prepare(server: ServerProcess) -> None:
 
 
 def shoot_board(
-    browser: Browser, server: ServerProcess, viewport: dict[str, int], name: str
+    browser: Browser, server: ServerProcess, shots: Shots, viewport: dict[str, int], name: str
 ) -> None:
     context = browser.new_context(viewport=viewport, reduced_motion="reduce")
     page = context.new_page()
-    page.goto(f"{server.url}/board/utama")
+    page.goto(shots.url(server.url, "/board/utama"))
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
     expect(page.locator("#now-number")).not_to_have_text("—")
     officer = server.session("sari")
     officer.post(f"{server.url}/api/counters/loket-1/recall", timeout=10).raise_for_status()
     page.wait_for_selector(".counter-tile.fresh")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(DOCS / name))
+    page.screenshot(path=shots.file(name))
     context.close()
 
 
-def shoot_console(browser: Browser, server: ServerProcess) -> None:
+def shoot_console(browser: Browser, server: ServerProcess, shots: Shots) -> None:
     context = browser.new_context(viewport=CONSOLE)
     page: Page = context.new_page()
-    page.goto(f"{server.url}/counter")
-    page.get_by_label("Nama pengguna").fill("budi")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
+    page.goto(shots.url(server.url, "/counter"))
+    expect(page.locator("#login-view")).to_be_visible()
+    page.screenshot(path=shots.file("counter-login.png"))
+    page.locator("#username").fill("budi")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-submit").click()
     page.get_by_role("button", name=re.compile("^Loket 1")).click()
     expect(page.locator("#waiting-rows tr")).to_have_count(5)
     page.wait_for_timeout(1500)  # let the service timer run for a moment
-    page.screenshot(path=str(DOCS / "counter.png"))
+    page.screenshot(path=shots.file("counter.png"))
+    context.close()
+
+
+def shoot_page(browser: Browser, url: str, viewport: dict[str, int], ready: str, file: str) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(ready)
+    page.screenshot(path=file)
     context.close()
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        server = ServerProcess(Path(folder), **station_overrides())
-        server.add_user("budi")
-        server.add_user("sari", "supervisor")
-        server.start()
-        try:
-            prepare(server)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
-                )
-                shoot_board(browser, server, LANDSCAPE, "board-landscape.png")
-                shoot_board(browser, server, PORTRAIT, "board-portrait.png")
-                shoot_console(browser, server)
-                browser.close()
-        finally:
-            server.stop()
+    for lang in languages(__doc__.splitlines()[0]):
+        with tempfile.TemporaryDirectory() as folder:
+            server = ServerProcess(Path(folder), **station_overrides())
+            server.add_user("budi")
+            server.add_user("sari", "supervisor")
+            server.start()
+            try:
+                prepare(server)
+                take(server, Shots(lang))
+            finally:
+                server.stop()
+
+
+def take(server: ServerProcess, shots: Shots) -> None:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        shoot_board(browser, server, shots, LANDSCAPE, "board-landscape.png")
+        shoot_board(browser, server, shots, PORTRAIT, "board-portrait.png")
+        shoot_console(browser, server, shots)
+        desk = shots.url(server.url, "/survey/loket-2")
+        shoot_page(browser, desk, TABLET, "#desk-form:not([hidden])", shots.file("survey-desk.png"))
+        home = shots.url(server.url, "/")
+        shoot_page(browser, home, CONSOLE, "nav", shots.file("home.png"))
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ a few tickets, and photographs the pages in Debian's Chromium:
 
 - docs/kiosk-portrait.png (1080x1920) and docs/kiosk-landscape.png (1920x1080): the start;
 - docs/kiosk-ticket.png: the confirmation after a tap (portrait);
-- docs/phone.png and docs/phone-called.png: a phone waiting, then called.
+- docs/phone.png, docs/phone-called.png and docs/phone-survey.png: a phone waiting, called,
+  then asked for the survey;
 
-Run: `.venv/bin/python -m docs.screenshots_kiosk`.
+and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_kiosk`
+(`--lang id` or `--lang en` for one language only).
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from typing import Any
 
 import requests
 import yaml
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
+from docs.shots import DOCS, Shots, languages
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.realserver import ServerProcess
 
-DOCS = Path(__file__).resolve().parent
 BUNDLED_CONFIG = DOCS.parent / "config.yaml"
 QUOTA_SERVICE = "lantas-dokumen"
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -58,7 +60,14 @@ def issue(server: ServerProcess, service: str, priority: bool = False) -> dict[s
     return reply.json()["ticket"]
 
 
-def shoot(browser: Browser, url: str, viewport: dict[str, int], name: str, scale: int = 1) -> None:
+def shoot(
+    browser: Browser,
+    url: str,
+    viewport: dict[str, int],
+    file: str,
+    scale: int = 1,
+    full_page: bool = False,
+) -> None:
     context = browser.new_context(
         viewport=viewport, device_scale_factor=scale, reduced_motion="reduce"
     )
@@ -66,22 +75,23 @@ def shoot(browser: Browser, url: str, viewport: dict[str, int], name: str, scale
     page.goto(url)
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(DOCS / name))
+    page.screenshot(path=file, full_page=full_page)
     context.close()
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        server = ServerProcess(Path(folder), **station_overrides())
-        server.add_user("budi")
-        server.start()
-        try:
-            take(server)
-        finally:
-            server.stop()
+    for lang in languages(__doc__.splitlines()[0]):
+        with tempfile.TemporaryDirectory() as folder:
+            server = ServerProcess(Path(folder), **station_overrides())
+            server.add_user("budi")
+            server.start()
+            try:
+                take(server, Shots(lang))
+            finally:
+                server.stop()
 
 
-def take(server: ServerProcess) -> None:
+def take(server: ServerProcess, shots: Shots) -> None:
     issue(server, QUOTA_SERVICE)
     for service, count in (("spkt-lapor", 5), ("spkt-surat", 2), (MY_SERVICE, AHEAD_OF_MINE)):
         for _ in range(count):
@@ -89,23 +99,27 @@ def take(server: ServerProcess) -> None:
     mine = issue(server, MY_SERVICE)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        shoot(browser, f"{server.url}/kiosk/kiosk-1", PORTRAIT, "kiosk-portrait.png")
-        shoot(browser, f"{server.url}/kiosk/kiosk-1", LANDSCAPE, "kiosk-landscape.png")
+        kiosk = shots.url(server.url, "/kiosk/kiosk-1")
+        shoot(browser, kiosk, PORTRAIT, shots.file("kiosk-portrait.png"))
+        shoot(browser, kiosk, LANDSCAPE, shots.file("kiosk-landscape.png"))
 
         context = browser.new_context(viewport=PORTRAIT)
         page = context.new_page()
-        page.goto(f"{server.url}/kiosk/kiosk-1")
-        page.get_by_role("button", name="Laporan & Pengaduan").click()
+        page.goto(kiosk)
+        page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
-        page.wait_for_function("document.getElementById('confirm-qr').complete")
-        page.screenshot(path=str(DOCS / "kiosk-ticket.png"))
+        expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
+        page.screenshot(path=shots.file("kiosk-ticket.png"))
         context.close()
 
-        shoot(browser, f"{server.url}{mine['status_url']}", PHONE, "phone.png", scale=2)
+        phone = shots.url(server.url, mine["status_url"])
+        shoot(browser, phone, PHONE, shots.file("phone.png"), scale=2)
         officer = server.session("budi")
         for _ in range(AHEAD_OF_MINE + 1):  # the last call-next calls this phone's ticket
             officer.post(f"{server.url}/api/counters/{MY_COUNTER}/call-next", timeout=10)
-        shoot(browser, f"{server.url}{mine['status_url']}", PHONE, "phone-called.png", scale=2)
+        shoot(browser, phone, PHONE, shots.file("phone-called.png"), scale=2)
+        officer.post(f"{server.url}/api/counters/{MY_COUNTER}/done", timeout=10)
+        shoot(browser, phone, PHONE, shots.file("phone-survey.png"), scale=2, full_page=True)
         browser.close()
 
 

@@ -71,6 +71,7 @@ def create_app(
     from kiosk.routes import bp as kiosk_bp
     from shared.api_docs import bp as api_docs_bp
     from shared.auth import bp as auth_bp
+    from shared.pages import bp as pages_bp
     from shared.realtime import init_realtime
 
     app = Flask(__name__)
@@ -92,6 +93,7 @@ def create_app(
         board_bp,
         admin_bp,
         survey_desk_bp,
+        pages_bp,
     ):
         app.register_blueprint(blueprint)
     _limits(app, config)

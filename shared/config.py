@@ -136,10 +136,27 @@ PrinterConfig = Annotated[
 ]
 
 
+# The image types a station logo may be, with the content type it is served as.
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+}
+
+
 class Station(_Model):
     name: str = Field(min_length=1)
     logo: str | None = None
     running_text: Text | None = None
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_type(cls, value: str | None) -> str | None:
+        if value is not None and Path(value).suffix.lower() not in LOGO_TYPES:
+            raise ValueError(f"must be an image file ({', '.join(LOGO_TYPES)}), not {value!r}")
+        return value
 
 
 class OpeningHours(_Model):
@@ -308,6 +325,11 @@ class Config(_Model):
         """A path from the config, relative to the config file's folder."""
         return self.base_dir / path
 
+    @property
+    def logo_path(self) -> Path | None:
+        """The station's logo file (`station.logo`), or None for the built-in icon."""
+        return self.resolve(self.station.logo) if self.station.logo else None
+
     def printer_for(self, kiosk_id: str | None) -> PrinterConfig:
         """The kiosk's own printer, else the station's default printer."""
         kiosk = self.kiosk_by_id.get(kiosk_id) if kiosk_id else None
@@ -356,6 +378,8 @@ def _check_references(config: Config) -> None:
     starts = [shift.starts_at for shift in config.shifts]
     if len(set(starts)) != len(starts):
         raise ConfigError("shifts: two shifts start at the same time")
+    if config.logo_path is not None and not config.logo_path.is_file():
+        raise ConfigError(f"station.logo: no such file {str(config.logo_path)!r}")
     _check_printer_profiles(config)
 
 

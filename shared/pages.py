@@ -1,20 +1,51 @@
-"""Rendering a page: the station, the language, and the catalogue texts its scripts need."""
+"""Rendering a page: the station and its logo, the language, the texts its scripts need."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
 from typing import Any
 
-from flask import render_template, request
+from flask import Blueprint, Response, render_template, request, send_file
 
+from shared.config import LOGO_TYPES
 from shared.i18n import LANGUAGES, catalogue, text
 from shared.web import station
+
+bp = Blueprint("pages", __name__)
+BUILT_IN_LOGO = Path(__file__).with_name("static") / "img" / "icon.svg"
+LOGO_URL = "/station/logo"
+# A new logo shows within minutes of a restart, without asking for it on every page load.
+LOGO_MAX_AGE_SECONDS = 300
+
+
+@bp.get(LOGO_URL)
+def station_logo() -> Response:
+    """The station's logo (`station.logo`, relative to the config file), else the built-in icon."""
+    logo = station().config.logo_path or BUILT_IN_LOGO
+    mimetype = LOGO_TYPES[logo.suffix.lower()]
+    return send_file(logo, mimetype=mimetype, max_age=LOGO_MAX_AGE_SECONDS)
 
 
 def page_language() -> str:
     """`?lang=en` or `?lang=id` if given, else the station's language."""
     asked = request.args.get("lang")
     return asked if asked in LANGUAGES else station().config.language
+
+
+def local_date(value: str | date, language: str, *, weekday: bool = False) -> str:
+    """A day as people write it: "20 Mei 2026" (id) or "20 May 2026" (en), like i18n.js.
+
+    `value` is a date or a local ISO timestamp (its first ten characters are the day).
+    """
+    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+    month = text("ui.common.months", language).split("|")[day.month - 1]
+    written = text("ui.common.date", language, day=day.day, month=month, year=day.year)
+    if not weekday:
+        return written
+    name = text("ui.common.weekdays", language).split("|")[day.weekday()]
+    return text("ui.common.date_with_weekday", language, weekday=name, date=written)
 
 
 def render_page(
@@ -24,7 +55,10 @@ def render_page(
     data: dict[str, Any] | None = None,
     **context: Any,
 ) -> str:
-    """Render a page with `t()` for Jinja and a JSON block (#page-data) for its scripts.
+    """Render a page with `t()` and `date()` for Jinja and a JSON block (#page-data) for scripts.
+
+    Templates also get `service_names` (service id -> name in the page's language); it stays
+    on the server unless a template shows it (a board never names a private service).
 
     The JSON carries the language, the station's time zone, the catalogue entries whose keys
     start with one of `catalogue_prefixes` (plus the shared `ui.` ones) and `data`.
@@ -43,11 +77,18 @@ def render_page(
     def translate(key: str, language: str | None = None, **params: Any) -> str:
         return text(key, language or lang, **params)
 
+    def date_text(value: str | date, weekday: bool = False) -> str:
+        return local_date(value, lang, weekday=weekday)
+
     return render_template(
         template,
         station=config.station,
+        service_names={service.id: service.name.get(lang) for service in config.services},
+        logo_url=LOGO_URL,
         lang=lang,
+        other_lang="en" if lang == "id" else "id",
         t=translate,
+        date=date_text,
         page_data=page_data,
         **context,
     )

@@ -1,4 +1,5 @@
-"""The oversight pages in headless Chromium against real servers; takes the README screenshots."""
+"""The oversight pages in headless Chromium against real servers (docs/screenshots_admin.py takes
+the README's pictures of them)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,6 @@ from tests.realserver import PASSWORD, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 VIEWPORT = {"width": 1366, "height": 900}
 SHIFTS = [
     {"name": "Pagi", "starts_at": "07:00"},
@@ -101,7 +101,6 @@ def test_the_dashboard_and_a_report_of_a_busy_day(
     expect(page.locator("#shift-when")).not_to_be_empty()
     served = int(page.locator("#tile-served").inner_text().replace(".", ""))
     assert served > 10
-    page.screenshot(path=str(DOCS / "admin-dashboard.png"), full_page=True)
 
     page.click("nav >> text=Laporan")
     page.wait_for_selector("[data-page=admin-report]")
@@ -109,7 +108,6 @@ def test_the_dashboard_and_a_report_of_a_busy_day(
     expect(page.locator("svg.chart rect.chart-issued").first).to_be_visible()
     expect(page.locator("#fairness tbody tr").first).not_to_contain_text("Tidak ada panggilan")
     expect(page.locator("#satisfaction")).to_contain_text("Seluruh periode")
-    page.screenshot(path=str(DOCS / "admin-report.png"), full_page=True)
 
     page.click("text=Tampilkan bulan")
     expect(page.locator("input[name=from]")).to_have_value(re.compile(r"^\d{4}-\d{2}-01$"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import date
 from pathlib import Path
 
 from shared.i18n import LANGUAGES, catalogue, pick_language, text
+from shared.pages import local_date
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
@@ -65,3 +67,52 @@ def test_the_language_comes_from_accept_language_else_the_station() -> None:
     assert pick_language("fr-FR, id;q=0.5", "en") == "id"
     assert pick_language(None, "id") == "id"
     assert pick_language("de", "en") == "en"
+
+
+TEMPLATES = [path for path in SOURCES if path.suffix == ".html"]
+# Words a template may hold as they are, in every language: names and file formats.
+SAME_IN_EVERY_LANGUAGE = {"Satu", "Pintu", "IKM", "JSON", "CSV"}
+READ_ALOUD_ATTRIBUTES = re.compile(r'\s(?:alt|aria-label|title|placeholder)="([^"]*)"')
+
+
+def _template_text(html: str) -> str:
+    """What a template shows by itself: its text with tags, Jinja and scripts taken out."""
+    for pattern in (
+        r"\{#.*?#\}",
+        r"\{% block body_class %\}.*?\{% endblock %\}",  # a CSS class, not text
+        r"<(script|style)\b.*?</\1>",
+        r"<!--.*?-->",
+        r"\{\{.*?\}\}|\{%.*?%\}",
+        r"<[^>]*>",
+    ):
+        html = re.sub(pattern, " ", html, flags=re.S)
+    return html
+
+
+def test_templates_show_no_words_of_their_own() -> None:
+    """Every word a template shows (or has read aloud) comes from t(), in the page's language."""
+    stray = {}
+    for path in TEMPLATES:
+        html = path.read_text(encoding="utf-8")
+        spoken = " ".join(
+            re.sub(r"\{\{.*?\}\}", " ", value) for value in READ_ALOUD_ATTRIBUTES.findall(html)
+        )
+        words = set(re.findall(r"[A-Za-z][A-Za-z'-]+", _template_text(html) + " " + spoken))
+        if words - SAME_IN_EVERY_LANGUAGE:
+            stray[path.relative_to(ROOT).as_posix()] = sorted(words - SAME_IN_EVERY_LANGUAGE)
+    assert stray == {}
+
+
+def test_the_template_check_finds_a_hard_coded_word() -> None:
+    html = '<p>{{ t("ui.kiosk.title") }} Tutup</p><img alt="Logo {{ station.name }}">'
+    assert set(re.findall(r"[A-Za-z]+", _template_text(html))) == {"Tutup"}
+    assert READ_ALOUD_ATTRIBUTES.findall(html) == ["Logo {{ station.name }}"]
+
+
+def test_dates_are_written_as_people_write_them() -> None:
+    """As i18n.js writes them with Intl in the browser (tests/test_accessibility.py compares)."""
+    wednesday = date(2026, 5, 20)
+    assert local_date(wednesday, "id") == "20 Mei 2026"
+    assert local_date("2026-05-20T09:00:00+08:00", "en") == "20 May 2026"
+    assert local_date(wednesday, "id", weekday=True) == "Rabu, 20 Mei 2026"
+    assert local_date(wednesday, "en", weekday=True) == "Wednesday, 20 May 2026"

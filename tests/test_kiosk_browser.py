@@ -158,13 +158,13 @@ def test_a_priority_choice_gives_a_priority_ticket_then_resets(
 
 def test_the_language_switch_returns_to_the_station_language_after_a_ticket(kiosk: Page) -> None:
     kiosk.get_by_role("button", name="English").click()
-    expect(kiosk.locator("h1")).to_have_text("Please choose a service")
+    expect(kiosk.locator("#start h1")).to_have_text("Please choose a service")
     expect(service_button(kiosk).locator(".kiosk-service-name")).to_have_text("Reports")
     service_button(kiosk).click()
     expect(kiosk.locator(".kiosk-confirm-label")).to_have_text("Your queue number")
     expect(kiosk.locator("#confirm-service")).to_have_text("Reports")
     kiosk.get_by_role("button", name="Done", exact=True).click()
-    expect(kiosk.locator("h1")).to_have_text("Silakan pilih layanan")
+    expect(kiosk.locator("#start h1")).to_have_text("Silakan pilih layanan")
     expect(kiosk.get_by_role("button", name="English")).to_be_visible()
 
 

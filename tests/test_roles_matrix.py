@@ -30,6 +30,7 @@ PASSWORD = "rahasia-123"
 ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
+    ("GET", "/station/logo"): PUBLIC,
     ("GET", "/kiosk"): PUBLIC,
     ("GET", "/kiosk/<kiosk_id>"): PUBLIC,
     ("GET", "/kiosk/static/<path:filename>"): PUBLIC,

@@ -179,10 +179,15 @@ function onEvent(name, payload) {
   renderCounter(payload.counter);
 }
 
+// A call is shown large, spoken aloud, and read out by a screen reader.
 function announce(call) {
   spotlight(call, true);
   renderRecent();
   announcer.say(call);
+  $("call-announcer").textContent = t("ui.board.announce_call", {
+    number: call.number,
+    counter: counterNames.get(call.counter) || call.counter_name,
+  });
 }
 
 // ---- sound, clock, running text, connection --------------------------------------------------
@@ -215,6 +220,7 @@ function showRunningText() {
     // The second language scrolls after the first; a still ticker shows the first only.
     const second = document.createElement("span");
     second.className = "ticker-other";
+    second.lang = language === "id" ? "en" : "id";
     second.textContent = other;
     parts.push(second);
   }

@@ -3,6 +3,7 @@
 // on every board event that concerns it, so two consoles on one counter show the same thing.
 
 import { api } from "/static/js/api.js";
+import { keepingFocus } from "/static/js/focus.js";
 import { currentLanguage, formatNumber, formatTime, page, t } from "/static/js/i18n.js";
 import { act, connectLive } from "/static/js/live.js";
 
@@ -33,9 +34,20 @@ function serviceName(id) {
   return service ? service.name[currentLanguage()] || service.name.id : id;
 }
 
+// Show one of the three views; when the view changes, the keyboard's place moves into it.
+let shownView = null;
+
 function show(view) {
   for (const id of ["login-view", "choose-view", "desk-view"]) $(id).hidden = id !== view;
   $("user-area").hidden = view === "login-view";
+  if (view === shownView) return;
+  shownView = view;
+  const first = {
+    "login-view": () => $("username"),
+    "choose-view": () => document.querySelector(".choose-button"),
+    "desk-view": focusFallback,
+  }[view]();
+  if (first) first.focus();
 }
 
 function showNotice(element, message) {
@@ -78,7 +90,6 @@ function loggedOut(message = "") {
   setOnline(true);
   show("login-view");
   showNotice($("login-error"), message);
-  $("username").focus();
 }
 
 $("login-form").addEventListener("submit", async (event) => {
@@ -302,6 +313,16 @@ for (const close of document.querySelectorAll("dialog [data-close]")) {
   close.addEventListener("click", () => close.closest("dialog").close());
 }
 
+// A closed dialog gives the focus back to the button that opened it; when that button is
+// gone (the list was redrawn meanwhile), the keyboard's place is the main action.
+for (const dialog of document.querySelectorAll("dialog")) {
+  dialog.addEventListener("close", () => {
+    if (!document.activeElement || document.activeElement === document.body) {
+      focusFallback().focus();
+    }
+  });
+}
+
 function openTransfer() {
   const ticket = state.current;
   if (!ticket) return;
@@ -315,6 +336,7 @@ function openTransfer() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn transfer-choice";
+    button.dataset.focusKey = `transfer:${service.id}`;
     button.dataset.service = service.id;
     if (index < 9) {
       const key = document.createElement("kbd");
@@ -372,18 +394,27 @@ $("call-form").addEventListener("submit", async (event) => {
 
 // ---- drawing the screen ----------------------------------------------------------------------
 
+// Where the focus goes when the focused control disappears or turns disabled (e.g. "Done"
+// once nobody is served): the main action if it can be used, else the current ticket.
+function focusFallback() {
+  const callNext = document.querySelector('[data-action="call_next"]');
+  return callNext && !callNext.disabled ? callNext : $("current-title");
+}
+
 function render() {
-  renderCurrent();
-  renderWaiting();
-  renderNoShows();
-  for (const [key, id] of [
-    ["served", "today-served"],
-    ["no_show", "today-no-show"],
-    ["transferred", "today-transferred"],
-  ]) {
-    $(id).textContent = formatNumber(state.today[key] || 0);
-  }
-  renderButtons();
+  keepingFocus(() => {
+    renderCurrent();
+    renderWaiting();
+    renderNoShows();
+    for (const [key, id] of [
+      ["served", "today-served"],
+      ["no_show", "today-no-show"],
+      ["transferred", "today-transferred"],
+    ]) {
+      $(id).textContent = formatNumber(state.today[key] || 0);
+    }
+    renderButtons();
+  }, focusFallback);
 }
 
 function renderCurrent() {
@@ -419,19 +450,27 @@ function renderTimer() {
   );
 }
 
+// Buttons that cannot act are disabled; while an action runs they are only marked
+// aria-disabled (and ignored), so the focused button keeps the keyboard's place.
 function renderButtons() {
-  const usable = state.online && !state.busy;
-  for (const button of document.querySelectorAll("[data-action], [data-state]")) {
-    const action = button.dataset.action;
-    let enabled = usable;
-    if (ACTIONS_ON_CURRENT.has(action)) enabled &&= Boolean(state.current);
-    if (action === "call_next") enabled &&= state.counterState === "open";
-    button.disabled = !enabled;
-  }
-  for (const button of document.querySelectorAll(".call-this")) {
-    button.disabled = !usable || state.counterState !== "open";
-  }
-  for (const button of document.querySelectorAll(".put-back")) button.disabled = !usable;
+  keepingFocus(() => {
+    const online = state.online;
+    for (const button of document.querySelectorAll("[data-action], [data-state]")) {
+      const action = button.dataset.action;
+      let enabled = online;
+      if (ACTIONS_ON_CURRENT.has(action)) enabled &&= Boolean(state.current);
+      if (action === "call_next") enabled &&= state.counterState === "open";
+      button.disabled = !enabled;
+    }
+    for (const button of document.querySelectorAll(".call-this")) {
+      button.disabled = !online || state.counterState !== "open";
+    }
+    for (const button of document.querySelectorAll(".put-back")) button.disabled = !online;
+    for (const button of document.querySelectorAll("#desk-view .btn, .console-dialog .btn")) {
+      if (state.busy) button.setAttribute("aria-disabled", "true");
+      else button.removeAttribute("aria-disabled");
+    }
+  }, focusFallback);
 }
 
 function minutesSince(iso) {
@@ -464,6 +503,7 @@ function renderWaiting() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn call-this";
+    button.dataset.focusKey = `call:${ticket.number}`;
     button.textContent = t("ui.counter.call_this");
     button.setAttribute("aria-label", t("ui.counter.call_this_label", { number: ticket.number }));
     button.addEventListener("click", () => openCall(ticket.number));
@@ -490,6 +530,7 @@ function renderNoShows() {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "btn put-back";
+    button.dataset.focusKey = `put-back:${ticket.number}`;
     button.textContent = t("ui.counter.put_back");
     button.addEventListener("click", () =>
       performShowingError("requeue", { number: ticket.number }, button, $("action-error")),

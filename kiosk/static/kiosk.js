@@ -25,6 +25,7 @@ const element = (id) => document.getElementById(id);
 const el = {
   start: element("start"),
   confirm: element("confirm"),
+  confirmTicket: element("confirm-ticket"),
   services: element("services"),
   alert: element("alert"),
   alertText: element("alert-text"),
@@ -32,7 +33,8 @@ const el = {
   priorityOn: element("priority-on"),
   priorityCancel: element("priority-cancel"),
   language: element("language"),
-  clock: element("clock"),
+  clockTime: element("clock-time"),
+  clockDate: element("clock-date"),
   number: element("confirm-number"),
   service: element("confirm-service"),
   priority: element("confirm-priority"),
@@ -287,7 +289,7 @@ function renderConfirmation() {
   el.qr.alt = t("ui.kiosk.qr_alt", { number: ticket.number });
   const failed = ["failed", "reprint_failed"].includes(current.print);
   el.printMessage.textContent = current.message || t(`ui.kiosk.print.${current.print}`);
-  el.printMessage.className = `kiosk-confirm-print notice ${failed ? "notice-error" : "is-ok"}`;
+  el.printMessage.className = `kiosk-confirm-print notice ${failed ? "notice-error" : "notice-ok"}`;
   el.reprint.hidden = !failed || current.reprintRefused;
   el.reprint.disabled = current.print === "reprinting";
   el.reprint.textContent = t(
@@ -303,7 +305,7 @@ function showConfirmation(ticket, print) {
   el.confirm.hidden = false;
   renderConfirmation();
   startCountdown(print.status === "failed" ? SCREEN.failed_print_seconds : SCREEN.reset_seconds);
-  el.finish.focus();
+  el.confirmTicket.focus(); // a screen reader reads the number first; Tab reaches "Done"
 }
 
 async function reprint() {
@@ -375,7 +377,8 @@ function switchLanguage(language) {
 
 function renderClock() {
   const now = new Date().toISOString();
-  el.clock.textContent = `${formatDate(now)} · ${formatTime(now)}`;
+  el.clockTime.textContent = formatTime(now);
+  el.clockDate.textContent = formatDate(now);
 }
 
 // A citizen who walked away leaves no priority or language behind for the next one.

@@ -3,6 +3,7 @@
 // this page must open fast on a cheap phone.
 
 import { api } from "/static/js/api.js";
+import { keepingFocus } from "/static/js/focus.js";
 import {
   currentLanguage,
   formatNumber,
@@ -175,6 +176,7 @@ function questionField(question) {
       input.name = question;
       input.value = String(score);
       input.checked = answers[question] === score;
+      input.dataset.focusKey = `${question}:${score}`;
       input.addEventListener("change", () => {
         answers[question] = score;
         el.surveyError.hidden = true;
@@ -194,7 +196,9 @@ function renderSurvey() {
   if (!el.thanks.hidden) {
     el.thanks.textContent = t(survey === "sent" ? "ui.survey.thanks" : "ui.survey.already");
   }
-  if (!el.survey.hidden) el.questions.replaceChildren(...page.survey.questions.map(questionField));
+  if (!el.survey.hidden) {
+    keepingFocus(() => el.questions.replaceChildren(...page.survey.questions.map(questionField)));
+  }
   el.submit.disabled = survey === "sending";
 }
 
@@ -222,7 +226,9 @@ async function sendSurvey(event) {
 
 // ---- language and the live connection ------------------------------------------------------
 
+// The language asked for in the address (?lang=), else the one chosen on this phone before.
 function savedLanguage() {
+  if (new URLSearchParams(window.location.search).has("lang")) return page.language;
   try {
     const saved = localStorage.getItem(LANGUAGE_KEY);
     return saved === "id" || saved === "en" ? saved : page.language;

@@ -8,6 +8,13 @@ import { el, replaceChildren } from "./dom.js";
 import { minutes, number } from "./figures.js";
 
 const REFRESH_MS = 30000;
+const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };
+// Service names in the page's language (the figures name them in the station's).
+const SERVICE_NAMES = JSON.parse(document.getElementById("service-names").textContent);
+
+function serviceName(row) {
+  return SERVICE_NAMES[row.id] || row.name;
+}
 const THROTTLE_MS = 1000;
 
 function text(id, value) {
@@ -21,7 +28,7 @@ function renderTiles(data) {
   text("tile-longest", longest ? number(longest.longest_wait_minutes) : "—");
   text(
     "tile-longest-note",
-    longest ? `${unit} · ${longest.longest_waiting_number} · ${longest.name}` : "",
+    longest ? `${unit} · ${longest.longest_waiting_number} · ${serviceName(longest)}` : "",
   );
   text("tile-served", number(data.totals.served));
   text("tile-no-show", number(data.totals.no_show));
@@ -42,7 +49,7 @@ function renderServices(services) {
       el(
         "tr",
         { class: service.waiting ? null : "quiet" },
-        el("th", { scope: "row" }, service.name),
+        el("th", { scope: "row" }, serviceName(service)),
         el("td", {}, service.unit),
         el("td", { class: "num" }, number(service.waiting)),
         el(
@@ -68,7 +75,7 @@ function renderCounters(counters) {
         "li",
         { class: `counter-card state-${counter.state}` },
         el("strong", {}, counter.name),
-        el("span", { class: "badge" }, t(`ui.admin.state.${counter.state}`)),
+        el("span", { class: `badge ${STATE_BADGES[counter.state]}` }, t(`ui.admin.state.${counter.state}`)),
         el("span", { class: "counter-ticket" }, counter.ticket ? counter.ticket.number : "—"),
         el(
           "span",

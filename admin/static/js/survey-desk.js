@@ -1,15 +1,18 @@
 // The counter-side survey tablet: asks about the ticket just finished at this counter, with
 // the phone survey's questions and answers (ui.survey.*). The short form sends on the first
-// tap; the full form (nine elements) has a send button.
+// tap; the full form (nine elements) has a send button. "English" switches the language for
+// one citizen: the tablet returns to the station's language after each answer.
 
 import { api } from "/static/js/api.js";
-import { page, t } from "/static/js/i18n.js";
+import { currentLanguage, page, setLanguage, t, translatePage } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { el, replaceChildren } from "./dom.js";
 
 const THANKS_MS = 6000;
 const SCALE = [1, 2, 3, 4];
 const counterId = page.desk.counter.id;
+const DEFAULT_LANGUAGE = page.language;
+const languageButton = document.getElementById("language");
 const panels = {
   idle: document.getElementById("desk-idle"),
   form: document.getElementById("desk-form"),
@@ -55,12 +58,18 @@ function render() {
     show("idle");
     return;
   }
-  document.getElementById("desk-ask").textContent = t("ui.survey_desk.ask", {
-    number: desk.ticket.number,
-  });
-  replaceChildren(document.getElementById("desk-questions"), desk.questions.map(question));
+  // Redraw the questions only for another ticket or language: a refresh must not wipe the
+  // answers a citizen is giving.
+  const shown = `${desk.ticket.handle} ${currentLanguage()}`;
+  if (form.dataset.shown !== shown || form.hidden) {
+    form.dataset.shown = shown;
+    document.getElementById("desk-ask").textContent = t("ui.survey_desk.ask", {
+      number: desk.ticket.number,
+    });
+    replaceChildren(document.getElementById("desk-questions"), desk.questions.map(question));
+    error.hidden = true;
+  }
   sendButton.hidden = desk.questions.length === 1;
-  error.hidden = true;
   show("form");
 }
 
@@ -90,6 +99,8 @@ form.addEventListener("submit", async (event) => {
     show("thanks");
     setTimeout(() => {
       thanking = false;
+      desk = { ...desk, ticket: null }; // answered: idle until the next citizen
+      switchLanguage(DEFAULT_LANGUAGE);
       refresh();
     }, THANKS_MS);
   } catch (failure) {
@@ -98,6 +109,17 @@ form.addEventListener("submit", async (event) => {
     if (failure.status === 409) setTimeout(refresh, THANKS_MS);
   }
 });
+
+function switchLanguage(language) {
+  setLanguage(language);
+  languageButton.lang = language === "id" ? "en" : "id";
+  translatePage();
+  render();
+}
+
+languageButton.addEventListener("click", () =>
+  switchLanguage(currentLanguage() === "id" ? "en" : "id"),
+);
 
 render();
 connectLive({

@@ -2,6 +2,7 @@
 
 import { api } from "/static/js/api.js";
 import { formatDate, formatTime, page, t } from "/static/js/i18n.js";
+import { keepingFocus } from "/static/js/focus.js";
 import { el, replaceChildren } from "./dom.js";
 
 const ROLES = ["officer", "supervisor", "admin"];
@@ -27,7 +28,10 @@ async function act(path, body, done) {
 function roleSelect(user) {
   const select = el(
     "select",
-    { "aria-label": t("ui.admin.role_of", { user: user.username }) },
+    {
+      "aria-label": t("ui.admin.role_of", { user: user.username }),
+      "data-focus-key": `role:${user.username}`,
+    },
     ...ROLES.map((role) =>
       el("option", { value: role, selected: role === user.role }, t(`ui.admin.role.${role}`)),
     ),
@@ -49,10 +53,15 @@ function passwordForm(user) {
     required: "required",
     autocomplete: "new-password",
     "aria-label": t("ui.admin.new_password_for", { user: user.username }),
+    "data-focus-key": `password:${user.username}`,
     placeholder: t("ui.admin.new_password"),
   });
-  const form = el("form", { class: "inline-form" }, input,
-    el("button", { class: "btn", type: "submit" }, t("ui.admin.reset_password")));
+  const submit = el(
+    "button",
+    { class: "btn", type: "submit", "data-focus-key": `reset:${user.username}` },
+    t("ui.admin.reset_password"),
+  );
+  const form = el("form", { class: "inline-form" }, input, submit);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     act(
@@ -68,7 +77,11 @@ function toggleButton(user) {
   const action = user.disabled ? "enable" : "disable";
   const button = el(
     "button",
-    { type: "button", class: user.disabled ? "btn" : "btn btn-danger" },
+    {
+      type: "button",
+      class: user.disabled ? "btn" : "btn btn-danger",
+      "data-focus-key": `toggle:${user.username}`,
+    },
     user.disabled ? t("ui.admin.enable") : t("ui.admin.disable"),
   );
   button.addEventListener("click", () =>
@@ -83,28 +96,32 @@ function toggleButton(user) {
   return button;
 }
 
+// Every change redraws the list; the focus stays on the same control of the same user.
 function render(users) {
-  replaceChildren(
-    document.getElementById("users"),
-    users.map((user) =>
+  keepingFocus(() => replaceChildren(document.getElementById("users"), users.map(userRow)));
+}
+
+function userRow(user) {
+  const you = user.username === page.me ? ` (${t("ui.admin.you")})` : "";
+  const lastLogin = user.last_login
+    ? `${formatDate(user.last_login)} ${formatTime(user.last_login)}`
+    : "—";
+  return el(
+    "tr",
+    { class: user.disabled ? "quiet" : null },
+    el("th", { scope: "row" }, user.username, you),
+    el("td", {}, roleSelect(user)),
+    el(
+      "td",
+      {},
       el(
-        "tr",
-        { class: user.disabled ? "quiet" : null },
-        el("th", { scope: "row" }, user.username, user.username === page.me ? ` (${t("ui.admin.you")})` : ""),
-        el("td", {}, roleSelect(user)),
-        el(
-          "td",
-          {},
-          el(
-            "span",
-            { class: `badge ${user.disabled ? "badge-warn" : "badge-ok"}` },
-            user.disabled ? t("ui.admin.disabled") : t("ui.admin.enabled"),
-          ),
-        ),
-        el("td", {}, user.last_login ? `${formatDate(user.last_login)} ${formatTime(user.last_login)}` : "—"),
-        el("td", { class: "row-actions" }, toggleButton(user), passwordForm(user)),
+        "span",
+        { class: `badge ${user.disabled ? "badge-warn" : "badge-ok"}` },
+        user.disabled ? t("ui.admin.disabled") : t("ui.admin.enabled"),
       ),
     ),
+    el("td", {}, lastLogin),
+    el("td", { class: "row-actions" }, toggleButton(user), passwordForm(user)),
   );
 }
 

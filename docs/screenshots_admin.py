@@ -1,0 +1,115 @@
+"""Take the README's screenshots of the oversight pages.
+
+Starts a real server whose database already holds a busy day (tests/admin_fixtures.busy_day,
+up to a minute ago, with three duty shifts) and photographs, at 1366 px wide in Debian's
+Chromium, the whole of each page:
+
+- docs/admin-login.png: the login every oversight page shows to a visitor;
+- docs/admin-dashboard.png: the live dashboard;
+- docs/admin-report.png: the day's report (figures, hourly chart, fairness, IKM, audit);
+- docs/admin-handover.png: the shift hand-over summary;
+- docs/admin-printer.png: printer health and the latest printed ticket;
+- docs/admin-users.png: the admin's user list;
+
+and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_admin`
+(`--lang id` or `--lang en` for one language only).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import requests
+from playwright.sync_api import Browser, sync_playwright
+
+from docs.shots import Shots, languages
+from shared.clock import ManualClock
+from shared.config import load_config
+from shared.services import ensure_counters
+from shared.station import Station
+from shared.users import add_user
+from tests.admin_fixtures import OFFICERS, busy_day, oversight_services
+from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.realserver import PASSWORD, ServerProcess
+
+VIEWPORT = {"width": 1366, "height": 900}
+SHIFTS = [
+    {"name": {"id": "Pagi", "en": "Morning"}, "starts_at": "07:00"},
+    {"name": {"id": "Siang", "en": "Afternoon"}, "starts_at": "14:00"},
+    {"name": {"id": "Malam", "en": "Night"}, "starts_at": "21:00"},
+]
+PAGES = [  # (path, user, picture)
+    ("/admin", None, "admin-login.png"),
+    ("/admin", "sari", "admin-dashboard.png"),
+    ("/admin/reports", "sari", "admin-report.png"),
+    ("/admin/handover", "sari", "admin-handover.png"),
+    ("/admin/printer", "sari", "admin-printer.png"),
+    ("/admin/users", "root", "admin-users.png"),
+]
+
+
+def busy_hall(folder: Path) -> ServerProcess:
+    """A server whose database holds today's work up to a minute ago (not started yet)."""
+    server = ServerProcess(
+        folder,
+        services=oversight_services(),
+        printer={"type": "preview", "directory": "prints"},
+        shifts=SHIFTS,
+    )
+    config = load_config(server.config_path)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    day_start = datetime.combine(
+        now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
+    )
+    start = max(day_start, now - timedelta(hours=7))
+    clock = ManualClock(start)
+    station = Station.open(config, clock=clock)
+    ensure_counters(station)
+    for name in OFFICERS.values():
+        add_user(station, name, "officer", PASSWORD, "docs")
+    add_user(station, "sari", "supervisor", PASSWORD, "docs")
+    add_user(station, "root", "admin", PASSWORD, "docs")
+    busy_day(station, clock, start, now - timedelta(minutes=1))
+    station.store.close()
+    return server
+
+
+def shoot(browser: Browser, server: ServerProcess, shots: Shots) -> None:
+    for path, user, picture in PAGES:
+        context = browser.new_context(viewport=VIEWPORT)
+        if user:
+            cookies = server.session(user).cookies.items()
+            context.add_cookies([{"name": k, "value": v, "url": server.url} for k, v in cookies])
+        page = context.new_page()
+        page.goto(shots.url(server.url, path))
+        page.wait_for_selector("#login-form" if user is None else "[data-page^=admin]")
+        if path == "/admin":
+            page.wait_for_selector("#services tr" if user else "#login-form")
+        page.screenshot(path=shots.file(picture), full_page=True)
+        context.close()
+
+
+def main() -> None:
+    for lang in languages(__doc__.splitlines()[0]):
+        with tempfile.TemporaryDirectory() as folder:
+            server = busy_hall(Path(folder))
+            server.start()
+            try:
+                # A ticket printed on the preview printer, for the printer page.
+                requests.post(
+                    f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10
+                ).raise_for_status()
+                with sync_playwright() as playwright:
+                    browser = playwright.chromium.launch(
+                        executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+                    )
+                    shoot(browser, server, Shots(lang))
+                    browser.close()
+            finally:
+                server.stop()
+
+
+if __name__ == "__main__":
+    main()
