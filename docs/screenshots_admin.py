@@ -18,28 +18,17 @@ and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screensho
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
 from playwright.sync_api import Browser, sync_playwright
 
 from docs.shots import Shots, languages
-from shared.clock import ManualClock
-from shared.config import load_config
-from shared.services import ensure_counters
-from shared.station import Station
-from shared.users import add_user
-from tests.admin_fixtures import OFFICERS, busy_day, oversight_services
+from tests.admin_fixtures import busy_hall
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
-from tests.realserver import PASSWORD, ServerProcess
+from tests.realserver import ServerProcess
 
 VIEWPORT = {"width": 1366, "height": 900}
-SHIFTS = [
-    {"name": {"id": "Pagi", "en": "Morning"}, "starts_at": "07:00"},
-    {"name": {"id": "Siang", "en": "Afternoon"}, "starts_at": "14:00"},
-    {"name": {"id": "Malam", "en": "Night"}, "starts_at": "21:00"},
-]
 PAGES = [  # (path, user, picture)
     ("/admin", None, "admin-login.png"),
     ("/admin", "sari", "admin-dashboard.png"),
@@ -48,32 +37,6 @@ PAGES = [  # (path, user, picture)
     ("/admin/printer", "sari", "admin-printer.png"),
     ("/admin/users", "root", "admin-users.png"),
 ]
-
-
-def busy_hall(folder: Path) -> ServerProcess:
-    """A server whose database holds today's work up to a minute ago (not started yet)."""
-    server = ServerProcess(
-        folder,
-        services=oversight_services(),
-        printer={"type": "preview", "directory": "prints"},
-        shifts=SHIFTS,
-    )
-    config = load_config(server.config_path)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    day_start = datetime.combine(
-        now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
-    )
-    start = max(day_start, now - timedelta(hours=7))
-    clock = ManualClock(start)
-    station = Station.open(config, clock=clock)
-    ensure_counters(station)
-    for name in OFFICERS.values():
-        add_user(station, name, "officer", PASSWORD, "docs")
-    add_user(station, "sari", "supervisor", PASSWORD, "docs")
-    add_user(station, "root", "admin", PASSWORD, "docs")
-    busy_day(station, clock, start, now - timedelta(minutes=1))
-    station.store.close()
-    return server
 
 
 def shoot(browser: Browser, server: ServerProcess, shots: Shots) -> None:

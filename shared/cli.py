@@ -118,6 +118,16 @@ def user() -> None:
     """Manage the people who log in."""
 
 
+def _change_user(config_file: str | None, change: Callable[[Station], Any], done: str) -> None:
+    """Apply one change to the users of the configured station; a refusal is one line."""
+    station = Station.open(_config(config_file))
+    try:
+        change(station)
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(done)
+
+
 def _password(password_stdin: bool) -> str:
     if password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -136,14 +146,13 @@ def _password(password_stdin: bool) -> str:
 @config_option
 def user_add(name: str, role: str, password_stdin: bool, config_file: str | None) -> None:
     """Create a user (the password is stored only as a slow salted hash)."""
-    config = _config(config_file)
+    _config(config_file)  # a bad config stops before the password is asked for
     password = _password(password_stdin)
-    station = Station.open(config)
-    try:
-        add_user(station, name, role, password, "cli")
-    except SatuPintuError as error:
-        raise _fail(error) from None
-    click.echo(f"Added {role} '{name}'.")
+    _change_user(
+        config_file,
+        lambda station: add_user(station, name, role, password, "cli"),
+        f"Added {role} '{name}'.",
+    )
 
 
 @user.command("list")
@@ -161,12 +170,11 @@ def user_list(config_file: str | None) -> None:
 @config_option
 def user_disable(name: str, config_file: str | None) -> None:
     """Disable a user: they cannot log in, and their open sessions end now."""
-    station = Station.open(_config(config_file))
-    try:
-        set_disabled(station, name, True, "cli")
-    except SatuPintuError as error:
-        raise _fail(error) from None
-    click.echo(f"Disabled '{name}'; their sessions have ended.")
+    _change_user(
+        config_file,
+        lambda station: set_disabled(station, name, True, "cli"),
+        f"Disabled '{name}'; their sessions have ended.",
+    )
 
 
 @user.command("enable")
@@ -174,12 +182,11 @@ def user_disable(name: str, config_file: str | None) -> None:
 @config_option
 def user_enable(name: str, config_file: str | None) -> None:
     """Let a disabled user log in again."""
-    station = Station.open(_config(config_file))
-    try:
-        set_disabled(station, name, False, "cli")
-    except SatuPintuError as error:
-        raise _fail(error) from None
-    click.echo(f"Enabled '{name}'.")
+    _change_user(
+        config_file,
+        lambda station: set_disabled(station, name, False, "cli"),
+        f"Enabled '{name}'.",
+    )
 
 
 @user.command("reset-password")
@@ -188,12 +195,13 @@ def user_enable(name: str, config_file: str | None) -> None:
 @config_option
 def user_reset_password(name: str, password_stdin: bool, config_file: str | None) -> None:
     """Give a user a new password; their open sessions end."""
-    station = Station.open(_config(config_file))
-    try:
-        reset_password(station, name, _password(password_stdin), "cli")
-    except SatuPintuError as error:
-        raise _fail(error) from None
-    click.echo(f"New password set for '{name}'; their sessions have ended.")
+    _config(config_file)
+    password = _password(password_stdin)
+    _change_user(
+        config_file,
+        lambda station: reset_password(station, name, password, "cli"),
+        f"New password set for '{name}'; their sessions have ended.",
+    )
 
 
 @user.command("role")
@@ -202,12 +210,11 @@ def user_reset_password(name: str, password_stdin: bool, config_file: str | None
 @config_option
 def user_role(name: str, role: str, config_file: str | None) -> None:
     """Give a user another role (it applies to their next request)."""
-    station = Station.open(_config(config_file))
-    try:
-        change_role(station, name, role, "cli")
-    except SatuPintuError as error:
-        raise _fail(error) from None
-    click.echo(f"'{name}' is now {role}.")
+    _change_user(
+        config_file,
+        lambda station: change_role(station, name, role, "cli"),
+        f"'{name}' is now {role}.",
+    )
 
 
 @main.command()

@@ -9,17 +9,19 @@ from __future__ import annotations
 import copy
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from shared import services
 from shared.clock import ManualClock
-from shared.config import Config
+from shared.config import Config, load_config
 from shared.errors import SatuPintuError
 from shared.station import Station
 from shared.survey import questions
+from shared.users import add_user
 from tests.helpers import BASE_CONFIG, MORNING, make_config
+from tests.realserver import PASSWORD, ServerProcess
 
 # lapor and surat: 10-minute standards; lantas 20; propam the default 15.
 STANDARDS = {"lapor": 10, "surat": 10, "lantas": 20}
@@ -192,3 +194,37 @@ def _last_waiting(station: Station, services_ids: tuple[str, ...]) -> str | None
             list(services_ids),
         )
     return row["number"] if row else None
+
+
+SHIFTS = [
+    {"name": {"id": "Pagi", "en": "Morning"}, "starts_at": "07:00"},
+    {"name": {"id": "Siang", "en": "Afternoon"}, "starts_at": "14:00"},
+    {"name": {"id": "Malam", "en": "Night"}, "starts_at": "21:00"},
+]
+
+
+def busy_hall(folder: Path) -> ServerProcess:
+    """A server (not started yet) whose database holds today's work up to a minute ago, with
+    the officers of OFFICERS, supervisor `sari` and admin `root` (password PASSWORD)."""
+    server = ServerProcess(
+        folder,
+        services=oversight_services(),
+        printer={"type": "preview", "directory": "prints"},
+        shifts=SHIFTS,
+    )
+    config = load_config(server.config_path)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    day_start = datetime.combine(
+        now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
+    )
+    start = max(day_start, now - timedelta(hours=7))
+    clock = ManualClock(start)
+    station = Station.open(config, clock=clock)
+    services.ensure_counters(station)
+    for name in OFFICERS.values():
+        add_user(station, name, "officer", PASSWORD, "fixture")
+    add_user(station, "sari", "supervisor", PASSWORD, "fixture")
+    add_user(station, "root", "admin", PASSWORD, "fixture")
+    busy_day(station, clock, start, now - timedelta(minutes=1))
+    station.store.close()
+    return server

@@ -5,29 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from shared.clock import ManualClock
-from shared.config import load_config
-from shared.services import ensure_counters
-from shared.station import Station
-from shared.users import add_user
-from tests.admin_fixtures import OFFICERS, busy_day, oversight_services
+from tests import admin_fixtures
 from tests.realserver import PASSWORD, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 VIEWPORT = {"width": 1366, "height": 900}
-SHIFTS = [
-    {"name": "Pagi", "starts_at": "07:00"},
-    {"name": "Siang", "starts_at": "14:00"},
-    {"name": "Malam", "starts_at": "21:00"},
-]
 
 
 def open_as(browser: Browser, url: str, name: str) -> tuple[Page, list[str]]:
@@ -67,25 +56,7 @@ def test_the_dashboard_follows_the_hall_live(chromium: Browser, live: ServerProc
 @pytest.fixture
 def busy_hall(tmp_path: Path) -> Iterator[ServerProcess]:
     """A real server whose database already holds today's work up to a minute ago."""
-    server = ServerProcess(
-        tmp_path,
-        services=oversight_services(),
-        printer={"type": "preview", "directory": "prints"},
-        shifts=SHIFTS,
-    )
-    config = load_config(server.config_path)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
-    day_start = datetime.combine(
-        now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
-    )
-    start = max(day_start, now - timedelta(hours=7))
-    clock = ManualClock(start)
-    station = Station.open(config, clock=clock)
-    ensure_counters(station)
-    for name in [*OFFICERS.values(), "sari"]:
-        add_user(station, name, "supervisor" if name == "sari" else "officer", PASSWORD, "test")
-    busy_day(station, clock, start, now - timedelta(minutes=1))
-    station.store.close()
+    server = admin_fixtures.busy_hall(tmp_path)
     server.start()
     yield server
     server.stop()
