@@ -165,6 +165,25 @@ def test_login_sets_an_httponly_samesite_cookie_and_logout_revokes_it(
     assert client.get("/api/counters").status_code == 401
 
 
+def test_passwords_and_sessions_are_kept_only_as_hashes(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    auth.login("budi")
+    token = client.get_cookie("satupintu_session").value
+    with app.extensions["satupintu"].store.read() as db:
+        stored = db.one("SELECT password_hash FROM users WHERE username = 'budi'")
+        sessions = db.all("SELECT token_hash FROM sessions")
+    assert stored["password_hash"].startswith("$argon2id$")
+    assert "rahasia-123" not in stored["password_hash"]
+    assert all(token not in row["token_hash"] for row in sessions)
+    path = app.extensions["satupintu"].config.database_path
+    files = [path, path.with_name(path.name + "-wal")]  # WAL mode: recent pages are in -wal
+    database = b"".join(file.read_bytes() for file in files if file.exists())
+    assert b"budi" in database  # the check reads where the data really is
+    assert b"rahasia-123" not in database
+    assert token.encode() not in database
+
+
 def test_logging_in_again_rotates_the_session(client: FlaskClient, auth: Auth) -> None:
     auth.login("budi")
     first = client.get_cookie("satupintu_session").value
