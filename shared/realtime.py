@@ -34,6 +34,7 @@ from shared.events import (
 )
 from shared.i18n import pick_language, text
 from shared.station import Station
+from shared.ticketing import linked_services
 from shared.users import User
 from shared.web import error_json, origin_allowed, station
 
@@ -123,24 +124,26 @@ class Dispatcher:
                     if recorded.event.board:
                         payload = recorded.event.payload(recorded.seq, private)
                         socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
+                self.phones.mark(batch)
             except Exception:
                 log.exception("could not publish %d events", len(batch))
-            self.phones.mark(batch)
 
 
 def services_moved(event: Event, config: Config) -> set[str]:
-    """Services whose waiting tickets' positions or wait estimates this event may change."""
+    """Services whose waiting tickets' positions or wait estimates this event may change:
+    the ones it names, and those sharing counters with them (their estimates interlock)."""
     match event:
         case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
-            return {event.service}
+            named = {event.service}
         case TicketDone():
-            return {event.service}  # one more service time: the estimate moves
+            named = {event.service}  # one more service time: the estimate moves
         case TicketTransferred():
-            return {event.service, event.from_service}
-        case CounterStateChanged():
-            return set(config.counter_by_id[event.counter].services)
+            named = {event.service, event.from_service}
+        case CounterStateChanged() if event.counter in config.counter_by_id:
+            named = set(config.counter_by_id[event.counter].services)
         case _:
             return set()
+    return linked_services(config, named)
 
 
 class PhoneUpdates:

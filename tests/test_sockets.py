@@ -10,7 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-from shared.realtime import socketio
+from shared.events import CounterStateChanged, TicketCalled, TicketIssued
+from shared.realtime import services_moved, socketio
 from tests.conftest import Auth
 
 
@@ -110,3 +111,21 @@ def test_a_phone_watching_its_ticket_sees_it_called(
 def test_watching_an_unknown_ticket_is_refused(app: Flask) -> None:
     phone = socketio.test_client(app)
     assert phone.emit("watch", {"token": "nope"}, callback=True)["error"]["code"] == "not_found"
+
+
+def test_phones_are_refreshed_for_the_services_an_event_can_move(config) -> None:  # type: ignore[no-untyped-def]
+    called = TicketCalled(
+        number="B-001", service="surat", counter="loket-1", counter_name="Loket 1",
+        announcement="", called_at="", priority=False,
+    )  # fmt: skip
+    issued = TicketIssued(
+        number="C-001", service="lantas", priority=False, issued_at="", kiosk=None
+    )
+    urgent = TicketIssued(number="C-002", service="lantas", priority=True, issued_at="", kiosk=None)
+    # Loket 1 and 2 serve both SPKT services: a call in one moves the other's estimates.
+    assert services_moved(called, config) == {"lapor", "surat"}
+    assert services_moved(issued, config) == set()  # a regular newcomer queues behind everyone
+    assert services_moved(urgent, config) == {"lantas"}
+    assert services_moved(CounterStateChanged(counter="loket-3", state="break"), config) == {
+        "lantas"
+    }
