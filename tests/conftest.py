@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from shared.clock import ManualClock
 from shared.config import Config
@@ -79,6 +79,9 @@ def auth(app: Flask, client: FlaskClient) -> Auth:
 
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Pages answer in milliseconds, but CI shares two cores with servers and browsers: give
+# Playwright's expectations room rather than fail on a busy moment.
+expect.set_options(timeout=15_000)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
