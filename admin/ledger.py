@@ -1,9 +1,10 @@
 """The event log replayed into facts: every issue, call, finish, transfer, recall and answer.
 
 Every oversight figure (reports, fairness, satisfaction, the dashboard, the shift hand-over)
-is computed from these facts, so a number is the same wherever it is shown. `load` reads the
-log; `replay` is pure: it walks the events in log order, keeping each ticket's state, and
-turns them into facts with the waits and service times they imply.
+is computed from these facts, so a number is the same wherever it is shown. `replay` is pure:
+it folds the typed events with the lifecycle's one reducer (`shared.ticket.steps`), keeping
+each ticket's state, and turns each step into facts with the waits and service times it
+implies.
 
 How long a citizen waited is measured from the moment the ticket joined the queue it was
 called from: its issue, or its transfer from another service, or its return after a no-show.
@@ -13,68 +14,30 @@ been in its queue longer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from shared.station import Station
-from shared.store import parse_utc, utc_text
-
-# Events the facts are made of; `queue.waiting` only repeats what the others say.
-FACT_EVENTS = (
-    "ticket.issued",
-    "ticket.called",
-    "ticket.recalled",
-    "ticket.done",
-    "ticket.no_show",
-    "ticket.transferred",
-    "ticket.requeued",
-    "ticket.expired",
-    "survey.answered",
+from shared import log
+from shared.events import (
+    SurveyAnswered,
+    TicketCalled,
+    TicketDone,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketRecalled,
+    TicketRequeued,
+    TicketTransferred,
 )
+from shared.station import Station
+from shared.ticket import Logged, Step, Ticket, steps
 
 
-@dataclass(frozen=True)
-class LoggedEvent:
-    """One row of the event log, its data decoded and its time parsed (UTC)."""
-
-    id: int
-    name: str
-    at: datetime
-    actor: str
-    counter: str | None
-    ticket_id: int | None
-    data: Mapping[str, Any]
-
-
-def load(station: Station, start: datetime, end: datetime) -> list[LoggedEvent]:
-    """The ticket events of [start, end), with every event (any time) of the tickets they touch.
-
-    Loading a ticket's whole life lets a call in the period know when its ticket joined the
-    queue, and an expiry recorded the morning after be counted on its ticket's own day.
-    """
-    marks = ", ".join("?" * len(FACT_EVENTS))
+def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
+    """The ticket events of [start, end), with every event (any time) of the tickets they touch."""
     with station.store.read() as db:
-        rows = db.all(
-            f"SELECT id, name, at, actor, counter, ticket_id, data FROM events "  # noqa: S608
-            f"WHERE name IN ({marks}) AND ticket_id IN (SELECT DISTINCT ticket_id FROM events "
-            f"WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL) ORDER BY id",
-            [*FACT_EVENTS, utc_text(start), utc_text(end)],
-        )
-    return [
-        LoggedEvent(
-            id=row["id"],
-            name=row["name"],
-            at=parse_utc(row["at"]),
-            actor=row["actor"],
-            counter=row["counter"],
-            ticket_id=row["ticket_id"],
-            data=json.loads(row["data"]),
-        )
-        for row in rows
-    ]
+        return log.lives_touched(db, start, end)
 
 
 @dataclass(frozen=True)
@@ -175,20 +138,19 @@ class Answer:
     answers: Mapping[str, int]
 
 
-@dataclass
-class Track:
-    """A ticket's state during the replay."""
+@dataclass(frozen=True)
+class Queued:
+    """A ticket waiting in a queue: since when, and how it joined it ("issued", "transferred"
+    or "requeued"). `mark` is the log row that put it there: it breaks ties in `joined_at`."""
 
-    ticket_id: int
-    number: str
-    service: str
-    priority: bool
-    issued_at: datetime
-    status: str = "waiting"
-    joined_at: datetime | None = None
-    joined_mark: int = 0  # the event id that put it in its queue: breaks ties in `joined_at`
-    joined_by: str = "issued"
-    called_at: datetime | None = None
+    ticket: Ticket
+    joined_at: datetime
+    mark: int
+    joined_by: str
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        return (self.joined_at, self.mark)
 
 
 @dataclass
@@ -202,148 +164,111 @@ class Ledger:
     recalls: list[Recall] = field(default_factory=list)
     expiries: list[Expiry] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
-    waiting: dict[int, Track] = field(default_factory=dict)
+    waiting: dict[int, Queued] = field(default_factory=dict)
 
 
-def replay(events: Iterable[LoggedEvent], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
+JOINED_BY = {TicketIssued: "issued", TicketTransferred: "transferred", TicketRequeued: "requeued"}
+
+
+def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
     """Turn logged events (in log order) into facts.
 
     `counter_services` says which services each counter calls, to know which waiting tickets
-    a call passed over.
+    a call passed over. Events of tickets whose issue was not loaded, and moves the lifecycle
+    refuses, make no facts (`audit verify` reports them).
     """
     serves = {counter: frozenset(services) for counter, services in counter_services.items()}
     ledger = Ledger()
-    tracks: dict[int, Track] = {}
-    for event in events:
-        if event.ticket_id is None:
-            continue
-        data = event.data
-        if event.name == "ticket.issued":
-            track = Track(
-                ticket_id=event.ticket_id,
-                number=data["number"],
-                service=data["service"],
-                priority=bool(data["priority"]),
-                issued_at=event.at,
-            )
-            _join(track, event, "issued")
-            tracks[event.ticket_id] = track
-            ledger.waiting[track.ticket_id] = track
-            ledger.issues.append(
-                Issue(event.at, track.ticket_id, track.number, track.service, track.priority)
-            )
-            continue
-        track = tracks.get(event.ticket_id)
-        if track is None:
-            continue  # a ticket whose issue is not in the log: audit verify reports it
-        if event.name == "ticket.called":
-            ledger.calls.append(_call(track, event, ledger.waiting, serves))
-            ledger.waiting.pop(track.ticket_id, None)
-            track.status, track.called_at = "called", event.at
-        elif event.name in ("ticket.done", "ticket.no_show"):
-            outcome = "done" if event.name == "ticket.done" else "no_show"
-            elapsed = (event.at - track.called_at).total_seconds() if track.called_at else None
-            ledger.finishes.append(
-                Finish(
-                    at=event.at,
-                    ticket_id=track.ticket_id,
-                    number=track.number,
-                    service=track.service,
-                    counter=data["counter"],
-                    officer=event.actor,
-                    outcome=outcome,
-                    service_seconds=elapsed if outcome == "done" else None,
-                )
-            )
-            track.status = outcome
-        elif event.name == "ticket.transferred":
-            ledger.transfers.append(
-                Transfer(
-                    at=event.at,
-                    ticket_id=track.ticket_id,
-                    number=track.number,
-                    from_service=data["from_service"],
-                    to_service=data["service"],
-                    counter=data["counter"],
-                    officer=event.actor,
-                )
-            )
-            track.service = data["service"]
-            _join(track, event, "transferred")
-            ledger.waiting[track.ticket_id] = track
-        elif event.name == "ticket.requeued":
-            _join(track, event, "requeued")
-            ledger.waiting[track.ticket_id] = track
-        elif event.name == "ticket.recalled":
-            ledger.recalls.append(
-                Recall(
-                    event.at,
-                    track.ticket_id,
-                    track.number,
-                    track.service,
-                    data["counter"],
-                    event.actor,
-                )
-            )
-        elif event.name == "ticket.expired":
-            ledger.waiting.pop(track.ticket_id, None)
-            track.status = "expired"
-            ledger.expiries.append(
-                Expiry(event.at, track.ticket_id, track.number, track.service, track.issued_at)
-            )
-        elif event.name == "survey.answered":
+    events = list(events)
+    for step in steps(events):
+        if step.after is not None:
+            _record(ledger, step, step.after, serves)
+    for logged in events:
+        answer = logged.event
+        if isinstance(answer, SurveyAnswered) and answer.ticket_id is not None:
             ledger.answers.append(
                 Answer(
-                    event.at,
-                    track.ticket_id,
-                    track.number,
-                    data["service"],
-                    data.get("counter"),
-                    data["answers"],
+                    logged.at,
+                    answer.ticket_id,
+                    answer.number,
+                    answer.service,
+                    answer.counter,
+                    answer.answers,
                 )
             )
     return ledger
 
 
-def _join(track: Track, event: LoggedEvent, how: str) -> None:
-    """The ticket (re)joins a queue: it waits from now on."""
-    track.status = "waiting"
-    track.joined_at = event.at
-    track.joined_mark = event.id
-    track.joined_by = how
-    track.called_at = None
+def _record(
+    ledger: Ledger, step: Step, after: Ticket, serves: Mapping[str, frozenset[str]]
+) -> None:
+    """The facts of one folded step; the waiting queues follow the ticket's new status."""
+    at, officer, queued = step.logged.at, step.logged.actor, ledger.waiting
+    before = step.before or after
+    match step.event:
+        case TicketIssued():
+            ledger.issues.append(Issue(at, after.id, after.number, after.service, after.priority))
+        case TicketCalled(counter=counter):
+            ledger.calls.append(_call(after, step, queued, serves.get(counter, frozenset())))
+        case TicketDone(counter=counter) | TicketNoShow(counter=counter):
+            done = isinstance(step.event, TicketDone)
+            elapsed = (at - before.called_at).total_seconds() if before.called_at else None
+            ledger.finishes.append(
+                Finish(
+                    at=at,
+                    ticket_id=after.id,
+                    number=after.number,
+                    service=after.service,
+                    counter=counter,
+                    officer=officer,
+                    outcome=after.status.value,
+                    service_seconds=elapsed if done else None,
+                )
+            )
+        case TicketTransferred(counter=counter, from_service=from_service):
+            ledger.transfers.append(
+                Transfer(at, after.id, after.number, from_service, after.service, counter, officer)
+            )
+        case TicketRecalled(counter=counter):
+            ledger.recalls.append(
+                Recall(at, after.id, after.number, after.service, counter, officer)
+            )
+        case TicketExpired():
+            ledger.expiries.append(
+                Expiry(at, after.id, after.number, after.service, after.issued_at)
+            )
+    joined_by = JOINED_BY.get(type(step.event))
+    if joined_by is not None:
+        queued[after.id] = Queued(after, at, step.logged.row, joined_by)
+    elif not after.waiting:
+        queued.pop(after.id, None)
 
 
 def _call(
-    track: Track,
-    event: LoggedEvent,
-    waiting: Mapping[int, Track],
-    serves: Mapping[str, frozenset[str]],
+    ticket: Ticket, step: Step, queued: Mapping[int, Queued], eligible: frozenset[str]
 ) -> Call:
-    assert track.joined_at is not None
-    counter = event.data["counter"]
-    eligible = serves.get(counter, frozenset())
-    mine = (track.joined_at, track.joined_mark)
+    event = step.event
+    assert isinstance(event, TicketCalled)
+    mine = queued[ticket.id]
     passed = tuple(
-        Passed(other.number, other.service, other.priority, other.joined_at)
-        for other in sorted(waiting.values(), key=lambda t: (t.joined_at, t.joined_mark))
-        if other.ticket_id != track.ticket_id
-        and other.service in eligible
-        and other.joined_at is not None
-        and (other.joined_at, other.joined_mark) < mine
+        Passed(other.ticket.number, other.ticket.service, other.ticket.priority, other.joined_at)
+        for other in sorted(queued.values(), key=lambda entry: entry.order)
+        if other.ticket.id != ticket.id
+        and other.ticket.service in eligible
+        and other.order < mine.order
     )
     return Call(
-        at=event.at,
-        ticket_id=track.ticket_id,
-        number=track.number,
-        service=track.service,
-        counter=counter,
-        officer=event.actor,
-        priority=track.priority,
-        wait_seconds=(event.at - track.joined_at).total_seconds(),
-        issued_at=track.issued_at,
-        joined_by=track.joined_by,
-        out_of_order=bool(event.data.get("out_of_order")),
-        reason=event.data.get("reason"),
+        at=step.logged.at,
+        ticket_id=ticket.id,
+        number=ticket.number,
+        service=ticket.service,
+        counter=event.counter,
+        officer=step.logged.actor,
+        priority=ticket.priority,
+        wait_seconds=(step.logged.at - mine.joined_at).total_seconds(),
+        issued_at=ticket.issued_at,
+        joined_by=mine.joined_by,
+        out_of_order=event.out_of_order,
+        reason=event.reason,
         passed_over=passed,
     )

@@ -244,7 +244,7 @@ def facts_for(
     day_start, _ = station.day_bounds(station.today(start))
     events = ledger.load(station, day_start, end)
     if until is not None:
-        events = [event for event in events if event.at <= until]
+        events = [logged for logged in events if logged.at <= until]
     return ledger.replay(events, counter_services(station.config))
 
 
@@ -332,11 +332,11 @@ def waiting_at(
     rows = []
     for service in station.config.services:
         waiting = [
-            track
-            for track in facts.waiting.values()
-            if track.service == service.id and track.issued_at >= since
+            queued
+            for queued in facts.waiting.values()
+            if queued.ticket.service == service.id and queued.ticket.issued_at >= since
         ]
-        oldest = min(waiting, key=lambda t: (t.joined_at, t.joined_mark), default=None)
+        oldest = min(waiting, key=lambda queued: queued.order, default=None)
         rows.append(
             {
                 "id": service.id,
@@ -344,9 +344,9 @@ def waiting_at(
                 "unit": service.unit,
                 "waiting": len(waiting),
                 "longest_wait_minutes": minutes((moment - oldest.joined_at).total_seconds())
-                if oldest and oldest.joined_at
+                if oldest
                 else None,
-                "longest_waiting_number": oldest.number if oldest else None,
+                "longest_waiting_number": oldest.ticket.number if oldest else None,
             }
         )
     return rows

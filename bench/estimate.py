@@ -31,11 +31,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from satupintu.app import open_station
 from shared import services
 from shared.clock import ManualClock
 from shared.config import parse_config
 from shared.errors import QueueEmpty
-from shared.station import Station
 from shared.store import parse_utc
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -127,7 +127,7 @@ class Simulation:
     def __init__(self, folder: Path, seed: int) -> None:
         self.rng = random.Random(seed)
         self.clock = ManualClock(OPENING)
-        self.station = Station.open(parse_config(station_config(folder)), clock=self.clock)
+        self.station = open_station(parse_config(station_config(folder)), clock=self.clock)
         services.ensure_counters(self.station)
         self.events: list[tuple[float, int, str, str]] = []
         self.order = 0
@@ -211,9 +211,9 @@ class Simulation:
         except QueueEmpty:
             return
         self.idle.discard(counter)
-        self.tickets[called["number"]].called_minute = minute
+        self.tickets[called.number].called_minute = minute
         no_show = self.rng.random() < NO_SHOW_SHARE
-        mean = SERVICES[called["service"]][2]
+        mean = SERVICES[called.service][2]
         taken = (
             NO_SHOW_MINUTES
             if no_show

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from admin import reports
+from satupintu.app import open_station
 from shared import audit
 from shared.clock import ManualClock
 from shared.services import ensure_counters
-from shared.station import Station
 from tests.admin_fixtures import busy_day, oversight_config
 from tests.helpers import MORNING
 
@@ -44,7 +44,7 @@ def main() -> None:
     days = parser.parse_args().days
     with tempfile.TemporaryDirectory() as folder:
         clock = ManualClock(MORNING)
-        station = Station.open(oversight_config(Path(folder)), clock=clock)
+        station = open_station(oversight_config(Path(folder)), clock=clock)
         ensure_counters(station)
         started = time.perf_counter()
         for offset in range(days):

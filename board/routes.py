@@ -51,10 +51,10 @@ def announcement_audio(seq: int) -> Response:
     """
     call = queries.announced_call(station(), seq)
     config = station().config
-    counter = config.counter_by_id.get(call["counter"]) if call else None
+    counter = config.counter_by_id.get(call.counter) if call else None
     if call is None or counter is None:
         raise NotFound("error.unknown_announcement")
-    parts = announce.announcement_parts(call["number"], counter, config.announcement)
+    parts = announce.announcement_parts(call.number, counter, config.announcement)
     return send_file(speech().audio(parts), mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
 
 
@@ -68,6 +68,7 @@ def page(board_id: str | None = None) -> str:
         "board/board.html",
         catalogue_prefixes=("ui.board.",),
         data=board_page_data(config, board_id),
+        private_names=False,
         board_name=config.board_by_id[board_id].name if board_id else None,
     )
 
@@ -88,7 +89,6 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
                 "id": service.id,
                 "prefix": service.prefix,
                 "private": service.private,
-                "name": None if service.private else {"id": service.name.id, "en": service.name.en},
             }
             for service in config.services
             if service.id in served

@@ -1,33 +1,62 @@
-"""The officer's actions at a counter: one table behind both the HTTP routes and socket events."""
+"""The officer's actions at a counter: one table behind both the HTTP routes and socket events.
+
+Every action may name the ticket the officer's screen shows at the counter (`"current"`): if
+another ticket is served there now, the action is refused and changes nothing. The answer
+carries the ticket acted on and the counter as it is after the action, so a console redraws
+from the answer alone.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from shared import services
+from shared import queries, services
+from shared.services import Current
 from shared.station import Station
+from shared.ticket import Ticket
+from shared.views import view_of
 
-Action = Callable[[Station, str, dict[str, Any], str], dict[str, Any] | None]
+Action = Callable[[Station, str, dict[str, Any], str, Current], Ticket | None]
 
 ACTIONS: dict[str, Action] = {
-    "call_next": lambda station, counter, body, actor: services.call_next(station, counter, actor),
-    "call": lambda station, counter, body, actor: services.call_number(
-        station, counter, body.get("number"), body.get("reason"), actor
+    "call_next": lambda station, counter, body, actor, current: services.call_next(
+        station, counter, actor, current
     ),
-    "recall": lambda station, counter, body, actor: services.recall(station, counter, actor),
-    "done": lambda station, counter, body, actor: services.finish(station, counter, actor),
-    "no_show": lambda station, counter, body, actor: services.no_show(station, counter, actor),
-    "transfer": lambda station, counter, body, actor: services.transfer(
-        station, counter, body.get("service"), actor
+    "call": lambda station, counter, body, actor, current: services.call_number(
+        station, counter, body.get("number"), body.get("reason"), actor, current
     ),
-    "requeue": lambda station, counter, body, actor: services.requeue(
-        station, counter, body.get("number"), actor
+    "recall": lambda station, counter, body, actor, current: services.recall(
+        station, counter, actor, current
     ),
-    "state": lambda station, counter, body, actor: services.set_counter_state(
-        station, counter, body.get("state"), actor
+    "done": lambda station, counter, body, actor, current: services.finish(
+        station, counter, actor, current
+    ),
+    "no_show": lambda station, counter, body, actor, current: services.no_show(
+        station, counter, actor, current
+    ),
+    "transfer": lambda station, counter, body, actor, current: services.transfer(
+        station, counter, body.get("service"), actor, current
+    ),
+    "requeue": lambda station, counter, body, actor, current: services.requeue(
+        station, counter, body.get("number"), actor, current
+    ),
+    "state": lambda station, counter, body, actor, current: services.set_counter_state(
+        station, counter, body.get("state"), actor, current
     ),
 }
+
+
+def perform(
+    station: Station, action: str, counter_id: str, body: dict[str, Any], actor: str
+) -> dict[str, Any]:
+    """Run one action: `{"ticket": T or None, "counter": the console's view of the counter}`."""
+    ticket = ACTIONS[action](station, counter_id, body, actor, services.parse_current(body))
+    counter = station.config.counter_by_id[counter_id]
+    return {
+        "ticket": view_of(station, ticket, for_staff=True),
+        "counter": queries.counter_desk(station, counter),
+    }
 
 
 def http_path(action: str) -> str:

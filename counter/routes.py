@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from counter.actions import ACTIONS, http_path
+from counter.actions import ACTIONS, http_path, perform
 from shared import queries
 from shared.auth import current_user, require_role
+from shared.config import Counter
 from shared.errors import NotFound
 from shared.pages import render_page
 from shared.users import Role
@@ -38,7 +39,6 @@ def console() -> str:
                 {
                     "id": service.id,
                     "prefix": service.prefix,
-                    "name": {"id": service.name.id, "en": service.name.en},
                     "standard_minutes": service.standard_minutes,
                 }
                 for service in config.services
@@ -54,14 +54,26 @@ def list_counters() -> Response:
     return jsonify({"counters": queries.counters_overview(station())})
 
 
+def _counter(counter_id: str) -> Counter:
+    counter = station().config.counter_by_id.get(counter_id)
+    if counter is None:
+        raise NotFound("error.unknown_counter", counter=counter_id[:40])
+    return counter
+
+
+@bp.get("/api/counters/<counter_id>")
+@require_role(Role.OFFICER)
+def counter_desk(counter_id: str) -> Response:
+    """Everything a console shows about one counter (the same as an action's `counter`)."""
+    return jsonify(queries.counter_desk(station(), _counter(counter_id)))
+
+
 @bp.get("/api/counters/<counter_id>/waiting")
 @require_role(Role.OFFICER)
 def counter_queue(counter_id: str) -> Response:
     """The counter's waiting tickets in call order, its recent no-shows and today's counts."""
-    counter = station().config.counter_by_id.get(counter_id)
-    if counter is None:
-        raise NotFound("error.unknown_counter", counter=counter_id[:40])
-    return jsonify(queries.counter_queue(station(), counter))
+    desk = queries.counter_desk(station(), _counter(counter_id))
+    return jsonify({key: desk[key] for key in ("waiting", "no_shows", "today")})
 
 
 @bp.post("/api/counters/<counter_id>/<action>")
@@ -72,5 +84,4 @@ def act(counter_id: str, action: str) -> Response:
         raise NotFound("error.not_found_route")
     user = current_user()
     assert user is not None
-    ticket = ACTIONS[name](station(), counter_id, json_body(), user.username)
-    return jsonify({"ticket": ticket})
+    return jsonify(perform(station(), name, counter_id, json_body(), user.username))

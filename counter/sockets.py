@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from counter.actions import ACTIONS, Action
+from counter.actions import ACTIONS, perform
 from shared.errors import Forbidden, InvalidRequest, SatuPintuError, Unauthorized
 from shared.realtime import socket_error, socket_user, socketio
 from shared.users import Role
 from shared.web import station
 
 
-def _handler(action: Action) -> Callable[[Any], dict[str, Any]]:
+def _handler(action: str) -> Callable[[Any], dict[str, Any]]:
     def handle(data: Any = None) -> dict[str, Any]:
         try:
             user = socket_user()
@@ -22,13 +22,13 @@ def _handler(action: Action) -> Callable[[Any], dict[str, Any]]:
                 raise Forbidden("error.forbidden_role")
             if not isinstance(data, dict) or not isinstance(data.get("counter"), str):
                 raise InvalidRequest("error.field_required", field="counter")
-            ticket = action(station(), data["counter"], data, user.username)
+            answer = perform(station(), action, data["counter"], data, user.username)
         except SatuPintuError as error:
             return socket_error(error)
-        return {"ok": True, "ticket": ticket}
+        return {"ok": True, **answer}
 
     return handle
 
 
-for _name, _action in ACTIONS.items():
-    socketio.on_event(_name, _handler(_action))
+for _name in ACTIONS:
+    socketio.on_event(_name, _handler(_name))

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from kiosk.qr import qr_svg
 from shared import queries, services
 from shared.errors import NotFound
+from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.services import Issued
 from shared.survey import questions
@@ -35,7 +36,20 @@ def _issued_json(issued: Issued) -> Response:
     return jsonify({"ticket": issued.ticket, "print": print_result})
 
 
+def _named_kiosk() -> str | None:
+    """The kiosk a ticket request names (the per-address limit still covers made-up ids)."""
+    body = request.get_json(silent=True, force=True)
+    kiosk = body.get("kiosk") if isinstance(body, dict) else None
+    return kiosk if isinstance(kiosk, str) else None
+
+
 @bp.post("/api/tickets")
+@rate_limited(lambda limits: limits.tickets_per_minute)
+@rate_limited(
+    lambda limits: limits.tickets_per_kiosk_per_minute,
+    key=lambda: f"kiosk:{_named_kiosk()}",
+    exempt=lambda: _named_kiosk() is None,
+)
 def issue_ticket() -> tuple[Response, int]:
     body = json_body()
     issued = services.issue_ticket(
@@ -118,7 +132,6 @@ def phone_page(token: str) -> str | tuple[str, int]:
         catalogue_prefixes=("ui.phone.", "ui.survey."),
         data={
             "ticket": ticket,
-            "services": {s.id: {"id": s.name.id, "en": s.name.en} for s in config.services},
             "counters": {counter.id: counter.name for counter in config.counters},
             "survey": {
                 "questions": list(questions(config.survey.form)),

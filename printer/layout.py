@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from printer.ticket import TicketPrint
+from shared.printing import TicketPrint
 
 Style = Literal["plain", "bold", "large", "inverse"]
 

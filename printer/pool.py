@@ -33,10 +33,10 @@ from printer.devices import (
 from printer.layout import Block, ticket_layout
 from printer.picture import ticket_picture
 from printer.preview import PreviewStore
-from printer.ticket import PrintResult, TicketPrint
 from shared.clock import Clock, SystemClock
 from shared.concurrency import blocking_call
 from shared.config import Config, PreviewPrinter, PrinterConfig
+from shared.printing import PrintResult, TicketPrint
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from printer.ticket import TicketPrint
+from shared.printing import TicketPrint
 
 
 class PreviewStore:

@@ -8,49 +8,31 @@ Three checks, each catching what the others cannot (docs/notes/admin.md explains
    the server appends the head of the log (last row id and hash) to an anchors file kept
    outside the database, and every report prints the head so it can be written down; a
    head seen earlier must still be in the log with the same hash.
-3. The tickets table. Every ticket's status and service must be what its logged events
-   make of it, and every survey answer must be logged: removing the events of the day's
-   last calls shows even before that day's anchor exists.
+3. The tickets table. Folding the log with the lifecycle's one reducer (`ticket.replay`)
+   must give the tickets table, row for row, and every survey answer must be logged:
+   removing the events of the day's last calls shows even before that day's anchor exists.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from shared import log, repository
+from shared.chain import GENESIS, row_hash
+from shared.clock import utc_text
+from shared.events import SurveyAnswered
+from shared.store import Reader
+from shared.ticket import LOGGED_FIELDS, Logged, Ticket, steps
 
 if TYPE_CHECKING:
     from shared.station import Station
-
-GENESIS = "0" * 64
-HASHED_COLUMNS = ("id", "seq", "at", "name", "actor", "counter", "service", "ticket_id", "data")
-
-# The status a ticket reaches with each event of its life (see shared/events.py).
-STATUS_AFTER = {
-    "ticket.issued": "waiting",
-    "ticket.called": "called",
-    "ticket.done": "done",
-    "ticket.no_show": "no_show",
-    "ticket.transferred": "waiting",
-    "ticket.requeued": "waiting",
-    "ticket.expired": "expired",
-}
-
-
-def row_hash(row: Mapping[str, Any]) -> str:
-    """SHA-256 over the previous hash and the row's columns, in a fixed canonical form."""
-    content = json.dumps(
-        [row["prev_hash"], *(row[column] for column in HASHED_COLUMNS)],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -133,115 +115,125 @@ def verify(rows: Iterable[Mapping[str, Any]], anchors: Iterable[Anchor] = ()) ->
 
 
 @dataclass
-class _Logged:
-    """What the log says about one ticket: the status and service its events lead to."""
+class Folded:
+    """What the log makes of its tickets: each ticket, the last row about it, the surveyed ones,
+    and the first event that could not have happened (a move the lifecycle refuses)."""
 
-    number: str
-    status: str
-    service: str | None
-    row: int = 0  # the log row of the ticket's latest status
-    surveyed: bool = False
+    tickets: dict[int, Ticket] = field(default_factory=dict)
+    last_row: dict[int, int] = field(default_factory=dict)
+    surveyed: set[int] = field(default_factory=set)
+    refused: tuple[int, str] | None = None  # (row, number)
 
 
-def ticket_states(rows: Iterable[Mapping[str, Any]]) -> dict[int, _Logged]:
-    """Replay the ticket events of the log: the status and service each ticket reached."""
-    states: dict[int, _Logged] = {}
-    for row in rows:
-        ticket_id = row["ticket_id"]
-        if ticket_id is None:
+def fold(log_events: Iterable[Logged]) -> Folded:
+    """Fold the ticket events of a log with the lifecycle's reducer."""
+    folded = Folded()
+
+    def noting_surveys(events: Iterable[Logged]) -> Iterable[Logged]:
+        for logged in events:
+            if isinstance(logged.event, SurveyAnswered) and logged.event.ticket_id is not None:
+                folded.surveyed.add(logged.event.ticket_id)
+            yield logged
+
+    for step in steps(noting_surveys(log_events)):
+        if step.after is None:
+            if folded.refused is None:
+                folded.refused = (step.logged.row, step.event.number)
             continue
-        data = json.loads(row["data"])
-        state = states.setdefault(ticket_id, _Logged(data.get("number", "?"), "?", None))
-        if row["name"] == "survey.answered":
-            state.surveyed = True
-        elif row["name"] in STATUS_AFTER:
-            state.status = STATUS_AFTER[row["name"]]
-            state.service = data.get("service", state.service)
-            state.row = row["id"]
-    return states
+        folded.tickets[step.after.id] = step.after
+        folded.last_row[step.after.id] = step.logged.row
+    return folded
+
+
+def _logged_fields(ticket: Ticket) -> tuple[Any, ...]:
+    return tuple(getattr(ticket, name) for name in LOGGED_FIELDS)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, datetime):
+        return utc_text(value)
+    return "-" if value is None else str(value)
 
 
 def compare_tickets(
-    logged: Mapping[int, _Logged],
-    tickets: Iterable[Mapping[str, Any]],
-    surveyed: Iterable[int],
-    rows: int,
+    folded: Folded, tickets: Iterable[Ticket], surveyed: Iterable[int], rows: int
 ) -> Verdict:
-    """Every ticket row must be what its events made it; every survey answer must be logged.
+    """The tickets table must be what the log makes of it, both ways; every survey answer must
+    be logged; and no logged event may be one the lifecycle refuses.
 
     A mismatch means log rows were removed (often the last ones) or forged, or the table was
     edited. The verdict names the log's last row about the ticket, or, for a ticket the log
     does not know, the first row after the log's end.
     """
+    if folded.refused is not None:
+        row, number = folded.refused
+        return Verdict(False, rows, row, "ui.audit.move_refused", {"number": number, "row": row})
+    seen: set[int] = set()
     for ticket in tickets:
-        state = logged.get(ticket["id"])
-        if state is None:
+        seen.add(ticket.id)
+        logged = folded.tickets.get(ticket.id)
+        if logged is None:
             return Verdict(
                 False,
                 rows,
                 rows + 1,
                 "ui.audit.ticket_unlogged",
-                {"number": ticket["number"], "last": rows},
+                {"number": ticket.number, "last": rows},
             )
-        if (state.status, state.service) != (ticket["status"], ticket["service"]):
+        if _logged_fields(logged) != _logged_fields(ticket):
+            name, table, fold_value = next(
+                (name, getattr(ticket, name), getattr(logged, name))
+                for name in LOGGED_FIELDS
+                if getattr(ticket, name) != getattr(logged, name)
+            )
+            row = folded.last_row[ticket.id]
             return Verdict(
                 False,
                 rows,
-                state.row,
+                row,
                 "ui.audit.ticket_differs",
                 {
-                    "number": ticket["number"],
-                    "table": ticket["status"],
-                    "log": state.status,
-                    "row": state.row,
+                    "number": ticket.number,
+                    "field": name,
+                    "table": _shown(table),
+                    "log": _shown(fold_value),
+                    "row": row,
                 },
             )
+    missing = sorted(set(folded.tickets) - seen)
+    if missing:
+        gone = folded.tickets[missing[0]]
+        row = folded.last_row[gone.id]
+        return Verdict(
+            False, rows, row, "ui.audit.ticket_deleted", {"number": gone.number, "row": row}
+        )
     for ticket_id in surveyed:
-        state = logged.get(ticket_id)
-        if state is None or not state.surveyed:
-            number = state.number if state else f"#{ticket_id}"
+        if ticket_id not in folded.surveyed:
+            known = folded.tickets.get(ticket_id)
+            number = known.number if known else f"#{ticket_id}"
             return Verdict(
                 False, rows, rows + 1, "ui.audit.survey_unlogged", {"number": number, "last": rows}
             )
     return Verdict(True, rows)
 
 
-class Database(Protocol):
-    """What the checks need of a database: sqlite-utils' streaming `query`."""
-
-    def query(self, sql: str, params: Any = ...) -> Iterable[dict[str, Any]]: ...
-
-
-def check(db: Database, anchors: Iterable[Anchor] = ()) -> Verdict:
+def check(db: Reader, anchors: Iterable[Anchor] = ()) -> Verdict:
     """All three checks over a database, in one consistent read (the caller's transaction)."""
-    verdict = verify(db.query("SELECT * FROM events ORDER BY id"), anchors)
+    verdict = verify(log.every_row(db), anchors)
     if not verdict.ok:
         return verdict
-    logged = ticket_states(
-        db.query(
-            "SELECT id, ticket_id, name, data FROM events WHERE ticket_id IS NOT NULL ORDER BY id"
-        )
-    )
     return compare_tickets(
-        logged,
-        db.query("SELECT id, number, status, service FROM tickets ORDER BY id"),
-        (row["ticket_id"] for row in db.query("SELECT ticket_id FROM surveys ORDER BY ticket_id")),
+        fold(log.every_ticket_event(db)),
+        repository.every_ticket(db),
+        repository.surveyed_ids(db),
         verdict.rows,
     )
 
 
-def head(db: Database, before: datetime | None = None) -> Anchor | None:
+def head(db: Reader, before: datetime | None = None) -> Anchor | None:
     """The last row of the log (or the last one logged before an instant), as an anchor."""
-    if before is None:
-        rows = db.query("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
-    else:
-        text = before.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        rows = db.query(
-            "SELECT id, hash FROM events WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1", [text]
-        )
-    for row in rows:
-        return Anchor(row["id"], row["hash"], "head")
-    return None
+    row = log.last_row(db, before)
+    return Anchor(row["id"], row["hash"], "head") if row else None
 
 
 def parse_witness(text: str) -> Anchor:
@@ -267,7 +259,7 @@ def read_anchors(path: Path) -> list[Anchor]:
 
 
 def write_day_anchors(
-    db: Database, path: Path, today: date, zone: ZoneInfo, day_starts_at: time
+    db: Reader, path: Path, today: date, zone: ZoneInfo, day_starts_at: time
 ) -> list[Anchor]:
     """Append the log's head at the close of every ended service day not anchored yet.
 
@@ -307,15 +299,15 @@ def write_day_anchors(
 def check_station(station: Station, witnesses: Iterable[Anchor] = ()) -> Verdict:
     """Check a station's log against its anchors file and any witnessed heads."""
     anchors = [*read_anchors(station.config.anchor_path), *witnesses]
-    with station.store.read() as reader:
-        verdict = check(reader.db, anchors)
-        return replace(verdict, head=head(reader.db))
+    with station.store.read() as db:
+        verdict = check(db, anchors)
+        return replace(verdict, head=head(db))
 
 
 def close_days(station: Station) -> list[Anchor]:
     """Anchor every ended service day of a station (the server calls this periodically)."""
     config = station.config
-    with station.store.read() as reader:
+    with station.store.read() as db:
         return write_day_anchors(
-            reader.db, config.anchor_path, station.today(), config.zone, config.day_starts_at
+            db, config.anchor_path, station.today(), config.zone, config.day_starts_at
         )

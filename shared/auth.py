@@ -10,6 +10,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from shared import users
 from shared.errors import Forbidden, Unauthorized
+from shared.limits import rate_limited
 from shared.users import Role, User
 from shared.web import json_body, station
 
@@ -45,6 +46,7 @@ def require_role(role: Role) -> Callable[[View], View]:
 
 
 @bp.post("/api/login")
+@rate_limited(lambda limits: limits.logins_per_minute)
 def login() -> Response:
     """A new session each time: the session this browser held before is revoked."""
     body = json_body()

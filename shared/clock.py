@@ -1,9 +1,20 @@
-"""Where "now" comes from: the system clock in production, a hand-moved clock in tests."""
+"""Where "now" comes from (the system clock, or a hand-moved one in tests) and how an instant
+is written down: UTC ISO-8601 text with microseconds, so that text order is time order."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+
+def utc_text(instant: datetime) -> str:
+    """An instant as stored: UTC ISO-8601 with microseconds, so text order is time order."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> datetime:
+    """A stored instant back as a timezone-aware datetime."""
+    return datetime.fromisoformat(text)
 
 
 class Clock(Protocol):

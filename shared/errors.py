@@ -15,6 +15,7 @@ class SatuPintuError(Exception):
         super().__init__(message_key)
         self.message_key = message_key
         self.params = params
+        self.details: dict[str, Any] = {}  # extra fields of the error object, e.g. "current"
 
 
 class InvalidRequest(SatuPintuError):
@@ -55,6 +56,16 @@ class ServiceClosed(SatuPintuError):
 class Conflict(SatuPintuError):
     code = "conflict"
     status = 409
+
+
+class StaleCurrent(Conflict):
+    """The officer's screen shows another ticket at the counter than the one served there now
+    (a second console or a double key press got there first). The error names the current one."""
+
+    def __init__(self, counter: str, current: str | None) -> None:
+        key = "error.stale_current" if current else "error.stale_current_none"
+        super().__init__(key, counter=counter, current=current or "")
+        self.details = {"current": current}
 
 
 class PayloadTooLarge(SatuPintuError):

@@ -7,9 +7,12 @@ and a private service's id is replaced by None in everything that is broadcast.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
+
+from shared.ticketing import STATUS_AFTER, Move, Status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,20 +37,39 @@ class Event:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketIssued(Event):
-    name = "ticket.issued"
+class TicketEvent(Event):
+    """A step in one ticket's life. Each kind declares the lifecycle move it records, so the
+    transition table (`ticketing.ALLOWED_MOVES`) alone decides what may happen; the ticket's
+    issue, which creates it, records no move. Broadcasts carry the status the ticket reaches."""
+
+    move: ClassVar[Move | None] = None
+
     number: str
     service: str
-    priority: bool
-    issued_at: str
-    kiosk: str | None
+
+    @property
+    def status(self) -> Status:
+        """The status the ticket has after this event."""
+        return Status.WAITING if self.move is None else STATUS_AFTER[self.move]
+
+    def payload(self, seq: int | None, private_services: Collection[str]) -> dict[str, Any]:
+        return {**super().payload(seq, private_services), "status": self.status.value}
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketCalled(Event):
+class TicketIssued(TicketEvent):
+    name = "ticket.issued"
+    log_only = Event.log_only | {"service_day"}
+    priority: bool
+    issued_at: str
+    kiosk: str | None
+    service_day: str | None = None  # the local service day (logs before 2026-12 lack it)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCalled(TicketEvent):
     name = "ticket.called"
-    number: str
-    service: str
+    move = Move.CALL
     counter: str
     counter_name: str
     announcement: str
@@ -58,10 +80,9 @@ class TicketCalled(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketRecalled(Event):
+class TicketRecalled(TicketEvent):
     name = "ticket.recalled"
-    number: str
-    service: str
+    move = Move.RECALL
     counter: str
     counter_name: str
     announcement: str
@@ -69,43 +90,38 @@ class TicketRecalled(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketDone(Event):
+class TicketDone(TicketEvent):
     name = "ticket.done"
-    number: str
-    service: str
+    move = Move.FINISH
     counter: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketNoShow(Event):
+class TicketNoShow(TicketEvent):
     name = "ticket.no_show"
-    number: str
-    service: str
+    move = Move.NO_SHOW
     counter: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketTransferred(Event):
+class TicketTransferred(TicketEvent):
     name = "ticket.transferred"
-    number: str
-    service: str
+    move = Move.TRANSFER
     from_service: str
     counter: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketRequeued(Event):
+class TicketRequeued(TicketEvent):
     name = "ticket.requeued"
-    number: str
-    service: str
+    move = Move.REQUEUE
     counter: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketExpired(Event):
+class TicketExpired(TicketEvent):
     name = "ticket.expired"
-    number: str
-    service: str
+    move = Move.EXPIRE
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,11 +163,29 @@ class SurveyAnswered(Event):
     answers: dict[str, int]
 
 
-BOARD_EVENT_NAMES = tuple(
-    cls.name
-    for cls in Event.__subclasses__()
-    if cls.board  # every board event, for docs/tests
-)
+def _kinds(base: type[Event]) -> Iterator[type[Event]]:
+    for kind in base.__subclasses__():
+        if "name" in vars(kind):
+            yield kind
+        yield from _kinds(kind)
+
+
+EVENT_KINDS: dict[str, type[Event]] = {kind.name: kind for kind in _kinds(Event)}
+BOARD_EVENT_NAMES = tuple(name for name, kind in EVENT_KINDS.items() if kind.board)
+
+
+def from_log(name: str, data: str | dict[str, Any]) -> Event | None:
+    """The typed event of a log row (its `name` and `data`); None for a name this code does not
+    know. A row whose data does not fit its kind raises ValueError."""
+    kind = EVENT_KINDS.get(name)
+    if kind is None:
+        return None
+    values = json.loads(data) if isinstance(data, str) else data
+    known = {item.name for item in fields(kind)}
+    try:
+        return kind(**{key: value for key, value in values.items() if key in known})
+    except TypeError as error:
+        raise ValueError(f"a {name} event without its fields: {error}") from None
 
 
 @dataclass(frozen=True)

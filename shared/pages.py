@@ -53,15 +53,18 @@ def render_page(
     *,
     catalogue_prefixes: Iterable[str] = (),
     data: dict[str, Any] | None = None,
+    private_names: bool = True,
     **context: Any,
 ) -> str:
     """Render a page with `t()` and `date()` for Jinja and a JSON block (#page-data) for scripts.
 
     Templates also get `service_names` (service id -> name in the page's language); it stays
-    on the server unless a template shows it (a board never names a private service).
+    on the server unless a template shows it.
 
     The JSON carries the language, the station's time zone, the catalogue entries whose keys
-    start with one of `catalogue_prefixes` (plus the shared `ui.` ones) and `data`.
+    start with one of `catalogue_prefixes` (plus the shared `ui.` ones), every service's
+    names in both languages (`service_names`: a page shown to the hall, such as the board,
+    passes `private_names=False` and never carries a private service's name) and `data`.
     """
     config = station().config
     lang = page_language()
@@ -71,6 +74,11 @@ def render_page(
         "timezone": config.timezone,
         "station": config.station.name,
         "catalogue": {key: entry for key, entry in catalogue().items() if key.startswith(prefixes)},
+        "service_names": {
+            service.id: {"id": service.name.id, "en": service.name.en}
+            for service in config.services
+            if private_names or not service.private
+        },
         **(data or {}),
     }
 

@@ -2,7 +2,9 @@
 
 Committed events go through a queue to one dispatcher thread, so they leave in `seq` order.
 Every client gets a `snapshot` on connect and is in the "board" room until it `watch`es a
-ticket; then it receives only `ticket.update` for that ticket.
+ticket; then it receives only `ticket.update` for that ticket. The surfaces register their
+own socket events (`board/sockets.py`, `kiosk/sockets.py`, `counter/sockets.py`); the
+background threads here run while there is work and end by themselves when idle.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask, current_app, request
-from flask_socketio import SocketIO, emit, join_room, leave_room
+from flask_socketio import SocketIO, emit, join_room
 
 from shared import queries, users
 from shared.auth import SESSION_COOKIE
 from shared.config import Config
-from shared.errors import NotFound, SatuPintuError
+from shared.errors import SatuPintuError
+from shared.estimates import linked_services
 from shared.events import (
     CounterStateChanged,
     Event,
@@ -34,7 +37,6 @@ from shared.events import (
 )
 from shared.i18n import pick_language, text
 from shared.station import Station
-from shared.ticketing import linked_services
 from shared.users import User
 from shared.web import error_json, origin_allowed, station
 
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 BOARD_ROOM = "board"
 POSITION_REFRESH_SECONDS = 0.5
 PHONES_AT_ONCE = 20  # phones refreshed between two chances for other work to run
+IDLE_SECONDS = 2.0  # a background thread with nothing to do for this long ends
 
 socketio = SocketIO()
 
@@ -93,32 +96,42 @@ class Dispatcher:
     """Board events leave in commit order from one thread; phones are kept current by another.
 
     The board thread never waits for phone work, so a hall full of phones cannot delay a call
-    on the wall board.
+    on the wall board. Each thread starts with the first work and ends when idle.
     """
 
     def __init__(self, station: Station, connections: Connections) -> None:
         self.station = station
         self.phones = PhoneUpdates(station, connections)
-        self._queue: queue.Queue[Sequence[Recorded] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="satupintu-board", daemon=True)
-        self._thread.start()
+        self._queue: queue.Queue[Sequence[Recorded]] = queue.Queue()
+        self._lock = threading.Lock()
+        self._running = False
 
     def publish(self, recorded: Sequence[Recorded]) -> None:
         """Called by the store right after COMMIT, in commit order; never blocks on clients."""
         self._queue.put(recorded)
+        with self._lock:
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="satupintu-board", daemon=True).start()
 
     def refresh_watchers(self) -> None:
         """Re-check every watched ticket (catches changes committed by other processes)."""
         self.phones.mark_everything()
 
-    def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=5)
-        self.phones.stop()
+    def _next(self) -> Sequence[Recorded] | None:
+        """The next batch, or None once the queue stayed empty for IDLE_SECONDS."""
+        while True:
+            try:
+                return self._queue.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._running = False
+                        return None
 
     def _run(self) -> None:
         private = self.station.private_services
-        while (batch := self._queue.get()) is not None:
+        while (batch := self._next()) is not None:
             try:
                 for recorded in batch:
                     if recorded.event.board:
@@ -159,11 +172,9 @@ class PhoneUpdates:
         self._tickets: set[int] = set()
         self._services: set[str] = set()
         self._everything = False
-        self._stopping = False
+        self._running = False
         self._next_positions = 0.0
         self._last_sent: dict[str, dict[str, Any]] = {}
-        self._thread = threading.Thread(target=self._run, name="satupintu-phones", daemon=True)
-        self._thread.start()
 
     def mark(self, batch: Sequence[Recorded]) -> None:
         with self._changed:
@@ -171,31 +182,42 @@ class PhoneUpdates:
                 if recorded.event.ticket_id is not None:
                     self._tickets.add(recorded.event.ticket_id)
                 self._services |= services_moved(recorded.event, self.station.config)
-            self._changed.notify()
+            self._wake()
 
     def mark_everything(self) -> None:
         with self._changed:
             self._everything = True
-            self._changed.notify()
+            self._wake()
 
-    def stop(self) -> None:
-        with self._changed:
-            self._stopping = True
-            self._changed.notify()
-        self._thread.join(timeout=5)
+    def _wake(self) -> None:
+        """Tell the worker there is work, starting it if it ended (caller holds the lock)."""
+        if not self.connections.watched_tokens():
+            self._tickets.clear()
+            self._services.clear()
+            self._everything = False
+            return
+        self._changed.notify()
+        if not self._running:
+            self._running = True
+            threading.Thread(target=self._run, name="satupintu-phones", daemon=True).start()
 
     def _take(self) -> tuple[set[int], set[str], bool] | None:
-        """Wait for work; the tickets now, the positions only once their interval is over."""
+        """Wait for work; the tickets now, the positions only once their interval is over.
+
+        None once there was nothing to do for IDLE_SECONDS: the worker ends.
+        """
         with self._changed:
+            idle_since = time.monotonic()
             while True:
-                if self._stopping:
-                    return None
                 positions_due = time.monotonic() >= self._next_positions
                 has_positions = bool(self._services) or self._everything
                 if self._tickets or (has_positions and positions_due):
                     break
-                timeout = self._next_positions - time.monotonic() if has_positions else None
-                self._changed.wait(timeout)
+                if not has_positions and time.monotonic() - idle_since >= IDLE_SECONDS:
+                    self._running = False
+                    return None
+                timeout = self._next_positions - time.monotonic() if has_positions else IDLE_SECONDS
+                self._changed.wait(max(0.0, timeout))
             tickets, self._tickets = self._tickets, set()
             services: set[str] = set()
             everything = False
@@ -297,9 +319,10 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
     return dispatcher
 
 
-def _board_id(data: Any) -> str | None:
-    board_id = data.get("board") if isinstance(data, dict) else None
-    return board_id if isinstance(board_id, str) else None
+def board_id(data: Any) -> str | None:
+    """The board a client names (`{"board": ID}`), else None for every counter."""
+    found = data.get("board") if isinstance(data, dict) else None
+    return found if isinstance(found, str) else None
 
 
 @socketio.on("connect")
@@ -316,36 +339,12 @@ def connect(auth: Any = None) -> None:
     )
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
     join_room(BOARD_ROOM)
-    emit("snapshot", queries.board_snapshot(station(), _board_id(auth)))
+    emit("snapshot", queries.board_snapshot(station(), board_id(auth)))
 
 
 @socketio.on("disconnect")
 def disconnect(*_: Any) -> None:
     connections().closed(sid())
-
-
-@socketio.on("snapshot")
-def snapshot(data: Any = None) -> dict[str, Any]:
-    """A client that saw a `seq` gap asks again; the answer comes as event and as ack."""
-    state = queries.board_snapshot(station(), _board_id(data))
-    emit("snapshot", state)
-    return state
-
-
-@socketio.on("watch")
-def watch(data: Any = None) -> dict[str, Any]:
-    """A phone follows its own ticket: it leaves the board stream for `ticket.update`s."""
-    token = data.get("token") if isinstance(data, dict) else None
-    view = queries.ticket_by_token(station(), token) if isinstance(token, str) else None
-    if view is None:
-        return socket_error(NotFound("error.unknown_ticket"))
-    previous = connections().watch(sid(), view["token"])
-    if previous:
-        leave_room(ticket_room(previous))
-    leave_room(BOARD_ROOM)
-    join_room(ticket_room(view["token"]))
-    emit("ticket.update", {"ticket": view})
-    return {"ok": True, "ticket": view}
 
 
 @socketio.on_error_default

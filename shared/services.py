@@ -1,7 +1,9 @@
-"""Use cases as plain functions: each runs in one write transaction and records its events.
+"""Use cases as plain functions: load, decide with the pure lifecycle, save, record the events.
 
-The store publishes the recorded events after COMMIT; a refused use case raises a
-SatuPintuError and leaves the database exactly as it was.
+Each runs in one write transaction; the store publishes the recorded events after COMMIT. A
+refused use case raises a SatuPintuError and leaves the database exactly as it was. Counter
+actions return the domain ticket they acted on; its view (positions, estimates) is built after
+COMMIT, outside the write lock (`shared.views`).
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ import hmac
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from printer import PrintResult, TicketPrint
-from shared import announce, positions, queries
+from shared import announce, positions, queries, repository
 from shared.config import Counter, Service
 from shared.errors import (
     Conflict,
@@ -24,44 +25,43 @@ from shared.errors import (
     NotFound,
     QueueEmpty,
     ServiceClosed,
+    StaleCurrent,
     UnknownService,
 )
-from shared.events import (
-    CounterStateChanged,
-    QueueWaiting,
-    SurveyAnswered,
-    TicketCalled,
-    TicketDone,
-    TicketExpired,
-    TicketIssued,
-    TicketNoShow,
-    TicketRecalled,
-    TicketRequeued,
-    TicketTransferred,
-)
+from shared.events import CounterStateChanged, QueueWaiting, SurveyAnswered
+from shared.printing import DISABLED, PrintResult, TicketPrint
 from shared.station import Station
-from shared.store import Transaction, parse_utc, utc_text
+from shared.store import Transaction
 from shared.survey import validate_answers
+from shared.ticket import Ticket, apply, issue
 from shared.ticketing import (
     CounterState,
     Move,
     Status,
-    apply_move,
     availability,
-    format_number,
     may_requeue,
     next_in_line,
 )
+from shared.views import view_of
 
 MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
+MAX_NUMBER = 20
 PRINT_WAIT_MARGIN_SECONDS = 2.0
-DISABLED = PrintResult("disabled")
+MAX_REPRINTS = 3
+
+
+class _Unchecked:
+    """`current` not given: the action keeps its old meaning (whatever is current)."""
+
+
+UNCHECKED = _Unchecked()
+Current = str | None | _Unchecked
 
 
 @dataclass(frozen=True)
 class Issued:
-    """A kiosk's answer: the ticket, whether this request created it, and the print outcome."""
+    """A kiosk's answer: the ticket (T), whether this request created it, the print outcome."""
 
     ticket: dict[str, Any]
     created: bool
@@ -84,32 +84,40 @@ def _counter(station: Station, counter_id: str) -> Counter:
     return counter
 
 
+def _number(number: Any) -> str:
+    if not isinstance(number, str) or not number.strip():
+        raise InvalidRequest("error.field_required", field="number")
+    return number.strip().upper()[:MAX_NUMBER]
+
+
+def parse_current(body: dict[str, Any]) -> Current:
+    """The ticket the officer's screen shows at the counter (`"current"`), if the body names it."""
+    if "current" not in body:
+        return UNCHECKED
+    current = body["current"]
+    if current is None:
+        return None
+    if not isinstance(current, str) or not current.strip() or len(current) > MAX_NUMBER:
+        raise InvalidRequest("error.current_type")
+    return current.strip().upper()
+
+
 def ensure_counters(station: Station) -> None:
     """Give every configured counter its row (open, idle) the first time the station starts."""
     with station.store.read() as db:
-        known = {row["id"] for row in db.all("SELECT id FROM counters")}
+        known = repository.counter_ids(db)
     missing = [counter.id for counter in station.config.counters if counter.id not in known]
-    if not missing:
-        return
-    with station.store.write("system", station.now()) as tx:
-        for counter_id in missing:
-            tx.execute(
-                "INSERT OR IGNORE INTO counters (id, state, updated_at) VALUES (?, 'open', ?)",
-                [counter_id, utc_text(tx.now)],
-            )
+    if missing:
+        with station.store.write("system", station.now()) as tx:
+            repository.add_counters(tx, missing)
 
 
-def _expire_past_days(station: Station, tx: Transaction, today: date) -> None:
-    """Tickets still waiting from an earlier service day become expired (in this transaction)."""
-    rows = tx.all(
-        "UPDATE tickets SET status = 'expired', finished_at = ? "
-        "WHERE status = 'waiting' AND service_day < ? RETURNING id, number, service",
-        [utc_text(tx.now), today.isoformat()],
-    )
-    for row in rows:
-        tx.record(TicketExpired(ticket_id=row["id"], number=row["number"], service=row["service"]))
-    if rows:
-        _record_waiting(station, tx, today)
+def _move(tx: Transaction, ticket: Ticket, move: Move, **details: Any) -> Ticket:
+    """Make a move on a ticket: decide (pure), save, record its event."""
+    moved, event = apply(ticket, move, tx.now, **details)
+    repository.save(tx, moved)
+    tx.record(event)
+    return moved
 
 
 def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
@@ -119,93 +127,73 @@ def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
 def _begin(station: Station, tx: Transaction) -> date:
     """Every ticket-changing transaction starts by closing yesterday's queue."""
     today = station.today(tx.now)
-    _expire_past_days(station, tx, today)
+    expired = repository.waiting_before(tx, today)
+    for ticket in expired:
+        _move(tx, ticket, Move.EXPIRE)
+    if expired:
+        _record_waiting(station, tx, today)
     return today
 
 
-def _current_ticket(tx: Transaction, counter: Counter) -> dict[str, Any] | None:
-    return tx.one(
-        "SELECT t.* FROM counters c JOIN tickets t ON t.id = c.ticket_id "
-        "WHERE c.id = ? AND t.status = 'called'",
-        [counter.id],
-    )
+def _serving(tx: Transaction, counter: Counter, current: Current) -> Ticket | None:
+    """The ticket the counter serves now, refused unless it is the one the officer sees."""
+    row = repository.counter(tx, counter.id)
+    serving = row.ticket
+    if current is not UNCHECKED and (serving.number if serving else None) != current:
+        raise StaleCurrent(counter.name, serving.number if serving else None)
+    return serving
 
 
-def _require_current(tx: Transaction, counter: Counter) -> dict[str, Any]:
-    current = _current_ticket(tx, counter)
-    if current is None:
+def _require_serving(tx: Transaction, counter: Counter, current: Current) -> Ticket:
+    serving = _serving(tx, counter, current)
+    if serving is None:
         raise Conflict("error.no_current_ticket", counter=counter.name)
-    return current
+    return serving
 
 
 def _require_open(tx: Transaction, counter: Counter) -> None:
-    row = tx.one("SELECT state FROM counters WHERE id = ?", [counter.id])
-    state = row["state"] if row else CounterState.OPEN
+    state = repository.counter(tx, counter.id).state
     if state != CounterState.OPEN:
-        raise Conflict("error.counter_not_open", counter=counter.name, state=state)
+        raise Conflict("error.counter_not_open", counter=counter.name, state=state.value)
 
 
-def _set_counter(tx: Transaction, counter: Counter, ticket_id: int | None) -> None:
-    tx.execute(
-        "UPDATE counters SET ticket_id = ?, officer = ?, updated_at = ? WHERE id = ?",
-        [ticket_id, tx.actor, utc_text(tx.now), counter.id],
-    )
+def _finish(tx: Transaction, counter: Counter, ticket: Ticket, move: Move) -> Ticket:
+    """Close the counter's called ticket as done or no-show; the counter is free again."""
+    finished = _move(tx, ticket, move, counter=counter.id)
+    repository.set_serving(tx, counter.id, None)
+    return finished
 
 
-def _finish(tx: Transaction, counter: Counter, ticket: dict[str, Any], move: Move) -> None:
-    """Close the counter's called ticket as done or no-show."""
-    status = apply_move(ticket["status"], move)
-    tx.execute(
-        "UPDATE tickets SET status = ?, finished_at = ? WHERE id = ?",
-        [status, utc_text(tx.now), ticket["id"]],
-    )
-    event = TicketDone if status == Status.DONE else TicketNoShow
-    tx.record(
-        event(
-            ticket_id=ticket["id"],
-            number=ticket["number"],
-            service=ticket["service"],
-            counter=counter.id,
-        )
-    )
-    _set_counter(tx, counter, None)
+def _announced(station: Station, counter: Counter, ticket: Ticket) -> dict[str, str]:
+    """What a call or recall tells the hall: the counter, its name and the spoken sentence."""
+    return {
+        "counter": counter.id,
+        "counter_name": counter.name,
+        "announcement": announce.announcement(ticket.number, counter, station.config.announcement),
+    }
 
 
 def _call(
     station: Station,
     tx: Transaction,
     counter: Counter,
-    ticket: dict[str, Any],
+    ticket: Ticket,
+    today: date,
     *,
     out_of_order: bool = False,
     reason: str | None = None,
-) -> dict[str, Any]:
-    """Move a waiting ticket to `called` at the counter and announce it."""
-    apply_move(ticket["status"], Move.CALL)
-    called = tx.one(
-        "UPDATE tickets SET status = 'called', called_at = ?, counter = ? "
-        "WHERE id = ? AND status = 'waiting' RETURNING *",
-        [utc_text(tx.now), counter.id, ticket["id"]],
+) -> Ticket:
+    """Call a waiting ticket to the counter and announce it."""
+    called = _move(
+        tx,
+        ticket,
+        Move.CALL,
+        **_announced(station, counter, ticket),
+        out_of_order=out_of_order,
+        reason=reason,
     )
-    assert called is not None, "BEGIN IMMEDIATE makes the claim exclusive"
-    _set_counter(tx, counter, called["id"])
-    tx.record(
-        TicketCalled(
-            ticket_id=called["id"],
-            number=called["number"],
-            service=called["service"],
-            counter=counter.id,
-            counter_name=counter.name,
-            announcement=announce.announcement(
-                called["number"], counter, station.config.announcement
-            ),
-            called_at=called["called_at"],
-            priority=bool(called["priority"]),
-            out_of_order=out_of_order,
-            reason=reason,
-        )
-    )
-    _record_waiting(station, tx, station.today(tx.now))
+    repository.set_serving(tx, counter.id, called)
+    _record_waiting(station, tx, today)
     return called
 
 
@@ -245,118 +233,83 @@ def issue_ticket(
     actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
-        earlier = None
-        if idempotency_key is not None:
-            earlier = tx.one(
-                "SELECT ticket_id, request_hash FROM idempotency WHERE service_day = ? AND key = ?",
-                [today.isoformat(), idempotency_key],
-            )
-            if earlier is not None and earlier["request_hash"] != request_hash:
-                raise Conflict("error.idempotency_reused")
-        created = earlier is None
+        earlier = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
+        if earlier is not None and earlier.request_hash != request_hash:
+            raise Conflict("error.idempotency_reused")
         if earlier is not None:
-            ticket_id = earlier["ticket_id"]
+            ticket = repository.get(tx, earlier.ticket_id)
+            assert ticket is not None
         else:
-            ticket_id = _insert_ticket(station, tx, service, priority, kiosk_id, today)
+            ticket = _issue(station, tx, service, priority, kiosk_id, today)
             if idempotency_key is not None:
-                tx.execute(
-                    "INSERT INTO idempotency (service_day, key, request_hash, ticket_id, "
-                    "print_status) VALUES (?, ?, ?, ?, ?)",
-                    [
-                        today.isoformat(),
-                        idempotency_key,
-                        request_hash,
-                        ticket_id,
-                        None if printing else DISABLED.status,
-                    ],
+                repository.remember_request(
+                    tx,
+                    today,
+                    idempotency_key,
+                    request_hash,
+                    ticket.id,
+                    None if printing else DISABLED.status,
                 )
-        row = queries.ticket_row(tx, "id = ?", [ticket_id])
-        assert row is not None
-        view = queries.ticket_view(station, tx, row)
-    if not created:
+    view = view_of(station, ticket)
+    if earlier is not None:
         assert idempotency_key is not None
         return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
     result = station.printers.print_ticket(
-        kiosk_id, _print_job(station, service, view, public_base)
+        kiosk_id, _print_job(station, service, ticket, view, public_base)
     )
     if idempotency_key is not None:
         with station.store.write(actor, station.now(), durable=False) as tx:
-            tx.execute(
-                "UPDATE idempotency SET print_status = ?, print_error = ? "
-                "WHERE service_day = ? AND key = ?",
-                [result.status, result.error, today.isoformat(), idempotency_key],
-            )
+            repository.record_print(tx, today, idempotency_key, result.status, result.error)
     return Issued(view, True, result)
 
 
-def _insert_ticket(
+def _issue(
     station: Station,
     tx: Transaction,
     service: Service,
     priority: bool,
     kiosk_id: str | None,
     today: date,
-) -> int:
-    top = tx.one(
-        "SELECT COALESCE(MAX(day_seq), 0) AS n FROM tickets "
-        "WHERE service_day = ? AND issued_service = ?",
-        [today.isoformat(), service.id],
-    )
-    assert top is not None
+) -> Ticket:
+    issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
-    state = availability(service, station.local(tx.now), top["n"], next_day)
+    state = availability(service, station.local(tx.now), issued_today, next_day)
     if not state.open:
         raise ServiceClosed(
             f"error.service_closed_{state.reason}",
             service=service.name.get(station.config.language),
             opens_at=station.local(state.opens_at).strftime("%H:%M") if state.opens_at else "-",
         )
-    sequence = top["n"] + 1
-    issued_at = utc_text(tx.now)
-    row = tx.one(
-        "INSERT INTO tickets (token, number, issued_service, day_seq, service_day, service, "
-        "priority, status, kiosk, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?) "
-        "RETURNING id, number",
-        [
-            secrets.token_urlsafe(16),
-            format_number(service.prefix, sequence),
-            service.id,
-            sequence,
-            today.isoformat(),
-            service.id,
-            int(priority),
-            kiosk_id,
-            issued_at,
-        ],
+    ticket, event = issue(
+        repository.next_ticket_id(tx),
+        service=service.id,
+        prefix=service.prefix,
+        sequence=issued_today + 1,
+        service_day=today,
+        priority=priority,
+        kiosk=kiosk_id,
+        token=secrets.token_urlsafe(16),
+        now=tx.now,
     )
-    assert row is not None
-    tx.record(
-        TicketIssued(
-            ticket_id=row["id"],
-            number=row["number"],
-            service=service.id,
-            priority=priority,
-            issued_at=issued_at,
-            kiosk=kiosk_id,
-        )
-    )
+    repository.insert(tx, ticket)
+    tx.record(event)
     _record_waiting(station, tx, today)
-    return row["id"]
+    return ticket
 
 
 def _print_job(
-    station: Station, service: Service, view: dict[str, Any], public_base: str
+    station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
 ) -> TicketPrint:
     base = (station.config.public_url or public_base).rstrip("/")
     return TicketPrint(
         station=station.config.station.name,
-        number=view["number"],
+        number=ticket.number,
         service=service.name,
         unit=service.unit,
-        priority=view["priority"],
-        issued_at=parse_utc(view["issued_at"]).astimezone(station.config.zone),
+        priority=ticket.priority,
+        issued_at=station.local(ticket.issued_at),
         ahead=view["ahead"] or 0,
         estimated_wait_minutes=view["estimated_wait_minutes"] or 0,
         status_url=f"{base}{view['status_url']}",
@@ -372,13 +325,9 @@ def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None
     deadline = time.monotonic() + getattr(printer, "timeout", 0.0) + PRINT_WAIT_MARGIN_SECONDS
     while True:
         with station.store.read() as db:
-            row = db.one(
-                "SELECT print_status, print_error FROM idempotency "
-                "WHERE service_day = ? AND key = ?",
-                [today.isoformat(), key],
-            )
-        if row and row["print_status"]:
-            return PrintResult(row["print_status"], row["print_error"])
+            request = repository.keyed_request(db, today, key)
+        if request and request.print_status:
+            return PrintResult(request.print_status, request.print_error)  # type: ignore[arg-type]
         if time.monotonic() > deadline:
             return PrintResult("failed", "the first request's print result is not known")
         time.sleep(0.05)
@@ -387,7 +336,9 @@ def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None
 # ---- counter ---------------------------------------------------------------------------------
 
 
-def call_next(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
+def call_next(
+    station: Station, counter_id: str, actor: str, current: Current = UNCHECKED
+) -> Ticket:
     """Finish the counter's current ticket as done and call the next one in the call order.
 
     When nobody waits, nothing changes: QueueEmpty, and the current ticket stays called.
@@ -395,170 +346,130 @@ def call_next(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
     counter = _counter(station, counter_id)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
+        serving = _serving(tx, counter, current)
         _require_open(tx, counter)
-        waiting = positions.stream_heads(tx, counter.services, today)
-        streak = positions.streak_for(station, tx, "counter", counter.id)
+        waiting = repository.heads(tx, counter.services, today)
+        streak = positions.streak(station, tx, counter=counter.id)
         chosen = next_in_line(waiting, station.config.call_policy, tx.now, streak)
         if chosen is None:
             raise QueueEmpty("error.queue_empty", counter=counter.name)
-        current = _current_ticket(tx, counter)
-        if current is not None:
-            _finish(tx, counter, current, Move.FINISH)
-        ticket = queries.ticket_row(tx, "id = ?", [chosen.id])
+        if serving is not None:
+            _finish(tx, counter, serving, Move.FINISH)
+        ticket = repository.get(tx, chosen.id)
         assert ticket is not None
-        called = _call(station, tx, counter, ticket)
-        return queries.ticket_view(station, tx, called)
+        return _call(station, tx, counter, ticket, today)
 
 
 def call_number(
-    station: Station, counter_id: str, number: Any, reason: Any, actor: str
-) -> dict[str, Any]:
+    station: Station,
+    counter_id: str,
+    number: Any,
+    reason: Any,
+    actor: str,
+    current: Current = UNCHECKED,
+) -> Ticket:
     """Call one waiting ticket out of order; the reason is required and kept in the log."""
     counter = _counter(station, counter_id)
-    if not isinstance(number, str) or not number.strip():
-        raise InvalidRequest("error.field_required", field="number")
+    number = _number(number)
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidRequest("error.reason_required")
     if len(reason) > MAX_REASON:
         raise InvalidRequest("error.field_too_long", field="reason", limit=MAX_REASON)
-    number = number.strip().upper()
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
+        serving = _serving(tx, counter, current)
         _require_open(tx, counter)
-        ticket = queries.ticket_row(
-            tx, "service_day = ? AND number = ? AND status = 'waiting'", [today.isoformat(), number]
-        )
-        if ticket is None:
-            raise NotFound("error.number_not_waiting", number=number[:20])
-        if ticket["service"] not in counter.services:
+        ticket = repository.by_number(tx, today, number)
+        if ticket is None or not ticket.waiting:
+            raise NotFound("error.number_not_waiting", number=number)
+        if ticket.service not in counter.services:
             raise Conflict("error.service_not_served", number=number, counter=counter.name)
-        waiting = positions.stream_heads(tx, counter.services, today)
-        streak = positions.streak_for(station, tx, "counter", counter.id)
+        waiting = repository.heads(tx, counter.services, today)
+        streak = positions.streak(station, tx, counter=counter.id)
         expected = next_in_line(waiting, station.config.call_policy, tx.now, streak)
-        current = _current_ticket(tx, counter)
-        if current is not None:
-            _finish(tx, counter, current, Move.FINISH)
-        called = _call(
+        if serving is not None:
+            _finish(tx, counter, serving, Move.FINISH)
+        return _call(
             station,
             tx,
             counter,
             ticket,
-            out_of_order=expected is not None and expected.id != ticket["id"],
+            today,
+            out_of_order=expected is not None and expected.id != ticket.id,
             reason=reason.strip(),
         )
-        return queries.ticket_view(station, tx, called)
 
 
-def recall(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
+def recall(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
     """Announce the counter's current ticket again."""
     counter = _counter(station, counter_id)
     with station.store.write(actor, station.now()) as tx:
-        current = _require_current(tx, counter)
-        tx.record(
-            TicketRecalled(
-                ticket_id=current["id"],
-                number=current["number"],
-                service=current["service"],
-                counter=counter.id,
-                counter_name=counter.name,
-                announcement=announce.announcement(
-                    current["number"], counter, station.config.announcement
-                ),
-                called_at=current["called_at"],
-            )
-        )
-        _set_counter(tx, counter, current["id"])
-        return queries.ticket_view(station, tx, current)
+        serving = _require_serving(tx, counter, current)
+        recalled = _move(tx, serving, Move.RECALL, **_announced(station, counter, serving))
+        repository.set_serving(tx, counter.id, recalled)
+        return recalled
 
 
-def _close_current(station: Station, counter_id: str, actor: str, move: Move) -> dict[str, Any]:
+def _close_current(
+    station: Station, counter_id: str, actor: str, move: Move, current: Current
+) -> Ticket:
     counter = _counter(station, counter_id)
     with station.store.write(actor, station.now()) as tx:
-        current = _require_current(tx, counter)
-        _finish(tx, counter, current, move)
-        row = queries.ticket_row(tx, "id = ?", [current["id"]])
-        assert row is not None
-        return queries.ticket_view(station, tx, row)
+        serving = _require_serving(tx, counter, current)
+        return _finish(tx, counter, serving, move)
 
 
-def finish(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
+def finish(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
     """The counter's current citizen has been served."""
-    return _close_current(station, counter_id, actor, Move.FINISH)
+    return _close_current(station, counter_id, actor, Move.FINISH, current)
 
 
-def no_show(station: Station, counter_id: str, actor: str) -> dict[str, Any]:
+def no_show(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
     """The counter's current citizen did not come."""
-    return _close_current(station, counter_id, actor, Move.NO_SHOW)
+    return _close_current(station, counter_id, actor, Move.NO_SHOW, current)
 
 
-def transfer(station: Station, counter_id: str, service_id: Any, actor: str) -> dict[str, Any]:
+def transfer(
+    station: Station, counter_id: str, service_id: Any, actor: str, current: Current = UNCHECKED
+) -> Ticket:
     """Send the current citizen to another service's queue, keeping number and issue time."""
     counter = _counter(station, counter_id)
     service = _service(station, service_id)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
-        current = _require_current(tx, counter)
-        if current["service"] == service.id:
+        serving = _require_serving(tx, counter, current)
+        if serving.service == service.id:
             raise InvalidRequest("error.transfer_same_service")
-        apply_move(current["status"], Move.TRANSFER)
-        moved = tx.one(
-            "UPDATE tickets SET status = 'waiting', service = ?, called_at = NULL, counter = NULL "
-            "WHERE id = ? RETURNING *",
-            [service.id, current["id"]],
-        )
-        assert moved is not None
-        _set_counter(tx, counter, None)
-        tx.record(
-            TicketTransferred(
-                ticket_id=current["id"],
-                number=current["number"],
-                service=service.id,
-                from_service=current["service"],
-                counter=counter.id,
-            )
-        )
+        moved = _move(tx, serving, Move.TRANSFER, service=service.id, counter=counter.id)
+        repository.set_serving(tx, counter.id, None)
         _record_waiting(station, tx, today)
-        return queries.ticket_view(station, tx, moved)
+        return moved
 
 
-def requeue(station: Station, counter_id: str, number: Any, actor: str) -> dict[str, Any]:
+def requeue(
+    station: Station, counter_id: str, number: Any, actor: str, current: Current = UNCHECKED
+) -> Ticket:
     """Put a no-show back in the queue (with its original issue time) within the window."""
     counter = _counter(station, counter_id)
-    if not isinstance(number, str) or not number.strip():
-        raise InvalidRequest("error.field_required", field="number")
-    number = number.strip().upper()
+    number = _number(number)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
-        ticket = queries.ticket_row(
-            tx, "service_day = ? AND number = ? AND status = 'no_show'", [today.isoformat(), number]
-        )
-        if ticket is None:
-            raise NotFound("error.number_not_no_show", number=number[:20])
+        _serving(tx, counter, current)
+        ticket = repository.by_number(tx, today, number)
+        if ticket is None or ticket.status != Status.NO_SHOW:
+            raise NotFound("error.number_not_no_show", number=number)
         window = station.config.no_show_requeue_minutes
-        if not may_requeue(parse_utc(ticket["finished_at"]), tx.now, window):
+        assert ticket.finished_at is not None
+        if not may_requeue(ticket.finished_at, tx.now, window):
             raise Conflict("error.requeue_too_late", number=number, minutes=window)
-        apply_move(ticket["status"], Move.REQUEUE)
-        back = tx.one(
-            "UPDATE tickets SET status = 'waiting', called_at = NULL, finished_at = NULL, "
-            "counter = NULL WHERE id = ? RETURNING *",
-            [ticket["id"]],
-        )
-        assert back is not None
-        tx.record(
-            TicketRequeued(
-                ticket_id=ticket["id"],
-                number=ticket["number"],
-                service=ticket["service"],
-                counter=counter.id,
-            )
-        )
+        back = _move(tx, ticket, Move.REQUEUE, counter=counter.id)
         _record_waiting(station, tx, today)
-        return queries.ticket_view(station, tx, back)
+        return back
 
 
 def set_counter_state(
-    station: Station, counter_id: str, state: Any, actor: str
-) -> dict[str, Any] | None:
+    station: Station, counter_id: str, state: Any, actor: str, current: Current = UNCHECKED
+) -> Ticket | None:
     """Open a counter, send it on break or close it; returns its current ticket, if any."""
     counter = _counter(station, counter_id)
     try:
@@ -566,15 +477,11 @@ def set_counter_state(
     except ValueError:
         raise InvalidRequest("error.counter_state", states="open, break, closed") from None
     with station.store.write(actor, station.now()) as tx:
-        row = tx.one("SELECT state FROM counters WHERE id = ?", [counter.id])
-        if row is None or row["state"] != new_state:
-            tx.execute(
-                "UPDATE counters SET state = ?, officer = ?, updated_at = ? WHERE id = ?",
-                [new_state.value, tx.actor, utc_text(tx.now), counter.id],
-            )
+        serving = _serving(tx, counter, current)
+        if repository.counter(tx, counter.id).state != new_state:
+            repository.set_state(tx, counter.id, new_state)
             tx.record(CounterStateChanged(counter=counter.id, state=new_state.value))
-        current = _current_ticket(tx, counter)
-        return queries.ticket_view(station, tx, current) if current else None
+        return serving
 
 
 def expire_past_days(station: Station) -> None:
@@ -584,7 +491,7 @@ def expire_past_days(station: Station) -> None:
     """
     with station.store.write("system", station.now()) as tx:
         today = _begin(station, tx)
-        tx.execute("DELETE FROM idempotency WHERE service_day < ?", [today.isoformat()])
+        repository.forget_requests_before(tx, today)
 
 
 # ---- citizen ---------------------------------------------------------------------------------
@@ -594,7 +501,7 @@ def answer_survey(station: Station, token: str, answers: Any) -> None:
     """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket."""
     clean = validate_answers(station.config.survey.form, answers)
     with station.store.write("citizen", station.now()) as tx:
-        ticket = queries.ticket_row(tx, "token = ?", [token])
+        ticket = repository.by_token(tx, token)
         if ticket is None:
             raise NotFound("error.unknown_ticket")
         _save_survey(tx, ticket, clean)
@@ -620,28 +527,22 @@ def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, ans
         _save_survey(tx, ticket, clean)
 
 
-def _save_survey(tx: Transaction, ticket: dict[str, Any], answers: dict[str, int]) -> None:
+def _save_survey(tx: Transaction, ticket: Ticket, answers: dict[str, int]) -> None:
     """Keep one ticket's answers: only once it is done, and only once."""
-    if ticket["status"] != Status.DONE:
+    if ticket.status != Status.DONE:
         raise Conflict("error.survey_not_done")
-    if tx.one("SELECT 1 AS x FROM surveys WHERE ticket_id = ?", [ticket["id"]]):
+    if repository.surveyed(tx, ticket.id):
         raise Conflict("error.survey_answered")
-    tx.execute(
-        "INSERT INTO surveys (ticket_id, answered_at, answers) VALUES (?, ?, ?)",
-        [ticket["id"], utc_text(tx.now), json.dumps(answers)],
-    )
+    repository.save_survey(tx, ticket.id, json.dumps(answers))
     tx.record(
         SurveyAnswered(
-            ticket_id=ticket["id"],
-            number=ticket["number"],
-            service=ticket["service"],
-            counter=ticket["counter"],
+            ticket_id=ticket.id,
+            number=ticket.number,
+            service=ticket.service,
+            counter=ticket.counter,
             answers=answers,
         )
     )
-
-
-MAX_REPRINTS = 3
 
 
 def reprint_ticket(station: Station, token: str, *, public_base: str = "") -> Issued:
@@ -652,21 +553,22 @@ def reprint_ticket(station: Station, token: str, *, public_base: str = "") -> Is
     ticket's place in the queue now.
     """
     with station.store.read() as db:
-        row = queries.ticket_row(db, "token = ?", [token])
-        if row is None:
-            raise NotFound("error.unknown_ticket")
-        if row["status"] != Status.WAITING or row["service_day"] != station.today().isoformat():
-            raise Conflict("error.reprint_not_waiting", number=row["number"])
-        if row["reprints"] >= MAX_REPRINTS:
-            raise Conflict("error.reprint_limit", number=row["number"], limit=MAX_REPRINTS)
-        view = queries.ticket_view(station, db, row)
-    service = _service(station, view["service"])
-    if not station.printers.enabled(row["kiosk"]):
+        ticket = repository.by_token(db, token)
+    if ticket is None:
+        raise NotFound("error.unknown_ticket")
+    if not ticket.waiting or ticket.service_day != station.today():
+        raise Conflict("error.reprint_not_waiting", number=ticket.number)
+    if ticket.reprints >= MAX_REPRINTS:
+        raise Conflict("error.reprint_limit", number=ticket.number, limit=MAX_REPRINTS)
+    view = view_of(station, ticket)
+    if not station.printers.enabled(ticket.kiosk):
         return Issued(view, False, DISABLED)
-    job = _print_job(station, service, view, public_base)
-    result = station.printers.print_ticket(row["kiosk"], job)
+    job = _print_job(station, _service(station, ticket.service), ticket, view, public_base)
+    result = station.printers.print_ticket(ticket.kiosk, job)
     if result.status == "printed":
-        actor = f"kiosk:{row['kiosk']}" if row["kiosk"] else "kiosk"
+        actor = f"kiosk:{ticket.kiosk}" if ticket.kiosk else "kiosk"
         with station.store.write(actor, station.now(), durable=False) as tx:
-            tx.execute("UPDATE tickets SET reprints = reprints + 1 WHERE id = ?", [row["id"]])
+            again = repository.get(tx, ticket.id)
+            assert again is not None
+            repository.save(tx, replace(again, reprints=again.reprints + 1))
     return Issued(view, False, result)

@@ -1,13 +1,17 @@
-"""The running station: its config, store, clock and printers, handed to every use case."""
+"""The running station: its config, store, clock and printers, handed to every use case.
+
+The printers are whatever implements `shared.printing.Printing`; the composition root
+(`satupintu.app.open_station`) builds the ESC/POS adapters of `printer/`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from printer import Printers
 from shared.clock import Clock, SystemClock
 from shared.config import Config
+from shared.printing import Printing
 from shared.store import Store
 from shared.ticketing import service_day, service_day_bounds
 
@@ -17,18 +21,16 @@ class Station:
     config: Config
     store: Store
     clock: Clock
-    printers: Printers
+    printers: Printing
 
     @classmethod
-    def open(
-        cls, config: Config, *, clock: Clock | None = None, printers: Printers | None = None
-    ) -> Station:
+    def open(cls, config: Config, *, printers: Printing, clock: Clock | None = None) -> Station:
         """The station for a config: its database (created or migrated) and its printers."""
         return cls(
             config=config,
             store=Store(config.database_path),
             clock=clock or SystemClock(),
-            printers=printers or Printers(config),
+            printers=printers,
         )
 
     def now(self) -> datetime:

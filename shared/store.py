@@ -13,13 +13,14 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from shared import audit
+from shared import chain
+from shared.clock import parse_utc, utc_text
 from shared.concurrency import blocking_call
 from shared.errors import Unavailable
 from shared.events import Event, Recorded
@@ -29,15 +30,6 @@ Publisher = Callable[[Sequence[Recorded]], None]
 
 BUSY_TIMEOUT_SECONDS = 10
 SQLITE_MAX_INTEGER = 2**63 - 1  # larger ids in a URL cannot name a row: routes answer 404
-
-
-def utc_text(instant: datetime) -> str:
-    """An instant as stored: UTC ISO-8601 with microseconds, so text order is time order."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_utc(text: str) -> datetime:
-    return datetime.fromisoformat(text)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -77,6 +69,15 @@ class Reader:
     def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         return _all(self.db, sql, params)
 
+    def iterate(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Rows one at a time, for reads too large to hold in memory at once."""
+        cursor = self.db.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
 
 class Transaction(Reader):
     """A write in progress: the sqlite-utils database plus the events recorded so far.
@@ -93,7 +94,7 @@ class Transaction(Reader):
             "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq "
             "FROM events ORDER BY id DESC LIMIT 1"
         )
-        self._head = (last["id"], last["hash"], last["seq"]) if last else (0, audit.GENESIS, 0)
+        self._head = (last["id"], last["hash"], last["seq"]) if last else (0, chain.GENESIS, 0)
         self.now = max(now, parse_utc(last["at"])) if last else now
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
@@ -115,7 +116,7 @@ class Transaction(Reader):
             "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
             "prev_hash": prev_hash,
         }
-        row["hash"] = audit.row_hash(row)
+        row["hash"] = chain.row_hash(row)
         self.db.conn.execute(
             "INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
             "prev_hash, hash) VALUES (:id, :seq, :at, :name, :actor, :counter, :service, "

@@ -1,21 +1,18 @@
-"""Pure queue rules: ticket states and moves, numbering, service days, who is next, wait estimates.
+"""Pure queue rules: ticket states and moves, numbering, service days, opening hours, who is next.
 
 Nothing here touches Flask, SQL or sockets, and nothing reads the clock: "now" is passed in.
 """
 
 from __future__ import annotations
 
-import heapq
-import math
-from collections import deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from shared.config import WEEKDAYS, CallPolicy, Config, Service
+from shared.config import WEEKDAYS, CallPolicy, Service
 from shared.errors import Conflict
 
 
@@ -28,7 +25,10 @@ class Status(StrEnum):
 
 
 class Move(StrEnum):
+    """What can happen to a ticket after its issue; ALLOWED_MOVES says from which status."""
+
     CALL = "call"
+    RECALL = "recall"
     FINISH = "finish"
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
@@ -42,21 +42,27 @@ class CounterState(StrEnum):
     CLOSED = "closed"
 
 
+# The whole lifecycle of a ticket: (status, move) -> the status it reaches. A ticket is issued
+# `waiting`; every other change is one of these moves, recorded by the event that declares it.
 ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
     (Status.WAITING, Move.CALL): Status.CALLED,
     (Status.WAITING, Move.EXPIRE): Status.EXPIRED,
+    (Status.CALLED, Move.RECALL): Status.CALLED,
     (Status.CALLED, Move.FINISH): Status.DONE,
     (Status.CALLED, Move.NO_SHOW): Status.NO_SHOW,
     (Status.CALLED, Move.TRANSFER): Status.WAITING,
     (Status.NO_SHOW, Move.REQUEUE): Status.WAITING,
 }
 
+# Each move leads to one status, whatever it starts from.
+STATUS_AFTER: dict[Move, Status] = {move: status for (_, move), status in ALLOWED_MOVES.items()}
 
-def apply_move(status: Status | str, move: Move) -> Status:
+
+def transition(status: Status | str, move: Move) -> Status:
     """The status a ticket reaches by `move`, or Conflict if the move is not allowed from here."""
     try:
         return ALLOWED_MOVES[(Status(status), move)]
-    except KeyError:
+    except (KeyError, ValueError):
         raise Conflict("error.move_not_allowed", move=move.value, status=str(status)) from None
 
 
@@ -258,82 +264,6 @@ def regular_streak(recent_calls_newest_first: Sequence[bool]) -> int | None:
         if was_priority:
             return count
     return None
-
-
-REMAINING_FLOOR = 0.25
-
-
-@dataclass(frozen=True)
-class CounterLoad:
-    """A counter as the wait estimate sees it: what it calls and when it is next free."""
-
-    services: tuple[str, ...]
-    free_in_minutes: float  # 0 for an idle counter
-    streak: int | None  # regular calls since its last priority call (see `call_order`)
-
-
-def remaining_minutes(minutes_per_ticket: float, elapsed_minutes: float) -> float:
-    """How long a counter's current citizen is still expected to take.
-
-    The typical time minus what has passed; a citizen already past the typical time is
-    expected to take a little longer still (REMAINING_FLOOR of the typical time), not zero.
-    """
-    return max(minutes_per_ticket - elapsed_minutes, REMAINING_FLOOR * minutes_per_ticket)
-
-
-def linked_services(config: Config, services: set[str]) -> set[str]:
-    """The services whose queues can affect these ones' waits: those reachable through
-    counters that serve several services (a counter serving A and B links A and B)."""
-    linked = set(services)
-    grown = True
-    while grown:
-        grown = False
-        for counter in config.counters:
-            if linked.intersection(counter.services) and not linked.issuperset(counter.services):
-                linked.update(counter.services)
-                grown = True
-    return linked
-
-
-def estimate_wait_minutes(
-    waiting: Sequence[QueueItem],
-    counters: Sequence[CounterLoad],
-    minutes_per_ticket: Mapping[str, float],
-    policy: CallPolicy,
-    now: datetime,
-) -> dict[int, int]:
-    """Minutes until each waiting ticket is called, rounded, by playing the queue forward.
-
-    Each counter calls its next ticket by `call_order` (the one rule) as soon as it is free,
-    and each ticket then keeps it busy for its service's `minutes_per_ticket`. So counters
-    shared between services, priority tickets, the starvation guard and counters still
-    serving someone are all taken into account. A ticket no counter can call is left out.
-    """
-    streams: dict[tuple[str, bool], deque[QueueItem]] = {}
-    for item in sorted(waiting):
-        streams.setdefault((item.service, item.priority), deque()).append(item)
-    free_at = [(load.free_in_minutes, index) for index, load in enumerate(counters)]
-    heapq.heapify(free_at)
-    streaks = [load.streak for load in counters]
-    called_in: dict[int, int] = {}
-    while free_at and len(called_in) < len(waiting):
-        minutes, index = heapq.heappop(free_at)
-        heads = [
-            stream[0]
-            for service in counters[index].services
-            for priority in (True, False)
-            if (stream := streams.get((service, priority)))
-        ]
-        moment = now + timedelta(minutes=minutes)
-        chosen = next_in_line(heads, policy, moment, streaks[index])
-        if chosen is None:
-            continue  # nothing left that this counter calls
-        streams[(chosen.service, chosen.priority)].popleft()
-        called_in[chosen.id] = math.floor(minutes + 0.5)
-        streak = policy.interleave_every if streaks[index] is None else streaks[index]
-        streaks[index] = 0 if chosen.priority else streak + 1
-        heapq.heappush(free_at, (minutes + minutes_per_ticket[chosen.service], index))
-    return called_in
 
 
 def may_requeue(finished_at: datetime, now: datetime, window_minutes: int) -> bool:

@@ -50,7 +50,8 @@ def language() -> Language:
 
 def error_json(error: SatuPintuError, lang: str) -> dict[str, Any]:
     """The contract's error object, with the message in the caller's language."""
-    return {"error": {"code": error.code, "message": text(error.message_key, lang, **error.params)}}
+    message = text(error.message_key, lang, **error.params)
+    return {"error": {"code": error.code, "message": message, **error.details}}
 
 
 def error_response(error: SatuPintuError) -> tuple[Response, int]:

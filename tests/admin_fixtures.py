@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from satupintu.app import open_station
 from shared import services
 from shared.clock import ManualClock
 from shared.config import Config, load_config
@@ -174,7 +175,7 @@ def _leave(station: Station, counter: str, officer: str, outcome: str, rng: rand
         finished = services.finish(station, counter, officer)
         if rng.random() < 0.6:
             score = rng.choices([2, 3, 4], weights=[1, 4, 5])[0]
-            services.answer_survey(station, finished["token"], _answers(station, score, rng))
+            services.answer_survey(station, finished.token, _answers(station, score, rng))
 
 
 def _answers(station: Station, around: int, rng: random.Random) -> dict[str, int]:
@@ -219,7 +220,7 @@ def busy_hall(folder: Path) -> ServerProcess:
     )
     start = max(day_start, now - timedelta(hours=7))
     clock = ManualClock(start)
-    station = Station.open(config, clock=clock)
+    station = open_station(config, clock=clock)
     services.ensure_counters(station)
     for name in OFFICERS.values():
         add_user(station, name, "officer", PASSWORD, "fixture")

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from playwright.sync_api import Browser, expect, sync_playwright
 
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
 from tests.helpers import MORNING, make_config
 from tests.realserver import ServerProcess
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture
@@ -29,9 +32,10 @@ def config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 def station(config: Config, clock: ManualClock) -> Iterator[Station]:
+    from satupintu.app import open_station
     from shared.services import ensure_counters
 
-    the_station = Station.open(config, clock=clock)
+    the_station = open_station(config, clock=clock)
     ensure_counters(the_station)
     yield the_station
     the_station.store.close()
@@ -39,12 +43,11 @@ def station(config: Config, clock: ManualClock) -> Iterator[Station]:
 
 @pytest.fixture
 def app(config: Config, clock: ManualClock) -> Iterator[Flask]:
-    from shared.app import create_app
+    from satupintu.app import create_app
 
     flask_app = create_app(config, clock=clock)
     flask_app.config["TESTING"] = True
     yield flask_app
-    flask_app.extensions["satupintu.dispatcher"].stop()
     flask_app.extensions["satupintu"].store.close()
 
 
@@ -81,7 +84,7 @@ def auth(app: Flask, client: FlaskClient) -> Auth:
 CHROMIUM = Path("/usr/bin/chromium")
 # Pages answer in milliseconds, but CI shares two cores with servers and browsers: give
 # Playwright's expectations room rather than fail on a busy moment.
-expect.set_options(timeout=15_000)
+EXPECT_TIMEOUT_MS = 15_000
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -95,9 +98,15 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    """Debian's Chromium driven by Playwright (never `playwright install`).
+
+    Playwright is imported here, so the fast tests run without the browser stack.
+    """
+    from playwright.sync_api import expect, sync_playwright
+
     if not CHROMIUM.exists():
         pytest.fail("browser tests need Debian's chromium: apt-get install chromium")
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield browser

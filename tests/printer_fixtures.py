@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from printer import TicketPrint
 from shared.config import Config, LocalText, parse_config
+from shared.printing import TicketPrint
 
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4
 PAPER_OK = b"\x12"

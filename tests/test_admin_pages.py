@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.app import create_app
+from satupintu.app import create_app
 from shared.clock import ManualClock
 from shared.users import add_user
 from tests.conftest import Auth
@@ -85,7 +85,6 @@ def preview_app(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
     app = create_app(config, clock=clock)
     add_user(app.extensions["satupintu"], "sari", "supervisor", "rahasia-123", "test")
     yield app
-    app.extensions["satupintu.dispatcher"].stop()
     app.extensions["satupintu"].store.close()
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.cli import main
+from satupintu.cli import main
 from shared.realtime import socketio
 from shared.users import add_user
 from tests.conftest import Auth

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.app import create_app
+from satupintu.app import create_app
 from tests.conftest import Auth
 from tests.helpers import make_config
 
@@ -266,7 +266,6 @@ def test_issuing_and_logging_in_too_fast_is_rate_limited(tmp_path, clock) -> Non
     assert ticket_count(app) == 2
     client.post("/api/login", json={"username": "x", "password": "salah-sekali"})
     assert client.post("/api/login", json={"username": "x", "password": "y"}).status_code == 429
-    app.extensions["satupintu.dispatcher"].stop()
 
 
 def test_one_kiosk_issuing_too_fast_is_limited_whatever_its_address(tmp_path, clock) -> None:
@@ -282,4 +281,3 @@ def test_one_kiosk_issuing_too_fast_is_limited_whatever_its_address(tmp_path, cl
     assert statuses == [201, 201, 429]
     other_kiosk = client.post("/api/tickets", json={"service": "lapor"})
     assert other_kiosk.status_code == 201
-    app.extensions["satupintu.dispatcher"].stop()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared import audit, services
+from shared.chain import GENESIS, row_hash
 from shared.clock import ManualClock
 from shared.station import Station
 from tests.helpers import MORNING
@@ -32,10 +33,10 @@ def test_a_log_rewritten_from_scratch_no_longer_matches_its_anchor() -> None:
     rewritten = chain(5)
     for row in rewritten:  # a whole new, internally consistent chain
         row["actor"] = "forger"
-    previous = audit.GENESIS
+    previous = GENESIS
     for row in rewritten:
         row["prev_hash"] = previous
-        row["hash"] = previous = audit.row_hash(row)
+        row["hash"] = previous = row_hash(row)
     verdict = audit.verify(rewritten, [anchor])
     assert (verdict.ok, verdict.broken_id, verdict.problem) == (False, 3, "ui.audit.anchor_differs")
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from shared import audit
+from shared.chain import GENESIS, row_hash
 
 
 def chain(count: int) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    previous = audit.GENESIS
+    previous = GENESIS
     for index in range(1, count + 1):
         row = {
             "id": index,
@@ -23,7 +24,7 @@ def chain(count: int) -> list[dict[str, Any]]:
             "data": f'{{"number": "A-{index:03d}"}}',
             "prev_hash": previous,
         }
-        row["hash"] = audit.row_hash(row)
+        row["hash"] = row_hash(row)
         previous = row["hash"]
         rows.append(row)
     return rows
@@ -51,7 +52,7 @@ def test_a_deleted_row_is_named_by_the_row_after_it() -> None:
 def test_a_row_inserted_with_a_fresh_hash_breaks_the_link() -> None:
     rows = chain(5)
     forged = dict(rows[2], actor="forger")
-    forged["hash"] = audit.row_hash(forged)
+    forged["hash"] = row_hash(forged)
     rows[2] = forged
     verdict = audit.verify(rows)
     assert (verdict.ok, verdict.broken_id) == (False, 4)

@@ -57,9 +57,11 @@ def test_an_unknown_board_is_not_found(client: FlaskClient) -> None:
 def test_a_private_service_never_reaches_the_board_by_name(client: FlaskClient) -> None:
     html = client.get("/board/depan").text
     assert "Propam" not in html
-    services = {service["id"]: service for service in page_data(html)["services"]}
-    assert services["propam"] == {"id": "propam", "prefix": "G", "private": True, "name": None}
-    assert services["lapor"]["name"] == {"id": "Laporan", "en": "Reports"}
+    data = page_data(html)
+    services = {service["id"]: service for service in data["services"]}
+    assert services["propam"] == {"id": "propam", "prefix": "G", "private": True}
+    assert "propam" not in data["service_names"]
+    assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
 
 
 def test_the_board_keeps_every_script_and_style_in_files(client: FlaskClient) -> None:

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
-from shared.app import create_app
+from satupintu.app import create_app
 from shared.config import ConfigError
 from tests.helpers import make_config
 
@@ -34,7 +34,6 @@ def logo_client(tmp_path: Path) -> Iterator[FlaskClient]:
         make_config(tmp_path, station={"name": "SPKT Uji", "logo": "polres.png"})
     )
     yield app.test_client()
-    app.extensions["satupintu.dispatcher"].stop()
     app.extensions["satupintu"].store.close()
 
 

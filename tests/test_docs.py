@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from pydantic import BaseModel
 
-from shared.cli import main
+from satupintu.cli import main
 from shared.config import Config
 from shared.events import BOARD_EVENT_NAMES
 

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk.qr import qr_svg
-from shared.app import create_app
+from satupintu.app import create_app
 from shared.clock import ManualClock
 from shared.config import ConfigError, parse_config
 from shared.services import MAX_REPRINTS
@@ -41,7 +41,6 @@ def preview_app(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
     config = make_config(tmp_path, printer={"type": "preview"}, public_url=PUBLIC_URL)
     flask_app = create_app(config, clock=clock)
     yield flask_app
-    flask_app.extensions["satupintu.dispatcher"].stop()
     flask_app.extensions["satupintu"].store.close()
 
 
@@ -79,7 +78,7 @@ def test_the_phone_page_carries_the_ticket_names_counters_and_the_survey(
     assert b"A-001" in response.data
     data = page_data(response.data)
     assert data["ticket"]["number"] == "A-001"
-    assert data["services"]["lapor"] == {"id": "Laporan", "en": "Reports"}
+    assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
     assert data["counters"]["loket-2"] == "Loket 2"
     assert data["survey"] == {"questions": ["kepuasan"], "answered": False}
     auth.login("budi")
@@ -103,7 +102,6 @@ def test_the_full_survey_asks_the_nine_ikm_elements(tmp_path: Path, clock: Manua
         assert {f"ui.survey.question.{q}" for q in questions} <= set(page_data(
             client.get(ticket["status_url"]).data)["catalogue"])  # fmt: skip
     finally:
-        app.extensions["satupintu.dispatcher"].stop()
         app.extensions["satupintu"].store.close()
 
 

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared import positions, queries, services
+from shared import estimates, positions, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import CallPolicy
+from shared.estimates import CounterLoad, CounterNow, estimate_wait_minutes
 from shared.station import Station
-from shared.ticketing import CounterLoad, QueueItem, estimate_wait_minutes
+from shared.ticketing import QueueItem
 from tests.helpers import MORNING
 
 TEN = {"a": 10.0, "b": 5.0}
@@ -66,12 +67,48 @@ def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
     services.finish(station, "loket-3", "budi")
     last = services.issue_ticket(station, "lantas").ticket
     with station.store.read() as db:
-        learned = positions.minutes_per_citizen(station, db, "lantas")
+        times = repository.latest_counter_minutes(db, "lantas", estimates.SERVICE_TIME_SAMPLE)
+    learned = estimates.typical_minutes(times, 15.0)
     assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
     assert last["estimated_wait_minutes"] == round(2 * learned)
     services.set_counter_state(station, "loket-3", "break", "budi")
     on_break = queries.ticket_by_token(station, last["token"])
     assert on_break["estimated_wait_minutes"] > last["estimated_wait_minutes"]
+
+
+def test_the_typical_time_weighs_recent_tickets_more_and_trims_the_extremes() -> None:
+    assert estimates.typical_minutes([], 15.0) == 15.0
+    recent_fast = estimates.typical_minutes([5.0] * 4 + [20.0] * 4, 15.0)
+    recent_slow = estimates.typical_minutes([20.0] * 4 + [5.0] * 4, 15.0)
+    assert recent_fast < recent_slow
+    one_outlier = [10.0] * 9 + [600.0]
+    assert estimates.typical_minutes(one_outlier, 10.0) == pytest.approx(10.0)
+
+
+def test_a_busy_counter_is_free_after_the_rest_of_its_citizens_time() -> None:
+    moment = MORNING + timedelta(minutes=4)
+    busy = CounterNow(("a",), True, serving_service="a", serving_since=MORNING)
+    late = CounterNow(("a",), True, serving_service="a", serving_since=MORNING - timedelta(hours=1))
+    [load] = estimates.counter_loads([busy], TEN, moment)
+    assert load.free_in_minutes == 6.0  # 10 minutes typical, 4 already gone
+    [overrun] = estimates.counter_loads([late], TEN, moment)
+    assert overrun.free_in_minutes == 2.5  # past its time: a quarter of it more
+
+
+def test_a_service_whose_counters_are_all_on_break_waits_for_one_to_come_back() -> None:
+    [back] = estimates.counter_loads([CounterNow(("b",), False)], TEN, MORNING)
+    assert (back.services, back.free_in_minutes) == (("b",), 5.0)
+    assert estimates.counter_loads([CounterNow(("b",), False), CounterNow(("b",), True)], TEN,
+                                   MORNING)[0].free_in_minutes == 0  # fmt: skip
+
+
+def test_a_ticket_deeper_than_the_played_queue_is_extrapolated() -> None:
+    played = [item(n) for n in range(1, 4)]
+    loads = [counter(), counter()]
+    wanted = {1: ("a", 0), 9: ("a", 8)}
+    found = estimates.wait_estimates(played, loads, TEN, CallPolicy(), MORNING, wanted)
+    # 3 played: the last at 10 minutes; 6 more ahead of #9 shared by 2 counters of 10 minutes
+    assert found == {1: 0, 9: 10 + 30}
 
 
 def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(

@@ -17,8 +17,8 @@ from schemathesis.core import NotSet
 from schemathesis.generation import GenerationMode
 from schemathesis.schemas import APIOperation
 
+from satupintu.app import create_app
 from shared.api_docs import openapi_spec
-from shared.app import create_app
 from shared.config import Config
 from shared.users import add_user
 from tests.helpers import make_config
@@ -122,4 +122,4 @@ def test_fuzzing_finds_no_5xx_and_refused_requests_change_nothing(
     try:
         request_is_handled()
     finally:
-        app.extensions["satupintu.dispatcher"].stop()
+        app.extensions["satupintu"].store.close()

@@ -11,9 +11,10 @@ from unittest import mock
 import pytest
 import usb.core
 
-from printer import Printers, PrintResult
+from printer import Printers
 from printer.commands import escpos_bytes
 from printer.layout import ticket_layout
+from shared.printing import PrintResult
 from tests.printer_fixtures import a_ticket, station_config, wait_until
 
 PRINTED = PrintResult("printed")

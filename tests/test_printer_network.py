@@ -8,8 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from printer import Printers, PrintResult
+from printer import Printers
 from shared.config import LocalText
+from shared.printing import PrintResult
 from tests.printer_fixtures import (
     STATUS_URL,
     FakeNetworkPrinter,

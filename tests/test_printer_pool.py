@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from printer import Printers, PrintResult
+from printer import Printers
 from shared.clock import ManualClock
 from shared.config import ConfigError
+from shared.printing import PrintResult
 from tests.printer_fixtures import (
     FakeNetworkPrinter,
     a_ticket,

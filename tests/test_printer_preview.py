@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PIL import Image
 
-from printer import Printers, PrintResult
+from printer import Printers
 from printer.commands import escpos_bytes
 from printer.layout import ticket_layout
 from printer.picture import PAPER_WIDTH_PX, ticket_picture
+from shared.printing import PrintResult
 from tests.printer_fixtures import a_ticket, station_config
 
 PREVIEW = {"type": "preview", "directory": "var/prints"}

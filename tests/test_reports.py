@@ -30,8 +30,9 @@ from flask.testing import FlaskClient
 from admin import reports
 from admin.export import to_csv
 from admin.reports import Period, current_shift
+from satupintu.app import open_station
+from satupintu.cli import main
 from shared import audit, services
-from shared.cli import main
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
@@ -273,7 +274,7 @@ def test_the_hand_over_covers_only_the_shift_that_is_ending(
         shifts=[{"name": "Pagi", "starts_at": "07:00"}, {"name": "Jaga 2", "starts_at": "09:30"},
                 {"name": {"id": "Malam", "en": "Night"}, "starts_at": "21:00"}],
     )  # fmt: skip
-    station = Station.open(config, clock=clock)
+    station = open_station(config, clock=clock)
     services.ensure_counters(station)
     scripted_day(station, clock)
     summary = reports.handover(station)

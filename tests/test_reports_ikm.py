@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from admin import ikm, reports
+from satupintu.app import open_station
 from shared import services
 from shared.clock import ManualClock
-from shared.station import Station
 from shared.survey import FULL_FORM
 from tests.admin_fixtures import oversight_config
 
@@ -83,7 +83,7 @@ def test_answers_of_the_two_forms_are_never_mixed() -> None:
 
 
 def test_a_full_form_day_reports_every_elements_mean(tmp_path: Path, clock: ManualClock) -> None:
-    station = Station.open(oversight_config(tmp_path, survey={"form": "full"}), clock=clock)
+    station = open_station(oversight_config(tmp_path, survey={"form": "full"}), clock=clock)
     services.ensure_counters(station)
     for scores in ((4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3)):
         token = services.issue_ticket(station, "lapor").ticket["token"]

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.app import create_app
+from satupintu.app import create_app
 from shared.clock import ManualClock
 from shared.realtime import socketio
 from shared.users import Role, add_user
@@ -61,6 +61,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/board"): PUBLIC,
     ("GET", "/api/board/speech/<int(max=9223372036854775807):seq>"): PUBLIC,
     ("GET", "/api/counters"): OFFICER,
+    ("GET", "/api/counters/<counter_id>"): OFFICER,
     ("GET", "/api/counters/<counter_id>/waiting"): OFFICER,
     ("POST", "/api/counters/<counter_id>/<action>"): OFFICER,
     ("GET", "/api/survey/<counter_id>"): PUBLIC,
@@ -142,7 +143,6 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     add_user(station, "korban", "officer", PASSWORD, "test")
     token = app.test_client().post("/api/tickets", json={"service": "lapor"}).get_json()
     yield Hall(app, token["ticket"]["token"], folder)
-    app.extensions["satupintu.dispatcher"].stop()
     station.store.close()
 
 

@@ -7,11 +7,12 @@ import random
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared import positions, queries, services
+from satupintu.app import open_station
+from shared import positions, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import parse_config
 from shared.errors import (
@@ -24,8 +25,9 @@ from shared.errors import (
 )
 from shared.events import Recorded
 from shared.station import Station
-from shared.store import parse_utc
-from shared.ticketing import QueueItem, call_order
+from shared.ticket import Ticket
+from shared.ticketing import call_order
+from shared.views import ticket_views, view_of
 from tests.helpers import make_config
 
 
@@ -47,6 +49,11 @@ def published(station: Station) -> Published:
     collector = Published()
     station.store.publisher = collector
     return collector
+
+
+def view(station: Station, ticket: Ticket | None) -> dict:
+    """The ticket object T a citizen would see now."""
+    return view_of(station, ticket)
 
 
 def issue(station: Station, service: str = "lapor", **options: object) -> dict:
@@ -85,12 +92,12 @@ def test_the_full_life_of_a_ticket(
 ) -> None:
     ticket = issue(station)
     clock.advance(minutes=5)
-    called = services.call_next(station, "loket-1", "budi")
+    called = view(station, services.call_next(station, "loket-1", "budi"))
     assert (called["number"], called["status"], called["counter"]) == ("A-001", "called", "loket-1")
     assert called["called_at"] == "2026-05-20T09:05:00+08:00"
     services.recall(station, "loket-1", "budi")
     clock.advance(minutes=7)
-    done = services.finish(station, "loket-1", "budi")
+    done = view(station, services.finish(station, "loket-1", "budi"))
     assert done["status"] == "done"
     assert queries.ticket_by_token(station, ticket["token"])["status"] == "done"
     assert published.names() == [
@@ -117,7 +124,7 @@ def test_call_next_finishes_the_current_ticket_then_calls_the_next(
     issue(station)
     issue(station)
     services.call_next(station, "loket-1", "budi")
-    second = services.call_next(station, "loket-1", "budi")
+    second = view(station, services.call_next(station, "loket-1", "budi"))
     assert second["number"] == "A-002"
     done = [r.event for r in published.events if r.event.name == "ticket.done"]
     assert [event.number for event in done] == ["A-001"]  # type: ignore[attr-defined]
@@ -139,14 +146,14 @@ def test_priority_citizens_are_called_before_earlier_regular_ones(
     clock.advance(minutes=1)
     priority = issue(station, priority=True)
     assert priority["ahead"] == 0
-    assert services.call_next(station, "loket-1", "budi")["number"] == "A-002"
+    assert services.call_next(station, "loket-1", "budi").number == "A-002"
 
 
 def test_a_counter_only_calls_its_own_services(station: Station) -> None:
     issue(station, "lantas")
     with pytest.raises(QueueEmpty):
         services.call_next(station, "loket-1", "budi")
-    assert services.call_next(station, "loket-3", "ani")["number"] == "C-001"
+    assert services.call_next(station, "loket-3", "ani").number == "C-001"
 
 
 def test_transfer_keeps_the_number_and_the_place_by_issue_time(
@@ -156,11 +163,11 @@ def test_transfer_keeps_the_number_and_the_place_by_issue_time(
     clock.advance(minutes=1)
     issue(station, "lantas")  # C-001 at 09:01
     services.call_next(station, "loket-1", "budi")
-    moved = services.transfer(station, "loket-1", "lantas", "budi")
+    moved = view(station, services.transfer(station, "loket-1", "lantas", "budi"))
     assert (moved["number"], moved["service"], moved["status"]) == ("A-001", "lantas", "waiting")
     assert moved["issued_at"] == "2026-05-20T09:00:00+08:00"
     assert moved["ahead"] == 0  # issued before C-001, so it goes first
-    assert services.call_next(station, "loket-3", "ani")["number"] == "A-001"
+    assert services.call_next(station, "loket-3", "ani").number == "A-001"
     transferred = [r for r in published.events if r.event.name == "ticket.transferred"]
     payload = transferred[0].event.payload(transferred[0].seq, station.private_services)
     assert (payload["service"], payload["from_service"]) == ("lantas", "lapor")
@@ -183,7 +190,7 @@ def test_a_counter_on_break_calls_nobody_until_opened(station: Station) -> None:
         services.call_number(station, "loket-1", "A-001", "urgent", "budi")
     assert queries.board_snapshot(station)["counters"][0]["state"] == "break"
     services.set_counter_state(station, "loket-1", "open", "budi")
-    assert services.call_next(station, "loket-1", "budi")["number"] == "A-001"
+    assert services.call_next(station, "loket-1", "budi").number == "A-001"
 
 
 def test_calling_a_number_out_of_turn_needs_a_reason_and_is_logged(
@@ -193,7 +200,7 @@ def test_calling_a_number_out_of_turn_needs_a_reason_and_is_logged(
     issue(station)
     with pytest.raises(InvalidRequest):
         services.call_number(station, "loket-1", "A-002", "  ", "budi")
-    called = services.call_number(station, "loket-1", "a-002", "korban luka", "budi")
+    called = view(station, services.call_number(station, "loket-1", "a-002", "korban luka", "budi"))
     assert called["number"] == "A-002"
     event = next(r.event for r in published.events if r.event.name == "ticket.called")
     assert event.out_of_order and event.reason == "korban luka"  # type: ignore[attr-defined]
@@ -214,9 +221,9 @@ def test_a_no_show_can_come_back_within_the_window(station: Station, clock: Manu
     services.call_next(station, "loket-1", "budi")
     services.no_show(station, "loket-1", "budi")
     clock.advance(minutes=10)
-    back = services.requeue(station, "loket-1", "A-001", "budi")
+    back = view(station, services.requeue(station, "loket-1", "A-001", "budi"))
     assert (back["status"], back["ahead"]) == ("waiting", 0)
-    assert services.call_next(station, "loket-1", "budi")["number"] == "A-001"
+    assert services.call_next(station, "loket-1", "budi").number == "A-001"
 
 
 def test_a_no_show_cannot_come_back_after_the_window(station: Station, clock: ManualClock) -> None:
@@ -251,7 +258,7 @@ def test_the_day_does_not_roll_over_at_utc_midnight(station: Station, clock: Man
 
 def test_a_day_starting_at_six_keeps_night_tickets_until_six(tmp_path, clock: ManualClock) -> None:
     config = make_config(tmp_path, day_starts_at="06:00")
-    station = Station.open(config, clock=clock)
+    station = open_station(config, clock=clock)
     services.ensure_counters(station)
     clock.set(datetime(2026, 5, 20, 20, 0, tzinfo=UTC))  # 04:00 on the 21st in Kupang
     issue(station)
@@ -282,7 +289,7 @@ def test_a_closed_service_refuses_tickets_and_says_when_it_opens(tmp_path, clock
     config = make_config(tmp_path)
     data = config.model_dump(exclude={"base_dir"})
     data["services"][2]["hours"] = {"open": "10:00", "close": "15:00"}
-    station = Station.open(parse_config(data, base_dir=tmp_path), clock=clock)
+    station = open_station(parse_config(data, base_dir=tmp_path), clock=clock)
     with pytest.raises(ServiceClosed) as refused:
         issue(station, "lantas")
     assert refused.value.params["opens_at"] == "10:00"
@@ -295,7 +302,7 @@ def test_the_daily_quota_closes_a_service(tmp_path, clock) -> None:
     config = make_config(tmp_path)
     data = config.model_dump(exclude={"base_dir"})
     data["services"][1]["daily_quota"] = 2
-    station = Station.open(parse_config(data, base_dir=tmp_path), clock=clock)
+    station = open_station(parse_config(data, base_dir=tmp_path), clock=clock)
     issue(station, "surat")
     issue(station, "surat")
     with pytest.raises(ServiceClosed):
@@ -358,7 +365,7 @@ def test_counters_in_many_threads_never_call_the_same_ticket(station: Station) -
             except QueueEmpty:
                 return
             with lock:
-                called.append(ticket["number"])
+                called.append(ticket.number)
 
     threads = [threading.Thread(target=officer, args=(c,)) for c in ("loket-1", "loket-2") * 3]
     for thread in threads:
@@ -373,7 +380,7 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
     tmp_path, clock: ManualClock, mode: str
 ) -> None:
     policy = {"mode": mode, "interleave_every": 2, "max_wait_minutes": 40}
-    station = Station.open(make_config(tmp_path, call_policy=policy), clock=clock)
+    station = open_station(make_config(tmp_path, call_policy=policy), clock=clock)
     services.ensure_counters(station)
     chance = random.Random(7)
     for _ in range(40):
@@ -382,13 +389,13 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
         if chance.random() < 0.2:
             services.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
-        rows = db.all("SELECT * FROM tickets WHERE status = 'waiting'")
-        streak = positions.streak_for(station, db, "service", "lapor")
-        views = {view["id"]: view["ahead"] for view in queries.ticket_views(station, db, rows)}
-    items = [
-        QueueItem(parse_utc(row["issued_at"]), row["id"], row["service"], bool(row["priority"]))
-        for row in rows
-    ]
+        items = repository.waiting_items(db, ["lapor"], station.today())
+        waiting = [repository.get(db, item.id) for item in items]
+        streak = positions.streak(station, db, service="lapor")
+        views = {
+            view["id"]: view["ahead"]
+            for view in ticket_views(station, db, waiting, clock.now())  # type: ignore[arg-type]
+        }
     order = call_order(items, station.config.call_policy, clock.now(), streak)
     assert views == {item.id: ahead for ahead, item in enumerate(order)}
     assert any(item.priority for item in items)
@@ -398,17 +405,20 @@ def test_positions_counted_one_by_one_equal_those_counted_in_one_pass(
     tmp_path, clock: ManualClock
 ) -> None:
     policy = {"mode": "interleave", "interleave_every": 2, "max_wait_minutes": 30}
-    station = Station.open(make_config(tmp_path, call_policy=policy), clock=clock)
+    station = open_station(make_config(tmp_path, call_policy=policy), clock=clock)
     chance = random.Random(11)
     for _ in range(30):
         issue(station, "lapor", priority=chance.random() < 0.3)
         clock.advance(minutes=chance.randint(0, 5))
+    cutoff = clock.now() - timedelta(minutes=30)
     with station.store.read() as db:
-        rows = db.all("SELECT * FROM tickets WHERE status = 'waiting'")
-        together = positions.queue_counts(station, db, "lapor", rows, clock.now())
+        items = repository.waiting_items(db, ["lapor"], station.today())
+        rows = [repository.get(db, item.id) for item in items]
+        day = station.today()
+        together = repository.queue_counts(db, "lapor", day, cutoff, rows)  # type: ignore[arg-type]
         alone = {
-            row["id"]: positions.queue_counts(station, db, "lapor", [row], clock.now())[row["id"]]
+            row.id: repository.queue_counts(db, "lapor", day, cutoff, [row])[row.id]  # type: ignore[union-attr,list-item]
             for row in rows
         }
-    assert len(rows) > positions.FEW_TICKETS
+    assert len(rows) > repository.FEW_TICKETS
     assert together == alone

@@ -13,7 +13,6 @@ from shared.ticketing import (
     Move,
     QueueItem,
     Status,
-    apply_move,
     availability,
     call_order,
     format_number,
@@ -21,6 +20,7 @@ from shared.ticketing import (
     next_in_line,
     regular_streak,
     service_day,
+    transition,
 )
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -40,6 +40,7 @@ def order(items: list[QueueItem], policy: CallPolicy, streak: int | None = None)
     ("status", "move", "reached"),
     [
         (Status.WAITING, Move.CALL, Status.CALLED),
+        (Status.CALLED, Move.RECALL, Status.CALLED),
         (Status.CALLED, Move.FINISH, Status.DONE),
         (Status.CALLED, Move.NO_SHOW, Status.NO_SHOW),
         (Status.CALLED, Move.TRANSFER, Status.WAITING),
@@ -48,7 +49,7 @@ def order(items: list[QueueItem], policy: CallPolicy, streak: int | None = None)
     ],
 )
 def test_allowed_moves_reach_the_next_status(status: Status, move: Move, reached: Status) -> None:
-    assert apply_move(status, move) == reached
+    assert transition(status, move) == reached
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_allowed_moves_reach_the_next_status(status: Status, move: Move, reached
 )
 def test_moves_from_the_wrong_status_are_refused(status: Status, move: Move) -> None:
     with pytest.raises(Conflict):
-        apply_move(status, move)
+        transition(status, move)
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,16 @@
 // Everything on screen is redrawn from a snapshot on every (re)connection, then kept up to
 // date by the board events; live.js resynchronises on any `seq` gap.
 
-import { currentLanguage, formatDate, formatNumber, formatTime, page, t } from "/static/js/i18n.js";
+import { byId as $, el } from "/static/js/dom.js";
+import {
+  currentLanguage,
+  formatDate,
+  formatNumber,
+  formatTime,
+  page,
+  serviceName,
+  t,
+} from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { Announcer } from "./announcer.js";
 
@@ -11,7 +20,6 @@ const HIGHLIGHT_MS = 8000;
 const RECENT_SHOWN = 3;
 const TICKER_SECONDS_PER_CHARACTER = 0.22;
 
-const $ = (id) => document.getElementById(id);
 const shownCounters = new Set(page.counters.map((counter) => counter.id));
 const counterNames = new Map(page.counters.map((counter) => [counter.id, counter.name]));
 
@@ -29,17 +37,15 @@ const tiles = new Map();
 function buildTiles() {
   const list = $("counter-list");
   for (const counter of page.counters) {
-    const tile = document.createElement("li");
-    tile.className = "counter-tile";
-    tile.dataset.counter = counter.id;
-    const name = document.createElement("p");
-    name.className = "counter-name";
-    name.textContent = counter.name;
-    const number = document.createElement("p");
-    number.className = "counter-number";
-    const status = document.createElement("p");
-    status.className = "counter-state";
-    tile.append(name, number, status);
+    const number = el("p", { class: "counter-number" });
+    const status = el("p", { class: "counter-state" });
+    const tile = el(
+      "li",
+      { class: "counter-tile", "data-counter": counter.id },
+      el("p", { class: "counter-name" }, counter.name),
+      number,
+      status,
+    );
     list.append(tile);
     tiles.set(counter.id, { tile, number, status });
   }
@@ -86,35 +92,28 @@ function renderRecent() {
   const items = board.recent
     .filter((call) => !(spot && call.number === spot.number && call.counter === spot.counter))
     .slice(0, RECENT_SHOWN)
-    .map((call) => {
-      const item = document.createElement("li");
-      const number = document.createElement("span");
-      number.className = "recent-number";
-      number.textContent = call.number;
-      const counter = document.createElement("span");
-      counter.className = "recent-counter";
-      counter.textContent = counterNames.get(call.counter) || call.counter_name;
-      const time = document.createElement("time");
-      time.className = "recent-time";
-      time.dateTime = call.called_at;
-      time.textContent = formatTime(call.called_at);
-      item.append(number, counter, time);
-      return item;
-    });
+    .map((call) =>
+      el(
+        "li",
+        {},
+        el("span", { class: "recent-number" }, call.number),
+        el("span", { class: "recent-counter" }, counterNames.get(call.counter) || call.counter_name),
+        el("time", { class: "recent-time", datetime: call.called_at }, formatTime(call.called_at)),
+      ),
+    );
   $("recent-list").replaceChildren(...items);
 }
 
 // ---- people waiting --------------------------------------------------------------------------
 
 function renderWaiting() {
-  const language = currentLanguage();
   const rows = [];
   const open = page.services.filter((service) => !service.private);
   const hidden = page.services.filter((service) => service.private);
   for (const service of open) {
     rows.push({
       prefix: service.prefix,
-      label: service.name[language] || service.name.id,
+      label: serviceName(service.id),
       count: board.waiting[service.id] || 0,
     });
   }
@@ -126,20 +125,15 @@ function renderWaiting() {
       count: hidden.reduce((sum, service) => sum + (board.waiting[service.id] || 0), 0),
     });
   }
-  const items = rows.map((row) => {
-    const item = document.createElement("li");
-    const prefix = document.createElement("span");
-    prefix.className = "waiting-prefix";
-    prefix.textContent = row.prefix;
-    const label = document.createElement("span");
-    label.className = "waiting-label";
-    label.textContent = row.label;
-    const count = document.createElement("span");
-    count.className = "waiting-count";
-    count.textContent = formatNumber(row.count);
-    item.append(prefix, label, count);
-    return item;
-  });
+  const items = rows.map((row) =>
+    el(
+      "li",
+      {},
+      el("span", { class: "waiting-prefix" }, row.prefix),
+      el("span", { class: "waiting-label" }, row.label),
+      el("span", { class: "waiting-count" }, formatNumber(row.count)),
+    ),
+  );
   $("waiting-list").replaceChildren(...items);
 }
 
@@ -164,18 +158,19 @@ function onEvent(name, payload) {
   if (!shownCounters.has(payload.counter)) return;
   const counter = board.counters.get(payload.counter) || { state: "open", ticket: null };
   board.counters.set(payload.counter, counter);
-  if (name === "ticket.called") {
+  if (name === "counter.state") {
+    counter.state = payload.state;
+  } else if (payload.status === "called") {
+    // Every ticket event says the status it leads to: a called ticket is at this counter.
     counter.ticket = payload.number;
+  } else if (counter.ticket === payload.number) {
+    counter.ticket = null; // done, no-show, transferred: it left the counter
+  }
+  if (name === "ticket.called") {
     board.recent.unshift(payload);
     board.recent.length = Math.min(board.recent.length, RECENT_SHOWN + 1);
-    announce(payload);
-  } else if (name === "ticket.recalled") {
-    announce(payload);
-  } else if (["ticket.done", "ticket.no_show", "ticket.transferred"].includes(name)) {
-    if (counter.ticket === payload.number) counter.ticket = null;
-  } else if (name === "counter.state") {
-    counter.state = payload.state;
   }
+  if (name === "ticket.called" || name === "ticket.recalled") announce(payload);
   renderCounter(payload.counter);
 }
 

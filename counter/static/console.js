@@ -1,17 +1,20 @@
-// The officer's counter console: log in, choose a counter, then call and serve citizens.
-// Actions go over Socket.IO with an acknowledgement; the screen reloads its counter's state
-// on every board event that concerns it, so two consoles on one counter show the same thing.
+// The officer's console: log in, choose a counter, then call and serve citizens.
+// Actions go over Socket.IO with an acknowledgement that carries the counter as it is after
+// the action; every action names the ticket this screen shows (`current`), so a second
+// console or a stale dialog can never act on someone else: the server refuses, and the
+// screen redraws. Board events made elsewhere that concern this counter reload its state.
 
 import { api } from "/static/js/api.js";
+import { byId as $, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { currentLanguage, formatNumber, formatTime, page, t } from "/static/js/i18n.js";
+import { currentLanguage, formatNumber, formatTime, page, serviceName, t } from "/static/js/i18n.js";
 import { act, connectLive } from "/static/js/live.js";
+import { bindLogin, logOut } from "/static/js/session.js";
 
 const COUNTER_KEY = "satupintu.counter";
 const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);
 const WAITED_REFRESH_MS = 30000;
 
-const $ = (id) => document.getElementById(id);
 const services = new Map(page.services.map((service) => [service.id, service]));
 const counters = new Map(page.counters.map((counter) => [counter.id, counter]));
 
@@ -26,12 +29,14 @@ const state = {
   waiting: [],
   noShows: [],
   today: { served: 0, no_show: 0, transferred: 0 },
+  seq: 0, // the newest board event the shown state includes
+  missedSeq: 0, // the newest board event about this counter seen while an action ran
   lastWaiting: {}, // waiting counts per service, to notice changes in `queue.waiting`
 };
 
-function serviceName(id) {
-  const service = services.get(id);
-  return service ? service.name[currentLanguage()] || service.name.id : id;
+// The ticket this screen shows at the counter, as actions name it (null: nobody).
+function shownNumber() {
+  return state.current ? state.current.number : null;
 }
 
 // Show one of the three views; when the view changes, the keyboard's place moves into it.
@@ -48,11 +53,6 @@ function show(view) {
     "desk-view": focusFallback,
   }[view]();
   if (first) first.focus();
-}
-
-function showNotice(element, message) {
-  element.textContent = message || "";
-  element.hidden = !message;
 }
 
 // The words an officer reads for a failed request or action.
@@ -92,31 +92,15 @@ function loggedOut(message = "") {
   showNotice($("login-error"), message);
 }
 
-$("login-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const submit = $("login-submit");
-  submit.disabled = true;
-  showNotice($("login-error"), "");
-  try {
-    const { user } = await api("POST", "/api/login", {
-      username: $("username").value.trim(),
-      password: $("password").value,
-    });
-    $("password").value = "";
-    loggedIn(user);
-  } catch (error) {
-    showNotice($("login-error"), messageOf(error));
-  } finally {
-    submit.disabled = false;
-  }
+bindLogin($("login-form"), {
+  error: $("login-error"),
+  submit: $("login-submit"),
+  onLoggedIn: loggedIn,
+  describe: messageOf,
 });
 
 $("logout").addEventListener("click", async () => {
-  try {
-    await api("POST", "/api/logout");
-  } catch {
-    // Unreachable server: this screen logs out anyway; the session expires on its own.
-  }
+  await logOut(); // an unreachable server: this screen logs out anyway
   loggedOut();
 });
 
@@ -124,18 +108,14 @@ function chooseCounter() {
   const list = $("choose-list");
   list.replaceChildren();
   for (const counter of counters.values()) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn choose-button";
-    const name = document.createElement("strong");
-    name.textContent = counter.name;
-    const served = document.createElement("span");
-    served.textContent = counter.services.map(serviceName).join(", ");
-    button.append(name, served);
+    const button = el(
+      "button",
+      { type: "button", class: "btn choose-button" },
+      el("strong", {}, counter.name),
+      el("span", {}, counter.services.map((id) => serviceName(id)).join(", ")),
+    );
     button.addEventListener("click", () => openDesk(counter));
-    const item = document.createElement("li");
-    item.append(button);
-    list.append(item);
+    list.append(el("li", {}, button));
   }
   $("counter-name").textContent = "";
   state.counter = null;
@@ -150,6 +130,7 @@ function openDesk(counter) {
   state.current = null;
   state.waiting = [];
   state.noShows = [];
+  state.seq = 0;
   $("counter-name").textContent = counter.name;
   show("desk-view");
   render();
@@ -167,7 +148,9 @@ function connect() {
       refresh();
     },
     onEvent: (name, payload) => {
-      if (concernsThisCounter(name, payload)) refresh();
+      if (!concernsThisCounter(name, payload)) return;
+      if (state.busy) state.missedSeq = Math.max(state.missedSeq, payload.seq);
+      else if (payload.seq > state.seq) refresh();
     },
     onStatus: setOnline,
   });
@@ -215,24 +198,28 @@ function refresh() {
   return loading;
 }
 
+// The counter as the server says it is now (an acknowledgement or GET /api/counters/<id>).
+// An answer read before one already shown (a slow reload overtaken by an action) is dropped.
+function applyDesk(desk) {
+  if (!state.counter || desk.id !== state.counter.id || desk.seq < state.seq) return;
+  state.current = desk.ticket;
+  state.counterState = desk.state;
+  state.waiting = desk.waiting;
+  state.noShows = desk.no_shows;
+  state.today = desk.today;
+  state.seq = desk.seq;
+  render();
+}
+
 async function load() {
   const counter = state.counter;
   if (!counter || !state.user) return;
   try {
-    const [overview, queue] = await Promise.all([
-      api("GET", "/api/counters"),
-      api("GET", `/api/counters/${encodeURIComponent(counter.id)}/waiting`),
-    ]);
+    const desk = await api("GET", `/api/counters/${encodeURIComponent(counter.id)}`);
     if (counter !== state.counter) return; // the officer switched counters meanwhile
-    const mine = overview.counters.find((each) => each.id === counter.id);
-    state.current = mine ? mine.ticket : null;
-    state.counterState = mine ? mine.state : "open";
-    state.waiting = queue.waiting;
-    state.noShows = queue.no_shows;
-    state.today = queue.today;
     if (loadFailed) showNotice($("action-error"), "");
     loadFailed = false;
-    render();
+    applyDesk(desk);
   } catch (error) {
     if (error.status === 401) {
       loggedOut(error.message);
@@ -245,6 +232,9 @@ async function load() {
 
 // ---- actions ---------------------------------------------------------------------------------
 
+// Send one action naming the ticket this screen shows (a dialog passes the one it was opened
+// for as `extra.current`). The answer redraws the screen; a refusal because someone else
+// acted first redraws it from the server.
 async function perform(action, extra = {}, button = null) {
   if (state.busy || !state.counter) return null;
   if (!state.socket || !state.socket.connected) {
@@ -252,31 +242,28 @@ async function perform(action, extra = {}, button = null) {
     return null;
   }
   state.busy = true;
+  state.missedSeq = 0;
   if (button) button.setAttribute("aria-busy", "true");
   renderButtons();
   showNotice($("action-error"), "");
   loadFailed = false;
-  const ack = await act(state.socket, action, { counter: state.counter.id, ...extra });
+  const ack = await act(state.socket, action, {
+    counter: state.counter.id,
+    current: shownNumber(),
+    ...extra,
+  });
   state.busy = false;
   if (button) button.removeAttribute("aria-busy");
   if (ack.ok) {
-    applyAck(action, extra, ack.ticket);
-    refresh();
+    applyDesk(ack.counter);
+    if (state.missedSeq > state.seq) refresh();
   } else if (ack.error.code === "unauthorized") {
     loggedOut(ack.error.message);
+  } else if (ack.error.code === "conflict" || state.missedSeq > state.seq) {
+    refresh();
   }
   renderButtons();
   return ack;
-}
-
-function applyAck(action, extra, ticket) {
-  if (action === "call_next" || action === "call" || action === "recall") state.current = ticket;
-  else if (ACTIONS_ON_CURRENT.has(action)) state.current = null;
-  else if (action === "state") {
-    state.counterState = extra.state;
-    state.current = ticket;
-  }
-  render();
 }
 
 async function performShowingError(action, extra, button, errorElement) {
@@ -327,35 +314,35 @@ function openTransfer() {
   const ticket = state.current;
   if (!ticket) return;
   const dialog = $("transfer-dialog");
+  dialog.dataset.current = ticket.number; // the citizen this dialog moves, and nobody else
   $("transfer-title").textContent = t("ui.counter.transfer_title", { number: ticket.number });
   showNotice($("transfer-error"), "");
   const list = $("transfer-list");
   list.replaceChildren();
   const choices = page.services.filter((service) => service.id !== ticket.service);
   choices.forEach((service, index) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn transfer-choice";
-    button.dataset.focusKey = `transfer:${service.id}`;
-    button.dataset.service = service.id;
-    if (index < 9) {
-      const key = document.createElement("kbd");
-      key.textContent = String(index + 1);
-      button.append(key, " ");
-    }
-    button.append(`${service.prefix} · ${serviceName(service.id)}`);
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: "btn transfer-choice",
+        "data-focus-key": `transfer:${service.id}`,
+        "data-service": service.id,
+      },
+      index < 9 ? el("kbd", {}, String(index + 1)) : null,
+      index < 9 ? " " : null,
+      `${service.prefix} · ${serviceName(service.id)}`,
+    );
     button.addEventListener("click", async () => {
       const ack = await performShowingError(
         "transfer",
-        { service: service.id },
+        { service: service.id, current: dialog.dataset.current },
         button,
         $("transfer-error"),
       );
       if (ack && ack.ok) dialog.close();
     });
-    const item = document.createElement("li");
-    item.append(button);
-    list.append(item);
+    list.append(el("li", {}, button));
   });
   dialog.showModal();
 }
@@ -373,6 +360,8 @@ $("transfer-dialog").addEventListener("keydown", (event) => {
 function openCall(number) {
   const dialog = $("call-dialog");
   dialog.dataset.number = number;
+  // The citizen served now is finished as done by this call: only the one shown when it opened.
+  dialog.dataset.current = shownNumber() || "";
   $("call-title").textContent = t("ui.counter.call_this_label", { number });
   $("call-reason").value = "";
   showNotice($("call-error"), "");
@@ -385,7 +374,11 @@ $("call-form").addEventListener("submit", async (event) => {
   const dialog = $("call-dialog");
   const ack = await performShowingError(
     "call",
-    { number: dialog.dataset.number, reason: $("call-reason").value.trim() },
+    {
+      number: dialog.dataset.number,
+      reason: $("call-reason").value.trim(),
+      current: dialog.dataset.current || null,
+    },
     $("call-submit"),
     $("call-error"),
   );
@@ -484,32 +477,28 @@ function renderWaiting() {
   $("waiting-empty").hidden = state.waiting.length > 0;
   $("waiting-table").hidden = state.waiting.length === 0;
   const rows = state.waiting.map((ticket) => {
-    const row = document.createElement("tr");
-    const number = document.createElement("th");
-    number.scope = "row";
-    number.textContent = ticket.number;
-    if (ticket.priority) {
-      const badge = document.createElement("span");
-      badge.className = "badge badge-priority";
-      badge.textContent = t("ui.counter.priority");
-      number.append(" ", badge);
-    }
-    const service = document.createElement("td");
-    service.textContent = serviceName(ticket.service);
-    const waited = document.createElement("td");
-    waited.dataset.issued = ticket.issued_at;
-    waited.title = formatTime(ticket.issued_at);
-    const call = document.createElement("td");
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn call-this";
-    button.dataset.focusKey = `call:${ticket.number}`;
-    button.textContent = t("ui.counter.call_this");
-    button.setAttribute("aria-label", t("ui.counter.call_this_label", { number: ticket.number }));
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: "btn call-this",
+        "data-focus-key": `call:${ticket.number}`,
+        "aria-label": t("ui.counter.call_this_label", { number: ticket.number }),
+      },
+      t("ui.counter.call_this"),
+    );
     button.addEventListener("click", () => openCall(ticket.number));
-    call.append(button);
-    row.append(number, service, waited, call);
-    return row;
+    const badge = ticket.priority
+      ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority"))
+      : null;
+    return el(
+      "tr",
+      {},
+      el("th", { scope: "row" }, ticket.number, badge ? " " : null, badge),
+      el("td", {}, serviceName(ticket.service)),
+      el("td", { "data-issued": ticket.issued_at, title: formatTime(ticket.issued_at) }),
+      el("td", {}, button),
+    );
   });
   $("waiting-rows").replaceChildren(...rows);
   renderWaited();
@@ -524,19 +513,15 @@ function renderWaited() {
 function renderNoShows() {
   $("no-shows-empty").hidden = state.noShows.length > 0;
   const items = state.noShows.map((ticket) => {
-    const item = document.createElement("li");
-    const label = document.createElement("span");
-    label.textContent = `${ticket.number} · ${formatTime(ticket.finished_at)}`;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "btn put-back";
-    button.dataset.focusKey = `put-back:${ticket.number}`;
-    button.textContent = t("ui.counter.put_back");
+    const button = el(
+      "button",
+      { type: "button", class: "btn put-back", "data-focus-key": `put-back:${ticket.number}` },
+      t("ui.counter.put_back"),
+    );
     button.addEventListener("click", () =>
       performShowingError("requeue", { number: ticket.number }, button, $("action-error")),
     );
-    item.append(label, button);
-    return item;
+    return el("li", {}, el("span", {}, `${ticket.number} · ${formatTime(ticket.finished_at)}`), button);
   });
   $("no-show-list").replaceChildren(...items);
 }

@@ -3,17 +3,19 @@
 // its own Idempotency-Key, reused when the request is retried, so no tap gives two numbers.
 
 import { api } from "/static/js/api.js";
-import { connectLive } from "/static/js/live.js";
+import { byId, el as node } from "/static/js/dom.js";
 import {
   currentLanguage,
   formatDate,
   formatNumber,
   formatTime,
   page,
+  serviceName,
   setLanguage,
   t,
   translatePage,
 } from "/static/js/i18n.js";
+import { connectLive } from "/static/js/live.js";
 
 const DEFAULT_LANGUAGE = page.language;
 const SCREEN = page.screen;
@@ -21,7 +23,7 @@ const RETRY_DELAYS_MS = [600, 1500, 3000]; // automatic retries of a tap that go
 const REFRESH_MS = 60000; // opening hours change without any queue event
 const CLOCK_MS = 10000;
 
-const element = (id) => document.getElementById(id);
+const element = byId;
 const el = {
   start: element("start"),
   confirm: element("confirm"),
@@ -64,25 +66,20 @@ function otherLanguage() {
   return currentLanguage() === "id" ? "en" : "id";
 }
 
-function span(className, text = "") {
-  const node = document.createElement("span");
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
+const span = (className, ...children) => node("span", { class: className }, ...children);
 
 function serviceButton(service) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "kiosk-service";
-  button.dataset.service = service.id;
-  const prefix = span("kiosk-service-prefix", service.prefix);
-  prefix.setAttribute("aria-hidden", "true");
-  const text = span("kiosk-service-text");
-  const meta = span("kiosk-service-meta");
-  meta.append(span("kiosk-service-unit"), span("kiosk-service-status"));
-  text.append(span("kiosk-service-name"), span("kiosk-service-alt"), meta);
-  button.append(prefix, text);
+  const button = node(
+    "button",
+    { type: "button", class: "kiosk-service", "data-service": service.id },
+    node("span", { class: "kiosk-service-prefix", "aria-hidden": "true" }, service.prefix),
+    span(
+      "kiosk-service-text",
+      span("kiosk-service-name"),
+      span("kiosk-service-alt"),
+      span("kiosk-service-meta", span("kiosk-service-unit"), span("kiosk-service-status")),
+    ),
+  );
   button.addEventListener("click", () => tap(service.id));
   return button;
 }
@@ -123,10 +120,10 @@ function updateButton(button, service) {
   const lang = currentLanguage();
   const other = otherLanguage();
   const alt = button.querySelector(".kiosk-service-alt");
-  button.querySelector(".kiosk-service-name").textContent = service.names[lang];
-  alt.textContent = service.names[other];
+  button.querySelector(".kiosk-service-name").textContent = serviceName(service.id, lang);
+  alt.textContent = serviceName(service.id, other);
   alt.lang = other;
-  alt.hidden = service.names[other] === service.names[lang];
+  alt.hidden = alt.textContent === serviceName(service.id, lang);
   button.querySelector(".kiosk-service-unit").textContent = service.unit;
   const status = button.querySelector(".kiosk-service-status");
   const sending = busy && pending && pending.service === service.id;
@@ -142,13 +139,7 @@ function renderServices() {
   const ids = services.map((service) => service.id).join(" ");
   if ([...buttons.keys()].join(" ") !== ids) {
     buttons = new Map(services.map((service) => [service.id, serviceButton(service)]));
-    el.services.replaceChildren(
-      ...[...buttons.values()].map((button) => {
-        const item = document.createElement("li");
-        item.append(button);
-        return item;
-      }),
-    );
+    el.services.replaceChildren(...[...buttons.values()].map((button) => node("li", {}, button)));
     layoutGrid();
   }
   for (const service of services) updateButton(buttons.get(service.id), service);
@@ -269,11 +260,6 @@ async function send() {
 }
 
 // ---- the confirmation ------------------------------------------------------------------
-
-function serviceName(serviceId) {
-  const service = services.find((candidate) => candidate.id === serviceId);
-  return service ? service.names[currentLanguage()] : serviceId;
-}
 
 function renderConfirmation() {
   const { ticket } = current;

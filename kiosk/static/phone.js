@@ -3,16 +3,19 @@
 // this page must open fast on a cheap phone.
 
 import { api } from "/static/js/api.js";
+import { byId, el as node } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import {
   currentLanguage,
   formatNumber,
   formatTime,
   page,
+  serviceName,
   setLanguage,
   t,
   translatePage,
 } from "/static/js/i18n.js";
+import { openSocket } from "/static/js/live.js";
 
 const LANGUAGE_KEY = "satupintu.language";
 const VIBRATION_MS = [400, 150, 400, 150, 800];
@@ -22,7 +25,7 @@ const BEEPS = [
   [0.6, 880],
 ]; // [start in seconds, frequency in Hz]
 
-const element = (id) => document.getElementById(id);
+const element = byId;
 const el = {
   language: element("language"),
   number: element("number"),
@@ -55,11 +58,6 @@ const answers = {};
 let sound = null; // the AudioContext, once a touch allowed it
 
 // ---- showing the ticket --------------------------------------------------------------------
-
-function serviceName(serviceId) {
-  const names = page.services[serviceId];
-  return names ? names[currentLanguage()] : serviceId;
-}
 
 function counterName() {
   return page.counters[ticket.counter] || ticket.counter || "";
@@ -159,35 +157,29 @@ function enableAlerts() {
 // ---- the survey ----------------------------------------------------------------------------
 
 function questionField(question) {
-  const field = document.createElement("fieldset");
-  field.className = "phone-question";
-  const legend = document.createElement("legend");
-  legend.textContent = t(`ui.survey.question.${question}`);
-  const options = document.createElement("div");
-  options.className = "phone-options";
-  t(`ui.survey.scale.${question}`)
+  const options = t(`ui.survey.scale.${question}`)
     .split("|")
-    .forEach((words, index) => {
+    .map((words, index) => {
       const score = index + 1;
-      const label = document.createElement("label");
-      label.className = "phone-option";
-      const input = document.createElement("input");
-      input.type = "radio";
-      input.name = question;
-      input.value = String(score);
-      input.checked = answers[question] === score;
-      input.dataset.focusKey = `${question}:${score}`;
+      const input = node("input", {
+        type: "radio",
+        name: question,
+        value: String(score),
+        checked: answers[question] === score,
+        "data-focus-key": `${question}:${score}`,
+      });
       input.addEventListener("change", () => {
         answers[question] = score;
         el.surveyError.hidden = true;
       });
-      const text = document.createElement("span");
-      text.textContent = words.trim();
-      label.append(input, text);
-      options.append(label);
+      return node("label", { class: "phone-option" }, input, node("span", {}, words.trim()));
     });
-  field.append(legend, options);
-  return field;
+  return node(
+    "fieldset",
+    { class: "phone-question" },
+    node("legend", {}, t(`ui.survey.question.${question}`)),
+    node("div", { class: "phone-options" }, ...options),
+  );
 }
 
 function renderSurvey() {
@@ -258,25 +250,17 @@ async function refresh() {
 }
 
 function connect() {
-  const socket = window.io({
-    transports: ["websocket", "polling"],
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 5000,
-  });
-  // Watch again after every reconnect: a restarted server knows nothing of this phone.
-  socket.on("connect", () => {
-    el.offline.hidden = true;
-    socket.emit("watch", { token: ticket.token }, (ack) => {
-      if (ack && ack.ok) update(ack.ticket);
-    });
+  const socket = openSocket({
+    onStatus: (online) => {
+      el.offline.hidden = online;
+    },
+    // Watch again after every reconnect: a restarted server knows nothing of this phone.
+    onConnect: (live) =>
+      live.emit("watch", { token: ticket.token }, (ack) => {
+        if (ack && ack.ok) update(ack.ticket);
+      }),
   });
   socket.on("ticket.update", (payload) => update(payload.ticket));
-  socket.on("disconnect", () => {
-    el.offline.hidden = false;
-  });
-  socket.on("connect_error", () => {
-    el.offline.hidden = false;
-  });
 }
 
 el.language.addEventListener("click", () =>

@@ -2,19 +2,13 @@
 // whenever the board stream says something happened (at most once a second) and every 30 s.
 
 import { api } from "/static/js/api.js";
-import { formatTime, page, t } from "/static/js/i18n.js";
+import { formatTime, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
-import { el, replaceChildren } from "./dom.js";
+import { el, replaceChildren } from "/static/js/dom.js";
 import { minutes, number } from "./figures.js";
 
 const REFRESH_MS = 30000;
 const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };
-// Service names in the page's language (the figures name them in the station's).
-const SERVICE_NAMES = JSON.parse(document.getElementById("service-names").textContent);
-
-function serviceName(row) {
-  return SERVICE_NAMES[row.id] || row.name;
-}
 const THROTTLE_MS = 1000;
 
 function text(id, value) {
@@ -28,7 +22,7 @@ function renderTiles(data) {
   text("tile-longest", longest ? number(longest.longest_wait_minutes) : "—");
   text(
     "tile-longest-note",
-    longest ? `${unit} · ${longest.longest_waiting_number} · ${serviceName(longest)}` : "",
+    longest ? `${unit} · ${longest.longest_waiting_number} · ${serviceName(longest.id)}` : "",
   );
   text("tile-served", number(data.totals.served));
   text("tile-no-show", number(data.totals.no_show));
@@ -49,7 +43,7 @@ function renderServices(services) {
       el(
         "tr",
         { class: service.waiting ? null : "quiet" },
-        el("th", { scope: "row" }, serviceName(service)),
+        el("th", { scope: "row" }, serviceName(service.id)),
         el("td", {}, service.unit),
         el("td", { class: "num" }, number(service.waiting)),
         el(

@@ -1,31 +1,18 @@
-// Logging in from an oversight page's login form, and logging out from its header.
+// Logging in from an oversight page's login form, and logging out from its header: the page
+// reloads to show what the user may see.
 
-import { api } from "/static/js/api.js";
+import { byId } from "/static/js/dom.js";
+import { bindLogin, logOut } from "/static/js/session.js";
 
-const form = document.getElementById("login-form");
+const form = byId("login-form");
 if (form) {
-  const error = document.getElementById("login-error");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const fields = new FormData(form);
-    error.hidden = true;
-    try {
-      await api("POST", "/api/login", {
-        username: fields.get("username"),
-        password: fields.get("password"),
-      });
-      window.location.reload();
-    } catch (failure) {
-      error.textContent = failure.message;
-      error.hidden = false;
-    }
-  });
+  bindLogin(form, { error: byId("login-error"), onLoggedIn: () => window.location.reload() });
 }
 
-const logout = document.getElementById("logout");
+const logout = byId("logout");
 if (logout) {
   logout.addEventListener("click", async () => {
-    await api("POST", "/api/logout").catch(() => {});
+    await logOut();
     window.location.reload();
   });
 }

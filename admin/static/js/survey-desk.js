@@ -6,7 +6,7 @@
 import { api } from "/static/js/api.js";
 import { currentLanguage, page, setLanguage, t, translatePage } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
-import { el, replaceChildren } from "./dom.js";
+import { el, replaceChildren } from "/static/js/dom.js";
 
 const THANKS_MS = 6000;
 const SCALE = [1, 2, 3, 4];

@@ -3,7 +3,7 @@
 import { api } from "/static/js/api.js";
 import { formatDate, formatTime, page, t } from "/static/js/i18n.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { el, replaceChildren } from "./dom.js";
+import { el, replaceChildren } from "/static/js/dom.js";
 
 const ROLES = ["officer", "supervisor", "admin"];
 const message = document.getElementById("users-message");

@@ -27,6 +27,13 @@ export function t(key, params = {}, lang = language) {
   );
 }
 
+// A service's name in `lang` (default: the current language). A page shown to the hall, such
+// as the board, carries no private service's name: the id comes back instead.
+export function serviceName(id, lang = language) {
+  const names = data.service_names[id];
+  return names ? names[lang] || names.id : id;
+}
+
 function locale(lang) {
   return lang === "en" ? "en-GB" : "id-ID";
 }

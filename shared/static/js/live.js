@@ -1,5 +1,6 @@
 // The live connection every screen shares: Socket.IO with reconnection, a snapshot to start
 // from, board events applied in `seq` order, and a fresh snapshot whenever a gap shows.
+// BOARD_EVENTS must equal shared/events.py's board events (tests/test_docs.py checks it).
 
 export const BOARD_EVENTS = [
   "ticket.issued",
@@ -14,9 +15,9 @@ export const BOARD_EVENTS = [
   "counter.state",
 ];
 
-// connectLive({auth, onSnapshot(state), onEvent(name, payload), onStatus(online)})
-// returns the socket. Events that arrive before the first snapshot are kept and replayed.
-export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatus = () => {} }) {
+// openSocket({auth, onStatus(online), onConnect(socket)}): the Socket.IO connection with the
+// reconnection every screen uses; onConnect runs after every (re)connection.
+export function openSocket({ auth = {}, onStatus = () => {}, onConnect = () => {} }) {
   const socket = window.io({
     transports: ["websocket", "polling"],
     auth,
@@ -24,6 +25,19 @@ export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatu
     reconnectionDelayMax: 5000,
     randomizationFactor: 0.5,
   });
+  socket.on("connect", () => {
+    onStatus(true);
+    onConnect(socket);
+  });
+  socket.on("disconnect", () => onStatus(false));
+  socket.on("connect_error", () => onStatus(false));
+  return socket;
+}
+
+// connectLive({auth, onSnapshot(state), onEvent(name, payload), onStatus(online)})
+// returns the socket. Events that arrive before the first snapshot are kept and replayed.
+export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatus = () => {} }) {
+  const socket = openSocket({ auth, onStatus });
   let seq = null;
   let early = [];
 
@@ -55,12 +69,9 @@ export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatu
   }
 
   for (const name of BOARD_EVENTS) socket.on(name, (payload) => apply(name, payload));
-  socket.on("connect", () => onStatus(true));
   socket.on("disconnect", () => {
     seq = null;
-    onStatus(false);
   });
-  socket.on("connect_error", () => onStatus(false));
   return socket;
 }
 

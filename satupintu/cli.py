@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from satupintu.app import create_app, open_station
 from shared import audit, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
@@ -70,7 +71,6 @@ def main() -> None:
 @config_option
 def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
-    from shared.app import create_app
     from shared.realtime import socketio
 
     logging.basicConfig(
@@ -120,7 +120,7 @@ def user() -> None:
 
 def _change_user(config_file: str | None, change: Callable[[Station], Any], done: str) -> None:
     """Apply one change to the users of the configured station; a refusal is one line."""
-    station = Station.open(_config(config_file))
+    station = open_station(_config(config_file))
     try:
         change(station)
     except SatuPintuError as error:
@@ -159,7 +159,7 @@ def user_add(name: str, role: str, password_stdin: bool, config_file: str | None
 @config_option
 def user_list(config_file: str | None) -> None:
     """List the users with their role and whether they are disabled."""
-    station = Station.open(_config(config_file))
+    station = open_station(_config(config_file))
     for row in list_users(station):
         state = "disabled" if row["disabled"] else "enabled"
         click.echo(f"{row['username']}\t{row['role']}\t{state}")
@@ -257,7 +257,7 @@ def report(
     from admin.export import to_csv
     from admin.reports import Period, build_report
 
-    station = Station.open(_config(config_file))
+    station = open_station(_config(config_file))
     try:
         period = Period.parse(first, last, month, station.today())
     except SatuPintuError as error:
@@ -311,7 +311,7 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
 @config_option
 def backup(path: Path, config_file: str | None) -> None:
     """Copy the database to PATH while the server keeps running (SQLite online backup)."""
-    station = Station.open(_config(config_file))
+    station = open_station(_config(config_file))
     try:
         station.store.backup(path)
     except (ValueError, OSError, sqlite3.Error) as error:
@@ -344,7 +344,7 @@ def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
     Checks the hash chain, the day-close anchors (and any --anchor), and that the tickets
     table matches the log.
     """
-    station = Station.open(_config(config_file))
+    station = open_station(_config(config_file))
     try:
         witnesses = [audit.parse_witness(item) for item in witnessed]
     except ValueError as error:

@@ -4,58 +4,32 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Flask, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask
 
 from printer import Printers
 from shared import services
-from shared.clock import Clock
+from shared.clock import Clock, SystemClock
 from shared.config import Config
+from shared.limits import apply_rate_limits
 from shared.pages import render_page
+from shared.printing import Printing
 from shared.station import Station
 from shared.web import add_security_headers, check_origin, register_error_handlers
 
 
-def _named_kiosk() -> str | None:
-    """The kiosk a ticket request names (the per-address limit still covers made-up ids)."""
-    body = request.get_json(silent=True, force=True)
-    kiosk = body.get("kiosk") if isinstance(body, dict) else None
-    return kiosk if isinstance(kiosk, str) else None
-
-
-def _limits(app: Flask, config: Config) -> None:
-    """Rate limits on issuing (per address and per kiosk) and on logging in; 0 turns one off."""
-    limits = config.limits
-    rules = [
-        ("kiosk.issue_ticket", limits.tickets_per_minute, get_remote_address, None),
-        (
-            "kiosk.issue_ticket",
-            limits.tickets_per_kiosk_per_minute,
-            lambda: f"kiosk:{_named_kiosk()}",
-            lambda: _named_kiosk() is None,
-        ),
-        ("auth.login", limits.logins_per_minute, get_remote_address, None),
-    ]
-    rules = [rule for rule in rules if rule[1]]
-    if not rules:
-        return
-    limiter = Limiter(
-        get_remote_address,
-        app=app,
-        storage_uri=config.message_queue or "memory://",
-        headers_enabled=True,
-    )
-    for endpoint, per_minute, key, exempt in rules:
-        limit = limiter.limit(f"{per_minute}/minute", key_func=key, exempt_when=exempt)
-        app.view_functions[endpoint] = limit(app.view_functions[endpoint])
+def open_station(
+    config: Config, *, clock: Clock | None = None, printers: Printing | None = None
+) -> Station:
+    """The station for a config with the ESC/POS printers of `printer/` (unless given)."""
+    clock = clock or SystemClock()
+    return Station.open(config, clock=clock, printers=printers or Printers(config, clock=clock))
 
 
 def create_app(
     config: Config,
     *,
     clock: Clock | None = None,
-    printers: Printers | None = None,
+    printers: Printing | None = None,
     async_mode: Literal["threading", "gevent"] = "threading",
 ) -> Flask:
     """Build the app for one station; `clock` and `printers` may be replaced in tests.
@@ -63,7 +37,9 @@ def create_app(
     `async_mode` is always explicit (Flask-SocketIO would otherwise pick gevent merely because
     it is installed): `satupintu serve` runs on gevent, tests and commands use threads.
     """
-    import counter.sockets  # noqa: F401 (registers the officers' socket events)
+    import board.sockets  # noqa: F401 (each surface registers its socket events)
+    import counter.sockets  # noqa: F401
+    import kiosk.sockets  # noqa: F401
     from admin.routes import bp as admin_bp
     from admin.survey_desk import bp as survey_desk_bp
     from board.routes import bp as board_bp
@@ -74,11 +50,11 @@ def create_app(
     from shared.pages import bp as pages_bp
     from shared.realtime import init_realtime
 
-    app = Flask(__name__)
+    app = Flask("shared")  # the core's templates/ and static/ are the app's own
     app.config["MAX_CONTENT_LENGTH"] = config.limits.max_request_kb * 1024
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    the_station = Station.open(config, clock=clock, printers=printers)
+    the_station = open_station(config, clock=clock, printers=printers)
     app.extensions["satupintu"] = the_station
     services.ensure_counters(the_station)
 
@@ -96,7 +72,7 @@ def create_app(
         pages_bp,
     ):
         app.register_blueprint(blueprint)
-    _limits(app, config)
+    apply_rate_limits(app, config)
     init_realtime(app, the_station, async_mode)
 
     @app.get("/")

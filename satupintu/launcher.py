@@ -10,6 +10,6 @@ def main() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    from shared.cli import main as cli
+    from satupintu.cli import main as cli
 
     cli()

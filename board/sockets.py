@@ -1,0 +1,19 @@
+"""Socket.IO events for boards: a fresh snapshot on request (after a `seq` gap)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_socketio import emit
+
+from shared import queries
+from shared.realtime import board_id, socketio
+from shared.web import station
+
+
+@socketio.on("snapshot")
+def snapshot(data: Any = None) -> dict[str, Any]:
+    """A client that saw a `seq` gap asks again; the answer comes as event and as ack."""
+    state = queries.board_snapshot(station(), board_id(data))
+    emit("snapshot", state)
+    return state

@@ -1,0 +1,28 @@
+"""Socket.IO events for citizens' phones: `watch` one ticket and hear only of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_socketio import emit, join_room, leave_room
+
+from shared import queries
+from shared.errors import NotFound
+from shared.realtime import BOARD_ROOM, connections, sid, socket_error, socketio, ticket_room
+from shared.web import station
+
+
+@socketio.on("watch")
+def watch(data: Any = None) -> dict[str, Any]:
+    """A phone follows its own ticket: it leaves the board stream for `ticket.update`s."""
+    token = data.get("token") if isinstance(data, dict) else None
+    view = queries.ticket_by_token(station(), token) if isinstance(token, str) else None
+    if view is None:
+        return socket_error(NotFound("error.unknown_ticket"))
+    previous = connections().watch(sid(), view["token"])
+    if previous:
+        leave_room(ticket_room(previous))
+    leave_room(BOARD_ROOM)
+    join_room(ticket_room(view["token"]))
+    emit("ticket.update", {"ticket": view})
+    return {"ok": True, "ticket": view}

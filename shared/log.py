@@ -1,0 +1,169 @@
+"""The event log read back: rows as typed events, and the few questions asked of it directly.
+
+The store appends to the log (`Transaction.record`); everything that reads it goes through
+here, by event class (never by an event-name string written elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from shared.clock import parse_utc, utc_text
+from shared.events import (
+    Event,
+    SurveyAnswered,
+    TicketCalled,
+    TicketDone,
+    TicketEvent,
+    TicketNoShow,
+    TicketRecalled,
+    TicketTransferred,
+    from_log,
+)
+from shared.store import Reader
+from shared.ticket import Logged
+
+# Everything that happens to tickets: what reports and the audit fold.
+TICKET_KINDS: tuple[type[Event], ...] = (
+    *TicketEvent.__subclasses__(),
+    SurveyAnswered,
+)
+
+
+def names(kinds: Iterable[type[Event]]) -> list[str]:
+    return [kind.name for kind in kinds]
+
+
+def logged(row: Mapping[str, Any]) -> Logged | None:
+    """A log row (id, at, actor, name, data) as a typed event; None for an unknown kind."""
+    event = from_log(row["name"], row["data"])
+    if event is None:
+        return None
+    return Logged(row=row["id"], at=parse_utc(row["at"]), actor=row["actor"], event=event)
+
+
+def read(rows: Iterable[Mapping[str, Any]]) -> Iterator[Logged]:
+    """Typed events of some log rows, in their order (rows of unknown kinds left out)."""
+    for row in rows:
+        found = logged(row)
+        if found is not None:
+            yield found
+
+
+def every_row(db: Reader) -> Iterator[dict[str, Any]]:
+    """Every row of the log as stored, in order (streamed): what the hash chain covers."""
+    return db.iterate("SELECT * FROM events ORDER BY id")
+
+
+def last_row(db: Reader, before: datetime | None = None) -> dict[str, Any] | None:
+    """The id and hash of the log's last row (or of the last one logged before an instant)."""
+    if before is None:
+        return db.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+    return db.one(
+        "SELECT id, hash FROM events WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1",
+        [utc_text(before)],
+    )
+
+
+def every_ticket_event(db: Reader) -> Iterator[Logged]:
+    """Every ticket event of the whole log, in log order (streamed)."""
+    marks = ", ".join("?" * len(TICKET_KINDS))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE +name IN ({marks}) "  # noqa: S608
+            "AND ticket_id IS NOT NULL ORDER BY id",
+            names(TICKET_KINDS),
+        )
+    )
+
+
+def lives_touched(db: Reader, start: datetime, end: datetime) -> list[Logged]:
+    """The ticket events of [start, end), with every event (any time) of the tickets they touch.
+
+    Loading a ticket's whole life lets a call in the period know when its ticket joined the
+    queue, and an expiry recorded the morning after be counted on its ticket's own day.
+    """
+    marks = ", ".join("?" * len(TICKET_KINDS))
+    return list(
+        read(
+            db.all(
+                f"SELECT id, at, actor, name, data FROM events "  # noqa: S608
+                f"WHERE +name IN ({marks}) AND ticket_id IN (SELECT DISTINCT ticket_id "
+                f"FROM events WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL) ORDER BY id",
+                [*names(TICKET_KINDS), utc_text(start), utc_text(end)],
+            )
+        )
+    )
+
+
+def last_seq(db: Reader) -> int:
+    """The `seq` of the newest board event (0 before the first)."""
+    row = db.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM events")
+    assert row is not None
+    return row["seq"]
+
+
+def recent_calls(db: Reader, since: datetime, limit: int) -> list[TicketCalled]:
+    """The latest calls since an instant, newest first."""
+    rows = db.all(
+        "SELECT id, at, actor, name, data FROM events WHERE name = ? AND at >= ? "
+        "ORDER BY id DESC LIMIT ?",
+        [TicketCalled.name, utc_text(since), limit],
+    )
+    return [found.event for found in read(rows) if isinstance(found.event, TicketCalled)]
+
+
+def call_priorities(db: Reader, *, counter: str | None = None, service: str | None = None,
+                    limit: int) -> list[bool]:  # fmt: skip
+    """Priority flags of the latest calls at a counter or of a service, newest first."""
+    column, value = ("counter", counter) if counter is not None else ("service", service)
+    rows = db.all(
+        f"SELECT json_extract(data, '$.priority') AS priority FROM events "  # noqa: S608
+        f"WHERE name = ? AND {column} = ? ORDER BY id DESC LIMIT ?",
+        [TicketCalled.name, value, limit],
+    )
+    return [bool(row["priority"]) for row in rows]
+
+
+def counted_at_counter(
+    db: Reader, counter_id: str, since: datetime, kinds: Iterable[type[Event]]
+) -> dict[type[Event], int]:
+    """How many events of each kind happened at a counter since an instant."""
+    wanted = {kind.name: kind for kind in kinds}
+    marks = ", ".join("?" * len(wanted))
+    rows = db.all(
+        f"SELECT name, COUNT(*) AS n FROM events WHERE counter = ? AND at >= ? "  # noqa: S608
+        f"AND name IN ({marks}) GROUP BY name",
+        [counter_id, utc_text(since), *wanted],
+    )
+    counts = dict.fromkeys(wanted.values(), 0)
+    for row in rows:
+        counts[wanted[row["name"]]] = row["n"]
+    return counts
+
+
+def announced(db: Reader, seq: int) -> TicketCalled | TicketRecalled | None:
+    """The call or recall that has board `seq`, or None for any other seq."""
+    row = db.one(
+        "SELECT id, at, actor, name, data FROM events WHERE seq = ? AND name IN (?, ?)",
+        [seq, TicketCalled.name, TicketRecalled.name],
+    )
+    found = logged(row) if row else None
+    if found is None or not isinstance(found.event, TicketCalled | TicketRecalled):
+        return None
+    return found.event
+
+
+def last_finished_at(db: Reader, counter_id: str) -> Logged | None:
+    """The latest ticket finished as done at a counter."""
+    row = db.one(
+        "SELECT id, at, actor, name, data FROM events WHERE name = ? AND counter = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [TicketDone.name, counter_id],
+    )
+    return logged(row) if row else None
+
+
+COUNTER_DAY_KINDS = (TicketDone, TicketNoShow, TicketTransferred)

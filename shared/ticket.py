@@ -1,0 +1,221 @@
+"""The domain ticket and its one lifecycle: every change is an event, applied by one reducer.
+
+`issue` creates a ticket, `apply` makes a move on one (the transition table decides; a refused
+move raises Conflict) and returns the new ticket with the event that records it, and `evolve`
+is the reducer both use: the same function folds the event log back into tickets (`replay`),
+for the audit's cross-check and for the reports. No Flask, no SQL, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any
+
+from shared.clock import utc_text
+from shared.errors import Conflict
+from shared.events import (
+    Event,
+    TicketCalled,
+    TicketDone,
+    TicketEvent,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketRecalled,
+    TicketRequeued,
+    TicketTransferred,
+)
+from shared.ticketing import Move, Status, format_number, transition
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A citizen's place in a queue. Times are UTC; `service` is where it waits or was served
+    (a transfer changes it), `issued_service` and `day_seq` make its number."""
+
+    id: int
+    number: str
+    service: str
+    issued_service: str
+    day_seq: int
+    service_day: date
+    priority: bool
+    status: Status
+    issued_at: datetime
+    kiosk: str | None = None
+    called_at: datetime | None = None
+    finished_at: datetime | None = None
+    counter: str | None = None
+    token: str = ""  # unguessable, never logged: "" for a ticket rebuilt from the log
+    reprints: int = 0
+
+    @property
+    def waiting(self) -> bool:
+        return self.status == Status.WAITING
+
+
+# What the event log fully determines about a ticket: the audit compares these with the table.
+# (The token and reprints are never logged; logs written before 2026-12 lack the service day.)
+LOGGED_FIELDS = tuple(
+    item.name for item in fields(Ticket) if item.name not in ("token", "reprints", "service_day")
+)
+
+
+def issue(
+    ticket_id: int,
+    *,
+    service: str,
+    prefix: str,
+    sequence: int,
+    service_day: date,
+    priority: bool,
+    kiosk: str | None,
+    token: str,
+    now: datetime,
+) -> tuple[Ticket, TicketIssued]:
+    """A new waiting ticket, numbered `sequence` of its service's day, and its issue event."""
+    event = TicketIssued(
+        ticket_id=ticket_id,
+        number=format_number(prefix, sequence),
+        service=service,
+        priority=priority,
+        issued_at=utc_text(now),
+        kiosk=kiosk,
+        service_day=service_day.isoformat(),
+    )
+    return replace(evolve(None, event, now), token=token), event
+
+
+EVENT_FOR_MOVE: dict[Move, type[TicketEvent]] = {
+    kind.move: kind
+    for kind in (
+        TicketCalled,
+        TicketRecalled,
+        TicketDone,
+        TicketNoShow,
+        TicketTransferred,
+        TicketRequeued,
+        TicketExpired,
+    )
+    if kind.move is not None
+}
+
+
+def apply(ticket: Ticket, move: Move, now: datetime, **details: Any) -> tuple[Ticket, TicketEvent]:
+    """Make `move` on `ticket` at `now`: the new ticket and the event that records the move.
+
+    `details` are the event's own fields (the counter, its name and announcement, a reason,
+    the service a transfer goes to). Conflict if the move is not allowed from the ticket's
+    status; nothing else decides that.
+    """
+    event = _recording(EVENT_FOR_MOVE[move], ticket, now, details)
+    return evolve(ticket, event, now), event
+
+
+def _recording(
+    kind: type[TicketEvent], ticket: Ticket, at: datetime, details: dict[str, Any]
+) -> TicketEvent:
+    """The event of `kind` about `ticket`: what the ticket itself says, then `details`."""
+    fields: dict[str, Any] = {"ticket_id": ticket.id, "number": ticket.number}
+    fields["service"] = ticket.service
+    if kind is TicketCalled:
+        fields |= {"called_at": utc_text(at), "priority": ticket.priority}
+    elif kind is TicketRecalled:
+        fields["called_at"] = utc_text(ticket.called_at or at)  # the call being repeated
+    elif kind is TicketTransferred:
+        fields["from_service"] = ticket.service
+    return kind(**{**fields, **details})
+
+
+def evolve(ticket: Ticket | None, event: TicketEvent, at: datetime) -> Ticket:
+    """The ticket after `event` happened `at`: the one reducer of the lifecycle.
+
+    Conflict if the event's move is not allowed from the ticket's status, or if an event
+    other than its issue comes for a ticket that does not exist.
+    """
+    if isinstance(event, TicketIssued):
+        assert event.ticket_id is not None
+        return Ticket(
+            id=event.ticket_id,
+            number=event.number,
+            service=event.service,
+            issued_service=event.service,
+            day_seq=int(event.number.rpartition("-")[2]),
+            service_day=date.fromisoformat(event.service_day) if event.service_day else at.date(),
+            priority=bool(event.priority),
+            status=Status.WAITING,
+            issued_at=at,
+            kiosk=event.kiosk,
+        )
+    if ticket is None:
+        raise Conflict("error.move_not_allowed", move=str(event.move), status="-")
+    assert event.move is not None
+    status = transition(ticket.status, event.move)
+    match event:
+        case TicketCalled(counter=counter):
+            return replace(ticket, status=status, called_at=at, counter=counter)
+        case TicketRecalled():
+            return ticket
+        case TicketDone() | TicketNoShow() | TicketExpired():
+            return replace(ticket, status=status, finished_at=at)
+        case TicketTransferred(service=service):
+            return replace(ticket, status=status, service=service, called_at=None, counter=None)
+        case TicketRequeued():
+            return replace(ticket, status=status, called_at=None, finished_at=None, counter=None)
+    raise AssertionError(f"no lifecycle rule for {event.name}")
+
+
+@dataclass(frozen=True)
+class Logged:
+    """An event as the log holds it: its row, its time (UTC), who did it, and the event."""
+
+    row: int
+    at: datetime
+    actor: str
+    event: Event
+
+
+@dataclass(frozen=True)
+class Step:
+    """One ticket event folded: the ticket before (None before its issue) and after it.
+
+    `after` is None when the event could not happen (`problem` says why): a move the
+    lifecycle refuses, or an event about a ticket whose issue is not in the events folded.
+    """
+
+    logged: Logged
+    event: TicketEvent
+    before: Ticket | None
+    after: Ticket | None
+    problem: str | None = None
+
+
+def steps(log: Iterable[Logged]) -> Iterator[Step]:
+    """Fold ticket events in log order with `evolve`, yielding every step (refused ones too)."""
+    tickets: dict[int, Ticket] = {}
+    for logged in log:
+        event = logged.event
+        if not isinstance(event, TicketEvent) or event.ticket_id is None:
+            continue
+        before = tickets.get(event.ticket_id)
+        if before is None and not isinstance(event, TicketIssued):
+            yield Step(logged, event, None, None, "unknown_ticket")
+            continue
+        try:
+            after = evolve(before, event, logged.at)
+        except Conflict:
+            yield Step(logged, event, before, None, "move_not_allowed")
+            continue
+        tickets[event.ticket_id] = after
+        yield Step(logged, event, before, after)
+
+
+def replay(log: Iterable[Logged]) -> dict[int, Ticket]:
+    """The tickets the log makes, by id (refused steps change nothing)."""
+    tickets: dict[int, Ticket] = {}
+    for step in steps(log):
+        if step.after is not None:
+            tickets[step.after.id] = step.after
+    return tickets

@@ -1,0 +1,79 @@
+"""The ticket object T as the API shows it, built from domain tickets after the write committed.
+
+Positions and wait estimates are computed here, in a read of their own, never inside a write
+transaction. A citizen's view carries the ticket's token and status URL; staff views never do
+(whoever holds a token can answer that citizen's survey).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from shared import positions
+from shared.station import Station
+from shared.store import Reader
+from shared.ticket import Ticket
+
+CITIZEN_ONLY = ("token", "status_url")
+
+
+def local_text(station: Station, instant: datetime | None) -> str | None:
+    """An instant as the station's local time with its offset, to the second."""
+    if instant is None:
+        return None
+    return station.local(instant).isoformat(timespec="seconds")
+
+
+def ticket_views(
+    station: Station,
+    db: Reader,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    *,
+    for_staff: bool = False,
+) -> list[dict[str, Any]]:
+    """The contract's ticket objects, computing queue positions once per service."""
+    ahead = positions.people_ahead(station, db, tickets, now)
+    waits = positions.wait_minutes(
+        station,
+        db,
+        now,
+        {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
+    )
+    views = []
+    for ticket in tickets:
+        view: dict[str, Any] = {
+            "id": ticket.id,
+            "number": ticket.number,
+            "service": ticket.service,
+            "status": ticket.status.value,
+            "priority": ticket.priority,
+            "issued_at": local_text(station, ticket.issued_at),
+            "called_at": local_text(station, ticket.called_at),
+            "finished_at": local_text(station, ticket.finished_at),
+            "counter": ticket.counter,
+            "ahead": ahead.get(ticket.id),
+            "estimated_wait_minutes": waits.get(ticket.id) if ticket.id in ahead else None,
+        }
+        if not for_staff:
+            view["token"] = ticket.token
+            view["status_url"] = f"/t/{ticket.token}"
+        views.append(view)
+    return views
+
+
+def ticket_view(
+    station: Station, db: Reader, ticket: Ticket, now: datetime, *, for_staff: bool = False
+) -> dict[str, Any]:
+    return ticket_views(station, db, [ticket], now, for_staff=for_staff)[0]
+
+
+def view_of(station: Station, ticket: Ticket | None, *, for_staff: bool = False) -> Any:
+    """The view of a ticket just changed, in a read of its own (None stays None)."""
+    if ticket is None:
+        return None
+    now = station.now()
+    with station.store.read() as db:
+        return ticket_view(station, db, ticket, now, for_staff=for_staff)

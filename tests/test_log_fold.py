@@ -1,0 +1,103 @@
+"""Folding the event log gives the tickets table: a property over generated days of a hall.
+
+Hypothesis draws a day's worth of actions (issues, calls, out-of-turn calls, recalls, done,
+no-shows, transfers, put-backs, breaks, the clock moving, a day rolling over); the station runs
+them through its real use cases on a real SQLite file, refusals and all. Afterwards the
+lifecycle's one reducer, folded over the log, must give every ticket row exactly.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from satupintu.app import open_station
+from shared import audit, log, repository, services
+from shared.clock import ManualClock
+from shared.errors import SatuPintuError
+from shared.station import Station
+from shared.ticket import LOGGED_FIELDS
+from shared.ticketing import Status
+from tests.helpers import MORNING, make_config
+
+COUNTERS = ("loket-1", "loket-2", "loket-3")
+SERVICES = ("lapor", "surat", "lantas")
+
+# Weighted so that most actions succeed: tickets are issued and called often, and the
+# numbers an action names are picked among the real ones when it runs (`pick`).
+KINDS = (
+    ["issue"] * 4
+    + ["call_next"] * 4
+    + ["finish"] * 2
+    + ["no_show", "recall", "transfer", "transfer", "call", "requeue", "state", "wait", "wait"]
+    + ["next_day"]
+)
+action = st.tuples(
+    st.sampled_from(KINDS),
+    st.integers(0, 2),  # which counter (or service)
+    st.integers(0, 9),  # which ticket among the candidates
+    st.booleans(),  # priority, or a counter's break
+)
+
+
+def pick(station: Station, status: Status, index: int) -> str:
+    """The number of the index-th ticket of today in a status (a made-up one if none)."""
+    with station.store.read() as db:
+        found = [
+            ticket.number
+            for ticket in repository.every_ticket(db)
+            if ticket.status == status and ticket.service_day == station.today()
+        ]
+    return found[index % len(found)] if found else "A-999"
+
+
+def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) -> None:
+    kind, which, index, flag = step
+    counter = COUNTERS[which]
+    match kind:
+        case "issue":
+            services.issue_ticket(station, SERVICES[which], priority=flag)
+        case "call_next" | "recall" | "finish" | "no_show":
+            getattr(services, kind)(station, counter, "budi")
+        case "transfer":
+            services.transfer(station, counter, SERVICES[(which + index) % 3], "budi")
+        case "call":
+            number = pick(station, Status.WAITING, index)
+            services.call_number(station, counter, number, "lansia", "budi")
+        case "requeue":
+            services.requeue(station, counter, pick(station, Status.NO_SHOW, index), "budi")
+        case "state":
+            services.set_counter_state(station, counter, "break" if index < 3 else "open", "budi")
+        case "wait":
+            clock.advance(minutes=5 * index + 1)
+        case "next_day":
+            clock.advance(days=1)
+            services.expire_past_days(station)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=st.lists(action, min_size=10, max_size=60))
+def test_folding_the_log_gives_the_tickets_table(steps: list[tuple[str, int, int, bool]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        clock = ManualClock(MORNING)
+        station = open_station(make_config(Path(folder)), clock=clock)
+        services.ensure_counters(station)
+        for step in steps:
+            with suppress(SatuPintuError):  # a refused action changes nothing: so must the fold
+                run(station, clock, step)
+        with station.store.read() as db:
+            folded = audit.fold(log.every_ticket_event(db))
+            table = {ticket.id: ticket for ticket in repository.every_ticket(db)}
+        station.store.close()
+    assert folded.refused is None
+    assert folded.tickets.keys() == table.keys()
+    for ticket_id, ticket in table.items():
+        rebuilt = folded.tickets[ticket_id]
+        assert [getattr(rebuilt, name) for name in LOGGED_FIELDS] == [
+            getattr(ticket, name) for name in LOGGED_FIELDS
+        ]
+        assert rebuilt.service_day == ticket.service_day

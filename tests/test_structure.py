@@ -1,0 +1,79 @@
+"""The shape of the code: the core imports no surface, has no import cycles, and the browser
+knows the same board events as the server."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from shared.events import BOARD_EVENT_NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+SURFACES = ("kiosk", "counter", "board", "admin", "printer", "satupintu")
+
+
+def imports_of(path: Path) -> set[str]:
+    """The modules a file imports at run time (imports under `if TYPE_CHECKING:` left out)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {
+        id(node)
+        for branch in ast.walk(tree)
+        if isinstance(branch, ast.If) and "TYPE_CHECKING" in ast.unparse(branch.test)
+        for statement in branch.body
+        for node in ast.walk(statement)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def core_modules() -> dict[str, Path]:
+    return {f"shared.{path.stem}": path for path in (ROOT / "shared").glob("*.py")}
+
+
+def test_no_module_of_the_core_imports_a_surface() -> None:
+    offenders = {
+        name: sorted(module for module in imports_of(path) if module.split(".")[0] in SURFACES)
+        for name, path in core_modules().items()
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_core_has_no_import_cycles() -> None:
+    modules = core_modules()
+    graph = {
+        name: {module for module in imports_of(path) if module in modules and module != name}
+        for name, path in modules.items()
+    }
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        assert name not in visiting, f"import cycle: {' -> '.join([*visiting, name])}"
+        visiting.append(name)
+        for imported in sorted(graph[name]):
+            visit(imported)
+        visiting.pop()
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+
+
+def test_the_browser_listens_to_exactly_the_board_events_the_server_sends() -> None:
+    script = (ROOT / "shared" / "static" / "js" / "live.js").read_text(encoding="utf-8")
+    listed = re.search(r"export const BOARD_EVENTS = (\[.*?\]);", script, re.S)
+    assert listed, "live.js declares BOARD_EVENTS"
+    in_browser = json.loads(re.sub(r",\s*\]", "]", listed.group(1)))
+    assert sorted(in_browser) == sorted(BOARD_EVENT_NAMES)
