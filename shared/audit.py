@@ -6,7 +6,10 @@ The checks, each catching what the others cannot:
    edited, removed or inserted row breaks the chain at that row.
 2. Anchors (`shared.anchors`). The chain alone cannot see its last rows cut off or the whole
    log rewritten: heads of the log written down outside the database must still be there.
-3. The tables against the log. Folding the log with the lifecycle's one reducer
+3. Central's receipt (`shared.receipts`). A station that ships its log keeps the row the central
+   server last confirmed and its hash: the log must still hold it, which a log rewritten after
+   shipping (every hash recomputed, the anchors file rewritten too) no longer does.
+4. The tables against the log. Folding the log with the lifecycle's one reducer
    (`ticket.steps`) must give the tickets table row for row, both ways; every survey answer
    must be logged; the users table must be what the user events make of it (a user made
    admin behind the log's back shows); the log's append-only triggers must be in place.
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from shared import log, repository, users
+from shared import log, receipts, repository, users
 from shared.anchors import Anchor, Flagged, head, read_anchors
 from shared.chain import GENESIS, row_hash
 from shared.clock import utc_text
@@ -274,6 +277,19 @@ def _first_failure(*verdicts: Verdict) -> Verdict:
     return next((verdict for verdict in verdicts if not verdict.ok), verdicts[-1])
 
 
+def receipt_holds(db: Reader, receipt: receipts.Receipt | None, last: int) -> Verdict:
+    """The row central confirmed is still in the log (of `last` rows) with the hash it had."""
+    if receipt is None or receipt.row == 0:
+        return Verdict(True, last)
+    if receipt.row > last:
+        return Verdict(
+            False, last, last + 1, "ui.audit.receipt_truncated", {"row": receipt.row, "last": last}
+        )
+    if log.hash_at(db, receipt.row) != receipt.hash:
+        return Verdict(False, last, receipt.row, "ui.audit.receipt_differs", {"row": receipt.row})
+    return Verdict(True, last)
+
+
 def check(db: Reader, anchors: Iterable[Anchor] = (), day_of: DayOf | None = None) -> Verdict:
     """Every check over the whole log, in one consistent read (the caller's transaction)."""
     verdict = verify(log.every_row(db), anchors)
@@ -281,6 +297,7 @@ def check(db: Reader, anchors: Iterable[Anchor] = (), day_of: DayOf | None = Non
         return verdict
     rows = verdict.rows
     return _first_failure(
+        receipt_holds(db, receipts.latest(db), rows),
         compare_triggers(db, rows),
         compare_tickets(
             fold(log.every_ticket_event(db), day_of),
@@ -336,6 +353,7 @@ def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> Verdict:
     touched = log.tickets_after(db, start)
     return _first_failure(
         _anchors_hold(db, anchors, last),
+        receipt_holds(db, receipts.latest(db), last),
         compare_triggers(db, last),
         compare_tickets(
             fold(log.lives_of(db, touched), day_of),

@@ -25,6 +25,7 @@ from pydantic import (
 DEFAULT_CONFIG = Path("config.yaml")
 CONFIG_ENV = "SATUPINTU_CONFIG"
 DATABASE_ENV = "SATUPINTU_DB"
+CENTRAL_KEY_ENV = "SATUPINTU_CENTRAL_KEY"
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,39}$"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -275,6 +276,20 @@ class Audit(_Model):
     anchor_file: str | None = None
 
 
+class CentralShipping(_Model):
+    """Where the station ships its event log: the central server, this station's id there and
+    its key (SATUPINTU_CENTRAL_KEY overrides `key`, so the file need not hold it)."""
+
+    url: str = Field(pattern=r"^https?://[^\s/]+(/.*)?$")
+    station: Identifier
+    key: str | None = Field(None, min_length=16, max_length=200)
+
+    @property
+    def bearer(self) -> str | None:
+        """The key to send: SATUPINTU_CENTRAL_KEY if set, else `key`."""
+        return os.environ.get(CENTRAL_KEY_ENV) or self.key
+
+
 class Config(_Model):
     station: Station
     public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
@@ -299,6 +314,7 @@ class Config(_Model):
     message_queue: str | None = Field(None, pattern=r"^redis://")
     trusted_proxies: tuple[Network, ...] = ()
     phone_tickets: bool = False
+    central: CentralShipping | None = None
     base_dir: Path = Path()
 
     @field_validator("timezone")

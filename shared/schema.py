@@ -152,6 +152,22 @@ def m004_devices_units_and_queue_days(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_central_receipts(db: Database) -> None:
+    """A station that ships its log to a central server keeps central's latest receipt (the
+    row central confirmed and its hash) and when central last answered."""
+    db.executescript(
+        """
+        CREATE TABLE central_link (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            confirmed_row INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            last_contact TEXT NOT NULL
+        );
+        """
+    )
+
+
 def pending_migrations(db: Database) -> bool:
     """Whether the database is older than this code (a read: no lock taken)."""
     return bool(migrations.pending(db))
