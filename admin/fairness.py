@@ -17,9 +17,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from admin.ledger import Call, Ledger
+from admin.ledger import Call, Ledger, Source
 from admin.numbers import minutes, percent
-from shared.station import Station
 
 LONGEST_WAITS = 10
 KINDS = ("call", "transfer", "requeue", "priority", "policy")
@@ -37,9 +36,9 @@ def kind_of(call: Call) -> str:
     return "policy"
 
 
-def review(station: Station, facts: Ledger, start: datetime, end: datetime) -> dict[str, Any]:
+def review(source: Source, facts: Ledger, start: datetime, end: datetime) -> dict[str, Any]:
     """The fairness section of a report for [start, end)."""
-    local = station.local
+    local = source.local
     calls = [call for call in facts.calls if start <= call.at < end]
     flagged = [call for call in calls if call.out_of_order or call.passed_over]
     listed = [

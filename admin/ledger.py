@@ -1,7 +1,9 @@
 """The event log replayed into facts: every issue, call, finish, transfer, recall and answer.
 
 Every oversight figure (reports, fairness, satisfaction, the dashboard, the shift hand-over)
-is computed from these facts, so a number is the same wherever it is shown. `replay` is pure:
+is computed from these facts, so a number is the same wherever it is shown. The events come
+from a `Source`: the station's own database, or the central server's copy of its log, so a
+report is the same function wherever it runs. `replay` is pure:
 it folds the typed events with the lifecycle's one reducer (`shared.ticket.steps`), keeping
 each ticket's state, and turns each step into facts with the waits and service times it
 implies.
@@ -14,11 +16,13 @@ been in its queue longer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from shared import log
+from shared.config import Config
 from shared.events import (
     SurveyAnswered,
     TicketCalled,
@@ -32,6 +36,33 @@ from shared.events import (
 )
 from shared.station import Station
 from shared.ticket import Logged, Step, Ticket, steps
+from shared.ticketing import service_day, service_day_bounds
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a report is computed from: a station's settings, its events, its audit, and "now".
+
+    `events(start, end)` gives the ticket events of [start, end) with every event (any time)
+    of the tickets they touch, in log order; `audit(last_day)` the audit section of a report
+    ending on that service day. The station (`admin.reports.station_source`) and the central
+    server (over its copy of the station's log) each provide one.
+    """
+
+    config: Config
+    now: datetime
+    events: Callable[[datetime, datetime], list[Logged]]
+    audit: Callable[[date], dict[str, Any]]
+
+    def today(self, instant: datetime | None = None) -> date:
+        """The service day of an instant (default: now) in the station's time zone."""
+        return service_day(instant or self.now, self.config.zone, self.config.day_starts_at)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        return service_day_bounds(day, self.config.zone, self.config.day_starts_at)
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.config.zone)
 
 
 def load(station: Station, start: datetime, end: datetime) -> list[Logged]:

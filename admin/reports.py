@@ -18,10 +18,11 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from admin import fairness, ikm, ledger
-from admin.ledger import Ledger
+from admin.ledger import Ledger, Source
 from admin.numbers import mean, minutes, percent, percentile_90
 from shared import anchors, audit
 from shared.config import Config, LocalText
@@ -60,10 +61,10 @@ class Period:
             raise InvalidRequest("error.report_range", days=MAX_DAYS)
         return cls(start, end)
 
-    def bounds(self, station: Station) -> tuple[datetime, datetime]:
+    def bounds(self, source: Source) -> tuple[datetime, datetime]:
         """The first day's start and the day after the last day's start (UTC-comparable)."""
-        start, _ = station.day_bounds(self.first)
-        _, end = station.day_bounds(self.last)
+        start, _ = source.day_bounds(self.first)
+        _, end = source.day_bounds(self.last)
         return start, end
 
 
@@ -209,19 +210,19 @@ def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
     }
 
 
-def hourly(station: Station, facts: Ledger, start: datetime, end: datetime) -> list[dict[str, Any]]:
+def hourly(source: Source, facts: Ledger, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Tickets issued, called and served in each local hour of the day, summed over the period.
 
     The hours run from the hour the service day starts.
     """
-    first_hour = station.config.day_starts_at.hour
+    first_hour = source.config.day_starts_at.hour
     hours = [(first_hour + offset) % 24 for offset in range(24)]
     counts = {hour: {"hour": hour, "issued": 0, "called": 0, "served": 0} for hour in hours}
 
     def add(moments: Iterable[datetime], key: str) -> None:
         for moment in moments:
             if start <= moment < end:
-                counts[station.local(moment).hour][key] += 1
+                counts[source.local(moment).hour][key] += 1
 
     add((issue.at for issue in facts.issues), "issued")
     add((call.at for call in facts.calls), "called")
@@ -234,7 +235,7 @@ def counter_services(config: Config) -> dict[str, tuple[str, ...]]:
 
 
 def facts_for(
-    station: Station, start: datetime, end: datetime, until: datetime | None = None
+    source: Source, start: datetime, end: datetime, until: datetime | None = None
 ) -> Ledger:
     """The ledger of a window, loaded from the start of its first service day.
 
@@ -242,14 +243,24 @@ def facts_for(
     (earlier days' tickets have expired by then). With `until`, the replay stops there, so
     the tickets left waiting are those waiting at that moment.
     """
-    day_start, _ = station.day_bounds(station.today(start))
-    events = ledger.load(station, day_start, end)
+    day_start, _ = source.day_bounds(source.today(start))
+    events = source.events(day_start, end)
     if until is not None:
         events = [logged for logged in events if logged.at <= until]
-    return ledger.replay(events, counter_services(station.config))
+    return ledger.replay(events, counter_services(source.config))
 
 
-def audit_section(station: Station, period: Period) -> dict[str, Any]:
+def station_source(station: Station) -> Source:
+    """The station's own database as the source of its reports, as of the station's now."""
+    return Source(
+        config=station.config,
+        now=station.now(),
+        events=partial(ledger.load, station),
+        audit=partial(audit_section, station),
+    )
+
+
+def audit_section(station: Station, last_day: date) -> dict[str, Any]:
     """Whether the audit trail verifies now, the log's head to write down, the period's anchor.
 
     The chain is verified from the last row verified before (`audit.check_recent`), so a
@@ -260,7 +271,7 @@ def audit_section(station: Station, period: Period) -> dict[str, Any]:
         (
             anchor
             for anchor in anchors.read_anchors(station.config.anchor_path).anchors
-            if anchor.label == period.last.isoformat()
+            if anchor.label == last_day.isoformat()
         ),
         None,
     )
@@ -285,21 +296,22 @@ def anchor_json(anchor: anchors.Anchor | None) -> dict[str, Any] | None:
     return {"row": anchor.id, "hash": anchor.hash, "witness": f"{anchor.id}:{anchor.hash[:16]}"}
 
 
-def build_report(station: Station, period: Period) -> dict[str, Any]:
-    """The whole report of a period: the one source of every page, download and command."""
-    start, end = period.bounds(station)
-    facts = facts_for(station, start, end)
-    config = station.config
+def build_report(source: Source, period: Period) -> dict[str, Any]:
+    """The whole report of a period: the one source of every page, download and command, at
+    the station and at the central server alike."""
+    start, end = period.bounds(source)
+    facts = facts_for(source, start, end)
+    config = source.config
     return {
         "station": config.station.name,
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "timezone": config.timezone,
         **tables(config, tally(config, facts, start, end)),
-        "hourly": hourly(station, facts, start, end),
-        "fairness": fairness.review(station, facts, start, end),
+        "hourly": hourly(source, facts, start, end),
+        "fairness": fairness.review(source, facts, start, end),
         "satisfaction": ikm.summary(config, facts.answers, start, end),
-        "audit": audit_section(station, period),
+        "audit": source.audit(period.last),
     }
 
 
@@ -331,14 +343,14 @@ def current_shift(
 
 
 def waiting_at(
-    station: Station, facts: Ledger, since: datetime, moment: datetime
+    source: Source, facts: Ledger, since: datetime, moment: datetime
 ) -> list[dict[str, Any]]:
     """Per service: tickets issued since `since` and left waiting, and the longest wait.
 
     The facts are replayed up to `moment`; waits are measured at `moment`.
     """
     rows = []
-    for service in station.config.services:
+    for service in source.config.services:
         waiting = [
             queued
             for queued in facts.waiting.values()
@@ -348,7 +360,7 @@ def waiting_at(
         rows.append(
             {
                 "id": service.id,
-                "name": service.name.get(station.config.language),
+                "name": service.name.get(source.config.language),
                 "unit": service.unit,
                 "waiting": len(waiting),
                 "longest_wait_minutes": minutes((moment - oldest.joined_at).total_seconds())
@@ -360,42 +372,42 @@ def waiting_at(
     return rows
 
 
-def handover(station: Station, previous: bool = False) -> dict[str, Any]:
+def handover(source: Source, previous: bool = False) -> dict[str, Any]:
     """The hand-over summary of the duty shift now running (the one about to end).
 
     With `previous`, the shift before it, for a hand-over done just after the change; its
     queues are those waiting when it ended.
     """
-    config = station.config
-    now = station.now()
-    name, start, end = current_shift(config, station.local(now))
+    config = source.config
+    now = source.now
+    name, start, end = current_shift(config, source.local(now))
     if previous:
         name, start, end = current_shift(config, start - timedelta(seconds=1))
     moment = min(now, end)
-    facts = facts_for(station, start, end, until=moment)
-    day_start, _ = station.day_bounds(station.today(moment))
+    facts = facts_for(source, start, end, until=moment)
+    day_start, _ = source.day_bounds(source.today(moment))
     figures = tables(config, tally(config, facts, start, end))
-    flagged = fairness.review(station, facts, start, end)
+    flagged = fairness.review(source, facts, start, end)
     return {
         "shift": name.get(config.language) if name else None,
         "names": {"id": name.id, "en": name.en} if name else None,
         "starts_at": start.isoformat(timespec="minutes"),
         "ends_at": end.isoformat(timespec="minutes"),
-        "as_of": station.local(moment).isoformat(timespec="seconds"),
-        "waiting": waiting_at(station, facts, day_start, moment),
+        "as_of": source.local(moment).isoformat(timespec="seconds"),
+        "waiting": waiting_at(source, facts, day_start, moment),
         **figures,
         "out_of_turn": flagged["by_kind"],
     }
 
 
-def dashboard_figures(station: Station) -> dict[str, Any]:
+def dashboard_figures(source: Source) -> dict[str, Any]:
     """Today so far: per-service waiting, today's totals and satisfaction, from the log."""
-    now = station.now()
-    day_start, day_end = station.day_bounds(station.today(now))
-    facts = facts_for(station, day_start, day_end)
-    config = station.config
+    now = source.now
+    day_start, day_end = source.day_bounds(source.today(now))
+    facts = facts_for(source, day_start, day_end)
+    config = source.config
     figures = tables(config, tally(config, facts, day_start, day_end))
-    services = waiting_at(station, facts, day_start, now)
+    services = waiting_at(source, facts, day_start, now)
     for row, figured in zip(services, figures["services"], strict=True):
         row["served"] = figured["served"]
         row["avg_wait_minutes"] = figured["avg_wait_minutes"]
@@ -405,8 +417,8 @@ def dashboard_figures(station: Station) -> dict[str, Any]:
         default=None,
     )
     return {
-        "now": station.local(now).isoformat(timespec="seconds"),
-        "day": station.today(now).isoformat(),
+        "now": source.local(now).isoformat(timespec="seconds"),
+        "day": source.today(now).isoformat(),
         "services": services,
         "waiting": sum(row["waiting"] for row in services),
         "longest_wait": longest,

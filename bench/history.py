@@ -111,17 +111,21 @@ def kiosk_during_report(station: Station, folder: Path, last_day: date) -> tuple
 def measure(station: Station, folder: Path, days: int) -> dict[str, float]:
     last_day = FIRST_DAY + timedelta(days=days - 1)
     audit.check_recent(station)  # as the server's housekeeping does every minute
+
+    def source() -> reports.Source:
+        return reports.station_source(station)
+
     figures = {
         "day_report_ms": best_ms(
-            lambda: reports.build_report(station, reports.Period(last_day, last_day))
+            lambda: reports.build_report(source(), reports.Period(last_day, last_day))
         ),
         "month_report_ms": best_ms(
             lambda: reports.build_report(
-                station, reports.Period(last_day - timedelta(days=29), last_day)
+                source(), reports.Period(last_day - timedelta(days=29), last_day)
             )
         ),
         "dashboard_ms": best_ms(
-            lambda: (reports.dashboard_figures(station), reports.handover(station))
+            lambda: (reports.dashboard_figures(source()), reports.handover(source()))
         ),
         "audit_verify_ms": best_ms(lambda: audit.check_station(station), repeat=1),
     }

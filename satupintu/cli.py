@@ -377,14 +377,14 @@ def report(
     import json
 
     from admin.export import to_csv
-    from admin.reports import Period, build_report
+    from admin.reports import Period, build_report, station_source
 
     station = open_station(_config(config_file))
     try:
         period = Period.parse(first, last, month, station.today())
     except SatuPintuError as error:
         raise _fail(error) from None
-    built = build_report(station, period)
+    built = build_report(station_source(station), period)
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
     else:

@@ -34,15 +34,17 @@ FRAME = struct.Struct(">Q")
 
 
 def _report(station: Station, first: str, last: str) -> dict[str, Any]:
-    return reports.build_report(station, reports.Period.parse(first, last, None, station.today()))
+    period = reports.Period.parse(first, last, None, station.today())
+    return reports.build_report(reports.station_source(station), period)
 
 
 def _dashboard(station: Station) -> dict[str, Any]:
-    return {"figures": reports.dashboard_figures(station), "shift": reports.handover(station)}
+    source = reports.station_source(station)
+    return {"figures": reports.dashboard_figures(source), "shift": reports.handover(source)}
 
 
 def _handover(station: Station, previous: bool) -> dict[str, Any]:
-    return reports.handover(station, previous)
+    return reports.handover(reports.station_source(station), previous)
 
 
 def _audit(station: Station) -> audit.Verdict:

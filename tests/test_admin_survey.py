@@ -125,7 +125,9 @@ def test_tablet_answers_count_for_the_counter_in_the_report(
     handle = client.get("/api/survey/loket-1").get_json()["ticket"]["handle"]
     client.post("/api/survey/loket-1", json={"handle": handle, "answers": {"kepuasan": 2}})
     day = reports.Period(date(2026, 5, 20), date(2026, 5, 20))
-    survey = reports.build_report(app.extensions["satupintu"], day)["satisfaction"]
+    survey = reports.build_report(reports.station_source(app.extensions["satupintu"]), day)[
+        "satisfaction"
+    ]
     assert [(row["id"], row["ikm"], row["grade"]) for row in survey["counters"]] == [
         ("loket-1", 50.0, "D")
     ]

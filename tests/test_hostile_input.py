@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from admin.export import to_csv
-from admin.reports import Period, build_report
+from admin.reports import Period, build_report, station_source
 from satupintu.app import create_app
 from shared import store
 from shared.errors import Unavailable
@@ -101,7 +101,7 @@ def test_a_reason_never_runs_as_a_spreadsheet_formula(
     reason = '=HYPERLINK("http://evil.example","klik")\u202e'
     client.post("/api/counters/loket-1/call", json={"number": "A-002", "reason": reason})
     station = app.extensions["satupintu"]
-    report = build_report(station, Period(station.today(), station.today()))
+    report = build_report(station_source(station), Period(station.today(), station.today()))
     fairness = to_csv(report, "fairness")
     assert "'=HYPERLINK" in fairness
     assert ",=HYPERLINK" not in fairness

@@ -52,7 +52,7 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def day_report(station: Station, clock: ManualClock) -> dict[str, Any]:
     scripted_day(station, clock)
-    return reports.build_report(station, DAY)
+    return reports.build_report(reports.station_source(station), DAY)
 
 
 def figures(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -167,21 +167,27 @@ def test_a_ticket_that_expires_the_next_morning_counts_on_its_own_day(
     scripted_day(station, clock)
     clock.set(MORNING + timedelta(days=1))
     services.expire_past_days(station)
-    report = reports.build_report(station, DAY)
+    report = reports.build_report(reports.station_source(station), DAY)
     assert by_id(report["services"])["lapor"]["expired"] == 1
     assert report["totals"]["expired"] == 1
-    next_day = reports.build_report(station, Period(date(2026, 5, 21), date(2026, 5, 21)))
+    next_day = reports.build_report(
+        reports.station_source(station), Period(date(2026, 5, 21), date(2026, 5, 21))
+    )
     assert next_day["totals"]["expired"] == 0
 
 
 def test_a_range_and_a_month_add_the_days_up(station: Station, clock: ManualClock) -> None:
     scripted_day(station, clock)
     scripted_day(station, clock, start=MORNING + timedelta(days=2))
-    month = reports.build_report(station, Period.parse(None, None, "2026-05", date(2026, 5, 22)))
+    month = reports.build_report(
+        reports.station_source(station), Period.parse(None, None, "2026-05", date(2026, 5, 22))
+    )
     assert (month["from"], month["to"]) == ("2026-05-01", "2026-05-31")
     assert month["totals"]["issued"] == 14
     assert month["totals"]["expired"] == 1  # the first day's A-004, when the third day began
-    one_day = reports.build_report(station, Period.parse("2026-05-22", None, None, date.today()))
+    one_day = reports.build_report(
+        reports.station_source(station), Period.parse("2026-05-22", None, None, date.today())
+    )
     assert one_day["totals"]["issued"] == 7
     assert one_day["totals"]["avg_wait_minutes"] == 13.6
 
@@ -245,7 +251,7 @@ def test_the_dashboard_shows_waiting_and_todays_totals(
 ) -> None:
     scripted_day(station, clock)
     clock.advance(minutes=5)  # 10:05: A-004 has waited 20 minutes
-    dashboard = reports.dashboard_figures(station)
+    dashboard = reports.dashboard_figures(reports.station_source(station))
     lapor = by_id(dashboard["services"])["lapor"]
     assert (lapor["waiting"], lapor["longest_wait_minutes"], lapor["longest_waiting_number"]) == (
         1, 20.0, "A-004",
@@ -260,7 +266,7 @@ def test_without_shifts_the_hand_over_covers_the_service_day(
     station: Station, clock: ManualClock
 ) -> None:
     scripted_day(station, clock)
-    summary = reports.handover(station)
+    summary = reports.handover(reports.station_source(station))
     assert summary["shift"] is None
     assert summary["starts_at"] == "2026-05-20T00:00+08:00"
     assert figures(summary["totals"])[:4] == (7, 7, 5, 1)
@@ -277,7 +283,7 @@ def test_the_hand_over_covers_only_the_shift_that_is_ending(
     station = open_station(config, clock=clock)
     services.ensure_counters(station)
     scripted_day(station, clock)
-    summary = reports.handover(station)
+    summary = reports.handover(reports.station_source(station))
     assert (summary["shift"], summary["starts_at"], summary["ends_at"]) == (
         "Jaga 2", "2026-05-20T09:30+08:00", "2026-05-20T21:00+08:00",
     )  # fmt: skip
@@ -288,7 +294,7 @@ def test_the_hand_over_covers_only_the_shift_that_is_ending(
     assert [row["waiting"] for row in summary["waiting"]] == [1, 0, 0, 0]
     assert summary["out_of_turn"]["transfer"] == 1
     # Just after the change, the morning shift's hand-over: 07:00 to 09:30.
-    morning = reports.handover(station, previous=True)
+    morning = reports.handover(reports.station_source(station), previous=True)
     assert (morning["shift"], morning["starts_at"], morning["as_of"]) == (
         "Pagi", "2026-05-20T07:00+08:00", "2026-05-20T09:30:00+08:00",
     )  # fmt: skip
@@ -334,5 +340,5 @@ def test_the_daily_report_states_that_the_chain_verified(
     assert verdict["day_anchor"] is None  # the day has not closed yet
     clock.set(MORNING + timedelta(days=1))
     anchors.close_days(station)
-    closed = reports.build_report(station, DAY)["audit"]
+    closed = reports.build_report(reports.station_source(station), DAY)["audit"]
     assert closed["day_anchor"]["row"] == last["id"]

@@ -91,7 +91,9 @@ def test_a_full_form_day_reports_every_elements_mean(tmp_path: Path, clock: Manu
         clock.advance(minutes=5)
         services.finish(station, "loket-1", "budi")
         services.answer_survey(station, token, full(*scores))
-    report = reports.build_report(station, reports.Period(date(2026, 5, 20), date(2026, 5, 20)))
+    report = reports.build_report(
+        reports.station_source(station), reports.Period(date(2026, 5, 20), date(2026, 5, 20))
+    )
     period = report["satisfaction"]["period"][0]
     # (36 + 26) / 18 x 25 = 86.11 (B); complaint handling scored (4 + 2) / 2 = 3.00.
     assert (period["form"], period["respondents"], period["ikm"], period["grade"]) == (
