@@ -33,19 +33,20 @@ HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 HASHING_AT_ONCE = threading.BoundedSemaphore(2)
 
 
-def _hash(password: str) -> str:
+def hash_password(password: str) -> str:
+    """The password's Argon2id hash (the station's and the central server's users alike)."""
     with HASHING_AT_ONCE:
         return blocking_call(HASHER.hash, password)
 
 
-def _verify(digest: str, password: str) -> None:
+def verify_password(digest: str, password: str) -> None:
     """Raise VerificationError unless `password` matches."""
     with HASHING_AT_ONCE:
         blocking_call(HASHER.verify, digest, password)
 
 
 # Verified against when the username is unknown, so both answers take as long.
-_DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 
 class Role(IntEnum):
@@ -107,7 +108,8 @@ def _stored_units(text: str | None) -> tuple[str, ...] | None:
     return tuple(text.split(",")) if text else None
 
 
-def _check_password(password: Any) -> str:
+def check_password(password: Any) -> str:
+    """A new password as given, or InvalidRequest when it is too short or too long."""
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidRequest("error.password_length", minimum=MIN_PASSWORD)
     return text_field(password, "password", MAX_PASSWORD)
@@ -121,8 +123,8 @@ def add_user(
         raise InvalidRequest("error.username")
     parsed = Role.parse(role)
     limited = parse_units(station.config, units)
-    password = _check_password(password)
-    digest = _hash(password)
+    password = check_password(password)
+    digest = hash_password(password)
     with station.store.write(actor, station.now()) as tx:
         if tx.one("SELECT 1 AS x FROM users WHERE username = ?", [username]):
             raise Conflict("error.user_exists", username=username)
@@ -243,7 +245,7 @@ def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
             [username],
         )
     try:
-        _verify(row["password_hash"] if row else _DUMMY_HASH, password[:MAX_PASSWORD])
+        verify_password(row["password_hash"] if row else DUMMY_HASH, password[:MAX_PASSWORD])
     except (VerificationError, InvalidHashError):
         row = None
     if row is None or row["disabled"]:
@@ -355,7 +357,7 @@ def set_disabled(station: Station, username: Any, disabled: bool, actor: str) ->
 
 def reset_password(station: Station, username: Any, password: Any, actor: str) -> None:
     """Give a user a new password; their open sessions end."""
-    digest = _hash(_check_password(password))
+    digest = hash_password(check_password(password))
     with station.store.write(actor, station.now()) as tx:
         row = _require_user(tx, username)
         tx.execute(
