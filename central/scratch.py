@@ -41,7 +41,7 @@ class ScratchPostgres:
 
     def _run(self, *command: str) -> None:
         prefix = ["runuser", "-u", "postgres", "--"] if self._as_root else []
-        subprocess.run(
+        subprocess.run(  # noqa: S603 (our own PostgreSQL programs and arguments)
             [*prefix, *command], check=True, capture_output=True, text=True, timeout=120
         )
 

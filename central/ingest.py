@@ -1,0 +1,271 @@
+"""Taking a station's batch: every row checked, the copy only ever continued, never rewritten.
+
+For each batch (`POST /api/central/events`, see `shared.wire`):
+
+1. Its shape: the fields and their types, at most `wire.MAX_BATCH_ROWS` rows, consecutive
+   row numbers, each row's `prev_hash` the hash of the row before it in the batch.
+2. Every row's hash recomputed (`shared.chain.row_hash`): a row whose content does not give
+   its hash is refused (400), and nothing is stored.
+3. The station's key (401 otherwise), then, with the station locked (two batches of one
+   station are taken one after the other), the batch against the copy:
+   - a row number central holds with another hash, or a first row whose `prev_hash` is not the
+     hash central holds for the row before it, is a fork: 409 `chain_conflict` naming the row,
+     nothing stored, and the station flagged `fork` from the earliest such row (it keeps its
+     good copy);
+   - a first row beyond the next one central expects is a gap: 409 `gap` with `expected_row`,
+     nothing stored, the station flagged `gap` until the missing rows come;
+   - rows central already holds with the same hash are taken again without change; the rest
+     are appended.
+4. `config` (the station's report settings), when sent, must be a valid station config.
+
+The answer is the receipt: `{"confirmed_row", "hash"}` (plus the settings digest central holds
+and the chain state).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from itertools import pairwise
+from typing import Any
+
+from central.stations import authenticate
+from central.store import CentralStore, Connection
+from shared import wire
+from shared.chain import GENESIS, row_hash
+from shared.clock import parse_utc
+from shared.config import ConfigError, parse_config
+from shared.errors import Conflict, InvalidRequest
+
+HASH = re.compile(r"^[0-9a-f]{64}$")
+UTC_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+MAX_ID = 2**63 - 1
+TEXT_LIMITS = {"name": 100, "actor": 200, "counter": 200, "service": 200, "data": 65536}
+
+
+class ChainConflict(Conflict):
+    code = "chain_conflict"
+
+    def __init__(self, row: int) -> None:
+        super().__init__("error.central.chain_conflict", row=row)
+        self.details = {"row": row}
+
+
+class Gap(Conflict):
+    code = "gap"
+
+    def __init__(self, expected: int) -> None:
+        super().__init__("error.central.gap", row=expected)
+        self.details = {"expected_row": expected}
+
+
+def _integer(value: Any, field: str, *, nullable: bool = False, minimum: int = 0) -> int | None:
+    if value is None and nullable:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_ID:
+        raise InvalidRequest("error.central.field", field=field)
+    return value
+
+
+def _text(value: Any, field: str, limit: int = 64, *, nullable: bool = False) -> str | None:
+    if value is None and nullable:
+        return None
+    if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        raise InvalidRequest("error.central.field", field=field)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidRequest("error.central.field", field=field) from None
+    return value
+
+
+def _row(value: Any, index: int) -> dict[str, Any]:
+    """One wire row, its fields checked, in the log's own form (`id` for `row`)."""
+    where = f"rows[{index}]"
+    if not isinstance(value, Mapping) or set(value) != set(wire.ROW_FIELDS):
+        raise InvalidRequest(
+            "error.central.row_fields", row=where, fields=", ".join(wire.ROW_FIELDS)
+        )
+    row = {
+        "id": _integer(value["row"], f"{where}.row", minimum=1),
+        "seq": _integer(value["seq"], f"{where}.seq", nullable=True, minimum=1),
+        "at": _text(value["at"], f"{where}.at"),
+        "name": _text(value["name"], f"{where}.name", TEXT_LIMITS["name"]),
+        "actor": _text(value["actor"], f"{where}.actor", TEXT_LIMITS["actor"]),
+        "counter": _text(value["counter"], f"{where}.counter", TEXT_LIMITS["counter"],
+                         nullable=True),
+        "service": _text(value["service"], f"{where}.service", TEXT_LIMITS["service"],
+                         nullable=True),
+        "ticket_id": _integer(value["ticket_id"], f"{where}.ticket_id", nullable=True),
+        "data": _text(value["data"], f"{where}.data", TEXT_LIMITS["data"]),
+        "prev_hash": _text(value["prev_hash"], f"{where}.prev_hash"),
+        "hash": _text(value["hash"], f"{where}.hash"),
+    }  # fmt: skip
+    if not UTC_TEXT.match(row["at"]):
+        raise InvalidRequest("error.central.field", field=f"{where}.at")
+    if not HASH.match(row["prev_hash"]) or not HASH.match(row["hash"]):
+        raise InvalidRequest("error.central.field", field=f"{where}.hash")
+    try:
+        parse_utc(row["at"])
+        data = json.loads(row["data"])
+    except ValueError:
+        raise InvalidRequest("error.central.field", field=f"{where}.data") from None
+    if not isinstance(data, dict):
+        raise InvalidRequest("error.central.field", field=f"{where}.data")
+    return row
+
+
+def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The batch's fields checked, its rows chained and every hash recomputed."""
+    rows_in = body.get("rows")
+    if not isinstance(rows_in, list):
+        raise InvalidRequest("error.central.field", field="rows")
+    if len(rows_in) > wire.MAX_BATCH_ROWS:
+        raise InvalidRequest("error.central.batch_size", limit=wire.MAX_BATCH_ROWS)
+    known = {"station", "head_row", "head_at", "rows", "config"}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise InvalidRequest("error.central.field", field=str(unknown[0])[:40])
+    head_at = _text(body.get("head_at"), "head_at", nullable=True)
+    if head_at is not None and not UTC_TEXT.match(head_at):
+        raise InvalidRequest("error.central.field", field="head_at")
+    rows = [_row(value, index) for index, value in enumerate(rows_in)]
+    for before, after in pairwise(rows):
+        if after["id"] != before["id"] + 1 or after["prev_hash"] != before["hash"]:
+            raise InvalidRequest("error.central.not_chained", row=after["id"])
+    for row in rows:
+        if row_hash(row) != row["hash"]:
+            raise InvalidRequest("error.central.bad_hash", row=row["id"])
+    if rows and rows[0]["id"] == 1 and rows[0]["prev_hash"] != GENESIS:
+        raise InvalidRequest("error.central.not_chained", row=1)
+    settings = body.get("config")
+    if settings is not None:
+        settings = _settings(settings)
+    return {
+        "head_row": _integer(body.get("head_row"), "head_row"),
+        "head_at": head_at,
+        "rows": rows,
+        "settings": settings,
+    }
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    """The station's report settings, if they make a valid station config."""
+    if not isinstance(value, dict) or set(value) - set(wire.REPORT_SETTINGS):
+        raise InvalidRequest("error.central.config", problem="only report settings")
+    try:
+        parse_config(value)
+    except (ConfigError, RecursionError, TypeError) as error:
+        raise InvalidRequest("error.central.config", problem=str(error)[:200]) from None
+    return value
+
+
+def ingest(
+    store: CentralStore, body: Mapping[str, Any], authorization: str | None, now: datetime
+) -> dict[str, Any]:
+    """Take a station's batch (see the module's text); returns the receipt."""
+    station_id = body.get("station")
+    batch = parse_batch(body)
+    refusal: Conflict | None = None
+    with store.transaction() as conn:
+        station = authenticate(conn, station_id, authorization)
+        refusal = _refusal(conn, station, batch["rows"])
+        if refusal is None:
+            station = _accept(conn, station, batch, now)
+        else:
+            _flag(conn, station, refusal, now)
+    if refusal is not None:
+        raise refusal
+    return receipt(station)
+
+
+def receipt(station: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "confirmed_row": station["confirmed_row"],
+        "hash": station["confirmed_hash"],
+        "settings": station["settings_digest"],
+        "chain": station["chain"],
+    }
+
+
+def _refusal(
+    conn: Connection, station: Mapping[str, Any], rows: list[dict[str, Any]]
+) -> Conflict | None:
+    """Why the batch cannot continue the copy (a fork or a gap), or None."""
+    if not rows:
+        return None
+    confirmed = station["confirmed_row"]
+    first, last = rows[0]["id"], rows[-1]["id"]
+    if first > confirmed + 1:
+        return Gap(confirmed + 1)
+    held = {
+        found["id"]: found["hash"]
+        for found in conn.execute(
+            "SELECT id, hash FROM events WHERE station = %s AND id BETWEEN %s AND %s",
+            [station["id"], first - 1, min(last, confirmed)],
+        )
+    }
+    before = GENESIS if first == 1 else held.get(first - 1)
+    if rows[0]["prev_hash"] != before:
+        return ChainConflict(first - 1)
+    for row in rows:
+        if row["id"] in held and held[row["id"]] != row["hash"]:
+            return ChainConflict(row["id"])
+    return None
+
+
+COLUMNS = ("station", "id", "seq", "at", "name", "actor", "counter", "service", "ticket_id",
+           "data", "prev_hash", "hash")  # fmt: skip
+
+
+def _accept(
+    conn: Connection, station: Mapping[str, Any], batch: Mapping[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Append the rows central does not hold yet and note the station's head and settings."""
+    new = [row for row in batch["rows"] if row["id"] > station["confirmed_row"]]
+    if new:
+        with conn.cursor().copy(f"COPY events ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in new:
+                copy.write_row([station["id"], *(row[column] for column in COLUMNS[1:])])
+    last = new[-1] if new else None
+    settings = batch["settings"]
+    updated = conn.execute(
+        "UPDATE stations SET confirmed_row = %s, confirmed_hash = %s, confirmed_at = %s, "
+        "head_row = %s, head_at = %s, last_contact = %s, "
+        "chain = CASE WHEN chain = 'gap' THEN 'ok' ELSE chain END, "
+        "chain_row = CASE WHEN chain = 'gap' THEN NULL ELSE chain_row END, "
+        "settings = COALESCE(%s, settings), settings_digest = COALESCE(%s, settings_digest) "
+        "WHERE id = %s RETURNING *",
+        [
+            last["id"] if last else station["confirmed_row"],
+            last["hash"] if last else station["confirmed_hash"],
+            last["at"] if last else station["confirmed_at"],
+            batch["head_row"],
+            batch["head_at"],
+            now,
+            json.dumps(settings) if settings is not None else None,
+            wire.settings_digest(settings) if settings is not None else None,
+            station["id"],
+        ],
+    ).fetchone()
+    assert updated is not None
+    return updated
+
+
+def _flag(conn: Connection, station: Mapping[str, Any], refusal: Conflict, now: datetime) -> None:
+    """Mark the station `fork` (from the earliest row seen to differ) or `gap`; a fork stays."""
+    if isinstance(refusal, ChainConflict):
+        conn.execute(
+            "UPDATE stations SET chain = 'fork', chain_since = COALESCE("
+            "CASE WHEN chain = 'fork' THEN chain_since END, %s), "
+            "chain_row = CASE WHEN chain = 'fork' THEN LEAST(chain_row, %s) ELSE %s END "
+            "WHERE id = %s",
+            [now, refusal.details["row"], refusal.details["row"], station["id"]],
+        )
+    elif station["chain"] != "fork":
+        conn.execute(
+            "UPDATE stations SET chain = 'gap', chain_row = %s, chain_since = %s WHERE id = %s",
+            [refusal.details["expected_row"], now, station["id"]],
+        )

@@ -1,0 +1,108 @@
+"""The central server's PostgreSQL schema as numbered migrations; every command applies the
+pending ones first, under an advisory lock so two starting processes never both migrate.
+
+The copy of each station's log (`events`) is keyed by (station, id): every read is about one
+station, and a whole country can partition this table by station without changing a query
+(see the README's "How it scales").
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from shared.chain import GENESIS
+
+MIGRATION_LOCK = 7_241_301  # pg_advisory_xact_lock key: "satupintu central schema"
+
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "m001_core",
+        f"""
+        CREATE TABLE stations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            created_at TIMESTAMPTZ NOT NULL,
+            confirmed_row BIGINT NOT NULL DEFAULT 0,
+            confirmed_hash TEXT NOT NULL DEFAULT '{GENESIS}',
+            confirmed_at TEXT COLLATE "C",
+            head_row BIGINT,
+            head_at TEXT COLLATE "C",
+            last_contact TIMESTAMPTZ,
+            chain TEXT NOT NULL DEFAULT 'ok' CHECK (chain IN ('ok', 'gap', 'fork')),
+            chain_row BIGINT,
+            chain_since TIMESTAMPTZ,
+            settings JSONB,
+            settings_digest TEXT
+        );
+
+        CREATE TABLE events (
+            station TEXT NOT NULL REFERENCES stations (id),
+            id BIGINT NOT NULL,
+            seq BIGINT,
+            at TEXT COLLATE "C" NOT NULL,
+            name TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            counter TEXT,
+            service TEXT,
+            ticket_id BIGINT,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (station, id)
+        );
+        CREATE INDEX events_at ON events (station, at);
+        CREATE INDEX events_ticket ON events (station, ticket_id, id)
+            WHERE ticket_id IS NOT NULL;
+        CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'the copy of a station log is append-only'; END $$;
+        CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events
+            FOR EACH ROW EXECUTE FUNCTION events_append_only();
+
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+            password_hash TEXT NOT NULL,
+            disabled BOOLEAN NOT NULL DEFAULT false,
+            created_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES users (username),
+            created_at TIMESTAMPTZ NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL,
+            revoked_at TIMESTAMPTZ
+        );
+        CREATE TABLE login_failures (
+            username TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
+)
+
+
+def pending(conn: psycopg.Connection[dict]) -> list[str]:
+    """The names of the migrations this database has not had yet."""
+    exists = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL AS found").fetchone()
+    if not exists or not exists["found"]:
+        return [name for name, _ in MIGRATIONS]
+    applied = {row["name"] for row in conn.execute("SELECT name FROM schema_migrations")}
+    return [name for name, _ in MIGRATIONS if name not in applied]
+
+
+def migrate(conn: psycopg.Connection[dict]) -> list[str]:
+    """Apply the pending migrations in one transaction; returns their names."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [MIGRATION_LOCK])
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            "name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+        )
+        todo = pending(conn)
+        for name, sql in MIGRATIONS:
+            if name in todo:
+                conn.execute(sql.encode())
+                conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", [name])
+    return todo
