@@ -52,8 +52,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             PRIMARY KEY (station, id)
         );
         CREATE INDEX events_at ON events (station, at);
-        CREATE INDEX events_ticket ON events (station, ticket_id, id)
-            WHERE ticket_id IS NOT NULL;
+        CREATE INDEX events_ticket ON events (station, ticket_id, id);
         CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'the copy of a station log is append-only'; END $$;
         CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events

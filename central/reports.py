@@ -1,0 +1,184 @@
+"""The station's own reports, run over central's copy of its log, and the comparison of stations.
+
+A report at central is `admin.reports.build_report` itself, given a `Source` that reads the
+copy in PostgreSQL and the settings the station shipped: the same JSON as the station's own
+`GET /api/admin/reports`. Only the audit section is central's: whether central's copy is
+intact and continued (`verified`; a fork fails it, naming where the fork starts), the rows it
+holds (`rows`, `head`), and the day's anchor computed from the copy (the last row logged before
+the period's last day ended, when that day has rows), where the station reads its anchors file.
+With the copy caught up and the station's server running over every day's close, the two
+sections are equal too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date, datetime
+from typing import Any
+
+from admin.ledger import Source
+from admin.reports import Period, anchor_json, build_report, dashboard_figures
+from central.store import CentralStore, Connection
+from shared import log
+from shared.anchors import Anchor
+from shared.clock import utc_text
+from shared.config import Config, parse_config
+from shared.errors import NotFound
+from shared.ticket import Logged
+from shared.ticketing import service_day_bounds
+
+TICKET_NAMES = log.names(log.TICKET_KINDS)
+
+
+@contextmanager
+def snapshot(store: CentralStore) -> Iterator[Connection]:
+    """One consistent read of the copy (a repeatable-read, read-only transaction)."""
+    with store.connection() as conn, conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield conn
+
+
+def lives_touched(conn: Connection, station: str, start: datetime, end: datetime) -> list[Logged]:
+    """`shared.log.lives_touched` over central's copy of one station's log."""
+    rows = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
+        "AND ticket_id IN (SELECT DISTINCT ticket_id FROM events WHERE station = %s "
+        "AND at >= %s AND at < %s AND ticket_id IS NOT NULL) ORDER BY id",
+        [station, TICKET_NAMES, station, utc_text(start), utc_text(end)],
+    ).fetchall()
+    return list(log.read(rows))
+
+
+def settings_of(station: Mapping[str, Any]) -> Config | None:
+    """The station's settings as it shipped them (None before it sent any)."""
+    return parse_config(station["settings"]) if station["settings"] else None
+
+
+def audit_section(
+    conn: Connection,
+    station: Mapping[str, Any],
+    source_config: Config,
+    last_day: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """Central's audit section for a report ending on `last_day` (see the module's text)."""
+    forked = station["chain"] == "fork"
+    head = (
+        Anchor(station["confirmed_row"], station["confirmed_hash"], "head")
+        if station["confirmed_row"]
+        else None
+    )
+    return {
+        "verified": not forked,
+        "rows": station["confirmed_row"],
+        "broken_row": station["chain_row"] if forked else None,
+        "problem": "ui.audit.central_fork" if forked else None,
+        "problem_params": {"row": station["chain_row"]} if forked else {},
+        "head": anchor_json(head),
+        "day_anchor": anchor_json(_day_anchor(conn, station["id"], source_config, last_day, now)),
+        "untrusted_anchor_lines": [],
+    }
+
+
+def _day_anchor(
+    conn: Connection, station: str, config: Config, day: date, now: datetime
+) -> Anchor | None:
+    """The last row logged before `day` ended, if the day has ended and has rows."""
+    start, end = service_day_bounds(day, config.zone, config.day_starts_at)
+    if end > now:
+        return None
+    row = conn.execute(
+        "SELECT id, hash, at FROM events WHERE station = %s AND at < %s "
+        "ORDER BY at DESC, id DESC LIMIT 1",
+        [station, utc_text(end)],
+    ).fetchone()
+    if row is None or row["at"] < utc_text(start):
+        return None
+    return Anchor(row["id"], row["hash"], day.isoformat())
+
+
+def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> Source:
+    """Central's copy of a station's log as a report source (NotFound before it shipped)."""
+    config = settings_of(station)
+    if config is None:
+        raise NotFound("error.central.no_settings", station=station["id"])
+    return Source(
+        config=config,
+        now=now,
+        events=lambda start, end: lives_touched(conn, station["id"], start, end),
+        audit=lambda last_day: audit_section(conn, station, config, last_day, now),
+    )
+
+
+def period_for(source: Source, first: str | None, last: str | None, month: str | None) -> Period:
+    return Period.parse(first, last, month, source.today())
+
+
+def station_report(
+    conn: Connection, station: Mapping[str, Any], period: Period, now: datetime
+) -> dict[str, Any]:
+    """The station's report of a period, from central's copy."""
+    return build_report(copy_source(conn, station, now), period)
+
+
+def today(conn: Connection, station: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
+    """Today's figures for the dashboard: what the station's own dashboard shows."""
+    if not station["settings"]:
+        return None
+    figures = dashboard_figures(copy_source(conn, station, now))
+    ikm = figures["satisfaction"][0] if figures["satisfaction"] else None
+    totals = figures["totals"]
+    return {
+        "issued": totals["issued"],
+        "waiting": figures["waiting"],
+        "served": totals["served"],
+        "avg_wait_minutes": totals["avg_wait_minutes"],
+        "p90_wait_minutes": totals["p90_wait_minutes"],
+        "ikm": ikm["ikm"] if ikm else None,
+    }
+
+
+COMPARED = ("issued", "served", "no_show", "avg_wait_minutes", "p90_wait_minutes",
+            "within_standard_pct")  # fmt: skip
+
+
+def comparison_row(station: Mapping[str, Any], report: Mapping[str, Any]) -> dict[str, Any]:
+    """One station's line of the comparison table, taken from its report."""
+    survey = report["satisfaction"]
+    rows = survey["period"]
+    ikm = next((row for row in rows if row["form"] == survey["form"]), rows[0] if rows else None)
+    return {
+        "id": station["id"],
+        "name": station["name"],
+        **{figure: report["totals"][figure] for figure in COMPARED},
+        "ikm": ikm["ikm"] if ikm else None,
+        "grade": ikm["grade"] if ikm else None,
+        "respondents": ikm["respondents"] if ikm else 0,
+        "verified": report["audit"]["verified"],
+    }
+
+
+def all_reports(
+    conn: Connection, stations: list[dict[str, Any]], period: Period, now: datetime
+) -> dict[str, Any]:
+    """Every station's report of a period with the table comparing them (stations that never
+    shipped their settings are left out of both)."""
+    shipped = [station for station in stations if station["settings"]]
+    built = [
+        {
+            "id": station["id"],
+            "name": station["name"],
+            "report": station_report(conn, station, period, now),
+        }
+        for station in shipped
+    ]
+    return {
+        "from": period.first.isoformat(),
+        "to": period.last.isoformat(),
+        "stations": built,
+        "comparison": [
+            comparison_row(station, entry["report"])
+            for station, entry in zip(shipped, built, strict=True)
+        ],
+    }
