@@ -1,8 +1,9 @@
 """The stations a central server knows: registering one (with its key), finding the one a batch
 comes from, and each station's state as the dashboard shows it.
 
-A station's key is 32 random bytes, shown once when it is registered; central keeps only its
-SHA-256 (a key that random needs no slow hash) and compares digests in constant time.
+A station's key is 32 random bytes (64 hex digits), shown once when it is registered; central
+keeps only its SHA-256 (a key that random needs no slow hash) and compares digests in constant
+time.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def add_station(store: CentralStore, station_id: Any, name: Any, now: datetime) 
         raise InvalidRequest("error.central.station_id")
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME:
         raise InvalidRequest("error.central.station_name", limit=MAX_NAME)
-    key = secrets.token_urlsafe(32)
+    key = secrets.token_hex(32)  # hex: safe in YAML, a shell and an environment variable
     try:
         with store.transaction() as conn:
             conn.execute(

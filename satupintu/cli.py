@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from satupintu.app import create_app, open_station
+from satupintu.central_cli import central
 from shared import anchors, audit, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
@@ -97,12 +98,14 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     except SatuPintuError as error:
         raise _fail(error) from None
     if password:
-        _tell_first_password(config, password)
+        tell_first_password(config.database_path.with_name(FIRST_PASSWORD_FILE), password)
     reads = app.extensions["satupintu.reads"]
     if isinstance(reads, WorkerReads):
         reads.start()
     settle_garbage_collector()
     socketio.start_background_task(_housekeeping, app)
+    if config.central:
+        _start_shipping(station)
     click.echo(f"Satu Pintu for {config.station.name} on http://{host}:{port}/")
     serve_forever(
         app,
@@ -113,20 +116,32 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     )
 
 
+def _start_shipping(station: Station) -> None:
+    """Ship the event log to the central server in the background (config `central:`)."""
+    from shared.realtime import socketio
+    from shared.shipper import ship_forever
+
+    assert station.config.central is not None
+    if not station.config.central.bearer:
+        raise click.ClickException(
+            "bad config: central.key: required (or set SATUPINTU_CENTRAL_KEY)"
+        )
+    socketio.start_background_task(ship_forever, station)
+
+
 FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 
 
-def _tell_first_password(config: Config, password: str) -> None:
+def tell_first_password(path: Path, password: str) -> None:
     """Show the first admin's password once: on the terminal, or, when the output goes to a
-    log (systemd keeps it in the journal), in a file beside the database that only the
-    server's user (and root) can read."""
+    log (systemd keeps it in the journal), in the file `path` that only the server's user
+    (and root) can read."""
     if sys.stdout.isatty():
         click.echo(
             f"Created the first user 'admin' with password: {password}\n"
             "It is shown only this once: log in and keep it safe."
         )
         return
-    path = config.database_path.with_name(FIRST_PASSWORD_FILE)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(f"admin\n{password}\n")
@@ -460,18 +475,26 @@ def _broken(row: int | None, problem: str | None, params: Any) -> str:
     metavar="ROW:HASH",
     help="A head of the log written down from a report; it must still be in the log.",
 )
+@click.option(
+    "--central",
+    "ask_central",
+    is_flag=True,
+    help="Ask the central server now for the newest row it holds (config central:).",
+)
 @config_option
-def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
+def audit_verify(witnessed: tuple[str, ...], ask_central: bool, config_file: str | None) -> None:
     """Check the audit trail; name the first row that was edited, removed or inserted.
 
-    Checks the hash chain, the day-close anchors (and any --anchor), and that the tickets
-    table matches the log.
+    Checks the hash chain, the day-close anchors (and any --anchor), central's last receipt,
+    and that the tickets table matches the log.
     """
     station = open_station(_config(config_file))
     try:
         witnesses = [anchors.parse_witness(item) for item in witnessed]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--anchor") from None
+    if ask_central:
+        _ask_central(station)
     verdict = audit.check_station(station, witnesses)
     if not verdict.ok:
         click.echo(_broken(verdict.broken_id, verdict.problem, verdict.params), err=True)
@@ -480,4 +503,16 @@ def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
     click.echo(f"audit: OK, {verdict.rows} events verified{head}")
 
 
+def _ask_central(station: Station) -> None:
+    """Fetch central's receipt now, so the check below holds the log against it."""
+    from shared.shipper import Unreachable, ask_central
+
+    try:
+        receipt = ask_central(station)
+    except (Unreachable, ValueError) as error:
+        raise click.ClickException(f"audit: cannot ask the central server: {error}") from None
+    click.echo(f"central: holds rows 1-{receipt.row} of this log, up to hash {receipt.hash[:16]}")
+
+
 main.add_command(audit_group, "audit")
+main.add_command(central)

@@ -1,4 +1,5 @@
-"""The `satupintu` console command. `serve` runs on gevent, whose patches must come first."""
+"""The `satupintu` console command. `serve` and `central serve` run on gevent, whose patches must
+come first."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sys
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["serve"]:
+    if sys.argv[1:2] == ["serve"] or sys.argv[1:3] == ["central", "serve"]:
         from gevent import monkey
 
         monkey.patch_all()

@@ -1,0 +1,316 @@
+"""The central server's HTTP surface: the stations' batches, login, the dashboard and reports.
+
+| route | who |
+|---|---|
+| `POST /api/central/events` | a station, with its key as bearer token |
+| `POST /api/login`, `POST /api/logout`, `GET /api/me` | anyone / the session |
+| `GET /api/central/stations` | viewer+ |
+| `POST /api/central/stations` | admin: register a station, its key in the answer |
+| `GET /api/central/reports` | viewer+ |
+| `/` (dashboard), `/reports` | viewer+ (anonymous visitors get the login form) |
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from admin.export import TABLES, safe_cell, to_csv, to_sheets
+from admin.reports import Period
+from admin.xlsx import Sheet, workbook
+from central import ingest
+from central import reports as copies
+from central.stations import add_station, all_stations, one_station
+from central.users import Role, log_in, log_out
+from central.web import (
+    SESSION_COOKIE,
+    central,
+    current_user,
+    language,
+    page_for_viewers,
+    page_language,
+    render,
+    require_role,
+)
+from shared.clock import parse_utc
+from shared.errors import InvalidRequest, NotFound, Unauthorized
+from shared.i18n import text
+from shared.ticketing import service_day
+from shared.web import json_body
+
+bp = Blueprint(
+    "central",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/central/static",
+)
+
+
+# ---- the stations' batches ----------------------------------------------------------------
+
+
+@bp.post("/api/central/events")
+def events() -> Response:
+    """A station's batch of log rows (or a heartbeat); the answer is the receipt."""
+    body = json_body()
+    answer = ingest.ingest(
+        central().store, body, request.headers.get("Authorization"), central().now()
+    )
+    return jsonify(answer)
+
+
+# ---- login ----------------------------------------------------------------------------------
+
+
+@bp.post("/api/login")
+def login() -> Response:
+    body = json_body()
+    the_central = central()
+    user, token = log_in(
+        the_central.store,
+        body.get("username"),
+        body.get("password"),
+        the_central.now(),
+        the_central.config.session_hours,
+    )
+    log_out(the_central.store, request.cookies.get(SESSION_COOKIE), the_central.now())
+    response = jsonify({"user": user.json()})
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=the_central.config.session_hours * 3600,
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.post("/api/logout")
+def logout() -> Response:
+    log_out(central().store, request.cookies.get(SESSION_COOKIE), central().now())
+    response = jsonify({"ok": True})
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Strict")
+    return response
+
+
+@bp.get("/api/me")
+def me() -> Response:
+    user = current_user()
+    if user is None:
+        raise Unauthorized("error.unauthorized")
+    return jsonify({"user": user.json()})
+
+
+# ---- the stations -----------------------------------------------------------------------------
+
+
+def _local(instant: datetime | None) -> str | None:
+    if instant is None:
+        return None
+    return instant.astimezone(central().config.zone).isoformat(timespec="seconds")
+
+
+def _behind_seconds(station: dict[str, Any]) -> float | None:
+    """How much of the station's time central's copy lacks: from its newest row central holds
+    to the newest the station has (0 when caught up, None before central holds any)."""
+    if station["head_row"] is None or station["head_row"] <= station["confirmed_row"]:
+        return 0 if station["confirmed_row"] else None
+    if not station["confirmed_at"] or not station["head_at"]:
+        return None
+    lag = parse_utc(station["head_at"]) - parse_utc(station["confirmed_at"])
+    return round(max(0.0, lag.total_seconds()))
+
+
+def _today(conn: Any, station: dict[str, Any], now: datetime) -> dict[str, Any] | None:
+    """Today's figures of a station, computed again only when its copy or its day changed."""
+    if not station["settings"]:
+        return None
+    config = copies.settings_of(station)
+    assert config is not None
+    day = service_day(now, config.zone, config.day_starts_at)
+    key = (station["confirmed_row"], station["settings_digest"], day)
+    cache = central().today_cache
+    cached = cache.get(station["id"])
+    if cached is None or cached[0] != key:
+        cached = (key, copies.today(conn, station, now))
+        cache[station["id"]] = cached
+    return cached[1]
+
+
+def station_json(conn: Any, station: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A station as the dashboard shows it (`GET /api/central/stations`)."""
+    head = station["head_row"]
+    return {
+        "id": station["id"],
+        "name": station["name"],
+        "last_contact": _local(station["last_contact"]),
+        "confirmed_row": station["confirmed_row"],
+        "station_row": head,
+        "behind_rows": max(0, head - station["confirmed_row"]) if head is not None else None,
+        "behind_seconds": _behind_seconds(station),
+        "chain": station["chain"],
+        "chain_row": station["chain_row"],
+        "today": _today(conn, station, now),
+    }
+
+
+def stations_json() -> dict[str, Any]:
+    now = central().now()
+    with copies.snapshot(central().store) as conn:
+        return {"stations": [station_json(conn, found, now) for found in all_stations(conn)]}
+
+
+@bp.get("/api/central/stations")
+@require_role(Role.VIEWER)
+def stations_api() -> Response:
+    return jsonify(stations_json())
+
+
+@bp.post("/api/central/stations")
+@require_role(Role.ADMIN)
+def station_add() -> tuple[Response, int]:
+    """Register a station: `{"id", "name"}` → its key, shown this once."""
+    body = json_body()
+    key = add_station(central().store, body.get("id"), body.get("name"), central().now())
+    return jsonify({"station": {"id": body["id"], "name": body["name"].strip()}, "key": key}), 201
+
+
+# ---- reports --------------------------------------------------------------------------------
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+def _period() -> Period:
+    """The period asked for (`from`/`to` or `month`; nothing: today in central's time zone)."""
+    today = central().now().astimezone(central().config.zone).date()
+    return Period.parse(
+        request.args.get("from"), request.args.get("to"), request.args.get("month"), today
+    )
+
+
+def _station_or_404(conn: Any, station_id: str) -> dict[str, Any]:
+    found = one_station(conn, station_id)
+    if found is None:
+        raise NotFound("error.central.unknown_station", station=station_id[:40])
+    if not found["settings"]:
+        raise NotFound("error.central.no_settings", station=found["id"])
+    return found
+
+
+def comparison_sheet(comparison: list[dict[str, Any]], period: Period, language: str) -> Sheet:
+    """The comparison table as a worksheet, its headings in `language`."""
+    columns = ("id", "name", *copies.COMPARED, "ikm", "grade", "respondents", "verified")
+    header = [text("ui.admin.from", language), text("ui.admin.to", language)] + [
+        text(f"ui.central.column.{column}", language) for column in columns
+    ]
+    rows = [[period.first, period.last, *(row[column] for column in columns)] for row in comparison]
+    return Sheet(text("ui.central.comparison", language), header, rows)
+
+
+def comparison_csv(comparison: list[dict[str, Any]]) -> str:
+    """The comparison table as CSV (plain column names, as the station's CSV tables have)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    columns = ("id", "name", *copies.COMPARED, "ikm", "grade", "respondents", "verified")
+    writer.writerow(columns)
+    for row in comparison:
+        writer.writerow([safe_cell(row[column]) for column in columns])
+    return buffer.getvalue()
+
+
+def _download(response: Response, filename: str) -> Response:
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/api/central/reports")
+@require_role(Role.VIEWER)
+def reports_api() -> Response:
+    """One station's report (exactly the station's own JSON), or every station's with the
+    comparison; `format=csv` (one table, `table=` for a station) or `xlsx` (every table)."""
+    period = _period()
+    output = request.args.get("format", "json")
+    table = request.args.get("table", "summary")
+    if output not in FORMATS or table not in TABLES:
+        raise InvalidRequest("error.central.report_format", tables=", ".join(TABLES))
+    station_id = request.args.get("station")
+    now = central().now()
+    stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
+    with copies.snapshot(central().store) as conn:
+        if station_id:
+            station = _station_or_404(conn, station_id)
+            report = copies.station_report(conn, station, period, now)
+            stem = f"{stem}-{station['id']}"
+            if output == "csv":
+                csv_text = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
+                return _download(csv_text, f"{stem}-{table}.csv")
+            if output == "xlsx":
+                sheets = [Sheet(name, header, rows) for name, header, rows in to_sheets(report)]
+                return _download(Response(workbook(sheets), mimetype=XLSX), f"{stem}.xlsx")
+            return _download(jsonify(report), f"{stem}.json")
+        everything = copies.all_reports(conn, all_stations(conn), period, now)
+    comparison = everything["comparison"]
+    if output == "csv":
+        return _download(
+            Response(comparison_csv(comparison), mimetype="text/csv; charset=utf-8"),
+            f"{stem}-stations.csv",
+        )
+    if output == "xlsx":
+        sheet = comparison_sheet(comparison, period, language())
+        return _download(Response(workbook([sheet]), mimetype=XLSX), f"{stem}-stations.xlsx")
+    return _download(jsonify(everything), f"{stem}-stations.json")
+
+
+# ---- pages ----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@page_for_viewers
+def dashboard_page() -> tuple[str, int]:
+    return render("dashboard.html", data={"stations": stations_json()["stations"]})
+
+
+@bp.get("/reports")
+@page_for_viewers
+def reports_page() -> tuple[str, int]:
+    """A period for one station or all; a period it cannot show falls back to today."""
+    problem = None
+    try:
+        period = _period()
+    except InvalidRequest as error:
+        problem = text(error.message_key, page_language(), **error.params)
+        today = central().now().astimezone(central().config.zone).date()
+        period = Period(today, today)
+    station_id = request.args.get("station") or None
+    now = central().now()
+    with copies.snapshot(central().store) as conn:
+        stations = all_stations(conn)
+        chosen = next((found for found in stations if found["id"] == station_id), None)
+        if chosen is not None and chosen["settings"]:
+            report = copies.station_report(conn, chosen, period, now)
+            everything = None
+        else:
+            report = None
+            everything = copies.all_reports(conn, stations, period, now)
+    return render(
+        "reports.html",
+        400 if problem else 200,
+        problem=problem,
+        period=period,
+        month=request.args.get("month"),
+        stations=stations,
+        chosen=chosen,
+        report=report,
+        everything=everything,
+        tables=tuple(TABLES),
+    )

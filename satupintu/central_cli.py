@@ -1,0 +1,202 @@
+"""`satupintu central …`: run the central oversight server and manage it, and (`status`) see how
+far this station's shipping to central has got.
+
+Every command on the central side takes the central config (`--config PATH`, else
+SATUPINTU_CENTRAL_CONFIG, else ./central.yaml) and creates or migrates its PostgreSQL schema
+first. `status` runs on a station and takes the station's config.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from shared.config import ConfigError, config_path, load_config
+from shared.errors import SatuPintuError
+from shared.i18n import text
+
+DEFAULT_PORT = 8100
+FIRST_PASSWORD_FILE = "central-first-admin-password"  # noqa: S105 (a file name)
+
+
+def central_config_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--config",
+        "config_file",
+        metavar="PATH",
+        default=None,
+        help="Central config (default: $SATUPINTU_CENTRAL_CONFIG or ./central.yaml).",
+    )(command)
+
+
+def _store_and_config(config_file: str | None) -> tuple[Any, Any]:
+    """The central config and its database (migrated), or one line saying what is wrong."""
+    from central.config import load_central_config
+    from central.store import CentralStore
+
+    try:
+        config = load_central_config(config_file)
+    except ConfigError as error:
+        raise click.ClickException(f"bad config: {error}") from None
+    try:
+        return config, CentralStore(config.database_url)
+    except SatuPintuError as error:
+        detail = error.params.get("detail", "")
+        raise click.ClickException(f"cannot open the central database: {detail}") from None
+
+
+def _fail(error: SatuPintuError) -> click.ClickException:
+    return click.ClickException(text(error.message_key, "en", **error.params))
+
+
+@click.group("central")
+def central() -> None:
+    """The central oversight server of many stations (PostgreSQL), and shipping to it."""
+
+
+@central.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
+)
+@central_config_option
+def central_serve(host: str, port: int, config_file: str | None) -> None:
+    """Serve the central dashboard, reports and the stations' shipping API."""
+    from central.app import create_central_app
+    from central.users import create_first_admin
+    from satupintu.cli import tell_first_password
+    from satupintu.server import serve_forever
+    from shared.clientaddress import TrustedProxies
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    config, store = _store_and_config(config_file)
+    app = create_central_app(config, store=store)
+    central_state = app.extensions["satupintu.central"]
+    password = create_first_admin(store, central_state.now())
+    if password:
+        folder = Path(config_file or "central.yaml").resolve().parent
+        tell_first_password(folder / FIRST_PASSWORD_FILE, password)
+    click.echo(f"Satu Pintu central for {config.name} on http://{host}:{port}/")
+    serve_forever(app, host, port, per_address=0, proxies=TrustedProxies(()))
+
+
+@central.group("station")
+def station_group() -> None:
+    """Register the stations that ship to this central server."""
+
+
+@station_group.command("add")
+@click.argument("station_id", metavar="ID")
+@click.option("--name", required=True, help="The station's name, e.g. 'SPKT Polres Kupang'.")
+@central_config_option
+def station_add(station_id: str, name: str, config_file: str | None) -> None:
+    """Register a station and print its key (once, alone on the last line)."""
+    from central.stations import add_station
+    from shared.clock import SystemClock
+
+    _, store = _store_and_config(config_file)
+    try:
+        key = add_station(store, station_id, name, SystemClock().now())
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(
+        f"Registered station '{station_id}' ({name}). Put this key in its config.yaml as "
+        "central.key (or in SATUPINTU_CENTRAL_KEY); it is shown only this once:"
+    )
+    click.echo(key)
+
+
+@station_group.command("list")
+@central_config_option
+def station_list(config_file: str | None) -> None:
+    """List the stations with their newest confirmed row, last contact and chain state."""
+    from central.stations import all_stations
+
+    _, store = _store_and_config(config_file)
+    with store.connection() as conn:
+        rows = all_stations(conn)
+    for row in rows:
+        contact = row["last_contact"].isoformat(timespec="seconds") if row["last_contact"] else "-"
+        click.echo(
+            f"{row['id']}\t{row['name']}\trow {row['confirmed_row']}\t{contact}\t{row['chain']}"
+        )
+
+
+@central.group("user")
+def user_group() -> None:
+    """Manage the people who log in to the central server."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "admin"]),
+    required=True,
+    help="viewer sees every station; admin also registers stations.",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@central_config_option
+def user_add(name: str, role: str, password_stdin: bool, config_file: str | None) -> None:
+    """Create a central user (the password is stored only as a slow salted hash)."""
+    from central.users import add_user
+    from shared.clock import SystemClock
+
+    _, store = _store_and_config(config_file)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(store, name, role, password, SystemClock().now())
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"Added {role} '{name}'.")
+
+
+@central.command("status")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json prints {last_row, confirmed_row, last_contact}.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    metavar="PATH",
+    default=None,
+    help="The station's config (default: $SATUPINTU_CONFIG or ./config.yaml).",
+)
+def central_status(output: str, config_file: str | None) -> None:
+    """On a station: the newest row of its log, the newest central confirmed, last contact."""
+    from satupintu.app import open_station
+    from shared.shipper import status
+
+    try:
+        config = load_config(config_file)
+    except ConfigError as error:
+        raise click.ClickException(f"bad config: {error}") from None
+    found = status(open_station(config))
+    if output == "json":
+        click.echo(json.dumps(found))
+        return
+    where = (
+        config.central.url
+        if config.central
+        else f"nowhere ({config_path(config_file)} has no central:)"
+    )
+    click.echo(f"shipping to {where}")
+    click.echo(f"last row:      {found['last_row']}")
+    click.echo(f"confirmed row: {found['confirmed_row']}")
+    click.echo(f"last contact:  {found['last_contact'] or 'never'}")
