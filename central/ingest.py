@@ -137,7 +137,9 @@ def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidRequest("error.central.not_chained", row=after["id"])
     for row in rows:
         if row_hash(row) != row["hash"]:
-            raise InvalidRequest("error.central.bad_hash", row=row["id"])
+            error = InvalidRequest("error.central.bad_hash", row=row["id"])
+            error.details = {"row": row["id"]}
+            raise error
     if rows and rows[0]["id"] == 1 and rows[0]["prev_hash"] != GENESIS:
         raise InvalidRequest("error.central.not_chained", row=1)
     settings = body.get("config")

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
+from tests.central_fixtures import central_app, central_db, postgres  # noqa: F401 (fixtures)
 from tests.helpers import MORNING, make_config
 from tests.realserver import ServerProcess
 

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE_CSS = ROOT / "shared/static/css/base.css"
 SCREEN_CSS = [
     path
-    for folder in ("shared", "kiosk", "counter", "board", "admin")
+    for folder in ("shared", "kiosk", "counter", "board", "admin", "central")
     for path in (ROOT / folder).rglob("*.css")
     if path != BASE_CSS and "vendor" not in path.parts
 ]

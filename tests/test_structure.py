@@ -11,7 +11,7 @@ from pathlib import Path
 from shared.events import BOARD_EVENT_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-SURFACES = ("kiosk", "counter", "board", "admin", "printer", "satupintu")
+SURFACES = ("kiosk", "counter", "board", "admin", "printer", "satupintu", "central")
 
 
 def imports_of(path: Path) -> set[str]:
