@@ -5,8 +5,10 @@ test), the central app on it, stations shipping to it through the real shipper, 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -25,7 +27,9 @@ from central.config import parse_central_config
 from central.scratch import ScratchPostgres
 from central.stations import add_station
 from central.users import add_user
+from shared import chain
 from shared.clock import Clock
+from shared.config import Config
 from shared.shipper import Answer, Shipper
 from shared.station import Station
 from tests.realserver import PASSWORD, SATUPINTU, free_port
@@ -113,6 +117,37 @@ def station_row(url: str, station: str) -> dict[str, Any]:
     return found
 
 
+def rewrite_row(config: Config, row: int) -> None:
+    """Forge the log as a careful insider would: edit a row, recompute every hash from there
+    on (the triggers dropped and put back), and remove the anchors file."""
+    conn = sqlite3.connect(config.database_path)
+    conn.row_factory = sqlite3.Row
+    guards = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
+    triggers = [found[0] for found in conn.execute(guards)]
+    conn.execute("DROP TRIGGER events_no_update")
+    conn.execute("DROP TRIGGER events_no_delete")
+    previous = conn.execute("SELECT hash FROM events WHERE id = ?", [row - 1]).fetchone()
+    previous_hash = previous[0] if previous else chain.GENESIS
+    for found in conn.execute("SELECT * FROM events WHERE id >= ? ORDER BY id", [row]).fetchall():
+        values = dict(found)
+        if values["id"] == row:
+            data = json.loads(values["data"])
+            data["counter_name"] = "Loket Palsu"
+            values["data"] = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        values["prev_hash"] = previous_hash
+        values["hash"] = chain.row_hash(values)
+        conn.execute(
+            "UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            [values["data"], values["prev_hash"], values["hash"], values["id"]],
+        )
+        previous_hash = values["hash"]
+    for sql in triggers:
+        conn.execute(sql)
+    conn.commit()
+    conn.close()
+    config.anchor_path.unlink(missing_ok=True)
+
+
 class CentralProcess:
     """`satupintu central serve` as a real process on a free port, with its config in `folder`."""
 
@@ -120,6 +155,7 @@ class CentralProcess:
         folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.database = database
         self.config_path = folder / "central.yaml"
         self.config_path.write_text(
             yaml.safe_dump({"name": "Polda Uji", "database": database}), encoding="utf-8"

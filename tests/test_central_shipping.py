@@ -5,7 +5,6 @@ located; the station's audit holds its log against central's receipt."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import audit, chain, receipts, services, shipper, wire
+from shared import audit, receipts, services, shipper, wire
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.shipper import Answer, Shipper, Unreachable
@@ -27,6 +26,7 @@ from tests.central_fixtures import (
     copy_rows,
     poster,
     register,
+    rewrite_row,
     ship_everything,
     shipper_for,
     station_row,
@@ -179,37 +179,6 @@ def test_settings_change_reaches_central_with_the_next_batch(
     ship_everything(shipper_for(second, client, key))
     assert station_row(central_db, "kupang")["settings"]["station"] == {"name": "SPKT Baru"}
     second.store.close()
-
-
-def rewrite_row(config: Config, row: int) -> None:
-    """Forge the log as a careful insider would: edit a row, recompute every hash from there
-    on (the triggers dropped and put back), and remove the anchors file."""
-    conn = sqlite3.connect(config.database_path)
-    conn.row_factory = sqlite3.Row
-    guards = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-    triggers = [found[0] for found in conn.execute(guards)]
-    conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("DROP TRIGGER events_no_delete")
-    previous = conn.execute("SELECT hash FROM events WHERE id = ?", [row - 1]).fetchone()
-    previous_hash = previous[0] if previous else chain.GENESIS
-    for found in conn.execute("SELECT * FROM events WHERE id >= ? ORDER BY id", [row]).fetchall():
-        values = dict(found)
-        if values["id"] == row:
-            data = json.loads(values["data"])
-            data["counter_name"] = "Loket Palsu"
-            values["data"] = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        values["prev_hash"] = previous_hash
-        values["hash"] = chain.row_hash(values)
-        conn.execute(
-            "UPDATE events SET data = ?, prev_hash = ?, hash = ? WHERE id = ?",
-            [values["data"], values["prev_hash"], values["hash"], values["id"]],
-        )
-        previous_hash = values["hash"]
-    for sql in triggers:
-        conn.execute(sql)
-    conn.commit()
-    conn.close()
-    config.anchor_path.unlink(missing_ok=True)
 
 
 def first_call_row(station: Station) -> int:
