@@ -1,0 +1,160 @@
+"""Central's pages in headless Chromium, in both languages: axe-core finds nothing, the page is in
+the language asked for, its scripts throw nothing, and a viewer uses it by keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from central.scratch import ScratchPostgres
+from shared.i18n import text
+from tests.central_fixtures import CentralProcess
+from tests.realserver import PASSWORD, ServerProcess
+from tests.test_accessibility import (
+    SIZES,
+    Screen,
+    assert_axe_finds_nothing,
+    assert_every_control_is_reachable,
+    assert_in_language,
+)
+from tests.test_central_server import caught_up, eventually, station, work
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@dataclass
+class Province:
+    central: CentralProcess
+    halls: list[ServerProcess]
+    cookies: list[dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def province(
+    tmp_path_factory: pytest.TempPathFactory, postgres: ScratchPostgres
+) -> Iterator[Province]:
+    folder = tmp_path_factory.mktemp("province")
+    central = CentralProcess(folder / "central", postgres.create_database("central_browser"))
+    central.command("user", "add", "wati", "--role", "viewer", "--password-stdin",
+                    stdin=PASSWORD + "\n")  # fmt: skip
+    central.start()
+    halls = [
+        station(folder / "kupang", central, "kupang", "SPKT Polres Kupang"),
+        station(folder / "soe", central, "soe", "SPKT Polres TTS"),
+    ]
+    central.add_station("alor", "SPKT Polres Alor")  # registered, never shipped
+    for index, hall in enumerate(halls):
+        work(hall, 4 + index)
+        eventually(lambda hall=hall: caught_up(hall), "shipping")
+    cookies = [
+        {"name": name, "value": value, "url": central.url}
+        for name, value in central.session().cookies.items()
+    ]
+    yield Province(central, halls, cookies)
+    for hall in halls:
+        hall.stop()
+    central.stop()
+
+
+SCREENS = [
+    Screen("central-login", "/", ("full-hd", "phone"), "#login-form", "ui.central.login_title"),
+    Screen("central-dashboard", "/", ("full-hd", "phone"), "#stations tr th",
+           "ui.central.dashboard_title", user="wati"),
+    Screen("central-reports", "/reports", ("full-hd",), "#comparison", "ui.central.comparison",
+           user="wati"),
+    Screen("central-report", "/reports?station=kupang", ("full-hd",), "#audit",
+           "ui.central.copy_title", user="wati"),
+]  # fmt: skip
+CASES = [
+    pytest.param(screen, size, lang, id=f"{screen.name}-{size}-{lang}")
+    for screen in SCREENS
+    for size in screen.sizes
+    for lang in ("id", "en")
+]
+
+
+def open_screen(
+    chromium: Browser, province: Province, screen: Screen, size: str, lang: str
+) -> Page:
+    context = chromium.new_context(viewport=SIZES[size])
+    if screen.user:
+        context.add_cookies(province.cookies)  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    joiner = "&" if "?" in screen.path else "?"
+    page.goto(f"{province.central.url}{screen.path}{joiner}lang={lang}")
+    page.wait_for_selector(screen.ready, state="attached")
+    assert errors == [], errors
+    return page
+
+
+@pytest.mark.parametrize(("screen", "size", "lang"), CASES)
+def test_every_central_screen_is_accessible_in_both_languages(
+    chromium: Browser, province: Province, screen: Screen, size: str, lang: str
+) -> None:
+    page = open_screen(chromium, province, screen, size, lang)
+    try:
+        assert_in_language(page, screen, lang)
+        assert_axe_finds_nothing(page)
+    finally:
+        page.context.close()
+
+
+def test_the_dashboard_shows_every_station_with_its_link_and_today(
+    chromium: Browser, province: Province
+) -> None:
+    page = open_screen(chromium, province, SCREENS[1], "full-hd", "en")
+    try:
+        rows = page.locator("#stations tr")
+        expect(rows).to_have_count(3)
+        kupang = rows.filter(has_text="SPKT Polres Kupang")
+        expect(kupang).to_contain_text(text("ui.central.caught_up", "en"))
+        expect(kupang).to_contain_text(text("ui.central.chain.ok", "en"))
+        alor = rows.filter(has_text="SPKT Polres Alor")
+        expect(alor).to_contain_text(text("ui.central.never", "en"))
+        expect(page.locator("#live-status")).to_contain_text("Updated")
+    finally:
+        page.context.close()
+
+
+def test_a_viewer_logs_in_and_reaches_every_control_by_keyboard(
+    chromium: Browser, province: Province
+) -> None:
+    context = chromium.new_context(viewport=SIZES["full-hd"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{province.central.url}/reports")
+    expect(page.locator("input[name=username]")).to_be_focused()
+    page.keyboard.type("wati")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#comparison tbody tr")).to_have_count(2)
+    assert_every_control_is_reachable(page)
+    page.select_option("select[name=station]", "soe")
+    page.locator("form.inline-form button[type=submit]").press("Enter")
+    expect(page.locator("h1")).to_contain_text("Laporan")
+    expect(page.locator("#audit")).to_contain_text(text("ui.central.copy_title", "id"))
+    context.close()
+    assert errors == []
+
+
+def test_downloads_from_the_page_are_a_spreadsheet_and_csv(
+    chromium: Browser, province: Province, tmp_path: Path
+) -> None:
+    page = open_screen(chromium, province, SCREENS[2], "full-hd", "id")
+    try:
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Excel (XLSX)").click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.suffix == ".xlsx" and saved.read_bytes()[:2] == b"PK"
+    finally:
+        page.context.close()
