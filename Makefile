@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench vendor clean
+.PHONY: run central test lint format bench vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ vendor: $(VENDOR)/.copied
 
 run: $(VENV)/.runtime vendor
 	$(BIN)/satupintu serve --host $(HOST) --port $(PORT)
+
+# A throw-away PostgreSQL, a central server and two demo stations shipping to it (Ctrl-C stops).
+central: $(VENV)/.runtime vendor
+	$(BIN)/python -m satupintu.central_demo
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

@@ -30,10 +30,15 @@ def _tool(name: str) -> str:
 
 
 class ScratchPostgres:
-    """One PostgreSQL server, started in a fresh folder and removed when stopped."""
+    """One PostgreSQL server, started in a fresh folder and removed when stopped.
 
-    def __init__(self, port: int = 5432) -> None:
+    Tests and demos run it without fsync (their data are thrown away); `durable=True` keeps
+    PostgreSQL's own defaults, as a real server has them, for the benchmark.
+    """
+
+    def __init__(self, port: int = 5432, *, durable: bool = False) -> None:
         self.port = port
+        self.durable = durable
         self.folder = Path(tempfile.mkdtemp(prefix="satupintu-pg-"))
         self.data = self.folder / "data"
         self._as_root = os.geteuid() == 0
@@ -51,10 +56,9 @@ class ScratchPostgres:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run(_tool("initdb"), "-D", str(self.data), "-A", "trust", "-U", SUPERUSER,
                   "--no-sync", "-E", "UTF8", "--locale=C.UTF-8")  # fmt: skip
-        options = (
-            f"-p {self.port} -k {self.folder} -c listen_addresses='' -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses='' -c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(_tool("pg_ctl"), "-D", str(self.data), "-w", "-l",
                   str(self.folder / "server.log"), "-o", options, "start")  # fmt: skip
         self.started = True
