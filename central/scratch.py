@@ -16,14 +16,13 @@ from pathlib import Path
 import psycopg
 
 SUPERUSER = "satupintu"
-BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"),)
+DEBIAN_BIN = Path("/usr/lib/postgresql")  # Debian keeps the server programs off the PATH
 
 
 def _tool(name: str) -> str:
-    """A PostgreSQL server program (initdb, pg_ctl), from the PATH or Debian's folder."""
-    found = shutil.which(name) or next(
-        (str(folder / name) for folder in BIN_DIRS if (folder / name).exists()), None
-    )
+    """A PostgreSQL server program (initdb, pg_ctl), from the PATH or Debian's newest."""
+    installed = sorted(DEBIAN_BIN.glob(f"*/bin/{name}"), key=lambda path: int(path.parts[-3]))
+    found = shutil.which(name) or (str(installed[-1]) if installed else None)
     if found is None:
         raise RuntimeError(f"{name} not found: apt-get install postgresql")
     return found

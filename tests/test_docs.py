@@ -83,3 +83,11 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, command in walk(main, "satupintu"):
         assert command.help, f"{name} has no help text"
         assert f"`{name}" in README, f"{name} is not in the README"
+
+
+def test_every_central_config_key_is_in_the_readme() -> None:
+    from central.config import CentralConfig
+
+    section = README.split("### Central configuration")[1].split("\n### ")[0]
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.MULTILINE))
+    assert documented == set(CentralConfig.model_fields)
