@@ -79,9 +79,14 @@ def parse_central_config(data: Any) -> CentralConfig:
         raise ConfigError(f"{where}: {message}") from None
 
 
+def central_config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--config, else SATUPINTU_CENTRAL_CONFIG, else ./central.yaml."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
 def load_central_config(path: str | os.PathLike[str] | None = None) -> CentralConfig:
     """Read and validate the central config; every fault becomes a one-line ConfigError."""
-    file = Path(path or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+    file = central_config_path(path)
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as error:

@@ -266,7 +266,8 @@ def reports_api() -> Response:
             f"{stem}-stations.csv",
         )
     if output == "xlsx":
-        sheet = comparison_sheet(comparison, period, language())
+        sheet_language = page_language() if request.args.get("lang") else language()
+        sheet = comparison_sheet(comparison, period, sheet_language)
         return _download(Response(workbook([sheet]), mimetype=XLSX), f"{stem}-stations.xlsx")
     return _download(jsonify(everything), f"{stem}-stations.json")
 

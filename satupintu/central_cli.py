@@ -12,7 +12,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import click
@@ -69,6 +68,7 @@ def central() -> None:
 def central_serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the central dashboard, reports and the stations' shipping API."""
     from central.app import create_central_app
+    from central.config import central_config_path
     from central.users import create_first_admin
     from satupintu.cli import tell_first_password
     from satupintu.server import serve_forever
@@ -82,7 +82,7 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
     central_state = app.extensions["satupintu.central"]
     password = create_first_admin(store, central_state.now())
     if password:
-        folder = Path(config_file or "central.yaml").resolve().parent
+        folder = central_config_path(config_file).resolve().parent
         tell_first_password(folder / FIRST_PASSWORD_FILE, password)
     click.echo(f"Satu Pintu central for {config.name} on http://{host}:{port}/")
     serve_forever(app, host, port, per_address=0, proxies=TrustedProxies(()))

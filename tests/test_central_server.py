@@ -238,3 +238,22 @@ def test_a_shipped_row_rewritten_at_the_station_fails_its_audit_and_central_flag
         assert report.json()["audit"]["broken_row"] == target
     finally:
         server.stop()
+
+
+def test_central_with_no_user_creates_admin_and_keeps_its_password_in_a_private_file(
+    tmp_path: Path, postgres: ScratchPostgres
+) -> None:
+    server = CentralProcess(tmp_path / "central", postgres.create_database(f"first_{id(tmp_path)}"))
+    server.start()
+    try:
+        secret = server.config_path.with_name("central-first-admin-password")
+        assert secret.stat().st_mode & 0o777 == 0o600
+        name, password = secret.read_text(encoding="utf-8").split()
+        assert name == "admin"
+        login = requests.post(
+            f"{server.url}/api/login", json={"username": name, "password": password}, timeout=10
+        )
+        assert login.json()["user"] == {"username": "admin", "role": "admin"}
+        assert password not in server.log_path.read_text()
+    finally:
+        server.stop()
