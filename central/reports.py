@@ -111,10 +111,6 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
     )
 
 
-def period_for(source: Source, first: str | None, last: str | None, month: str | None) -> Period:
-    return Period.parse(first, last, month, source.today())
-
-
 def station_report(
     conn: Connection, station: Mapping[str, Any], period: Period, now: datetime
 ) -> dict[str, Any]:

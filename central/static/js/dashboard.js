@@ -41,6 +41,7 @@ function behind(station) {
 }
 
 function chain(station) {
+  if (station.station_row === null) return "—";
   const label =
     station.chain === "ok"
       ? t("ui.central.chain.ok")
