@@ -37,9 +37,14 @@ def eventually(check: Callable[[], Any], what: str, timeout: float = CONVERGE_SE
     raise AssertionError(f"{what} did not happen within {timeout} s")
 
 
-@pytest.fixture
-def central(tmp_path: Path, postgres: ScratchPostgres) -> Iterator[CentralProcess]:
-    server = CentralProcess(tmp_path / "central", postgres.create_database(f"live_{id(tmp_path)}"))
+@pytest.fixture(scope="module")
+def central(
+    tmp_path_factory: pytest.TempPathFactory, postgres: ScratchPostgres
+) -> Iterator[CentralProcess]:
+    """One central server for this module's tests (each test ships its own stations)."""
+    server = CentralProcess(
+        tmp_path_factory.mktemp("central"), postgres.create_database("central_live")
+    )
     server.command("user", "add", "wati", "--role", "viewer", "--password-stdin",
                    stdin=PASSWORD + "\n")  # fmt: skip
     server.start()
@@ -64,11 +69,15 @@ def station(
     return server
 
 
-@pytest.fixture
-def halls(tmp_path: Path, central: CentralProcess) -> Iterator[dict[str, ServerProcess]]:
+@pytest.fixture(scope="module")
+def halls(
+    tmp_path_factory: pytest.TempPathFactory, central: CentralProcess
+) -> Iterator[dict[str, ServerProcess]]:
+    """Two stations shipping to `central`, shared by the tests that only add work to them."""
+    folder = tmp_path_factory.mktemp("halls")
     started = {
-        "kupang": station(tmp_path / "kupang", central, "kupang", "SPKT Polres Kupang"),
-        "soe": station(tmp_path / "soe", central, "soe", "SPKT Polres TTS"),
+        "kupang": station(folder / "kupang", central, "kupang", "SPKT Polres Kupang"),
+        "soe": station(folder / "soe", central, "soe", "SPKT Polres TTS"),
     }
     yield started
     for server in started.values():
@@ -197,7 +206,7 @@ def test_a_central_that_never_answers_never_holds_up_the_hall(tmp_path: Path) ->
 def test_a_shipped_row_rewritten_at_the_station_fails_its_audit_and_central_flags_the_fork(
     tmp_path: Path, central: CentralProcess
 ) -> None:
-    server = station(tmp_path / "hall", central, "kupang", "SPKT Polres Kupang")
+    server = station(tmp_path / "hall", central, "alor", "SPKT Polres Alor")
     try:
         work(server, 6)
         eventually(lambda: caught_up(server), "shipping")
@@ -223,7 +232,7 @@ def test_a_shipped_row_rewritten_at_the_station_fails_its_audit_and_central_flag
 
         def forked() -> dict[str, Any] | None:
             rows = viewer.get(f"{central.url}/api/central/stations", timeout=30).json()
-            found = rows["stations"][0]
+            found = next(row for row in rows["stations"] if row["id"] == "alor")
             return found if found["chain"] == "fork" and found["chain_row"] == target else None
 
         flagged = eventually(forked, "the fork flag")
@@ -233,7 +242,7 @@ def test_a_shipped_row_rewritten_at_the_station_fails_its_audit_and_central_flag
             capture_output=True, text=True, timeout=60, check=False,
         )  # fmt: skip
         assert asked.returncode == 1
-        report = viewer.get(f"{central.url}/api/central/reports?station=kupang", timeout=30)
+        report = viewer.get(f"{central.url}/api/central/reports?station=alor", timeout=30)
         assert report.json()["audit"]["verified"] is False
         assert report.json()["audit"]["broken_row"] == target
     finally:
