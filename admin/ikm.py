@@ -121,7 +121,7 @@ def summary(
         units.setdefault(service.unit if service else "-", []).append(answer.answers)
         if answer.counter:
             counters.setdefault(answer.counter, []).append(answer.answers)
-    counter_names = {counter.id: counter.name for counter in config.counters}
+    counter_names = {counter.id: counter.name.get(config.language) for counter in config.counters}
     return {
         "form": config.survey.form,
         "period": rows("all", config.station.name, (answer.answers for answer in chosen)),

@@ -22,12 +22,15 @@ from shared import log
 from shared.events import (
     SurveyAnswered,
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketExpired,
     TicketIssued,
     TicketNoShow,
+    TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.station import Station
@@ -129,6 +132,29 @@ class Expiry:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    """A citizen who gave up their number while waiting."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+
+
+@dataclass(frozen=True)
+class PriorityMark:
+    """An officer gave a waiting ticket priority, and why."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Answer:
     at: datetime
     ticket_id: int
@@ -163,11 +189,18 @@ class Ledger:
     transfers: list[Transfer] = field(default_factory=list)
     recalls: list[Recall] = field(default_factory=list)
     expiries: list[Expiry] = field(default_factory=list)
+    cancellations: list[Cancellation] = field(default_factory=list)
+    priority_marks: list[PriorityMark] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
 
 
-JOINED_BY = {TicketIssued: "issued", TicketTransferred: "transferred", TicketRequeued: "requeued"}
+JOINED_BY = {
+    TicketIssued: "issued",
+    TicketTransferred: "transferred",
+    TicketRequeued: "requeued",
+    TicketReturned: "returned",
+}
 
 
 def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
@@ -232,6 +265,12 @@ def _record(
         case TicketRecalled(counter=counter):
             ledger.recalls.append(
                 Recall(at, after.id, after.number, after.service, counter, officer)
+            )
+        case TicketCancelled():
+            ledger.cancellations.append(Cancellation(at, after.id, after.number, after.service))
+        case TicketPrioritized(counter=counter, reason=reason):
+            ledger.priority_marks.append(
+                PriorityMark(at, after.id, after.number, after.service, counter, officer, reason)
             )
         case TicketExpired():
             ledger.expiries.append(

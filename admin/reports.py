@@ -187,7 +187,7 @@ def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
     counters = [
         {
             "id": counter.id,
-            "name": counter.name,
+            "name": counter.name.get(language),
             **tallies.counters.get(counter.id, Tally()).figures(issued_here=False),
         }
         for counter in config.counters

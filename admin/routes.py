@@ -202,7 +202,7 @@ def _names() -> dict[str, dict[str, str]]:
     language = page_language()
     return {
         "services": {service.id: service.name.get(language) for service in config.services},
-        "counters": {counter.id: counter.name for counter in config.counters},
+        "counters": {counter.id: counter.name.get(language) for counter in config.counters},
     }
 
 

@@ -54,7 +54,7 @@ def announcement_audio(seq: int) -> Response:
     counter = config.counter_by_id.get(call.counter) if call else None
     if call is None or counter is None:
         raise NotFound("error.unknown_announcement")
-    parts = announce.announcement_parts(call.number, counter, config.announcement)
+    parts = announce.call_parts(call.number, counter, config)
     return send_file(speech().audio(parts), mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
 
 
@@ -83,7 +83,9 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
     running = config.station.running_text
     return {
         "board": board_id,
-        "counters": [{"id": counter.id, "name": counter.name} for counter in counters],
+        "counters": [
+            {"id": counter.id, "name": config.shown_name(counter).json()} for counter in counters
+        ],
         "services": [
             {
                 "id": service.id,

@@ -32,7 +32,7 @@ def console() -> str:
         catalogue_prefixes=("ui.counter.",),
         data={
             "counters": [
-                {"id": counter.id, "name": counter.name, "services": list(counter.services)}
+                {"id": counter.id, "name": counter.name.json(), "services": list(counter.services)}
                 for counter in config.counters
             ],
             "services": [

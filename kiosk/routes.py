@@ -14,6 +14,7 @@ from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.services import Issued
 from shared.survey import questions
+from shared.views import view_of
 from shared.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
@@ -105,6 +106,13 @@ def reprint_ticket(token: str) -> Response:
     )
 
 
+@bp.post("/api/tickets/<token>/cancel")
+def cancel_ticket(token: str) -> Response:
+    """The citizen gives up their number: it leaves the queue (the token is the proof)."""
+    cancelled = services.cancel(station(), token)
+    return jsonify({"ticket": view_of(station(), cancelled)})
+
+
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
     services.answer_survey(station(), token, json_body().get("answers"))
@@ -173,7 +181,9 @@ def phone_page(token: str) -> str | tuple[str, int]:
         catalogue_prefixes=("ui.phone.", "ui.survey."),
         data={
             "ticket": ticket,
-            "counters": {counter.id: counter.name for counter in config.counters},
+            "counters": {
+                counter.id: config.shown_name(counter).json() for counter in config.counters
+            },
             "survey": {
                 "questions": list(questions(config.survey.form)),
                 "answered": queries.survey_answered(station(), token),

@@ -22,12 +22,12 @@ LARGE_SCALE = 2  # "large" lines are printed at double width and double height
 # Fixed ticket wording as (Bahasa Indonesia, English).
 LABELS: dict[str, tuple[str, str]] = {
     "test": ("TIKET TES", "TEST TICKET"),
-    "not_a_number": ("Bukan nomor antrian", "Not a queue number"),
+    "not_a_number": ("Bukan nomor antrean", "Not a queue number"),
     "priority": ("PRIORITAS", "PRIORITY"),
-    "ahead": ("Antrian di depan Anda: {n}", "People ahead: {n}"),
+    "ahead": ("Antrean di depan Anda: {n}", "People ahead: {n}"),
     "wait": ("Perkiraan waktu tunggu: {n} menit", "Estimated wait: {n} min"),
     "standard": ("Waktu layanan: {n} menit", "Service time: {n} min"),
-    "scan": ("Pindai untuk melihat status antrian", "Scan for live status"),
+    "scan": ("Pindai untuk melihat status antrean", "Scan for live status"),
     "keep": ("Simpan tiket ini", "Keep this ticket"),
 }
 

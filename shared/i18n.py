@@ -31,10 +31,22 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def text(key: str, language: str, **params: Any) -> str:
-    """The catalogue text for `key` in `language`, with `{name}` fields filled from params."""
+    """The catalogue text for `key` in `language`, with `{name}` fields filled from params.
+
+    A param in both languages (anything with `.get(language)`, e.g. a counter's name) is
+    filled in in `language`.
+    """
     entry = catalogue()[key]
     template = entry.get(language) or entry["id"]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    filled = {
+        name: value.get(language)
+        if hasattr(value, "get") and not isinstance(value, dict)
+        else value
+        for name, value in params.items()
+    }
+    return template.format(**filled)
 
 
 def pick_language(accept_language: str | None, default: Language) -> Language:

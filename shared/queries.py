@@ -60,7 +60,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         "counters": [
             {
                 "id": counter.id,
-                "name": counter.name,
+                "name": station.config.shown_name(counter).get(station.config.language),
                 "state": rows[counter.id].state.value if counter.id in rows else "open",
                 "ticket": _number(rows[counter.id].ticket) if counter.id in rows else None,
             }
@@ -132,7 +132,8 @@ def counters_overview(station: Station) -> list[dict[str, Any]]:
     return [
         {
             "id": counter.id,
-            "name": counter.name,
+            "name": counter.name.get(station.config.language),
+            "names": counter.name.json(),
             "services": list(counter.services),
             "state": rows[counter.id].state.value if counter.id in rows else "open",
             "officer": rows[counter.id].officer if counter.id in rows else None,
@@ -165,7 +166,8 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
     window = station.config.no_show_requeue_minutes
     return {
         "id": counter.id,
-        "name": counter.name,
+        "name": counter.name.get(station.config.language),
+        "names": counter.name.json(),
         "services": list(counter.services),
         "seq": seq,
         "state": row.state.value,

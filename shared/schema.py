@@ -152,6 +152,22 @@ def m004_devices_units_and_queue_days(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_queue_places_and_recalls(db: Database) -> None:
+    """A ticket's place in the queue can differ from its issue time (sent to the front), and
+    the recalls since its call are counted."""
+    db.executescript(
+        """
+        ALTER TABLE tickets ADD COLUMN queue_at TEXT NOT NULL DEFAULT '';
+        UPDATE tickets SET queue_at = issued_at;
+        ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX tickets_waiting;
+        CREATE INDEX tickets_waiting
+            ON tickets (status, queue_day, service, priority, queue_at, id);
+        """
+    )
+
+
 def pending_migrations(db: Database) -> bool:
     """Whether the database is older than this code (a read: no lock taken)."""
     return bool(migrations.pending(db))

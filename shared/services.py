@@ -14,7 +14,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from shared import announce, log, positions, queries, repository
@@ -45,6 +45,7 @@ from shared.ticketing import (
     availability,
     may_requeue,
     next_in_line,
+    within_hours,
 )
 from shared.views import view_of
 
@@ -53,6 +54,7 @@ MAX_IDEMPOTENCY_KEY = 128
 MAX_NUMBER = 20
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
+FRONT_MARGIN = timedelta(milliseconds=1)
 
 
 class _Unchecked:
@@ -92,6 +94,13 @@ def _number(number: Any) -> str:
     if number is None or (isinstance(number, str) and not number.strip()):
         raise InvalidRequest("error.field_required", field="number")
     return text_field(number, "number", MAX_NUMBER).strip().upper()
+
+
+def _reason(reason: Any) -> str:
+    """A reason an officer gives for a call out of turn, a priority or a front place."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidRequest("error.reason_required")
+    return text_field(reason, "reason", MAX_REASON).strip()
 
 
 def parse_current(body: dict[str, Any]) -> Current:
@@ -170,10 +179,11 @@ def _finish(tx: Transaction, counter: Counter, ticket: Ticket, move: Move) -> Ti
 
 def _announced(station: Station, counter: Counter, ticket: Ticket) -> dict[str, str]:
     """What a call or recall tells the hall: the counter, its name and the spoken sentence."""
+    config = station.config
     return {
         "counter": counter.id,
-        "counter_name": counter.name,
-        "announcement": announce.announcement(ticket.number, counter, station.config.announcement),
+        "counter_name": config.shown_name(counter).get(config.language),
+        "announcement": announce.call_sentence(ticket.number, counter, config),
     }
 
 
@@ -286,6 +296,7 @@ def _issue(
     today: date,
     phone: str | None,
 ) -> Ticket:
+    config = station.config
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
     state = availability(service, station.local(tx.now), issued_today, next_day)
@@ -298,8 +309,8 @@ def _issue(
     ticket, event = issue(
         repository.next_ticket_id(tx),
         service=service.id,
-        prefix=service.prefix,
-        sequence=issued_today + 1,
+        prefix=config.number_prefix(service),
+        sequence=repository.last_sequence(tx, today, config.numbered_with(service)) + 1,
         service_day=today,
         priority=priority,
         kiosk=kiosk_id,
@@ -384,9 +395,7 @@ def call_number(
     """Call one waiting ticket out of order; the reason is required and kept in the log."""
     counter = _counter(station, counter_id)
     number = _number(number)
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidRequest("error.reason_required")
-    reason = text_field(reason, "reason", MAX_REASON)
+    reason = _reason(reason)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         serving = _serving(tx, counter, current)
@@ -408,15 +417,19 @@ def call_number(
             ticket,
             today,
             out_of_order=expected is not None and expected.id != ticket.id,
-            reason=reason.strip(),
+            reason=reason,
         )
 
 
 def recall(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
-    """Announce the counter's current ticket again."""
+    """Announce the counter's current ticket again; with `no_show_after_recalls` set, a ticket
+    recalled that many times is refused another (the officer marks a no-show instead)."""
     counter = _counter(station, counter_id)
+    limit = station.config.no_show_after_recalls
     with station.store.write(actor, station.now()) as tx:
         serving = _require_serving(tx, counter, current)
+        if limit and serving.recalls >= limit:
+            raise Conflict("error.recall_limit", number=serving.number, recalls=limit)
         recalled = _move(tx, serving, Move.RECALL, **_announced(station, counter, serving))
         repository.set_serving(tx, counter.id, recalled)
         return recalled
@@ -441,17 +454,40 @@ def no_show(station: Station, counter_id: str, actor: str, current: Current = UN
     return _close_current(station, counter_id, actor, Move.NO_SHOW, current)
 
 
+def _front_of(tx: Transaction, service: str, day: date) -> str:
+    """A place in a queue before everyone waiting in it now."""
+    first = repository.first_place(tx, service, day)
+    return utc_text((first or tx.now) - FRONT_MARGIN)
+
+
 def transfer(
-    station: Station, counter_id: str, service_id: Any, actor: str, current: Current = UNCHECKED
+    station: Station,
+    counter_id: str,
+    service_id: Any,
+    actor: str,
+    current: Current = UNCHECKED,
+    *,
+    front: Any = False,
+    reason: Any = None,
 ) -> Ticket:
-    """Send the current citizen to another service's queue, keeping number and issue time."""
+    """Send the current citizen to another (open) service's queue, keeping number and issue
+    time; with `front`, to the front of that queue (the reason is required and logged)."""
     counter = _counter(station, counter_id)
     service = _service(station, service_id)
+    if not isinstance(front, bool):
+        raise InvalidRequest("error.field_type", field="front", expected="true/false")
+    why = _reason(reason) if front else None
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         serving = _require_serving(tx, counter, current)
         if serving.service == service.id:
             raise InvalidRequest("error.transfer_same_service")
+        if not within_hours(service, station.local(tx.now)):
+            raise ServiceClosed(
+                "error.service_closed_hours",
+                service=service.name.get(station.config.language),
+                opens_at="-",
+            )
         moved = _move(
             tx,
             serving,
@@ -459,10 +495,62 @@ def transfer(
             service=service.id,
             counter=counter.id,
             queue_day=today.isoformat(),  # called before midnight: it waits in today's queue
+            queue_at=_front_of(tx, service.id, today) if front else None,
+            front=front,
+            reason=why,
         )
         repository.set_serving(tx, counter.id, None)
         _record_waiting(station, tx, today)
         return moved
+
+
+def return_to_queue(
+    station: Station, counter_id: str, actor: str, current: Current = UNCHECKED
+) -> Ticket:
+    """The officer leaves the counter before serving the citizen called there: the citizen
+    is first in line of their service again, and the counter is free."""
+    counter = _counter(station, counter_id)
+    with station.store.write(actor, station.now()) as tx:
+        today = _begin(station, tx)
+        serving = _require_serving(tx, counter, current)
+        back = _move(
+            tx,
+            serving,
+            Move.RETURN,
+            counter=counter.id,
+            queue_at=_front_of(tx, serving.service, today),
+        )
+        repository.set_serving(tx, counter.id, None)
+        _record_waiting(station, tx, today)
+        return back
+
+
+def prioritize(
+    station: Station,
+    counter_id: str,
+    number: Any,
+    reason: Any,
+    actor: str,
+    current: Current = UNCHECKED,
+) -> Ticket:
+    """An officer gives a waiting ticket of the counter's services priority (disability,
+    elderly, pregnant or nursing, seen at the counter); the reason is logged for fairness."""
+    counter = _counter(station, counter_id)
+    number = _number(number)
+    why = _reason(reason)
+    with station.store.write(actor, station.now()) as tx:
+        today = _begin(station, tx)
+        _serving(tx, counter, current)
+        ticket = repository.by_number(tx, today, number)
+        if ticket is None or not ticket.waiting:
+            raise NotFound("error.number_not_waiting", number=number)
+        if ticket.service not in counter.services:
+            raise Conflict("error.service_not_served", number=number, counter=counter.name)
+        if ticket.priority:
+            raise Conflict("error.already_priority", number=number)
+        marked = _move(tx, ticket, Move.PRIORITIZE, counter=counter.id, reason=why)
+        _record_waiting(station, tx, today)
+        return marked
 
 
 def requeue(
@@ -538,6 +626,20 @@ def expire_past_days(station: Station) -> None:
 
 
 # ---- citizen ---------------------------------------------------------------------------------
+
+
+def cancel(station: Station, token: str) -> Ticket:
+    """The citizen gives up their number (from the phone page): it leaves the queue for good."""
+    with station.store.write("citizen", station.now()) as tx:
+        today = _begin(station, tx)
+        ticket = repository.by_token(tx, token)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket")
+        if not ticket.waiting:
+            raise Conflict("error.cancel_not_waiting", number=ticket.number)
+        cancelled = _move(tx, ticket, Move.CANCEL)
+        _record_waiting(station, tx, today)
+        return cancelled
 
 
 def answer_survey(station: Station, token: str, answers: Any) -> None:

@@ -43,7 +43,7 @@ TOUCH_MIN_PX = 64
 AAA = 7.0
 # Words that give away the other language (names from the config are chosen not to use them).
 WORDS = {
-    "id": {"silakan", "antrian", "nomor", "layanan", "menunggu", "petugas", "tidak", "yang",
+    "id": {"silakan", "antrean", "nomor", "layanan", "menunggu", "petugas", "tidak", "yang",
            "untuk", "dengan", "sedang", "panggil", "selesai", "pilih", "kirim", "keluar"},
     "en": {"the", "please", "your", "queue", "number", "waiting", "service", "counter",
            "called", "choose", "with", "and", "not", "today"},

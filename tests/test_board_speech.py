@@ -21,7 +21,7 @@ from shared.errors import Unavailable
 from tests.conftest import Auth
 
 ESPEAK = shutil.which("espeak-ng") or "/usr/bin/espeak-ng"
-SENTENCE = Spoken("id", "Nomor antrian B tujuh belas, silakan menuju loket dua")
+SENTENCE = Spoken("id", "Nomor antrean B tujuh belas, silakan menuju loket dua")
 
 
 def loudness(data: bytes) -> tuple[float, float, int]:
@@ -65,7 +65,7 @@ def test_a_sentence_is_rendered_once_and_then_served_from_the_cache(tmp_path: Pa
     assert runs(log) == 1
     assert again == first
     assert loudness(again.read_bytes())[1] > 500
-    other = speech.audio([Spoken("id", "Nomor antrian C satu, silakan menuju loket tiga")])
+    other = speech.audio([Spoken("id", "Nomor antrean C satu, silakan menuju loket tiga")])
     assert runs(log) == 2
     assert other != first
     assert Speech(tmp_path / "speech", command=command).audio([SENTENCE]) == first
@@ -81,9 +81,8 @@ def test_an_english_sentence_follows_after_a_pause(tmp_path: Path) -> None:
 
 
 def test_the_indonesian_voice_names_the_letters_the_indonesian_way() -> None:
-    sentence = announcement(
-        "B-017", Counter(id="c", name="Loket 2", services=("s",)), Announcement()
-    )
+    where = Counter(id="c", name="Loket 2", services=("s",))
+    sentence = announcement("B-017", where.name, None, Announcement())
 
     def phonemes(voice: str, text: str) -> str:
         result = subprocess.run(
@@ -93,7 +92,7 @@ def test_the_indonesian_voice_names_the_letters_the_indonesian_way() -> None:
 
     assert "b'e" in phonemes(VOICES["id"], sentence)
     assert "b'e" not in phonemes(VOICES["en"], sentence)  # English says "bee"
-    spelled = phonemes(VOICES["id"], "Nomor antrian C satu. Nomor antrian D satu.")
+    spelled = phonemes(VOICES["id"], "Nomor antrean C satu. Nomor antrean D satu.")
     assert "tS'e" in spelled
     assert "d'e" in spelled
 

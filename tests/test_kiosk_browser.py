@@ -171,7 +171,7 @@ def test_the_language_switch_returns_to_the_station_language_after_a_ticket(kios
 def test_the_kiosk_reconnects_after_a_restart_and_shows_the_new_queue(
     live: ServerProcess, kiosk: Page
 ) -> None:
-    expect(service_button(kiosk)).to_contain_text("Tidak ada antrian")
+    expect(service_button(kiosk)).to_contain_text("Tidak ada antrean")
     live.restart()
     issue(live)
     issue(live)

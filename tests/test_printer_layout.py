@@ -41,12 +41,12 @@ def test_service_name_is_printed_once_when_both_languages_agree():
 
 
 def test_indonesian_comes_first_and_english_second():
-    assert "Antrian di depan Anda: 3 / People ahead: 3" in texts()
+    assert "Antrean di depan Anda: 3 / People ahead: 3" in texts()
 
 
 def test_an_english_station_prints_english_first():
     lines = texts(a_ticket(language="en"))
-    assert "People ahead: 3 / Antrian di depan Anda: 3" in lines
+    assert "People ahead: 3 / Antrean di depan Anda: 3" in lines
     assert lines.index("Reports & Complaints") < lines.index("Laporan & Pengaduan")
 
 
@@ -81,7 +81,7 @@ def test_qr_code_of_the_status_url_comes_before_the_bilingual_footer():
     assert [blocks[index] for index in qr_codes] == [QrCode(STATUS_URL)]
     footer = [block.text for block in blocks[qr_codes[0] :] if isinstance(block, TextLine)]
     assert footer == [
-        "Pindai untuk melihat status antrian",
+        "Pindai untuk melihat status antrean",
         "Scan for live status",
         "Simpan tiket ini / Keep this ticket",
     ]
@@ -117,14 +117,14 @@ def test_to_ascii_keeps_indonesian_text_as_it_is():
 def test_test_ticket_is_marked_at_the_top_and_says_it_is_not_a_queue_number():
     blocks = ticket_layout(a_ticket(test=True), 42)
     assert blocks[0] == TextLine("TIKET TES / TEST TICKET", "inverse")
-    assert blocks[-1] == TextLine("Bukan nomor antrian / Not a queue number", "inverse")
+    assert blocks[-1] == TextLine("Bukan nomor antrean / Not a queue number", "inverse")
 
 
 def test_sample_ticket_is_a_test_of_the_first_service_numbered_zero():
-    config = station_config(public_url="https://antrian.polreskupang.id")
+    config = station_config(public_url="https://antrean.polreskupang.id")
     ticket = sample_ticket(config, datetime(2026, 5, 20, 0, 14, tzinfo=UTC))
     assert ticket.test
     assert ticket.number == "A-000"
     assert ticket.service == config.services[0].name
-    assert ticket.status_url == "https://antrian.polreskupang.id/"
+    assert ticket.status_url == "https://antrean.polreskupang.id/"
     assert "20/05/2026 08:14 WITA" in texts(ticket)

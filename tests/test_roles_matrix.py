@@ -60,6 +60,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/tickets/<token>"): PUBLIC,
     ("POST", "/api/tickets/<token>/reprint"): PUBLIC,
     ("POST", "/api/tickets/<token>/survey"): PUBLIC,
+    ("POST", "/api/tickets/<token>/cancel"): PUBLIC,
     ("GET", "/api/board"): PUBLIC,
     ("GET", "/api/board/speech/<int(max=9223372036854775807):seq>"): PUBLIC,
     ("GET", "/api/counters"): OFFICER,
@@ -91,6 +92,8 @@ SOCKET_EVENTS: dict[str, Role | None] = {
     "done": OFFICER,
     "no_show": OFFICER,
     "transfer": OFFICER,
+    "return": OFFICER,
+    "prioritize": OFFICER,
     "requeue": OFFICER,
     "state": OFFICER,
 }

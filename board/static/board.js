@@ -9,6 +9,7 @@ import {
   formatDate,
   formatNumber,
   formatTime,
+  inLanguage,
   page,
   serviceName,
   t,
@@ -21,7 +22,11 @@ const RECENT_SHOWN = 3;
 const TICKER_SECONDS_PER_CHARACTER = 0.22;
 
 const shownCounters = new Set(page.counters.map((counter) => counter.id));
-const counterNames = new Map(page.counters.map((counter) => [counter.id, counter.name]));
+// A counter as the hall sees it, in the board's language (a private service's room neutral).
+function counterName(id) {
+  const counter = page.counters.find((each) => each.id === id);
+  return counter ? inLanguage(counter.name) : undefined;
+}
 
 const board = {
   counters: new Map(), // id -> {state, ticket}
@@ -42,7 +47,7 @@ function buildTiles() {
     const tile = el(
       "li",
       { class: "counter-tile", "data-counter": counter.id },
-      el("p", { class: "counter-name" }, counter.name),
+      el("p", { class: "counter-name" }, inLanguage(counter.name)),
       number,
       status,
     );
@@ -68,7 +73,7 @@ let highlightTimer = null;
 function spotlight(call, fresh) {
   board.spotlight = call;
   $("now-number").textContent = call ? call.number : "—";
-  $("now-counter").textContent = call ? counterNames.get(call.counter) || call.counter_name : "";
+  $("now-counter").textContent = call ? counterName(call.counter) || call.counter_name : "";
   const panel = $("now-calling");
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
     element.classList.remove("fresh");
@@ -97,7 +102,7 @@ function renderRecent() {
         "li",
         {},
         el("span", { class: "recent-number" }, call.number),
-        el("span", { class: "recent-counter" }, counterNames.get(call.counter) || call.counter_name),
+        el("span", { class: "recent-counter" }, counterName(call.counter) || call.counter_name),
         el("time", { class: "recent-time", datetime: call.called_at }, formatTime(call.called_at)),
       ),
     );
@@ -181,7 +186,7 @@ function announce(call) {
   announcer.say(call);
   $("call-announcer").textContent = t("ui.board.announce_call", {
     number: call.number,
-    counter: counterNames.get(call.counter) || call.counter_name,
+    counter: counterName(call.counter) || call.counter_name,
   });
 }
 

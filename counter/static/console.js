@@ -7,7 +7,15 @@
 import { api } from "/static/js/api.js";
 import { byId as $, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { currentLanguage, formatNumber, formatTime, page, serviceName, t } from "/static/js/i18n.js";
+import {
+  currentLanguage,
+  formatNumber,
+  formatTime,
+  inLanguage,
+  page,
+  serviceName,
+  t,
+} from "/static/js/i18n.js";
 import { act, connectLive } from "/static/js/live.js";
 import { bindLogin, logOut } from "/static/js/session.js";
 
@@ -117,7 +125,7 @@ function chooseCounter() {
     const button = el(
       "button",
       { type: "button", class: "btn choose-button" },
-      el("strong", {}, counter.name),
+      el("strong", {}, inLanguage(counter.name)),
       el("span", {}, counter.services.map((id) => serviceName(id)).join(", ")),
     );
     button.addEventListener("click", () => openDesk(counter));
@@ -137,7 +145,7 @@ function openDesk(counter) {
   state.waiting = [];
   state.noShows = [];
   state.seq = 0;
-  $("counter-name").textContent = counter.name;
+  $("counter-name").textContent = inLanguage(counter.name);
   show("desk-view");
   render();
   refresh();

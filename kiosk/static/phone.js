@@ -9,6 +9,7 @@ import {
   currentLanguage,
   formatNumber,
   formatTime,
+  inLanguage,
   page,
   serviceName,
   setLanguage,
@@ -60,7 +61,8 @@ let sound = null; // the AudioContext, once a touch allowed it
 // ---- showing the ticket --------------------------------------------------------------------
 
 function counterName() {
-  return page.counters[ticket.counter] || ticket.counter || "";
+  const names = page.counters[ticket.counter];
+  return names ? inLanguage(names) : ticket.counter || "";
 }
 
 function render() {

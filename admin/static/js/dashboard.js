@@ -2,7 +2,7 @@
 // whenever the board stream says something happened (at most once a second) and every 30 s.
 
 import { api } from "/static/js/api.js";
-import { formatTime, page, serviceName, t } from "/static/js/i18n.js";
+import { formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { el, replaceChildren } from "/static/js/dom.js";
 import { minutes, number } from "./figures.js";
@@ -68,7 +68,7 @@ function renderCounters(counters) {
       el(
         "li",
         { class: `counter-card state-${counter.state}` },
-        el("strong", {}, counter.name),
+        el("strong", {}, inLanguage(counter.names)),
         el("span", { class: `badge ${STATE_BADGES[counter.state]}` }, t(`ui.admin.state.${counter.state}`)),
         el("span", { class: "counter-ticket" }, counter.ticket ? counter.ticket.number : "—"),
         el(

@@ -27,6 +27,11 @@ export function t(key, params = {}, lang = language) {
   );
 }
 
+// Words given in both languages ({id, en}) in `lang` (default: the current language).
+export function inLanguage(names, lang = language) {
+  return names[lang] || names.id;
+}
+
 // A service's name in `lang` (default: the current language). A page shown to the hall, such
 // as the board, carries no private service's name: the id comes back instead.
 export function serviceName(id, lang = language) {
