@@ -34,10 +34,11 @@ def text(key: str, language: str, **params: Any) -> str:
     """The catalogue text for `key` in `language`, with `{name}` fields filled from params.
 
     A param in both languages (anything with `.get(language)`, e.g. a counter's name) is
-    filled in in `language`.
+    filled in in `language`. An entry with a singular form (`en_one`) uses it when `n` is 1.
     """
     entry = catalogue()[key]
-    template = entry.get(language) or entry["id"]
+    template = (params.get("n") == 1 and entry.get(f"{language}_one")) or entry.get(language)
+    template = template or entry["id"]
     if not params:
         return template
     filled = {

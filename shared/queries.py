@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared import log, positions, repository
+from shared import log, positions, presence, repository
 from shared.clock import parse_utc
 from shared.config import Config, Counter
 from shared.events import TicketCalled, TicketRecalled
@@ -117,13 +117,15 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
 
 
 def counters_overview(station: Station) -> list[dict[str, Any]]:
-    """Every counter with its services, state, last officer and its called ticket (T) or None.
+    """Every counter with its services, state, the officers at it now (`present`), the last
+    to act there (`officer`) and its called ticket (T) or None.
 
     For staff: the tickets carry no token.
     """
     now = station.now()
     with station.store.read() as db:
         rows = repository.counters(db)
+        attending = presence.at_counters(db, now)
         serving = [row.ticket for row in rows.values() if row.ticket is not None]
         views = {
             view["counter"]: view
@@ -137,9 +139,17 @@ def counters_overview(station: Station) -> list[dict[str, Any]]:
             "services": list(counter.services),
             "state": rows[counter.id].state.value if counter.id in rows else "open",
             "officer": rows[counter.id].officer if counter.id in rows else None,
+            "present": _present(station, attending.get(counter.id, [])),
             "ticket": views.get(counter.id),
         }
         for counter in station.config.counters
+    ]
+
+
+def _present(station: Station, attending: list[presence.Attendance]) -> list[dict[str, Any]]:
+    return [
+        {"username": person.username, "since": local_text(station, person.since)}
+        for person in attending
     ]
 
 
@@ -163,6 +173,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         streak = positions.streak(station, db, counter=counter.id)
         marked = repository.no_shows_at(db, counter.id, today)
         happened = log.counted_at_counter(db, counter.id, day_start, log.COUNTER_DAY_KINDS)
+        attending = presence.at_counters(db, now).get(counter.id, [])
     window = station.config.no_show_requeue_minutes
     return {
         "id": counter.id,
@@ -172,6 +183,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         "seq": seq,
         "state": row.state.value,
         "officer": row.officer,
+        "present": _present(station, attending),
         "ticket": current,
         "waiting": [
             {

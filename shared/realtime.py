@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
-from shared import queries, users
+from shared import presence, queries, users
 from shared.auth import SESSION_COOKIE
 from shared.config import Config
 from shared.crossprocess import TicketsChanged
@@ -66,17 +66,30 @@ class Connections:
         self._session: dict[str, str | None] = {}
         self._language: dict[str, str] = {}
         self._watching: dict[str, str] = {}
+        self._attending: set[str] = set()
 
     def opened(self, sid: str, session_token: str | None, language: str) -> None:
         with self._lock:
             self._session[sid] = session_token
             self._language[sid] = language
 
-    def closed(self, sid: str) -> None:
+    def closed(self, sid: str) -> bool:
+        """Forget `sid`; whether it was a console at a counter."""
         with self._lock:
             self._session.pop(sid, None)
             self._language.pop(sid, None)
             self._watching.pop(sid, None)
+            attending = sid in self._attending
+            self._attending.discard(sid)
+            return attending
+
+    def attending(self, sid: str, at_counter: bool) -> None:
+        """Remember whether `sid` is a console at a counter (its presence is to be cleared)."""
+        with self._lock:
+            if at_counter:
+                self._attending.add(sid)
+            else:
+                self._attending.discard(sid)
 
     def session_token(self, sid: str) -> str | None:
         return self._session.get(sid)
@@ -394,7 +407,8 @@ def connect(auth: Any = None) -> None:
 
 @socketio.on("disconnect")
 def closed(*_: Any) -> None:
-    connections().closed(sid())
+    if connections().closed(sid()):
+        presence.leave(station(), sid())
     current_app.extensions["satupintu.flood"].forget(sid())
 
 

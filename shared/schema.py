@@ -153,11 +153,18 @@ def m004_devices_units_and_queue_days(db: Database) -> None:
 
 
 @migrations()
-def m005_queue_places_and_recalls(db: Database) -> None:
-    """A ticket's place in the queue can differ from its issue time (sent to the front), and
-    the recalls since its call are counted."""
+def m005_queue_places_recalls_and_presence(db: Database) -> None:
+    """A ticket's place in the queue can differ from its issue time (sent to the front), the
+    recalls since its call are counted, and consoles say who is at which counter."""
     db.executescript(
         """
+        CREATE TABLE presence (
+            connection TEXT PRIMARY KEY,
+            counter_id TEXT NOT NULL,
+            username TEXT NOT NULL,
+            since TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
         ALTER TABLE tickets ADD COLUMN queue_at TEXT NOT NULL DEFAULT '';
         UPDATE tickets SET queue_at = issued_at;
         ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;

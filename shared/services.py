@@ -579,7 +579,10 @@ def requeue(
 def set_counter_state(
     station: Station, counter_id: str, state: Any, actor: str, current: Current = UNCHECKED
 ) -> Ticket | None:
-    """Open a counter, send it on break or close it; returns its current ticket, if any."""
+    """Open a counter, send it on break or close it; returns its current ticket, if any.
+
+    A counter leaves service only when free: the board never shows a number at an empty desk.
+    """
     counter = _counter(station, counter_id)
     try:
         new_state = CounterState(state)
@@ -587,6 +590,8 @@ def set_counter_state(
         raise InvalidRequest("error.counter_state", states="open, break, closed") from None
     with station.store.write(actor, station.now()) as tx:
         serving = _serving(tx, counter, current)
+        if serving is not None and new_state != CounterState.OPEN:
+            raise Conflict("error.counter_serving", counter=counter.name, number=serving.number)
         if repository.counter(tx, counter.id).state != new_state:
             repository.set_state(tx, counter.id, new_state)
             tx.record(CounterStateChanged(counter=counter.id, state=new_state.value))

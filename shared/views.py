@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from shared import positions
+from shared.estimates import wait_range
 from shared.station import Station
 from shared.store import Reader
 from shared.ticket import Ticket
@@ -24,6 +25,11 @@ def local_text(station: Station, instant: datetime | None) -> str | None:
     if instant is None:
         return None
     return station.local(instant).isoformat(timespec="seconds")
+
+
+def _range(minutes: int | None) -> dict[str, int] | None:
+    found = wait_range(minutes)
+    return {"low": found.low, "high": found.high} if found else None
 
 
 def ticket_views(
@@ -56,6 +62,8 @@ def ticket_views(
             "counter": ticket.counter,
             "ahead": ahead.get(ticket.id),
             "estimated_wait_minutes": waits.get(ticket.id) if ticket.id in ahead else None,
+            "estimated_wait": _range(waits.get(ticket.id)) if ticket.id in ahead else None,
+            "recalls": ticket.recalls,
         }
         if not for_staff:
             view["token"] = ticket.token

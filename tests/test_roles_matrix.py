@@ -96,6 +96,8 @@ SOCKET_EVENTS: dict[str, Role | None] = {
     "prioritize": OFFICER,
     "requeue": OFFICER,
     "state": OFFICER,
+    "counter.attend": OFFICER,
+    "counter.leave": OFFICER,
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect"}
 

@@ -7,13 +7,13 @@ import { byId, el as node } from "/static/js/dom.js";
 import {
   currentLanguage,
   formatDate,
-  formatNumber,
   formatTime,
   page,
   serviceName,
   setLanguage,
   t,
   translatePage,
+  waitText,
 } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 
@@ -113,7 +113,7 @@ function statusText(service) {
     return when ? `${why} · ${when}` : why;
   }
   if (service.waiting === 0) return t("ui.kiosk.waiting_none");
-  return t("ui.kiosk.waiting", { n: formatNumber(service.waiting) });
+  return t("ui.kiosk.waiting", { n: service.waiting });
 }
 
 function updateButton(button, service) {
@@ -267,11 +267,9 @@ function renderConfirmation() {
   el.service.textContent = serviceName(ticket.service);
   el.priority.hidden = !ticket.priority;
   el.ahead.textContent = ticket.ahead
-    ? t("ui.kiosk.ahead_people", { n: formatNumber(ticket.ahead) })
+    ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
     : t("ui.kiosk.ahead_none");
-  el.wait.textContent = ticket.estimated_wait_minutes
-    ? t("ui.kiosk.wait_minutes", { n: formatNumber(ticket.estimated_wait_minutes) })
-    : t("ui.kiosk.wait_soon");
+  el.wait.textContent = waitText(ticket.estimated_wait);
   el.qr.alt = t("ui.kiosk.qr_alt", { number: ticket.number });
   const failed = ["failed", "reprint_failed"].includes(current.print);
   el.printMessage.textContent = current.message || t(`ui.kiosk.print.${current.print}`);

@@ -7,7 +7,6 @@ import { byId, el as node } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import {
   currentLanguage,
-  formatNumber,
   formatTime,
   inLanguage,
   page,
@@ -15,6 +14,7 @@ import {
   setLanguage,
   t,
   translatePage,
+  waitText,
 } from "/static/js/i18n.js";
 import { openSocket } from "/static/js/live.js";
 
@@ -84,11 +84,9 @@ function render() {
 
 function renderWaiting() {
   el.ahead.textContent = ticket.ahead
-    ? t("ui.phone.ahead_people", { n: formatNumber(ticket.ahead) })
+    ? t("ui.phone.ahead_people", { n: ticket.ahead })
     : t("ui.phone.ahead_none");
-  el.wait.textContent = ticket.estimated_wait_minutes
-    ? t("ui.phone.wait_minutes", { n: formatNumber(ticket.estimated_wait_minutes) })
-    : t("ui.phone.wait_soon");
+  el.wait.textContent = waitText(ticket.estimated_wait);
   el.moved.hidden = movedFrom === null;
   if (movedFrom !== null) {
     el.moved.textContent = t("ui.phone.moved", { service: serviceName(ticket.service) });
