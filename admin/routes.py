@@ -285,9 +285,7 @@ def printer_preview() -> Response:
     latest = station().printers.latest_preview(kiosk)
     if latest is None or not latest.exists():
         raise NotFound("error.no_preview")
-    response = send_file(latest, mimetype="image/png", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_file(latest, mimetype="image/png", max_age=0)
 
 
 # ---- users (admin) ------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def console() -> str:
                 for service in config.services
             ],
             "requeue_minutes": config.no_show_requeue_minutes,
+            "recall_limit": config.no_show_after_recalls,
         },
     )
 

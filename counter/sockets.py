@@ -9,7 +9,7 @@ from typing import Any
 from counter.actions import ACTIONS, perform
 from shared import presence
 from shared.errors import Forbidden, InvalidRequest, NotFound, SatuPintuError, Unauthorized
-from shared.realtime import connections, on, sid, socket_error, socket_user
+from shared.realtime import connections, on, presence_changed, sid, socket_error, socket_user
 from shared.users import Role, User
 from shared.web import station
 
@@ -56,7 +56,8 @@ def attend(data: Any = None) -> dict[str, Any]:
             raise NotFound("error.unknown_counter", counter=counter_id[:40])
         if not user.may_act_at(the_station.config, counter_id):
             raise Forbidden("error.forbidden_unit", counter=counter_id[:40])
-        presence.attend(the_station, sid(), counter_id, user.username)
+        if presence.attend(the_station, sid(), counter_id, user.username):
+            presence_changed(counter_id)
         connections().attending(sid(), True)
     except SatuPintuError as error:
         return socket_error(error)
@@ -71,5 +72,5 @@ def leave(data: Any = None) -> dict[str, Any]:
     except SatuPintuError as error:
         return socket_error(error)
     connections().attending(sid(), False)
-    presence.leave(station(), sid())
+    presence_changed(presence.leave(station(), sid()))
     return {"ok": True}

@@ -408,7 +408,13 @@ def connect(auth: Any = None) -> None:
 @socketio.on("disconnect")
 def closed(*_: Any) -> None:
     if connections().closed(sid()):
-        presence.leave(station(), sid())
+        presence_changed(presence.leave(station(), sid()))
+
+
+def presence_changed(counter_id: str | None) -> None:
+    """Tell every screen that the officers at `counter_id` changed (staff screens reload)."""
+    if counter_id is not None:
+        socketio.emit("counter.presence", {"counter": counter_id}, to=BOARD_ROOM)
     current_app.extensions["satupintu.flood"].forget(sid())
 
 

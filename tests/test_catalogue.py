@@ -24,11 +24,13 @@ def test_every_key_has_text_in_both_languages_with_the_same_fields() -> None:
     singular = {f"{lang}_one" for lang in LANGUAGES}
     for key, entry in catalogue().items():
         assert set(LANGUAGES) <= set(entry) <= set(LANGUAGES) | singular, key
-        fields = [
-            {name for _, name, _, _ in string.Formatter().parse(template) if name}
-            for template in entry.values()
-        ]
-        assert all(found == fields[0] for found in fields), f"{key}: forms use different fields"
+        fields = {
+            form: {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            for form, template in entry.items()
+        }
+        assert fields["id"] == fields["en"], f"{key}: the languages use different fields"
+        for form in singular & set(entry):  # "recalled once" needs no {n}
+            assert fields[form] | {"n"} == fields["en"] | {"n"}, f"{key}: {form} fields differ"
 
 
 def test_every_key_the_code_uses_is_in_the_catalogue() -> None:

@@ -78,7 +78,13 @@ function renderCounters(counters) {
             ? t("ui.admin.called_at", { time: formatTime(counter.ticket.called_at) })
             : t("ui.admin.idle"),
         ),
-        el("span", { class: "muted" }, counter.officer || t("ui.admin.no_officer")),
+        el(
+          "span",
+          { class: counter.present.length ? "counter-present" : "muted" },
+          counter.present.length
+            ? t("ui.admin.present", { names: counter.present.map((person) => person.username).join(", ") })
+            : t("ui.admin.no_officer"),
+        ),
       ),
     ),
   );
@@ -182,11 +188,12 @@ function soon() {
 }
 
 render(page.dashboard);
-connectLive({
+const live = connectLive({
   onSnapshot: soon,
   onEvent: soon,
   onStatus: (online) => {
     document.getElementById("offline-mark").hidden = online;
   },
 });
+live.on("counter.presence", soon); // an officer came to or left a counter
 setInterval(soon, REFRESH_MS);
