@@ -20,6 +20,7 @@ FIGURES = (
     "no_show",
     "transferred",
     "expired",
+    "cancelled",
     "recalls",
     "avg_wait_minutes",
     "p90_wait_minutes",
@@ -55,7 +56,7 @@ def _fairness(report: dict[str, Any]) -> Iterator[list[Any]]:
 
 def _officers(report: dict[str, Any]) -> Iterator[list[Any]]:
     columns = ["officer", "calls", "no_shows", "no_show_rate_pct", "recalls", "recall_rate_pct",
-               "out_of_turn"]  # fmt: skip
+               "out_of_turn", "priority_marks", "too_quick"]  # fmt: skip
     yield columns
     for row in report["fairness"]["officers"]:
         yield [row[c] for c in columns]

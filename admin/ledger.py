@@ -15,7 +15,7 @@ been in its queue longer.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from shared import log
@@ -67,7 +67,10 @@ class Call:
     """A ticket called to a counter, how long it had waited, and whom it passed over.
 
     `joined_by` is how the ticket joined the queue it was called from: "issued",
-    "transferred" or "requeued".
+    "transferred", "sent_to_front" (a transfer to the front of the queue), "returned" (back to
+    the front after a counter left it) or "requeued". `reason` is the officer's: for a call
+    out of turn, else for sending it to the front; `marked` is why an officer gave it
+    priority at a counter, if one did.
     """
 
     at: datetime
@@ -83,6 +86,7 @@ class Call:
     out_of_order: bool
     reason: str | None
     passed_over: tuple[Passed, ...]
+    marked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,13 +170,16 @@ class Answer:
 
 @dataclass(frozen=True)
 class Queued:
-    """A ticket waiting in a queue: since when, and how it joined it ("issued", "transferred"
-    or "requeued"). `mark` is the log row that put it there: it breaks ties in `joined_at`."""
+    """A ticket waiting in a queue: since when, how it joined it (see `Call.joined_by`) and
+    the officer's reason for that, if any, and why an officer gave it priority. `mark` is the
+    log row that put it there: it breaks ties in `joined_at`."""
 
     ticket: Ticket
     joined_at: datetime
     mark: int
     joined_by: str
+    reason: str | None = None
+    marked: str | None = None
 
     @property
     def order(self) -> tuple[datetime, int]:
@@ -201,6 +208,14 @@ JOINED_BY = {
     TicketRequeued: "requeued",
     TicketReturned: "returned",
 }
+
+
+def _joined_by(event: object) -> tuple[str, str | None] | None:
+    """How an event puts a ticket in a queue, and the officer's reason; None: it does not."""
+    joined = JOINED_BY.get(type(event))
+    if isinstance(event, TicketTransferred) and event.front:
+        return "sent_to_front", event.reason
+    return (joined, None) if joined else None
 
 
 def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
@@ -276,11 +291,16 @@ def _record(
             ledger.expiries.append(
                 Expiry(at, after.id, after.number, after.service, after.issued_at)
             )
-    joined_by = JOINED_BY.get(type(step.event))
-    if joined_by is not None:
-        queued[after.id] = Queued(after, at, step.logged.row, joined_by)
+    joined = _joined_by(step.event)
+    if joined is not None:
+        marked = queued[after.id].marked if after.id in queued else None
+        queued[after.id] = Queued(after, at, step.logged.row, *joined, marked=marked)
     elif not after.waiting:
         queued.pop(after.id, None)
+    elif after.id in queued:  # still waiting, changed in place (given priority)
+        marked = step.event.reason if isinstance(step.event, TicketPrioritized) else None
+        entry = queued[after.id]
+        queued[after.id] = replace(entry, ticket=after, marked=marked or entry.marked)
 
 
 def _call(
@@ -308,6 +328,7 @@ def _call(
         issued_at=ticket.issued_at,
         joined_by=mine.joined_by,
         out_of_order=event.out_of_order,
-        reason=event.reason,
+        reason=event.reason if event.out_of_order else mine.reason,
         passed_over=passed,
+        marked=mine.marked,
     )

@@ -77,6 +77,7 @@ class Tally:
     no_show: int = 0
     transferred: int = 0
     expired: int = 0
+    cancelled: int = 0
     recalls: int = 0
     within_standard: int = 0
     waits: list[float] = field(default_factory=list)
@@ -85,8 +86,8 @@ class Tally:
     def figures(self, *, issued_here: bool = True) -> dict[str, Any]:
         """The group's figures.
 
-        Counters and officers (`issued_here` False) issue nothing and see nothing expire:
-        their `issued` and `expired` are None.
+        Counters and officers (`issued_here` False) issue nothing and see nothing expire or
+        cancelled: their `issued`, `expired` and `cancelled` are None.
         """
         return {
             "issued": self.issued if issued_here else None,
@@ -95,6 +96,7 @@ class Tally:
             "no_show": self.no_show,
             "transferred": self.transferred,
             "expired": self.expired if issued_here else None,
+            "cancelled": self.cancelled if issued_here else None,
             "recalls": self.recalls,
             "avg_wait_minutes": minutes(mean(self.waits)),
             "p90_wait_minutes": minutes(percentile_90(self.waits)),
@@ -164,6 +166,10 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
         if inside(expiry.issued_at):
             for group in tallies.groups(expiry.service, None, None):
                 group.expired += 1
+    for cancellation in facts.cancellations:
+        if inside(cancellation.at):
+            for group in tallies.groups(cancellation.service, None, None):
+                group.cancelled += 1
     return tallies
 
 
@@ -171,9 +177,10 @@ def _name(text: LocalText | None, fallback: str, language: str) -> str:
     return text.get(language) if text else fallback
 
 
-def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
-    """The tallies as the report's rows: configured services and counters first, in order."""
-    language = config.language
+def tables(config: Config, tallies: Tallies, language: str | None = None) -> dict[str, Any]:
+    """The tallies as the report's rows: configured services and counters first, in order,
+    named in `language` (default: the station's)."""
+    language = language or config.language
     services = [
         {
             "id": service.id,
@@ -285,20 +292,23 @@ def anchor_json(anchor: anchors.Anchor | None) -> dict[str, Any] | None:
     return {"row": anchor.id, "hash": anchor.hash, "witness": f"{anchor.id}:{anchor.hash[:16]}"}
 
 
-def build_report(station: Station, period: Period) -> dict[str, Any]:
-    """The whole report of a period: the one source of every page, download and command."""
+def build_report(station: Station, period: Period, language: str | None = None) -> dict[str, Any]:
+    """The whole report of a period, naming services and counters in `language` (default: the
+    station's): the one source of every page, download and command."""
     start, end = period.bounds(station)
     facts = facts_for(station, start, end)
     config = station.config
+    language = language or config.language
     return {
         "station": config.station.name,
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "timezone": config.timezone,
-        **tables(config, tally(config, facts, start, end)),
+        "language": language,
+        **tables(config, tally(config, facts, start, end), language),
         "hourly": hourly(station, facts, start, end),
         "fairness": fairness.review(station, facts, start, end),
-        "satisfaction": ikm.summary(config, facts.answers, start, end),
+        "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "audit": audit_section(station, period),
     }
 

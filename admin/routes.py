@@ -92,7 +92,8 @@ def heavy(call: str, *args: Any) -> Any:
 
 
 def _report(period: reports.Period) -> dict[str, Any]:
-    return heavy("report", period.first.isoformat(), period.last.isoformat())
+    """The period's report, naming services and counters in the page's language (`?lang=`)."""
+    return heavy("report", period.first.isoformat(), period.last.isoformat(), page_language())
 
 
 # ---- dashboard ----------------------------------------------------------------------------------

@@ -360,6 +360,9 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
     show_default=True,
     help="Which table --format csv prints.",
 )
+@click.option(
+    "--lang", type=click.Choice(["id", "en"]), help="Name services in (default: the station's)."
+)
 @config_option
 def report(
     first: str | None,
@@ -367,6 +370,7 @@ def report(
     month: str | None,
     output: str,
     table: str,
+    lang: str | None,
     config_file: str | None,
 ) -> None:
     """Print a day's (or a range's, or a month's) report from the event log.
@@ -384,7 +388,7 @@ def report(
         period = Period.parse(first, last, month, station.today())
     except SatuPintuError as error:
         raise _fail(error) from None
-    built = build_report(station, period)
+    built = build_report(station, period, lang)
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
     else:
