@@ -110,6 +110,15 @@ def m003_ticket_reprints(db: Database) -> None:
     db.execute("ALTER TABLE tickets ADD COLUMN reprints INTEGER NOT NULL DEFAULT 0")
 
 
+@migrations()
+def m004_health_probe(db: Database) -> None:
+    """The health check proves the database takes a write by rewriting this one row."""
+    db.execute(
+        "CREATE TABLE health_probe "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)"
+    )
+
+
 def pending_migrations(db: Database) -> bool:
     """Whether the database is older than this code (a read: no lock taken)."""
     return bool(migrations.pending(db))
