@@ -68,7 +68,9 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
             ),
         )
         return
-    yield Result("config", Message("ui.doctor.config_ok", {"path": config_path(config_file)}))
+    yield Result(
+        "config", Message("ui.doctor.config_ok", {"path": config_path(config_file).resolve()})
+    )
     try:
         station = open_station(config)
     except SatuPintuError as error:
