@@ -119,6 +119,11 @@ def m004_health_probe(db: Database) -> None:
     )
 
 
+def migration_names() -> list[str]:
+    """Every migration of this code, in the order they apply."""
+    return [migration.name for migration in migrations._migrations]
+
+
 def pending_migrations(db: Database) -> bool:
     """Whether the database is older than this code (a read: no lock taken)."""
     return bool(migrations.pending(db))
