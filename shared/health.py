@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import shutil
 import threading
 import time
@@ -200,6 +201,8 @@ def database(station: Station) -> Result:
             )
     except Unavailable as error:
         detail = str(error.params.get("detail", "")).replace(" ", "").lower()
+        if _read_only(station.config.database_path.parent):
+            detail = "readonly"
         key, advice = next(
             ((key, advice) for word, key, advice in _STORAGE_FAULTS if word in detail),
             ("ui.health.database_failed", "ui.health.database_failed_advice"),
@@ -207,6 +210,14 @@ def database(station: Station) -> Result:
         notice = _notice("database", "problem", key, advice)
         return Result("database", notice.message, (notice,))
     return Result("database", Message("ui.health.database_ok"))
+
+
+def _read_only(folder: Path) -> bool:
+    """Whether the filesystem holding a folder is mounted read-only."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def free_percent(path: Path) -> int:

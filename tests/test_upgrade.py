@@ -66,7 +66,9 @@ def _same_figures(now: object, then: object) -> bool:
             key in now and _same_figures(now[key], value) for key, value in then.items()
         )
     if isinstance(then, list):
-        return isinstance(now, list) and len(now) == len(then) and all(
-            _same_figures(a, b) for a, b in zip(now, then, strict=True)
+        return (
+            isinstance(now, list)
+            and len(now) == len(then)
+            and all(_same_figures(a, b) for a, b in zip(now, then, strict=True))
         )
     return now == then

@@ -39,7 +39,13 @@ def write_fixture(stem: Path) -> None:
         station = open_station(config, clock=clock)
         services.ensure_counters(station)
         for name in (*OFFICERS.values(), "sari"):
-            add_user(station, name, "supervisor" if name == "sari" else "officer", "rahasia-123", "fixture")
+            add_user(
+                station,
+                name,
+                "supervisor" if name == "sari" else "officer",
+                "rahasia-123",
+                "fixture",
+            )
         busy_day(station, clock, MORNING, MORNING + timedelta(hours=HOURS))
         day = station.today()
         clock.set(station.day_bounds(day)[1] + timedelta(minutes=5))
@@ -50,7 +56,9 @@ def write_fixture(stem: Path) -> None:
         assert verdict.ok and verdict.head is not None, verdict
         station.store.close()
         with sqlite3.connect(config.database_path) as conn:
-            migrations = [row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+            migrations = [
+                row[0] for row in conn.execute("SELECT name FROM _sqlite_migrations ORDER BY id")
+            ]
         stem.parent.mkdir(parents=True, exist_ok=True)
         target = stem.with_suffix(".db")
         target.unlink(missing_ok=True)
