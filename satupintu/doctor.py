@@ -34,7 +34,7 @@ from shared.config import (
     config_path,
     load_config,
 )
-from shared.errors import SatuPintuError
+from shared.errors import SatuPintuError, Unavailable
 from shared.health import Message, Notice, Result
 from shared.station import Station
 
@@ -74,17 +74,16 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
     try:
         station = open_station(config)
     except SatuPintuError as error:
+        key, advice = "ui.doctor.database_unopened", "ui.doctor.database_unopened_advice"
+        if isinstance(error, Unavailable):
+            found = health.storage_fault(config.database_path, error)
+            key, advice = (key, advice) if found[0] == "ui.health.database_failed" else found
+        detail = error.params.get("detail", error.message_key)
         yield _failed(
             "database",
-            _notice(
-                "database",
-                "problem",
-                "ui.doctor.database_unopened",
-                "ui.health.database_failed_advice",
-                path=config.database_path,
-                error=error.params.get("detail", error.message_key),
-            ),
+            _notice("database", "problem", key, advice, path=config.database_path, error=detail),
         )
+        yield health.disk_space(config)
     else:
         yield from _station_checks(station)
         station.store.close()

@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from shared import backups
 from shared.clock import utc_text
+from shared.config import Config
 from shared.errors import Unavailable
 from shared.i18n import LANGUAGES, text
 from shared.station import Station
@@ -200,19 +201,26 @@ def database(station: Station) -> Result:
                 [utc_text(now)],
             )
     except Unavailable as error:
-        detail = str(error.params.get("detail", "")).replace(" ", "").lower()
-        if _read_only(station.config.database_path.parent):
-            detail = "readonly"
-        key, advice = next(
-            ((key, advice) for word, key, advice in _STORAGE_FAULTS if word in detail),
-            ("ui.health.database_failed", "ui.health.database_failed_advice"),
-        )
+        key, advice = storage_fault(station.config.database_path, error)
         notice = _notice("database", "problem", key, advice)
         return Result("database", notice.message, (notice,))
     return Result("database", Message("ui.health.database_ok"))
 
 
-def _read_only(folder: Path) -> bool:
+def storage_fault(database: Path, error: Unavailable) -> tuple[str, str]:
+    """The catalogue keys (text, advice) for a database that cannot take a write."""
+    detail = str(error.params.get("detail", "")).replace(" ", "").lower()
+    if read_only(database.parent):
+        detail = "readonly"
+    elif free_percent(database.parent) == 0:
+        detail = "full"
+    return next(
+        ((key, advice) for word, key, advice in _STORAGE_FAULTS if word in detail),
+        ("ui.health.database_failed", "ui.health.database_failed_advice"),
+    )
+
+
+def read_only(folder: Path) -> bool:
     """Whether the filesystem holding a folder is mounted read-only."""
     try:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
@@ -231,7 +239,11 @@ def free_percent(path: Path) -> int:
 @check("disk")
 def disk(station: Station) -> Result:
     """Free space where the database lives, and where the backups go if that is elsewhere."""
-    config = station.config
+    return disk_space(station.config)
+
+
+def disk_space(config: Config) -> Result:
+    """The disk check for a config (also when its database cannot be opened)."""
     percent = free_percent(config.database_path.parent)
     notices = []
     places = [("ui.health.disk_low", percent)]
