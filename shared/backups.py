@@ -110,6 +110,9 @@ def make_backup(station: Station, target: Path | None = None) -> Copy:
     """
     made_at = station.now()
     target = target or copy_path(station.config.backup_directory, made_at)
+    live = station.config.database_path.resolve()
+    if target.resolve() in {Path(f"{live}{suffix}") for suffix in ("", "-wal", "-shm")}:
+        raise BackupError("backup failed: the backup cannot overwrite the live database")
     partial = target.with_name(target.name + PARTIAL)
     try:
         station.store.backup(partial)

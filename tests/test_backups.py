@@ -47,6 +47,17 @@ def test_a_backup_is_verified_self_contained_and_named_by_its_time(station: Stat
     assert backups.latest(station.config.backup_directory) == made
 
 
+def test_a_backup_never_overwrites_the_live_database(station: Station) -> None:
+    issue(station, 1)
+    live = station.config.database_path
+    before = tickets_in(live)
+    for target in (live, Path(f"{live}-wal")):
+        with pytest.raises(backups.BackupError, match="cannot overwrite the live database"):
+            backups.make_backup(station, target)
+    assert tickets_in(live) == before
+    assert not Path(f"{live}.partial").exists()
+
+
 def test_a_copy_that_does_not_verify_is_kept_as_failed(station: Station) -> None:
     issue(station, 2)
     with sqlite3.connect(station.config.database_path) as conn:
