@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -17,6 +18,7 @@ from shared.clock import ManualClock
 from shared.config import Config
 from shared.health import Message, Notice, Result
 from tests.helpers import MORNING, make_config
+from tests.realserver import ServerProcess
 from tests.system_fixtures import (
     PAPER_OUT,
     FakePrinter,
@@ -238,3 +240,39 @@ def auth_hall(hall: Any) -> Any:
         return client
 
     return build
+
+
+@pytest.mark.server
+def test_a_real_server_on_a_full_disk_answers_503_and_recovers_when_space_is_freed(
+    tmp_path: Path,
+) -> None:
+    with tiny_filesystem(tmp_path / "disk", size="8m") as disk:
+        server = ServerProcess(disk)
+        server.start()
+        try:
+            assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+            filler = fill(disk)
+            reply = requests.get(f"{server.url}/healthz", timeout=10)
+            deadline = time.monotonic() + 30
+            while reply.json()["status"] == "ok":  # the last report may be a few seconds old
+                assert time.monotonic() < deadline, "the server never saw the disk full"
+                time.sleep(0.2)
+                reply = requests.get(f"{server.url}/healthz", timeout=10)
+            assert reply.status_code == 503
+            assert {"disk_low", "database_full"} <= set(codes(reply.json()))
+            ticket = requests.post(
+                f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10
+            )
+            assert ticket.status_code == 503
+            assert ticket.json()["error"]["code"] == "unavailable"
+            filler.unlink()
+            deadline = time.monotonic() + 30
+            while requests.get(f"{server.url}/healthz", timeout=10).status_code != 200:
+                assert time.monotonic() < deadline, "the server never saw the space freed"
+                time.sleep(0.2)
+            ticket = requests.post(
+                f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10
+            )
+            assert ticket.status_code == 201
+        finally:
+            server.stop()
