@@ -217,6 +217,25 @@ def test_running_it_again_upgrades_and_keeps_the_config_and_the_data(
 
 
 @pytest.mark.server
+def test_a_config_the_new_code_refuses_stops_the_install_before_any_start(
+    tmp_path: Path,
+) -> None:
+    root = new_root(tmp_path / "root")
+    (root / "etc/satupintu").mkdir(parents=True)
+    config = root / "etc/satupintu/config.yaml"
+    config.write_text((ROOT / "config.yaml").read_text() + "backup_typo: 1\n")
+    done = subprocess.run(
+        [DEPLOY / "install", "--root", root],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "the config does not suit this version, so the server was not restarted" in done.stderr
+    assert "backup_typo: unknown key" in done.stderr
+    assert not (root / "var/lib/satupintu/satupintu.db").exists()
+    assert config.read_text().endswith("backup_typo: 1\n")  # never overwritten
+
+
+@pytest.mark.server
 def test_uninstall_keeps_the_data_unless_asked(installed: Installed, tmp_path: Path) -> None:
     root = installed.root
     run(DEPLOY / "uninstall", "--root", root)
