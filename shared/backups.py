@@ -30,6 +30,7 @@ from sqlite_utils import Database
 
 from shared import audit
 from shared.config import Config
+from shared.errors import Unavailable
 from shared.i18n import text
 from shared.station import Station
 from shared.store import Reader, Store
@@ -195,7 +196,7 @@ def restore(config: Config, source: Path, now: datetime) -> Restored:
         Store(work).close()  # brings an older copy to the current schema
         _self_contained(work)
         checked = check_file(work, audit.read_anchors(config.anchor_path), every_anchor=True)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, Unavailable) as error:
         _remove_database(work)
         raise BackupError(f"cannot restore {source}: {error}") from None
     except BaseException:
