@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
 
 from printer.devices import DEVICE_ERRORS, explain, open_device, paper_status, printer_name
 from satupintu.app import open_station
@@ -35,17 +34,11 @@ from shared.config import (
     load_config,
 )
 from shared.errors import SatuPintuError, Unavailable
-from shared.health import Message, Notice, Result
+from shared.health import Message, Notice, Result, make_notice
 from shared.station import Station
 
 PUBLIC_URL_TIMEOUT_SECONDS = 3
 SPEECH_SAMPLE = "Nomor antrian A satu, silakan menuju loket satu"
-
-
-def _notice(
-    check: str, level: Literal["warning", "problem"], key: str, advice: str, **params: object
-) -> Notice:
-    return Notice(check, level, Message(key, params), Message(advice, params))
 
 
 def _failed(check: str, notice: Notice) -> Result:
@@ -59,7 +52,7 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
     except ConfigError as error:
         yield _failed(
             "config",
-            _notice(
+            make_notice(
                 "config",
                 "problem",
                 "ui.doctor.config_bad",
@@ -81,7 +74,9 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
         detail = error.params.get("detail", error.message_key)
         yield _failed(
             "database",
-            _notice("database", "problem", key, advice, path=config.database_path, error=detail),
+            make_notice(
+                "database", "problem", key, advice, path=config.database_path, error=detail
+            ),
         )
         yield health.disk_space(config)
     else:
@@ -107,7 +102,7 @@ def _station_checks(station: Station) -> Iterator[Result]:
     else:
         yield _failed(
             "audit",
-            _notice(
+            make_notice(
                 "audit",
                 "problem",
                 "ui.doctor.audit_broken",
@@ -142,7 +137,7 @@ def _printers(config: Config) -> Iterator[Result]:
             else:
                 yield _failed(
                     "printers",
-                    _notice(
+                    make_notice(
                         "printers",
                         "problem",
                         "ui.doctor.preview_unwritable",
@@ -156,7 +151,7 @@ def _printers(config: Config) -> Iterator[Result]:
         except DEVICE_ERRORS as error:
             yield _failed(
                 "printers",
-                _notice(
+                make_notice(
                     "printers",
                     "problem",
                     "ui.doctor.printer_unreachable",
@@ -177,7 +172,7 @@ def _printers(config: Config) -> Iterator[Result]:
         notices: tuple[Notice, ...] = ()
         if paper == "out":
             notices = (
-                _notice(
+                make_notice(
                     "printers",
                     "problem",
                     "ui.health.paper_out",
@@ -187,7 +182,7 @@ def _printers(config: Config) -> Iterator[Result]:
             )
         elif paper == "low":
             notices = (
-                _notice(
+                make_notice(
                     "printers",
                     "warning",
                     "ui.health.paper_low",
@@ -213,7 +208,7 @@ def _speech(config: Config) -> Result:
     if command is None:
         return _failed(
             "speech",
-            _notice("speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice"),
+            make_notice("speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice"),
         )
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "sample.wav"
@@ -231,7 +226,7 @@ def _speech(config: Config) -> Result:
         except (OSError, subprocess.SubprocessError, wave.Error) as error:
             return _failed(
                 "speech",
-                _notice(
+                make_notice(
                     "speech",
                     "problem",
                     "ui.doctor.speech_failed",
@@ -247,7 +242,7 @@ def _public_url(config: Config) -> Result:
     if config.public_url is None:
         return _failed(
             "public_url",
-            _notice(
+            make_notice(
                 "public_url",
                 "warning",
                 "ui.doctor.public_url_unset",
@@ -261,7 +256,7 @@ def _public_url(config: Config) -> Result:
     except (OSError, ValueError) as error:
         return _failed(
             "public_url",
-            _notice(
+            make_notice(
                 "public_url",
                 "problem",
                 "ui.doctor.public_url_unreachable",
@@ -290,9 +285,13 @@ def _clock(config: Config) -> Result:
     if synchronised is True:
         return Result("clock", summary)
     if synchronised is False:
-        notice = _notice("clock", "problem", "ui.doctor.clock_unsynced", "ui.doctor.clock_advice")
+        notice = make_notice(
+            "clock", "problem", "ui.doctor.clock_unsynced", "ui.doctor.clock_advice"
+        )
     else:
-        notice = _notice("clock", "warning", "ui.doctor.clock_unknown", "ui.doctor.clock_advice")
+        notice = make_notice(
+            "clock", "warning", "ui.doctor.clock_unknown", "ui.doctor.clock_advice"
+        )
     return Result("clock", summary, (notice,))
 
 

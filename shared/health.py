@@ -172,7 +172,7 @@ class Monitor:
             return self._report
 
 
-def _notice(
+def make_notice(
     name: str, level: Literal["warning", "problem"], key: str, advice: str, **params: Any
 ) -> Notice:
     """A notice whose text and advice share the same params."""
@@ -202,7 +202,7 @@ def database(station: Station) -> Result:
             )
     except Unavailable as error:
         key, advice = storage_fault(station.config.database_path, error)
-        notice = _notice("database", "problem", key, advice)
+        notice = make_notice("database", "problem", key, advice)
         return Result("database", notice.message, (notice,))
     return Result("database", Message("ui.health.database_ok"))
 
@@ -255,7 +255,9 @@ def disk_space(config: Config) -> Result:
             level: Literal["warning", "problem"] = (
                 "problem" if free < DISK_PROBLEM_PERCENT else "warning"
             )
-            notices.append(_notice("disk", level, key, "ui.health.disk_low_advice", percent=free))
+            notices.append(
+                make_notice("disk", level, key, "ui.health.disk_low_advice", percent=free)
+            )
     return Result("disk", Message("ui.health.disk_ok", {"percent": percent}), tuple(notices))
 
 
@@ -280,7 +282,7 @@ def printers(station: Station) -> Result:
         )
         if printer["paper"] == "out":
             notices.append(
-                _notice(
+                make_notice(
                     "printers",
                     "problem",
                     "ui.health.paper_out",
@@ -290,7 +292,7 @@ def printers(station: Station) -> Result:
             )
         elif failing:
             notices.append(
-                _notice(
+                make_notice(
                     "printers",
                     "problem",
                     "ui.health.printer_failing",
@@ -300,7 +302,7 @@ def printers(station: Station) -> Result:
             )
         elif printer["paper"] == "low":
             notices.append(
-                _notice(
+                make_notice(
                     "printers",
                     "warning",
                     "ui.health.paper_low",
@@ -323,7 +325,9 @@ def _printer_label(station: Station, printer: Mapping[str, Any]) -> str | Messag
 def speech(station: Station) -> Result:
     """The board's voice: espeak-ng can be found by the server."""
     if shutil.which(SPEECH_COMMAND) is None:
-        notice = _notice("speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice")
+        notice = make_notice(
+            "speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice"
+        )
         return Result("speech", notice.message, (notice,))
     return Result("speech", Message("ui.health.speech_ok"))
 
@@ -338,13 +342,13 @@ def backup(station: Station) -> Result:
     notices = []
     if failed is not None and (good is None or failed.made_at > good.made_at):
         notices.append(
-            _notice("backup", "problem", "ui.health.backup_failed", "ui.health.backup_advice")
+            make_notice("backup", "problem", "ui.health.backup_failed", "ui.health.backup_advice")
         )
     if good is None:
         summary = Message("ui.health.backup_none")
         if _first_event_before(station, now - timedelta(hours=BACKUP_STALE_HOURS)):
             notices.append(
-                _notice("backup", "warning", "ui.health.backup_none", "ui.health.backup_advice")
+                make_notice("backup", "warning", "ui.health.backup_none", "ui.health.backup_advice")
             )
         return Result("backup", summary, tuple(notices))
     local = good.made_at.astimezone(config.zone)
@@ -352,7 +356,7 @@ def backup(station: Station) -> Result:
     age = now - good.made_at
     if age > timedelta(hours=BACKUP_STALE_HOURS):
         notices.append(
-            _notice(
+            make_notice(
                 "backup",
                 "warning",
                 "ui.health.backup_old",
