@@ -39,6 +39,7 @@ NAME = re.compile(r"^satupintu-(\d{8}T\d{6}Z)\.db(\.failed)?$")
 STAMP = "%Y%m%dT%H%M%SZ"
 FAILED = ".failed"
 PARTIAL = ".partial"
+STALE_PARTIAL_SECONDS = 3600
 
 
 class BackupError(Exception):
@@ -134,7 +135,8 @@ def make_backup(station: Station, target: Path | None = None) -> Copy:
 
 
 def prune(directory: Path, keep_days: int, now: datetime) -> list[Path]:
-    """Delete backups older than `keep_days` (never the newest good one) and older failures.
+    """Delete backups older than `keep_days` (never the newest good one), older failures, and
+    copies left half-made an hour ago or more (a backup that was killed).
 
     Returns the files deleted.
     """
@@ -146,6 +148,10 @@ def prune(directory: Path, keep_days: int, now: datetime) -> list[Path]:
         copy.path
         for copy in everything
         if (copy.made_at < cutoff and copy != newest_good) or (copy in failed[:-1])
+    ]
+    abandoned = now.timestamp() - STALE_PARTIAL_SECONDS
+    doomed += [
+        path for path in directory.glob(f"satupintu-*{PARTIAL}") if path.stat().st_mtime < abandoned
     ]
     for path in doomed:
         path.unlink(missing_ok=True)

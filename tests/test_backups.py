@@ -3,6 +3,7 @@ anything: a held database, a copy that does not verify, a copy older than the au
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -76,8 +77,15 @@ def test_old_copies_go_but_never_the_newest_good_one(tmp_path: Path) -> None:
     for days in (25, 3):
         Path(f"{backups.copy_path(tmp_path, now - timedelta(days=days))}.failed").write_bytes(b"")
     (tmp_path / "before-upgrade-20260101T000000Z.db").write_bytes(b"")
+    killed = Path(f"{backups.copy_path(tmp_path, now - timedelta(days=5))}.partial")
+    killed.write_bytes(b"")
+    os.utime(killed, (now.timestamp() - 7200, now.timestamp() - 7200))
+    in_progress = Path(f"{backups.copy_path(tmp_path, now)}.partial")
+    in_progress.write_bytes(b"")
+    os.utime(in_progress, (now.timestamp(), now.timestamp()))
     deleted = backups.prune(tmp_path, 14, now)
-    assert len(deleted) == 4
+    assert len(deleted) == 5
+    assert killed in deleted and in_progress.exists()
     left = [(copy.made_at, copy.good) for copy in backups.copies(tmp_path)]
     assert left == [
         (now - timedelta(days=3), False),
