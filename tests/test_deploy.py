@@ -6,6 +6,7 @@ the prefix is touched."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -271,6 +272,9 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
     run("bash", "-n", home / ".bash_profile")
     xinit = (home / ".xinitrc").read_text()
     assert "xset s off" in xinit and "xset -dpms" in xinit and "xset s noblank" in xinit
+    assert "matchbox-window-manager" in xinit  # without one, --kiosk is no full screen
+    policy = json.loads((root / "etc/chromium/policies/managed/satupintu-screen.json").read_text())
+    assert policy["TranslateEnabled"] is False and policy["AutoplayAllowed"] is True
     autologin = root / "etc/systemd/system/getty@tty1.service.d/satupintu-autologin.conf"
     assert "--autologin kiosk" in autologin.read_text()
     shutil.copytree("/lib/systemd/system", root / "lib/systemd/system", symlinks=True)
