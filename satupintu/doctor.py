@@ -129,8 +129,7 @@ def _printers(config: Config) -> Iterator[Result]:
     for device, (printer, kiosks) in _physical_printers(config).items():
         if printer.type == "none":
             continue
-        label = ", ".join(kiosks) if kiosks else Message("ui.health.main_printer")
-        params = {"printer": label, "device": device}
+        params = {"printer": health.printer_label(config, kiosks), "device": device}
         if isinstance(printer, PreviewPrinter):
             if _writable(config.resolve(printer.directory)):
                 yield Result("printers", Message("ui.doctor.printer_preview", params))

@@ -21,7 +21,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -228,11 +228,16 @@ def read_only(folder: Path) -> bool:
         return False
 
 
-def free_percent(path: Path) -> int:
-    """The share of the filesystem holding `path` that is still free, rounded down."""
+def _existing(path: Path) -> Path:
+    """The path, or its nearest folder that exists (a backup folder not made yet)."""
     while not path.exists() and path != path.parent:
         path = path.parent
-    usage = shutil.disk_usage(path)
+    return path
+
+
+def free_percent(path: Path) -> int:
+    """The share of the filesystem holding `path` that is still free, rounded down."""
+    usage = shutil.disk_usage(_existing(path))
     return math.floor(usage.free * 100 / usage.total) if usage.total else 0
 
 
@@ -262,9 +267,7 @@ def disk_space(config: Config) -> Result:
 
 
 def _device(path: Path) -> int:
-    while not path.exists() and path != path.parent:
-        path = path.parent
-    return path.stat().st_dev
+    return _existing(path).stat().st_dev
 
 
 @check("printers")
@@ -276,7 +279,7 @@ def printers(station: Station) -> Result:
         if printer["type"] == "none":
             continue
         watched += 1
-        name = _printer_label(station, printer)
+        name = printer_label(station.config, printer["kiosks"])
         failing = printer["last_error_at"] and printer["last_error_at"] >= (
             printer["last_success_at"] or ""
         )
@@ -313,9 +316,9 @@ def printers(station: Station) -> Result:
     return Result("printers", Message("ui.health.printers_ok", {"count": watched}), tuple(notices))
 
 
-def _printer_label(station: Station, printer: Mapping[str, Any]) -> str | Message:
+def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:
     """How the hall knows a printer: by the kiosks it prints for, else as the main printer."""
-    kiosks = [station.config.kiosk_by_id[kiosk] for kiosk in printer["kiosks"]]
+    kiosks = [config.kiosk_by_id[kiosk] for kiosk in kiosk_ids]
     if not kiosks:
         return Message("ui.health.main_printer")
     return ", ".join(kiosk.name or kiosk.id for kiosk in kiosks)
