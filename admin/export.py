@@ -99,10 +99,29 @@ TABLES: dict[str, Callable[[dict[str, Any]], Iterator[list[Any]]]] = {
 }
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that reorder how text is shown (bidirectional controls): a reason could hide
+# what it says behind them.
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+
+
+def safe_cell(value: Any) -> Any:
+    """A value as a spreadsheet may show it: text never starts a formula, numbers stay numbers."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = value.translate(BIDI_CONTROLS)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def to_csv(report: dict[str, Any], table: str = "summary") -> str:
     """One table of the report as CSV text (empty cells for figures that do not apply)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in TABLES[table](report):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()

@@ -14,6 +14,7 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,7 +23,7 @@ from typing import Any
 from admin import fairness, ikm, ledger
 from admin.ledger import Ledger
 from admin.numbers import mean, minutes, percent, percentile_90
-from shared import audit
+from shared import anchors, audit
 from shared.config import Config, LocalText
 from shared.errors import InvalidRequest
 from shared.station import Station
@@ -47,11 +48,11 @@ class Period:
         try:
             if month:
                 start = date.fromisoformat(f"{month}-01")
-                following = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-                return cls(start, following - timedelta(days=1))
-            start = date.fromisoformat(first) if first else today
-            end = date.fromisoformat(last) if last else start
-        except ValueError:
+                end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
+            else:
+                start = date.fromisoformat(first) if first else today
+                end = date.fromisoformat(last) if last else start
+        except (ValueError, TypeError):
             raise InvalidRequest("error.report_period") from None
         if not all(FIRST_YEAR <= day.year <= LAST_YEAR for day in (start, end)):
             raise InvalidRequest("error.report_period")
@@ -249,12 +250,16 @@ def facts_for(
 
 
 def audit_section(station: Station, period: Period) -> dict[str, Any]:
-    """Whether the audit trail verifies now, the log's head to write down, the period's anchor."""
-    verdict = audit.check_station(station)
+    """Whether the audit trail verifies now, the log's head to write down, the period's anchor.
+
+    The chain is verified from the last row verified before (`audit.check_recent`), so a
+    report costs what its period costs; `satupintu audit verify` checks the whole log.
+    """
+    verdict = audit.check_recent(station)
     day_anchor = next(
         (
             anchor
-            for anchor in audit.read_anchors(station.config.anchor_path)
+            for anchor in anchors.read_anchors(station.config.anchor_path).anchors
             if anchor.label == period.last.isoformat()
         ),
         None,
@@ -267,10 +272,13 @@ def audit_section(station: Station, period: Period) -> dict[str, Any]:
         "problem_params": dict(verdict.params),
         "head": anchor_json(verdict.head),
         "day_anchor": anchor_json(day_anchor),
+        "untrusted_anchor_lines": [
+            {"line": flagged.line, "problem": flagged.problem} for flagged in verdict.flagged
+        ],
     }
 
 
-def anchor_json(anchor: audit.Anchor | None) -> dict[str, Any] | None:
+def anchor_json(anchor: anchors.Anchor | None) -> dict[str, Any] | None:
     """An anchor as reports show it; `witness` is what `audit verify --anchor` takes."""
     if anchor is None:
         return None

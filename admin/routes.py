@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
 from admin import reports
 from admin.chart import hourly_chart
 from admin.export import TABLES, to_csv
 from admin.formatting import page_helpers
-from shared import backups, queries
+from shared import backups, queries, services
 from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
 from shared.healthz import current_report
@@ -33,6 +33,7 @@ from shared.users import (
     list_users,
     reset_password,
     set_disabled,
+    set_units,
 )
 from shared.web import json_body, station
 
@@ -86,20 +87,46 @@ def page_for(role: Role) -> Callable[[View], View]:
     return decorate
 
 
+def heavy(call: str, *args: Any) -> Any:
+    """A heavy read (report, dashboard figures, hand-over), off the loop serving the hall."""
+    return current_app.extensions["satupintu.reads"].run(call, station().now(), *args)
+
+
+def _report(period: reports.Period) -> dict[str, Any]:
+    return heavy("report", period.first.isoformat(), period.last.isoformat())
+
+
 # ---- dashboard ----------------------------------------------------------------------------------
+
+
+def clock_json() -> dict[str, Any] | None:
+    """The station's clock, when the wall clock jumped and the station holds its own time."""
+    the_station = station()
+    jump = the_station.time.jump
+    if jump is None:
+        return None
+    local = the_station.local
+    return {
+        "wall": local(jump.wall).isoformat(timespec="seconds"),
+        "trusted": local(jump.trusted).isoformat(timespec="seconds"),
+        "since": local(jump.since).isoformat(timespec="seconds"),
+        "off_minutes": round(jump.off_by.total_seconds() / 60),
+    }
 
 
 def dashboard_json() -> dict[str, Any]:
     """Today's figures, every counter, the printers and the running shift, in one answer."""
     the_station = station()
+    computed = heavy("dashboard")
     return {
-        **reports.dashboard_figures(the_station),
+        "clock": clock_json(),
+        **computed["figures"],
         "counters": [
             {**counter, "ticket": _without_token(counter["ticket"])}
             for counter in queries.counters_overview(the_station)
         ],
         "printers": the_station.printers.health(),
-        "shift": reports.handover(the_station),
+        "shift": computed["shift"],
         **upkeep_json(),
     }
 
@@ -137,6 +164,14 @@ def dashboard_api() -> Response:
     return jsonify(dashboard_json())
 
 
+@bp.post("/api/admin/clock/accept")
+@require_role(Role.SUPERVISOR)
+def accept_clock() -> Response:
+    """The supervisor confirms that the server's clock, which jumped, is right now."""
+    services.accept_clock(station(), _actor())
+    return jsonify({"clock": clock_json()})
+
+
 # ---- reports ------------------------------------------------------------------------------------
 
 
@@ -160,7 +195,7 @@ def report_page() -> tuple[str, int]:
         problem = text(error.message_key, page_language(), **error.params)
         today = station().today()
         period = reports.Period(today, today)
-    report = reports.build_report(station(), period)
+    report = _report(period)
     return _render(
         "report.html",
         400 if problem else 200,
@@ -193,7 +228,7 @@ def report_api() -> Response:
     table = request.args.get("table", "summary")
     if output not in ("json", "csv") or table not in TABLES:
         raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
-    report = reports.build_report(station(), period)
+    report = _report(period)
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
     if output == "json":
         response = jsonify(report)
@@ -213,16 +248,14 @@ def report_api() -> Response:
 @page_for(Role.SUPERVISOR)
 def handover_page() -> tuple[str, int]:
     previous = request.args.get("shift") == "previous"
-    return _render(
-        "handover.html", handover=reports.handover(station(), previous), previous=previous
-    )
+    return _render("handover.html", handover=heavy("handover", previous), previous=previous)
 
 
 @bp.get("/api/admin/handover")
 @require_role(Role.SUPERVISOR)
 def handover_api() -> Response:
     """The running shift's summary, or with `?shift=previous` the one before it."""
-    return jsonify(reports.handover(station(), request.args.get("shift") == "previous"))
+    return jsonify(heavy("handover", request.args.get("shift") == "previous"))
 
 
 # ---- printers -----------------------------------------------------------------------------------
@@ -280,6 +313,7 @@ def _users() -> list[dict[str, Any]]:
             "username": row["username"],
             "role": row["role"],
             "disabled": bool(row["disabled"]),
+            "units": row["units"].split(",") if row["units"] else None,
             "created_at": local(parse_utc(row["created_at"])).isoformat(timespec="seconds"),
             "last_login": local(parse_utc(row["last_login"])).isoformat(timespec="seconds")
             if row["last_login"]
@@ -298,7 +332,8 @@ def _actor() -> str:
 @bp.get("/admin/users")
 @page_for(Role.ADMIN)
 def users_page() -> tuple[str, int]:
-    return _render("users.html", data={"users": _users(), "me": _actor()})
+    units = sorted({service.unit for service in station().config.services})
+    return _render("users.html", data={"users": _users(), "me": _actor(), "units": units})
 
 
 @bp.get("/api/admin/users")
@@ -312,7 +347,12 @@ def users_api() -> Response:
 def user_add() -> tuple[Response, int]:
     body = json_body()
     created = add_user(
-        station(), body.get("username"), body.get("role"), body.get("password"), _actor()
+        station(),
+        body.get("username"),
+        body.get("role"),
+        body.get("password"),
+        _actor(),
+        body.get("units"),
     )
     return jsonify({"user": created.json()}), 201
 
@@ -335,6 +375,14 @@ def user_enable(username: str) -> Response:
 @require_role(Role.ADMIN)
 def user_password(username: str) -> Response:
     reset_password(station(), username, json_body().get("password"), _actor())
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users/<username>/units")
+@require_role(Role.ADMIN)
+def user_units(username: str) -> Response:
+    """`{"units": ["SPKT", "Lantas"]}` (or null: every counter)."""
+    set_units(station(), username, json_body().get("units"), _actor())
     return jsonify({"users": _users()})
 
 

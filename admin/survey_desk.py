@@ -3,18 +3,19 @@ just served at that counter to rate the service.
 
 The tablet only ever learns the finished ticket's number and an opaque handle, never its
 token; an answer is taken only for the counter's latest finished ticket, unanswered, within
-a few minutes (shared.queries.survey_desk_ticket), once.
+a few minutes (shared.queries.survey_desk_ticket), once. Only the counter's enrolled tablet
+(`satupintu enrol survey COUNTER_ID`) gets the handle and may answer.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from shared import queries, services
-from shared.errors import NotFound
+from shared import devices, queries, services
+from shared.errors import Forbidden, NotFound
 from shared.pages import render_page
 from shared.survey import questions
-from shared.web import json_body, station
+from shared.web import device, json_body, station
 
 bp = Blueprint("survey_desk", __name__, template_folder="templates")
 
@@ -27,8 +28,10 @@ def _counter(counter_id: str) -> dict[str, str]:
 
 
 def _state(counter_id: str) -> dict[str, object]:
+    counter = _counter(counter_id)
+    devices.may_answer_survey(device(), counter_id)
     return {
-        "counter": _counter(counter_id),
+        "counter": counter,
         "questions": list(questions(station().config.survey.form)),
         "ticket": queries.survey_desk(station(), counter_id),
     }
@@ -36,11 +39,18 @@ def _state(counter_id: str) -> dict[str, object]:
 
 @bp.get("/survey/<counter_id>")
 def page(counter_id: str) -> str:
+    """The tablet's page; a device that is not this counter's tablet is told how to enrol."""
+    counter = _counter(counter_id)
+    try:
+        desk: dict[str, object] | None = _state(counter_id)
+    except Forbidden:
+        desk = None
     return render_page(
         "admin/survey_desk.html",
         catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "error."),
-        data={"desk": _state(counter_id)},
-        counter=_counter(counter_id),
+        data={"desk": desk, "counter_id": counter_id},
+        counter=counter,
+        enrolled=desk is not None,
     )
 
 
@@ -54,6 +64,8 @@ def current(counter_id: str) -> Response:
 def answer(counter_id: str) -> tuple[Response, int]:
     """`{"handle", "answers"}` for the ticket the tablet was shown."""
     body = json_body()
+    _counter(counter_id)
+    devices.may_answer_survey(device(), counter_id)
     services.answer_survey_at_counter(
         station(), counter_id, body.get("handle"), body.get("answers")
     )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bench import core, estimate, load, oversight
+from bench import core, estimate, history, load
 
 if __name__ == "__main__":
-    for benchmark in (core, load, estimate, oversight):
+    for benchmark in (core, load, estimate, history):
         benchmark.main()

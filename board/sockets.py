@@ -7,11 +7,11 @@ from typing import Any
 from flask_socketio import emit
 
 from shared import queries
-from shared.realtime import board_id, socketio
+from shared.realtime import board_id, on
 from shared.web import station
 
 
-@socketio.on("snapshot")
+@on("snapshot")
 def snapshot(data: Any = None) -> dict[str, Any]:
     """A client that saw a `seq` gap asks again; the answer comes as event and as ack."""
     state = queries.board_snapshot(station(), board_id(data))

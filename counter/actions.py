@@ -12,9 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from shared import queries, services
+from shared.errors import Forbidden
 from shared.services import Current
 from shared.station import Station
 from shared.ticket import Ticket
+from shared.users import User
 from shared.views import view_of
 
 Action = Callable[[Station, str, dict[str, Any], str, Current], Ticket | None]
@@ -48,10 +50,16 @@ ACTIONS: dict[str, Action] = {
 
 
 def perform(
-    station: Station, action: str, counter_id: str, body: dict[str, Any], actor: str
+    station: Station, action: str, counter_id: str, body: dict[str, Any], user: User
 ) -> dict[str, Any]:
-    """Run one action: `{"ticket": T or None, "counter": the console's view of the counter}`."""
-    ticket = ACTIONS[action](station, counter_id, body, actor, services.parse_current(body))
+    """Run one action: `{"ticket": T or None, "counter": the console's view of the counter}`.
+
+    An officer limited to some units acts only at counters whose services are all theirs.
+    """
+    if not user.may_act_at(station.config, counter_id):
+        raise Forbidden("error.forbidden_unit", counter=counter_id[:40])
+    current = services.parse_current(body)
+    ticket = ACTIONS[action](station, counter_id, body, user.username, current)
     counter = station.config.counter_by_id[counter_id]
     return {
         "ticket": view_of(station, ticket, for_staff=True),

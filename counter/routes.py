@@ -39,6 +39,7 @@ def console() -> str:
                 {
                     "id": service.id,
                     "prefix": service.prefix,
+                    "unit": service.unit,
                     "standard_minutes": service.standard_minutes,
                 }
                 for service in config.services
@@ -84,4 +85,4 @@ def act(counter_id: str, action: str) -> Response:
         raise NotFound("error.not_found_route")
     user = current_user()
     assert user is not None
-    return jsonify(perform(station(), name, counter_id, json_body(), user.username))
+    return jsonify(perform(station(), name, counter_id, json_body(), user))

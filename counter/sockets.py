@@ -7,7 +7,7 @@ from typing import Any
 
 from counter.actions import ACTIONS, perform
 from shared.errors import Forbidden, InvalidRequest, SatuPintuError, Unauthorized
-from shared.realtime import socket_error, socket_user, socketio
+from shared.realtime import on, socket_error, socket_user
 from shared.users import Role
 from shared.web import station
 
@@ -22,7 +22,7 @@ def _handler(action: str) -> Callable[[Any], dict[str, Any]]:
                 raise Forbidden("error.forbidden_role")
             if not isinstance(data, dict) or not isinstance(data.get("counter"), str):
                 raise InvalidRequest("error.field_required", field="counter")
-            answer = perform(station(), action, data["counter"], data, user.username)
+            answer = perform(station(), action, data["counter"], data, user)
         except SatuPintuError as error:
             return socket_error(error)
         return {"ok": True, **answer}
@@ -31,4 +31,4 @@ def _handler(action: str) -> Callable[[Any], dict[str, Any]]:
 
 
 for _name in ACTIONS:
-    socketio.on_event(_name, _handler(_name))
+    on(_name)(_handler(_name))

@@ -8,12 +8,15 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
-from shared.errors import NotFound
+from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.services import Issued
 from shared.survey import questions
-from shared.web import json_body, language, station
+from shared.web import device, json_body, language, public_base, station
+
+PHONE_COOKIE_DAYS = 30
 
 bp = Blueprint(
     "kiosk",
@@ -37,30 +40,56 @@ def _issued_json(issued: Issued) -> Response:
 
 
 def _named_kiosk() -> str | None:
-    """The kiosk a ticket request names (the per-address limit still covers made-up ids)."""
-    body = request.get_json(silent=True, force=True)
-    kiosk = body.get("kiosk") if isinstance(body, dict) else None
+    """The kiosk a ticket request names in its body, if any (a bad body names none)."""
+    try:
+        kiosk = json_body().get("kiosk")
+    except InvalidRequest:
+        return None
     return kiosk if isinstance(kiosk, str) else None
+
+
+def _counted_kiosk() -> str | None:
+    """The kiosk whose own limit a request counts toward: only what the kiosk itself sends (its
+    address or credential; the server's own machine may speak for any kiosk it names)."""
+    found = device()
+    return found.kiosk or (_named_kiosk() if found.own else None)
 
 
 @bp.post("/api/tickets")
 @rate_limited(lambda limits: limits.tickets_per_minute)
 @rate_limited(
     lambda limits: limits.tickets_per_kiosk_per_minute,
-    key=lambda: f"kiosk:{_named_kiosk()}",
-    exempt=lambda: _named_kiosk() is None,
+    key=lambda: f"kiosk:{_counted_kiosk()}",
+    exempt=lambda: _counted_kiosk() is None,
 )
 def issue_ticket() -> tuple[Response, int]:
+    """A number for a citizen: from a kiosk, or from a phone where `phone_tickets` allows it."""
     body = json_body()
+    named = body.get("kiosk")
+    asking = device()
+    issuing = may_issue(
+        station().config,
+        asking,
+        named if isinstance(named, str) else None,
+        body.get("priority") is True,
+    )
+    phone_id = (request.cookies.get(PHONE_COOKIE) or new_phone_id()) if issuing.phone else None
     issued = services.issue_ticket(
         station(),
         body.get("service"),
         priority=body.get("priority", False),
-        kiosk_id=body.get("kiosk"),
+        kiosk_id=named if asking.own else issuing.kiosk,
         idempotency_key=request.headers.get("Idempotency-Key"),
-        public_base=request.host_url,
+        public_base=public_base(),
+        phone=digest(phone_id) if phone_id else None,
     )
-    return _issued_json(issued), 201 if issued.created else 200
+    response = _issued_json(issued)
+    if phone_id and not request.cookies.get(PHONE_COOKIE):
+        response.set_cookie(
+            PHONE_COOKIE, phone_id, max_age=PHONE_COOKIE_DAYS * 86400, httponly=True,
+            samesite="Strict", secure=request.is_secure,
+        )  # fmt: skip
+    return response, 201 if issued.created else 200
 
 
 @bp.get("/api/tickets/<token>")
@@ -71,7 +100,9 @@ def show_ticket(token: str) -> Response:
 @bp.post("/api/tickets/<token>/reprint")
 def reprint_ticket(token: str) -> Response:
     """Print a waiting ticket again (the kiosk offers it when its printer failed)."""
-    return _issued_json(services.reprint_ticket(station(), token, public_base=request.host_url))
+    return _issued_json(
+        services.reprint_ticket(station(), token, device(), public_base=public_base())
+    )
 
 
 @bp.post("/api/tickets/<token>/survey")
@@ -110,6 +141,7 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,
+            "issuing": _issuing_here(kiosk_id),
             "services": queries.services_overview(station(), page_language()),
             "screen": {
                 "reset_seconds": screen.reset_seconds,
@@ -118,6 +150,15 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
             },
         },
     )
+
+
+def _issuing_here(kiosk_id: str | None) -> str:
+    """What this browser may do on a kiosk page: "kiosk", "phone" (ordinary tickets) or "none"."""
+    try:
+        issuing = may_issue(station().config, device(), kiosk_id, False)
+    except Forbidden:
+        return "none"
+    return "phone" if issuing.phone else "kiosk"
 
 
 @bp.get("/t/<token>")
@@ -145,7 +186,6 @@ def phone_page(token: str) -> str | tuple[str, int]:
 def phone_qr(token: str) -> Response:
     """The QR code of a ticket's status page, for the kiosk screen to show."""
     ticket = _ticket(token)
-    base = (station().config.public_url or request.host_url).rstrip("/")
-    response = Response(qr_svg(f"{base}{ticket['status_url']}"), mimetype="image/svg+xml")
+    response = Response(qr_svg(f"{public_base()}{ticket['status_url']}"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response

@@ -8,11 +8,11 @@ from flask_socketio import emit, join_room, leave_room
 
 from shared import queries
 from shared.errors import NotFound
-from shared.realtime import BOARD_ROOM, connections, sid, socket_error, socketio, ticket_room
+from shared.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
 from shared.web import station
 
 
-@socketio.on("watch")
+@on("watch")
 def watch(data: Any = None) -> dict[str, Any]:
     """A phone follows its own ticket: it leaves the board stream for `ticket.update`s."""
     token = data.get("token") if isinstance(data, dict) else None

@@ -165,7 +165,9 @@ class Printers:
             try:
                 if isinstance(job.config, PreviewPrinter):
                     picture = ticket_picture(job.blocks, job.config.width_chars)
-                    store = PreviewStore(self._config.resolve(job.config.directory))
+                    store = PreviewStore(
+                        self._config.resolve(job.config.directory), job.config.keep_days
+                    )
                     store.save(job.ticket, picture, job.payload)
                 else:
                     device = blocking_call(open_device, job.config, self._config.resolve)

@@ -7,7 +7,9 @@ from typing import Literal
 from flask import Flask
 
 from printer import Printers
+from satupintu.worker import InlineReads, WorkerReads
 from shared import services
+from shared.clientaddress import ForwardedFrom, TrustedProxies
 from shared.clock import Clock, SystemClock
 from shared.config import Config
 from shared.limits import apply_rate_limits
@@ -44,6 +46,7 @@ def create_app(
     from admin.survey_desk import bp as survey_desk_bp
     from board.routes import bp as board_bp
     from counter.routes import bp as counter_bp
+    from kiosk.enrol import bp as enrol_bp
     from kiosk.routes import bp as kiosk_bp
     from shared.api_docs import bp as api_docs_bp
     from shared.auth import bp as auth_bp
@@ -66,6 +69,7 @@ def create_app(
         auth_bp,
         api_docs_bp,
         kiosk_bp,
+        enrol_bp,
         counter_bp,
         board_bp,
         admin_bp,
@@ -76,6 +80,10 @@ def create_app(
         app.register_blueprint(blueprint)
     apply_rate_limits(app, config)
     init_realtime(app, the_station, async_mode)
+    app.extensions["satupintu.reads"] = (
+        WorkerReads(config) if async_mode == "gevent" else InlineReads(the_station)
+    )
+    app.wsgi_app = ForwardedFrom(app.wsgi_app, TrustedProxies(config.trusted_proxies))  # type: ignore[method-assign]
 
     @app.get("/")
     def index() -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import sys
 import time
 from collections.abc import Callable
@@ -12,10 +14,11 @@ from typing import Any
 import click
 
 from satupintu.app import create_app, open_station
-from shared import audit, backups, services
+from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
+from shared.devices import ENROL_HOURS, Kind, invite
 from shared.errors import SatuPintuError
 from shared.i18n import text
 from shared.memory import return_large_buffers_to_the_system, settle_garbage_collector
@@ -27,12 +30,16 @@ from shared.users import (
     list_users,
     reset_password,
     set_disabled,
+    set_units,
 )
 
 log = logging.getLogger("satupintu")
 
+DEFAULT_PORT = 8000
 HOUSEKEEPING_SECONDS = 5.0
 EXPIRE_EVERY = 6  # housekeeping rounds: expire yesterday's tickets every 30 s
+AUDIT_EVERY = 12  # and bring the reports' audit check up to date every minute
+REFRESH_EVERY = 6  # phones re-checked every 30 s (other processes tell at once via Redis)
 
 
 def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -66,10 +73,15 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
+)
 @config_option
 def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
+    from satupintu.server import serve_forever
+    from satupintu.worker import WorkerReads
+    from shared.clientaddress import TrustedProxies
     from shared.realtime import socketio
 
     logging.basicConfig(
@@ -84,31 +96,66 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     except SatuPintuError as error:
         raise _fail(error) from None
     if password:
-        click.echo(
-            f"Created the first user 'admin' with password: {password}\n"
-            "It is shown only this once: log in and keep it safe.",
-        )
+        _tell_first_password(config, password)
+    reads = app.extensions["satupintu.reads"]
+    if isinstance(reads, WorkerReads):
+        reads.start()
     settle_garbage_collector()
     socketio.start_background_task(_housekeeping, app)
     click.echo(f"Satu Pintu for {config.station.name} on http://{host}:{port}/")
-    socketio.run(app, host=host, port=port, log_output=False)
+    serve_forever(
+        app,
+        host,
+        port,
+        per_address=config.limits.connections_per_address,
+        proxies=TrustedProxies(config.trusted_proxies),
+    )
+
+
+FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
+
+
+def _tell_first_password(config: Config, password: str) -> None:
+    """Show the first admin's password once: on the terminal, or, when the output goes to a
+    log (systemd keeps it in the journal), in a file beside the database that only the
+    server's user (and root) can read."""
+    if sys.stdout.isatty():
+        click.echo(
+            f"Created the first user 'admin' with password: {password}\n"
+            "It is shown only this once: log in and keep it safe."
+        )
+        return
+    path = config.database_path.with_name(FIRST_PASSWORD_FILE)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(f"admin\n{password}\n")
+    click.echo(
+        f"Created the first user 'admin'; its password is in {path} (readable only by this "
+        "server's user and root): log in, change it, and delete that file."
+    )
 
 
 def _housekeeping(app: Any) -> None:
-    """Roll queues over at the day's start, anchor the audit trail at each day's close, and
-    refresh phones for changes made elsewhere."""
+    """Roll queues over at the day's start, anchor the audit trail at each day's close, keep
+    the reports' audit check current, follow a clock confirmed by a supervisor, and refresh
+    phones for changes made elsewhere. Nothing stops it: a round that fails is logged."""
     station: Station = app.extensions["satupintu"]
     dispatcher = app.extensions["satupintu.dispatcher"]
+    reads = app.extensions["satupintu.reads"]
     rounds = 0
     while True:
         time.sleep(HOUSEKEEPING_SECONDS)
         rounds += 1
         try:
+            services.follow_accepted_clock(station)
             if rounds % EXPIRE_EVERY == 0:
                 services.expire_past_days(station)
-                audit.close_days(station)
-            dispatcher.refresh_watchers()
-        except (SatuPintuError, OSError):
+                anchors.close_days(station)
+            if rounds % AUDIT_EVERY == 1:
+                reads.run("audit", station.now())
+            if rounds % REFRESH_EVERY == 0:
+                dispatcher.refresh_watchers()
+        except Exception:
             log.exception("housekeeping failed; retrying in %s s", HOUSEKEEPING_SECONDS)
 
 
@@ -142,15 +189,36 @@ def _password(password_stdin: bool) -> str:
     help="What the user may do.",
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--units",
+    metavar="UNIT,UNIT",
+    default=None,
+    help="Only counters of these units (e.g. SPKT,Lantas); default: every counter.",
+)
 @config_option
-def user_add(name: str, role: str, password_stdin: bool, config_file: str | None) -> None:
+def user_add(
+    name: str, role: str, password_stdin: bool, units: str | None, config_file: str | None
+) -> None:
     """Create a user (the password is stored only as a slow salted hash)."""
     _config(config_file)  # a bad config stops before the password is asked for
     password = _password(password_stdin)
     _change_user(
         config_file,
-        lambda station: add_user(station, name, role, password, "cli"),
-        f"Added {role} '{name}'.",
+        lambda station: add_user(station, name, role, password, "cli", units),
+        f"Added {role} '{name}'" + (f" for {units}." if units else "."),
+    )
+
+
+@user.command("units")
+@click.argument("name")
+@click.argument("units", metavar="UNIT,UNIT|all")
+@config_option
+def user_units(name: str, units: str, config_file: str | None) -> None:
+    """Limit a user to the counters of some units (`all`: every counter)."""
+    _change_user(
+        config_file,
+        lambda station: set_units(station, name, None if units == "all" else units, "cli"),
+        f"'{name}' now acts at the counters of {units}.",
     )
 
 
@@ -161,7 +229,7 @@ def user_list(config_file: str | None) -> None:
     station = open_station(_config(config_file))
     for row in list_users(station):
         state = "disabled" if row["disabled"] else "enabled"
-        click.echo(f"{row['username']}\t{row['role']}\t{state}")
+        click.echo(f"{row['username']}\t{row['role']}\t{state}\t{row['units'] or 'all units'}")
 
 
 @user.command("disable")
@@ -214,6 +282,60 @@ def user_role(name: str, role: str, config_file: str | None) -> None:
         lambda station: change_role(station, name, role, "cli"),
         f"'{name}' is now {role}.",
     )
+
+
+@main.group()
+def enrol() -> None:
+    """Make a browser one of the station's kiosks or a counter's survey tablet."""
+
+
+def _lan_address() -> str:
+    """This machine's address on its network (no packet is sent: the OS picks the route)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            return probe.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _enrol(kind: Kind, target: str, url: str | None, config_file: str | None) -> None:
+    config = _config(config_file)
+    station = open_station(config)
+    try:
+        code = invite(station, kind, target, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    base = (url or config.public_url or f"http://{_lan_address()}:{DEFAULT_PORT}").rstrip("/")
+    click.echo(
+        f"Open this link once on the device, within {ENROL_HOURS} hours, and confirm:\n"
+        f"{base}/enrol/{code}"
+    )
+
+
+URL_OPTION = click.option(
+    "--url",
+    metavar="URL",
+    help="The server as the device reaches it (default: public_url, else this machine, port 8000).",
+)
+
+
+@enrol.command("kiosk")
+@click.argument("kiosk_id")
+@URL_OPTION
+@config_option
+def enrol_kiosk(kiosk_id: str, url: str | None, config_file: str | None) -> None:
+    """Print a one-time link that makes a browser the kiosk KIOSK_ID."""
+    _enrol(Kind.KIOSK, kiosk_id, url, config_file)
+
+
+@enrol.command("survey")
+@click.argument("counter_id")
+@URL_OPTION
+@config_option
+def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> None:
+    """Print a one-time link that makes a browser the survey tablet of COUNTER_ID."""
+    _enrol(Kind.SURVEY, counter_id, url, config_file)
 
 
 @main.command()
@@ -312,7 +434,8 @@ def audit_group() -> None:
 
 def _broken(row: int | None, problem: str | None, params: Any) -> str:
     assert problem is not None
-    return f"audit: BROKEN at event row {row}: {text(problem, 'en', **params)}"
+    where = f" at event row {row}" if row is not None else ""
+    return f"audit: BROKEN{where}: {text(problem, 'en', **params)}"
 
 
 @audit_group.command("verify")
@@ -332,7 +455,7 @@ def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
     """
     station = open_station(_config(config_file))
     try:
-        witnesses = [audit.parse_witness(item) for item in witnessed]
+        witnesses = [anchors.parse_witness(item) for item in witnessed]
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--anchor") from None
     verdict = audit.check_station(station, witnesses)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from shared import audit
+from shared import anchors, audit
 from shared.config import Config
 from shared.errors import Unavailable
 from shared.i18n import text
@@ -60,7 +60,7 @@ class Checked:
     """A database file checked on its own: the audit verdict and its last row."""
 
     verdict: audit.Verdict
-    head: audit.Anchor | None
+    head: anchors.Anchor | None
 
 
 def copy_path(directory: Path, made_at: datetime) -> Path:
@@ -119,7 +119,7 @@ def make_backup(station: Station, target: Path | None = None) -> Copy:
     try:
         station.store.backup(partial)
         _self_contained(partial)
-        checked = check_file(partial, audit.read_anchors(station.config.anchor_path))
+        checked = check_file(partial, anchors.read_anchors(station.config.anchor_path).anchors)
     except (OSError, ValueError, sqlite3.Error) as error:
         partial.unlink(missing_ok=True)
         raise BackupError(f"backup failed: {error}") from None
@@ -159,7 +159,7 @@ def prune(directory: Path, keep_days: int, now: datetime) -> list[Path]:
 
 
 def check_file(
-    path: Path, anchors: Iterable[audit.Anchor], *, every_anchor: bool = False
+    path: Path, trusted: Iterable[anchors.Anchor], *, every_anchor: bool = False
 ) -> Checked:
     """Verify a database file on its own, read-only, as `audit verify` verifies the station.
 
@@ -168,9 +168,9 @@ def check_file(
     anchored row, or the restored station would not verify).
     """
     with _read_only(path) as db:
-        head = audit.head(db)
+        head = anchors.head(db)
         last = head.id if head else 0
-        chosen = [anchor for anchor in anchors if every_anchor or anchor.id <= last]
+        chosen = [anchor for anchor in trusted if every_anchor or anchor.id <= last]
         return Checked(audit.check(db, chosen), head)
 
 
@@ -178,7 +178,7 @@ def check_file(
 class Restored:
     """A finished restore: what the database now holds and where the old one was kept."""
 
-    head: audit.Anchor | None
+    head: anchors.Anchor | None
     rows: int
     kept_aside: Path | None
 
@@ -201,7 +201,9 @@ def restore(config: Config, source: Path, now: datetime) -> Restored:
         shutil.copyfile(source, work)
         Store(work).close()  # brings an older copy to the current schema
         _self_contained(work)
-        checked = check_file(work, audit.read_anchors(config.anchor_path), every_anchor=True)
+        checked = check_file(
+            work, anchors.read_anchors(config.anchor_path).anchors, every_anchor=True
+        )
     except (OSError, sqlite3.Error, Unavailable) as error:
         _remove_database(work)
         raise BackupError(f"cannot restore {source}: {error}") from None

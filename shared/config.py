@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from datetime import time
@@ -74,9 +75,23 @@ ClockTime = Annotated[time, BeforeValidator(_clock_time)]
 Identifier = Annotated[str, Field(pattern=_ID)]
 
 
+def _network(value: Any) -> Any:
+    """An address or network such as "192.168.1.0/24" or "10.0.0.5"."""
+    try:
+        return str(ipaddress.ip_network(str(value), strict=False))
+    except ValueError as error:
+        raise ValueError(
+            f"must be an IP address or network such as 192.168.1.0/24, not {value!r}"
+        ) from error
+
+
+Network = Annotated[str, BeforeValidator(_network)]
+
+
 class PreviewPrinter(_Model):
     type: Literal["preview"]
     directory: str = "var/prints"
+    keep_days: int = Field(14, ge=1, le=3650)
     timeout: float = Field(3.0, gt=0, le=60)
     width_chars: int = Field(42, ge=24, le=64)
 
@@ -188,6 +203,11 @@ class Kiosk(_Model):
     id: Identifier
     name: str | None = None
     printer: PrinterConfig | None = None
+    addresses: tuple[Network, ...] = ()  # devices at these addresses are this kiosk
+
+    @cached_property
+    def networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(address) for address in self.addresses)
 
 
 class Board(_Model):
@@ -202,6 +222,9 @@ class Limits(_Model):
     tickets_per_kiosk_per_minute: int = Field(60, ge=0)
     logins_per_minute: int = Field(10, ge=0)
     max_request_kb: int = Field(64, ge=1, le=10240)
+    connections_per_address: int = Field(100, ge=0)
+    socket_events_per_second: int = Field(10, ge=0)
+    socket_connects_per_minute: int = Field(60, ge=0)
 
 
 class CallPolicy(_Model):
@@ -286,6 +309,8 @@ class Config(_Model):
     backup: Backup = Backup()
     session_hours: int = Field(12, ge=1, le=168)
     message_queue: str | None = Field(None, pattern=r"^redis://")
+    trusted_proxies: tuple[Network, ...] = ()
+    phone_tickets: bool = False
     base_dir: Path = Path()
 
     @field_validator("timezone")

@@ -17,6 +17,19 @@ class SatuPintuError(Exception):
         self.params = params
         self.details: dict[str, Any] = {}  # extra fields of the error object, e.g. "current"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Errors cross to the server from its reads worker whole (key, params and details)."""
+        return (_rebuilt, (type(self), self.message_key, self.params, self.details))
+
+
+def _rebuilt(
+    kind: type[SatuPintuError], key: str, params: dict[str, Any], details: dict[str, Any]
+) -> SatuPintuError:
+    error = SatuPintuError.__new__(kind)
+    SatuPintuError.__init__(error, key, **params)
+    error.details = details
+    return error
+
 
 class InvalidRequest(SatuPintuError):
     code = "invalid_request"

@@ -107,8 +107,10 @@ class TicketNoShow(TicketEvent):
 class TicketTransferred(TicketEvent):
     name = "ticket.transferred"
     move = Move.TRANSFER
+    log_only = Event.log_only | {"queue_day"}
     from_service: str
     counter: str
+    queue_day: str | None = None  # the day's queue it joins (logs before 2026-12 lack it)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,7 +145,8 @@ class UserChanged(Event):
     board = False
     username: str
     role: str | None
-    change: str
+    change: str  # added, disabled, enabled, password, role, units
+    units: tuple[str, ...] | None = None  # with "added" and "units": the units it may act in
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +154,27 @@ class UserLoggedIn(Event):
     name = "user.login"
     board = False
     username: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClockAccepted(Event):
+    """A supervisor confirmed that a wall clock which jumped now shows the right time."""
+
+    name = "clock.accepted"
+    board = False
+    wall: str
+    trusted: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceEnrolled(Event):
+    """A browser became one of the station's kiosks or a counter's survey tablet."""
+
+    name = "device.enrolled"
+    board = False
+    kind: str
+    target: str
+    device: int
 
 
 @dataclass(frozen=True, kw_only=True)

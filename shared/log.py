@@ -17,12 +17,14 @@ from shared.events import (
     TicketCalled,
     TicketDone,
     TicketEvent,
+    TicketIssued,
     TicketNoShow,
     TicketRecalled,
     TicketTransferred,
+    UserChanged,
     from_log,
 )
-from shared.store import Reader
+from shared.store import Reader, Transaction
 from shared.ticket import Logged
 
 # Everything that happens to tickets: what reports and the audit fold.
@@ -65,6 +67,82 @@ def last_row(db: Reader, before: datetime | None = None) -> dict[str, Any] | Non
         "SELECT id, hash FROM events WHERE at < ? ORDER BY at DESC, id DESC LIMIT 1",
         [utc_text(before)],
     )
+
+
+def rows_after(db: Reader, row: int) -> Iterator[dict[str, Any]]:
+    """The log's rows after a row, as stored, in order (streamed)."""
+    return db.iterate("SELECT * FROM events WHERE id > ? ORDER BY id", [row])
+
+
+def hash_at(db: Reader, row: int) -> str | None:
+    found = db.one("SELECT hash FROM events WHERE id = ?", [row])
+    return found["hash"] if found else None
+
+
+def progress(db: Reader) -> tuple[int, str] | None:
+    """The last row an audit check verified, and its hash."""
+    found = db.one("SELECT row, hash FROM audit_progress WHERE id = 1")
+    return (found["row"], found["hash"]) if found else None
+
+
+def save_progress(tx: Transaction, row: int, digest: str) -> None:
+    tx.execute(
+        "INSERT INTO audit_progress (id, row, hash, verified_at) VALUES (1, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET row = excluded.row, hash = excluded.hash, "
+        "verified_at = excluded.verified_at",
+        [row, digest, utc_text(tx.now)],
+    )
+
+
+def tickets_after(db: Reader, row: int) -> list[int]:
+    """The tickets the log's rows after a row are about."""
+    found = db.all(
+        "SELECT DISTINCT ticket_id FROM events WHERE id > ? AND ticket_id IS NOT NULL", [row]
+    )
+    return sorted(item["ticket_id"] for item in found)
+
+
+def lives_of(db: Reader, ticket_ids: Iterable[int]) -> list[Logged]:
+    """Every event of some tickets, in log order."""
+    wanted = list(ticket_ids)
+    found: list[Logged] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found += read(
+            db.all(
+                f"SELECT id, at, actor, name, data FROM events WHERE ticket_id IN "  # noqa: S608
+                f"({', '.join('?' * len(chunk))}) ORDER BY id",
+                chunk,
+            )
+        )
+    return sorted(found, key=lambda logged: logged.row)
+
+
+def issued_and_answered(db: Reader) -> tuple[int, int]:
+    """How many tickets the log issued and how many survey answers it logged."""
+    row = db.one(
+        "SELECT (SELECT COUNT(*) FROM events WHERE name = ?) AS issued, "
+        "(SELECT COUNT(*) FROM events WHERE name = ?) AS answered",
+        [TicketIssued.name, SurveyAnswered.name],
+    )
+    assert row is not None
+    return row["issued"], row["answered"]
+
+
+def user_events(db: Reader) -> Iterator[Logged]:
+    """Every change to the users, in log order."""
+    return read(
+        db.iterate(
+            "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id",
+            [UserChanged.name],
+        )
+    )
+
+
+def triggers(db: Reader) -> set[str]:
+    """The names of the triggers guarding the log."""
+    rows = db.all("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
+    return {row["name"] for row in rows}
 
 
 def every_ticket_event(db: Reader) -> Iterator[Logged]:
@@ -154,6 +232,15 @@ def announced(db: Reader, seq: int) -> TicketCalled | TicketRecalled | None:
     if found is None or not isinstance(found.event, TicketCalled | TicketRecalled):
         return None
     return found.event
+
+
+def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:
+    """The latest event of a kind."""
+    row = db.one(
+        "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id DESC LIMIT 1",
+        [kind.name],
+    )
+    return logged(row) if row else None
 
 
 def last_finished_at(db: Reader, counter_id: str) -> Logged | None:

@@ -13,16 +13,18 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
-from flask_socketio import SocketIO, emit, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
 from shared import queries, users
 from shared.auth import SESSION_COOKIE
 from shared.config import Config
-from shared.errors import SatuPintuError
+from shared.crossprocess import TicketsChanged
+from shared.errors import RateLimited, SatuPintuError
 from shared.estimates import linked_services
 from shared.events import (
     CounterStateChanged,
@@ -36,6 +38,7 @@ from shared.events import (
     TicketTransferred,
 )
 from shared.i18n import pick_language, text
+from shared.socketlimits import Flood
 from shared.station import Station
 from shared.users import User
 from shared.web import error_json, origin_allowed, station
@@ -48,6 +51,7 @@ PHONES_AT_ONCE = 20  # phones refreshed between two chances for other work to ru
 IDLE_SECONDS = 2.0  # a background thread with nothing to do for this long ends
 
 socketio = SocketIO()
+Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 def ticket_room(token: str) -> str:
@@ -105,6 +109,12 @@ class Dispatcher:
         self._queue: queue.Queue[Sequence[Recorded]] = queue.Queue()
         self._lock = threading.Lock()
         self._running = False
+        url = station.config.message_queue
+        self.others = (
+            TicketsChanged(url, str(station.config.database_path), self.phones.mark_changes)
+            if url
+            else None
+        )
 
     def publish(self, recorded: Sequence[Recorded]) -> None:
         """Called by the store right after COMMIT, in commit order; never blocks on clients."""
@@ -137,7 +147,9 @@ class Dispatcher:
                     if recorded.event.board:
                         payload = recorded.event.payload(recorded.seq, private)
                         socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
-                self.phones.mark(batch)
+                moved = self.phones.mark(batch)
+                if self.others is not None:
+                    self.others.publish(batch, moved)
             except Exception:
                 log.exception("could not publish %d events", len(batch))
 
@@ -176,12 +188,20 @@ class PhoneUpdates:
         self._next_positions = 0.0
         self._last_sent: dict[str, dict[str, Any]] = {}
 
-    def mark(self, batch: Sequence[Recorded]) -> None:
+    def mark(self, batch: Sequence[Recorded]) -> set[str]:
+        """Note a committed batch; returns the services whose positions it moved."""
+        moved: set[str] = set()
+        for recorded in batch:
+            moved |= services_moved(recorded.event, self.station.config)
+        tickets = {r.event.ticket_id for r in batch if r.event.ticket_id is not None}
+        self.mark_changes(tickets, moved)
+        return moved
+
+    def mark_changes(self, tickets: set[int], services: set[str]) -> None:
+        """Note changed tickets and moved services (also as told by another process)."""
         with self._changed:
-            for recorded in batch:
-                if recorded.event.ticket_id is not None:
-                    self._tickets.add(recorded.event.ticket_id)
-                self._services |= services_moved(recorded.event, self.station.config)
+            self._tickets |= tickets
+            self._services |= services
             self._wake()
 
     def mark_everything(self) -> None:
@@ -297,6 +317,26 @@ def socket_error(error: SatuPintuError) -> dict[str, Any]:
     }
 
 
+def on(event: str) -> Callable[[Handler], Handler]:
+    """Register a client event's handler behind the flood control (`shared.socketlimits`)."""
+
+    def register(handler: Handler) -> Handler:
+        @wraps(handler)
+        def limited(data: Any = None) -> Any:
+            flood: Flood = current_app.extensions["satupintu.flood"]
+            if flood.allow(sid(), request.remote_addr or ""):
+                return handler(data)
+            if flood.is_flooding(sid()):
+                log.warning("disconnected %s: it kept sending events too fast", request.remote_addr)
+                disconnect()
+            return socket_error(RateLimited("error.rate_limited"))
+
+        socketio.on_event(event, limited)
+        return handler
+
+    return register
+
+
 def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatcher:
     """Bind Socket.IO to the app and route the store's committed events to the dispatcher."""
     config = the_station.config
@@ -311,8 +351,16 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
         cors_allowed_origins=same_site,
         max_http_buffer_size=config.limits.max_request_kb * 1024,
         manage_session=False,
+        # One connection's events are handled one after another, as they are read: a client
+        # sending faster than it is answered is slowed down by its own connection (and cut
+        # off by the flood control), instead of each event getting a greenlet of its own.
+        async_handlers=False,
     )
     app.extensions["satupintu.connections"] = Connections()
+    limits = config.limits
+    app.extensions["satupintu.flood"] = Flood(
+        limits.socket_events_per_second, limits.socket_connects_per_minute
+    )
     dispatcher = Dispatcher(the_station, app.extensions["satupintu.connections"])
     the_station.store.publisher = dispatcher.publish
     app.extensions["satupintu.dispatcher"] = dispatcher
@@ -332,6 +380,8 @@ def connect(auth: Any = None) -> None:
     Acks speak the page's language when the client names it (`auth: {language}`), else the
     browser's.
     """
+    if not current_app.extensions["satupintu.flood"].may_connect(request.remote_addr or ""):
+        raise ConnectionRefusedError("too many connections from this address")
     asked = auth.get("language") if isinstance(auth, dict) else None
     lang = pick_language(
         asked if isinstance(asked, str) else request.headers.get("Accept-Language"),
@@ -343,8 +393,9 @@ def connect(auth: Any = None) -> None:
 
 
 @socketio.on("disconnect")
-def disconnect(*_: Any) -> None:
+def closed(*_: Any) -> None:
     connections().closed(sid())
+    current_app.extensions["satupintu.flood"].forget(sid())
 
 
 @socketio.on_error_default

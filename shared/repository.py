@@ -31,6 +31,7 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         issued_service=row["issued_service"],
         day_seq=row["day_seq"],
         service_day=date.fromisoformat(row["service_day"]),
+        queue_day=date.fromisoformat(row["queue_day"]),
         priority=bool(row["priority"]),
         status=Status(row["status"]),
         issued_at=parse_utc(row["issued_at"]),
@@ -72,9 +73,11 @@ def by_tokens(db: Reader, tokens: Sequence[str]) -> list[Ticket]:
 
 
 def by_number(db: Reader, day: date, number: str) -> Ticket | None:
-    """The ticket with this number on this service day (numbers are unique per day)."""
+    """The ticket with this number in a day's queues (the latest, should two share it: one
+    transferred on from the day before)."""
     row = db.one(
-        "SELECT * FROM tickets WHERE service_day = ? AND number = ?", [day.isoformat(), number]
+        "SELECT * FROM tickets WHERE queue_day = ? AND number = ? ORDER BY id DESC LIMIT 1",
+        [day.isoformat(), number],
     )
     return _ticket(row) if row else None
 
@@ -83,6 +86,25 @@ def every_ticket(db: Reader) -> Iterator[Ticket]:
     """Every ticket in id order, streamed (for the audit's cross-check)."""
     for row in db.iterate("SELECT * FROM tickets ORDER BY id"):
         yield _ticket(row)
+
+
+def tickets_by_ids(db: Reader, ids: Sequence[int]) -> list[Ticket]:
+    found: list[Ticket] = []
+    for start in range(0, len(ids), 500):
+        marks, names = _marks(ids[start : start + 500], "t")
+        rows = db.all(f"SELECT * FROM tickets WHERE id IN ({marks}) ORDER BY id", names)  # noqa: S608
+        found += [_ticket(row) for row in rows]
+    return found
+
+
+def ticket_count(db: Reader) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM tickets")
+    return row["n"] if row else 0
+
+
+def survey_count(db: Reader) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM surveys")
+    return row["n"] if row else 0
 
 
 def next_ticket_id(tx: Transaction) -> int:
@@ -102,10 +124,12 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
     return {row["issued_service"]: row["n"] for row in rows}
 
 
-def insert(tx: Transaction, ticket: Ticket) -> None:
+def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
+    """A new ticket; `device` is the (hashed) phone that took it, if a phone did."""
     tx.execute(
-        "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, service, "
-        "priority, status, kiosk, issued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
+        "queue_day, service, priority, status, kiosk, issued_at, device) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -113,23 +137,36 @@ def insert(tx: Transaction, ticket: Ticket) -> None:
             ticket.issued_service,
             ticket.day_seq,
             ticket.service_day.isoformat(),
+            ticket.queue_day.isoformat(),
             ticket.service,
             int(ticket.priority),
             ticket.status.value,
             ticket.kiosk,
             utc_text(ticket.issued_at),
+            device,
         ],
     )
+
+
+def open_ticket_of_device(db: Reader, device: str) -> Ticket | None:
+    """A phone's ticket that still waits or is being served, if it has one."""
+    row = db.one(
+        "SELECT * FROM tickets WHERE device = ? AND status IN ('waiting', 'called') "
+        "ORDER BY id DESC LIMIT 1",
+        [device],
+    )
+    return _ticket(row) if row else None
 
 
 def save(tx: Transaction, ticket: Ticket) -> None:
     """Write back what a move can change."""
     tx.execute(
-        "UPDATE tickets SET status = ?, service = ?, called_at = ?, finished_at = ?, "
-        "counter = ?, reprints = ? WHERE id = ?",
+        "UPDATE tickets SET status = ?, service = ?, queue_day = ?, called_at = ?, "
+        "finished_at = ?, counter = ?, reprints = ? WHERE id = ?",
         [
             ticket.status.value,
             ticket.service,
+            ticket.queue_day.isoformat(),
             _optional_text(ticket.called_at),
             _optional_text(ticket.finished_at),
             ticket.counter,
@@ -140,9 +177,9 @@ def save(tx: Transaction, ticket: Ticket) -> None:
 
 
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
-    """Tickets still waiting from service days before `day`."""
+    """Tickets still waiting in the queues of days before `day`."""
     rows = db.all(
-        "SELECT * FROM tickets WHERE status = 'waiting' AND service_day < ? ORDER BY id",
+        "SELECT * FROM tickets WHERE status = 'waiting' AND queue_day < ? ORDER BY id",
         [day.isoformat()],
     )
     return [_ticket(row) for row in rows]
@@ -152,7 +189,7 @@ def waiting_counts(db: Reader, day: date, services: Iterable[str]) -> dict[str, 
     """Waiting tickets per service on a day, every given service listed (0 if none)."""
     counts = dict.fromkeys(services, 0)
     for row in db.all(
-        "SELECT service, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND service_day = ? "
+        "SELECT service, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND queue_day = ? "
         "GROUP BY service",
         [day.isoformat()],
     ):
@@ -161,7 +198,7 @@ def waiting_counts(db: Reader, day: date, services: Iterable[str]) -> dict[str, 
     return counts
 
 
-_WAITING = "status = 'waiting' AND service_day = :day AND service IN ({services})"
+_WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
 
 
 def _item(row: dict[str, Any]) -> QueueItem:
@@ -203,7 +240,7 @@ def waiting_items(
         for priority in (1, 0)
         for row in db.all(
             "SELECT id, service, priority, issued_at FROM tickets WHERE status = 'waiting' "
-            "AND service_day = ? AND service = ? AND priority = ? ORDER BY issued_at, id LIMIT ?",
+            "AND queue_day = ? AND service = ? AND priority = ? ORDER BY issued_at, id LIMIT ?",
             [day.isoformat(), service, priority, per_stream],
         )
     ]
@@ -221,7 +258,7 @@ def waiting_numbers(db: Reader, ids: Sequence[int]) -> dict[int, str]:
 def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
     """The counter's no-shows of a service day, latest first."""
     rows = db.all(
-        "SELECT * FROM tickets WHERE counter = ? AND status = 'no_show' AND service_day = ? "
+        "SELECT * FROM tickets WHERE counter = ? AND status = 'no_show' AND queue_day = ? "
         "ORDER BY finished_at DESC",
         [counter_id, day.isoformat()],
     )

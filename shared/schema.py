@@ -111,7 +111,49 @@ def m003_ticket_reprints(db: Database) -> None:
 
 
 @migrations()
-def m004_health_probe(db: Database) -> None:
+def m004_devices_units_and_queue_days(db: Database) -> None:
+    """Kiosks and survey tablets are enrolled devices; officers may be limited to units; a
+    ticket waits in the queue of a service day that a transfer after midnight moves on; phones
+    taking tickets are told apart; failed logins slow an account down; reports' audit checks
+    start from the last row verified."""
+    db.executescript(
+        """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            enrol_hash TEXT UNIQUE,
+            enrol_expires_at TEXT,
+            credential_hash TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            enrolled_at TEXT,
+            revoked_at TEXT
+        );
+        ALTER TABLE users ADD COLUMN units TEXT;
+        ALTER TABLE tickets ADD COLUMN device TEXT;
+        ALTER TABLE tickets ADD COLUMN queue_day TEXT NOT NULL DEFAULT '';
+        UPDATE tickets SET queue_day = service_day;
+        DROP INDEX tickets_waiting;
+        CREATE INDEX tickets_waiting
+            ON tickets (status, queue_day, service, priority, issued_at, id);
+        CREATE INDEX tickets_device ON tickets (device, status) WHERE device IS NOT NULL;
+        CREATE TABLE login_failures (
+            username TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_progress (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            row INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            verified_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m005_health_probe(db: Database) -> None:
     """The health check proves the database takes a write by rewriting this one row."""
     db.execute(
         "CREATE TABLE health_probe "

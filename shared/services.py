@@ -17,10 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from shared import announce, positions, queries, repository
+from shared import announce, log, positions, queries, repository
+from shared.clock import utc_text
 from shared.config import Counter, Service
+from shared.devices import Device
 from shared.errors import (
     Conflict,
+    Forbidden,
     InvalidRequest,
     NotFound,
     QueueEmpty,
@@ -28,11 +31,12 @@ from shared.errors import (
     StaleCurrent,
     UnknownService,
 )
-from shared.events import CounterStateChanged, QueueWaiting, SurveyAnswered
+from shared.events import ClockAccepted, CounterStateChanged, QueueWaiting, SurveyAnswered
 from shared.printing import DISABLED, PrintResult, TicketPrint
 from shared.station import Station
 from shared.store import Transaction
 from shared.survey import validate_answers
+from shared.text import text_field
 from shared.ticket import Ticket, apply, issue
 from shared.ticketing import (
     CounterState,
@@ -85,9 +89,9 @@ def _counter(station: Station, counter_id: str) -> Counter:
 
 
 def _number(number: Any) -> str:
-    if not isinstance(number, str) or not number.strip():
+    if number is None or (isinstance(number, str) and not number.strip()):
         raise InvalidRequest("error.field_required", field="number")
-    return number.strip().upper()[:MAX_NUMBER]
+    return text_field(number, "number", MAX_NUMBER).strip().upper()
 
 
 def parse_current(body: dict[str, Any]) -> Current:
@@ -99,7 +103,7 @@ def parse_current(body: dict[str, Any]) -> Current:
         return None
     if not isinstance(current, str) or not current.strip() or len(current) > MAX_NUMBER:
         raise InvalidRequest("error.current_type")
-    return current.strip().upper()
+    return text_field(current, "current", MAX_NUMBER).strip().upper()
 
 
 def ensure_counters(station: Station) -> None:
@@ -213,11 +217,14 @@ def issue_ticket(
     kiosk_id: Any = None,
     idempotency_key: str | None = None,
     public_base: str = "",
+    phone: str | None = None,
 ) -> Issued:
     """Give a citizen the next number of a service, then print it.
 
     The ticket is committed before printing starts, so a printer fault never loses it. The same
-    Idempotency-Key on the same service day returns the same ticket and its print result.
+    Idempotency-Key on the same service day returns the same ticket and its print result. A
+    ticket a phone takes (`phone`: the phone's hashed id) is not printed, and a phone holds at
+    most one open ticket.
     """
     service = _service(station, service_id)
     if not isinstance(priority, bool):
@@ -228,9 +235,11 @@ def issue_ticket(
         raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
     if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
         raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
+    if idempotency_key is not None:
+        text_field(idempotency_key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
     request_hash = _request_hash(service.id, priority, kiosk_id)
-    printing = station.printers.enabled(kiosk_id)
-    actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
+    printing = phone is None and station.printers.enabled(kiosk_id)
+    actor = "phone" if phone else f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         earlier = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
@@ -240,7 +249,10 @@ def issue_ticket(
             ticket = repository.get(tx, earlier.ticket_id)
             assert ticket is not None
         else:
-            ticket = _issue(station, tx, service, priority, kiosk_id, today)
+            held = repository.open_ticket_of_device(tx, phone) if phone else None
+            if held is not None:
+                raise Conflict("error.phone_has_ticket", number=held.number)
+            ticket = _issue(station, tx, service, priority, kiosk_id, today, phone)
             if idempotency_key is not None:
                 repository.remember_request(
                     tx,
@@ -272,6 +284,7 @@ def _issue(
     priority: bool,
     kiosk_id: str | None,
     today: date,
+    phone: str | None,
 ) -> Ticket:
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
@@ -293,7 +306,7 @@ def _issue(
         token=secrets.token_urlsafe(16),
         now=tx.now,
     )
-    repository.insert(tx, ticket)
+    repository.insert(tx, ticket, phone)
     tx.record(event)
     _record_waiting(station, tx, today)
     return ticket
@@ -302,7 +315,7 @@ def _issue(
 def _print_job(
     station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
 ) -> TicketPrint:
-    base = (station.config.public_url or public_base).rstrip("/")
+    base = public_base.rstrip("/")
     return TicketPrint(
         station=station.config.station.name,
         number=ticket.number,
@@ -373,8 +386,7 @@ def call_number(
     number = _number(number)
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidRequest("error.reason_required")
-    if len(reason) > MAX_REASON:
-        raise InvalidRequest("error.field_too_long", field="reason", limit=MAX_REASON)
+    reason = text_field(reason, "reason", MAX_REASON)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         serving = _serving(tx, counter, current)
@@ -440,7 +452,14 @@ def transfer(
         serving = _require_serving(tx, counter, current)
         if serving.service == service.id:
             raise InvalidRequest("error.transfer_same_service")
-        moved = _move(tx, serving, Move.TRANSFER, service=service.id, counter=counter.id)
+        moved = _move(
+            tx,
+            serving,
+            Move.TRANSFER,
+            service=service.id,
+            counter=counter.id,
+            queue_day=today.isoformat(),  # called before midnight: it waits in today's queue
+        )
         repository.set_serving(tx, counter.id, None)
         _record_waiting(station, tx, today)
         return moved
@@ -458,6 +477,8 @@ def requeue(
         ticket = repository.by_number(tx, today, number)
         if ticket is None or ticket.status != Status.NO_SHOW:
             raise NotFound("error.number_not_no_show", number=number)
+        if ticket.service not in counter.services:
+            raise Conflict("error.service_not_served", number=number, counter=counter.name)
         window = station.config.no_show_requeue_minutes
         assert ticket.finished_at is not None
         if not may_requeue(ticket.finished_at, tx.now, window):
@@ -482,6 +503,28 @@ def set_counter_state(
             repository.set_state(tx, counter.id, new_state)
             tx.record(CounterStateChanged(counter=counter.id, state=new_state.value))
         return serving
+
+
+def accept_clock(station: Station, actor: str) -> None:
+    """A supervisor confirms the wall clock's new time after a jump: the station follows it
+    (and may roll the day over). Logged, so every server process follows it too."""
+    jump = station.time.jump
+    if jump is None:
+        raise Conflict("error.no_clock_jump")
+    station.time.accept()
+    with station.store.write(actor, station.now()) as tx:
+        tx.record(ClockAccepted(wall=utc_text(jump.wall), trusted=utc_text(jump.trusted)))
+
+
+def follow_accepted_clock(station: Station) -> None:
+    """Follow a supervisor's acceptance logged by another process since this one saw a jump."""
+    jump = station.time.jump
+    if jump is None:
+        return
+    with station.store.read() as db:
+        accepted = log.last_of_kind(db, ClockAccepted)
+    if accepted is not None and accepted.at >= jump.since - station.time.tolerance:
+        station.time.accept()
 
 
 def expire_past_days(station: Station) -> None:
@@ -545,30 +588,38 @@ def _save_survey(tx: Transaction, ticket: Ticket, answers: dict[str, int]) -> No
     )
 
 
-def reprint_ticket(station: Station, token: str, *, public_base: str = "") -> Issued:
+def reprint_ticket(
+    station: Station, token: str, device: Device, *, public_base: str = ""
+) -> Issued:
     """Print a ticket of today that still waits again, on the printer of the kiosk that issued it.
 
-    For a kiosk whose printer failed. At most MAX_REPRINTS reprints per ticket succeed, so a
-    status-page link cannot be used to empty a printer's paper roll. The reprint shows the
-    ticket's place in the queue now.
+    Only that kiosk (or the server's own machine) may ask. At most MAX_REPRINTS reprints per
+    ticket: each is claimed in a write transaction before printing, so concurrent requests
+    cannot print more, and a failed print gives its claim back. The reprint shows the ticket's
+    place in the queue now.
     """
-    with station.store.read() as db:
-        ticket = repository.by_token(db, token)
-    if ticket is None:
-        raise NotFound("error.unknown_ticket")
-    if not ticket.waiting or ticket.service_day != station.today():
-        raise Conflict("error.reprint_not_waiting", number=ticket.number)
-    if ticket.reprints >= MAX_REPRINTS:
-        raise Conflict("error.reprint_limit", number=ticket.number, limit=MAX_REPRINTS)
+    actor = f"kiosk:{device.kiosk}" if device.kiosk else "kiosk"
+    with station.store.write(actor, station.now()) as tx:
+        ticket = repository.by_token(tx, token)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket")
+        if not (device.own or (device.kiosk is not None and device.kiosk == ticket.kiosk)):
+            raise Forbidden("error.reprint_not_this_kiosk", number=ticket.number)
+        if not ticket.waiting or ticket.queue_day != station.today(tx.now):
+            raise Conflict("error.reprint_not_waiting", number=ticket.number)
+        if ticket.reprints >= MAX_REPRINTS:
+            raise Conflict("error.reprint_limit", number=ticket.number, limit=MAX_REPRINTS)
+        printing = station.printers.enabled(ticket.kiosk)
+        if printing:
+            repository.save(tx, replace(ticket, reprints=ticket.reprints + 1))
     view = view_of(station, ticket)
-    if not station.printers.enabled(ticket.kiosk):
+    if not printing:
         return Issued(view, False, DISABLED)
     job = _print_job(station, _service(station, ticket.service), ticket, view, public_base)
     result = station.printers.print_ticket(ticket.kiosk, job)
-    if result.status == "printed":
-        actor = f"kiosk:{ticket.kiosk}" if ticket.kiosk else "kiosk"
-        with station.store.write(actor, station.now(), durable=False) as tx:
-            again = repository.get(tx, ticket.id)
-            assert again is not None
-            repository.save(tx, replace(again, reprints=again.reprints + 1))
+    if result.status != "printed":
+        with station.store.write(actor, station.now()) as tx:
+            claimed = repository.get(tx, ticket.id)
+            assert claimed is not None
+            repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
     return Issued(view, False, result)

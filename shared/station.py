@@ -6,10 +6,11 @@ The printers are whatever implements `shared.printing.Printing`; the composition
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, SystemClock, parse_utc
+from shared.clockwatch import TrustedTime
 from shared.config import Config
 from shared.printing import Printing
 from shared.store import Store
@@ -22,19 +23,32 @@ class Station:
     store: Store
     clock: Clock
     printers: Printing
+    time: TrustedTime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.time = TrustedTime(self.clock)
 
     @classmethod
     def open(cls, config: Config, *, printers: Printing, clock: Clock | None = None) -> Station:
-        """The station for a config: its database (created or migrated) and its printers."""
-        return cls(
+        """The station for a config: its database (created or migrated) and its printers.
+
+        A wall clock already far behind the log's last event counts as a jump from the start.
+        """
+        station = cls(
             config=config,
             store=Store(config.database_path),
             clock=clock or SystemClock(),
             printers=printers,
         )
+        with station.store.read() as db:
+            last = db.one("SELECT at FROM events ORDER BY id DESC LIMIT 1")
+        if last is not None:
+            station.time.not_before(parse_utc(last["at"]))
+        return station
 
     def now(self) -> datetime:
-        return self.clock.now()
+        """The station's time: the wall clock, unless it jumped (see `shared.clockwatch`)."""
+        return self.time.now()
 
     def today(self, now: datetime | None = None) -> date:
         """The current service day in the station's time zone (it may start after midnight)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,7 +22,7 @@ from sqlite_utils import Database
 
 from shared import chain
 from shared.clock import parse_utc, utc_text
-from shared.concurrency import blocking_call
+from shared.concurrency import blocking_call, let_others_run
 from shared.errors import Unavailable
 from shared.events import Event, Recorded
 from shared.schema import migrate, pending_migrations
@@ -175,14 +176,21 @@ class Store:
         """One atomic change: BEGIN IMMEDIATE, the caller's work, COMMIT, then publish events.
 
         A process-wide lock orders commits and publications alike, so subscribers see events
-        in `seq` order; SQLite's own lock serialises writers of other processes. A storage
+        in `seq` order; SQLite's own lock serialises writers of other processes. Waiting for
+        both is bounded by BUSY_TIMEOUT_SECONDS in all: writers queued behind a database
+        another process keeps locked fail together, not one timeout after another. A storage
         fault (locked too long, disk full, read-only file) rolls everything back and becomes
         Unavailable. `durable=False` skips the fsync for bookkeeping that may be lost to a
         power cut (it becomes durable with the next durable commit).
         """
-        with self._write_lock:
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            raise Unavailable("error.storage", detail="the database stayed busy")
+        try:
             with self._database() as db:
                 try:
+                    left = max(0.0, deadline - time.monotonic())
+                    db.conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
                     if not durable:
                         db.conn.execute("PRAGMA synchronous = NORMAL")
                     # Waiting for another process's lock and the fsync at COMMIT happen
@@ -200,6 +208,10 @@ class Store:
                         db.conn.execute("PRAGMA synchronous = FULL")
             if tx.recorded:
                 self.publisher(tx.recorded)
+        finally:
+            self._write_lock.release()
+        if tx.recorded:
+            let_others_run()  # the boards hear of the change before its writer answers
 
     def backup(self, target: Path) -> None:
         """Copy the database to `target` with SQLite's online backup API.

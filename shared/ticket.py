@@ -8,7 +8,7 @@ for the audit's cross-check and for the reports. No Flask, no SQL, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
@@ -40,7 +40,8 @@ class Ticket:
     service: str
     issued_service: str
     day_seq: int
-    service_day: date
+    service_day: date  # the day it was issued: its number is unique on that day
+    queue_day: date  # the day whose queue it waits in (a transfer after midnight moves it on)
     priority: bool
     status: Status
     issued_at: datetime
@@ -57,10 +58,11 @@ class Ticket:
 
 
 # What the event log fully determines about a ticket: the audit compares these with the table.
-# (The token and reprints are never logged; logs written before 2026-12 lack the service day.)
+# (The token, reprints and the phone that took it are never logged.)
 LOGGED_FIELDS = tuple(
-    item.name for item in fields(Ticket) if item.name not in ("token", "reprints", "service_day")
+    item.name for item in fields(Ticket) if item.name not in ("token", "reprints")
 )
+DayOf = Callable[[datetime], date]
 
 
 def issue(
@@ -129,21 +131,26 @@ def _recording(
     return kind(**{**fields, **details})
 
 
-def evolve(ticket: Ticket | None, event: TicketEvent, at: datetime) -> Ticket:
+def evolve(
+    ticket: Ticket | None, event: TicketEvent, at: datetime, day_of: DayOf | None = None
+) -> Ticket:
     """The ticket after `event` happened `at`: the one reducer of the lifecycle.
 
     Conflict if the event's move is not allowed from the ticket's status, or if an event
-    other than its issue comes for a ticket that does not exist.
+    other than its issue comes for a ticket that does not exist. `day_of` gives the service
+    day of an instant, for logs written before events carried their day (2026-12).
     """
     if isinstance(event, TicketIssued):
         assert event.ticket_id is not None
+        day = _day(event.service_day, at, day_of)
         return Ticket(
             id=event.ticket_id,
             number=event.number,
             service=event.service,
             issued_service=event.service,
             day_seq=int(event.number.rpartition("-")[2]),
-            service_day=date.fromisoformat(event.service_day) if event.service_day else at.date(),
+            service_day=day,
+            queue_day=day,
             priority=bool(event.priority),
             status=Status.WAITING,
             issued_at=at,
@@ -160,11 +167,24 @@ def evolve(ticket: Ticket | None, event: TicketEvent, at: datetime) -> Ticket:
             return ticket
         case TicketDone() | TicketNoShow() | TicketExpired():
             return replace(ticket, status=status, finished_at=at)
-        case TicketTransferred(service=service):
-            return replace(ticket, status=status, service=service, called_at=None, counter=None)
+        case TicketTransferred(service=service, queue_day=queue_day):
+            return replace(
+                ticket,
+                status=status,
+                service=service,
+                queue_day=date.fromisoformat(queue_day) if queue_day else ticket.queue_day,
+                called_at=None,
+                counter=None,
+            )
         case TicketRequeued():
             return replace(ticket, status=status, called_at=None, finished_at=None, counter=None)
     raise AssertionError(f"no lifecycle rule for {event.name}")
+
+
+def _day(logged: str | None, at: datetime, day_of: DayOf | None) -> date:
+    if logged:
+        return date.fromisoformat(logged)
+    return day_of(at) if day_of else at.date()
 
 
 @dataclass(frozen=True)
@@ -192,7 +212,7 @@ class Step:
     problem: str | None = None
 
 
-def steps(log: Iterable[Logged]) -> Iterator[Step]:
+def steps(log: Iterable[Logged], day_of: DayOf | None = None) -> Iterator[Step]:
     """Fold ticket events in log order with `evolve`, yielding every step (refused ones too)."""
     tickets: dict[int, Ticket] = {}
     for logged in log:
@@ -204,7 +224,7 @@ def steps(log: Iterable[Logged]) -> Iterator[Step]:
             yield Step(logged, event, None, None, "unknown_ticket")
             continue
         try:
-            after = evolve(before, event, logged.at)
+            after = evolve(before, event, logged.at, day_of)
         except Conflict:
             yield Step(logged, event, before, None, "move_not_allowed")
             continue
@@ -212,10 +232,10 @@ def steps(log: Iterable[Logged]) -> Iterator[Step]:
         yield Step(logged, event, before, after)
 
 
-def replay(log: Iterable[Logged]) -> dict[int, Ticket]:
+def replay(log: Iterable[Logged], day_of: DayOf | None = None) -> dict[int, Ticket]:
     """The tickets the log makes, by id (refused steps change nothing)."""
     tickets: dict[int, Ticket] = {}
-    for step in steps(log):
+    for step in steps(log, day_of):
         if step.after is not None:
             tickets[step.after.id] = step.after
     return tickets

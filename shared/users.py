@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 import threading
@@ -14,11 +15,14 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from shared.clock import parse_utc, utc_text
 from shared.concurrency import blocking_call
-from shared.errors import Conflict, InvalidRequest, NotFound, Unauthorized
+from shared.config import Config
+from shared.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthorized
 from shared.events import UserChanged, UserLoggedIn
 from shared.station import Station
-from shared.store import Transaction, parse_utc, utc_text
+from shared.store import Reader, Transaction
+from shared.text import text_field
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 8
@@ -65,35 +69,94 @@ class Role(IntEnum):
 
 @dataclass(frozen=True)
 class User:
+    """Someone logged in. `units` limits an officer to counters of those units (None: all)."""
+
     username: str
     role: Role
+    units: tuple[str, ...] | None = None
 
-    def json(self) -> dict[str, str]:
-        return {"username": self.username, "role": self.role.label}
+    def json(self) -> dict[str, Any]:
+        return {"username": self.username, "role": self.role.label, "units": self.units}
+
+    def may_act_at(self, config: Config, counter_id: str) -> bool:
+        """Whether this user may act at a counter: every service it calls is in their units."""
+        counter = config.counter_by_id.get(counter_id)
+        if self.units is None or counter is None:
+            return True
+        return all(config.service_by_id[s].unit in self.units for s in counter.services)
+
+
+def parse_units(config: Config, value: Any) -> tuple[str, ...] | None:
+    """Units as given (a list, or "SPKT,Lantas"); none or empty means every unit."""
+    if value is None or value == "" or value == []:
+        return None
+    parts = value.split(",") if isinstance(value, str) else value
+    if not isinstance(parts, list) or not all(isinstance(part, str) for part in parts):
+        raise InvalidRequest("error.units")
+    units = tuple(sorted({part.strip() for part in parts if part.strip()}))
+    known = {service.unit for service in config.services}
+    unknown = [unit for unit in units if unit not in known]
+    if unknown:
+        raise InvalidRequest(
+            "error.unknown_unit", unit=unknown[0][:40], units=", ".join(sorted(known))
+        )
+    return units or None
+
+
+def _stored_units(text: str | None) -> tuple[str, ...] | None:
+    return tuple(text.split(",")) if text else None
 
 
 def _check_password(password: Any) -> str:
     if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise InvalidRequest("error.password_length", minimum=MIN_PASSWORD)
-    return password
+    return text_field(password, "password", MAX_PASSWORD)
 
 
-def add_user(station: Station, username: Any, role: Any, password: Any, actor: str) -> User:
+def add_user(
+    station: Station, username: Any, role: Any, password: Any, actor: str, units: Any = None
+) -> User:
     """Create a user; the password is kept only as a slow salted hash."""
     if not isinstance(username, str) or not USERNAME.match(username):
         raise InvalidRequest("error.username")
     parsed = Role.parse(role)
+    limited = parse_units(station.config, units)
     password = _check_password(password)
     digest = _hash(password)
     with station.store.write(actor, station.now()) as tx:
         if tx.one("SELECT 1 AS x FROM users WHERE username = ?", [username]):
             raise Conflict("error.user_exists", username=username)
         tx.execute(
-            "INSERT INTO users (username, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-            [username, parsed.label, digest, utc_text(tx.now)],
+            "INSERT INTO users (username, role, password_hash, created_at, units) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [username, parsed.label, digest, utc_text(tx.now), _units_text(limited)],
         )
-        tx.record(UserChanged(username=username, role=parsed.label, change="added"))
-    return User(username, parsed)
+        tx.record(UserChanged(username=username, role=parsed.label, change="added", units=limited))
+    return User(username, parsed, limited)
+
+
+def _units_text(units: tuple[str, ...] | None) -> str | None:
+    return ",".join(units) if units else None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A user as the users table holds them (for the audit's check against the log)."""
+
+    username: str
+    role: str
+    disabled: bool
+    units: tuple[str, ...]
+
+
+def stored(db: Reader) -> list[Stored]:
+    rows = db.all("SELECT username, role, disabled, units FROM users ORDER BY username")
+    return [
+        Stored(
+            row["username"], row["role"], bool(row["disabled"]), _stored_units(row["units"]) or ()
+        )
+        for row in rows
+    ]
 
 
 def has_users(station: Station) -> bool:
@@ -117,13 +180,66 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
-    """Check a password and open a new session; returns the user and the session token."""
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise InvalidRequest("error.login_fields")
+# Failed logins of one account slow it down: after FREE_FAILURES, each further try must wait
+# twice as long as the one before (from 1 s up to MAX_BACKOFF_SECONDS) after the last failure.
+FREE_FAILURES = 5
+MAX_BACKOFF_SECONDS = 15 * 60
+FAILURES_KEPT = timedelta(days=1)
+
+
+def backoff_seconds(failures: int) -> int:
+    """How long an account waits after its latest failed login, given how many failed."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES))
+
+
+def _throttled(station: Station, username: str) -> None:
+    """Refuse a login try too soon after this account's last failures (RateLimited)."""
     with station.store.read() as db:
         row = db.one(
-            "SELECT username, role, password_hash, disabled FROM users WHERE username = ?",
+            "SELECT failures, last_failed_at FROM login_failures WHERE username = ?", [username]
+        )
+    if row is None:
+        return
+    wait = backoff_seconds(row["failures"])
+    ready = parse_utc(row["last_failed_at"]) + timedelta(seconds=wait)
+    now = station.now()
+    if now < ready:
+        seconds = math.ceil((ready - now).total_seconds())
+        error = RateLimited("error.login_backoff", seconds=seconds)
+        error.details = {"retry_after": seconds}
+        raise error
+
+
+def _failed(station: Station, username: str) -> None:
+    with station.store.write("system", station.now(), durable=False) as tx:
+        tx.execute(
+            "DELETE FROM login_failures WHERE last_failed_at < ?",
+            [utc_text(tx.now - FAILURES_KEPT)],
+        )
+        tx.execute(
+            "INSERT INTO login_failures (username, failures, last_failed_at) VALUES (?, 1, ?) "
+            "ON CONFLICT (username) DO UPDATE SET failures = failures + 1, "
+            "last_failed_at = excluded.last_failed_at",
+            [username, utc_text(tx.now)],
+        )
+
+
+def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
+    """Check a password and open a new session; returns the user and the session token.
+
+    An account that failed too often must wait before its next try (see `backoff_seconds`),
+    whoever tries and from wherever.
+    """
+    username = text_field(username, "username", 64)
+    password = text_field(password, "password", MAX_PASSWORD * 4)
+    if not username or not password:
+        raise InvalidRequest("error.login_fields")
+    _throttled(station, username)
+    with station.store.read() as db:
+        row = db.one(
+            "SELECT username, role, password_hash, disabled, units FROM users WHERE username = ?",
             [username],
         )
     try:
@@ -131,10 +247,13 @@ def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
     except (VerificationError, InvalidHashError):
         row = None
     if row is None or row["disabled"]:
+        if USERNAME.match(username):
+            _failed(station, username)
         raise Unauthorized("error.bad_login")
     token = secrets.token_urlsafe(32)
     now = station.now()
     with station.store.write(username, now) as tx:
+        tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
         tx.execute(
             "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
             "VALUES (?, ?, ?, ?)",
@@ -146,7 +265,7 @@ def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
             ],
         )
         tx.record(UserLoggedIn(username=username))
-    return User(row["username"], Role.parse(row["role"])), token
+    return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"])), token
 
 
 def session_user(station: Station, token: str | None) -> User | None:
@@ -155,14 +274,14 @@ def session_user(station: Station, token: str | None) -> User | None:
         return None
     with station.store.read() as db:
         row = db.one(
-            "SELECT u.username, u.role, s.expires_at FROM sessions s "
+            "SELECT u.username, u.role, u.units, s.expires_at FROM sessions s "
             "JOIN users u ON u.username = s.username "
             "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
             [_token_hash(token)],
         )
     if row is None or parse_utc(row["expires_at"]) <= station.now():
         return None
-    return User(row["username"], Role.parse(row["role"]))
+    return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"]))
 
 
 def log_out(station: Station, token: str | None) -> None:
@@ -183,7 +302,7 @@ def list_users(station: Station) -> list[dict[str, Any]]:
     """Every user with role, whether disabled, and when they last logged in (UTC text)."""
     with station.store.read() as db:
         return db.all(
-            "SELECT u.username, u.role, u.disabled, u.created_at, "
+            "SELECT u.username, u.role, u.disabled, u.created_at, u.units, "
             "(SELECT MAX(created_at) FROM sessions s WHERE s.username = u.username) "
             "AS last_login FROM users u ORDER BY u.username"
         )
@@ -244,6 +363,23 @@ def reset_password(station: Station, username: Any, password: Any, actor: str) -
         )
         _end_sessions(tx, row["username"])
         tx.record(UserChanged(username=row["username"], role=row["role"], change="password"))
+
+
+def set_units(station: Station, username: Any, units: Any, actor: str) -> None:
+    """Limit a user to some units' counters (none: every counter), from their next action."""
+    limited = parse_units(station.config, units)
+    with station.store.write(actor, station.now()) as tx:
+        row = _require_user(tx, username)
+        if _stored_units(row["units"]) != limited:
+            tx.execute(
+                "UPDATE users SET units = ? WHERE username = ?",
+                [_units_text(limited), row["username"]],
+            )
+            tx.record(
+                UserChanged(
+                    username=row["username"], role=row["role"], change="units", units=limited
+                )
+            )
 
 
 def change_role(station: Station, username: Any, role: Any, actor: str) -> User:

@@ -6,9 +6,10 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from shared.devices import DEVICE_COOKIE, PHONE_COOKIE, Device, identify
 from shared.errors import (
     Forbidden,
     InvalidRequest,
@@ -23,6 +24,8 @@ from shared.station import Station
 log = logging.getLogger(__name__)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Where the client reached this server, (ip, port): set by the server `satupintu serve` runs.
+LOCAL_ADDRESS = "satupintu.local_address"
 SECURITY_HEADERS = {
     # No inline scripts or styles anywhere: page data travels in <script type="application/json">.
     "Content-Security-Policy": (
@@ -43,6 +46,35 @@ def station() -> Station:
     return current_app.extensions["satupintu"]
 
 
+def device() -> Device:
+    """The device behind this request (looked up once per request)."""
+    if "device" not in g:
+        g.device = identify(
+            station(),
+            request.remote_addr or "",
+            request.cookies.get(DEVICE_COOKIE),
+            request.cookies.get(PHONE_COOKIE),
+        )
+    return g.device
+
+
+def public_base() -> str:
+    """Where phones reach this server, for links in QR codes: `public_url`, else the address
+    this request reached the server at; never the request's Host header, which any client on
+    the Wi-Fi can make up."""
+    config = station().config
+    if config.public_url:
+        return config.public_url.rstrip("/")
+    host, port = request.environ.get(LOCAL_ADDRESS) or (
+        request.environ.get("SERVER_NAME", "localhost"),
+        int(request.environ.get("SERVER_PORT") or 80),
+    )
+    scheme = request.scheme
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{shown}" if int(port) == default else f"{scheme}://{shown}:{port}"
+
+
 def language() -> Language:
     """The caller's language from Accept-Language, else the station's."""
     return pick_language(request.headers.get("Accept-Language"), station().config.language)
@@ -55,14 +87,20 @@ def error_json(error: SatuPintuError, lang: str) -> dict[str, Any]:
 
 
 def error_response(error: SatuPintuError) -> tuple[Response, int]:
-    return jsonify(error_json(error, language())), error.status
+    response = jsonify(error_json(error, language()))
+    if "retry_after" in error.details:
+        response.headers["Retry-After"] = str(error.details["retry_after"])
+    return response, error.status
 
 
 def json_body() -> dict[str, Any]:
     """The request's JSON object, or InvalidRequest for anything else (empty body = {})."""
     if not request.get_data(cache=True):
         return {}
-    body = request.get_json(silent=True, force=True)
+    try:
+        body = request.get_json(silent=True, force=True)
+    except RecursionError:  # JSON nested deeper than Python parses
+        raise InvalidRequest("error.invalid_json") from None
     if body is None:
         raise InvalidRequest("error.invalid_json")
     if not isinstance(body, dict):

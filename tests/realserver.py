@@ -45,8 +45,11 @@ def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.Completed
 class ServerProcess:
     """A satupintu server on 127.0.0.1 with its own config and database under `folder`."""
 
-    def __init__(self, folder: Path, **config_overrides: Any) -> None:
+    def __init__(
+        self, folder: Path, *, env: dict[str, str] | None = None, **config_overrides: Any
+    ) -> None:
         self.folder = folder
+        self.env = env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         data = copy.deepcopy(BASE_CONFIG)
@@ -61,7 +64,7 @@ class ServerProcess:
                   config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
 
     def start(self, timeout: float = 20.0) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         env.pop("SATUPINTU_DB", None)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(

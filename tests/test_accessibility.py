@@ -536,7 +536,10 @@ def test_a_supervisor_and_an_admin_use_oversight_from_the_keyboard_alone(
     expect(budi.get_by_role("button", name="Aktifkan")).to_be_focused()
     page.keyboard.press("Enter")
     expect(budi.get_by_role("button", name="Nonaktifkan")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
+    for _ in range(12):  # back past budi's units, to his role
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.dataset.focusKey === 'role:budi'"):
+            break
     page.keyboard.press("ArrowDown")  # budi's role: officer -> supervisor
     expect(page.locator("#users-message")).to_contain_text("Peran budi diubah")
     expect(budi.get_by_role("combobox")).to_be_focused()

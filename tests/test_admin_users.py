@@ -39,7 +39,7 @@ def test_an_admin_adds_a_user_who_can_then_log_in(app: Flask, admin: FlaskClient
         "/api/admin/users", json={"username": "yohana", "role": "supervisor", "password": PASSWORD}
     )
     assert reply.status_code == 201
-    assert reply.get_json() == {"user": {"username": "yohana", "role": "supervisor"}}
+    assert reply.get_json() == {"user": {"username": "yohana", "role": "supervisor", "units": None}}
     assert log_in(app, "yohana").get("/api/admin/dashboard").status_code == 200
     listed = {user["username"]: user for user in admin.get("/api/admin/users").get_json()["users"]}
     assert listed["yohana"]["role"] == "supervisor"

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
+from shared.devices import Kind, invite
 from tests.conftest import Auth
 from tests.helpers import make_config
 
@@ -158,7 +159,8 @@ def test_login_sets_an_httponly_samesite_cookie_and_logout_revokes_it(
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
-    assert client.get("/api/me").get_json()["user"] == {"username": "ani", "role": "supervisor"}
+    me = client.get("/api/me").get_json()["user"]
+    assert me == {"username": "ani", "role": "supervisor", "units": None}
     client.post("/api/logout")
     # The old cookie, replayed, no longer opens anything.
     client.set_cookie("satupintu_session", token)
@@ -269,10 +271,18 @@ def test_issuing_and_logging_in_too_fast_is_rate_limited(tmp_path, clock) -> Non
 
 
 def test_one_kiosk_issuing_too_fast_is_limited_whatever_its_address(tmp_path, clock) -> None:
+    """The kiosk's own limit counts what its credential sends, from wherever; a phone naming
+    the kiosk is refused and uses none of it."""
     limits = {"tickets_per_minute": 0, "tickets_per_kiosk_per_minute": 2, "logins_per_minute": 0}
     app = create_app(make_config(tmp_path, limits=limits), clock=clock)
     client = app.test_client()
+    code = invite(app.extensions["satupintu"], Kind.KIOSK, "kiosk-1", "test")
+    assert client.post(f"/enrol/{code}").status_code == 303
     body = {"service": "lapor", "kiosk": "kiosk-1"}
+    stranger = app.test_client()
+    for _ in range(3):
+        refused = stranger.post("/api/tickets", json=body, environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        assert refused.status_code == 403
     addresses = ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
     statuses = [
         client.post("/api/tickets", json=body, environ_base={"REMOTE_ADDR": address}).status_code

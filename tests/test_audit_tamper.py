@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from satupintu.app import open_station
-from shared import audit, chain
+from shared import anchors, chain
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.services import ensure_counters
@@ -29,10 +29,22 @@ from tests.helpers import BASE_CONFIG, MORNING
 from tests.realserver import SATUPINTU
 
 DROP_TRIGGERS = "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
+# A careful forger puts the append-only guards back once the log is as they want it.
+RESTORE_TRIGGERS = (
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END; "
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+    "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;"
+)
 
 
-def sqlite(database: Path, sql: str) -> None:
-    """Run SQL as an attacker would: the sqlite3 command line (Python's sqlite3 without it)."""
+def sqlite(database: Path, sql: str, *, restore_triggers: bool = True) -> None:
+    """Run SQL as an attacker would: the sqlite3 command line (Python's sqlite3 without it).
+
+    SQL that drops the log's triggers to edit it puts them back afterwards, unless told not to.
+    """
+    if sql.startswith(DROP_TRIGGERS) and restore_triggers:
+        sql = f"{sql} {RESTORE_TRIGGERS}"
     if shutil.which("sqlite3"):
         command = ["sqlite3", str(database), sql]
     else:
@@ -90,7 +102,7 @@ def hall(tmp_path: Path) -> Hall:
     ensure_counters(station)
     scripted_day(station, clock)
     clock.set(MORNING + timedelta(days=1))
-    assert [anchor.label for anchor in audit.close_days(station)] == ["2026-05-20"]
+    assert [anchor.label for anchor in anchors.close_days(station)] == ["2026-05-20"]
     station.store.close()
     return Hall(tmp_path, config)
 
@@ -262,3 +274,32 @@ def _sql(value: Any) -> str:
     if value is None:
         return "NULL"
     return str(value) if isinstance(value, int) else f"'{value}'"
+
+
+def test_dropping_the_logs_guards_is_caught(hall: Hall) -> None:
+    sqlite(hall.database, DROP_TRIGGERS, restore_triggers=False)
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "the log's guard 'events_no_update' was dropped" in result.stderr
+
+
+def test_a_user_made_admin_behind_the_logs_back_is_caught(hall: Hall) -> None:
+    added = subprocess.run(
+        [SATUPINTU, "user", "add", "budi", "--role", "officer", "--password-stdin",
+         "--config", str(hall.config_file)],
+        input="rahasia-123\n", capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert "Added officer 'budi'" in added.stdout
+    assert hall.verify().returncode == 0
+    sqlite(hall.database, "UPDATE users SET role = 'admin' WHERE username = 'budi';")
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "gives user budi another role than the log records" in result.stderr
+
+
+def test_a_deleted_tickets_row_is_caught(hall: Hall) -> None:
+    sqlite(hall.database, "DELETE FROM tickets WHERE number = 'A-001';")
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "ticket A-001 is in the log" in result.stderr
+    assert "missing from the tickets table" in result.stderr

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import audit, backups, services
+from shared import anchors, audit, backups, services
 from shared.clock import ManualClock
 from shared.schema import migration_names
 from shared.station import Station
@@ -189,7 +189,7 @@ def test_restore_refuses_a_copy_older_than_a_closed_day(
     old = backups.make_backup(station).path
     issue(station, 2)
     clock.advance(days=1)
-    assert audit.close_days(station)
+    assert anchors.close_days(station)
     _closed_station(station)
     with pytest.raises(backups.BackupError, match="does not verify"):
         backups.restore(station.config, old, clock.now())

@@ -214,7 +214,7 @@ def test_running_it_again_upgrades_and_keeps_the_config_and_the_data(
         env={**os.environ, "SATUPINTU_DB": str(root / "var/lib/satupintu/satupintu.db")},
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    assert users == "admin\tadmin\tenabled\n"
+    assert users == "admin\tadmin\tenabled\tall units\n"
     assert outside_state() == installed.outside_before
 
 

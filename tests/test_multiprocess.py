@@ -88,3 +88,39 @@ def test_a_board_on_one_process_sees_every_call_made_on_the_other_in_order(
     finally:
         for server in servers:
             server.stop()
+
+
+def test_a_phone_on_one_process_hears_of_its_call_on_the_other_at_once(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """The call is told through Redis: each update arrives within the listener's 10 s wait,
+    while the periodic refresh that would otherwise find it runs only every 30 s."""
+    database = str(tmp_path / "shared.db")
+    servers = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        servers.append(ServerProcess(tmp_path / name, database=database, message_queue=redis_url))
+    counter_side, phone_side = servers
+    counter_side.add_user("budi")
+    for server in servers:
+        server.start()
+    try:
+        for _ in range(2):
+            requests.post(f"{phone_side.url}/api/tickets", json={"service": "lapor"}, timeout=10)
+        ticket = requests.post(
+            f"{phone_side.url}/api/tickets", json={"service": "lapor"}, timeout=10
+        ).json()["ticket"]
+        phone = phone_side.socket()
+        assert phone.call("watch", {"token": ticket["token"]})["ok"]
+        officer = counter_side.session("budi")
+        officer.post(f"{counter_side.url}/api/counters/loket-1/call-next", timeout=10)
+        moved = phone.wait_for("ticket.update", lambda data: data["ticket"]["ahead"] == 1)
+        assert moved["ticket"]["status"] == "waiting"
+        for _ in range(2):
+            officer.post(f"{counter_side.url}/api/counters/loket-1/call-next", timeout=10)
+        called = phone.wait_for("ticket.update", lambda data: data["ticket"]["status"] == "called")
+        assert called["ticket"]["counter"] == "loket-1"
+        phone.close()
+    finally:
+        for server in servers:
+            server.stop()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 from PIL import Image
 
 from printer import Printers
@@ -62,3 +65,23 @@ def test_the_picture_shows_a_priority_band_only_on_priority_tickets():
         return sum(all(picture.getpixel((x, y)) < 128 for x in band) for y in range(picture.height))
 
     assert darkest_rows(a_ticket(priority=True)) > darkest_rows(a_ticket())
+
+
+def test_previews_older_than_keep_days_are_pruned_as_new_ones_print(tmp_path):
+    printers = Printers(station_config({**PREVIEW, "keep_days": 2}, base_dir=tmp_path))
+    folder = tmp_path / "var" / "prints"
+    folder.mkdir(parents=True)
+    old_png, old_bin, recent = (
+        folder / "A-009-old.png",
+        folder / "A-009-old.bin",
+        folder / "B-1.png",
+    )
+    for path in (old_png, old_bin, recent):
+        path.write_bytes(b"x")
+    three_days_ago = time.time() - 3 * 86400
+    for path in (old_png, old_bin):
+        os.utime(path, (three_days_ago, three_days_ago))
+    assert printers.print_ticket(None, a_ticket()) == PrintResult("printed")
+    assert not old_png.exists() and not old_bin.exists()
+    assert recent.exists()
+    assert (folder / "A-001-20260520T081403.png").exists()

@@ -32,7 +32,7 @@ from admin.export import to_csv
 from admin.reports import Period, current_shift
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import audit, services
+from shared import anchors, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
@@ -333,6 +333,6 @@ def test_the_daily_report_states_that_the_chain_verified(
     assert verdict["head"]["witness"] == f"{last['id']}:{last['hash'][:16]}"
     assert verdict["day_anchor"] is None  # the day has not closed yet
     clock.set(MORNING + timedelta(days=1))
-    audit.close_days(station)
+    anchors.close_days(station)
     closed = reports.build_report(station, DAY)["audit"]
     assert closed["day_anchor"]["row"] == last["id"]

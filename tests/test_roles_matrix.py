@@ -42,6 +42,8 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/counter"): PUBLIC,  # the console page logs the officer in itself
     ("GET", "/counter/static/<path:filename>"): PUBLIC,
     ("GET", "/survey/<counter_id>"): PUBLIC,
+    ("GET", "/enrol/<code>"): PUBLIC,  # a device enrols with a one-time code, no login
+    ("POST", "/enrol/<code>"): PUBLIC,
     ("GET", "/admin"): SUPERVISOR,
     ("GET", "/admin/reports"): SUPERVISOR,
     ("GET", "/admin/handover"): SUPERVISOR,
@@ -71,12 +73,14 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/admin/reports"): SUPERVISOR,
     ("GET", "/api/admin/handover"): SUPERVISOR,
     ("GET", "/api/admin/printers"): SUPERVISOR,
+    ("POST", "/api/admin/clock/accept"): SUPERVISOR,
     ("GET", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users/<username>/disable"): ADMIN,
     ("POST", "/api/admin/users/<username>/enable"): ADMIN,
     ("POST", "/api/admin/users/<username>/password"): ADMIN,
     ("POST", "/api/admin/users/<username>/role"): ADMIN,
+    ("POST", "/api/admin/users/<username>/units"): ADMIN,
 }
 
 SOCKET_EVENTS: dict[str, Role | None] = {
@@ -157,6 +161,7 @@ def url(app: Flask, rule: str, endpoint: str, token: str) -> str:
         "kiosk_id": "kiosk-1",
         "username": "korban",
         "seq": "1",
+        "code": "no-such-code",
         "filename": _static_file(app, endpoint),
     }
     return PARAMETER.sub(lambda match: values[match.group(1)], rule)

@@ -226,6 +226,28 @@ def test_a_no_show_can_come_back_within_the_window(station: Station, clock: Manu
     assert services.call_next(station, "loket-1", "budi").number == "A-001"
 
 
+def test_a_no_show_is_put_back_only_by_a_counter_that_serves_it(station: Station) -> None:
+    issue(station)
+    services.call_next(station, "loket-1", "budi")
+    services.no_show(station, "loket-1", "budi")
+    with pytest.raises(Conflict):
+        services.requeue(station, "loket-3", "A-001", "wayan")  # loket-3 serves lantas only
+    assert services.requeue(station, "loket-2", "A-001", "ani").status == "waiting"
+
+
+def test_a_ticket_called_before_midnight_and_transferred_after_it_waits_today(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 5, 20, 15, 55, tzinfo=UTC))  # 23:55 in Kupang
+    issue(station)
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=10)  # 00:05 on the 21st: a new service day
+    moved = services.transfer(station, "loket-1", "lantas", "budi")
+    assert (moved.status, moved.queue_day.isoformat()) == ("waiting", "2026-05-21")
+    services.expire_past_days(station)
+    assert services.call_next(station, "loket-3", "wayan").number == "A-001"
+
+
 def test_a_no_show_cannot_come_back_after_the_window(station: Station, clock: ManualClock) -> None:
     issue(station)
     services.call_next(station, "loket-1", "budi")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from admin.reports import Period, build_report
 from satupintu.app import open_station
-from shared import audit, services
+from shared import anchors, audit, services
 from shared.clock import ManualClock
 from shared.users import add_user
 from tests.admin_fixtures import OFFICERS, busy_day, oversight_config
@@ -50,7 +50,7 @@ def write_fixture(stem: Path) -> None:
         day = station.today()
         clock.set(station.day_bounds(day)[1] + timedelta(minutes=5))
         services.expire_past_days(station)
-        audit.close_days(station)
+        anchors.close_days(station)
         report = build_report(station, Period(day, day))
         verdict = audit.check_station(station)
         assert verdict.ok and verdict.head is not None, verdict

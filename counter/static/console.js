@@ -74,12 +74,18 @@ async function start() {
   }
 }
 
+// An officer limited to some units acts only at counters whose services are all theirs.
+function mayActAt(counter) {
+  const units = state.user && state.user.units;
+  return !units || counter.services.every((id) => units.includes(services.get(id).unit));
+}
+
 function loggedIn(user) {
   state.user = user;
   $("user-name").textContent = t("ui.counter.signed_in", { user: user.username });
   connect();
   const remembered = counters.get(localStorage.getItem(COUNTER_KEY));
-  if (remembered) openDesk(remembered);
+  if (remembered && mayActAt(remembered)) openDesk(remembered);
   else chooseCounter();
 }
 
@@ -107,7 +113,7 @@ $("logout").addEventListener("click", async () => {
 function chooseCounter() {
   const list = $("choose-list");
   list.replaceChildren();
-  for (const counter of counters.values()) {
+  for (const counter of [...counters.values()].filter(mayActAt)) {
     const button = el(
       "button",
       { type: "button", class: "btn choose-button" },

@@ -130,7 +130,7 @@ function updateButton(button, service) {
   status.textContent = sending ? t("ui.kiosk.busy") : statusText(service);
   button.classList.toggle("is-closed", !service.open);
   button.setAttribute("aria-busy", String(sending));
-  button.disabled = busy || !service.open;
+  button.disabled = busy || !service.open || page.issuing === "none";
 }
 
 // Build the buttons only when the services themselves change: a button replaced under a

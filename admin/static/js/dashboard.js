@@ -152,7 +152,33 @@ function renderUpkeep(notices, backup) {
   );
 }
 
+// The server's wall clock jumped: the station keeps its own time until it is put right or a
+// supervisor confirms the new time.
+function renderClock(clock) {
+  document.getElementById("clock-jump").hidden = !clock;
+  if (!clock) return;
+  const key = clock.off_minutes > 0 ? "ui.admin.clock_ahead" : "ui.admin.clock_behind";
+  text(
+    "clock-jump-text",
+    t(key, {
+      minutes: number(Math.abs(clock.off_minutes)),
+      wall: formatTime(clock.wall),
+      trusted: formatTime(clock.trusted),
+    }),
+  );
+}
+
+document.getElementById("clock-accept").addEventListener("click", async () => {
+  try {
+    await api("POST", "/api/admin/clock/accept");
+  } catch (failure) {
+    text("live-status", failure.message);
+  }
+  refresh();
+});
+
 function render(data) {
+  renderClock(data.clock);
   renderTiles(data);
   renderServices(data.services);
   renderCounters(data.counters);

@@ -46,6 +46,35 @@ function roleSelect(user) {
   return select;
 }
 
+// Units an officer is limited to (none ticked: every counter); each tick saves at once.
+function unitsField(user) {
+  const mine = user.units || [];
+  const boxes = page.units.map((unit) => {
+    const box = el("input", {
+      type: "checkbox",
+      value: unit,
+      checked: mine.includes(unit),
+      "data-focus-key": `unit:${user.username}:${unit}`,
+    });
+    box.addEventListener("change", () => {
+      const units = [...field.querySelectorAll("input:checked")].map((input) => input.value);
+      act(
+        `/api/admin/users/${encodeURIComponent(user.username)}/units`,
+        { units: units.length ? units : null },
+        t("ui.admin.units_changed", { user: user.username }),
+      );
+    });
+    return el("label", { class: "unit-choice" }, box, " ", unit);
+  });
+  const field = el(
+    "fieldset",
+    { class: "unit-choices" },
+    el("legend", { class: "visually-hidden" }, t("ui.admin.units_of", { user: user.username })),
+    ...boxes,
+  );
+  return field;
+}
+
 function passwordForm(user) {
   const input = el("input", {
     type: "password",
@@ -111,6 +140,7 @@ function userRow(user) {
     { class: user.disabled ? "quiet" : null },
     el("th", { scope: "row" }, user.username, you),
     el("td", {}, roleSelect(user)),
+    el("td", {}, unitsField(user)),
     el(
       "td",
       {},
@@ -130,10 +160,12 @@ addForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const fields = new FormData(addForm);
   try {
+    const units = fields.getAll("units");
     await api("POST", "/api/admin/users", {
       username: fields.get("username"),
       role: fields.get("role"),
       password: fields.get("password"),
+      units: units.length ? units : null,
     });
     addForm.reset();
     render((await api("GET", "/api/admin/users")).users);

@@ -1,0 +1,123 @@
+"""The HTTP server `satupintu serve` runs: gevent's pywsgi, hardened for the hall's Wi-Fi.
+
+- `TCP_NODELAY` on every accepted connection: pywsgi writes a response's headers and body in
+  two sends, and without it Nagle's algorithm holds the body until the client's delayed ACK
+  (about 40 ms on every kept-alive request).
+- A deadline for the request line and headers (a client that sends half a request, or a
+  kept-alive connection left idle, is closed after HEADER_SECONDS), and a socket timeout for
+  everything after (longer than Socket.IO's ping interval, so live connections stay open).
+- At most `limits.connections_per_address` open connections per client address (a trusted
+  reverse proxy carries everyone's and is not counted), and the process's file-descriptor
+  limit raised to its hard limit, so idle connections cannot take the hall offline.
+- The address the client reached the server at is put in the WSGI environment
+  (`satupintu.local_address`), so links printed in QR codes never come from a `Host` header.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import socket
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import gevent
+from gevent import pywsgi
+
+from shared.clientaddress import TrustedProxies
+from shared.web import LOCAL_ADDRESS
+
+log = logging.getLogger(__name__)
+
+HEADER_SECONDS = 10.0
+BODY_SECONDS = 60.0  # Socket.IO pings every 25 s and gives 20 s more for the answer
+
+
+class HallHandler(pywsgi.WSGIHandler):
+    """One connection: a deadline for every request's headers, a timeout for the rest."""
+
+    def handle_one_request(self) -> Any:
+        self.headers_due = gevent.Timeout.start_new(
+            HEADER_SECONDS, TimeoutError("the request's headers took too long")
+        )
+        try:
+            return super().handle_one_request()
+        finally:
+            self.headers_due.close()
+
+    def read_request(self, raw_requestline: str) -> Any:
+        try:
+            return super().read_request(raw_requestline)
+        finally:
+            self.headers_due.close()
+            self.socket.settimeout(BODY_SECONDS)
+
+    def handle_one_response(self) -> None:
+        try:
+            super().handle_one_response()
+        finally:
+            if self._connection_upgrade_requested():
+                # A websocket that ended leaves its last frames unread: they are no request.
+                self.close_connection = True
+
+    def get_environ(self) -> dict[str, Any]:
+        environ = super().get_environ()
+        environ[LOCAL_ADDRESS] = self.socket.getsockname()[:2]
+        return environ
+
+
+class HallServer(pywsgi.WSGIServer):
+    """pywsgi's server with TCP_NODELAY and a cap on connections per client address."""
+
+    def __init__(
+        self,
+        listener: tuple[str, int],
+        application: Callable[..., Any],
+        *,
+        per_address: int,
+        proxies: TrustedProxies,
+    ) -> None:
+        super().__init__(listener, application, handler_class=HallHandler, log=None)
+        self.per_address = per_address
+        self.proxies = proxies
+        self.open: Counter[str] = Counter()
+
+    def handle(self, sock: socket.socket, address: tuple[str, int]) -> None:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        client = address[0]
+        counted = bool(self.per_address) and not self.proxies.trusts(client)
+        if counted and self.open[client] >= self.per_address:
+            log.warning("refused a connection from %s: %d already open", client, self.per_address)
+            sock.close()
+            return
+        self.open[client] += int(counted)
+        try:
+            super().handle(sock, address)
+        finally:
+            self.open[client] -= int(counted)
+            if self.open[client] <= 0:
+                del self.open[client]
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's open-file limit to its hard limit; returns the limit now in force."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        return hard
+    return soft
+
+
+def serve_forever(
+    application: Callable[..., Any],
+    host: str,
+    port: int,
+    *,
+    per_address: int,
+    proxies: TrustedProxies,
+) -> None:
+    """Serve HTTP and Socket.IO on one port until the process is stopped."""
+    limit = raise_open_file_limit()
+    log.info("serving on %s:%d (open files: %d)", host, port, limit)
+    HallServer((host, port), application, per_address=per_address, proxies=proxies).serve_forever()

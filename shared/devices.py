@@ -1,0 +1,186 @@
+"""Which device is asking: the station's own kiosks and survey tablets, and everyone else.
+
+Tickets come only from kiosks: the server's own machine (127.0.0.1 and ::1), a device
+at an address listed under `kiosks[].addresses`, or a browser enrolled as a kiosk. Enrolling
+is a one-time link (`satupintu enrol kiosk ID`); visiting it stores the device's credential in
+an HttpOnly cookie, kept only as a hash here. A counter's survey tablet is enrolled the same
+way. With `phone_tickets: true`, phones may take ordinary tickets too, one open ticket each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from shared.clientaddress import in_networks, is_own_machine
+from shared.clock import parse_utc, utc_text
+from shared.config import Config
+from shared.errors import Forbidden, InvalidRequest, NotFound
+from shared.events import DeviceEnrolled
+from shared.station import Station
+
+ENROL_HOURS = 24
+DEVICE_COOKIE = "satupintu_device"
+PHONE_COOKIE = "satupintu_phone"
+
+
+class Kind(StrEnum):
+    KIOSK = "kiosk"
+    SURVEY = "survey"
+
+
+def digest(secret: str) -> str:
+    """What is kept of a credential or a one-time code: its SHA-256 (they are random)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Device:
+    """Who a request comes from, as far as the station can tell.
+
+    `own` is the server's own machine, trusted as every kiosk and tablet; `kiosk` and
+    `survey_counter` come from an enrolled credential or a kiosk's listed address; `phone`
+    is the (hashed) id of a phone that took a ticket before.
+    """
+
+    address: str
+    own: bool = False
+    kiosk: str | None = None
+    survey_counter: str | None = None
+    phone: str | None = None
+
+    @property
+    def is_kiosk(self) -> bool:
+        return self.own or self.kiosk is not None
+
+
+def identify(station: Station, address: str, credential: str | None, phone: str | None) -> Device:
+    """The device behind a request's address and cookies."""
+    config = station.config
+    if is_own_machine(address):
+        return Device(address, own=True)
+    kiosk = next(
+        (kiosk.id for kiosk in config.kiosks if in_networks(address, kiosk.networks)),
+        None,
+    )
+    survey_counter = None
+    if credential:
+        with station.store.read() as db:
+            row = db.one(
+                "SELECT kind, target FROM devices WHERE credential_hash = ? AND revoked_at IS NULL",
+                [digest(credential)],
+            )
+        if row and row["kind"] == Kind.KIOSK and row["target"] in config.kiosk_by_id:
+            kiosk = kiosk or row["target"]
+        elif row and row["kind"] == Kind.SURVEY and row["target"] in config.counter_by_id:
+            survey_counter = row["target"]
+    return Device(
+        address,
+        kiosk=kiosk,
+        survey_counter=survey_counter,
+        phone=digest(phone) if phone and not kiosk else None,
+    )
+
+
+@dataclass(frozen=True)
+class Issuing:
+    """Who a ticket request issues for: the kiosk that prints it, or a phone."""
+
+    kiosk: str | None
+    phone: bool
+
+
+def may_issue(config: Config, device: Device, named_kiosk: str | None, priority: bool) -> Issuing:
+    """Whether this device may take a ticket, and as which kiosk; Forbidden if not.
+
+    The server's own machine may name any kiosk; an identified kiosk issues as itself (naming
+    another is refused); a phone, when `phone_tickets` allows it, takes ordinary tickets only.
+    """
+    if device.own:
+        return Issuing(named_kiosk, phone=False)
+    if device.kiosk is not None:
+        if named_kiosk is not None and named_kiosk != device.kiosk:
+            raise Forbidden("error.other_kiosk", kiosk=named_kiosk[:40])
+        return Issuing(device.kiosk, phone=False)
+    if not config.phone_tickets:
+        raise Forbidden("error.not_a_kiosk")
+    if priority or named_kiosk is not None:
+        raise Forbidden("error.phone_not_priority")
+    return Issuing(None, phone=True)
+
+
+def may_answer_survey(device: Device, counter_id: str) -> None:
+    """Only a counter's enrolled survey tablet (or the server itself) sees and answers it."""
+    if not device.own and device.survey_counter != counter_id:
+        raise Forbidden("error.not_the_survey_tablet")
+
+
+def new_phone_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# ---- enrolment --------------------------------------------------------------------------------
+
+
+def invite(station: Station, kind: Kind, target: str, actor: str) -> str:
+    """A one-time enrolment code for a kiosk or a counter's survey tablet (valid ENROL_HOURS)."""
+    known = station.config.kiosk_by_id if kind == Kind.KIOSK else station.config.counter_by_id
+    if target not in known:
+        raise NotFound("error.unknown_device_target", target=target[:40])
+    code = secrets.token_urlsafe(18)
+    with station.store.write(actor, station.now()) as tx:
+        tx.execute(
+            "INSERT INTO devices (kind, target, enrol_hash, enrol_expires_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                kind.value,
+                target,
+                digest(code),
+                utc_text(tx.now + timedelta(hours=ENROL_HOURS)),
+                utc_text(tx.now),
+            ],
+        )
+    return code
+
+
+@dataclass(frozen=True)
+class Invitation:
+    kind: Kind
+    target: str
+
+
+def invitation(station: Station, code: str) -> Invitation:
+    """What a one-time code enrols, if it is still good (NotFound otherwise)."""
+    with station.store.read() as db:
+        row = db.one(
+            "SELECT kind, target, enrol_expires_at FROM devices WHERE enrol_hash = ?",
+            [digest(code)],
+        )
+    if row is None or parse_utc(row["enrol_expires_at"]) < station.now():
+        raise NotFound("error.enrol_code")
+    return Invitation(Kind(row["kind"]), row["target"])
+
+
+def enrol(station: Station, code: Any) -> tuple[Invitation, str]:
+    """Use a one-time code: the device becomes what it names; returns the new credential."""
+    if not isinstance(code, str) or not code:
+        raise InvalidRequest("error.enrol_code")
+    credential = secrets.token_urlsafe(32)
+    with station.store.write("device", station.now()) as tx:
+        row = tx.one(
+            "SELECT id, kind, target, enrol_expires_at FROM devices WHERE enrol_hash = ?",
+            [digest(code)],
+        )
+        if row is None or parse_utc(row["enrol_expires_at"]) < tx.now:
+            raise NotFound("error.enrol_code")
+        tx.execute(
+            "UPDATE devices SET enrol_hash = NULL, credential_hash = ?, enrolled_at = ? "
+            "WHERE id = ?",
+            [digest(credential), utc_text(tx.now), row["id"]],
+        )
+        tx.record(DeviceEnrolled(kind=row["kind"], target=row["target"], device=row["id"]))
+    return Invitation(Kind(row["kind"]), row["target"]), credential

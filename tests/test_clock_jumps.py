@@ -1,0 +1,116 @@
+"""A wall clock that jumps: the station keeps its own time, holds the day's change, says so on
+the dashboard, and follows the wall clock again once it is put right or a supervisor confirms.
+(The steady clock of `ManualClock` only moves with time passing; `step` is a jump.)"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from satupintu.app import open_station
+from shared import services
+from shared.clock import ManualClock
+from shared.station import Station
+from shared.views import view_of
+from tests.conftest import Auth
+from tests.helpers import MORNING
+
+
+def issue(station: Station, service: str = "lapor") -> dict:
+    return services.issue_ticket(station, service).ticket
+
+
+def test_a_clock_jumping_a_day_ahead_expires_nobody_and_numbers_go_on(
+    station: Station, clock: ManualClock
+) -> None:
+    first = issue(station)
+    clock.step(hours=26)
+    second = issue(station)
+    assert second["number"] == "A-002"  # still today's queue
+    assert second["issued_at"] == "2026-05-20T09:00:00+08:00"  # the station's own time
+    assert view_of(station, services.call_next(station, "loket-1", "budi"))["number"] == "A-001"
+    assert station.time.jump is not None
+    assert round(station.time.jump.off_by / timedelta(hours=1)) == 26
+    assert first["status"] == "waiting"
+
+
+def test_once_the_clock_is_put_right_times_follow_it_without_being_pinned(
+    station: Station, clock: ManualClock
+) -> None:
+    issue(station)
+    clock.step(hours=3)
+    issue(station)
+    clock.step(hours=-3)  # put right
+    clock.advance(minutes=5)
+    third = issue(station)
+    assert station.time.jump is None
+    assert third["issued_at"] == "2026-05-20T09:05:00+08:00"
+
+
+def test_a_clock_stepping_back_keeps_the_queue_in_order(
+    station: Station, clock: ManualClock
+) -> None:
+    issue(station)
+    clock.advance(minutes=2)
+    clock.step(hours=-5)
+    later = issue(station)
+    assert later["ahead"] == 1
+    assert later["issued_at"] == "2026-05-20T09:02:00+08:00"
+
+
+def test_a_supervisor_confirms_the_new_time_and_the_day_rolls_over(
+    station: Station, clock: ManualClock
+) -> None:
+    issue(station)
+    clock.step(hours=26)
+    services.expire_past_days(station)
+    assert issue(station)["number"] == "A-002"  # held: no rollover on a jump alone
+    services.accept_clock(station, "sari")
+    assert station.time.jump is None
+    services.expire_past_days(station)
+    fresh = issue(station)
+    assert fresh["number"] == "A-001"  # the 21st's first ticket
+    assert fresh["issued_at"].startswith("2026-05-21T11:00")
+
+
+def test_another_process_follows_a_confirmation_it_finds_in_the_log(
+    station: Station, clock: ManualClock
+) -> None:
+    issue(station)
+    other = open_station(station.config, clock=clock)  # a second server process
+    other.now()
+    clock.step(hours=26)
+    issue(station)
+    other.now()
+    assert other.time.jump is not None
+    services.accept_clock(station, "sari")
+    services.follow_accepted_clock(other)
+    assert other.time.jump is None
+    other.store.close()
+
+
+def test_a_server_starting_with_its_clock_behind_the_log_holds_its_time(
+    station: Station, clock: ManualClock
+) -> None:
+    issue(station)
+    clock.step(days=-30)  # e.g. a dead clock battery after a power cut
+    restarted = open_station(station.config, clock=clock)
+    assert restarted.time.jump is not None
+    assert restarted.now() >= MORNING
+    restarted.store.close()
+
+
+def test_the_dashboard_shows_the_jump_and_a_supervisor_confirms_it(
+    client: FlaskClient, auth: Auth, clock: ManualClock
+) -> None:
+    auth.login("sari", "supervisor")
+    assert client.get("/api/admin/dashboard").get_json()["clock"] is None
+    clock.step(hours=2)
+    shown = client.get("/api/admin/dashboard").get_json()["clock"]
+    assert shown["off_minutes"] == 120
+    assert shown["trusted"].startswith("2026-05-20T09:00")
+    accepted = client.post("/api/admin/clock/accept")
+    assert accepted.status_code == 200
+    assert accepted.get_json()["clock"] is None
+    assert client.post("/api/admin/clock/accept").status_code == 409
