@@ -19,9 +19,10 @@ from admin import reports
 from admin.chart import hourly_chart
 from admin.export import TABLES, to_csv
 from admin.formatting import page_helpers
-from shared import queries, services
+from shared import backups, queries, services
 from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
+from shared.healthz import current_report
 from shared.i18n import text
 from shared.pages import page_language, render_page
 from shared.store import parse_utc
@@ -127,6 +128,18 @@ def dashboard_json() -> dict[str, Any]:
         ],
         "printers": the_station.printers.health(),
         "shift": computed["shift"],
+        **upkeep_json(),
+    }
+
+
+def upkeep_json() -> dict[str, Any]:
+    """What needs a person now (the health notices) and when the last good backup was made."""
+    the_station = station()
+    newest = backups.latest(the_station.config.backup_directory)
+    made_at = the_station.local(newest.made_at).isoformat(timespec="seconds") if newest else None
+    return {
+        "notices": [notice.json() for notice in current_report().notices],
+        "backup": {"made_at": made_at} if newest else None,
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from typing import Any
 import click
 
 from satupintu.app import create_app, open_station
-from shared import anchors, audit, services
+from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
@@ -432,19 +431,6 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
     click.echo(f"Test ticket printed{f' (preview: {preview})' if preview else ''}.")
 
 
-@main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@config_option
-def backup(path: Path, config_file: str | None) -> None:
-    """Copy the database to PATH while the server keeps running (SQLite online backup)."""
-    station = open_station(_config(config_file))
-    try:
-        station.store.backup(path)
-    except (ValueError, OSError, sqlite3.Error) as error:
-        raise click.ClickException(f"backup failed: {error}") from None
-    click.echo(f"Backed up {station.config.database_path} to {path}.")
-
-
 @main.group()
 def audit_group() -> None:
     """Check the tamper-evident event log."""
@@ -485,3 +471,77 @@ def audit_verify(witnessed: tuple[str, ...], config_file: str | None) -> None:
 
 
 main.add_command(audit_group, "audit")
+
+
+# ---- running a hall for years: backups, restores, the doctor ------------------------------------
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--if-due",
+    is_flag=True,
+    help="Only if no good backup was made since the last day's close or backup.at (the timer).",
+)
+@config_option
+def backup(path: Path | None, if_due: bool, config_file: str | None) -> None:
+    """Copy the database while the server runs (SQLite online backup) and verify the copy.
+
+    Without PATH the copy goes to backup.directory, named by the time it was made, and copies
+    older than backup.keep_days are deleted. A copy that does not verify is kept as
+    NAME.failed and the command exits with status 1.
+    """
+    station = open_station(_config(config_file))
+    config = station.config
+    if if_due and not backups.due(config, station.now()):
+        click.echo("No backup due.")
+        return
+    try:
+        made = backups.make_backup(station, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {config.database_path} to {made.path} (verified).")
+    if path is None:
+        for gone in backups.prune(config.backup_directory, config.backup.keep_days, station.now()):
+            click.echo(f"Deleted {gone} (older than {config.backup.keep_days} days).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def restore(path: Path, config_file: str | None) -> None:
+    """Replace the database with the backup PATH, if it verifies; the old one is kept aside.
+
+    Refuses while any process (the server, a backup) has the database open: stop the server
+    first. The copy must verify as the station's database, against every day-close anchor.
+    """
+    config = _config(config_file)
+    try:
+        restored = backups.restore(config, path, SystemClock().now())
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    head = f", head {restored.head.id}:{restored.head.hash[:16]}" if restored.head else ""
+    click.echo(f"Restored {path} to {config.database_path}: {restored.rows} events verified{head}.")
+    if restored.kept_aside:
+        click.echo(f"The database it replaced is kept as {restored.kept_aside}.")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["id", "en"]), help="Language (default: the station's).")
+@config_option
+def doctor(lang: str | None, config_file: str | None) -> None:
+    """Check everything a hall depends on and say what to do about each fault.
+
+    Config, database and audit trail, disk, backups, each printer, espeak-ng, public_url and
+    the clock. Exit status 1 when something needs a person now.
+    """
+    from satupintu.doctor import diagnose, report
+
+    results = list(diagnose(config_file))
+    language = lang
+    if language is None:
+        try:
+            language = load_config(config_file).language
+        except ConfigError:
+            language = "id"
+    sys.exit(report(results, language, click.echo))

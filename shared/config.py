@@ -310,6 +310,17 @@ class Audit(_Model):
     anchor_file: str | None = None
 
 
+class Backup(_Model):
+    """Where the automatic backups go, how long they are kept, and the nightly time of day.
+
+    A backup is also made at every service day's close (`day_starts_at`).
+    """
+
+    directory: str = "var/backups"
+    keep_days: int = Field(14, ge=1, le=3650)
+    at: ClockTime = time(2, 0)
+
+
 class Config(_Model):
     station: Station
     public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
@@ -333,6 +344,7 @@ class Config(_Model):
     kiosk_screen: KioskScreen = KioskScreen()
     shifts: tuple[Shift, ...] = ()
     audit: Audit = Audit()
+    backup: Backup = Backup()
     session_hours: int = Field(12, ge=1, le=168)
     message_queue: str | None = Field(None, pattern=r"^redis://")
     trusted_proxies: tuple[Network, ...] = ()
@@ -403,6 +415,11 @@ class Config(_Model):
             return self.resolve(self.audit.anchor_file)
         database = self.database_path
         return database.with_name(f"{database.name}.anchors")
+
+    @property
+    def backup_directory(self) -> Path:
+        """Where automatic backups go (`backup.directory`, relative to the config file)."""
+        return self.resolve(self.backup.directory)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""

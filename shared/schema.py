@@ -153,7 +153,16 @@ def m004_devices_units_and_queue_days(db: Database) -> None:
 
 
 @migrations()
-def m005_queue_places_recalls_and_presence(db: Database) -> None:
+def m005_health_probe(db: Database) -> None:
+    """The health check proves the database takes a write by rewriting this one row."""
+    db.execute(
+        "CREATE TABLE health_probe "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)"
+    )
+
+
+@migrations()
+def m006_queue_places_recalls_and_presence(db: Database) -> None:
     """A ticket's place in the queue can differ from its issue time (sent to the front), the
     recalls since its call are counted, and consoles say who is at which counter."""
     db.executescript(
@@ -173,6 +182,11 @@ def m005_queue_places_recalls_and_presence(db: Database) -> None:
             ON tickets (status, queue_day, service, priority, queue_at, id);
         """
     )
+
+
+def migration_names() -> list[str]:
+    """Every migration of this code, in the order they apply."""
+    return [migration.name for migration in migrations._migrations]
 
 
 def pending_migrations(db: Database) -> bool:

@@ -13,7 +13,7 @@ from shared.pages import local_date
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     path
-    for folder in ("shared", "kiosk", "counter", "board", "admin", "printer")
+    for folder in ("shared", "kiosk", "counter", "board", "admin", "printer", "satupintu")
     for path in (ROOT / folder).rglob("*")
     if path.suffix in {".py", ".html", ".js"} and "vendor" not in path.parts
 ]

@@ -55,6 +55,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/logout"): PUBLIC,
     ("GET", "/api/me"): OFFICER,
     ("GET", "/api/openapi.json"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,
     ("GET", "/api/services"): PUBLIC,
     ("POST", "/api/tickets"): PUBLIC,
     ("GET", "/api/tickets/<token>"): PUBLIC,

@@ -2,7 +2,7 @@
 // whenever the board stream says something happened (at most once a second) and every 30 s.
 
 import { api } from "/static/js/api.js";
-import { formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
+import { currentLanguage, formatDate, formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { el, replaceChildren } from "/static/js/dom.js";
 import { minutes, number } from "./figures.js";
@@ -10,6 +10,7 @@ import { minutes, number } from "./figures.js";
 const REFRESH_MS = 30000;
 const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };
 const THROTTLE_MS = 1000;
+const NOTICE_CLASSES = { problem: "notice-error", warning: "notice-warn" };
 
 function text(id, value) {
   document.getElementById(id).textContent = value;
@@ -133,6 +134,30 @@ function renderPrinters(printers) {
   );
 }
 
+// What needs a person (the server's health notices, already in both languages) and the backup.
+function renderUpkeep(notices, backup) {
+  const language = currentLanguage();
+  replaceChildren(
+    document.getElementById("notices"),
+    notices.length
+      ? notices.map((notice) =>
+          el(
+            "li",
+            { class: `notice ${NOTICE_CLASSES[notice.level]}`, "data-code": notice.code },
+            el("strong", {}, `${t(`ui.admin.notice_level.${notice.level}`)}: ${notice.text[language]}`),
+            el("span", { class: "notice-advice" }, notice.advice[language]),
+          ),
+        )
+      : [el("li", { class: "notice notice-ok" }, t("ui.admin.notices_none"))],
+  );
+  text(
+    "backup-last",
+    backup
+      ? t("ui.admin.backup_last", { date: formatDate(backup.made_at), time: formatTime(backup.made_at) })
+      : t("ui.admin.backup_none"),
+  );
+}
+
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
 // supervisor confirms the new time.
 function renderClock(clock) {
@@ -165,6 +190,7 @@ function render(data) {
   renderCounters(data.counters);
   renderShift(data.shift);
   renderPrinters(data.printers);
+  renderUpkeep(data.notices, data.backup);
   text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 
