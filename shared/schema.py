@@ -177,6 +177,14 @@ def m006_queue_places_recalls_and_presence(db: Database) -> None:
         ALTER TABLE tickets ADD COLUMN queue_at TEXT NOT NULL DEFAULT '';
         UPDATE tickets SET queue_at = issued_at;
         ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+        UPDATE tickets SET recalls = (
+            SELECT COUNT(*) FROM events AS recall
+            WHERE recall.ticket_id = tickets.id AND recall.name = 'ticket.recalled'
+              AND recall.id > (
+                SELECT MAX(id) FROM events AS call
+                WHERE call.ticket_id = tickets.id AND call.name = 'ticket.called'
+              )
+        ) WHERE called_at IS NOT NULL;
         DROP INDEX tickets_waiting;
         CREATE INDEX tickets_waiting
             ON tickets (status, queue_day, service, priority, queue_at, id);
