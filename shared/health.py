@@ -370,6 +370,22 @@ def backup(station: Station) -> Result:
     return Result("backup", summary, tuple(notices))
 
 
+@check("clock")
+def clock(station: Station) -> Result:
+    """The wall clock agrees with the station's trusted time (it did not jump)."""
+    jump = station.time.jump
+    if jump is None:
+        return Result("clock", Message("ui.health.clock_ok"))
+    notice = make_notice(
+        "clock",
+        "warning",
+        "ui.health.clock_jumped",
+        "ui.health.clock_jumped_advice",
+        minutes=round(abs(jump.off_by.total_seconds()) / 60),
+    )
+    return Result("clock", notice.message, (notice,))
+
+
 def _first_event_before(station: Station, instant: datetime) -> bool:
     """Whether the station has been keeping its log since before `instant`."""
     with station.store.read() as db:

@@ -28,7 +28,7 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
-CHECK_NAMES = ["database", "disk", "printers", "speech", "backup"]
+CHECK_NAMES = ["database", "disk", "printers", "speech", "backup", "clock"]
 
 
 @pytest.fixture
@@ -178,22 +178,22 @@ def test_backups_raise_notices_when_missing_old_or_failed(station: Any, clock: M
 def test_a_new_check_joins_healthz_and_the_dashboard(
     hall: Any, tmp_path: Path, auth_hall: Any
 ) -> None:
-    def clock_jumped(station: Any) -> Result:
-        message = Message("ui.health.check_failed", {"check": "clock"})
+    def example(station: Any) -> Result:
+        message = Message("ui.health.check_failed", {"check": "example"})
         advice = Message("ui.health.check_failed_advice")
-        return Result("clock", message, (Notice("clock", "warning", message, advice),))
+        return Result("example", message, (Notice("example", "warning", message, advice),))
 
-    health.check("clock")(clock_jumped)
+    health.check("example")(example)
     try:
         client = auth_hall(make_config(tmp_path))
         answer = client.get("/healthz").get_json()
         dashboard = client.get("/api/admin/dashboard").get_json()
     finally:
-        del health.CHECKS["clock"]
+        del health.CHECKS["example"]
     assert answer["status"] == "warning"
-    assert [check["name"] for check in answer["checks"]] == [*CHECK_NAMES, "clock"]
+    assert [check["name"] for check in answer["checks"]] == [*CHECK_NAMES, "example"]
     assert dashboard["notices"] == answer["notices"]
-    assert dashboard["notices"][0]["text"]["en"] == "The clock check could not run."
+    assert dashboard["notices"][0]["text"]["en"] == "The example check could not run."
 
 
 def test_a_check_that_crashes_is_a_problem_not_a_500(hall: Any, tmp_path: Path) -> None:

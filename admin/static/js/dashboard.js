@@ -135,8 +135,9 @@ function renderPrinters(printers) {
 }
 
 // What needs a person (the server's health notices, already in both languages) and the backup.
-function renderUpkeep(notices, backup) {
+function renderUpkeep(all, backup) {
   const language = currentLanguage();
+  const notices = all.filter((notice) => notice.check !== "clock"); // the clock box says it
   replaceChildren(
     document.getElementById("notices"),
     notices.length
