@@ -27,6 +27,20 @@ export function t(key, params = {}, lang = language) {
   );
 }
 
+// Catalogue text about a number of things: `{n}` is the count, written the language's way. A
+// text with forms separated by "|" has one per plural category the language uses, in CLDR's
+// order (English: "{n} person|{n} people"); Indonesian needs one form.
+const PLURAL_ORDER = ["zero", "one", "two", "few", "many", "other"];
+
+export function plural(key, count, params = {}, lang = language) {
+  const forms = t(key, { ...params, n: formatNumber(count, lang) }, lang).split("|");
+  const rules = new Intl.PluralRules(locale(lang));
+  const used = rules.resolvedOptions().pluralCategories;
+  const categories = PLURAL_ORDER.filter((category) => used.includes(category));
+  const index = forms.length === categories.length ? categories.indexOf(rules.select(count)) : 0;
+  return forms[index].trim();
+}
+
 // Words given in both languages ({id, en}) in `lang` (default: the current language).
 export function inLanguage(names, lang = language) {
   return names[lang] || names.id;
