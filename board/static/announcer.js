@@ -61,7 +61,7 @@ export class Announcer {
         await this.chime();
         const buffer = await audio;
         if (buffer) await this.play(buffer);
-        else for (let time = 0; time < this.repeat; time++) await speakWithBrowser(call.announcement);
+        else await speakWithBrowser(call.announcement, this.repeat);
       } catch (error) {
         console.error("announcement failed", error);
       }
@@ -111,8 +111,13 @@ function ended(node, seconds) {
   });
 }
 
-// The fallback: the browser's own voice, if it has any (headless browsers have none).
-function speakWithBrowser(sentence) {
+// The fallback: the browser's own voice, if it has any (headless browsers have none), `times`
+// times over.
+async function speakWithBrowser(sentence, times) {
+  for (let time = 0; time < times; time++) await speakOnce(sentence);
+}
+
+function speakOnce(sentence) {
   const synth = window.speechSynthesis;
   if (!synth || !sentence || synth.getVoices().length === 0) return Promise.resolve();
   return new Promise((resolve) => {
