@@ -55,7 +55,8 @@ def announcement_audio(seq: int) -> Response:
     if call is None or counter is None:
         raise NotFound("error.unknown_announcement")
     parts = announce.call_parts(call.number, counter, config)
-    return send_file(speech().audio(parts), mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
+    audio = speech().audio(parts, repeat=config.announcement.repeat)
+    return send_file(audio, mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
 
 
 @bp.get("/board")
@@ -74,9 +75,11 @@ def page(board_id: str | None = None) -> str:
 
 
 def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
-    """What a board's script needs besides the snapshot: its counters, services, running text.
+    """What a board's script needs besides the snapshot: its counters, services, running text,
+    and how often to say a call when it must use the browser's own voice.
 
-    A private service travels without its name: the board shows it only under a neutral label.
+    A private service travels without its name and with the shared private prefix: the board
+    shows it only under a neutral label.
     """
     counters = queries.board_counters(config, board_id)
     served = {service for counter in counters for service in counter.services}
@@ -89,11 +92,12 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
         "services": [
             {
                 "id": service.id,
-                "prefix": service.prefix,
+                "prefix": config.number_prefix(service),
                 "private": service.private,
             }
             for service in config.services
             if service.id in served
         ],
         "running_text": {"id": running.id, "en": running.en} if running else None,
+        "announcement_repeat": config.announcement.repeat,
     }

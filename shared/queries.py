@@ -15,7 +15,7 @@ from shared.events import TicketCalled, TicketRecalled
 from shared.station import Station
 from shared.store import Reader
 from shared.ticket import Ticket
-from shared.ticketing import Status, availability, call_order, may_requeue
+from shared.ticketing import CounterState, Status, availability, call_order, may_requeue
 from shared.views import local_text, ticket_view, ticket_views
 
 RECENT_CALLS = 10
@@ -43,18 +43,25 @@ def board_counters(config: Config, board_id: str | None) -> list[Counter]:
 
 
 def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, Any]:
-    """The board's whole state in one consistent read; `seq` is the last board event's."""
+    """The board's whole state in one consistent read; `seq` is the last board event's.
+
+    Each recent call says how it ended (`outcome`: done, no_show, transferred, returned, or
+    None while it goes on); `closed` names the services that take no tickets now and why.
+    """
     counters = board_counters(station.config, board_id)
     private = station.private_services
     now = station.now()
     today = station.today(now)
-    day_start, _ = station.day_bounds(today)
+    day_start, next_day = station.day_bounds(today)
     with station.store.read() as db:
         seq = log.last_seq(db)
         rows = repository.counters(db)
         recent = log.recent_calls(db, day_start, RECENT_CALLS)
+        endings = log.call_endings(db, recent)
         waiting = waiting_counts(station, db, today)
+        issued = repository.issued_on(db, today)
     shown = {counter.id for counter in counters}
+    calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
     return {
         "seq": seq,
         "counters": [
@@ -73,12 +80,39 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
                 "counter_name": call.counter_name,
                 "service": None if call.service in private else call.service,
                 "called_at": local_text(station, parse_utc(call.called_at)),
+                "outcome": endings[row].name.removeprefix("ticket.") if row in endings else None,
             }
-            for call in recent
+            for row, call in calls
             if call.counter in shown
         ],
         "waiting": waiting,
+        "closed": closed_services(station, rows, issued, now, next_day),
     }
+
+
+def closed_services(
+    station: Station,
+    rows: dict[str, repository.CounterRow],
+    issued: dict[str, int],
+    now: datetime,
+    next_day: datetime,
+) -> dict[str, str]:
+    """The services that take no tickets now, and why: outside their hours ("hours"), their
+    daily quota used ("quota"), or every counter serving them closed ("counters")."""
+    config = station.config
+    closed = {}
+    for service in config.services:
+        state = availability(service, station.local(now), issued.get(service.id, 0), next_day)
+        counters = [
+            rows[counter.id].state if counter.id in rows else CounterState.OPEN
+            for counter in config.counters
+            if service.id in counter.services
+        ]
+        if not state.open:
+            closed[service.id] = state.reason or "hours"
+        elif counters and all(counter is CounterState.CLOSED for counter in counters):
+            closed[service.id] = "counters"
+    return closed
 
 
 def _number(ticket: Ticket | None) -> str | None:

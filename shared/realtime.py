@@ -31,10 +31,14 @@ from shared.events import (
     Event,
     Recorded,
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketExpired,
     TicketIssued,
+    TicketNoShow,
+    TicketPrioritized,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.i18n import pick_language, text
@@ -173,8 +177,10 @@ def services_moved(event: Event, config: Config) -> set[str]:
     match event:
         case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
             named = {event.service}
-        case TicketDone():
-            named = {event.service}  # one more service time: the estimate moves
+        case TicketReturned() | TicketPrioritized() | TicketCancelled():
+            named = {event.service}  # a place in the queue taken, moved ahead or given up
+        case TicketDone() | TicketNoShow():
+            named = {event.service}  # the number now served changes (after done, the estimate)
         case TicketTransferred():
             named = {event.service, event.from_service}
         case CounterStateChanged() if event.counter in config.counter_by_id:
