@@ -2,7 +2,8 @@
 
 Supervisors (and admins) see everything but the users page, which is the admin's. Pages show
 a login form to anonymous visitors (401) and a refusal to officers (403); API routes answer
-with the contract's error JSON.
+with the contract's error JSON. Officers may read one thing here: which printers fail now
+(`/api/printers/faults`, for the notice on every counter console).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
 from shared.i18n import text
 from shared.pages import page_language, render_page
+from shared.printing import printer_faults
 from shared.store import parse_utc
 from shared.users import (
     Role,
@@ -34,7 +36,7 @@ from shared.users import (
     set_disabled,
     set_units,
 )
-from shared.web import json_body, station
+from shared.web import json_body, language, station
 
 bp = Blueprint(
     "admin",
@@ -273,6 +275,18 @@ def printer_page() -> tuple[str, int]:
 @require_role(Role.SUPERVISOR)
 def printers_api() -> Response:
     return jsonify({"printers": station().printers.health(), "previews": _previews()})
+
+
+@bp.get("/api/printers/faults")
+@require_role(Role.OFFICER)
+def printer_faults_api() -> Response:
+    """The printers failing or unconfirmed now, worded in the caller's language, and the
+    notice every counter console shows about them (null when all print)."""
+    lang = language()
+    faults = printer_faults(station().printers.health(), lang)
+    words = " ".join(fault["message"] for fault in faults)
+    notice = text("ui.printer.notice", lang, faults=words) if faults else None
+    return jsonify({"faults": faults, "notice": notice})
 
 
 @bp.get("/admin/printer/preview.png")

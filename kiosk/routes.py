@@ -36,7 +36,13 @@ def list_services() -> Response:
 
 
 def _issued_json(issued: Issued) -> Response:
-    print_result = {"status": issued.print.status, "error": issued.print.error}
+    """The ticket and its print result; a fault is worded in the caller's language."""
+    fault = issued.print.fault
+    print_result = {
+        "status": issued.print.status,
+        "error": fault.message(language()) if fault else None,
+        "fault": fault.code if fault else None,
+    }
     return jsonify({"ticket": issued.ticket, "print": print_result})
 
 

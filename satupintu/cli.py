@@ -421,6 +421,8 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
     result = printers.print_ticket(kiosk_id, sample_ticket(config, SystemClock().now()))
     if result.status == "failed":
         raise click.ClickException(f"test ticket not printed: {result.error}")
+    if result.status == "unconfirmed":
+        raise click.ClickException(f"test ticket sent, not confirmed: {result.error}")
     if result.status == "disabled":
         click.echo("This kiosk's printer is 'none': nothing was printed.")
         return

@@ -109,7 +109,7 @@ def test_a_reprint_sends_the_same_number_to_the_printer_again(
         f"{server.url}/api/tickets/{reply['ticket']['token']}/reprint", timeout=10
     )
     assert again.status_code == 200
-    assert again.json()["print"] == {"status": "printed", "error": None}
+    assert again.json()["print"] == {"status": "printed", "error": None, "fault": None}
     jobs = working.wait_for_jobs(2)
     number = reply["ticket"]["number"].encode()
     assert [number in job for job in jobs] == [True, True]
