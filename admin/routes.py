@@ -25,7 +25,7 @@ from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
 from shared.i18n import text
 from shared.pages import page_language, render_page
-from shared.printing import printer_faults
+from shared.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.store import parse_utc
 from shared.users import (
     Role,
@@ -119,6 +119,7 @@ def dashboard_json() -> dict[str, Any]:
     """Today's figures, every counter, the printers and the running shift, in one answer."""
     the_station = station()
     computed = heavy("dashboard")
+    printers = the_station.printers.health()
     return {
         "clock": clock_json(),
         **computed["figures"],
@@ -126,7 +127,8 @@ def dashboard_json() -> dict[str, Any]:
             {**counter, "ticket": _without_token(counter["ticket"])}
             for counter in queries.counters_overview(the_station)
         ],
-        "printers": the_station.printers.health(),
+        "printers": printers,
+        "qr_warning": {"base": base} if (base := loopback_qr_base(printers)) else None,
         "shift": computed["shift"],
     }
 
@@ -265,10 +267,28 @@ def _previews() -> list[dict[str, Any]]:
     return [{"kiosk": kiosk, "file": latest.name} for latest, kiosk in found.items()]
 
 
+# A printer's last job -> the badge class and text the printer page shows for it.
+PRINTER_STATES = {
+    "printed": ("badge-ok", "ui.admin.printer_ok"),
+    "unconfirmed": ("badge-warn", "ui.admin.printer_unconfirmed"),
+    "failed": ("badge-danger", "ui.admin.printer_failing"),
+    None: ("badge-muted", "ui.admin.printer_unused"),
+}
+
+
 @bp.get("/admin/printer")
 @page_for(Role.SUPERVISOR)
 def printer_page() -> tuple[str, int]:
-    return _render("printer.html", printers=station().printers.health(), previews=_previews())
+    health = station().printers.health()
+    lang = page_language()
+    return _render(
+        "printer.html",
+        printers=health,
+        previews=_previews(),
+        PRINTER_STATES=PRINTER_STATES,
+        fault_text=lambda fault: PrintFault.from_json(fault).message(lang),
+        qr_loopback=loopback_qr_base(health),
+    )
 
 
 @bp.get("/api/admin/printers")

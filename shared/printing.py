@@ -138,6 +138,12 @@ def printer_faults(health: list[dict[str, Any]], language: str) -> list[dict[str
     ]
 
 
+def loopback_qr_base(health: list[dict[str, Any]]) -> str | None:
+    """Where the last tickets' QR codes lead, when that is the server's own machine (a kiosk
+    opened on localhost with `public_url` unset): no phone can open such a code."""
+    return next((printer["qr_base"] for printer in health if printer["qr_loopback"]), None)
+
+
 def qr_base(status_url: str) -> str:
     """The scheme and host a ticket's QR code leads to, e.g. "http://192.168.1.10:8000"."""
     parts = urlsplit(status_url)
