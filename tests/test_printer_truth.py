@@ -11,15 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 
+from printer.logo import printable_logo
 from satupintu.app import create_app
+from satupintu.cli import main
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.i18n import text
 from shared.users import add_user
-from tests.helpers import make_config
+from tests.helpers import BASE_CONFIG, make_config
 from tests.printer_fixtures import (
     PAPER_OUT,
     STOPPED_BY_PAPER_END,
@@ -248,3 +253,30 @@ def test_the_paper_prints_the_wait_the_kiosk_shows(tmp_path: Path, clock: Manual
     range_words = text("ui.common.wait_range", "en", **wait).replace("\u2013", "-")
     assert text("ui.ticket.wait", "en", wait=range_words).encode() in paper
     app.extensions["satupintu"].store.close()
+
+
+def test_the_printer_test_command_fails_when_the_printer_does_not_confirm(
+    tmp_path: Path, silent: SilentNetworkPrinter
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump({**BASE_CONFIG, "printer": network(silent.port)}))
+
+    result = CliRunner().invoke(main, ["printer", "test", "--config", str(path)])
+
+    assert result.exit_code == 1
+    assert "test ticket sent, not confirmed" in result.output
+    assert "did not answer the status check within 0.5 s" in result.output
+
+
+def test_an_svg_logo_is_said_at_start_to_print_on_no_ticket(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    drawing = tmp_path / "polres.svg"
+    drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    Image.new("RGB", (40, 20), "navy").save(tmp_path / "polres.png")
+
+    assert printable_logo(tmp_path / "polres.png")
+    assert printable_logo(None)  # the built-in mark
+    assert not caplog.records
+    assert not printable_logo(drawing)
+    assert "cannot be printed (tickets need a PNG, JPEG or WebP file)" in caplog.text
