@@ -2,7 +2,8 @@
 
 Supervisors (and admins) see everything but the users page, which is the admin's. Pages show
 a login form to anonymous visitors (401) and a refusal to officers (403); API routes answer
-with the contract's error JSON.
+with the contract's error JSON. Officers may read one thing here: which printers fail now
+(`/api/printers/faults`, for the notice on every counter console).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shared.errors import InvalidRequest, NotFound
 from shared.healthz import current_report
 from shared.i18n import text
 from shared.pages import page_language, render_page
+from shared.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.store import parse_utc
 from shared.users import (
     Role,
@@ -35,7 +37,7 @@ from shared.users import (
     set_disabled,
     set_units,
 )
-from shared.web import json_body, station
+from shared.web import json_body, language, station
 
 bp = Blueprint(
     "admin",
@@ -119,6 +121,7 @@ def dashboard_json() -> dict[str, Any]:
     """Today's figures, every counter, the printers and the running shift, in one answer."""
     the_station = station()
     computed = heavy("dashboard")
+    printers = the_station.printers.health()
     return {
         "clock": clock_json(),
         **computed["figures"],
@@ -126,7 +129,8 @@ def dashboard_json() -> dict[str, Any]:
             {**counter, "ticket": _without_token(counter["ticket"])}
             for counter in queries.counters_overview(the_station)
         ],
-        "printers": the_station.printers.health(),
+        "printers": printers,
+        "qr_warning": {"base": base} if (base := loopback_qr_base(printers)) else None,
         "shift": computed["shift"],
         **upkeep_json(),
     }
@@ -277,16 +281,46 @@ def _previews() -> list[dict[str, Any]]:
     return [{"kiosk": kiosk, "file": latest.name} for latest, kiosk in found.items()]
 
 
+# A printer's last job -> the badge class and text the printer page shows for it.
+PRINTER_STATES = {
+    "printed": ("badge-ok", "ui.admin.printer_ok"),
+    "unconfirmed": ("badge-warn", "ui.admin.printer_unconfirmed"),
+    "failed": ("badge-danger", "ui.admin.printer_failing"),
+    None: ("badge-muted", "ui.admin.printer_unused"),
+}
+
+
 @bp.get("/admin/printer")
 @page_for(Role.SUPERVISOR)
 def printer_page() -> tuple[str, int]:
-    return _render("printer.html", printers=station().printers.health(), previews=_previews())
+    health = station().printers.health()
+    lang = page_language()
+    return _render(
+        "printer.html",
+        printers=health,
+        previews=_previews(),
+        PRINTER_STATES=PRINTER_STATES,
+        fault_text=lambda fault: PrintFault.from_json(fault).message(lang),
+        qr_loopback=loopback_qr_base(health),
+    )
 
 
 @bp.get("/api/admin/printers")
 @require_role(Role.SUPERVISOR)
 def printers_api() -> Response:
     return jsonify({"printers": station().printers.health(), "previews": _previews()})
+
+
+@bp.get("/api/printers/faults")
+@require_role(Role.OFFICER)
+def printer_faults_api() -> Response:
+    """The printers failing or unconfirmed now, worded in the caller's language, and the
+    notice every counter console shows about them (null when all print)."""
+    lang = language()
+    faults = printer_faults(station().printers.health(), lang)
+    words = " ".join(fault["message"] for fault in faults)
+    notice = text("ui.printer.notice", lang, faults=words) if faults else None
+    return jsonify({"faults": faults, "notice": notice})
 
 
 @bp.get("/admin/printer/preview.png")

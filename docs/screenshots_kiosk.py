@@ -5,7 +5,9 @@ pictures do not depend on the time of day; one service has used up its daily quo
 a few tickets, and photographs the pages in Debian's Chromium:
 
 - docs/kiosk-portrait.png (1080x1920) and docs/kiosk-landscape.png (1920x1080): the start;
-- docs/kiosk-ticket.png: the confirmation after a tap (portrait);
+- docs/kiosk-private.png: the private services behind their neutral button (portrait);
+- docs/kiosk-ticket.png: the confirmation after a tap (portrait), and docs/ticket-preview.png
+  the paper ticket it printed (the `preview` printer's picture; one for both languages);
 - docs/phone.png, docs/phone-called.png and docs/phone-survey.png: a phone waiting (almost its
   turn, with the number now served), called, then asked for the survey;
 - docs/phone-cancel.png: the question before a citizen gives their number up;
@@ -17,6 +19,7 @@ and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screensho
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -34,6 +37,7 @@ QUOTA_SERVICE = "lantas-dokumen"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 780}
+PUBLIC_URL = "http://192.168.1.10:8000"  # as a hall sets it: QR codes phones can open
 MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 3  # the phone's ticket
 
 
@@ -47,6 +51,7 @@ def station_overrides() -> dict[str, Any]:
         services.append(service)
     return {
         "station": {"name": bundled["station"]["name"]},
+        "public_url": PUBLIC_URL,
         "printer": {"type": "preview"},
         "services": services,
         "counters": bundled["counters"],
@@ -116,11 +121,18 @@ def take(server: ServerProcess, shots: Shots) -> None:
         context = browser.new_context(viewport=PORTRAIT)
         page = context.new_page()
         page.goto(kiosk)
+        page.locator("[data-private]").click()
+        page.wait_for_selector("#heading-private:not([hidden])")
+        page.screenshot(path=shots.file("kiosk-private.png"))
+        page.locator("#private-back").click()
         page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
         expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
         page.screenshot(path=shots.file("kiosk-ticket.png"))
         context.close()
+        if shots.lang == "id":  # the paper says both languages: one picture
+            printed = max((server.folder / "var" / "prints").glob("A-*.png"))
+            shutil.copy(printed, DOCS / "ticket-preview.png")
 
         phone = shots.url(server.url, mine["status_url"])
         shoot(browser, phone, PHONE, shots.file("phone.png"), scale=2)

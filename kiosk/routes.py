@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
+from shared.config import ICONS
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
@@ -36,7 +37,13 @@ def list_services() -> Response:
 
 
 def _issued_json(issued: Issued) -> Response:
-    print_result = {"status": issued.print.status, "error": issued.print.error}
+    """The ticket and its print result; a fault is worded in the caller's language."""
+    fault = issued.print.fault
+    print_result = {
+        "status": issued.print.status,
+        "error": fault.message(language()) if fault else None,
+        "fault": fault.code if fault else None,
+    }
     return jsonify({"ticket": issued.ticket, "print": print_result})
 
 
@@ -139,13 +146,15 @@ def _not_found(title_key: str, message_key: str, **params: str) -> tuple[str, in
 @bp.get("/kiosk")
 @bp.get("/kiosk/<kiosk_id>")
 def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
-    """The touch screen at the door: one button per service, a number in one tap."""
+    """The touch screen at the door: one button per service (the private ones behind one
+    neutral button), a number in one tap."""
     config = station().config
     if kiosk_id is not None and kiosk_id not in config.kiosk_by_id:
         return _not_found("ui.kiosk.unknown_title", "ui.kiosk.unknown_message", kiosk=kiosk_id)
     screen = config.kiosk_screen
     return render_page(
         "kiosk/kiosk.html",
+        icons=ICONS,
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,

@@ -61,6 +61,7 @@ def create_app(
     the_station = open_station(config, clock=clock, printers=printers)
     app.extensions["satupintu"] = the_station
     services.ensure_counters(the_station)
+    services.restore_printer_health(the_station)
 
     app.before_request(check_origin)
     app.after_request(add_security_headers)

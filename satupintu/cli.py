@@ -97,6 +97,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
         raise _fail(error) from None
     if password:
         _tell_first_password(config, password)
+    _warn_of_unusable_tickets(config, port)
     reads = app.extensions["satupintu.reads"]
     if isinstance(reads, WorkerReads):
         reads.start()
@@ -110,6 +111,44 @@ def serve(host: str, port: int, config_file: str | None) -> None:
         per_address=config.limits.connections_per_address,
         proxies=TrustedProxies(config.trusted_proxies),
     )
+
+
+def _warn_of_unusable_tickets(config: Config, port: int) -> None:
+    """Say at start what would make printed tickets useless: QR codes no phone can open (no
+    `public_url`, or one on this machine), a logo the printer cannot print."""
+    from printer.logo import printable_logo
+    from shared.printing import is_loopback
+
+    example = f"http://{_lan_address() or '192.168.1.10'}:{port}"
+    if config.public_url is None:
+        log.warning(
+            "public_url is not set: each ticket's QR code points at the address its kiosk "
+            "used to reach this server, so a kiosk opened on localhost prints QR codes no "
+            "phone can open. Set public_url in config.yaml to the address phones on the "
+            'hall\'s Wi-Fi use, e.g. public_url: "%s"',
+            example,
+        )
+    elif is_loopback(config.public_url):
+        log.warning(
+            "public_url %s is this machine's own address: no phone can open the tickets' QR "
+            'codes. Set it to the address phones on the hall\'s Wi-Fi use, e.g. "%s"',
+            config.public_url,
+            example,
+        )
+    printing = [config.printer, *(config.printer_for(kiosk.id) for kiosk in config.kiosks)]
+    if any(printer.type != "none" for printer in printing):
+        printable_logo(config.logo_path)
+
+
+def _lan_address() -> str | None:
+    """This machine's address on its main network (a UDP "connect" sends nothing)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
 
 
 FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
@@ -424,6 +463,8 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
     result = printers.print_ticket(kiosk_id, sample_ticket(config, SystemClock().now()))
     if result.status == "failed":
         raise click.ClickException(f"test ticket not printed: {result.error}")
+    if result.status == "unconfirmed":
+        raise click.ClickException(f"test ticket sent, not confirmed: {result.error}")
     if result.status == "disabled":
         click.echo("This kiosk's printer is 'none': nothing was printed.")
         return

@@ -210,6 +210,25 @@ class DeviceEnrolled(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PrintRecorded(Event):
+    """What came of printing a ticket: printer health is folded from these, across restarts.
+
+    `fault` is a `PrintFault` as JSON; `qr_base` is where the ticket's QR code leads.
+    """
+
+    name = "print.recorded"
+    board = False
+    printer: str
+    kiosk: str | None
+    number: str
+    status: str  # printed, unconfirmed or failed
+    fault: dict[str, Any] | None = None
+    paper: str | None = None
+    qr_base: str | None = None
+    reprint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyAnswered(Event):
     name = "survey.answered"
     board = False

@@ -13,6 +13,7 @@ from typing import Any
 from shared.clock import parse_utc, utc_text
 from shared.events import (
     Event,
+    PrintRecorded,
     SurveyAnswered,
     TicketCalled,
     TicketDone,
@@ -25,7 +26,7 @@ from shared.events import (
     UserChanged,
     from_log,
 )
-from shared.store import Reader, Transaction
+from shared.store import SQLITE_MAX_INTEGER, Reader, Transaction
 from shared.ticket import Logged
 
 # Everything that happens to tickets: what reports and the audit fold.
@@ -271,6 +272,20 @@ def announced(db: Reader, seq: int) -> TicketCalled | TicketRecalled | None:
     if found is None or not isinstance(found.event, TicketCalled | TicketRecalled):
         return None
     return found.event
+
+
+def print_events(db: Reader, before: int | None, limit: int) -> list[Logged]:
+    """Up to `limit` print outcomes logged before row `before` (None: the newest), newest first.
+
+    Read backwards along the log (`+name` keeps SQLite off the name index, which would sort
+    every print outcome ever logged): print outcomes are a good share of recent rows.
+    """
+    rows = db.all(
+        "SELECT id, at, actor, name, data FROM events WHERE +name = ? AND id < ? "
+        "ORDER BY id DESC LIMIT ?",
+        [PrintRecorded.name, before if before is not None else SQLITE_MAX_INTEGER, limit],
+    )
+    return list(read(rows))
 
 
 def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:

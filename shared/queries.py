@@ -120,7 +120,12 @@ def _number(ticket: Ticket | None) -> str | None:
 
 
 def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
-    """Every service with its names, whether it takes tickets now, and how many wait."""
+    """Every service with its names, whether it takes tickets now, and how many wait.
+
+    `prefix` is the letters its numbers carry (a private service's are the shared
+    `privacy.prefix`); `icon` is its kiosk pictogram; `private` tells the kiosk to keep it
+    behind the neutral button.
+    """
     now = station.now()
     today = station.today(now)
     _, next_day = station.day_bounds(today)
@@ -135,8 +140,10 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
                 "id": service.id,
                 "name": service.name.get(language),
                 "names": {"id": service.name.id, "en": service.name.en},
-                "prefix": service.prefix,
+                "prefix": station.config.number_prefix(service),
                 "unit": service.unit,
+                "icon": service.icon,
+                "private": service.private,
                 "open": state.open,
                 "closed_reason": state.reason,
                 "opens_at": state.opens_at.isoformat(timespec="minutes")

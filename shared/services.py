@@ -19,7 +19,7 @@ from typing import Any
 
 from shared import announce, log, positions, queries, repository
 from shared.clock import utc_text
-from shared.config import Counter, Service
+from shared.config import Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
     Conflict,
@@ -31,8 +31,23 @@ from shared.errors import (
     StaleCurrent,
     UnknownService,
 )
-from shared.events import ClockAccepted, CounterStateChanged, QueueWaiting, SurveyAnswered
-from shared.printing import DISABLED, PrintResult, TicketPrint
+from shared.estimates import wait_range
+from shared.events import (
+    ClockAccepted,
+    CounterStateChanged,
+    PrintRecorded,
+    QueueWaiting,
+    SurveyAnswered,
+)
+from shared.i18n import text
+from shared.printing import (
+    DISABLED,
+    PrintFault,
+    PrintOutcome,
+    PrintResult,
+    TicketPrint,
+    qr_base,
+)
 from shared.station import Station
 from shared.store import Transaction
 from shared.survey import validate_answers
@@ -54,7 +69,13 @@ MAX_IDEMPOTENCY_KEY = 128
 MAX_NUMBER = 20
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
+PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
+PRINT_HISTORY_MAX = 5000  # at most this many: older ones tell nothing about a printer now
 FRONT_MARGIN = timedelta(milliseconds=1)
+# What a private service's ticket and the kiosk's neutral button say instead of its name.
+PRIVATE_LABEL = LocalText(
+    id=text("ui.common.private_services", "id"), en=text("ui.common.private_services", "en")
+)
 
 
 class _Unchecked:
@@ -278,12 +299,13 @@ def issue_ticket(
         return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
-    result = station.printers.print_ticket(
-        kiosk_id, _print_job(station, service, ticket, view, public_base)
-    )
-    if idempotency_key is not None:
-        with station.store.write(actor, station.now(), durable=False) as tx:
-            repository.record_print(tx, today, idempotency_key, result.status, result.error)
+    job = _print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
+        _record_print(tx, kiosk_id, job, result)
     return Issued(view, True, result)
 
 
@@ -326,21 +348,75 @@ def _issue(
 def _print_job(
     station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
 ) -> TicketPrint:
+    """The paper ticket. A private service's ticket shows the neutral label, never its name."""
     base = public_base.rstrip("/")
     return TicketPrint(
         station=station.config.station.name,
+        logo=station.config.logo_path,
         number=ticket.number,
-        service=service.name,
-        unit=service.unit,
+        service=PRIVATE_LABEL if service.private else service.name,
+        unit=None if service.private else service.unit,
         priority=ticket.priority,
         issued_at=station.local(ticket.issued_at),
         ahead=view["ahead"] or 0,
-        estimated_wait_minutes=view["estimated_wait_minutes"] or 0,
+        estimated_wait=wait_range(view["estimated_wait_minutes"]),
         status_url=f"{base}{view['status_url']}",
         standard_minutes=service.standard_minutes,
         fee=service.fee,
         language=station.config.language,
     )
+
+
+def _record_print(
+    tx: Transaction, kiosk_id: str | None, job: TicketPrint, result: PrintResult, *,
+    reprint: bool = False,
+) -> None:  # fmt: skip
+    """Log what came of a print job: the printers' health is folded from these at start-up."""
+    if result.printer is None:
+        return
+    tx.record(
+        PrintRecorded(
+            printer=result.printer,
+            kiosk=kiosk_id,
+            number=job.number,
+            status=result.status,
+            fault=result.fault.json() if result.fault else None,
+            paper=result.paper,
+            qr_base=qr_base(job.status_url),
+            reprint=reprint,
+        )
+    )
+
+
+def restore_printer_health(station: Station) -> None:
+    """Give the printers back, at start-up, what the log's latest print outcomes say of them.
+
+    Reads back from the newest outcome until every printer has appeared (or
+    PRINT_HISTORY_MAX outcomes), and hands them over oldest first.
+    """
+    wanted = {printer["printer"] for printer in station.printers.health()}
+    found: list[log.Logged] = []
+    with station.store.read() as db:
+        while len(found) < PRINT_HISTORY_MAX:
+            before = found[-1].row if found else None
+            page = log.print_events(db, before, PRINT_HISTORY_PAGE)
+            found += page
+            seen = {item.event.printer for item in found if isinstance(item.event, PrintRecorded)}
+            if len(page) < PRINT_HISTORY_PAGE or wanted <= seen:
+                break
+    station.printers.restore(_print_outcome(station, item) for item in reversed(found))
+
+
+def _print_outcome(station: Station, logged: log.Logged) -> PrintOutcome:
+    event = logged.event
+    assert isinstance(event, PrintRecorded)
+    result = PrintResult(
+        event.status,  # type: ignore[arg-type]
+        PrintFault.from_json(event.fault) if event.fault else None,
+        event.printer,
+        event.paper,  # type: ignore[arg-type]
+    )
+    return PrintOutcome(station.local(logged.at), result, event.qr_base)
 
 
 def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
@@ -351,9 +427,13 @@ def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None
         with station.store.read() as db:
             request = repository.keyed_request(db, today, key)
         if request and request.print_status:
-            return PrintResult(request.print_status, request.print_error)  # type: ignore[arg-type]
+            fault = json.loads(request.print_error) if request.print_error else None
+            return PrintResult(
+                request.print_status,  # type: ignore[arg-type]
+                PrintFault.from_json(fault) if fault else None,
+            )
         if time.monotonic() > deadline:
-            return PrintResult("failed", "the first request's print result is not known")
+            return PrintResult("failed", PrintFault("unknown_result", ""))
         time.sleep(0.05)
 
 
@@ -724,9 +804,11 @@ def reprint_ticket(
         return Issued(view, False, DISABLED)
     job = _print_job(station, _service(station, ticket.service), ticket, view, public_base)
     result = station.printers.print_ticket(ticket.kiosk, job)
-    if result.status != "printed":
-        with station.store.write(actor, station.now()) as tx:
+    gave_back = result.status == "failed"  # an unconfirmed ticket may have come out: it counts
+    with station.store.write(actor, station.now(), durable=gave_back) as tx:
+        if gave_back:
             claimed = repository.get(tx, ticket.id)
             assert claimed is not None
             repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
+        _record_print(tx, ticket.kiosk, job, result, reprint=True)
     return Issued(view, False, result)

@@ -74,6 +74,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/admin/reports"): SUPERVISOR,
     ("GET", "/api/admin/handover"): SUPERVISOR,
     ("GET", "/api/admin/printers"): SUPERVISOR,
+    ("GET", "/api/printers/faults"): OFFICER,
     ("POST", "/api/admin/clock/accept"): SUPERVISOR,
     ("GET", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users"): ADMIN,

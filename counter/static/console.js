@@ -21,6 +21,7 @@ import {
 } from "/static/js/i18n.js";
 import { act, connectLive } from "/static/js/live.js";
 import { bindLogin, logOut } from "/static/js/session.js";
+import "./printer-notice.js";
 
 const COUNTER_KEY = "satupintu.counter";
 const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);

@@ -113,22 +113,35 @@ function renderShift(shift) {
   );
 }
 
+// A printer whose last ticket failed or was not confirmed by the printer is a fault.
+const PRINTER_BADGES = {
+  printed: ["badge-ok", "ui.admin.printer_ok"],
+  unconfirmed: ["badge-warn", "ui.admin.printer_unconfirmed"],
+  failed: ["badge-danger", "ui.admin.printer_failing"],
+  none: ["badge-muted", "ui.admin.printer_unused"],
+};
+
+function faultText(fault) {
+  const words = t(`error.print.${fault.code}`, { ...fault, detail: fault.detail || "" });
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function renderPrinters(printers) {
   replaceChildren(
     document.getElementById("printers"),
     printers.map((printer) => {
-      const failing = printer.last_error_at && printer.last_error_at >= (printer.last_success_at || "");
+      const status = printer.status || "none";
+      const [badge, state] = PRINTER_BADGES[status];
+      const failing = status === "failed" || status === "unconfirmed";
       return el(
         "li",
-        {},
+        { "data-printer-status": status },
         el("strong", {}, printer.printer),
-        el(
-          "span",
-          { class: `badge ${failing ? "badge-warn" : "badge-ok"}` },
-          failing ? t("ui.admin.printer_failing") : t("ui.admin.printer_ok"),
-        ),
+        el("span", { class: `badge ${badge}` }, t(state)),
         printer.paper ? el("span", { class: "muted" }, t(`ui.admin.paper.${printer.paper}`)) : null,
-        failing ? el("span", { class: "muted" }, printer.last_error) : null,
+        failing && printer.fault
+          ? el("span", { class: "printer-fault" }, faultText(printer.fault))
+          : null,
       );
     }),
   );
@@ -157,6 +170,12 @@ function renderUpkeep(all, backup) {
       ? t("ui.admin.backup_last", { date: formatDate(backup.made_at), time: formatTime(backup.made_at) })
       : t("ui.admin.backup_none"),
   );
+}
+
+// QR codes that lead to the server's own machine (public_url unset, a kiosk on localhost).
+function renderQrWarning(warning) {
+  document.getElementById("qr-warning").hidden = !warning;
+  if (warning) text("qr-warning", t("ui.admin.qr_loopback", { base: warning.base }));
 }
 
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
@@ -192,6 +211,7 @@ function render(data) {
   renderShift(data.shift);
   renderPrinters(data.printers);
   renderUpkeep(data.notices, data.backup);
+  renderQrWarning(data.qr_warning);
   text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 
