@@ -121,7 +121,6 @@ def dashboard_json() -> dict[str, Any]:
     """Today's figures, every counter, the printers and the running shift, in one answer."""
     the_station = station()
     computed = heavy("dashboard")
-    printers = the_station.printers.health()
     return {
         "clock": clock_json(),
         **computed["figures"],
@@ -129,8 +128,7 @@ def dashboard_json() -> dict[str, Any]:
             {**counter, "ticket": _without_token(counter["ticket"])}
             for counter in queries.counters_overview(the_station)
         ],
-        "printers": printers,
-        "qr_warning": {"base": base} if (base := loopback_qr_base(printers)) else None,
+        "printers": the_station.printers.health(),
         "shift": computed["shift"],
         **upkeep_json(),
     }

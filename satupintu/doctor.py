@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import wave
@@ -22,7 +23,7 @@ from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 
-from printer.devices import DEVICE_ERRORS, explain, open_device, paper_status, printer_name
+from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
 from satupintu.app import open_station
 from shared import audit, health
 from shared.config import (
@@ -35,6 +36,7 @@ from shared.config import (
 )
 from shared.errors import SatuPintuError, Unavailable
 from shared.health import Message, Notice, Result, make_notice
+from shared.printing import PrintFault
 from shared.station import Station
 
 PUBLIC_URL_TIMEOUT_SECONDS = 3
@@ -124,6 +126,14 @@ def _physical_printers(config: Config) -> dict[str, tuple[PrinterConfig, list[st
     return found
 
 
+def _fault_words(fault: PrintFault) -> Message:
+    """A printer fault as words in either language (the catalogue's `error.print.*`)."""
+    return Message(
+        f"error.print.{fault.code}",
+        {"printer": fault.printer, "seconds": fault.seconds or 0, "detail": fault.detail or ""},
+    )
+
+
 def _printers(config: Config) -> Iterator[Result]:
     """Ask every printer directly: a result for each (a printer of type none is skipped)."""
     for device, (printer, kiosks) in _physical_printers(config).items():
@@ -155,13 +165,14 @@ def _printers(config: Config) -> Iterator[Result]:
                     "problem",
                     "ui.doctor.printer_unreachable",
                     "ui.doctor.printer_unreachable_advice",
-                    error=explain(error, device, printer.timeout),
+                    error=_fault_words(fault_of(error, device, printer.timeout)),
                     **params,
                 ),
             )
             continue
         try:
-            paper = paper_status(connection) or "unknown"
+            status = ask_status(connection, time.monotonic() + printer.timeout)
+            paper = status.paper if status else "unknown"
         finally:
             with suppress(*DEVICE_ERRORS):
                 connection.close()

@@ -272,7 +272,8 @@ def _device(path: Path) -> int:
 
 @check("printers")
 def printers(station: Station) -> Result:
-    """Each printer as its last jobs left it: out of paper, failing since its last success, low."""
+    """Each printer as its last jobs left it: out of paper, failing, printed without saying so,
+    low on paper; and QR codes that lead to the server's own machine (no phone can open them)."""
     notices = []
     watched = 0
     for printer in station.printers.health():
@@ -280,40 +281,36 @@ def printers(station: Station) -> Result:
             continue
         watched += 1
         name = printer_label(station.config, printer["kiosks"])
-        failing = printer["last_error_at"] and printer["last_error_at"] >= (
-            printer["last_success_at"] or ""
-        )
-        if printer["paper"] == "out":
-            notices.append(
-                make_notice(
-                    "printers",
-                    "problem",
-                    "ui.health.paper_out",
-                    "ui.health.paper_out_advice",
-                    printer=name,
-                )
-            )
-        elif failing:
-            notices.append(
-                make_notice(
-                    "printers",
-                    "problem",
-                    "ui.health.printer_failing",
-                    "ui.health.printer_failing_advice",
-                    printer=name,
-                )
-            )
-        elif printer["paper"] == "low":
+        fault = _printer_fault(printer)
+        if fault is not None:
+            level, key, advice = fault
+            notices.append(make_notice("printers", level, key, advice, printer=name))
+        if printer["qr_loopback"]:
             notices.append(
                 make_notice(
                     "printers",
                     "warning",
-                    "ui.health.paper_low",
-                    "ui.health.paper_low_advice",
-                    printer=name,
+                    "ui.health.qr_loopback",
+                    "ui.health.qr_loopback_advice",
+                    base=printer["qr_base"],
                 )
             )
     return Result("printers", Message("ui.health.printers_ok", {"count": watched}), tuple(notices))
+
+
+def _printer_fault(
+    printer: dict[str, Any],
+) -> tuple[Literal["warning", "problem"], str, str] | None:
+    """The worst thing a printer's health says: a notice level, its text and its advice."""
+    if printer["paper"] == "out":
+        return "problem", "ui.health.paper_out", "ui.health.paper_out_advice"
+    if printer["status"] == "failed":
+        return "problem", "ui.health.printer_failing", "ui.health.printer_failing_advice"
+    if printer["status"] == "unconfirmed":
+        return "problem", "ui.health.printer_unconfirmed", "ui.health.printer_unconfirmed_advice"
+    if printer["paper"] == "low":
+        return "warning", "ui.health.paper_low", "ui.health.paper_low_advice"
+    return None
 
 
 def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:

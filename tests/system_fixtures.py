@@ -1,20 +1,16 @@
-"""Real faults for health tests: a tiny filesystem to fill or make read-only, printers that
-refuse, never read, or report their paper out over real TCP."""
+"""Real faults for health tests: a tiny filesystem to fill or make read-only, and a port
+where nothing listens."""
 
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
-
-PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4
-PAPER_OUT = b"\x72"  # bits 5-6: paper end
 
 
 @contextmanager
@@ -49,45 +45,3 @@ def refused_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-class FakePrinter:
-    """A TCP listener on 127.0.0.1 playing a printer: it reads and answers the paper status
-    query with `answer`, or (`reads=False`) accepts connections and never reads a byte."""
-
-    def __init__(self, answer: bytes | None = None, reads: bool = True) -> None:
-        self.answer = answer
-        self.reads = reads
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.received = bytearray()
-        self._connections: list[socket.socket] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            self._connections.append(connection)
-            if self.reads:
-                threading.Thread(target=self._read, args=(connection,), daemon=True).start()
-
-    def _read(self, connection: socket.socket) -> None:
-        with suppress(OSError):
-            while data := connection.recv(65536):
-                self.received += data
-                if self.answer is not None and PAPER_STATUS_QUERY in data:
-                    connection.sendall(self.answer)
-
-    def __enter__(self) -> FakePrinter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self.server.close()
-        for connection in self._connections:
-            connection.close()

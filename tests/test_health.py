@@ -18,10 +18,14 @@ from shared.clock import ManualClock
 from shared.config import Config
 from shared.health import Message, Notice, Result
 from tests.helpers import MORNING, make_config
+from tests.printer_fixtures import (
+    PAPER_OUT,
+    STOPPED_BY_PAPER_END,
+    FakeNetworkPrinter,
+    SilentNetworkPrinter,
+)
 from tests.realserver import ServerProcess
 from tests.system_fixtures import (
-    PAPER_OUT,
-    FakePrinter,
     fill,
     refused_port,
     remount_read_only,
@@ -29,6 +33,7 @@ from tests.system_fixtures import (
 )
 
 CHECK_NAMES = ["database", "disk", "printers", "speech", "backup", "clock"]
+HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
 
 
 @pytest.fixture
@@ -52,14 +57,6 @@ def network_kiosk(port: int) -> list[dict[str, Any]]:
     return [{"id": "kiosk-1", "name": "Kios Pintu Masuk", "printer": printer}]
 
 
-def wait_for_paper_status(station: Any) -> None:
-    """The printer is asked for its paper after the job is reported printed: wait for it."""
-    deadline = time.monotonic() + 10
-    while all(printer["paper"] is None for printer in station.printers.health()):
-        assert time.monotonic() < deadline, "the printer's paper status never came"
-        time.sleep(0.02)
-
-
 def codes(answer: dict[str, Any]) -> dict[str, str]:
     return {notice["code"]: notice["level"] for notice in answer["notices"]}
 
@@ -78,7 +75,7 @@ def test_a_dead_printer_is_a_problem_named_by_its_kiosk_and_no_address_leaks(
     hall: Any, tmp_path: Path
 ) -> None:
     port = refused_port()
-    client = hall(make_config(tmp_path, kiosks=network_kiosk(port)))
+    client = hall(make_config(tmp_path, public_url=HALL_URL, kiosks=network_kiosk(port)))
     printed = client.post("/api/tickets", json={"service": "lapor", "kiosk": "kiosk-1"})
     assert printed.get_json()["print"]["status"] == "failed"
     reply = client.get("/healthz")
@@ -92,12 +89,40 @@ def test_a_dead_printer_is_a_problem_named_by_its_kiosk_and_no_address_leaks(
     assert "127.0.0.1" not in body and str(port) not in body
 
 
-def test_a_printer_out_of_paper_says_so_in_both_languages(hall: Any, tmp_path: Path) -> None:
-    with FakePrinter(PAPER_OUT) as printer:
-        client = hall(make_config(tmp_path, kiosks=network_kiosk(printer.port)))
+def test_a_printer_that_never_confirms_a_ticket_is_a_problem_with_what_to_do(
+    hall: Any, tmp_path: Path
+) -> None:
+    with SilentNetworkPrinter() as printer:
+        kiosks = network_kiosk(printer.port)
+        kiosks[0]["printer"]["timeout"] = 0.5
+        client = hall(make_config(tmp_path, public_url=HALL_URL, kiosks=kiosks))
         printed = client.post("/api/tickets", json={"service": "lapor", "kiosk": "kiosk-1"})
-        assert printed.get_json()["print"]["status"] == "printed"
-        wait_for_paper_status(client.application.extensions["satupintu"])
+        assert printed.get_json()["print"]["status"] == "unconfirmed"
+        reply = client.get("/healthz")
+    assert reply.status_code == 503
+    [notice] = reply.get_json()["notices"]
+    assert (notice["code"], notice["level"]) == ("printer_unconfirmed", "problem")
+    assert notice["text"]["en"] == (
+        "Printer Kios Pintu Masuk did not confirm that the last ticket came out."
+    )
+    assert "kios" in notice["advice"]["id"]
+
+
+def test_qr_codes_leading_to_the_server_itself_are_a_warning(hall: Any, tmp_path: Path) -> None:
+    client = hall(make_config(tmp_path, printer={"type": "preview"}))
+    client.post("/api/tickets", json={"service": "lapor"})  # the test client is "localhost"
+    reply = client.get("/healthz")
+    assert reply.status_code == 200  # a warning: the hall still works
+    assert codes(reply.get_json()) == {"qr_loopback": "warning"}
+
+
+def test_a_printer_out_of_paper_says_so_in_both_languages(hall: Any, tmp_path: Path) -> None:
+    with FakeNetworkPrinter(paper=PAPER_OUT, cause=STOPPED_BY_PAPER_END) as printer:
+        client = hall(
+            make_config(tmp_path, public_url=HALL_URL, kiosks=network_kiosk(printer.port))
+        )
+        printed = client.post("/api/tickets", json={"service": "lapor", "kiosk": "kiosk-1"})
+        assert printed.get_json()["print"]["status"] == "failed"
         answer = client.get("/healthz").get_json()
     assert answer["status"] == "problem"
     [notice] = answer["notices"]

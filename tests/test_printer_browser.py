@@ -168,9 +168,9 @@ def test_qr_codes_on_localhost_are_warned_of_in_the_log_the_dashboard_and_the_pr
     base = hall.server.url  # the kiosk reached the server at 127.0.0.1
 
     dashboard = page_as(chromium, hall.server, "/admin", "sari")
-    expect(dashboard.locator("#qr-warning")).to_be_visible()
-    expect(dashboard.locator("#qr-warning")).to_contain_text(base)
-    expect(dashboard.locator("#qr-warning")).to_contain_text("public_url")
+    warning = dashboard.locator('#notices [data-code="qr_loopback"]')
+    expect(warning).to_contain_text(base)
+    expect(warning).to_contain_text("public_url")
     printers = page_as(chromium, hall.server, "/admin/printer?lang=en", "sari")
     expect(printers.locator("#qr-warning")).to_contain_text(
         f"The tickets' QR codes point at {base}, the server's own machine"

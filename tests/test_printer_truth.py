@@ -22,6 +22,7 @@ from satupintu.app import create_app
 from satupintu.cli import main
 from shared.clock import ManualClock
 from shared.config import Config
+from shared.health import Monitor
 from shared.i18n import text
 from shared.users import add_user
 from tests.helpers import BASE_CONFIG, make_config
@@ -193,17 +194,24 @@ def test_the_printer_page_shows_unconfirmed_as_a_fault_in_the_page_language(
     app.extensions["satupintu"].store.close()
 
 
+def notice_codes(supervisor: FlaskClient) -> dict[str, str]:
+    """The dashboard's health notices, by code, in English."""
+    notices = supervisor.get("/api/admin/dashboard").get_json()["notices"]
+    return {notice["code"]: notice["text"]["en"] for notice in notices}
+
+
 def test_qr_codes_that_lead_to_the_server_itself_are_warned_of_until_public_url_is_set(
     tmp_path: Path, clock: ManualClock
 ) -> None:
     with FakeNetworkPrinter() as working:
         app = start(station_with(tmp_path, working.port), clock)
         kiosk = app.test_client()  # the test client is "localhost"
+        app.extensions["satupintu.health"] = Monitor(app.extensions["satupintu"], max_age=0)
         supervisor = logged_in(app, "sari")
-        assert supervisor.get("/api/admin/dashboard").get_json()["qr_warning"] is None
+        assert "qr_loopback" not in notice_codes(supervisor)
 
         take(kiosk)
-        dashboard = supervisor.get("/api/admin/dashboard").get_json()
+        warned = notice_codes(supervisor)
         page = supervisor.get("/admin/printer").get_data(as_text=True)
         # A kiosk that reaches the server at its address on the hall's network: it goes.
         kiosk.post(
@@ -211,12 +219,12 @@ def test_qr_codes_that_lead_to_the_server_itself_are_warned_of_until_public_url_
             json={"service": "lapor", "kiosk": "kiosk-1"},
             base_url="http://192.168.1.10:8000",
         )
-        later = supervisor.get("/api/admin/dashboard").get_json()
+        later = notice_codes(supervisor)
 
-    assert dashboard["qr_warning"] == {"base": "http://localhost"}
+    assert warned["qr_loopback"] == text("ui.health.qr_loopback", "en", base="http://localhost")
     assert 'id="qr-warning"' in page
     assert "http://localhost" in page and "public_url" in page
-    assert later["qr_warning"] is None
+    assert "qr_loopback" not in later
     app.extensions["satupintu"].store.close()
 
 

@@ -172,12 +172,6 @@ function renderUpkeep(all, backup) {
   );
 }
 
-// QR codes that lead to the server's own machine (public_url unset, a kiosk on localhost).
-function renderQrWarning(warning) {
-  document.getElementById("qr-warning").hidden = !warning;
-  if (warning) text("qr-warning", t("ui.admin.qr_loopback", { base: warning.base }));
-}
-
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
 // supervisor confirms the new time.
 function renderClock(clock) {
@@ -211,7 +205,6 @@ function render(data) {
   renderShift(data.shift);
   renderPrinters(data.printers);
   renderUpkeep(data.notices, data.backup);
-  renderQrWarning(data.qr_warning);
   text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 
