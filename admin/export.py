@@ -1,4 +1,5 @@
-"""A report as CSV: one table at a time, each a plain header row and data rows.
+"""A report as CSV (one table at a time) or as the tables of a spreadsheet, each a plain header
+row and data rows.
 
 The tables hold the very numbers of the JSON report (and of the pages): nothing is computed
 here, only laid out.
@@ -126,3 +127,10 @@ def to_csv(report: dict[str, Any], table: str = "summary") -> str:
     for row in TABLES[table](report):
         writer.writerow([safe_cell(value) for value in row])
     return buffer.getvalue()
+
+
+def to_sheets(report: dict[str, Any]) -> Iterator[tuple[str, list[Any], Iterator[list[Any]]]]:
+    """Every table of the report as (name, header, rows), for spreadsheets (`admin.xlsx`)."""
+    for name, table in TABLES.items():
+        lines = table(report)
+        yield name, next(lines), lines

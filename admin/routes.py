@@ -20,6 +20,7 @@ from admin import reports
 from admin.chart import hourly_chart
 from admin.export import TABLES, to_csv
 from admin.formatting import page_helpers
+from admin.xlsx import XLSX_TYPE, report_workbook
 from shared import backups, queries, services
 from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
@@ -225,17 +226,21 @@ def _names() -> dict[str, dict[str, str]]:
 @bp.get("/api/admin/reports")
 @require_role(Role.SUPERVISOR)
 def report_api() -> Response:
-    """The report as JSON (default) or one of its tables as CSV (`format=csv&table=...`)."""
+    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`) or every
+    table as an XLSX workbook (`format=xlsx`)."""
     period = _period()
     output = request.args.get("format", "json")
     table = request.args.get("table", "summary")
-    if output not in ("json", "csv") or table not in TABLES:
+    if output not in ("json", "csv", "xlsx") or table not in TABLES:
         raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
     report = _report(period)
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
     if output == "json":
         response = jsonify(report)
         filename = f"{stem}.json"
+    elif output == "xlsx":
+        response = Response(report_workbook(report), mimetype=XLSX_TYPE)
+        filename = f"{stem}.xlsx"
     else:
         response = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
         filename = f"{stem}-{table}.csv"

@@ -384,10 +384,11 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["csv", "json"]),
+    type=click.Choice(["csv", "json", "xlsx"]),
     default="csv",
     show_default=True,
-    help="csv prints one table (see --table); json prints the whole report.",
+    help="csv prints one table (see --table); json the whole report; xlsx writes every table "
+    "as a spreadsheet to standard output (redirect it to a file).",
 )
 @click.option(
     "--table",
@@ -429,6 +430,10 @@ def report(
     built = build_report(station, period, lang)
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
+    elif output == "xlsx":
+        from admin.xlsx import report_workbook
+
+        click.echo(report_workbook(built), nl=False)  # bytes go to the binary stream
     else:
         click.echo(to_csv(built, table), nl=False)
     if not built["audit"]["verified"]:

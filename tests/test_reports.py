@@ -17,11 +17,13 @@ Standards: lapor and surat 10 minutes, lantas 20.
 from __future__ import annotations
 
 import copy
+import io
 import json
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -29,14 +31,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from admin import reports
-from admin.export import to_csv
+from admin.export import TABLES, to_csv
 from admin.reports import Period, current_shift
+from admin.xlsx import XLSX_TYPE
 from satupintu.app import open_station
 from satupintu.cli import main
 from shared import anchors, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
+from shared.i18n import text
 from shared.station import Station
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.conftest import Auth
@@ -335,6 +339,42 @@ def test_the_command_the_api_and_the_page_show_the_same_numbers(
     assert as_csv.stdout_bytes.decode() == csv_api
     assert from_api["totals"]["avg_wait_minutes"] == 13.6
     assert "13,6" in page and "dokumen sudah lengkap" in page
+
+
+def test_the_xlsx_download_holds_every_table_with_real_numbers_and_dates(
+    app: Flask, client: FlaskClient, auth: Auth, tmp_path: Path, clock: ManualClock
+) -> None:
+    scripted_day(app.extensions["satupintu"], clock)
+    auth.login("sari", "supervisor")
+    reply = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&download=1")
+    assert reply.status_code == 200
+    assert reply.mimetype == XLSX_TYPE
+    assert 'filename="satupintu-2026-05-20.xlsx"' in reply.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(reply.data))
+    assert book.sheetnames == [text(f"ui.admin.table.{name}", "id") for name in TABLES]
+    summary = list(book[text("ui.admin.table.summary", "id")].values)
+    assert summary[0][:5] == ("group", "id", "name", "standard_minutes", "issued")
+    total = dict(zip(summary[0], summary[1], strict=True))
+    assert (total["issued"], total["served"], total["avg_wait_minutes"]) == (7, 5, 13.6)
+    assert total["within_standard_pct"] == 80  # a number Excel formats its way, not text
+    fairness = list(book[text("ui.admin.table.fairness", "id")].values)
+    at = fairness[1][0]
+    assert isinstance(at, datetime) and at.date() == date(2026, 5, 20)  # a date, not text
+
+    english = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en")
+    assert openpyxl.load_workbook(io.BytesIO(english.data)).sheetnames[0] == text(
+        "ui.admin.table.summary", "en"
+    )
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(
+        yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
+    )
+    printed = CliRunner().invoke(
+        main, ["report", "--date", "2026-05-20", "--format", "xlsx", "--config", str(config_file)]
+    )
+    assert printed.exit_code == 0
+    from_command = openpyxl.load_workbook(io.BytesIO(printed.stdout_bytes))
+    assert list(from_command.worksheets[0].values) == summary
 
 
 def test_the_dashboard_shows_waiting_and_todays_totals(
