@@ -1,4 +1,5 @@
-"""A report as CSV: one table at a time, each a plain header row and data rows.
+"""A report as CSV (one table at a time) or as the tables of a spreadsheet, each a plain header
+row and data rows.
 
 The tables hold the very numbers of the JSON report (and of the pages): nothing is computed
 here, only laid out.
@@ -20,6 +21,7 @@ FIGURES = (
     "no_show",
     "transferred",
     "expired",
+    "cancelled",
     "recalls",
     "avg_wait_minutes",
     "p90_wait_minutes",
@@ -55,7 +57,7 @@ def _fairness(report: dict[str, Any]) -> Iterator[list[Any]]:
 
 def _officers(report: dict[str, Any]) -> Iterator[list[Any]]:
     columns = ["officer", "calls", "no_shows", "no_show_rate_pct", "recalls", "recall_rate_pct",
-               "out_of_turn"]  # fmt: skip
+               "out_of_turn", "priority_marks", "too_quick"]  # fmt: skip
     yield columns
     for row in report["fairness"]["officers"]:
         yield [row[c] for c in columns]

@@ -110,9 +110,14 @@ def rows(key: str, name: str, answer_sets: Iterable[Mapping[str, int]]) -> list[
 
 
 def summary(
-    config: Config, answers: Iterable[Answer], start: datetime, end: datetime
+    config: Config,
+    answers: Iterable[Answer],
+    start: datetime,
+    end: datetime,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The IKM of [start, end): for the whole period, per unit and per counter."""
+    """The IKM of [start, end): for the whole period, per unit and per counter (counters named
+    in `language`, default the station's)."""
     chosen = [answer for answer in answers if start <= answer.at < end]
     units: dict[str, list[Mapping[str, int]]] = {}
     counters: dict[str, list[Mapping[str, int]]] = {}
@@ -121,7 +126,8 @@ def summary(
         units.setdefault(service.unit if service else "-", []).append(answer.answers)
         if answer.counter:
             counters.setdefault(answer.counter, []).append(answer.answers)
-    counter_names = {counter.id: counter.name for counter in config.counters}
+    language = language or config.language
+    counter_names = {counter.id: counter.name.get(language) for counter in config.counters}
     return {
         "form": config.survey.form,
         "period": rows("all", config.station.name, (answer.answers for answer in chosen)),

@@ -17,7 +17,7 @@ been in its queue longer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -26,12 +26,15 @@ from shared.config import Config
 from shared.events import (
     SurveyAnswered,
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketExpired,
     TicketIssued,
     TicketNoShow,
+    TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.station import Station
@@ -95,7 +98,10 @@ class Call:
     """A ticket called to a counter, how long it had waited, and whom it passed over.
 
     `joined_by` is how the ticket joined the queue it was called from: "issued",
-    "transferred" or "requeued".
+    "transferred", "sent_to_front" (a transfer to the front of the queue), "returned" (back to
+    the front after a counter left it) or "requeued". `reason` is the officer's: for a call
+    out of turn, else for sending it to the front; `marked` is why an officer gave it
+    priority at a counter, if one did.
     """
 
     at: datetime
@@ -111,6 +117,7 @@ class Call:
     out_of_order: bool
     reason: str | None
     passed_over: tuple[Passed, ...]
+    marked: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,29 @@ class Expiry:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    """A citizen who gave up their number while waiting."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+
+
+@dataclass(frozen=True)
+class PriorityMark:
+    """An officer gave a waiting ticket priority, and why."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Answer:
     at: datetime
     ticket_id: int
@@ -171,13 +201,16 @@ class Answer:
 
 @dataclass(frozen=True)
 class Queued:
-    """A ticket waiting in a queue: since when, and how it joined it ("issued", "transferred"
-    or "requeued"). `mark` is the log row that put it there: it breaks ties in `joined_at`."""
+    """A ticket waiting in a queue: since when, how it joined it (see `Call.joined_by`) and
+    the officer's reason for that, if any, and why an officer gave it priority. `mark` is the
+    log row that put it there: it breaks ties in `joined_at`."""
 
     ticket: Ticket
     joined_at: datetime
     mark: int
     joined_by: str
+    reason: str | None = None
+    marked: str | None = None
 
     @property
     def order(self) -> tuple[datetime, int]:
@@ -194,11 +227,26 @@ class Ledger:
     transfers: list[Transfer] = field(default_factory=list)
     recalls: list[Recall] = field(default_factory=list)
     expiries: list[Expiry] = field(default_factory=list)
+    cancellations: list[Cancellation] = field(default_factory=list)
+    priority_marks: list[PriorityMark] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
 
 
-JOINED_BY = {TicketIssued: "issued", TicketTransferred: "transferred", TicketRequeued: "requeued"}
+JOINED_BY = {
+    TicketIssued: "issued",
+    TicketTransferred: "transferred",
+    TicketRequeued: "requeued",
+    TicketReturned: "returned",
+}
+
+
+def _joined_by(event: object) -> tuple[str, str | None] | None:
+    """How an event puts a ticket in a queue, and the officer's reason; None: it does not."""
+    joined = JOINED_BY.get(type(event))
+    if isinstance(event, TicketTransferred) and event.front:
+        return "sent_to_front", event.reason
+    return (joined, None) if joined else None
 
 
 def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
@@ -264,15 +312,26 @@ def _record(
             ledger.recalls.append(
                 Recall(at, after.id, after.number, after.service, counter, officer)
             )
+        case TicketCancelled():
+            ledger.cancellations.append(Cancellation(at, after.id, after.number, after.service))
+        case TicketPrioritized(counter=counter, reason=reason):
+            ledger.priority_marks.append(
+                PriorityMark(at, after.id, after.number, after.service, counter, officer, reason)
+            )
         case TicketExpired():
             ledger.expiries.append(
                 Expiry(at, after.id, after.number, after.service, after.issued_at)
             )
-    joined_by = JOINED_BY.get(type(step.event))
-    if joined_by is not None:
-        queued[after.id] = Queued(after, at, step.logged.row, joined_by)
+    joined = _joined_by(step.event)
+    if joined is not None:
+        marked = queued[after.id].marked if after.id in queued else None
+        queued[after.id] = Queued(after, at, step.logged.row, *joined, marked=marked)
     elif not after.waiting:
         queued.pop(after.id, None)
+    elif after.id in queued:  # still waiting, changed in place (given priority)
+        marked = step.event.reason if isinstance(step.event, TicketPrioritized) else None
+        entry = queued[after.id]
+        queued[after.id] = replace(entry, ticket=after, marked=marked or entry.marked)
 
 
 def _call(
@@ -300,6 +359,7 @@ def _call(
         issued_at=ticket.issued_at,
         joined_by=mine.joined_by,
         out_of_order=event.out_of_order,
-        reason=event.reason,
+        reason=event.reason if event.out_of_order else mine.reason,
         passed_over=passed,
+        marked=mine.marked,
     )

@@ -78,6 +78,7 @@ class Tally:
     no_show: int = 0
     transferred: int = 0
     expired: int = 0
+    cancelled: int = 0
     recalls: int = 0
     within_standard: int = 0
     waits: list[float] = field(default_factory=list)
@@ -86,8 +87,8 @@ class Tally:
     def figures(self, *, issued_here: bool = True) -> dict[str, Any]:
         """The group's figures.
 
-        Counters and officers (`issued_here` False) issue nothing and see nothing expire:
-        their `issued` and `expired` are None.
+        Counters and officers (`issued_here` False) issue nothing and see nothing expire or
+        cancelled: their `issued`, `expired` and `cancelled` are None.
         """
         return {
             "issued": self.issued if issued_here else None,
@@ -96,6 +97,7 @@ class Tally:
             "no_show": self.no_show,
             "transferred": self.transferred,
             "expired": self.expired if issued_here else None,
+            "cancelled": self.cancelled if issued_here else None,
             "recalls": self.recalls,
             "avg_wait_minutes": minutes(mean(self.waits)),
             "p90_wait_minutes": minutes(percentile_90(self.waits)),
@@ -165,6 +167,10 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
         if inside(expiry.issued_at):
             for group in tallies.groups(expiry.service, None, None):
                 group.expired += 1
+    for cancellation in facts.cancellations:
+        if inside(cancellation.at):
+            for group in tallies.groups(cancellation.service, None, None):
+                group.cancelled += 1
     return tallies
 
 
@@ -172,9 +178,10 @@ def _name(text: LocalText | None, fallback: str, language: str) -> str:
     return text.get(language) if text else fallback
 
 
-def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
-    """The tallies as the report's rows: configured services and counters first, in order."""
-    language = config.language
+def tables(config: Config, tallies: Tallies, language: str | None = None) -> dict[str, Any]:
+    """The tallies as the report's rows: configured services and counters first, in order,
+    named in `language` (default: the station's)."""
+    language = language or config.language
     services = [
         {
             "id": service.id,
@@ -188,7 +195,7 @@ def tables(config: Config, tallies: Tallies) -> dict[str, Any]:
     counters = [
         {
             "id": counter.id,
-            "name": counter.name,
+            "name": counter.name.get(language),
             **tallies.counters.get(counter.id, Tally()).figures(issued_here=False),
         }
         for counter in config.counters
@@ -296,21 +303,24 @@ def anchor_json(anchor: anchors.Anchor | None) -> dict[str, Any] | None:
     return {"row": anchor.id, "hash": anchor.hash, "witness": f"{anchor.id}:{anchor.hash[:16]}"}
 
 
-def build_report(source: Source, period: Period) -> dict[str, Any]:
-    """The whole report of a period: the one source of every page, download and command, at
-    the station and at the central server alike."""
+def build_report(source: Source, period: Period, language: str | None = None) -> dict[str, Any]:
+    """The whole report of a period, naming services and counters in `language` (default: the
+    station's): the one source of every page, download and command, at the station and at the
+    central server alike."""
     start, end = period.bounds(source)
     facts = facts_for(source, start, end)
     config = source.config
+    language = language or config.language
     return {
         "station": config.station.name,
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
         "timezone": config.timezone,
-        **tables(config, tally(config, facts, start, end)),
+        "language": language,
+        **tables(config, tally(config, facts, start, end), language),
         "hourly": hourly(source, facts, start, end),
         "fairness": fairness.review(source, facts, start, end),
-        "satisfaction": ikm.summary(config, facts.answers, start, end),
+        "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "audit": source.audit(period.last),
     }
 

@@ -2,7 +2,8 @@
 
 Supervisors (and admins) see everything but the users page, which is the admin's. Pages show
 a login form to anonymous visitors (401) and a refusal to officers (403); API routes answer
-with the contract's error JSON.
+with the contract's error JSON. Officers may read one thing here: which printers fail now
+(`/api/printers/faults`, for the notice on every counter console).
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from admin import reports
 from admin.chart import hourly_chart
 from admin.export import TABLES, to_csv
 from admin.formatting import page_helpers
-from shared import queries, services
+from admin.xlsx import XLSX_TYPE, report_workbook
+from shared import backups, queries, services
 from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
+from shared.healthz import current_report
 from shared.i18n import text
 from shared.pages import page_language, render_page
+from shared.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.store import parse_utc
 from shared.users import (
     Role,
@@ -34,7 +38,7 @@ from shared.users import (
     set_disabled,
     set_units,
 )
-from shared.web import json_body, station
+from shared.web import json_body, language, station
 
 bp = Blueprint(
     "admin",
@@ -92,7 +96,8 @@ def heavy(call: str, *args: Any) -> Any:
 
 
 def _report(period: reports.Period) -> dict[str, Any]:
-    return heavy("report", period.first.isoformat(), period.last.isoformat())
+    """The period's report, naming services and counters in the page's language (`?lang=`)."""
+    return heavy("report", period.first.isoformat(), period.last.isoformat(), page_language())
 
 
 # ---- dashboard ----------------------------------------------------------------------------------
@@ -126,6 +131,18 @@ def dashboard_json() -> dict[str, Any]:
         ],
         "printers": the_station.printers.health(),
         "shift": computed["shift"],
+        **upkeep_json(),
+    }
+
+
+def upkeep_json() -> dict[str, Any]:
+    """What needs a person now (the health notices) and when the last good backup was made."""
+    the_station = station()
+    newest = backups.latest(the_station.config.backup_directory)
+    made_at = the_station.local(newest.made_at).isoformat(timespec="seconds") if newest else None
+    return {
+        "notices": [notice.json() for notice in current_report().notices],
+        "backup": {"made_at": made_at} if newest else None,
     }
 
 
@@ -202,24 +219,28 @@ def _names() -> dict[str, dict[str, str]]:
     language = page_language()
     return {
         "services": {service.id: service.name.get(language) for service in config.services},
-        "counters": {counter.id: counter.name for counter in config.counters},
+        "counters": {counter.id: counter.name.get(language) for counter in config.counters},
     }
 
 
 @bp.get("/api/admin/reports")
 @require_role(Role.SUPERVISOR)
 def report_api() -> Response:
-    """The report as JSON (default) or one of its tables as CSV (`format=csv&table=...`)."""
+    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`) or every
+    table as an XLSX workbook (`format=xlsx`)."""
     period = _period()
     output = request.args.get("format", "json")
     table = request.args.get("table", "summary")
-    if output not in ("json", "csv") or table not in TABLES:
+    if output not in ("json", "csv", "xlsx") or table not in TABLES:
         raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
     report = _report(period)
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
     if output == "json":
         response = jsonify(report)
         filename = f"{stem}.json"
+    elif output == "xlsx":
+        response = Response(report_workbook(report), mimetype=XLSX_TYPE)
+        filename = f"{stem}.xlsx"
     else:
         response = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
         filename = f"{stem}-{table}.csv"
@@ -263,16 +284,46 @@ def _previews() -> list[dict[str, Any]]:
     return [{"kiosk": kiosk, "file": latest.name} for latest, kiosk in found.items()]
 
 
+# A printer's last job -> the badge class and text the printer page shows for it.
+PRINTER_STATES = {
+    "printed": ("badge-ok", "ui.admin.printer_ok"),
+    "unconfirmed": ("badge-warn", "ui.admin.printer_unconfirmed"),
+    "failed": ("badge-danger", "ui.admin.printer_failing"),
+    None: ("badge-muted", "ui.admin.printer_unused"),
+}
+
+
 @bp.get("/admin/printer")
 @page_for(Role.SUPERVISOR)
 def printer_page() -> tuple[str, int]:
-    return _render("printer.html", printers=station().printers.health(), previews=_previews())
+    health = station().printers.health()
+    lang = page_language()
+    return _render(
+        "printer.html",
+        printers=health,
+        previews=_previews(),
+        PRINTER_STATES=PRINTER_STATES,
+        fault_text=lambda fault: PrintFault.from_json(fault).message(lang),
+        qr_loopback=loopback_qr_base(health),
+    )
 
 
 @bp.get("/api/admin/printers")
 @require_role(Role.SUPERVISOR)
 def printers_api() -> Response:
     return jsonify({"printers": station().printers.health(), "previews": _previews()})
+
+
+@bp.get("/api/printers/faults")
+@require_role(Role.OFFICER)
+def printer_faults_api() -> Response:
+    """The printers failing or unconfirmed now, worded in the caller's language, and the
+    notice every counter console shows about them (null when all print)."""
+    lang = language()
+    faults = printer_faults(station().printers.health(), lang)
+    words = " ".join(fault["message"] for fault in faults)
+    notice = text("ui.printer.notice", lang, faults=words) if faults else None
+    return jsonify({"faults": faults, "notice": notice})
 
 
 @bp.get("/admin/printer/preview.png")
@@ -285,9 +336,7 @@ def printer_preview() -> Response:
     latest = station().printers.latest_preview(kiosk)
     if latest is None or not latest.exists():
         raise NotFound("error.no_preview")
-    response = send_file(latest, mimetype="image/png", max_age=0)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_file(latest, mimetype="image/png", max_age=0)
 
 
 # ---- users (admin) ------------------------------------------------------------------------------

@@ -9,6 +9,8 @@ a few minutes (shared.queries.survey_desk_ticket), once. Only the counter's enro
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, jsonify
 
 from shared import devices, queries, services
@@ -20,11 +22,11 @@ from shared.web import device, json_body, station
 bp = Blueprint("survey_desk", __name__, template_folder="templates")
 
 
-def _counter(counter_id: str) -> dict[str, str]:
+def _counter(counter_id: str) -> dict[str, Any]:
     counter = station().config.counter_by_id.get(counter_id)
     if counter is None:
         raise NotFound("error.unknown_counter", counter=counter_id[:40])
-    return {"id": counter.id, "name": counter.name}
+    return {"id": counter.id, "name": counter.name.json()}
 
 
 def _state(counter_id: str) -> dict[str, object]:

@@ -22,7 +22,8 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from admin.export import BIDI_CONTROLS
+from admin.export import BIDI_CONTROLS, to_sheets
+from shared.i18n import text
 
 # Excel's built-in formats 14 and 22 are the reader's own short date (and time) format.
 DATE_FORMAT = "mm-dd-yy"
@@ -31,6 +32,7 @@ ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")
 TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_WIDTH = 60
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,13 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
+
+
+def report_workbook(report: dict[str, Any]) -> bytes:
+    """A station's report as XLSX: one sheet per table of the CSV downloads, each named in the
+    report's language."""
+    language = report["language"]
+    return workbook(
+        Sheet(text(f"ui.admin.table.{name}", language), header, rows)
+        for name, header, rows in to_sheets(report)
+    )

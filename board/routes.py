@@ -54,8 +54,9 @@ def announcement_audio(seq: int) -> Response:
     counter = config.counter_by_id.get(call.counter) if call else None
     if call is None or counter is None:
         raise NotFound("error.unknown_announcement")
-    parts = announce.announcement_parts(call.number, counter, config.announcement)
-    return send_file(speech().audio(parts), mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
+    parts = announce.call_parts(call.number, counter, config)
+    audio = speech().audio(parts, repeat=config.announcement.repeat)
+    return send_file(audio, mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
 
 
 @bp.get("/board")
@@ -74,24 +75,29 @@ def page(board_id: str | None = None) -> str:
 
 
 def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
-    """What a board's script needs besides the snapshot: its counters, services, running text.
+    """What a board's script needs besides the snapshot: its counters, services, running text,
+    and how often to say a call when it must use the browser's own voice.
 
-    A private service travels without its name: the board shows it only under a neutral label.
+    A private service travels without its name and with the shared private prefix: the board
+    shows it only under a neutral label.
     """
     counters = queries.board_counters(config, board_id)
     served = {service for counter in counters for service in counter.services}
     running = config.station.running_text
     return {
         "board": board_id,
-        "counters": [{"id": counter.id, "name": counter.name} for counter in counters],
+        "counters": [
+            {"id": counter.id, "name": config.shown_name(counter).json()} for counter in counters
+        ],
         "services": [
             {
                 "id": service.id,
-                "prefix": service.prefix,
+                "prefix": config.number_prefix(service),
                 "private": service.private,
             }
             for service in config.services
             if service.id in served
         ],
         "running_text": {"id": running.id, "en": running.en} if running else None,
+        "announcement_repeat": config.announcement.repeat,
     }

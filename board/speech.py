@@ -1,10 +1,11 @@
 """Announcements as audio: espeak-ng speaks each sentence to a WAV file, cached on disk.
 
 Boards need no internet and no voices of their own: the server renders the sentences it built
-(`announce.announcement_parts`) and the board plays the file. Each part is spoken by the voice
-of its language (Debian's `espeak-ng -v id` names letters the Indonesian way: "B" is "be"),
-the parts are joined with a short pause, and the result is kept under a name derived from the
-words, so a sentence is rendered once however many boards play it and however often.
+(`announce.call_parts`) and the board plays the file. Each part is spoken by the voice of its
+language (Debian's `espeak-ng -v id` names letters the Indonesian way: "B" is "be"), at a calm
+pace for a hall; the parts are joined with a short pause, the whole said `repeat` times with a
+longer one between, and the result is kept under a name derived from the words, so a sentence
+is rendered once however many boards play it and however often.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from shared.errors import Unavailable
 
 ESPEAK = "espeak-ng"
 VOICES = {"id": "id", "en": "en"}
+# espeak-ng's own pace is 175 words a minute: too quick for a hall with people talking.
+WORDS_PER_MINUTE = 140
 PAUSE_SECONDS = 0.4
+REPEAT_PAUSE_SECONDS = 1.2
 RENDER_TIMEOUT_SECONDS = 10
 # Rendered files kept at most; the least recently played go first (about 150 kB each).
 MAX_CACHED_FILES = 1000
@@ -49,20 +53,20 @@ class Speech:
         self.command = command
         self._lock = threading.Lock()
 
-    def audio(self, parts: Sequence[Spoken]) -> Path:
-        """The WAV file speaking `parts`, rendered now unless an earlier render is cached.
+    def audio(self, parts: Sequence[Spoken], repeat: int = 1) -> Path:
+        """The WAV file speaking `parts` `repeat` times, rendered now unless it is cached.
 
         Raises Unavailable when espeak-ng is missing or fails, or the cache cannot be written
         (the board then falls back to the browser's own voice).
         """
-        path = self.cache_dir / f"{cache_key(parts)}.wav"
+        path = self.cache_dir / f"{cache_key(parts, repeat)}.wav"
         with self._lock:
             if path.exists():
                 path.touch()
                 return path
             try:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
-                _write_joined(path, [self._render(part) for part in parts])
+                _write_joined(path, [self._render(part) for part in parts], repeat)
                 self._prune()
             except OSError as error:
                 raise Unavailable("error.speech_unavailable", detail=str(error)) from error
@@ -76,7 +80,7 @@ class Speech:
             try:
                 # The text goes in on stdin, so no sentence is ever read as an option.
                 subprocess.run(  # noqa: S603 (fixed command, text on stdin)
-                    [self.command, "-v", voice, "-w", str(target)],
+                    [self.command, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(target)],
                     input=part.text,
                     text=True,
                     capture_output=True,
@@ -100,26 +104,35 @@ class Speech:
             old.unlink(missing_ok=True)
 
 
-def cache_key(parts: Sequence[Spoken]) -> str:
-    """The file name of an announcement: a hash of its words, languages and voices."""
-    described = [FORMAT_VERSION, [[VOICES.get(p.language), p.language, p.text] for p in parts]]
+def cache_key(parts: Sequence[Spoken], repeat: int = 1) -> str:
+    """The file name of an announcement: a hash of its words, languages, voices and repeats."""
+    described = [
+        FORMAT_VERSION,
+        WORDS_PER_MINUTE,
+        repeat,
+        [[VOICES.get(p.language), p.language, p.text] for p in parts],
+    ]
     return hashlib.sha256(json.dumps(described, ensure_ascii=False).encode()).hexdigest()[:32]
 
 
-def _write_joined(path: Path, clips: Sequence[Clip]) -> None:
-    """Write the clips one after another with a pause between them, atomically."""
+def _write_joined(path: Path, clips: Sequence[Clip], repeat: int) -> None:
+    """Write the clips one after another with a pause between them, the whole `repeat` times
+    with a longer pause between, atomically."""
     first = clips[0]
     if any(clip[:3] != first[:3] for clip in clips):
         raise Unavailable("error.speech_unavailable", detail="the voices differ in format")
-    pause_frames = int(first.frame_rate * PAUSE_SECONDS)
-    pause = bytes(pause_frames * first.sample_width * first.channels)
+
+    def silence(seconds: float) -> bytes:
+        return bytes(int(first.frame_rate * seconds) * first.sample_width * first.channels)
+
+    once = silence(PAUSE_SECONDS).join(clip.frames for clip in clips)
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
     try:
         with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as out:
             out.setnchannels(first.channels)
             out.setsampwidth(first.sample_width)
             out.setframerate(first.frame_rate)
-            out.writeframes(pause.join(clip.frames for clip in clips))
+            out.writeframes(silence(REPEAT_PAUSE_SECONDS).join([once] * repeat))
         os.replace(temporary, path)
     finally:
         Path(temporary).unlink(missing_ok=True)

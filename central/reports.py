@@ -112,10 +112,15 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
 
 
 def station_report(
-    conn: Connection, station: Mapping[str, Any], period: Period, now: datetime
+    conn: Connection,
+    station: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """The station's report of a period, from central's copy."""
-    return build_report(copy_source(conn, station, now), period)
+    """The station's report of a period, from central's copy, naming services in `language`
+    (default: the station's)."""
+    return build_report(copy_source(conn, station, now), period, language)
 
 
 def today(conn: Connection, station: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:

@@ -19,9 +19,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from admin.export import TABLES, safe_cell, to_csv, to_sheets
+from admin.export import TABLES, safe_cell, to_csv
 from admin.reports import Period
-from admin.xlsx import Sheet, workbook
+from admin.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from central import ingest
 from central import reports as copies
 from central.stations import add_station, all_stations, one_station
@@ -30,7 +30,6 @@ from central.web import (
     SESSION_COOKIE,
     central,
     current_user,
-    language,
     page_for_viewers,
     page_language,
     render,
@@ -230,9 +229,6 @@ def _download(response: Response, filename: str) -> Response:
     return response
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 @bp.get("/api/central/reports")
 @require_role(Role.VIEWER)
 def reports_api() -> Response:
@@ -249,14 +245,15 @@ def reports_api() -> Response:
     with copies.snapshot(central().store) as conn:
         if station_id:
             station = _station_or_404(conn, station_id)
-            report = copies.station_report(conn, station, period, now)
+            language = page_language() if request.args.get("lang") else None
+            report = copies.station_report(conn, station, period, now, language)
             stem = f"{stem}-{station['id']}"
             if output == "csv":
                 csv_text = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
                 return _download(csv_text, f"{stem}-{table}.csv")
             if output == "xlsx":
-                sheets = [Sheet(name, header, rows) for name, header, rows in to_sheets(report)]
-                return _download(Response(workbook(sheets), mimetype=XLSX), f"{stem}.xlsx")
+                book = Response(report_workbook(report), mimetype=XLSX_TYPE)
+                return _download(book, f"{stem}.xlsx")
             return _download(jsonify(report), f"{stem}.json")
         everything = copies.all_reports(conn, all_stations(conn), period, now)
     comparison = everything["comparison"]
@@ -268,7 +265,8 @@ def reports_api() -> Response:
     if output == "xlsx":
         sheet_language = page_language() if request.args.get("lang") else language()
         sheet = comparison_sheet(comparison, period, sheet_language)
-        return _download(Response(workbook([sheet]), mimetype=XLSX), f"{stem}-stations.xlsx")
+        book = Response(workbook([sheet]), mimetype=XLSX_TYPE)
+        return _download(book, f"{stem}-stations.xlsx")
     return _download(jsonify(everything), f"{stem}-stations.json")
 
 

@@ -38,7 +38,19 @@ ACTIONS: dict[str, Action] = {
         station, counter, actor, current
     ),
     "transfer": lambda station, counter, body, actor, current: services.transfer(
-        station, counter, body.get("service"), actor, current
+        station,
+        counter,
+        body.get("service"),
+        actor,
+        current,
+        front=body.get("front", False),
+        reason=body.get("reason"),
+    ),
+    "return": lambda station, counter, body, actor, current: services.return_to_queue(
+        station, counter, actor, current
+    ),
+    "prioritize": lambda station, counter, body, actor, current: services.prioritize(
+        station, counter, body.get("number"), body.get("reason"), actor, current
     ),
     "requeue": lambda station, counter, body, actor, current: services.requeue(
         station, counter, body.get("number"), actor, current

@@ -32,7 +32,7 @@ def console() -> str:
         catalogue_prefixes=("ui.counter.",),
         data={
             "counters": [
-                {"id": counter.id, "name": counter.name, "services": list(counter.services)}
+                {"id": counter.id, "name": counter.name.json(), "services": list(counter.services)}
                 for counter in config.counters
             ],
             "services": [
@@ -45,6 +45,7 @@ def console() -> str:
                 for service in config.services
             ],
             "requeue_minutes": config.no_show_requeue_minutes,
+            "recall_limit": config.no_show_after_recalls,
         },
     )
 

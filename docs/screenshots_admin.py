@@ -8,7 +8,8 @@ Chromium, the whole of each page:
 - docs/admin-dashboard.png: the live dashboard;
 - docs/admin-report.png: the day's report (figures, hourly chart, fairness, IKM, audit);
 - docs/admin-handover.png: the shift hand-over summary;
-- docs/admin-printer.png: printer health and the latest printed ticket;
+- docs/admin-printer.png: printer health (one kiosk's printer takes tickets without ever
+  answering, so they are unconfirmed) and the latest printed ticket;
 - docs/admin-users.png: the admin's user list;
 
 and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_admin`
@@ -21,11 +22,13 @@ import tempfile
 from pathlib import Path
 
 import requests
+import yaml
 from playwright.sync_api import Browser, sync_playwright
 
 from docs.shots import Shots, languages
 from tests.admin_fixtures import busy_hall
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.printer_fixtures import SilentNetworkPrinter
 from tests.realserver import ServerProcess
 
 VIEWPORT = {"width": 1366, "height": 900}
@@ -54,16 +57,29 @@ def shoot(browser: Browser, server: ServerProcess, shots: Shots) -> None:
         context.close()
 
 
+def with_a_silent_printer(server: ServerProcess, port: int) -> None:
+    """The hall's config with phones' address set, and a kiosk whose printer never answers."""
+    config = yaml.safe_load(server.config_path.read_text(encoding="utf-8"))
+    config["public_url"] = "http://192.168.1.10:8000"
+    printer = {"type": "network", "host": "127.0.0.1", "port": port, "timeout": 1}
+    config["kiosks"] = [*config["kiosks"], {"id": "kiosk-2", "printer": printer}]
+    server.config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
 def main() -> None:
     for lang in languages(__doc__.splitlines()[0]):
-        with tempfile.TemporaryDirectory() as folder:
+        with tempfile.TemporaryDirectory() as folder, SilentNetworkPrinter() as silent:
             server = busy_hall(Path(folder))
+            with_a_silent_printer(server, silent.port)
             server.start()
             try:
-                # A ticket printed on the preview printer, for the printer page.
-                requests.post(
-                    f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10
-                ).raise_for_status()
+                # A ticket printed on the preview printer, one the silent printer never confirms.
+                for kiosk in ("kiosk-1", "kiosk-2"):
+                    requests.post(
+                        f"{server.url}/api/tickets",
+                        json={"service": "lapor", "kiosk": kiosk},
+                        timeout=10,
+                    ).raise_for_status()
                 with sync_playwright() as playwright:
                     browser = playwright.chromium.launch(
                         executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS

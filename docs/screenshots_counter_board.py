@@ -1,11 +1,14 @@
 """Take the README's screenshots of the wall board, the counter console and its survey tablet.
 
 Starts a real server with the bundled station (opening hours left out so the pictures do not
-depend on the time of day), issues tickets, has officers call some of them, sends one counter
-on break, and photographs the pages in Debian's Chromium:
+depend on the time of day; one service has used up its daily quota), issues tickets, has
+officers call some of them, sends one counter on break and closes another, and photographs the
+pages in Debian's Chromium:
 
 - docs/board-landscape.png (1920x1080) and docs/board-portrait.png (1080x1920): the board a
-  moment after a call, with recent calls and people waiting;
+  moment after a call, with the recent calls (one a no-show);
+- docs/board-waiting.png (1920x1080): the same board a few seconds later, when people waiting
+  per service take their turn below the call (closed services and a used quota marked);
 - docs/counter.png (1440x900): Loket 1's console serving a citizen, with its waiting list;
 - docs/counter-login.png: the console's login; docs/survey-desk.png (1280x800): the tablet
   facing the citizen at Loket 2, asking about the ticket just served there;
@@ -42,10 +45,15 @@ TICKETS = [
     ("spkt-surat", True), ("spkt-lapor", False), ("lantas-laka", False), ("spkt-lapor", False),
 ]  # fmt: skip
 CALLS = [
-    ("loket-3", "call-next"), ("loket-4", "call-next"), ("loket-5", "call-next"),
-    ("loket-2", "call-next"), ("loket-1", "call-next"), ("loket-1", "no-show"),
-    ("loket-2", "call-next"), ("loket-1", "call-next"),
+    ("loket-3", "call-next"), ("loket-4", "call-next"), ("loket-2", "call-next"),
+    ("loket-1", "call-next"), ("loket-1", "no-show"), ("loket-2", "call-next"),
+    ("loket-1", "call-next"),
 ]  # fmt: skip
+QUOTA_SERVICE = "lantas-dokumen"  # its one ticket of the day is taken: "Kuota habis"
+# Recent calls show for 12 s below the call, then people waiting, 8 s a page.
+RECENT_TURN_MS = 12_000
+WAITING_TURN_MS = 8_000
+WAITING_PAGES_AT_MOST = 5
 
 
 def station_overrides() -> dict[str, Any]:
@@ -54,6 +62,7 @@ def station_overrides() -> dict[str, Any]:
         "station": bundled["station"],
         "services": [
             {key: value for key, value in service.items() if key != "hours"}
+            | ({"daily_quota": 1} if service["id"] == QUOTA_SERVICE else {})
             for service in bundled["services"]
         ],
         "counters": bundled["counters"],
@@ -62,23 +71,35 @@ def station_overrides() -> dict[str, Any]:
 
 
 def prepare(server: ServerProcess) -> None:
-    """A busy morning: tickets waiting, five counters serving, a no-show, one counter on break."""
+    """A busy morning: tickets waiting, four counters serving, a no-show, one counter on break
+    and one closed (the only one serving its service)."""
     for service, priority in TICKETS:
         reply = requests.post(
             f"{server.url}/api/tickets", json={"service": service, "priority": priority}, timeout=10
         )
         reply.raise_for_status()
     officer = server.session("sari")
-    officer.post(f"{server.url}/api/counters/loket-6/state", json={"state": "break"}, timeout=10)
+    for counter, state in (("loket-6", "break"), ("loket-5", "closed")):
+        reply = officer.post(
+            f"{server.url}/api/counters/{counter}/state", json={"state": state}, timeout=10
+        )
+        reply.raise_for_status()
     for counter, action in CALLS:
         officer.post(f"{server.url}/api/counters/{counter}/{action}", timeout=10).raise_for_status()
 
 
 def shoot_board(
-    browser: Browser, server: ServerProcess, shots: Shots, viewport: dict[str, int], name: str
+    browser: Browser,
+    server: ServerProcess,
+    shots: Shots,
+    viewport: dict[str, int],
+    name: str,
+    waiting_name: str | None = None,
 ) -> None:
+    """The board a moment after a call; with `waiting_name`, also when people waiting show."""
     context = browser.new_context(viewport=viewport, reduced_motion="reduce")
     page = context.new_page()
+    page.clock.install()
     page.goto(shots.url(server.url, "/board/utama"))
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
     expect(page.locator("#now-number")).not_to_have_text("—")
@@ -87,6 +108,14 @@ def shoot_board(
     page.wait_for_selector(".counter-tile.fresh")
     page.wait_for_timeout(300)
     page.screenshot(path=shots.file(name))
+    if waiting_name:
+        page.clock.fast_forward(RECENT_TURN_MS)
+        expect(page.locator("#waiting")).to_be_visible()
+        for _ in range(WAITING_PAGES_AT_MOST):  # to the page with a closed service
+            if page.locator(".waiting-closed").first.is_visible():
+                break
+            page.clock.fast_forward(WAITING_TURN_MS)
+        page.screenshot(path=shots.file(waiting_name))
     context.close()
 
 
@@ -132,7 +161,7 @@ def main() -> None:
 def take(server: ServerProcess, shots: Shots) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        shoot_board(browser, server, shots, LANDSCAPE, "board-landscape.png")
+        shoot_board(browser, server, shots, LANDSCAPE, "board-landscape.png", "board-waiting.png")
         shoot_board(browser, server, shots, PORTRAIT, "board-portrait.png")
         shoot_console(browser, server, shots)
         desk = shots.url(server.url, "/survey/loket-2")

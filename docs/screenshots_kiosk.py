@@ -5,9 +5,13 @@ pictures do not depend on the time of day; one service has used up its daily quo
 a few tickets, and photographs the pages in Debian's Chromium:
 
 - docs/kiosk-portrait.png (1080x1920) and docs/kiosk-landscape.png (1920x1080): the start;
-- docs/kiosk-ticket.png: the confirmation after a tap (portrait);
-- docs/phone.png, docs/phone-called.png and docs/phone-survey.png: a phone waiting, called,
-  then asked for the survey;
+- docs/kiosk-private.png: the private services behind their neutral button (portrait);
+- docs/kiosk-ticket.png: the confirmation after a tap (portrait), and docs/ticket-preview.png
+  the paper ticket it printed (the `preview` printer's picture; one for both languages);
+- docs/phone.png, docs/phone-called.png and docs/phone-survey.png: a phone waiting (almost its
+  turn, with the number now served), called, then asked for the survey;
+- docs/phone-cancel.png: the question before a citizen gives their number up;
+- docs/phone-no-show.png: a phone after a no-show, with until when it can be put back;
 
 and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_kiosk`
 (`--lang id` or `--lang en` for one language only).
@@ -15,6 +19,7 @@ and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screensho
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -32,7 +37,8 @@ QUOTA_SERVICE = "lantas-dokumen"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 780}
-MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 2  # the phone's ticket
+PUBLIC_URL = "http://192.168.1.10:8000"  # as a hall sets it: QR codes phones can open
+MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 3  # the phone's ticket
 
 
 def station_overrides() -> dict[str, Any]:
@@ -45,6 +51,7 @@ def station_overrides() -> dict[str, Any]:
         services.append(service)
     return {
         "station": {"name": bundled["station"]["name"]},
+        "public_url": PUBLIC_URL,
         "printer": {"type": "preview"},
         "services": services,
         "counters": bundled["counters"],
@@ -67,13 +74,17 @@ def shoot(
     file: str,
     scale: int = 1,
     full_page: bool = False,
+    click: str | None = None,
 ) -> None:
+    """The page at `url` once drawn (after a click on the `click` selector, if given)."""
     context = browser.new_context(
         viewport=viewport, device_scale_factor=scale, reduced_motion="reduce"
     )
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
+    if click:
+        page.locator(click).click()
     page.wait_for_timeout(300)
     page.screenshot(path=file, full_page=full_page)
     context.close()
@@ -97,6 +108,10 @@ def take(server: ServerProcess, shots: Shots) -> None:
         for _ in range(count):
             issue(server, service)
     mine = issue(server, MY_SERVICE)
+    theirs = issue(server, MY_SERVICE)  # called after mine, and not there
+    leaving = issue(server, "spkt-lapor")  # gives the number up
+    officer = server.session("budi")
+    officer.post(f"{server.url}/api/counters/{MY_COUNTER}/call-next", timeout=10)  # one ahead gone
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         kiosk = shots.url(server.url, "/kiosk/kiosk-1")
@@ -106,20 +121,40 @@ def take(server: ServerProcess, shots: Shots) -> None:
         context = browser.new_context(viewport=PORTRAIT)
         page = context.new_page()
         page.goto(kiosk)
+        page.locator("[data-private]").click()
+        page.wait_for_selector("#heading-private:not([hidden])")
+        page.screenshot(path=shots.file("kiosk-private.png"))
+        page.locator("#private-back").click()
         page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
         expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
         page.screenshot(path=shots.file("kiosk-ticket.png"))
         context.close()
+        if shots.lang == "id":  # the paper says both languages: one picture
+            printed = max((server.folder / "var" / "prints").glob("A-*.png"))
+            shutil.copy(printed, DOCS / "ticket-preview.png")
 
         phone = shots.url(server.url, mine["status_url"])
         shoot(browser, phone, PHONE, shots.file("phone.png"), scale=2)
-        officer = server.session("budi")
-        for _ in range(AHEAD_OF_MINE + 1):  # the last call-next calls this phone's ticket
+        cancel = shots.url(server.url, leaving["status_url"])
+        shoot(
+            browser,
+            cancel,
+            PHONE,
+            shots.file("phone-cancel.png"),
+            scale=2,
+            full_page=True,
+            click="#cancel",
+        )
+        for _ in range(AHEAD_OF_MINE):  # the last call-next calls this phone's ticket
             officer.post(f"{server.url}/api/counters/{MY_COUNTER}/call-next", timeout=10)
         shoot(browser, phone, PHONE, shots.file("phone-called.png"), scale=2)
         officer.post(f"{server.url}/api/counters/{MY_COUNTER}/done", timeout=10)
         shoot(browser, phone, PHONE, shots.file("phone-survey.png"), scale=2, full_page=True)
+        officer.post(f"{server.url}/api/counters/{MY_COUNTER}/call-next", timeout=10)
+        officer.post(f"{server.url}/api/counters/{MY_COUNTER}/no-show", timeout=10)
+        absent = shots.url(server.url, theirs["status_url"])
+        shoot(browser, absent, PHONE, shots.file("phone-no-show.png"), scale=2)
         browser.close()
 
 

@@ -8,12 +8,14 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
+from shared.config import ICONS
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.services import Issued
 from shared.survey import questions
+from shared.views import view_of
 from shared.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
@@ -35,7 +37,13 @@ def list_services() -> Response:
 
 
 def _issued_json(issued: Issued) -> Response:
-    print_result = {"status": issued.print.status, "error": issued.print.error}
+    """The ticket and its print result; a fault is worded in the caller's language."""
+    fault = issued.print.fault
+    print_result = {
+        "status": issued.print.status,
+        "error": fault.message(language()) if fault else None,
+        "fault": fault.code if fault else None,
+    }
     return jsonify({"ticket": issued.ticket, "print": print_result})
 
 
@@ -105,6 +113,13 @@ def reprint_ticket(token: str) -> Response:
     )
 
 
+@bp.post("/api/tickets/<token>/cancel")
+def cancel_ticket(token: str) -> Response:
+    """The citizen gives up their number: it leaves the queue (the token is the proof)."""
+    cancelled = services.cancel(station(), token)
+    return jsonify({"ticket": view_of(station(), cancelled)})
+
+
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
     services.answer_survey(station(), token, json_body().get("answers"))
@@ -131,13 +146,15 @@ def _not_found(title_key: str, message_key: str, **params: str) -> tuple[str, in
 @bp.get("/kiosk")
 @bp.get("/kiosk/<kiosk_id>")
 def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
-    """The touch screen at the door: one button per service, a number in one tap."""
+    """The touch screen at the door: one button per service (the private ones behind one
+    neutral button), a number in one tap."""
     config = station().config
     if kiosk_id is not None and kiosk_id not in config.kiosk_by_id:
         return _not_found("ui.kiosk.unknown_title", "ui.kiosk.unknown_message", kiosk=kiosk_id)
     screen = config.kiosk_screen
     return render_page(
         "kiosk/kiosk.html",
+        icons=ICONS,
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,
@@ -163,7 +180,10 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards."""
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards.
+
+    `alert_ahead` is how few people ahead make the page say "almost your turn".
+    """
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
@@ -173,11 +193,14 @@ def phone_page(token: str) -> str | tuple[str, int]:
         catalogue_prefixes=("ui.phone.", "ui.survey."),
         data={
             "ticket": ticket,
-            "counters": {counter.id: counter.name for counter in config.counters},
+            "counters": {
+                counter.id: config.shown_name(counter).json() for counter in config.counters
+            },
             "survey": {
                 "questions": list(questions(config.survey.form)),
                 "answered": queries.survey_answered(station(), token),
             },
+            "alert_ahead": config.phone.alert_ahead,
         },
     )
 

@@ -1,8 +1,11 @@
-"""Ticket layout: a TicketPrint as ordered, wrapped, ASCII-only lines and a QR code.
+"""Ticket layout: a TicketPrint as ordered, wrapped, ASCII-only lines, a logo and a QR code.
 
 Pure (no I/O, no clock). The ESC/POS commands and the PNG preview are both drawn from this
-one list, so paper and preview always say the same thing. The station language comes first,
-the other language second.
+one list, so paper and preview always say the same thing. From the top: the station's logo
+and name, the number in characters four times the normal size, the issue time; then one
+block per language (the station's language first), each line in one language only; then the
+QR code of the status page. Every word comes from the catalogue (`ui.ticket.*`, the wait as
+the screens word it, `ui.common.wait_*`).
 """
 
 from __future__ import annotations
@@ -11,25 +14,15 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Literal
 
+from shared.i18n import text
 from shared.printing import TicketPrint
 
-Style = Literal["plain", "bold", "large", "inverse"]
+Style = Literal["plain", "bold", "number", "inverse"]
 
-LARGE_SCALE = 2  # "large" lines are printed at double width and double height
-
-# Fixed ticket wording as (Bahasa Indonesia, English).
-LABELS: dict[str, tuple[str, str]] = {
-    "test": ("TIKET TES", "TEST TICKET"),
-    "not_a_number": ("Bukan nomor antrian", "Not a queue number"),
-    "priority": ("PRIORITAS", "PRIORITY"),
-    "ahead": ("Antrian di depan Anda: {n}", "People ahead: {n}"),
-    "wait": ("Perkiraan waktu tunggu: {n} menit", "Estimated wait: {n} min"),
-    "standard": ("Waktu layanan: {n} menit", "Service time: {n} min"),
-    "scan": ("Pindai untuk melihat status antrian", "Scan for live status"),
-    "keep": ("Simpan tiket ini", "Keep this ticket"),
-}
+NUMBER_SCALE = 4  # the number is printed four times as wide and as high as normal text
 
 # Typographic characters NFKD does not reduce to ASCII.
 _ASCII_REPLACEMENTS = str.maketrans(
@@ -67,7 +60,14 @@ class QrCode:
     data: str
 
 
-Block = TextLine | QrCode
+@dataclass(frozen=True)
+class Logo:
+    """The station's logo, centred: its image file, or None for the built-in mark."""
+
+    path: Path | None
+
+
+Block = TextLine | QrCode | Logo
 
 
 def to_ascii(text: str) -> str:
@@ -78,61 +78,66 @@ def to_ascii(text: str) -> str:
 
 
 def ticket_layout(ticket: TicketPrint, width_chars: int) -> list[Block]:
-    """The ticket's lines from top to bottom, each at most `width_chars` printed characters."""
-    first, second = ("en", "id") if ticket.language == "en" else ("id", "en")
+    """The ticket's blocks from top to bottom, each line at most `width_chars` characters."""
+    languages = ("en", "id") if ticket.language == "en" else ("id", "en")
 
-    def pair(first_text: str, second_text: str, style: Style = "plain") -> list[Block]:
-        return _pair(first_text, second_text, width_chars, style)
-
-    def label(key: str, style: Style = "plain", **values: int) -> list[Block]:
-        texts = dict(zip(("id", "en"), LABELS[key], strict=True))
-        return pair(texts[first].format(**values), texts[second].format(**values), style)
+    def wrap(words: str, style: Style = "plain") -> list[Block]:
+        return _wrap(words, width_chars, style)
 
     rule: list[Block] = [TextLine("-" * width_chars)]
     blocks: list[Block] = []
     if ticket.test:
-        blocks += label("test", "inverse")
-    blocks += _wrap(ticket.station, width_chars, "bold")
-    blocks += rule
-    blocks += _wrap(ticket.service.get(first), width_chars, "bold")
-    if ticket.service.get(second) != ticket.service.get(first):
-        blocks += _wrap(ticket.service.get(second), width_chars)
-    blocks += _wrap(f"Unit: {ticket.unit}", width_chars)
+        for lang in languages:
+            blocks += wrap(text("ui.ticket.test", lang), "inverse")
+    blocks.append(Logo(ticket.logo))
+    blocks += wrap(ticket.station, "bold")
     blocks.append(TextLine(""))
-    blocks += _wrap(ticket.number, width_chars // LARGE_SCALE, "large")
-    if ticket.priority:
-        blocks += label("priority", "inverse")
-    blocks += _wrap(_issued_text(ticket.issued_at), width_chars)
-    blocks += rule
-    blocks += label("ahead", n=ticket.ahead)
-    blocks += label("wait", n=ticket.estimated_wait_minutes)
-    blocks += label("standard", n=ticket.standard_minutes)
-    if ticket.fee:
-        blocks += pair(ticket.fee.get(first), ticket.fee.get(second), "bold")
+    blocks += _wrap(ticket.number, width_chars // NUMBER_SCALE, "number")
+    blocks.append(TextLine(""))
+    blocks += wrap(_issued_text(ticket.issued_at))
+    for lang in languages:
+        blocks += rule
+        for words, style in _in_language(ticket, lang):
+            blocks += wrap(words, style)
     blocks += rule
     blocks.append(QrCode(ticket.status_url))
-    blocks += label("scan")
-    blocks += label("keep")
     if ticket.test:
-        blocks += label("not_a_number", "inverse")
+        for lang in languages:
+            blocks += wrap(text("ui.ticket.not_a_number", lang), "inverse")
     return blocks
+
+
+def _in_language(ticket: TicketPrint, lang: str) -> list[tuple[str, Style]]:
+    """What the ticket says in one language, line by line, as (words, style)."""
+    said: list[tuple[str, Style]] = []
+    if ticket.priority:
+        said.append((text("ui.ticket.priority", lang), "inverse"))
+    said.append((ticket.service.get(lang), "bold"))
+    if ticket.unit:
+        said.append((text("ui.ticket.unit", lang, unit=ticket.unit), "plain"))
+    if ticket.ahead:
+        said.append((text("ui.ticket.ahead", lang, n=ticket.ahead), "plain"))
+    else:
+        said.append((text("ui.ticket.ahead_none", lang), "plain"))
+    wait = ticket.estimated_wait
+    if wait is None:
+        said.append((text("ui.common.wait_soon", lang), "bold"))
+    else:
+        key = "ui.common.wait_range" if wait.low else "ui.common.wait_under"
+        worded = text(key, lang, low=wait.low, high=wait.high)
+        said.append((text("ui.ticket.wait", lang, wait=worded), "bold"))
+    said.append((text("ui.ticket.standard", lang, n=ticket.standard_minutes), "plain"))
+    if ticket.fee:
+        said.append((ticket.fee.get(lang), "bold"))
+    said.append((text("ui.ticket.scan", lang), "plain"))
+    said.append((text("ui.ticket.keep", lang), "plain"))
+    return said
 
 
 def _issued_text(issued_at: datetime) -> str:
     """Local date and time with the zone's abbreviation, e.g. "20/05/2026 08:14 WITA"."""
     zone = issued_at.tzname()
     return f"{issued_at:%d/%m/%Y %H:%M}" + (f" {zone}" if zone else "")
-
-
-def _pair(first: str, second: str, width: int, style: Style) -> list[Block]:
-    """Both languages on one line as "first / second" when it fits, else one under the other."""
-    first, second = to_ascii(first), to_ascii(second)
-    if first == second:
-        return _wrap(first, width, style)
-    joined = f"{first} / {second}"
-    if len(joined) <= width:
-        return [TextLine(joined, style)]
-    return _wrap(first, width, style) + _wrap(second, width, style)
 
 
 def _wrap(text: str, width: int, style: Style = "plain") -> list[Block]:

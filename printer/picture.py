@@ -1,4 +1,7 @@
-"""A picture of a ticket layout as an 80 mm thermal printer would print it, drawn with Pillow."""
+"""A picture of a ticket layout as an 80 mm thermal printer would print it, drawn with Pillow.
+
+One pixel is one printer dot: the logo and the QR code have the size they have on paper.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from printer.commands import QR_MODULE_DOTS
-from printer.layout import LARGE_SCALE, Block, QrCode, TextLine
+from printer.layout import NUMBER_SCALE, Block, Logo, QrCode, TextLine
+from printer.logo import logo_picture
 
 PAPER_WIDTH_PX = 576  # the printable width of an 80 mm printer at 203 dpi
 MARGIN_PX = 24
@@ -26,7 +30,7 @@ Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 def ticket_picture(blocks: Sequence[Block], width_chars: int) -> Image.Image:
     """The layout on white paper, 576 px wide, `width_chars` monospace characters per line."""
     size = int((PAPER_WIDTH_PX - 2 * MARGIN_PX) / width_chars / _MONOSPACE_ADVANCE)
-    pieces = [_qr_picture(block.data) if isinstance(block, QrCode) else block for block in blocks]
+    pieces = [piece for block in blocks if (piece := _piece(block)) is not None]
     heights = [
         piece.height if isinstance(piece, Image.Image) else _line_height(piece, size)
         for piece in pieces
@@ -43,14 +47,23 @@ def ticket_picture(blocks: Sequence[Block], width_chars: int) -> Image.Image:
     return paper
 
 
+def _piece(block: Block) -> Image.Image | TextLine | None:
+    """A block as a picture (logo, QR code) or a line of text; None for a logo left out."""
+    if isinstance(block, Logo):
+        return logo_picture(block.path)
+    if isinstance(block, QrCode):
+        return _qr_picture(block.data)
+    return block
+
+
 def _line_height(line: TextLine, size: int) -> int:
-    scale = LARGE_SCALE if line.style == "large" else 1
+    scale = NUMBER_SCALE if line.style == "number" else 1
     return round(size * scale * LINE_SPACING)
 
 
 def _draw_line(draw: ImageDraw.ImageDraw, line: TextLine, top: int, height: int, size: int) -> None:
     """One centred line; "inverse" lines are white on a black band, as the printer does."""
-    scale = LARGE_SCALE if line.style == "large" else 1
+    scale = NUMBER_SCALE if line.style == "number" else 1
     font = _font(size * scale, bold=line.style != "plain")
     width = draw.textlength(line.text, font=font)
     left = (PAPER_WIDTH_PX - width) / 2

@@ -18,13 +18,14 @@ def sample_ticket(config: Config, now: datetime) -> TicketPrint:
     service = config.services[0]
     return TicketPrint(
         station=config.station.name,
+        logo=config.logo_path,
         number=f"{service.prefix}-000",
         service=service.name,
         unit=service.unit,
         priority=False,
         issued_at=now.astimezone(config.zone),
         ahead=0,
-        estimated_wait_minutes=0,
+        estimated_wait=None,
         status_url=f"{(config.public_url or LOCAL_URL).rstrip('/')}/",
         standard_minutes=service.standard_minutes,
         fee=service.fee,

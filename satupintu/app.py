@@ -50,6 +50,7 @@ def create_app(
     from kiosk.routes import bp as kiosk_bp
     from shared.api_docs import bp as api_docs_bp
     from shared.auth import bp as auth_bp
+    from shared.healthz import bp as healthz_bp
     from shared.pages import bp as pages_bp
     from shared.realtime import init_realtime
 
@@ -60,6 +61,7 @@ def create_app(
     the_station = open_station(config, clock=clock, printers=printers)
     app.extensions["satupintu"] = the_station
     services.ensure_counters(the_station)
+    services.restore_printer_health(the_station)
 
     app.before_request(check_origin)
     app.after_request(add_security_headers)
@@ -74,6 +76,7 @@ def create_app(
         admin_bp,
         survey_desk_bp,
         pages_bp,
+        healthz_bp,
     ):
         app.register_blueprint(blueprint)
     apply_rate_limits(app, config)

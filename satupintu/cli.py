@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -16,7 +15,7 @@ import click
 
 from satupintu.app import create_app, open_station
 from satupintu.central_cli import central
-from shared import anchors, audit, services
+from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
@@ -99,6 +98,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
         raise _fail(error) from None
     if password:
         tell_first_password(config.database_path.with_name(FIRST_PASSWORD_FILE), password)
+    _warn_of_unusable_tickets(config, port)
     reads = app.extensions["satupintu.reads"]
     if isinstance(reads, WorkerReads):
         reads.start()
@@ -127,6 +127,44 @@ def _start_shipping(station: Station) -> None:
             "bad config: central.key: required (or set SATUPINTU_CENTRAL_KEY)"
         )
     socketio.start_background_task(ship_forever, station)
+
+
+def _warn_of_unusable_tickets(config: Config, port: int) -> None:
+    """Say at start what would make printed tickets useless: QR codes no phone can open (no
+    `public_url`, or one on this machine), a logo the printer cannot print."""
+    from printer.logo import printable_logo
+    from shared.printing import is_loopback
+
+    example = f"http://{_lan_address() or '192.168.1.10'}:{port}"
+    if config.public_url is None:
+        log.warning(
+            "public_url is not set: each ticket's QR code points at the address its kiosk "
+            "used to reach this server, so a kiosk opened on localhost prints QR codes no "
+            "phone can open. Set public_url in config.yaml to the address phones on the "
+            'hall\'s Wi-Fi use, e.g. public_url: "%s"',
+            example,
+        )
+    elif is_loopback(config.public_url):
+        log.warning(
+            "public_url %s is this machine's own address: no phone can open the tickets' QR "
+            'codes. Set it to the address phones on the hall\'s Wi-Fi use, e.g. "%s"',
+            config.public_url,
+            example,
+        )
+    printing = [config.printer, *(config.printer_for(kiosk.id) for kiosk in config.kiosks)]
+    if any(printer.type != "none" for printer in printing):
+        printable_logo(config.logo_path)
+
+
+def _lan_address() -> str | None:
+    """This machine's address on its main network (a UDP "connect" sends nothing)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
 
 
 FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
@@ -361,10 +399,11 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["csv", "json"]),
+    type=click.Choice(["csv", "json", "xlsx"]),
     default="csv",
     show_default=True,
-    help="csv prints one table (see --table); json prints the whole report.",
+    help="csv prints one table (see --table); json the whole report; xlsx writes every table "
+    "as a spreadsheet to standard output (redirect it to a file).",
 )
 @click.option(
     "--table",
@@ -375,6 +414,9 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
     show_default=True,
     help="Which table --format csv prints.",
 )
+@click.option(
+    "--lang", type=click.Choice(["id", "en"]), help="Name services in (default: the station's)."
+)
 @config_option
 def report(
     first: str | None,
@@ -382,6 +424,7 @@ def report(
     month: str | None,
     output: str,
     table: str,
+    lang: str | None,
     config_file: str | None,
 ) -> None:
     """Print a day's (or a range's, or a month's) report from the event log.
@@ -399,9 +442,13 @@ def report(
         period = Period.parse(first, last, month, station.today())
     except SatuPintuError as error:
         raise _fail(error) from None
-    built = build_report(station_source(station), period)
+    built = build_report(station_source(station), period, lang)
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
+    elif output == "xlsx":
+        from admin.xlsx import report_workbook
+
+        click.echo(report_workbook(built), nl=False)  # bytes go to the binary stream
     else:
         click.echo(to_csv(built, table), nl=False)
     if not built["audit"]["verified"]:
@@ -436,24 +483,13 @@ def printer_test(kiosk_id: str | None, config_file: str | None) -> None:
     result = printers.print_ticket(kiosk_id, sample_ticket(config, SystemClock().now()))
     if result.status == "failed":
         raise click.ClickException(f"test ticket not printed: {result.error}")
+    if result.status == "unconfirmed":
+        raise click.ClickException(f"test ticket sent, not confirmed: {result.error}")
     if result.status == "disabled":
         click.echo("This kiosk's printer is 'none': nothing was printed.")
         return
     preview = printers.latest_preview(kiosk_id)
     click.echo(f"Test ticket printed{f' (preview: {preview})' if preview else ''}.")
-
-
-@main.command()
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@config_option
-def backup(path: Path, config_file: str | None) -> None:
-    """Copy the database to PATH while the server keeps running (SQLite online backup)."""
-    station = open_station(_config(config_file))
-    try:
-        station.store.backup(path)
-    except (ValueError, OSError, sqlite3.Error) as error:
-        raise click.ClickException(f"backup failed: {error}") from None
-    click.echo(f"Backed up {station.config.database_path} to {path}.")
 
 
 @main.group()
@@ -515,4 +551,80 @@ def _ask_central(station: Station) -> None:
 
 
 main.add_command(audit_group, "audit")
+
+
+# ---- running a hall for years: backups, restores, the doctor ------------------------------------
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--if-due",
+    is_flag=True,
+    help="Only if no good backup was made since the last day's close or backup.at (the timer).",
+)
+@config_option
+def backup(path: Path | None, if_due: bool, config_file: str | None) -> None:
+    """Copy the database while the server runs (SQLite online backup) and verify the copy.
+
+    Without PATH the copy goes to backup.directory, named by the time it was made, and copies
+    older than backup.keep_days are deleted. A copy that does not verify is kept as
+    NAME.failed and the command exits with status 1.
+    """
+    station = open_station(_config(config_file))
+    config = station.config
+    if if_due and not backups.due(config, station.now()):
+        click.echo("No backup due.")
+        return
+    try:
+        made = backups.make_backup(station, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {config.database_path} to {made.path} (verified).")
+    if path is None:
+        for gone in backups.prune(config.backup_directory, config.backup.keep_days, station.now()):
+            click.echo(f"Deleted {gone} (older than {config.backup.keep_days} days).")
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@config_option
+def restore(path: Path, config_file: str | None) -> None:
+    """Replace the database with the backup PATH, if it verifies; the old one is kept aside.
+
+    Refuses while any process (the server, a backup) has the database open: stop the server
+    first. The copy must verify as the station's database, against every day-close anchor.
+    """
+    config = _config(config_file)
+    try:
+        restored = backups.restore(config, path, SystemClock().now())
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    head = f", head {restored.head.id}:{restored.head.hash[:16]}" if restored.head else ""
+    click.echo(f"Restored {path} to {config.database_path}: {restored.rows} events verified{head}.")
+    if restored.kept_aside:
+        click.echo(f"The database it replaced is kept as {restored.kept_aside}.")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["id", "en"]), help="Language (default: the station's).")
+@config_option
+def doctor(lang: str | None, config_file: str | None) -> None:
+    """Check everything a hall depends on and say what to do about each fault.
+
+    Config, database and audit trail, disk, backups, each printer, espeak-ng, public_url and
+    the clock. Exit status 1 when something needs a person now.
+    """
+    from satupintu.doctor import diagnose, report
+
+    results = list(diagnose(config_file))
+    language = lang
+    if language is None:
+        try:
+            language = load_config(config_file).language
+        except ConfigError:
+            language = "id"
+    sys.exit(report(results, language, click.echo))
+
+
 main.add_command(central)

@@ -33,9 +33,9 @@ log = logging.getLogger(__name__)
 FRAME = struct.Struct(">Q")
 
 
-def _report(station: Station, first: str, last: str) -> dict[str, Any]:
+def _report(station: Station, first: str, last: str, language: str) -> dict[str, Any]:
     period = reports.Period.parse(first, last, None, station.today())
-    return reports.build_report(reports.station_source(station), period)
+    return reports.build_report(reports.station_source(station), period, language)
 
 
 def _dashboard(station: Station) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from num2words import num2words
 
-from shared.config import Announcement, Counter
+from shared.config import Announcement, Config, Counter, LocalText
 
 _NUMBER = re.compile(r"^([A-Z]{1,2})-(\d+)$")
 _DIGITS = re.compile(r"\d+")
@@ -34,15 +34,21 @@ def spoken_number(number: str, language: str = "id") -> str:
     return f"{' '.join(prefix)} {number_words(int(digits), language)}"
 
 
-def spoken_counter(counter: Counter, language: str = "id") -> str:
-    """The counter as spoken: config `spoken`, else its name with digits in words, lower case."""
-    if counter.spoken:
-        return counter.spoken
-    words = _DIGITS.sub(lambda match: number_words(int(match.group()), language), counter.name)
+def spoken_counter(name: LocalText, spoken: str | None, language: str = "id") -> str:
+    """Where to go, as spoken: config `spoken`, else the name with digits in words, lower case.
+
+    `name` is how the hall sees the counter (a private service's room has a neutral name).
+    """
+    if spoken and language == "id":
+        return spoken
+    written = name.get(language)
+    words = _DIGITS.sub(lambda match: number_words(int(match.group()), language), written)
     return words.lower()
 
 
-def announcement_parts(number: str, counter: Counter, config: Announcement) -> list[Spoken]:
+def announcement_parts(
+    number: str, name: LocalText, spoken: str | None, config: Announcement
+) -> list[Spoken]:
     """The call's sentences with their languages: Indonesian first, then English if configured.
 
     A voice speaks each part in its own language; the ticket's letters stay capitals, which
@@ -51,17 +57,32 @@ def announcement_parts(number: str, counter: Counter, config: Announcement) -> l
     parts = [
         Spoken(
             "id",
-            config.template.format(number=spoken_number(number), counter=spoken_counter(counter)),
+            config.template.format(
+                number=spoken_number(number), counter=spoken_counter(name, spoken)
+            ),
         )
     ]
     if config.english:
         english = config.english_template.format(
-            number=spoken_number(number, "en"), counter=spoken_counter(counter, "en")
+            number=spoken_number(number, "en"), counter=spoken_counter(name, spoken, "en")
         )
         parts.append(Spoken("en", english))
     return parts
 
 
-def announcement(number: str, counter: Counter, config: Announcement) -> str:
-    """The call's sentence: "Nomor antrian B tujuh belas, silakan menuju loket dua"."""
-    return ". ".join(part.text for part in announcement_parts(number, counter, config))
+def announcement(number: str, name: LocalText, spoken: str | None, config: Announcement) -> str:
+    """The call's sentence: "Nomor antrean B tujuh belas, silakan menuju loket dua"."""
+    return ". ".join(part.text for part in announcement_parts(number, name, spoken, config))
+
+
+def call_parts(number: str, counter: Counter, config: Config) -> list[Spoken]:
+    """What the hall hears for a call to a counter: a counter that serves only private
+    services is spoken as the neutral room, never by its name or its `spoken` words."""
+    private = config.serves_only_private(counter)
+    spoken = None if private else counter.spoken
+    return announcement_parts(number, config.shown_name(counter), spoken, config.announcement)
+
+
+def call_sentence(number: str, counter: Counter, config: Config) -> str:
+    """The sentence of a call, as the board shows it to screen readers and logs it."""
+    return ". ".join(part.text for part in call_parts(number, counter, config))

@@ -70,6 +70,10 @@ class LocalText(_Model):
     def get(self, language: str) -> str:
         return self.en if language == "en" else self.id
 
+    def json(self) -> dict[str, str]:
+        """Both languages, as pages and answers carry them."""
+        return {"id": self.id, "en": self.en}
+
 
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
@@ -181,6 +185,21 @@ class OpeningHours(_Model):
     days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = WEEKDAYS
 
 
+# The pictograms a service's kiosk button may carry (kiosk/templates/kiosk/icons/services/).
+ICONS = (
+    "report",
+    "document",
+    "accident",
+    "vehicle",
+    "licence",
+    "crime",
+    "family",
+    "shield",
+    "complaint",
+    "information",
+)
+
+
 class Service(_Model):
     id: Identifier
     name: Text
@@ -188,16 +207,31 @@ class Service(_Model):
     unit: str = Field(min_length=1)
     private: bool = False
     standard_minutes: int = Field(15, ge=1, le=600)
+    min_minutes: int | None = Field(None, ge=1, le=600)
     fee: Text | None = None
     hours: OpeningHours | None = None
     daily_quota: int | None = Field(None, ge=1)
+    icon: Literal[ICONS] | None = None  # type: ignore[valid-type]
 
 
 class Counter(_Model):
     id: Identifier
-    name: str = Field(min_length=1)
+    name: Text
     services: tuple[str, ...] = Field(min_length=1)
     spoken: str | None = None
+
+
+class Privacy(_Model):
+    """How private services stay private: one shared number sequence and a neutral place."""
+
+    prefix: str = Field("R", pattern=r"^[A-Z]{1,2}$")
+    destination: Text = LocalText(id="Ruang Layanan Khusus", en="Private service room")
+
+
+class Phone(_Model):
+    """The citizen's phone page: how many people ahead make "almost your turn"."""
+
+    alert_ahead: int = Field(3, ge=0, le=50)
 
 
 class Kiosk(_Model):
@@ -237,9 +271,10 @@ class CallPolicy(_Model):
 
 
 class Announcement(_Model):
-    template: str = "Nomor antrian {number}, silakan menuju {counter}"
+    template: str = "Nomor antrean {number}, silakan menuju {counter}"
     english: bool = False
     english_template: str = "Ticket number {number}, please proceed to {counter}"
+    repeat: int = Field(2, ge=1, le=5)  # every call is spoken this many times
 
     @field_validator("template", "english_template")
     @classmethod
@@ -276,6 +311,17 @@ class Audit(_Model):
     anchor_file: str | None = None
 
 
+class Backup(_Model):
+    """Where the automatic backups go, how long they are kept, and the nightly time of day.
+
+    A backup is also made at every service day's close (`day_starts_at`).
+    """
+
+    directory: str = "var/backups"
+    keep_days: int = Field(14, ge=1, le=3650)
+    at: ClockTime = time(2, 0)
+
+
 class CentralShipping(_Model):
     """Where the station ships its event log: the central server, this station's id there and
     its key (SATUPINTU_CENTRAL_KEY overrides `key`, so the file need not hold it)."""
@@ -305,11 +351,15 @@ class Config(_Model):
     limits: Limits = Limits()
     call_policy: CallPolicy = CallPolicy()
     no_show_requeue_minutes: int = Field(30, ge=0)
+    no_show_after_recalls: int = Field(0, ge=0, le=20)
+    privacy: Privacy = Privacy()
+    phone: Phone = Phone()
     announcement: Announcement = Announcement()
     survey: Survey = Survey()
     kiosk_screen: KioskScreen = KioskScreen()
     shifts: tuple[Shift, ...] = ()
     audit: Audit = Audit()
+    backup: Backup = Backup()
     session_hours: int = Field(12, ge=1, le=168)
     message_queue: str | None = Field(None, pattern=r"^redis://")
     trusted_proxies: tuple[Network, ...] = ()
@@ -337,6 +387,26 @@ class Config(_Model):
         return {service.id: service for service in self.services}
 
     @cached_property
+    def private_services(self) -> frozenset[str]:
+        return frozenset(service.id for service in self.services if service.private)
+
+    def number_prefix(self, service: Service) -> str:
+        """The letters of a service's numbers: private services share `privacy.prefix`."""
+        return self.privacy.prefix if service.private else service.prefix
+
+    def numbered_with(self, service: Service) -> tuple[str, ...]:
+        """The services whose tickets share one daily number sequence with this one's."""
+        return tuple(sorted(self.private_services)) if service.private else (service.id,)
+
+    def serves_only_private(self, counter: Counter) -> bool:
+        """A counter whose every service is private: the hall never hears its name."""
+        return all(service in self.private_services for service in counter.services)
+
+    def shown_name(self, counter: Counter) -> LocalText:
+        """How the hall sees a counter: its name, or the neutral private-service room."""
+        return self.privacy.destination if self.serves_only_private(counter) else counter.name
+
+    @cached_property
     def counter_by_id(self) -> dict[str, Counter]:
         return {counter.id: counter for counter in self.counters}
 
@@ -361,6 +431,11 @@ class Config(_Model):
             return self.resolve(self.audit.anchor_file)
         database = self.database_path
         return database.with_name(f"{database.name}.anchors")
+
+    @property
+    def backup_directory(self) -> Path:
+        """Where automatic backups go (`backup.directory`, relative to the config file)."""
+        return self.resolve(self.backup.directory)
 
     def resolve(self, path: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -391,6 +466,11 @@ def _check_references(config: Config) -> None:
                 raise ConfigError(f"{key}[{index}].id: duplicate id {item.id!r}")
             seen.add(item.id)
     for index, service in enumerate(config.services):
+        if not service.private and service.prefix == config.privacy.prefix:
+            raise ConfigError(
+                f"services[{index}].prefix: {service.prefix!r} is privacy.prefix, which "
+                "numbers the private services"
+            )
         earlier = {other.prefix: other.id for other in config.services[:index]}
         if service.prefix in earlier:
             raise ConfigError(

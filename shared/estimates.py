@@ -193,3 +193,29 @@ def wait_estimates(
             rest = max(1, ahead + 1 - count) * per_ticket[service] / serving
             estimates[ticket_id] = math.floor(latest + rest + 0.5)
     return estimates
+
+
+SOON_MINUTES = 2  # an estimate this short is shown as "called soon"
+RANGE_STEP = 5  # ranges are shown in steps of this many minutes
+RANGE_SPREAD = 0.25  # a range reaches this share of the estimate either side
+
+
+@dataclass(frozen=True)
+class WaitRange:
+    """An estimate as people read it: "about 10-20 minutes" (`low` 0: "under `high` minutes")."""
+
+    low: int
+    high: int
+
+
+def wait_range(minutes: int | None) -> WaitRange | None:
+    """The range every screen and the paper show for an estimate; None: called soon.
+
+    An estimate is a guess, so it is shown as a range in RANGE_STEP steps around it, never as
+    "0 minutes" on one screen and "soon" on another.
+    """
+    if minutes is None or minutes <= SOON_MINUTES:
+        return None
+    low = RANGE_STEP * math.floor(minutes * (1 - RANGE_SPREAD) / RANGE_STEP)
+    high = RANGE_STEP * math.ceil(minutes * (1 + RANGE_SPREAD) / RANGE_STEP)
+    return WaitRange(low, max(high, low + RANGE_STEP))

@@ -107,10 +107,42 @@ class TicketNoShow(TicketEvent):
 class TicketTransferred(TicketEvent):
     name = "ticket.transferred"
     move = Move.TRANSFER
-    log_only = Event.log_only | {"queue_day"}
+    log_only = Event.log_only | {"queue_day", "queue_at"}
     from_service: str
     counter: str
     queue_day: str | None = None  # the day's queue it joins (logs before 2026-12 lack it)
+    queue_at: str | None = None  # sent to the front: its new place (else its issue time)
+    front: bool = False
+    reason: str | None = None  # why it was sent to the front
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReturned(TicketEvent):
+    """The officer left the counter before serving: the citizen is first in line again."""
+
+    name = "ticket.returned"
+    move = Move.RETURN
+    log_only = Event.log_only | {"queue_at"}
+    counter: str
+    queue_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketPrioritized(TicketEvent):
+    """An officer gave a waiting ticket priority (the reason stays in the log)."""
+
+    name = "ticket.prioritized"
+    move = Move.PRIORITIZE
+    counter: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCancelled(TicketEvent):
+    """The citizen gave up their number (from their phone)."""
+
+    name = "ticket.cancelled"
+    move = Move.CANCEL
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -175,6 +207,25 @@ class DeviceEnrolled(Event):
     kind: str
     target: str
     device: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintRecorded(Event):
+    """What came of printing a ticket: printer health is folded from these, across restarts.
+
+    `fault` is a `PrintFault` as JSON; `qr_base` is where the ticket's QR code leads.
+    """
+
+    name = "print.recorded"
+    board = False
+    printer: str
+    kiosk: str | None
+    number: str
+    status: str  # printed, unconfirmed or failed
+    fault: dict[str, Any] | None = None
+    paper: str | None = None
+    qr_base: str | None = None
+    reprint: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,10 +31,23 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def text(key: str, language: str, **params: Any) -> str:
-    """The catalogue text for `key` in `language`, with `{name}` fields filled from params."""
+    """The catalogue text for `key` in `language`, with `{name}` fields filled from params.
+
+    A param in both languages (anything with `.get(language)`, e.g. a counter's name) is
+    filled in in `language`. An entry with a singular form (`en_one`) uses it when `n` is 1.
+    """
     entry = catalogue()[key]
-    template = entry.get(language) or entry["id"]
-    return template.format(**params) if params else template
+    template = (params.get("n") == 1 and entry.get(f"{language}_one")) or entry.get(language)
+    template = template or entry["id"]
+    if not params:
+        return template
+    filled = {
+        name: value.get(language)
+        if hasattr(value, "get") and not isinstance(value, dict)
+        else value
+        for name, value in params.items()
+    }
+    return template.format(**filled)
 
 
 def pick_language(accept_language: str | None, default: Language) -> Language:

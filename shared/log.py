@@ -13,6 +13,7 @@ from typing import Any
 from shared.clock import parse_utc, utc_text
 from shared.events import (
     Event,
+    PrintRecorded,
     SurveyAnswered,
     TicketCalled,
     TicketDone,
@@ -20,11 +21,12 @@ from shared.events import (
     TicketIssued,
     TicketNoShow,
     TicketRecalled,
+    TicketReturned,
     TicketTransferred,
     UserChanged,
     from_log,
 )
-from shared.store import Reader, Transaction
+from shared.store import SQLITE_MAX_INTEGER, Reader, Transaction
 from shared.ticket import Logged
 
 # Everything that happens to tickets: what reports and the audit fold.
@@ -183,14 +185,52 @@ def last_seq(db: Reader) -> int:
     return row["seq"]
 
 
-def recent_calls(db: Reader, since: datetime, limit: int) -> list[TicketCalled]:
+def recent_calls(db: Reader, since: datetime, limit: int) -> list[Logged]:
     """The latest calls since an instant, newest first."""
     rows = db.all(
         "SELECT id, at, actor, name, data FROM events WHERE name = ? AND at >= ? "
         "ORDER BY id DESC LIMIT ?",
         [TicketCalled.name, utc_text(since), limit],
     )
-    return [found.event for found in read(rows) if isinstance(found.event, TicketCalled)]
+    return [found for found in read(rows) if isinstance(found.event, TicketCalled)]
+
+
+# What ends a call at its counter: the citizen served, absent, sent to another service, or
+# back in line because the officer left.
+CALL_ENDINGS: tuple[type[TicketEvent], ...] = (
+    TicketDone,
+    TicketNoShow,
+    TicketTransferred,
+    TicketReturned,
+)
+
+
+def call_endings(db: Reader, calls: Iterable[Logged]) -> dict[int, TicketEvent]:
+    """How each call ended (by the call's row): the first of CALL_ENDINGS its ticket had after
+    it. A call still going on has no entry."""
+    wanted = {call.row: call.event.ticket_id for call in calls}
+    tickets = {ticket for ticket in wanted.values() if ticket is not None}
+    if not tickets:
+        return {}
+    marks = ", ".join("?" * len(tickets))
+    endings = ", ".join("?" * len(CALL_ENDINGS))
+    later = list(
+        read(
+            db.all(
+                f"SELECT id, at, actor, name, data FROM events WHERE ticket_id IN ({marks}) "  # noqa: S608
+                f"AND id > ? AND +name IN ({endings}) ORDER BY id",
+                [*tickets, min(wanted), *names(CALL_ENDINGS)],
+            )
+        )
+    )
+    ended: dict[int, TicketEvent] = {}
+    for row, ticket in wanted.items():
+        for found in later:
+            if found.row > row and found.event.ticket_id == ticket:
+                assert isinstance(found.event, TicketEvent)
+                ended[row] = found.event
+                break
+    return ended
 
 
 def call_priorities(db: Reader, *, counter: str | None = None, service: str | None = None,
@@ -232,6 +272,20 @@ def announced(db: Reader, seq: int) -> TicketCalled | TicketRecalled | None:
     if found is None or not isinstance(found.event, TicketCalled | TicketRecalled):
         return None
     return found.event
+
+
+def print_events(db: Reader, before: int | None, limit: int) -> list[Logged]:
+    """Up to `limit` print outcomes logged before row `before` (None: the newest), newest first.
+
+    Read backwards along the log (`+name` keeps SQLite off the name index, which would sort
+    every print outcome ever logged): print outcomes are a good share of recent rows.
+    """
+    rows = db.all(
+        "SELECT id, at, actor, name, data FROM events WHERE +name = ? AND id < ? "
+        "ORDER BY id DESC LIMIT ?",
+        [PrintRecorded.name, before if before is not None else SQLITE_MAX_INTEGER, limit],
+    )
+    return list(read(rows))
 
 
 def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:

@@ -2,19 +2,77 @@
 
 The core decides everything a paper ticket shows (`TicketPrint`) and only ever talks to the
 station's printers through `Printing`; the ESC/POS adapters that implement it live in
-`printer/` and are built by the composition root (`satupintu.app`).
+`printer/` and are built by the composition root (`satupintu.app`). A ticket counts as
+printed only when the printer said so: a job it took without answering the status question
+afterwards is `unconfirmed`. Why a job failed is a `PrintFault`, worded by the catalogue
+(`error.print.<code>`) in whatever language the reader has.
 """
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from shared.config import LocalText
+from shared.estimates import WaitRange
+from shared.i18n import text
 
-PrintStatus = Literal["printed", "failed", "disabled"]
+PrintStatus = Literal["printed", "unconfirmed", "failed", "disabled"]
+Paper = Literal["ok", "low", "out", "unknown"]
+# Why a job did not print, or is not known to have printed: each has `error.print.<code>`.
+FaultCode = Literal[
+    "refused",  # nothing listens at the printer's address
+    "unreachable",  # the address cannot be reached (or another connection error)
+    "not_found",  # no such USB, serial or file device
+    "timeout",  # the printer did not take the whole job in time
+    "busy",  # the job before is still stuck in the printer
+    "no_answer",  # the printer took the job but never answered the status question
+    "paper_out",
+    "cover_open",
+    "printer_error",  # the printer reports an error (cutter jammed, head too hot, ...)
+    "device",  # another fault of the device or its driver (see `detail`)
+    "unexpected",  # a bug: see the server log
+    "unknown_result",  # an earlier request's print result was never recorded
+]
+
+
+@dataclass(frozen=True)
+class PrintFault:
+    """Why a job failed or is unconfirmed, on which printer; `detail` is the system's own words."""
+
+    code: FaultCode
+    printer: str
+    seconds: float | None = None
+    detail: str | None = None
+
+    def message(self, language: str) -> str:
+        """The fault as a sentence in `language` (English for the server log)."""
+        seconds = f"{self.seconds or 0:g}"
+        sentence = text(
+            f"error.print.{self.code}",
+            language,
+            printer=self.printer,
+            seconds=seconds.replace(".", ",") if language == "id" else seconds,
+            detail=self.detail or "",
+        )
+        return sentence[:1].upper() + sentence[1:]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "printer": self.printer,
+            "seconds": self.seconds,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PrintFault:
+        return cls(data["code"], data["printer"], data.get("seconds"), data.get("detail"))
 
 
 @dataclass(frozen=True)
@@ -22,13 +80,14 @@ class TicketPrint:
     """Everything a paper ticket shows, already decided by the core (no clock, no database)."""
 
     station: str
+    logo: Path | None  # the station's logo file; None: the built-in mark
     number: str
-    service: LocalText
-    unit: str
+    service: LocalText  # for a private service, the neutral label, never its name
+    unit: str | None  # None for a private service
     priority: bool
     issued_at: datetime  # timezone-aware, in the station's time zone
     ahead: int
-    estimated_wait_minutes: int
+    estimated_wait: WaitRange | None  # the range every screen shows; None: called soon
     status_url: str  # absolute URL of the phone status page, for the QR code
     standard_minutes: int
     fee: LocalText | None
@@ -38,11 +97,69 @@ class TicketPrint:
 
 @dataclass(frozen=True)
 class PrintResult:
+    """What came of a job: its status, the fault if any, the printer and the paper it reported."""
+
     status: PrintStatus
-    error: str | None = None
+    fault: PrintFault | None = None
+    printer: str | None = None
+    paper: Paper | None = None
+
+    @property
+    def error(self) -> str | None:
+        """The fault in English, for the server log and the command line."""
+        return self.fault.message("en") if self.fault else None
 
 
 DISABLED = PrintResult("disabled")
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """A print job as the event log keeps it: when, what came of it, where its QR code led."""
+
+    at: datetime
+    result: PrintResult
+    qr_base: str | None
+
+
+def printer_faults(health: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+    """The printers whose last job failed or is unconfirmed, from `Printing.health()`, each
+    with its fault worded in `language`: what counter consoles and the dashboard warn of."""
+    return [
+        {
+            "printer": printer["printer"],
+            "kiosks": printer["kiosks"],
+            "status": printer["status"],
+            "since": printer["last_error_at"],
+            "message": PrintFault.from_json(printer["fault"]).message(language),
+        }
+        for printer in health
+        if printer["status"] in ("failed", "unconfirmed") and printer["fault"]
+    ]
+
+
+def loopback_qr_base(health: list[dict[str, Any]]) -> str | None:
+    """Where the last tickets' QR codes lead, when that is the server's own machine (a kiosk
+    opened on localhost with `public_url` unset): no phone can open such a code."""
+    return next((printer["qr_base"] for printer in health if printer["qr_loopback"]), None)
+
+
+def qr_base(status_url: str) -> str:
+    """The scheme and host a ticket's QR code leads to, e.g. "http://192.168.1.10:8000"."""
+    parts = urlsplit(status_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a link leads to the machine that opens it (localhost, 127.0.0.0/8, ::1):
+    printed in a QR code, no phone can open it."""
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Printing(Protocol):
@@ -56,8 +173,13 @@ class Printing(Protocol):
         """Print one ticket; never raises, and returns within about the printer's timeout."""
         ...
 
+    def restore(self, outcomes: Iterable[PrintOutcome]) -> None:
+        """Take up each printer's health from logged outcomes (oldest first) at start-up."""
+        ...
+
     def health(self) -> list[dict[str, Any]]:
-        """Per physical printer: who prints there, last success, last error, paper."""
+        """Per physical printer: who prints there, its status, last success and fault, paper,
+        and where its last ticket's QR code led."""
         ...
 
     def latest_preview(self, kiosk_id: str | None = None) -> Path | None:

@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared import log, positions, repository
+from shared import log, positions, presence, repository
 from shared.clock import parse_utc
 from shared.config import Config, Counter
 from shared.events import TicketCalled, TicketRecalled
 from shared.station import Station
 from shared.store import Reader
 from shared.ticket import Ticket
-from shared.ticketing import Status, availability, call_order, may_requeue
+from shared.ticketing import CounterState, Status, availability, call_order, may_requeue
 from shared.views import local_text, ticket_view, ticket_views
 
 RECENT_CALLS = 10
@@ -43,24 +43,31 @@ def board_counters(config: Config, board_id: str | None) -> list[Counter]:
 
 
 def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, Any]:
-    """The board's whole state in one consistent read; `seq` is the last board event's."""
+    """The board's whole state in one consistent read; `seq` is the last board event's.
+
+    Each recent call says how it ended (`outcome`: done, no_show, transferred, returned, or
+    None while it goes on); `closed` names the services that take no tickets now and why.
+    """
     counters = board_counters(station.config, board_id)
     private = station.private_services
     now = station.now()
     today = station.today(now)
-    day_start, _ = station.day_bounds(today)
+    day_start, next_day = station.day_bounds(today)
     with station.store.read() as db:
         seq = log.last_seq(db)
         rows = repository.counters(db)
         recent = log.recent_calls(db, day_start, RECENT_CALLS)
+        endings = log.call_endings(db, recent)
         waiting = waiting_counts(station, db, today)
+        issued = repository.issued_on(db, today)
     shown = {counter.id for counter in counters}
+    calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
     return {
         "seq": seq,
         "counters": [
             {
                 "id": counter.id,
-                "name": counter.name,
+                "name": station.config.shown_name(counter).get(station.config.language),
                 "state": rows[counter.id].state.value if counter.id in rows else "open",
                 "ticket": _number(rows[counter.id].ticket) if counter.id in rows else None,
             }
@@ -73,12 +80,39 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
                 "counter_name": call.counter_name,
                 "service": None if call.service in private else call.service,
                 "called_at": local_text(station, parse_utc(call.called_at)),
+                "outcome": endings[row].name.removeprefix("ticket.") if row in endings else None,
             }
-            for call in recent
+            for row, call in calls
             if call.counter in shown
         ],
         "waiting": waiting,
+        "closed": closed_services(station, rows, issued, now, next_day),
     }
+
+
+def closed_services(
+    station: Station,
+    rows: dict[str, repository.CounterRow],
+    issued: dict[str, int],
+    now: datetime,
+    next_day: datetime,
+) -> dict[str, str]:
+    """The services that take no tickets now, and why: outside their hours ("hours"), their
+    daily quota used ("quota"), or every counter serving them closed ("counters")."""
+    config = station.config
+    closed = {}
+    for service in config.services:
+        state = availability(service, station.local(now), issued.get(service.id, 0), next_day)
+        counters = [
+            rows[counter.id].state if counter.id in rows else CounterState.OPEN
+            for counter in config.counters
+            if service.id in counter.services
+        ]
+        if not state.open:
+            closed[service.id] = state.reason or "hours"
+        elif counters and all(counter is CounterState.CLOSED for counter in counters):
+            closed[service.id] = "counters"
+    return closed
 
 
 def _number(ticket: Ticket | None) -> str | None:
@@ -86,7 +120,12 @@ def _number(ticket: Ticket | None) -> str | None:
 
 
 def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
-    """Every service with its names, whether it takes tickets now, and how many wait."""
+    """Every service with its names, whether it takes tickets now, and how many wait.
+
+    `prefix` is the letters its numbers carry (a private service's are the shared
+    `privacy.prefix`); `icon` is its kiosk pictogram; `private` tells the kiosk to keep it
+    behind the neutral button.
+    """
     now = station.now()
     today = station.today(now)
     _, next_day = station.day_bounds(today)
@@ -101,8 +140,10 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
                 "id": service.id,
                 "name": service.name.get(language),
                 "names": {"id": service.name.id, "en": service.name.en},
-                "prefix": service.prefix,
+                "prefix": station.config.number_prefix(service),
                 "unit": service.unit,
+                "icon": service.icon,
+                "private": service.private,
                 "open": state.open,
                 "closed_reason": state.reason,
                 "opens_at": state.opens_at.isoformat(timespec="minutes")
@@ -117,13 +158,15 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
 
 
 def counters_overview(station: Station) -> list[dict[str, Any]]:
-    """Every counter with its services, state, last officer and its called ticket (T) or None.
+    """Every counter with its services, state, the officers at it now (`present`), the last
+    to act there (`officer`) and its called ticket (T) or None.
 
     For staff: the tickets carry no token.
     """
     now = station.now()
     with station.store.read() as db:
         rows = repository.counters(db)
+        attending = presence.at_counters(db, now)
         serving = [row.ticket for row in rows.values() if row.ticket is not None]
         views = {
             view["counter"]: view
@@ -132,13 +175,22 @@ def counters_overview(station: Station) -> list[dict[str, Any]]:
     return [
         {
             "id": counter.id,
-            "name": counter.name,
+            "name": counter.name.get(station.config.language),
+            "names": counter.name.json(),
             "services": list(counter.services),
             "state": rows[counter.id].state.value if counter.id in rows else "open",
             "officer": rows[counter.id].officer if counter.id in rows else None,
+            "present": _present(station, attending.get(counter.id, [])),
             "ticket": views.get(counter.id),
         }
         for counter in station.config.counters
+    ]
+
+
+def _present(station: Station, attending: list[presence.Attendance]) -> list[dict[str, Any]]:
+    return [
+        {"username": person.username, "since": local_text(station, person.since)}
+        for person in attending
     ]
 
 
@@ -162,14 +214,17 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         streak = positions.streak(station, db, counter=counter.id)
         marked = repository.no_shows_at(db, counter.id, today)
         happened = log.counted_at_counter(db, counter.id, day_start, log.COUNTER_DAY_KINDS)
+        attending = presence.at_counters(db, now).get(counter.id, [])
     window = station.config.no_show_requeue_minutes
     return {
         "id": counter.id,
-        "name": counter.name,
+        "name": counter.name.get(station.config.language),
+        "names": counter.name.json(),
         "services": list(counter.services),
         "seq": seq,
         "state": row.state.value,
         "officer": row.officer,
+        "present": _present(station, attending),
         "ticket": current,
         "waiting": [
             {

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
-from shared import queries, users
+from shared import presence, queries, users
 from shared.auth import SESSION_COOKIE
 from shared.config import Config
 from shared.crossprocess import TicketsChanged
@@ -31,10 +31,14 @@ from shared.events import (
     Event,
     Recorded,
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketExpired,
     TicketIssued,
+    TicketNoShow,
+    TicketPrioritized,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.i18n import pick_language, text
@@ -66,17 +70,30 @@ class Connections:
         self._session: dict[str, str | None] = {}
         self._language: dict[str, str] = {}
         self._watching: dict[str, str] = {}
+        self._attending: set[str] = set()
 
     def opened(self, sid: str, session_token: str | None, language: str) -> None:
         with self._lock:
             self._session[sid] = session_token
             self._language[sid] = language
 
-    def closed(self, sid: str) -> None:
+    def closed(self, sid: str) -> bool:
+        """Forget `sid`; whether it was a console at a counter."""
         with self._lock:
             self._session.pop(sid, None)
             self._language.pop(sid, None)
             self._watching.pop(sid, None)
+            attending = sid in self._attending
+            self._attending.discard(sid)
+            return attending
+
+    def attending(self, sid: str, at_counter: bool) -> None:
+        """Remember whether `sid` is a console at a counter (its presence is to be cleared)."""
+        with self._lock:
+            if at_counter:
+                self._attending.add(sid)
+            else:
+                self._attending.discard(sid)
 
     def session_token(self, sid: str) -> str | None:
         return self._session.get(sid)
@@ -160,8 +177,10 @@ def services_moved(event: Event, config: Config) -> set[str]:
     match event:
         case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
             named = {event.service}
-        case TicketDone():
-            named = {event.service}  # one more service time: the estimate moves
+        case TicketReturned() | TicketPrioritized() | TicketCancelled():
+            named = {event.service}  # a place in the queue taken, moved ahead or given up
+        case TicketDone() | TicketNoShow():
+            named = {event.service}  # the number now served changes (after done, the estimate)
         case TicketTransferred():
             named = {event.service, event.from_service}
         case CounterStateChanged() if event.counter in config.counter_by_id:
@@ -394,7 +413,14 @@ def connect(auth: Any = None) -> None:
 
 @socketio.on("disconnect")
 def closed(*_: Any) -> None:
-    connections().closed(sid())
+    if connections().closed(sid()):
+        presence_changed(presence.leave(station(), sid()))
+
+
+def presence_changed(counter_id: str | None) -> None:
+    """Tell every screen that the officers at `counter_id` changed (staff screens reload)."""
+    if counter_id is not None:
+        socketio.emit("counter.presence", {"counter": counter_id}, to=BOARD_ROOM)
     current_app.extensions["satupintu.flood"].forget(sid())
 
 

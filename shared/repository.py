@@ -35,10 +35,12 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         priority=bool(row["priority"]),
         status=Status(row["status"]),
         issued_at=parse_utc(row["issued_at"]),
+        queue_at=parse_utc(row["queue_at"]),
         kiosk=row["kiosk"],
         called_at=parse_utc(row["called_at"]) if row["called_at"] else None,
         finished_at=parse_utc(row["finished_at"]) if row["finished_at"] else None,
         counter=row["counter"],
+        recalls=row["recalls"],
         token=row["token"],
         reprints=row["reprints"],
     )
@@ -114,8 +116,8 @@ def next_ticket_id(tx: Transaction) -> int:
 
 
 def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[str, int]:
-    """Tickets issued per service on a service day (the highest sequence number)."""
-    sql = "SELECT issued_service, MAX(day_seq) AS n FROM tickets WHERE service_day = ?"
+    """Tickets issued per service on a service day."""
+    sql = "SELECT issued_service, COUNT(*) AS n FROM tickets WHERE service_day = ?"
     params: list[Any] = [day.isoformat()]
     if issued_service is not None:
         sql += " AND issued_service = ?"
@@ -124,12 +126,23 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
     return {row["issued_service"]: row["n"] for row in rows}
 
 
+def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
+    """The highest number given on a day by services that share one sequence (0: none yet)."""
+    marks, names = _marks(services, "s")
+    row = db.one(
+        f"SELECT COALESCE(MAX(day_seq), 0) AS n FROM tickets WHERE service_day = :day "  # noqa: S608
+        f"AND issued_service IN ({marks})",
+        {"day": day.isoformat(), **names},
+    )
+    return row["n"] if row else 0
+
+
 def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
     """A new ticket; `device` is the (hashed) phone that took it, if a phone did."""
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
-        "queue_day, service, priority, status, kiosk, issued_at, device) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "queue_day, service, priority, status, kiosk, issued_at, queue_at, device) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -143,6 +156,7 @@ def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
             ticket.status.value,
             ticket.kiosk,
             utc_text(ticket.issued_at),
+            utc_text(ticket.queue_at),
             device,
         ],
     )
@@ -161,15 +175,18 @@ def open_ticket_of_device(db: Reader, device: str) -> Ticket | None:
 def save(tx: Transaction, ticket: Ticket) -> None:
     """Write back what a move can change."""
     tx.execute(
-        "UPDATE tickets SET status = ?, service = ?, queue_day = ?, called_at = ?, "
-        "finished_at = ?, counter = ?, reprints = ? WHERE id = ?",
+        "UPDATE tickets SET status = ?, service = ?, queue_day = ?, queue_at = ?, priority = ?, "
+        "called_at = ?, finished_at = ?, counter = ?, recalls = ?, reprints = ? WHERE id = ?",
         [
             ticket.status.value,
             ticket.service,
             ticket.queue_day.isoformat(),
+            utc_text(ticket.queue_at),
+            int(ticket.priority),
             _optional_text(ticket.called_at),
             _optional_text(ticket.finished_at),
             ticket.counter,
+            ticket.recalls,
             ticket.reprints,
             ticket.id,
         ],
@@ -202,18 +219,18 @@ _WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
 
 
 def _item(row: dict[str, Any]) -> QueueItem:
-    return QueueItem(parse_utc(row["issued_at"]), row["id"], row["service"], bool(row["priority"]))
+    return QueueItem(parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]))
 
 
 def heads(db: Reader, services: Sequence[str], day: date) -> list[QueueItem]:
     """The oldest waiting priority and regular ticket of some services: all `next_in_line` needs."""
     marks, names = _marks(services, "s")
     waiting = _WAITING.format(services=marks)
-    head = "SELECT issued_at, id, service, priority FROM tickets WHERE"
+    head = "SELECT queue_at, id, service, priority FROM tickets WHERE"
     rows = db.all(
-        f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY issued_at, id LIMIT 1) "  # noqa: S608
+        f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY queue_at, id LIMIT 1) "  # noqa: S608
         f"UNION ALL SELECT * FROM ({head} {waiting} AND priority = 0 "
-        "ORDER BY issued_at, id LIMIT 1)",
+        "ORDER BY queue_at, id LIMIT 1)",
         {"day": day.isoformat(), **names},
     )
     return [_item(row) for row in rows]
@@ -229,8 +246,8 @@ def waiting_items(
     if per_stream is None:
         marks, names = _marks(services, "s")
         rows = db.all(
-            f"SELECT id, service, priority, issued_at FROM tickets "  # noqa: S608
-            f"WHERE {_WAITING.format(services=marks)} ORDER BY issued_at, id",
+            f"SELECT id, service, priority, queue_at FROM tickets "  # noqa: S608
+            f"WHERE {_WAITING.format(services=marks)} ORDER BY queue_at, id",
             {"day": day.isoformat(), **names},
         )
         return [_item(row) for row in rows]
@@ -239,11 +256,21 @@ def waiting_items(
         for service in services
         for priority in (1, 0)
         for row in db.all(
-            "SELECT id, service, priority, issued_at FROM tickets WHERE status = 'waiting' "
-            "AND queue_day = ? AND service = ? AND priority = ? ORDER BY issued_at, id LIMIT ?",
+            "SELECT id, service, priority, queue_at FROM tickets WHERE status = 'waiting' "
+            "AND queue_day = ? AND service = ? AND priority = ? ORDER BY queue_at, id LIMIT ?",
             [day.isoformat(), service, priority, per_stream],
         )
     ]
+
+
+def first_place(db: Reader, service: str, day: date) -> datetime | None:
+    """The earliest place taken in a service's queue on a day (None: nobody waits)."""
+    row = db.one(
+        "SELECT MIN(queue_at) AS first FROM tickets WHERE status = 'waiting' AND queue_day = ? "
+        "AND service = ?",
+        [day.isoformat(), service],
+    )
+    return parse_utc(row["first"]) if row and row["first"] else None
 
 
 def waiting_numbers(db: Reader, ids: Sequence[int]) -> dict[int, str]:
@@ -292,11 +319,11 @@ def queue_counts(
     params = {"day": day.isoformat(), "s0": service_id, "cut": utc_text(cutoff) if cutoff else ""}
     waiting = _WAITING.format(services=":s0")
     totals = db.one(
-        "SELECT COALESCE(SUM(issued_at <= :cut), 0) AS overdue_total, "  # noqa: S608
-        "COALESCE(SUM(issued_at <= :cut AND priority), 0) AS overdue_priority, "
-        "COALESCE(SUM(issued_at > :cut AND priority), 0) AS priority_total, "
-        "COALESCE(SUM(issued_at > :cut AND NOT priority), 0) AS regular_total, "
-        "MAX(CASE WHEN issued_at <= :cut AND priority THEN issued_at END) AS last_priority "
+        "SELECT COALESCE(SUM(queue_at <= :cut), 0) AS overdue_total, "  # noqa: S608
+        "COALESCE(SUM(queue_at <= :cut AND priority), 0) AS overdue_priority, "
+        "COALESCE(SUM(queue_at > :cut AND priority), 0) AS priority_total, "
+        "COALESCE(SUM(queue_at > :cut AND NOT priority), 0) AS regular_total, "
+        "MAX(CASE WHEN queue_at <= :cut AND priority THEN queue_at END) AS last_priority "
         f"FROM tickets WHERE {waiting}",
         params,
     )
@@ -305,7 +332,7 @@ def queue_counts(
     if totals["last_priority"] is not None:
         after_last = _count(
             db,
-            f"{waiting} AND NOT priority AND issued_at <= :cut AND issued_at > :last",
+            f"{waiting} AND NOT priority AND queue_at <= :cut AND queue_at > :last",
             {**params, "last": totals["last_priority"]},
         )
     older = (
@@ -316,7 +343,7 @@ def queue_counts(
     return {
         ticket.id: QueueCounts(
             priority=ticket.priority,
-            overdue=utc_text(ticket.issued_at) <= params["cut"],
+            overdue=utc_text(ticket.queue_at) <= params["cut"],
             older_in_part=older[ticket.id],
             overdue_total=totals["overdue_total"],
             overdue_priority=totals["overdue_priority"],
@@ -334,12 +361,12 @@ def _older_one_by_one(
     """Per ticket, an index-backed COUNT of the older tickets in its part of the queue."""
     older = {}
     for ticket in tickets:
-        issued = utc_text(ticket.issued_at)
+        issued = utc_text(ticket.queue_at)
         overdue = issued <= params["cut"]
-        part = "issued_at <= :cut" if overdue else "issued_at > :cut AND priority = :priority"
+        part = "queue_at <= :cut" if overdue else "queue_at > :cut AND priority = :priority"
         older[ticket.id] = _count(
             db,
-            f"{waiting} AND {part} AND (issued_at, id) < (:at, :id)",
+            f"{waiting} AND {part} AND (queue_at, id) < (:at, :id)",
             {**params, "priority": int(ticket.priority), "at": issued, "id": ticket.id},
         )
     return older
@@ -352,8 +379,8 @@ def _older_in_one_pass(
     marks, ids = _marks([ticket.id for ticket in tickets], "t")
     rows = db.all(
         "SELECT id, older FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608
-        "issued_at <= :cut, CASE WHEN issued_at <= :cut THEN 0 ELSE priority END "
-        f"ORDER BY issued_at, id) - 1 AS older FROM tickets WHERE {waiting}) "
+        "queue_at <= :cut, CASE WHEN queue_at <= :cut THEN 0 ELSE priority END "
+        f"ORDER BY queue_at, id) - 1 AS older FROM tickets WHERE {waiting}) "
         f"WHERE id IN ({marks})",
         {**params, **ids},
     )

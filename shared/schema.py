@@ -153,7 +153,47 @@ def m004_devices_units_and_queue_days(db: Database) -> None:
 
 
 @migrations()
-def m005_central_receipts(db: Database) -> None:
+def m005_health_probe(db: Database) -> None:
+    """The health check proves the database takes a write by rewriting this one row."""
+    db.execute(
+        "CREATE TABLE health_probe "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)"
+    )
+
+
+@migrations()
+def m006_queue_places_recalls_and_presence(db: Database) -> None:
+    """A ticket's place in the queue can differ from its issue time (sent to the front), the
+    recalls since its call are counted, and consoles say who is at which counter."""
+    db.executescript(
+        """
+        CREATE TABLE presence (
+            connection TEXT PRIMARY KEY,
+            counter_id TEXT NOT NULL,
+            username TEXT NOT NULL,
+            since TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        ALTER TABLE tickets ADD COLUMN queue_at TEXT NOT NULL DEFAULT '';
+        UPDATE tickets SET queue_at = issued_at;
+        ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+        UPDATE tickets SET recalls = (
+            SELECT COUNT(*) FROM events AS recall
+            WHERE recall.ticket_id = tickets.id AND recall.name = 'ticket.recalled'
+              AND recall.id > (
+                SELECT MAX(id) FROM events AS call
+                WHERE call.ticket_id = tickets.id AND call.name = 'ticket.called'
+              )
+        ) WHERE called_at IS NOT NULL;
+        DROP INDEX tickets_waiting;
+        CREATE INDEX tickets_waiting
+            ON tickets (status, queue_day, service, priority, queue_at, id);
+        """
+    )
+
+
+@migrations()
+def m007_central_receipts(db: Database) -> None:
     """A station that ships its log to a central server keeps central's latest receipt (the
     row central confirmed and its hash) and when central last answered."""
     db.executescript(
@@ -166,6 +206,11 @@ def m005_central_receipts(db: Database) -> None:
         );
         """
     )
+
+
+def migration_names() -> list[str]:
+    """Every migration of this code, in the order they apply."""
+    return [migration.name for migration in migrations._migrations]
 
 
 def pending_migrations(db: Database) -> bool:

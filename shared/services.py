@@ -14,12 +14,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from shared import announce, log, positions, queries, repository
 from shared.clock import utc_text
-from shared.config import Counter, Service
+from shared.config import Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
     Conflict,
@@ -31,8 +31,23 @@ from shared.errors import (
     StaleCurrent,
     UnknownService,
 )
-from shared.events import ClockAccepted, CounterStateChanged, QueueWaiting, SurveyAnswered
-from shared.printing import DISABLED, PrintResult, TicketPrint
+from shared.estimates import wait_range
+from shared.events import (
+    ClockAccepted,
+    CounterStateChanged,
+    PrintRecorded,
+    QueueWaiting,
+    SurveyAnswered,
+)
+from shared.i18n import text
+from shared.printing import (
+    DISABLED,
+    PrintFault,
+    PrintOutcome,
+    PrintResult,
+    TicketPrint,
+    qr_base,
+)
 from shared.station import Station
 from shared.store import Transaction
 from shared.survey import validate_answers
@@ -45,6 +60,7 @@ from shared.ticketing import (
     availability,
     may_requeue,
     next_in_line,
+    within_hours,
 )
 from shared.views import view_of
 
@@ -53,6 +69,13 @@ MAX_IDEMPOTENCY_KEY = 128
 MAX_NUMBER = 20
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
+PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
+PRINT_HISTORY_MAX = 5000  # at most this many: older ones tell nothing about a printer now
+FRONT_MARGIN = timedelta(milliseconds=1)
+# What a private service's ticket and the kiosk's neutral button say instead of its name.
+PRIVATE_LABEL = LocalText(
+    id=text("ui.common.private_services", "id"), en=text("ui.common.private_services", "en")
+)
 
 
 class _Unchecked:
@@ -92,6 +115,13 @@ def _number(number: Any) -> str:
     if number is None or (isinstance(number, str) and not number.strip()):
         raise InvalidRequest("error.field_required", field="number")
     return text_field(number, "number", MAX_NUMBER).strip().upper()
+
+
+def _reason(reason: Any) -> str:
+    """A reason an officer gives for a call out of turn, a priority or a front place."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidRequest("error.reason_required")
+    return text_field(reason, "reason", MAX_REASON).strip()
 
 
 def parse_current(body: dict[str, Any]) -> Current:
@@ -170,10 +200,11 @@ def _finish(tx: Transaction, counter: Counter, ticket: Ticket, move: Move) -> Ti
 
 def _announced(station: Station, counter: Counter, ticket: Ticket) -> dict[str, str]:
     """What a call or recall tells the hall: the counter, its name and the spoken sentence."""
+    config = station.config
     return {
         "counter": counter.id,
-        "counter_name": counter.name,
-        "announcement": announce.announcement(ticket.number, counter, station.config.announcement),
+        "counter_name": config.shown_name(counter).get(config.language),
+        "announcement": announce.call_sentence(ticket.number, counter, config),
     }
 
 
@@ -268,12 +299,13 @@ def issue_ticket(
         return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
-    result = station.printers.print_ticket(
-        kiosk_id, _print_job(station, service, ticket, view, public_base)
-    )
-    if idempotency_key is not None:
-        with station.store.write(actor, station.now(), durable=False) as tx:
-            repository.record_print(tx, today, idempotency_key, result.status, result.error)
+    job = _print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
+        _record_print(tx, kiosk_id, job, result)
     return Issued(view, True, result)
 
 
@@ -286,6 +318,7 @@ def _issue(
     today: date,
     phone: str | None,
 ) -> Ticket:
+    config = station.config
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
     state = availability(service, station.local(tx.now), issued_today, next_day)
@@ -298,8 +331,8 @@ def _issue(
     ticket, event = issue(
         repository.next_ticket_id(tx),
         service=service.id,
-        prefix=service.prefix,
-        sequence=issued_today + 1,
+        prefix=config.number_prefix(service),
+        sequence=repository.last_sequence(tx, today, config.numbered_with(service)) + 1,
         service_day=today,
         priority=priority,
         kiosk=kiosk_id,
@@ -315,21 +348,75 @@ def _issue(
 def _print_job(
     station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
 ) -> TicketPrint:
+    """The paper ticket. A private service's ticket shows the neutral label, never its name."""
     base = public_base.rstrip("/")
     return TicketPrint(
         station=station.config.station.name,
+        logo=station.config.logo_path,
         number=ticket.number,
-        service=service.name,
-        unit=service.unit,
+        service=PRIVATE_LABEL if service.private else service.name,
+        unit=None if service.private else service.unit,
         priority=ticket.priority,
         issued_at=station.local(ticket.issued_at),
         ahead=view["ahead"] or 0,
-        estimated_wait_minutes=view["estimated_wait_minutes"] or 0,
+        estimated_wait=wait_range(view["estimated_wait_minutes"]),
         status_url=f"{base}{view['status_url']}",
         standard_minutes=service.standard_minutes,
         fee=service.fee,
         language=station.config.language,
     )
+
+
+def _record_print(
+    tx: Transaction, kiosk_id: str | None, job: TicketPrint, result: PrintResult, *,
+    reprint: bool = False,
+) -> None:  # fmt: skip
+    """Log what came of a print job: the printers' health is folded from these at start-up."""
+    if result.printer is None:
+        return
+    tx.record(
+        PrintRecorded(
+            printer=result.printer,
+            kiosk=kiosk_id,
+            number=job.number,
+            status=result.status,
+            fault=result.fault.json() if result.fault else None,
+            paper=result.paper,
+            qr_base=qr_base(job.status_url),
+            reprint=reprint,
+        )
+    )
+
+
+def restore_printer_health(station: Station) -> None:
+    """Give the printers back, at start-up, what the log's latest print outcomes say of them.
+
+    Reads back from the newest outcome until every printer has appeared (or
+    PRINT_HISTORY_MAX outcomes), and hands them over oldest first.
+    """
+    wanted = {printer["printer"] for printer in station.printers.health()}
+    found: list[log.Logged] = []
+    with station.store.read() as db:
+        while len(found) < PRINT_HISTORY_MAX:
+            before = found[-1].row if found else None
+            page = log.print_events(db, before, PRINT_HISTORY_PAGE)
+            found += page
+            seen = {item.event.printer for item in found if isinstance(item.event, PrintRecorded)}
+            if len(page) < PRINT_HISTORY_PAGE or wanted <= seen:
+                break
+    station.printers.restore(_print_outcome(station, item) for item in reversed(found))
+
+
+def _print_outcome(station: Station, logged: log.Logged) -> PrintOutcome:
+    event = logged.event
+    assert isinstance(event, PrintRecorded)
+    result = PrintResult(
+        event.status,  # type: ignore[arg-type]
+        PrintFault.from_json(event.fault) if event.fault else None,
+        event.printer,
+        event.paper,  # type: ignore[arg-type]
+    )
+    return PrintOutcome(station.local(logged.at), result, event.qr_base)
 
 
 def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
@@ -340,9 +427,13 @@ def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None
         with station.store.read() as db:
             request = repository.keyed_request(db, today, key)
         if request and request.print_status:
-            return PrintResult(request.print_status, request.print_error)  # type: ignore[arg-type]
+            fault = json.loads(request.print_error) if request.print_error else None
+            return PrintResult(
+                request.print_status,  # type: ignore[arg-type]
+                PrintFault.from_json(fault) if fault else None,
+            )
         if time.monotonic() > deadline:
-            return PrintResult("failed", "the first request's print result is not known")
+            return PrintResult("failed", PrintFault("unknown_result", ""))
         time.sleep(0.05)
 
 
@@ -384,9 +475,7 @@ def call_number(
     """Call one waiting ticket out of order; the reason is required and kept in the log."""
     counter = _counter(station, counter_id)
     number = _number(number)
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidRequest("error.reason_required")
-    reason = text_field(reason, "reason", MAX_REASON)
+    reason = _reason(reason)
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         serving = _serving(tx, counter, current)
@@ -408,15 +497,19 @@ def call_number(
             ticket,
             today,
             out_of_order=expected is not None and expected.id != ticket.id,
-            reason=reason.strip(),
+            reason=reason,
         )
 
 
 def recall(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
-    """Announce the counter's current ticket again."""
+    """Announce the counter's current ticket again; with `no_show_after_recalls` set, a ticket
+    recalled that many times is refused another (the officer marks a no-show instead)."""
     counter = _counter(station, counter_id)
+    limit = station.config.no_show_after_recalls
     with station.store.write(actor, station.now()) as tx:
         serving = _require_serving(tx, counter, current)
+        if limit and serving.recalls >= limit:
+            raise Conflict("error.recall_limit", number=serving.number, recalls=limit)
         recalled = _move(tx, serving, Move.RECALL, **_announced(station, counter, serving))
         repository.set_serving(tx, counter.id, recalled)
         return recalled
@@ -441,17 +534,40 @@ def no_show(station: Station, counter_id: str, actor: str, current: Current = UN
     return _close_current(station, counter_id, actor, Move.NO_SHOW, current)
 
 
+def _front_of(tx: Transaction, service: str, day: date) -> str:
+    """A place in a queue before everyone waiting in it now."""
+    first = repository.first_place(tx, service, day)
+    return utc_text((first or tx.now) - FRONT_MARGIN)
+
+
 def transfer(
-    station: Station, counter_id: str, service_id: Any, actor: str, current: Current = UNCHECKED
+    station: Station,
+    counter_id: str,
+    service_id: Any,
+    actor: str,
+    current: Current = UNCHECKED,
+    *,
+    front: Any = False,
+    reason: Any = None,
 ) -> Ticket:
-    """Send the current citizen to another service's queue, keeping number and issue time."""
+    """Send the current citizen to another (open) service's queue, keeping number and issue
+    time; with `front`, to the front of that queue (the reason is required and logged)."""
     counter = _counter(station, counter_id)
     service = _service(station, service_id)
+    if not isinstance(front, bool):
+        raise InvalidRequest("error.field_type", field="front", expected="true/false")
+    why = _reason(reason) if front else None
     with station.store.write(actor, station.now()) as tx:
         today = _begin(station, tx)
         serving = _require_serving(tx, counter, current)
         if serving.service == service.id:
             raise InvalidRequest("error.transfer_same_service")
+        if not within_hours(service, station.local(tx.now)):
+            raise ServiceClosed(
+                "error.service_closed_hours",
+                service=service.name.get(station.config.language),
+                opens_at="-",
+            )
         moved = _move(
             tx,
             serving,
@@ -459,10 +575,62 @@ def transfer(
             service=service.id,
             counter=counter.id,
             queue_day=today.isoformat(),  # called before midnight: it waits in today's queue
+            queue_at=_front_of(tx, service.id, today) if front else None,
+            front=front,
+            reason=why,
         )
         repository.set_serving(tx, counter.id, None)
         _record_waiting(station, tx, today)
         return moved
+
+
+def return_to_queue(
+    station: Station, counter_id: str, actor: str, current: Current = UNCHECKED
+) -> Ticket:
+    """The officer leaves the counter before serving the citizen called there: the citizen
+    is first in line of their service again, and the counter is free."""
+    counter = _counter(station, counter_id)
+    with station.store.write(actor, station.now()) as tx:
+        today = _begin(station, tx)
+        serving = _require_serving(tx, counter, current)
+        back = _move(
+            tx,
+            serving,
+            Move.RETURN,
+            counter=counter.id,
+            queue_at=_front_of(tx, serving.service, today),
+        )
+        repository.set_serving(tx, counter.id, None)
+        _record_waiting(station, tx, today)
+        return back
+
+
+def prioritize(
+    station: Station,
+    counter_id: str,
+    number: Any,
+    reason: Any,
+    actor: str,
+    current: Current = UNCHECKED,
+) -> Ticket:
+    """An officer gives a waiting ticket of the counter's services priority (disability,
+    elderly, pregnant or nursing, seen at the counter); the reason is logged for fairness."""
+    counter = _counter(station, counter_id)
+    number = _number(number)
+    why = _reason(reason)
+    with station.store.write(actor, station.now()) as tx:
+        today = _begin(station, tx)
+        _serving(tx, counter, current)
+        ticket = repository.by_number(tx, today, number)
+        if ticket is None or not ticket.waiting:
+            raise NotFound("error.number_not_waiting", number=number)
+        if ticket.service not in counter.services:
+            raise Conflict("error.service_not_served", number=number, counter=counter.name)
+        if ticket.priority:
+            raise Conflict("error.already_priority", number=number)
+        marked = _move(tx, ticket, Move.PRIORITIZE, counter=counter.id, reason=why)
+        _record_waiting(station, tx, today)
+        return marked
 
 
 def requeue(
@@ -491,7 +659,10 @@ def requeue(
 def set_counter_state(
     station: Station, counter_id: str, state: Any, actor: str, current: Current = UNCHECKED
 ) -> Ticket | None:
-    """Open a counter, send it on break or close it; returns its current ticket, if any."""
+    """Open a counter, send it on break or close it; returns its current ticket, if any.
+
+    A counter leaves service only when free: the board never shows a number at an empty desk.
+    """
     counter = _counter(station, counter_id)
     try:
         new_state = CounterState(state)
@@ -499,6 +670,8 @@ def set_counter_state(
         raise InvalidRequest("error.counter_state", states="open, break, closed") from None
     with station.store.write(actor, station.now()) as tx:
         serving = _serving(tx, counter, current)
+        if serving is not None and new_state != CounterState.OPEN:
+            raise Conflict("error.counter_serving", counter=counter.name, number=serving.number)
         if repository.counter(tx, counter.id).state != new_state:
             repository.set_state(tx, counter.id, new_state)
             tx.record(CounterStateChanged(counter=counter.id, state=new_state.value))
@@ -538,6 +711,20 @@ def expire_past_days(station: Station) -> None:
 
 
 # ---- citizen ---------------------------------------------------------------------------------
+
+
+def cancel(station: Station, token: str) -> Ticket:
+    """The citizen gives up their number (from the phone page): it leaves the queue for good."""
+    with station.store.write("citizen", station.now()) as tx:
+        today = _begin(station, tx)
+        ticket = repository.by_token(tx, token)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket")
+        if not ticket.waiting:
+            raise Conflict("error.cancel_not_waiting", number=ticket.number)
+        cancelled = _move(tx, ticket, Move.CANCEL)
+        _record_waiting(station, tx, today)
+        return cancelled
 
 
 def answer_survey(station: Station, token: str, answers: Any) -> None:
@@ -617,9 +804,11 @@ def reprint_ticket(
         return Issued(view, False, DISABLED)
     job = _print_job(station, _service(station, ticket.service), ticket, view, public_base)
     result = station.printers.print_ticket(ticket.kiosk, job)
-    if result.status != "printed":
-        with station.store.write(actor, station.now()) as tx:
+    gave_back = result.status == "failed"  # an unconfirmed ticket may have come out: it counts
+    with station.store.write(actor, station.now(), durable=gave_back) as tx:
+        if gave_back:
             claimed = repository.get(tx, ticket.id)
             assert claimed is not None
             repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
+        _record_print(tx, ticket.kiosk, job, result, reprint=True)
     return Issued(view, False, result)

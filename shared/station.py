@@ -62,4 +62,4 @@ class Station:
 
     @property
     def private_services(self) -> frozenset[str]:
-        return frozenset(service.id for service in self.config.services if service.private)
+        return self.config.private_services

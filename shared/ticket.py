@@ -13,18 +13,21 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.clock import utc_text
+from shared.clock import parse_utc, utc_text
 from shared.errors import Conflict
 from shared.events import (
     Event,
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketEvent,
     TicketExpired,
     TicketIssued,
     TicketNoShow,
+    TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.ticketing import Move, Status, format_number, transition
@@ -45,10 +48,12 @@ class Ticket:
     priority: bool
     status: Status
     issued_at: datetime
+    queue_at: datetime  # its place in the queue: the issue time, or the front it was sent to
     kiosk: str | None = None
     called_at: datetime | None = None
     finished_at: datetime | None = None
     counter: str | None = None
+    recalls: int = 0  # recalls since it was last called
     token: str = ""  # unguessable, never logged: "" for a ticket rebuilt from the log
     reprints: int = 0
 
@@ -91,17 +96,7 @@ def issue(
 
 
 EVENT_FOR_MOVE: dict[Move, type[TicketEvent]] = {
-    kind.move: kind
-    for kind in (
-        TicketCalled,
-        TicketRecalled,
-        TicketDone,
-        TicketNoShow,
-        TicketTransferred,
-        TicketRequeued,
-        TicketExpired,
-    )
-    if kind.move is not None
+    kind.move: kind for kind in TicketEvent.__subclasses__() if kind.move is not None
 }
 
 
@@ -154,6 +149,7 @@ def evolve(
             priority=bool(event.priority),
             status=Status.WAITING,
             issued_at=at,
+            queue_at=at,
             kiosk=event.kiosk,
         )
     if ticket is None:
@@ -162,20 +158,27 @@ def evolve(
     status = transition(ticket.status, event.move)
     match event:
         case TicketCalled(counter=counter):
-            return replace(ticket, status=status, called_at=at, counter=counter)
+            return replace(ticket, status=status, called_at=at, counter=counter, recalls=0)
         case TicketRecalled():
-            return ticket
-        case TicketDone() | TicketNoShow() | TicketExpired():
+            return replace(ticket, recalls=ticket.recalls + 1)
+        case TicketDone() | TicketNoShow() | TicketExpired() | TicketCancelled():
             return replace(ticket, status=status, finished_at=at)
-        case TicketTransferred(service=service, queue_day=queue_day):
+        case TicketTransferred(service=service, queue_day=queue_day, queue_at=queue_at):
             return replace(
                 ticket,
                 status=status,
                 service=service,
                 queue_day=date.fromisoformat(queue_day) if queue_day else ticket.queue_day,
+                queue_at=parse_utc(queue_at) if queue_at else ticket.queue_at,
                 called_at=None,
                 counter=None,
             )
+        case TicketReturned(queue_at=queue_at):
+            return replace(
+                ticket, status=status, queue_at=parse_utc(queue_at), called_at=None, counter=None
+            )
+        case TicketPrioritized():
+            return replace(ticket, priority=True)
         case TicketRequeued():
             return replace(ticket, status=status, called_at=None, finished_at=None, counter=None)
     raise AssertionError(f"no lifecycle rule for {event.name}")

@@ -22,6 +22,7 @@ class Status(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     EXPIRED = "expired"
+    CANCELLED = "cancelled"
 
 
 class Move(StrEnum):
@@ -32,8 +33,11 @@ class Move(StrEnum):
     FINISH = "finish"
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
+    RETURN = "return"  # back to the front of its queue: the officer left before serving
+    PRIORITIZE = "prioritize"  # an officer gives a waiting ticket priority
     EXPIRE = "expire"
     REQUEUE = "requeue"
+    CANCEL = "cancel"  # the citizen gives up their number
 
 
 class CounterState(StrEnum):
@@ -46,11 +50,14 @@ class CounterState(StrEnum):
 # `waiting`; every other change is one of these moves, recorded by the event that declares it.
 ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
     (Status.WAITING, Move.CALL): Status.CALLED,
+    (Status.WAITING, Move.PRIORITIZE): Status.WAITING,
     (Status.WAITING, Move.EXPIRE): Status.EXPIRED,
+    (Status.WAITING, Move.CANCEL): Status.CANCELLED,
     (Status.CALLED, Move.RECALL): Status.CALLED,
     (Status.CALLED, Move.FINISH): Status.DONE,
     (Status.CALLED, Move.NO_SHOW): Status.NO_SHOW,
     (Status.CALLED, Move.TRANSFER): Status.WAITING,
+    (Status.CALLED, Move.RETURN): Status.WAITING,
     (Status.NO_SHOW, Move.REQUEUE): Status.WAITING,
 }
 
@@ -137,7 +144,9 @@ def first_opening(service: Service, moment: datetime) -> datetime | None:
 class QueueItem(NamedTuple):
     """What the call-next rule needs to know about a waiting ticket.
 
-    Items compare by (issued_at, id): oldest first, ties to the ticket issued first.
+    `issued_at` is the ticket's place in the queue: its issue time, kept through transfers,
+    or earlier than everyone's when an officer sends it to the front. Items compare by
+    (issued_at, id): oldest first, ties to the ticket issued first.
     """
 
     issued_at: datetime

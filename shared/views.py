@@ -2,19 +2,23 @@
 
 Positions and wait estimates are computed here, in a read of their own, never inside a write
 transaction. A citizen's view carries the ticket's token and status URL; staff views never do
-(whoever holds a token can answer that citizen's survey).
+(whoever holds a token can answer that citizen's survey). A citizen's view also says which
+number of its service is being served now and, after a no-show, until when it may be put back
+in the queue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from shared import positions
+from shared import positions, repository
+from shared.estimates import wait_range
 from shared.station import Station
 from shared.store import Reader
 from shared.ticket import Ticket
+from shared.ticketing import Status, may_requeue
 
 CITIZEN_ONLY = ("token", "status_url")
 
@@ -24,6 +28,11 @@ def local_text(station: Station, instant: datetime | None) -> str | None:
     if instant is None:
         return None
     return station.local(instant).isoformat(timespec="seconds")
+
+
+def _range(minutes: int | None) -> dict[str, int] | None:
+    found = wait_range(minutes)
+    return {"low": found.low, "high": found.high} if found else None
 
 
 def ticket_views(
@@ -42,6 +51,7 @@ def ticket_views(
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
     )
+    serving = {} if for_staff else now_serving(db)
     views = []
     for ticket in tickets:
         view: dict[str, Any] = {
@@ -56,12 +66,45 @@ def ticket_views(
             "counter": ticket.counter,
             "ahead": ahead.get(ticket.id),
             "estimated_wait_minutes": waits.get(ticket.id) if ticket.id in ahead else None,
+            "estimated_wait": _range(waits.get(ticket.id)) if ticket.id in ahead else None,
+            "recalls": ticket.recalls,
         }
         if not for_staff:
             view["token"] = ticket.token
             view["status_url"] = f"/t/{ticket.token}"
+            view["now_serving"] = serving.get(ticket.service)
+            view["requeue_until"] = local_text(station, requeue_until(station, ticket, now))
         views.append(view)
     return views
+
+
+def now_serving(db: Reader) -> dict[str, str]:
+    """Per service, the number most recently called among those at a counter now."""
+    latest: dict[str, Ticket] = {}
+    for row in repository.counters(db).values():
+        ticket = row.ticket
+        if ticket is None or ticket.called_at is None:
+            continue
+        known = latest.get(ticket.service)
+        if known is None or (ticket.called_at, ticket.id) > (known.called_at, known.id):
+            latest[ticket.service] = ticket
+    return {service: ticket.number for service, ticket in latest.items()}
+
+
+def requeue_until(station: Station, ticket: Ticket, now: datetime) -> datetime | None:
+    """Until when a no-show may still be put back in the queue (its service day only)."""
+    window = station.config.no_show_requeue_minutes
+    finished = ticket.finished_at
+    if (
+        ticket.status != Status.NO_SHOW
+        or finished is None
+        or not may_requeue(finished, now, window)
+    ):
+        return None
+    if ticket.queue_day != station.today(now):
+        return None
+    _, day_end = station.day_bounds(ticket.queue_day)
+    return min(finished + timedelta(minutes=window), day_end)
 
 
 def ticket_view(

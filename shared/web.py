@@ -124,9 +124,16 @@ def check_origin() -> None:
         raise Forbidden("error.forbidden_origin")
 
 
+# Answers no browser or proxy may keep: the API's live data, and the oversight pages, so that
+# after logging out the Back button shows nothing of what a supervisor saw.
+UNCACHED_PREFIXES = ("/api/", "/admin")
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith(UNCACHED_PREFIXES) and not request.path.startswith("/admin/static/"):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -14,10 +14,15 @@ from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from shared.config import Config, LocalText, parse_config
+from shared.estimates import WaitRange
 from shared.printing import TicketPrint
 
+OFFLINE_CAUSE_QUERY = b"\x10\x04\x02"  # DLE EOT 2
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4
-PAPER_OK = b"\x12"
+ALL_WELL = b"\x12"  # any status answer with no bit of trouble set
+PAPER_OUT = b"\x72"  # DLE EOT 4: paper near its end and at its end
+STOPPED_BY_PAPER_END = b"\x32"  # DLE EOT 2: printing stopped, the paper ran out
+COVER_OPEN = b"\x16"  # DLE EOT 2
 STATUS_URL = "http://192.168.1.10:8000/t/k3J9xQ2mV8pL4nR7"
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -53,13 +58,14 @@ def a_ticket(**changes: Any) -> TicketPrint:
     """Ticket A-001 of the SPKT desk, issued 20 May 2026 08:14:03 WITA, with `changes`."""
     ticket = TicketPrint(
         station="SPKT Polres Kupang",
+        logo=None,
         number="A-001",
         service=LocalText(id="Laporan & Pengaduan", en="Reports & Complaints"),
         unit="SPKT",
         priority=False,
         issued_at=datetime(2026, 5, 20, 8, 14, 3, tzinfo=WITA),
         ahead=3,
-        estimated_wait_minutes=12,
+        estimated_wait=WaitRange(5, 15),
         status_url=STATUS_URL,
         standard_minutes=20,
         fee=LocalText(id="Layanan ini GRATIS", en="This service is FREE"),
@@ -119,15 +125,21 @@ class _Listener:
 
 
 class FakeNetworkPrinter(_Listener):
-    """A printer on port `port` that reads every job and answers paper status queries.
+    """A printer on port `port` that reads every job and answers status questions (DLE EOT 2
+    with `cause`, DLE EOT 4 with `paper`; None: no answer).
 
     `jobs` holds the bytes of each connection once it is closed. `events` tells the order in
-    which the printer saw jobs "start" (first bytes) and "end" (status query answered).
+    which the printer saw jobs "start" (first bytes) and "end" (paper question answered).
     """
 
-    def __init__(self, paper_answer: bytes | None = PAPER_OK, answer_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        paper: bytes | None = ALL_WELL,
+        answer_delay: float = 0.0,
+        cause: bytes | None = ALL_WELL,
+    ) -> None:
         super().__init__()
-        self.paper_answer = paper_answer
+        self.answers = {OFFLINE_CAUSE_QUERY: cause, PAPER_STATUS_QUERY: paper}
         self.answer_delay = answer_delay
         self.jobs: list[bytes] = []
         self.events: list[str] = []
@@ -148,10 +160,12 @@ class FakeNetworkPrinter(_Listener):
                 if not received:
                     self._note("start")
                 received += chunk
-                if self.paper_answer is not None and received.endswith(PAPER_STATUS_QUERY):
-                    time.sleep(self.answer_delay)
-                    self._note("end")  # before answering: the sender waits for the answer
-                    connection.sendall(self.paper_answer)
+                for question, answer in self.answers.items():
+                    if received.endswith(question) and answer is not None:
+                        time.sleep(self.answer_delay)
+                        if question == PAPER_STATUS_QUERY:
+                            self._note("end")  # before answering: the sender waits for it
+                        connection.sendall(answer)
         except OSError:
             pass
         with self._lock:
@@ -167,6 +181,11 @@ class StalledNetworkPrinter(_Listener):
 
     def __init__(self) -> None:
         super().__init__(receive_buffer=1024)
+
+
+class SilentNetworkPrinter(_Listener):
+    """A listener that accepts connections and never reads or answers; a ticket still fits in
+    its socket's receive buffer, so the computer sees the job delivered."""
 
 
 def closed_port() -> int:

@@ -43,7 +43,7 @@ TOUCH_MIN_PX = 64
 AAA = 7.0
 # Words that give away the other language (names from the config are chosen not to use them).
 WORDS = {
-    "id": {"silakan", "antrian", "nomor", "layanan", "menunggu", "petugas", "tidak", "yang",
+    "id": {"silakan", "antrean", "nomor", "layanan", "menunggu", "petugas", "tidak", "yang",
            "untuk", "dengan", "sedang", "panggil", "selesai", "pilih", "kirim", "keluar"},
     "en": {"the", "please", "your", "queue", "number", "waiting", "service", "counter",
            "called", "choose", "with", "and", "not", "today"},
@@ -140,6 +140,11 @@ def choose_priority(page: Page, hall: Hall) -> None:
     expect(page.locator("#priority-on")).to_be_visible()
 
 
+def open_private(page: Page, hall: Hall) -> None:
+    page.locator("[data-private]").click()
+    expect(page.locator("#heading-private")).to_be_visible()
+
+
 def open_transfer(page: Page, hall: Hall) -> None:
     page.keyboard.press("t")
     expect(page.locator("#transfer-dialog")).to_be_visible()
@@ -182,6 +187,8 @@ SCREENS = [
            then=choose_priority, touch=True),
     Screen("kiosk-ticket", "/kiosk/kiosk-1", KIOSK, ".kiosk-service", "ui.kiosk.your_number",
            then=take_a_ticket, touch=True),
+    Screen("kiosk-private", "/kiosk/kiosk-1", KIOSK, ".kiosk-service", "ui.kiosk.private_hint",
+           then=open_private, touch=True),
     Screen("phone-waiting", "/t/{waiting}", PHONE, "#state-waiting:not([hidden])",
            "ui.phone.ahead"),
     Screen("phone-called", "/t/{called}", PHONE, "#state-called:not([hidden])",

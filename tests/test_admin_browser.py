@@ -46,7 +46,7 @@ def test_the_dashboard_follows_the_hall_live(chromium: Browser, live: ServerProc
     live.session("budi").post(f"{live.url}/api/counters/loket-1/call-next", timeout=10)
     card = page.locator(".counter-card", has_text="Loket 1")
     expect(card).to_contain_text("A-001")
-    expect(card).to_contain_text("budi")
+    expect(card).to_contain_text("tidak ada petugas di loket")  # budi acted, but no console
     expect(page.locator("#tile-waiting")).to_have_text("1")
     expect(page.locator("#shift")).to_contain_text("Di luar urutan")
     assert problems == []
@@ -123,4 +123,18 @@ def test_an_admin_disables_and_re_enables_an_officer_from_the_page(
     expect(page.locator("#users-message")).to_contain_text("Peran budi diubah")
     assert live.session("budi").get(f"{live.url}/api/admin/dashboard", timeout=10).ok
     assert problems == []
+    page.context.close()
+
+
+def test_after_logging_out_the_back_button_shows_no_oversight_page(
+    chromium: Browser, live: ServerProcess
+) -> None:
+    page, _ = open_as(chromium, f"{live.url}/admin", "sari")
+    page.click("nav >> text=Laporan")
+    page.wait_for_selector("[data-page=admin-report]")
+    page.click("#logout")
+    page.wait_for_selector("#login-form")
+    page.go_back()
+    expect(page.locator("#login-form")).to_be_visible()
+    expect(page.locator("[data-page^=admin]")).to_have_count(0)
     page.context.close()

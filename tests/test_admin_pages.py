@@ -113,3 +113,14 @@ def test_the_hand_over_page_offers_the_shift_before(client: FlaskClient, auth: A
     previous = client.get("/admin/handover?shift=previous")
     assert previous.status_code == 200
     assert "Lihat shift yang sedang berjalan" in previous.get_data(as_text=True)
+
+
+def test_oversight_pages_and_their_api_are_never_kept_by_a_browser(
+    client: FlaskClient, auth: Auth
+) -> None:
+    auth.login("sari", "supervisor")
+    for path in ("/admin", "/admin/reports", "/api/admin/dashboard", "/api/me"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert "no-store" not in client.get("/admin/static/css/admin.css").headers.get(
+        "Cache-Control", ""
+    )

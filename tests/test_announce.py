@@ -9,19 +9,30 @@ import pytest
 from shared.announce import (
     announcement,
     announcement_parts,
+    call_parts,
+    call_sentence,
     number_words,
     spoken_counter,
 )
 from shared.config import Announcement, Counter, load_config
+from tests.helpers import make_config
 
 
-def counter(name: str, spoken: str | None = None) -> Counter:
-    return Counter(id="c", name=name, services=("s",), spoken=spoken)
+def counter(name: str, spoken: str | None = None, english: str | None = None) -> Counter:
+    return Counter(id="c", name={"id": name, "en": english or name}, services=("s",), spoken=spoken)
+
+
+def said(number: str, where: Counter, config: Announcement) -> str:
+    return announcement(number, where.name, where.spoken, config)
+
+
+def spoken(where: Counter, language: str = "id") -> str:
+    return spoken_counter(where.name, where.spoken, language)
 
 
 def test_the_contract_example_sentence() -> None:
-    sentence = announcement("B-017", counter("Loket 2"), Announcement())
-    assert sentence == "Nomor antrian B tujuh belas, silakan menuju loket dua"
+    sentence = said("B-017", counter("Loket 2"), Announcement())
+    assert sentence == "Nomor antrean B tujuh belas, silakan menuju loket dua"
 
 
 @pytest.mark.parametrize(
@@ -42,13 +53,13 @@ def test_numbers_are_spoken_in_indonesian_words(value: int, words: str) -> None:
 
 
 def test_counter_names_come_from_config_or_from_their_digits() -> None:
-    assert spoken_counter(counter("Loket 12")) == "loket dua belas"
-    assert spoken_counter(counter("Ruang Propam", spoken="ruang propam")) == "ruang propam"
+    assert spoken(counter("Loket 12")) == "loket dua belas"
+    assert spoken(counter("Ruang Propam", spoken="ruang propam")) == "ruang propam"
 
 
 def test_an_english_sentence_can_follow_the_indonesian_one() -> None:
-    sentence = announcement("A-005", counter("Loket 1"), Announcement(english=True))
-    assert sentence.startswith("Nomor antrian A lima, silakan menuju loket satu. ")
+    sentence = said("A-005", counter("Loket 1"), Announcement(english=True))
+    assert sentence.startswith("Nomor antrean A lima, silakan menuju loket satu. ")
     assert sentence.endswith("Ticket number A five, please proceed to loket one")
 
 
@@ -84,10 +95,10 @@ def bundled_counters() -> list[Counter]:
 def test_every_number_and_every_counter_makes_the_expected_sentence() -> None:
     counters = bundled_counters() + [counter(f"Loket {n}") for n in (7, 10, 11, 12, 20, 21)]
     for each in counters:
-        spoken = spoken_counter(each)
+        words = spoken(each)
         for value in range(1, 1000):
-            sentence = announcement(f"B-{value:03d}", each, Announcement())
-            assert sentence == f"Nomor antrian B {indonesian(value)}, silakan menuju {spoken}"
+            sentence = said(f"B-{value:03d}", each, Announcement())
+            assert sentence == f"Nomor antrean B {indonesian(value)}, silakan menuju {words}"
 
 
 @pytest.mark.parametrize(
@@ -107,25 +118,41 @@ def test_every_number_and_every_counter_makes_the_expected_sentence() -> None:
 def test_sample_sentences_read_as_an_indonesian_speaker_says_them(
     number: str, name: str, said_number: str, said_counter: str
 ) -> None:
-    expected = f"Nomor antrian {said_number}, silakan menuju {said_counter}"
-    assert announcement(number, counter(name), Announcement()) == expected
+    expected = f"Nomor antrean {said_number}, silakan menuju {said_counter}"
+    assert said(number, counter(name), Announcement()) == expected
 
 
 def test_the_bundled_counters_are_spoken_by_their_numbers() -> None:
-    spoken = [spoken_counter(each) for each in bundled_counters()]
+    names = [spoken(each) for each in bundled_counters()]
     words = ["satu", "dua", "tiga", "empat", "lima", "enam"]
-    assert spoken == [f"loket {word}" for word in words]
+    assert names == [f"loket {word}" for word in words]
 
 
 def test_a_configured_template_shapes_the_sentence() -> None:
     template = Announcement(template="Panggilan untuk nomor {number} di {counter}")
-    sentence = announcement("C-023", counter("Meja Lantas", spoken="meja lantas"), template)
+    sentence = said("C-023", counter("Meja Lantas", spoken="meja lantas"), template)
     assert sentence == "Panggilan untuk nomor C dua puluh tiga di meja lantas"
 
 
 def test_the_parts_carry_their_language_for_the_voice() -> None:
-    parts = announcement_parts("A-005", counter("Loket 1"), Announcement(english=True))
+    where = counter("Loket 1", english="Counter 1")
+    parts = announcement_parts("A-005", where.name, None, Announcement(english=True))
     assert [part.language for part in parts] == ["id", "en"]
-    assert ". ".join(part.text for part in parts) == announcement(
-        "A-005", counter("Loket 1"), Announcement(english=True)
+    assert parts[1].text == "Ticket number A five, please proceed to counter one"
+    assert ". ".join(part.text for part in parts) == said(
+        "A-005", where, Announcement(english=True)
     )
+
+
+def test_a_counter_serving_only_private_services_is_called_as_the_neutral_room(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)
+    propam = config.counter_by_id["loket-4"]  # serves only the private service propam
+    assert call_sentence("R-003", propam, config) == (
+        "Nomor antrean R tiga, silakan menuju ruang layanan khusus"
+    )
+    english = make_config(tmp_path, announcement={"english": True})
+    assert call_parts("R-003", propam, english)[1].text.endswith("proceed to private service room")
+    lapor = config.counter_by_id["loket-1"]
+    assert call_sentence("A-001", lapor, config).endswith("menuju loket satu")

@@ -33,7 +33,7 @@ def test_a_kiosk_gets_a_ticket_and_a_print_result(client: FlaskClient) -> None:
     assert response.status_code == 201
     body = response.get_json()
     assert body["ticket"]["number"] == "A-001"
-    assert body["print"] == {"status": "disabled", "error": None}
+    assert body["print"] == {"status": "disabled", "error": None, "fault": None}
     status = client.get(body["ticket"]["status_url"].replace("/t/", "/api/tickets/"))
     assert status.get_json()["ticket"]["number"] == "A-001"
 

@@ -59,7 +59,7 @@ def test_a_private_service_never_reaches_the_board_by_name(client: FlaskClient) 
     assert "Propam" not in html
     data = page_data(html)
     services = {service["id"]: service for service in data["services"]}
-    assert services["propam"] == {"id": "propam", "prefix": "G", "private": True}
+    assert services["propam"] == {"id": "propam", "prefix": "R", "private": True}
     assert "propam" not in data["service_names"]
     assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
 

@@ -14,14 +14,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from board.speech import PAUSE_SECONDS, VOICES, Speech
+from board.speech import PAUSE_SECONDS, REPEAT_PAUSE_SECONDS, VOICES, Speech
+from satupintu.app import create_app
 from shared.announce import Spoken, announcement
+from shared.clock import ManualClock
 from shared.config import Announcement, Counter
 from shared.errors import Unavailable
 from tests.conftest import Auth
+from tests.helpers import make_config
 
 ESPEAK = shutil.which("espeak-ng") or "/usr/bin/espeak-ng"
-SENTENCE = Spoken("id", "Nomor antrian B tujuh belas, silakan menuju loket dua")
+SENTENCE = Spoken("id", "Nomor antrean B tujuh belas, silakan menuju loket dua")
 
 
 def loudness(data: bytes) -> tuple[float, float, int]:
@@ -32,6 +35,27 @@ def loudness(data: bytes) -> tuple[float, float, int]:
         duration = clip.getnframes() / clip.getframerate()
     rms = math.sqrt(sum(sample * sample for sample in samples) / len(samples))
     return duration, rms, max(abs(sample) for sample in samples)
+
+
+def times_said(data: bytes, window: float = 0.05) -> int:
+    """How many times a WAV says its words: stretches of sound parted by a silence of at least
+    one second (longer than any pause inside a sentence or between its two languages)."""
+    with wave.open(io.BytesIO(data), "rb") as clip:
+        samples = array.array("h", clip.readframes(clip.getnframes()))
+        step = int(clip.getframerate() * window)
+    quiet = [
+        math.sqrt(sum(sample * sample for sample in samples[start : start + step]) / step) < 200
+        for start in range(0, len(samples) - step, step)
+    ]
+    said, silent = 0, None
+    for is_quiet in quiet:
+        if is_quiet:
+            silent = (silent or 0) + 1
+            continue
+        if silent is None or silent * window >= 1.0:
+            said += 1
+        silent = 0
+    return said
 
 
 def counting_espeak(folder: Path) -> tuple[str, Path]:
@@ -65,7 +89,7 @@ def test_a_sentence_is_rendered_once_and_then_served_from_the_cache(tmp_path: Pa
     assert runs(log) == 1
     assert again == first
     assert loudness(again.read_bytes())[1] > 500
-    other = speech.audio([Spoken("id", "Nomor antrian C satu, silakan menuju loket tiga")])
+    other = speech.audio([Spoken("id", "Nomor antrean C satu, silakan menuju loket tiga")])
     assert runs(log) == 2
     assert other != first
     assert Speech(tmp_path / "speech", command=command).audio([SENTENCE]) == first
@@ -80,10 +104,30 @@ def test_an_english_sentence_follows_after_a_pause(tmp_path: Path) -> None:
     assert both > alone + PAUSE_SECONDS + 1
 
 
-def test_the_indonesian_voice_names_the_letters_the_indonesian_way() -> None:
-    sentence = announcement(
-        "B-017", Counter(id="c", name="Loket 2", services=("s",)), Announcement()
+def test_a_call_is_said_as_often_as_asked_with_a_long_pause_between(tmp_path: Path) -> None:
+    speech = Speech(tmp_path / "speech")
+    english = Spoken("en", "Ticket number B seventeen, please proceed to counter two")
+    assert times_said(speech.audio([SENTENCE]).read_bytes()) == 1
+    assert times_said(speech.audio([SENTENCE], repeat=2).read_bytes()) == 2
+    twice_in_two = speech.audio([SENTENCE, english], repeat=2).read_bytes()
+    assert times_said(twice_in_two) == 2, "the pause between the languages is shorter"
+    once = loudness(speech.audio([SENTENCE]).read_bytes())[0]
+    thrice = loudness(speech.audio([SENTENCE], repeat=3).read_bytes())[0]
+    assert thrice == pytest.approx(3 * once + 2 * REPEAT_PAUSE_SECONDS, abs=0.05)
+
+
+def test_the_board_speaks_more_calmly_than_espeaks_own_pace(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.wav"
+    subprocess.run(
+        [ESPEAK, "-v", "id", "-w", str(plain)], input=SENTENCE.text, text=True, check=True
     )
+    calm = loudness(Speech(tmp_path / "speech").audio([SENTENCE]).read_bytes())[0]
+    assert calm > 1.15 * loudness(plain.read_bytes())[0]
+
+
+def test_the_indonesian_voice_names_the_letters_the_indonesian_way() -> None:
+    where = Counter(id="c", name="Loket 2", services=("s",))
+    sentence = announcement("B-017", where.name, None, Announcement())
 
     def phonemes(voice: str, text: str) -> str:
         result = subprocess.run(
@@ -93,7 +137,7 @@ def test_the_indonesian_voice_names_the_letters_the_indonesian_way() -> None:
 
     assert "b'e" in phonemes(VOICES["id"], sentence)
     assert "b'e" not in phonemes(VOICES["en"], sentence)  # English says "bee"
-    spelled = phonemes(VOICES["id"], "Nomor antrian C satu. Nomor antrian D satu.")
+    spelled = phonemes(VOICES["id"], "Nomor antrean C satu. Nomor antrean D satu.")
     assert "tS'e" in spelled
     assert "d'e" in spelled
 
@@ -166,3 +210,27 @@ def test_a_server_without_a_voice_answers_503_unavailable(
     response = client.get(f"/api/board/speech/{called}")
     assert response.status_code == 503
     assert response.json["error"]["code"] == "unavailable"
+
+
+def test_the_served_announcement_says_the_call_announcement_repeat_times(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    for repeat in (2, 3):
+        app = create_app(
+            make_config(tmp_path / str(repeat), announcement={"repeat": repeat}), clock=clock
+        )
+        client = app.test_client()
+        Auth(app, client).login()
+        client.post("/api/tickets", json={"service": "lapor"})
+        client.post("/api/counters/loket-1/call-next")
+        (called,) = board_seqs(app, "ticket.called")
+        assert times_said(client.get(f"/api/board/speech/{called}").data) == repeat
+        app.extensions["satupintu"].store.close()
+
+
+def test_by_default_every_call_is_said_twice(app: Flask, client: FlaskClient, auth: Auth) -> None:
+    auth.login()
+    client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-1/call-next")
+    (called,) = board_seqs(app, "ticket.called")
+    assert times_said(client.get(f"/api/board/speech/{called}").data) == 2

@@ -13,7 +13,16 @@ from shared.pages import local_date
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     path
-    for folder in ("shared", "kiosk", "counter", "board", "admin", "printer", "central")
+    for folder in (
+        "shared",
+        "kiosk",
+        "counter",
+        "board",
+        "admin",
+        "printer",
+        "satupintu",
+        "central",
+    )
     for path in (ROOT / folder).rglob("*")
     if path.suffix in {".py", ".html", ".js"} and "vendor" not in path.parts
 ]
@@ -21,13 +30,16 @@ KEY = re.compile(r"""["']((?:error|ui|voice)\.[a-z0-9_.]+)["']""")
 
 
 def test_every_key_has_text_in_both_languages_with_the_same_fields() -> None:
+    singular = {f"{lang}_one" for lang in LANGUAGES}
     for key, entry in catalogue().items():
-        assert set(entry) == set(LANGUAGES), key
-        fields = [
-            {name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name}
-            for lang in LANGUAGES
-        ]
-        assert fields[0] == fields[1], f"{key}: the languages use different fields"
+        assert set(LANGUAGES) <= set(entry) <= set(LANGUAGES) | singular, key
+        fields = {
+            form: {name for _, name, _, _ in string.Formatter().parse(template) if name}
+            for form, template in entry.items()
+        }
+        assert fields["id"] == fields["en"], f"{key}: the languages use different fields"
+        for form in singular & set(entry):  # "recalled once" needs no {n}
+            assert fields[form] | {"n"} == fields["en"] | {"n"}, f"{key}: {form} fields differ"
 
 
 def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
@@ -60,6 +72,12 @@ def _dynamic_prefixes(key: str) -> list[str]:
 def test_text_fills_in_fields_and_falls_back_to_indonesian() -> None:
     assert text("error.unknown_service", "en", service="x") == "Unknown service 'x'."
     assert text("error.unknown_service", "id", service="x") == "Layanan 'x' tidak dikenal."
+
+
+def test_english_says_one_person_and_two_people() -> None:
+    assert text("ui.kiosk.ahead_people", "en", n=1) == "1 person"
+    assert text("ui.kiosk.ahead_people", "en", n=2) == "2 people"
+    assert text("ui.kiosk.ahead_people", "id", n=1) == "1 orang"
 
 
 def test_the_language_comes_from_accept_language_else_the_station() -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from satupintu.app import open_station
-from shared import services
+from shared import health, services
 from shared.clock import ManualClock
 from shared.station import Station
 from shared.views import view_of
@@ -114,3 +114,17 @@ def test_the_dashboard_shows_the_jump_and_a_supervisor_confirms_it(
     assert accepted.status_code == 200
     assert accepted.get_json()["clock"] is None
     assert client.post("/api/admin/clock/accept").status_code == 409
+
+
+def test_a_jump_is_a_health_warning_until_a_supervisor_accepts_the_new_time(
+    station: Station, clock: ManualClock
+) -> None:
+    assert health.run(station, ("clock",)).level == "ok"
+    issue(station)
+    clock.step(hours=3)
+    issue(station)
+    [notice] = health.run(station, ("clock",)).notices
+    assert (notice.level, notice.message.params["minutes"]) == ("warning", 180)
+    assert "180 minutes" in notice.message.text("en")
+    services.accept_clock(station, "sari")
+    assert health.run(station, ("clock",)).notices == []

@@ -18,7 +18,7 @@ def test_the_console_knows_the_counters_services_and_standard_times(client: Flas
     data = page_data(response.text)
     assert data["counters"][0] == {
         "id": "loket-1",
-        "name": "Loket 1",
+        "name": {"id": "Loket 1", "en": "Loket 1"},
         "services": ["lapor", "surat"],
     }
     lapor = data["services"][0]
@@ -62,7 +62,7 @@ def test_acks_speak_the_language_the_console_names(
     for console, message in (
         (english, "Nobody is waiting for Loket 1."),
         (browser_default, "Nobody is waiting for Loket 1."),
-        (indonesian, "Tidak ada antrian yang menunggu untuk Loket 1."),
+        (indonesian, "Tidak ada antrean yang menunggu untuk Loket 1."),
     ):
         ack = console.emit("call_next", {"counter": "loket-1"}, callback=True)
         assert ack["error"] == {"code": "queue_empty", "message": message}

@@ -144,7 +144,7 @@ def test_a_transfer_moves_the_ticket_and_both_boards_and_consoles_update(
     for listener in (spkt_board, lantas_board, budi):
         call = listener.wait_for("ticket.called", lambda call: call["counter"] == "loket-3")
         assert call["number"] == "A-001"
-        assert call["announcement"] == "Nomor antrian A satu, silakan menuju loket tiga"
+        assert call["announcement"] == "Nomor antrean A satu, silakan menuju loket tiga"
     snapshot = lantas_board.call("snapshot", {"board": "lantas"})
     assert snapshot["counters"] == [
         {"id": "loket-3", "name": "Loket 3", "state": "open", "ticket": "A-001"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from kiosk.qr import qr_svg
 from satupintu.app import create_app
 from shared.clock import ManualClock
 from shared.devices import DEVICE_COOKIE, ENROL_HOURS, PHONE_COOKIE, Kind, invite
-from shared.printing import PrintResult, TicketPrint
+from shared.printing import PrintOutcome, PrintResult, TicketPrint
 from shared.services import MAX_REPRINTS
 from tests.conftest import Auth
 from tests.helpers import make_config
@@ -187,6 +187,9 @@ class CountingPrinter:
         with self.lock:
             self.printed.append(job.number)
         return PrintResult("printed")
+
+    def restore(self, outcomes: Iterable[PrintOutcome]) -> None:
+        pass
 
     def health(self) -> list[dict[str, Any]]:
         return []

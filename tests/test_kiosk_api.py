@@ -79,7 +79,7 @@ def test_the_phone_page_carries_the_ticket_names_counters_and_the_survey(
     data = page_data(response.data)
     assert data["ticket"]["number"] == "A-001"
     assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
-    assert data["counters"]["loket-2"] == "Loket 2"
+    assert data["counters"]["loket-2"] == {"id": "Loket 2", "en": "Loket 2"}
     assert data["survey"] == {"questions": ["kepuasan"], "answered": False}
     auth.login("budi")
     client.post("/api/counters/loket-1/call-next")
@@ -134,7 +134,7 @@ def test_a_waiting_ticket_can_be_reprinted_a_few_times(preview_app: Flask) -> No
         first_print.unlink()
         again = client.post(f"/api/tickets/{token}/reprint")
         assert again.status_code == 200
-        assert again.get_json()["print"] == {"status": "printed", "error": None}
+        assert again.get_json()["print"] == {"status": "printed", "error": None, "fault": None}
         assert again.get_json()["ticket"]["number"] == "A-001"
         assert first_print.exists()  # printed again
     first_print.unlink()
@@ -152,6 +152,7 @@ def test_only_a_waiting_ticket_of_today_is_reprinted(
     assert client.post(f"/api/tickets/{called['token']}/reprint").get_json()["print"] == {
         "status": "disabled",
         "error": None,
+        "fault": None,
     }
     auth.login("budi")
     client.post("/api/counters/loket-1/call-next")

@@ -158,20 +158,20 @@ def test_a_priority_choice_gives_a_priority_ticket_then_resets(
 
 def test_the_language_switch_returns_to_the_station_language_after_a_ticket(kiosk: Page) -> None:
     kiosk.get_by_role("button", name="English").click()
-    expect(kiosk.locator("#start h1")).to_have_text("Please choose a service")
+    expect(kiosk.locator("#heading-all h1")).to_have_text("Please choose a service")
     expect(service_button(kiosk).locator(".kiosk-service-name")).to_have_text("Reports")
     service_button(kiosk).click()
     expect(kiosk.locator(".kiosk-confirm-label")).to_have_text("Your queue number")
     expect(kiosk.locator("#confirm-service")).to_have_text("Reports")
     kiosk.get_by_role("button", name="Done", exact=True).click()
-    expect(kiosk.locator("#start h1")).to_have_text("Silakan pilih layanan")
+    expect(kiosk.locator("#heading-all h1")).to_have_text("Silakan pilih layanan")
     expect(kiosk.get_by_role("button", name="English")).to_be_visible()
 
 
 def test_the_kiosk_reconnects_after_a_restart_and_shows_the_new_queue(
     live: ServerProcess, kiosk: Page
 ) -> None:
-    expect(service_button(kiosk)).to_contain_text("Tidak ada antrian")
+    expect(service_button(kiosk)).to_contain_text("Tidak ada antrean")
     live.restart()
     issue(live)
     issue(live)
@@ -261,3 +261,153 @@ def test_a_failed_print_is_said_plainly_and_offers_a_reprint(
         expect(kiosk.locator("#print-message")).to_contain_text("masih belum dapat dicetak")
         expect(kiosk.get_by_role("button", name="Coba cetak lagi")).to_be_enabled()
         assert shown_ticket(hall, kiosk)["status"] == "waiting"
+
+
+# ---- the start screen: priority first, private services, pictograms, long names, offline ----
+
+
+def test_the_priority_choice_comes_first_above_every_service(kiosk: Page) -> None:
+    for viewport in (PORTRAIT, LANDSCAPE):
+        kiosk.set_viewport_size(viewport)
+        priority = kiosk.locator(".kiosk-priority").bounding_box()
+        cards = [card.bounding_box() for card in kiosk.locator(".kiosk-service").all()]
+        assert priority is not None and cards
+        assert priority["y"] + priority["height"] <= min(card["y"] for card in cards)
+        heading = kiosk.locator("#heading-all h1").bounding_box()
+        assert heading is not None and priority["y"] < heading["y"]
+
+
+def test_private_services_sit_behind_one_neutral_button_named_only_once_it_is_opened(
+    live: ServerProcess, kiosk: Page
+) -> None:
+    start = kiosk.locator("#services")
+    expect(kiosk.locator("[data-private]")).to_contain_text("Layanan khusus / konsultasi")
+    expect(kiosk.locator("[data-private]")).to_contain_text("Special services / consultation")
+    expect(start).not_to_contain_text("Propam")
+    expect(service_button(kiosk, "propam")).to_have_count(0)
+
+    kiosk.locator("[data-private]").click()
+    expect(service_button(kiosk, "propam")).to_contain_text("Pengaduan Propam")
+    expect(service_button(kiosk, "lapor")).to_have_count(0)
+    expect(kiosk.locator("#heading-private h1")).to_have_text("Layanan khusus / konsultasi")
+    kiosk.get_by_role("button", name="Kembali ke semua layanan").click()
+    expect(service_button(kiosk, "lapor")).to_be_visible()
+    expect(service_button(kiosk, "propam")).to_have_count(0)
+
+    kiosk.locator("[data-private]").click()
+    service_button(kiosk, "propam").click()
+    expect(kiosk.locator("#confirm-number")).to_have_text("R-001")
+    expect(kiosk.locator("#confirm-service")).to_have_text("Layanan khusus / konsultasi")
+    kiosk.get_by_role("button", name="Selesai", exact=True).click()
+    expect(service_button(kiosk, "lapor")).to_be_visible()  # the next citizen starts at the top
+    board = requests.get(f"{live.url}/board", timeout=10).text
+    assert "Pengaduan Propam" not in board
+
+
+def test_the_buttons_wait_under_a_notice_while_the_server_is_down_and_come_back_by_themselves(
+    live: ServerProcess, kiosk: Page
+) -> None:
+    notice = kiosk.locator("#unreachable")
+    expect(service_button(kiosk)).to_be_enabled()
+    expect(notice).to_be_hidden()
+    live.stop()
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Sistem antrean belum tersambung")
+    for button in kiosk.locator(".kiosk-service").all():
+        expect(button).to_be_disabled()
+    live.start()
+    expect(notice).to_be_hidden(timeout=RECONNECT_TIMEOUT_MS)
+    expect(service_button(kiosk)).to_be_enabled()
+    service_button(kiosk).click()
+    expect(kiosk.locator("#confirm-number")).to_have_text("A-001")
+
+
+def test_a_request_that_fails_also_makes_the_buttons_wait_until_the_server_answers(
+    kiosk: Page,
+) -> None:
+    kiosk.route("**/api/tickets", lambda route: route.abort())
+    kiosk.route("**/api/services", lambda route: route.abort())
+    service_button(kiosk).click()
+    expect(kiosk.locator("#unreachable")).to_be_visible()
+    expect(service_button(kiosk)).to_be_disabled()
+    expect(kiosk.get_by_role("button", name="Coba lagi")).to_be_enabled()  # the tap's own retry
+    kiosk.unroute("**/api/services")
+    expect(kiosk.locator("#unreachable")).to_be_hidden()
+    expect(service_button(kiosk)).to_be_enabled()
+
+
+LONG_ID = "Permohonan Surat Keterangan Kehilangan Dokumen Kendaraan dan Surat Izin"[:70]
+LONG_EN = "Request for a Letter Confirming the Loss of Vehicle Papers and Licences"[:70]
+ICONS = ["report", "document", "accident", "vehicle", "licence", "crime", "shield"]
+
+
+@pytest.fixture
+def pictured(tmp_path: Path) -> Iterator[ServerProcess]:
+    """Seven services with pictograms, one named in 70 characters in both languages, and a
+    private one."""
+    services = [
+        {"id": f"s{index}", "name": {"id": f"Layanan {icon}", "en": f"Service {icon}"},
+         "prefix": chr(ord("A") + index), "unit": "SPKT", "icon": icon}
+        for index, icon in enumerate(ICONS)
+    ]  # fmt: skip
+    services[0]["name"] = {"id": LONG_ID, "en": LONG_EN}
+    services.append(
+        {"id": "ppa", "name": "Perlindungan Perempuan dan Anak", "prefix": "P", "unit": "Reskrim",
+         "icon": "family", "private": True}
+    )  # fmt: skip
+    counters = [{"id": "loket-1", "name": "Loket 1", "services": [s["id"] for s in services]}]
+    server = ServerProcess(tmp_path, services=services, counters=counters)
+    server.start()
+    yield server
+    server.stop()
+
+
+# Every box inside a kiosk card (and the card itself) holds its content: nothing is wider or
+# taller than its box, nothing sticks out of the card, and no name is set smaller than 16 px.
+CARD_PROBLEMS = """cards => cards.flatMap((card) => {
+  const outer = card.getBoundingClientRect();
+  const problems = [];
+  if (card.scrollWidth > card.clientWidth || card.scrollHeight > card.clientHeight + 1) {
+    problems.push(`${card.dataset.service || "private"} overflows`);
+  }
+  for (const inner of card.querySelectorAll("*")) {
+    if (!(inner instanceof HTMLElement) || inner.hidden) continue;
+    const box = inner.getBoundingClientRect();
+    if (inner.scrollWidth > inner.clientWidth + 1) problems.push(`${inner.className} too wide`);
+    if (box.left < outer.left - 1 || box.right > outer.right + 1
+        || box.top < outer.top - 1 || box.bottom > outer.bottom + 1) {
+      problems.push(`${inner.className} sticks out`);
+    }
+  }
+  const name = card.querySelector(".kiosk-service-name");
+  if (parseFloat(getComputedStyle(name).fontSize) < 16) problems.push("name under 16 px");
+  return problems;
+})"""
+
+
+# The drawing of a bundled pictogram, as the page received it from the server.
+BUNDLED_PICTOGRAM = """(icon) => document.getElementById("service-icons").content
+  .querySelector(`[data-icon="${icon}"] svg`).innerHTML"""
+
+
+def test_every_card_shows_its_pictogram_and_a_70_character_name_fits_both_ways_round(
+    chromium: Browser, pictured: ServerProcess
+) -> None:
+    for lang in ("id", "en"):
+        for viewport in (PORTRAIT, LANDSCAPE):
+            with open_page(chromium, viewport, f"{pictured.url}/kiosk?lang={lang}") as page:
+                long = service_button(page, "s0")
+                expect(long.locator(".kiosk-service-name")).to_have_text(
+                    LONG_ID if lang == "id" else LONG_EN
+                )
+                drawn = []
+                for index, icon in enumerate(ICONS):
+                    mark = service_button(page, f"s{index}").locator(".kiosk-service-mark")
+                    expect(mark.locator("svg.icon")).to_have_count(1)
+                    expect(mark).to_contain_text(chr(ord("A") + index))  # its numbers' letters
+                    drawn.append(mark.locator("svg").evaluate("svg => svg.innerHTML"))
+                    assert drawn[-1] == page.evaluate(BUNDLED_PICTOGRAM, icon)
+                assert len(set(drawn)) == len(ICONS)  # each service its own picture
+                expect(page.locator("[data-private] svg.icon")).to_have_count(1)
+                problems = page.locator(".kiosk-service").evaluate_all(CARD_PROBLEMS)
+                assert problems == [], (lang, viewport, problems)

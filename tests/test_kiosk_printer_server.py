@@ -72,8 +72,8 @@ def kept(server: ServerProcess, ticket: dict[str, Any]) -> dict[str, Any]:
 def test_a_refused_printer_fails_at_once_and_the_ticket_is_kept(server: ServerProcess) -> None:
     reply, took = take_ticket(server, "refused")
     assert took < TIMEOUT + MARGIN
-    assert reply["print"]["status"] == "failed"
-    assert "cannot connect" in reply["print"]["error"]
+    assert (reply["print"]["status"], reply["print"]["fault"]) == ("failed", "refused")
+    assert "menolak sambungan" in reply["print"]["error"]  # in the station's language
     assert kept(server, reply["ticket"]) == reply["ticket"]
 
 
@@ -92,7 +92,9 @@ def test_a_printer_that_never_reads_fails_within_the_timeout_and_the_kiosk_answe
     assert took < TIMEOUT + MARGIN
     assert reply["print"] == {
         "status": "failed",
-        "error": f"printer 127.0.0.1:{stalled.port} did not answer within 1 s",
+        "error": f"Printer 127.0.0.1:{stalled.port} tidak menerima tiket dalam 1 detik: "
+        "kertas habis, macet atau mati?",
+        "fault": "timeout",
     }
     ticket = kept(server, reply["ticket"])
     assert ticket["status"] == "waiting"
@@ -109,7 +111,7 @@ def test_a_reprint_sends_the_same_number_to_the_printer_again(
         f"{server.url}/api/tickets/{reply['ticket']['token']}/reprint", timeout=10
     )
     assert again.status_code == 200
-    assert again.json()["print"] == {"status": "printed", "error": None}
+    assert again.json()["print"] == {"status": "printed", "error": None, "fault": None}
     jobs = working.wait_for_jobs(2)
     number = reply["ticket"]["number"].encode()
     assert [number in job for job in jobs] == [True, True]

@@ -28,7 +28,7 @@ def flask_paths(app: Flask) -> set[str]:
     return {
         re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
     }
 
 

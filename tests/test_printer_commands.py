@@ -9,7 +9,10 @@ from printer.layout import ticket_layout
 from tests.printer_fixtures import STATUS_URL, a_ticket
 
 RESET = b"\x1b@"
-DOUBLE_SIZE = b"\x1b!\x30"  # ESC ! with double height and double width
+CHARACTER_SIZE = b"\x1d!"  # GS ! n: width (n >> 4) + 1, height (n & 15) + 1
+FOUR_BY_FOUR = CHARACTER_SIZE + b"\x33"
+NORMAL_SIZE = CHARACTER_SIZE + b"\x00"
+RASTER_IMAGE = b"\x1dv0"  # GS v 0
 CENTER = b"\x1ba\x01"
 NATIVE_QR = b"\x1d(k"
 CUT = b"\x1dV"
@@ -27,10 +30,41 @@ def test_job_starts_by_resetting_the_printer_and_ends_with_a_cut():
     assert output.rindex(CUT) > output.rindex(b"Keep this ticket")
 
 
-def test_number_is_printed_as_double_size_text():
+def test_the_number_is_printed_four_times_as_wide_and_high_and_nothing_else_is():
     output = printed()
     before_number = output[: output.index(b"A-001\n")]
-    assert before_number.rindex(b"\x1b!") == before_number.rindex(DOUBLE_SIZE)
+    assert before_number.rindex(CHARACTER_SIZE) == before_number.rindex(FOUR_BY_FOUR)
+    assert output.count(FOUR_BY_FOUR) == 1
+    after_number = output[output.index(b"A-001\n") :]
+    assert after_number.index(CHARACTER_SIZE) == after_number.index(NORMAL_SIZE)
+
+
+def test_the_logo_is_a_centred_raster_image_above_the_station_name():
+    output = printed()
+    image = output.index(RASTER_IMAGE)
+    assert image < output.index(b"SPKT Polres Kupang\n")
+    assert output[:image].rindex(b"\x1ba") == output[:image].rindex(CENTER)
+    width_bytes, height = output[image + 4], output[image + 6]  # little-endian, under 256
+    assert (width_bytes * 8, height) == (120, 120)  # the built-in mark, 15 mm high
+
+
+def test_a_logo_that_cannot_be_printed_is_left_out(tmp_path):
+    drawing = tmp_path / "logo.svg"
+    drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    assert RASTER_IMAGE not in printed(a_ticket(logo=drawing))
+    assert RASTER_IMAGE in printed(a_ticket(logo=None))
+
+
+def test_a_station_logo_is_printed_at_ticket_height(tmp_path):
+    from PIL import Image
+
+    wide = tmp_path / "kupang.png"
+    Image.new("RGB", (400, 100), "black").save(wide)
+    output = printed(a_ticket(logo=wide))
+    image = output.index(RASTER_IMAGE)
+    width_bytes = int.from_bytes(output[image + 4 : image + 6], "little")
+    height = int.from_bytes(output[image + 6 : image + 8], "little")
+    assert (width_bytes, height) == (45, 90)  # 360 x 90 dots: as wide as 58 mm paper allows
 
 
 def test_status_url_is_a_centred_native_qr_code():

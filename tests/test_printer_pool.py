@@ -13,7 +13,7 @@ import pytest
 from printer import Printers
 from shared.clock import ManualClock
 from shared.config import ConfigError
-from shared.printing import PrintResult
+from shared.printing import PrintFault, PrintOutcome, PrintResult
 from tests.printer_fixtures import (
     FakeNetworkPrinter,
     a_ticket,
@@ -42,10 +42,11 @@ def test_a_hung_printer_fails_tickets_in_time_and_prints_again_once_it_recovers(
     finally:
         late_job = pipe.read_bytes()  # the printer comes back and takes the stuck job
 
-    assert first == PrintResult("failed", f"printer file {pipe} did not answer within 0.5 s")
-    assert second == PrintResult(
-        "failed", f"printer file {pipe} is busy: the ticket before did not finish in time"
+    assert (first.status, first.fault) == (
+        "failed",
+        PrintFault("timeout", f"printer file {pipe}", 0.5),
     )
+    assert (second.status, second.fault) == ("failed", PrintFault("busy", f"printer file {pipe}"))
     assert first_took < 0.5 + MARGIN
     assert second_took < 0.5 + MARGIN
     assert b"A-001" in late_job
@@ -54,7 +55,7 @@ def test_a_hung_printer_fails_tickets_in_time_and_prints_again_once_it_recovers(
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
     reader.start()
-    assert printers.print_ticket(None, a_ticket(number="A-003")) == PrintResult("printed")
+    assert printers.print_ticket(None, a_ticket(number="A-003")).status == "printed"
     reader.join()
     assert b"A-003" in received[0]
 
@@ -82,10 +83,14 @@ def test_health_lists_each_printer_with_its_kiosks_and_last_success_and_error():
             "default": True,
             "kiosks": ["kiosk-1"],
             "busy": False,
+            "status": "printed",
             "last_success_at": "2026-05-20T08:14:03+08:00",
+            "fault": None,
             "last_error": None,
             "last_error_at": None,
             "paper": "ok",
+            "qr_base": "http://192.168.1.10:8000",
+            "qr_loopback": False,
         },
         {
             "printer": f"printer 127.0.0.1:{port}",
@@ -93,12 +98,50 @@ def test_health_lists_each_printer_with_its_kiosks_and_last_success_and_error():
             "default": False,
             "kiosks": ["kiosk-2"],
             "busy": False,
+            "status": "failed",
             "last_success_at": None,
-            "last_error": f"cannot connect to printer 127.0.0.1:{port}: Connection refused",
+            "fault": {
+                "code": "refused",
+                "printer": f"printer 127.0.0.1:{port}",
+                "seconds": None,
+                "detail": None,
+            },
+            "last_error": f"Printer 127.0.0.1:{port} refused the connection: is it switched on, "
+            "and is its address right?",
             "last_error_at": "2026-05-20T08:15:03+08:00",
             "paper": None,
+            "qr_base": "http://192.168.1.10:8000",
+            "qr_loopback": False,
         },
     ]
+
+
+def test_health_is_taken_up_from_logged_outcomes_and_a_later_success_clears_the_status():
+    config = station_config({"type": "network", "host": "192.0.2.10"})
+    name = "printer 192.0.2.10:9100"
+    at = datetime(2026, 5, 20, 8, 0, tzinfo=config.zone)
+    printers = Printers(config)
+    printers.restore(
+        [
+            PrintOutcome(at, PrintResult("printed", None, name, "low"), "http://127.0.0.1:8000"),
+            PrintOutcome(
+                at.replace(hour=9),
+                PrintResult("unconfirmed", PrintFault("no_answer", name, 3.0), name, "unknown"),
+                "http://127.0.0.1:8000",
+            ),
+            PrintOutcome(at, PrintResult("failed", None, "printer gone:9100"), None),
+        ]
+    )
+    [health] = printers.health()
+    assert health["status"] == "unconfirmed"
+    assert health["last_success_at"] == "2026-05-20T08:00:00+08:00"
+    assert health["fault"]["code"] == "no_answer"
+    assert health["last_error_at"] == "2026-05-20T09:00:00+08:00"
+    assert (health["paper"], health["qr_base"], health["qr_loopback"]) == (
+        "unknown",
+        "http://127.0.0.1:8000",
+        True,
+    )
 
 
 def test_kiosks_sharing_one_printer_share_one_health_entry():

@@ -50,7 +50,7 @@ def test_a_ticket_lives_its_whole_life_through_http_and_sockets(server: ServerPr
     called = officer.call("call_next", {"counter": "loket-1"})
     assert called["ok"] and called["ticket"]["number"] == ticket["number"]
     board_call = board.wait_for("ticket.called")
-    assert board_call["announcement"] == "Nomor antrian A satu, silakan menuju loket satu"
+    assert board_call["announcement"] == "Nomor antrean A satu, silakan menuju loket satu"
     assert officer.call("recall", {"counter": "loket-1"})["ok"]
     board.wait_for("ticket.recalled")
     moved = officer.call("transfer", {"counter": "loket-1", "service": "lantas"})

@@ -16,11 +16,14 @@ Standards: lapor and surat 10 minutes, lantas 20.
 
 from __future__ import annotations
 
+import copy
+import io
 import json
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -28,18 +31,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from admin import reports
-from admin.export import to_csv
+from admin.export import TABLES, to_csv
 from admin.reports import Period, current_shift
+from admin.xlsx import XLSX_TYPE
 from satupintu.app import open_station
 from satupintu.cli import main
 from shared import anchors, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
+from shared.i18n import text
 from shared.station import Station
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.conftest import Auth
-from tests.helpers import BASE_CONFIG, MORNING
+from tests.helpers import BASE_CONFIG, MORNING, make_config
 
 DAY = Period(date(2026, 5, 20), date(2026, 5, 20))
 
@@ -124,7 +129,8 @@ def test_fairness_lists_every_call_that_went_ahead_of_a_longer_wait(
     ]  # fmt: skip
     # A-002 had waited 18 minutes when B-001 was called ahead of it.
     assert fairness["calls"][1]["longest_passed_wait_minutes"] == 18.0
-    assert fairness["by_kind"] == {"call": 1, "transfer": 1, "requeue": 0, "priority": 1,
+    assert fairness["by_kind"] == {"call": 1, "sent_to_front": 0, "returned": 0, "transfer": 1,
+                                   "requeue": 0, "priority_mark": 0, "priority": 1,
                                    "policy": 0}  # fmt: skip
 
 
@@ -132,9 +138,104 @@ def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[
     rates = {row["officer"]: row for row in day_report["fairness"]["officers"]}
     assert rates["wayan"] == {
         "officer": "wayan", "calls": 3, "no_shows": 1, "no_show_rate_pct": 33.3, "recalls": 1,
-        "recall_rate_pct": 33.3, "out_of_turn": 0,
+        "recall_rate_pct": 33.3, "out_of_turn": 0, "priority_marks": 0, "too_quick": 0,
     }  # fmt: skip
     assert (rates["ani"]["out_of_turn"], rates["ani"]["no_show_rate_pct"]) == (1, 0.0)
+
+
+def test_officers_moving_citizens_ahead_are_listed_with_their_reasons(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(MORNING)
+    for service in ("lapor", "lapor", "lapor"):
+        services.issue_ticket(station, service)  # A-001 A-002 A-003
+        clock.advance(minutes=1)
+    services.prioritize(station, "loket-1", "A-003", "Lanjut usia", "budi")
+    services.call_next(station, "loket-1", "budi")  # A-003 ahead of
+    services.call_number(station, "loket-2", "A-002", "dokumen lengkap", "ani")
+    fairness = reports.build_report(reports.station_source(station), DAY)["fairness"]
+    listed = [(call["number"], call["kind"], call["reason"], call["passed_numbers"])
+              for call in fairness["calls"]]  # fmt: skip
+    assert listed == [
+        ("A-003", "priority_mark", "Lanjut usia", ["A-001", "A-002"]),
+        ("A-002", "call", "dokumen lengkap", ["A-001"]),
+    ]
+    assert fairness["by_kind"]["priority_mark"] == 1
+    rates = {row["officer"]: row for row in fairness["officers"]}
+    assert rates["budi"]["priority_marks"] == 1
+
+
+def test_a_return_and_a_transfer_to_the_front_are_listed_when_they_pass_someone(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(MORNING)
+    for service in ("lapor", "surat", "lapor", "lantas"):
+        services.issue_ticket(station, service)  # A-001 B-001 A-002 C-001
+    clock.advance(minutes=3)
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=1)
+    services.return_to_queue(station, "loket-1", "budi")
+    clock.advance(minutes=1)
+    services.call_next(station, "loket-3", "wayan")  # C-001
+    services.transfer(station, "loket-3", "lapor", "wayan", front=True, reason="rujukan Kanit")
+    clock.advance(minutes=1)
+    services.call_next(station, "loket-2", "ani")  # C-001, sent to the front of lapor
+    services.finish(station, "loket-2", "ani")
+    services.call_next(station, "loket-2", "ani")  # A-001, returned to the front
+    kinds = {call["number"]: (call["kind"], call["reason"], call["passed_numbers"])
+             for call in reports.build_report(reports.station_source(station), DAY)["fairness"]["calls"]}  # fmt: skip
+    assert kinds["C-001"] == ("sent_to_front", "rujukan Kanit", ["B-001", "A-002", "A-001"])
+    assert kinds["A-001"] == ("returned", None, ["B-001", "A-002"])
+
+
+def test_services_far_shorter_than_plausible_are_flagged(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    quick = oversight_services()
+    quick[0]["min_minutes"] = 3
+    station = open_station(make_config(tmp_path, services=quick), clock=clock)
+    services.ensure_counters(station)
+    clock.set(MORNING)
+    for _ in range(2):
+        services.issue_ticket(station, "lapor")
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=1)
+    services.finish(station, "loket-1", "budi")  # A-001 in one minute: under 3
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=4)
+    services.finish(station, "loket-1", "budi")  # A-002 in four: plausible
+    fairness = reports.build_report(reports.station_source(station), DAY)["fairness"]
+    assert [(row["number"], row["service_minutes"], row["min_minutes"], row["officer"])
+            for row in fairness["too_quick"]] == [("A-001", 1.0, 3, "budi")]  # fmt: skip
+    assert {row["officer"]: row["too_quick"] for row in fairness["officers"]} == {"budi": 1}
+
+
+def test_cancelled_tickets_are_counted_for_their_service(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(MORNING)
+    token = services.issue_ticket(station, "lapor").ticket["token"]
+    services.issue_ticket(station, "lapor")
+    services.cancel(station, token)
+    report = reports.build_report(reports.station_source(station), DAY)
+    assert (report["totals"]["issued"], report["totals"]["cancelled"]) == (2, 1)
+    assert by_id(report["services"])["lapor"]["cancelled"] == 1
+    assert by_id(report["counters"])["loket-1"]["cancelled"] is None
+    assert "cancelled" in to_csv(report).splitlines()[0].split(",")
+
+
+def test_a_report_names_services_and_counters_in_the_language_asked(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    counters = copy.deepcopy(BASE_CONFIG["counters"])
+    counters[0]["name"] = {"id": "Loket Satu", "en": "Counter One"}
+    station = open_station(oversight_config(tmp_path, counters=counters), clock=clock)
+    english = reports.build_report(reports.station_source(station), DAY, "en")
+    assert (by_id(english["services"])["lapor"]["name"], english["language"]) == ("Reports", "en")
+    assert by_id(english["counters"])["loket-1"]["name"] == "Counter One"
+    indonesian = reports.build_report(reports.station_source(station), DAY)
+    assert by_id(indonesian["services"])["lapor"]["name"] == "Laporan"
+    assert by_id(indonesian["counters"])["loket-1"]["name"] == "Loket Satu"
 
 
 def test_the_longest_waits_of_the_day_come_first(day_report: dict[str, Any]) -> None:
@@ -207,9 +308,9 @@ def test_a_period_that_makes_no_sense_is_refused(
 def test_the_csv_tables_carry_the_json_numbers(day_report: dict[str, Any]) -> None:
     summary = to_csv(day_report, "summary").splitlines()
     assert summary[0].startswith("group,id,name,standard_minutes,issued,called,served")
-    assert summary[1] == "total,all,SPKT Uji,,7,7,5,1,1,0,1,13.6,24.0,10.6,4,80.0"
-    assert "service,surat,Surat Kehilangan,10,1,1,0,0,1,0,0,16.0,16.0,,0," in summary
-    assert "counter,loket-3,Loket 3,,,3,2,1,0,,1,12.7,24.0,11.5,2,100.0" in summary
+    assert summary[1] == "total,all,SPKT Uji,,7,7,5,1,1,0,0,1,13.6,24.0,10.6,4,80.0"
+    assert "service,surat,Surat Kehilangan,10,1,1,0,0,1,0,0,0,16.0,16.0,,0," in summary
+    assert "counter,loket-3,Loket 3,,,3,2,1,0,,,1,12.7,24.0,11.5,2,100.0" in summary
     fairness = to_csv(day_report, "fairness").splitlines()
     assert len(fairness) == 4
     assert "dokumen sudah lengkap" in fairness[2]
@@ -244,6 +345,42 @@ def test_the_command_the_api_and_the_page_show_the_same_numbers(
     assert as_csv.stdout_bytes.decode() == csv_api
     assert from_api["totals"]["avg_wait_minutes"] == 13.6
     assert "13,6" in page and "dokumen sudah lengkap" in page
+
+
+def test_the_xlsx_download_holds_every_table_with_real_numbers_and_dates(
+    app: Flask, client: FlaskClient, auth: Auth, tmp_path: Path, clock: ManualClock
+) -> None:
+    scripted_day(app.extensions["satupintu"], clock)
+    auth.login("sari", "supervisor")
+    reply = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&download=1")
+    assert reply.status_code == 200
+    assert reply.mimetype == XLSX_TYPE
+    assert 'filename="satupintu-2026-05-20.xlsx"' in reply.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(reply.data))
+    assert book.sheetnames == [text(f"ui.admin.table.{name}", "id") for name in TABLES]
+    summary = list(book[text("ui.admin.table.summary", "id")].values)
+    assert summary[0][:5] == ("group", "id", "name", "standard_minutes", "issued")
+    total = dict(zip(summary[0], summary[1], strict=True))
+    assert (total["issued"], total["served"], total["avg_wait_minutes"]) == (7, 5, 13.6)
+    assert total["within_standard_pct"] == 80  # a number Excel formats its way, not text
+    fairness = list(book[text("ui.admin.table.fairness", "id")].values)
+    at = fairness[1][0]
+    assert isinstance(at, datetime) and at.date() == date(2026, 5, 20)  # a date, not text
+
+    english = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en")
+    assert openpyxl.load_workbook(io.BytesIO(english.data)).sheetnames[0] == text(
+        "ui.admin.table.summary", "en"
+    )
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(
+        yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
+    )
+    printed = CliRunner().invoke(
+        main, ["report", "--date", "2026-05-20", "--format", "xlsx", "--config", str(config_file)]
+    )
+    assert printed.exit_code == 0
+    from_command = openpyxl.load_workbook(io.BytesIO(printed.stdout_bytes))
+    assert list(from_command.worksheets[0].values) == summary
 
 
 def test_the_dashboard_shows_waiting_and_todays_totals(

@@ -86,7 +86,7 @@ def test_boards_receive_calls_with_the_announcement_and_no_token(
     assert called["number"] == "A-001"
     assert called["counter"] == "loket-2"
     assert called["counter_name"] == "Loket 2"
-    assert called["announcement"] == "Nomor antrian A satu, silakan menuju loket dua"
+    assert called["announcement"] == "Nomor antrean A satu, silakan menuju loket dua"
     assert called["seq"] == start + 3  # issued, waiting, called
     assert "token" not in called
 

@@ -14,12 +14,15 @@ import pytest
 from shared.errors import Conflict
 from shared.events import (
     TicketCalled,
+    TicketCancelled,
     TicketDone,
     TicketExpired,
     TicketIssued,
     TicketNoShow,
+    TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketReturned,
     TicketTransferred,
 )
 from shared.ticket import Logged, Ticket, apply, evolve, issue, replay, steps
@@ -34,8 +37,11 @@ DETAILS: dict[Move, dict[str, object]] = {
     Move.FINISH: {"counter": "loket-1"},
     Move.NO_SHOW: {"counter": "loket-1"},
     Move.TRANSFER: {"service": "lantas", "counter": "loket-1"},
+    Move.RETURN: {"counter": "loket-1", "queue_at": "2026-05-20T00:59:00.000000Z"},
+    Move.PRIORITIZE: {"counter": "loket-1", "reason": "lansia"},
     Move.EXPIRE: {},
     Move.REQUEUE: {"counter": "loket-1"},
+    Move.CANCEL: {},
 }
 EVENT = {
     Move.CALL: TicketCalled,
@@ -43,8 +49,11 @@ EVENT = {
     Move.FINISH: TicketDone,
     Move.NO_SHOW: TicketNoShow,
     Move.TRANSFER: TicketTransferred,
+    Move.RETURN: TicketReturned,
+    Move.PRIORITIZE: TicketPrioritized,
     Move.EXPIRE: TicketExpired,
     Move.REQUEUE: TicketRequeued,
+    Move.CANCEL: TicketCancelled,
 }
 
 
@@ -78,6 +87,7 @@ def in_status(status: Status) -> Ticket:
         Status.DONE: [Move.CALL, Move.FINISH],
         Status.NO_SHOW: [Move.CALL, Move.NO_SHOW],
         Status.EXPIRED: [Move.EXPIRE],
+        Status.CANCELLED: [Move.CANCEL],
     }[status]
     for move in path:
         ticket, _ = apply(ticket, move, T0, **DETAILS[move])
@@ -123,12 +133,30 @@ def test_a_call_records_the_counter_and_the_time() -> None:
     assert event.priority is True
 
 
-def test_a_recall_changes_nothing_but_announces_the_original_call() -> None:
+def test_a_recall_only_counts_and_announces_the_original_call_again() -> None:
     called = in_status(Status.CALLED)
     recalled, event = apply(called, Move.RECALL, LATER, **CALL)
-    assert recalled == called
+    twice, _ = apply(recalled, Move.RECALL, LATER, **CALL)
+    assert (recalled.recalls, twice.recalls) == (1, 2)
+    assert replace(twice, recalls=0) == called
     assert isinstance(event, TicketRecalled)
     assert event.called_at == "2026-05-20T01:00:00.000000Z"
+    again, _ = apply(in_status(Status.WAITING), Move.CALL, LATER, **CALL)
+    assert again.recalls == 0
+
+
+def test_returning_puts_the_citizen_first_in_line_again() -> None:
+    back, _ = apply(in_status(Status.CALLED), Move.RETURN, LATER, **DETAILS[Move.RETURN])
+    assert (back.status, back.counter, back.called_at) == (Status.WAITING, None, None)
+    assert back.queue_at < back.issued_at  # ahead of everyone issued since
+
+
+def test_an_officer_can_give_a_waiting_ticket_priority() -> None:
+    ordinary, _ = issued(priority=False)
+    marked, event = apply(ordinary, Move.PRIORITIZE, LATER, **DETAILS[Move.PRIORITIZE])
+    assert marked.priority and marked.status == Status.WAITING
+    assert isinstance(event, TicketPrioritized)
+    assert event.reason == "lansia"
 
 
 def test_a_transfer_waits_again_elsewhere_keeping_number_and_issue_time() -> None:

@@ -1,6 +1,7 @@
 // The board's voice: for each call a chime, then the sentence the server rendered to audio
-// (/api/board/speech/<seq>), one announcement at a time, in order. The browser's own
-// speechSynthesis is only the fallback when the server cannot give the audio.
+// (/api/board/speech/<seq>: already said `announcement.repeat` times, at a calm pace), one
+// announcement at a time, in order. The browser's own speechSynthesis is only the fallback when
+// the server cannot give the audio; it says the sentence as often and as calmly.
 //
 // Browsers only play sound after someone has touched the page, unless Chromium runs with
 // --autoplay-policy=no-user-gesture-required (unattended boards). Until sound is allowed,
@@ -8,6 +9,7 @@
 
 const MAX_PENDING = 6;
 const FALLBACK_TIMEOUT_MS = 15000;
+const FALLBACK_RATE = 0.85; // of the browser voice's normal pace
 // "Ding-dong": E5 then C5, each fading out.
 const CHIME = [
   { frequency: 659.25, start: 0, length: 1.0 },
@@ -15,9 +17,10 @@ const CHIME = [
 ];
 
 export class Announcer {
-  constructor(onChange = () => {}) {
+  constructor(onChange = () => {}, repeat = 1) {
     const Context = window.AudioContext || window.webkitAudioContext;
     this.context = Context ? new Context() : null;
+    this.repeat = repeat;
     this.pending = [];
     this.playing = false;
     if (this.context) this.context.addEventListener("statechange", onChange);
@@ -58,7 +61,7 @@ export class Announcer {
         await this.chime();
         const buffer = await audio;
         if (buffer) await this.play(buffer);
-        else await speakWithBrowser(call.announcement);
+        else await speakWithBrowser(call.announcement, this.repeat);
       } catch (error) {
         console.error("announcement failed", error);
       }
@@ -108,13 +111,19 @@ function ended(node, seconds) {
   });
 }
 
-// The fallback: the browser's own voice, if it has any (headless browsers have none).
-function speakWithBrowser(sentence) {
+// The fallback: the browser's own voice, if it has any (headless browsers have none), `times`
+// times over.
+async function speakWithBrowser(sentence, times) {
+  for (let time = 0; time < times; time++) await speakOnce(sentence);
+}
+
+function speakOnce(sentence) {
   const synth = window.speechSynthesis;
   if (!synth || !sentence || synth.getVoices().length === 0) return Promise.resolve();
   return new Promise((resolve) => {
     const utterance = new SpeechSynthesisUtterance(sentence);
     utterance.lang = "id-ID";
+    utterance.rate = FALLBACK_RATE;
     const voice = synth.getVoices().find((each) => each.lang.toLowerCase().startsWith("id"));
     if (voice) utterance.voice = voice;
     const timer = setTimeout(resolve, FALLBACK_TIMEOUT_MS);

@@ -1,7 +1,9 @@
-// The wall board: each counter's number and state, the newest call highlighted and spoken,
-// recent calls, people waiting per service, the date, a clock and the running text.
-// Everything on screen is redrawn from a snapshot on every (re)connection, then kept up to
-// date by the board events; live.js resynchronises on any `seq` gap.
+// The wall board: each counter's number and state, the newest call large and spoken, and below
+// it, taking turns a page at a time, the recent calls (marked when the citizen did not come or
+// was sent elsewhere) and people waiting per service (closed ones say so); the date, a clock
+// and the running text. Everything is redrawn from a snapshot on every (re)connection and once
+// a minute (opening hours change with no event), then kept up to date by the board events;
+// live.js resynchronises on any `seq` gap.
 
 import { byId as $, el } from "/static/js/dom.js";
 import {
@@ -9,6 +11,7 @@ import {
   formatDate,
   formatNumber,
   formatTime,
+  inLanguage,
   page,
   serviceName,
   t,
@@ -18,17 +21,41 @@ import { Announcer } from "./announcer.js";
 
 const HIGHLIGHT_MS = 8000;
 const RECENT_SHOWN = 3;
+const SNAPSHOT_EVERY_MS = 60000;
 const TICKER_SECONDS_PER_CHARACTER = 0.22;
+// How a call ended, from the event that ended it (the snapshot says the same as `outcome`).
+const OUTCOMES = {
+  "ticket.done": "done",
+  "ticket.no_show": "no_show",
+  "ticket.transferred": "transferred",
+  "ticket.returned": "returned",
+};
+const MARKED = new Set(["no_show", "transferred", "returned"]);
 
 const shownCounters = new Set(page.counters.map((counter) => counter.id));
-const counterNames = new Map(page.counters.map((counter) => [counter.id, counter.name]));
+// A counter as the hall sees it, in the board's language (a private service's room neutral).
+function counterName(id) {
+  const counter = page.counters.find((each) => each.id === id);
+  return counter ? inLanguage(counter.name) : undefined;
+}
 
 const board = {
   counters: new Map(), // id -> {state, ticket}
-  recent: [], // newest first: {number, counter, called_at}
+  recent: [], // newest first: {number, counter, counter_name, called_at, outcome}
   waiting: {}, // service id -> people waiting
-  spotlight: null, // the call shown largest: {number, counter}
+  closed: {}, // service id -> why it takes no tickets now
+  spotlight: null, // the call shown largest while its citizen is at the counter
 };
+
+function counterNow(id) {
+  return board.counters.get(id) || { state: "open", ticket: null };
+}
+
+// A call is worth the big panel only while that counter, open, still serves that number.
+function stillServed(call) {
+  const counter = counterNow(call.counter);
+  return counter.state === "open" && counter.ticket === call.number;
+}
 
 // ---- counters --------------------------------------------------------------------------------
 
@@ -42,7 +69,7 @@ function buildTiles() {
     const tile = el(
       "li",
       { class: "counter-tile", "data-counter": counter.id },
-      el("p", { class: "counter-name" }, counter.name),
+      el("p", { class: "counter-name" }, inLanguage(counter.name)),
       number,
       status,
     );
@@ -54,21 +81,35 @@ function buildTiles() {
 function renderCounter(id) {
   const parts = tiles.get(id);
   if (!parts) return;
-  const counter = board.counters.get(id) || { state: "open", ticket: null };
-  parts.number.textContent = counter.ticket || "—";
+  const counter = counterNow(id);
+  const open = counter.state === "open";
   parts.tile.dataset.state = counter.state;
-  parts.status.textContent = counter.state === "open" ? "" : t(`ui.board.state_${counter.state}`);
-  parts.status.hidden = counter.state === "open";
+  // A counter on break or closed shows its state, never a number.
+  parts.number.hidden = !open;
+  parts.number.textContent = open ? counter.ticket || "—" : "";
+  parts.status.hidden = open;
+  parts.status.textContent = open ? "" : t(`ui.board.state_${counter.state}`);
 }
 
 // ---- the newest call -------------------------------------------------------------------------
 
 let highlightTimer = null;
 
+function sameCall(one, other) {
+  return Boolean(one && other && one.number === other.number && one.counter === other.counter);
+}
+
 function spotlight(call, fresh) {
+  const unchanged = sameCall(call, board.spotlight);
   board.spotlight = call;
   $("now-number").textContent = call ? call.number : "—";
-  $("now-counter").textContent = call ? counterNames.get(call.counter) || call.counter_name : "";
+  const where = $("now-counter");
+  where.textContent = call ? counterName(call.counter) || call.counter_name : "";
+  // A name longer than two lines takes the smaller size, leaving room for the recent calls.
+  where.classList.remove("long");
+  const size = parseFloat(getComputedStyle(where).fontSize);
+  where.classList.toggle("long", where.offsetHeight > 2.5 * size);
+  if (unchanged && !fresh) return; // a redraw keeps a running highlight
   const panel = $("now-calling");
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
     element.classList.remove("fresh");
@@ -87,21 +128,37 @@ function spotlight(call, fresh) {
   }, HIGHLIGHT_MS);
 }
 
+// The big call clears as soon as its counter finishes with that citizen or stops serving.
+function clearFinishedSpotlight() {
+  if (board.spotlight && !stillServed(board.spotlight)) spotlight(null, false);
+}
+
 function renderRecent() {
-  const spot = board.spotlight;
   const items = board.recent
-    .filter((call) => !(spot && call.number === spot.number && call.counter === spot.counter))
+    .filter((call) => !sameCall(call, board.spotlight))
     .slice(0, RECENT_SHOWN)
     .map((call) =>
       el(
         "li",
-        {},
+        { "data-outcome": call.outcome || null },
         el("span", { class: "recent-number" }, call.number),
-        el("span", { class: "recent-counter" }, counterNames.get(call.counter) || call.counter_name),
-        el("time", { class: "recent-time", datetime: call.called_at }, formatTime(call.called_at)),
+        el(
+          "span",
+          { class: "recent-where" },
+          el("span", { class: "recent-counter" }, counterName(call.counter) || call.counter_name),
+          el(
+            "time",
+            { class: "recent-time", datetime: call.called_at },
+            formatTime(call.called_at),
+          ),
+        ),
+        MARKED.has(call.outcome)
+          ? el("span", { class: "recent-mark" }, t(`ui.board.mark.${call.outcome}`))
+          : null,
       ),
     );
   $("recent-list").replaceChildren(...items);
+  relayout();
 }
 
 // ---- people waiting --------------------------------------------------------------------------
@@ -115,26 +172,102 @@ function renderWaiting() {
       prefix: service.prefix,
       label: serviceName(service.id),
       count: board.waiting[service.id] || 0,
+      closed: board.closed[service.id],
     });
   }
   if (hidden.length) {
-    // Private services never show their names: together, under a neutral label.
+    // Private services never show their names: together, under a neutral label and number.
+    const allClosed = hidden.every((service) => board.closed[service.id]);
     rows.push({
-      prefix: hidden.map((service) => service.prefix).sort().join(" "),
+      prefix: [...new Set(hidden.map((service) => service.prefix))].sort().join(" "),
       label: t("ui.board.other_services"),
       count: hidden.reduce((sum, service) => sum + (board.waiting[service.id] || 0), 0),
+      closed: allClosed ? board.closed[hidden[0].id] : undefined,
     });
   }
   const items = rows.map((row) =>
     el(
       "li",
-      {},
+      { "data-closed": row.closed || null },
       el("span", { class: "waiting-prefix" }, row.prefix),
-      el("span", { class: "waiting-label" }, row.label),
+      el(
+        "span",
+        { class: "waiting-label" },
+        row.label,
+        row.closed
+          ? el("span", { class: "waiting-closed" }, t(`ui.board.closed.${row.closed}`))
+          : null,
+      ),
       el("span", { class: "waiting-count" }, formatNumber(row.count)),
     ),
   );
   $("waiting-list").replaceChildren(...items);
+  relayout();
+}
+
+// ---- recent calls and people waiting take turns, a page that fits at a time -----------------
+
+const SECTIONS = [
+  { section: "recent", list: "recent-list", seconds: 12, firstPageOnly: true },
+  { section: "waiting", list: "waiting-list", seconds: 8, firstPageOnly: false },
+];
+let turns = []; // [{part, items}]: every page of every section, in the order they are shown
+let turn = 0;
+let turnTimer = null;
+
+function showSection(name) {
+  for (const part of SECTIONS) $(part.section).hidden = part.section !== name;
+}
+
+// The items of a list grouped into pages that each fit the list's height.
+function pagesOf(list) {
+  const items = [...list.children];
+  for (const item of items) item.hidden = false;
+  const room = list.clientHeight;
+  const pages = [];
+  let current = [];
+  let top = 0;
+  for (const item of items) {
+    if (current.length && item.offsetTop + item.offsetHeight - top > room) {
+      pages.push(current);
+      current = [];
+    }
+    if (!current.length) top = item.offsetTop;
+    current.push(item);
+  }
+  if (current.length) pages.push(current);
+  return pages;
+}
+
+// Measure every section's pages again (after new data or a new screen size); the turns go on
+// at their own pace.
+function relayout() {
+  turns = [];
+  for (const part of SECTIONS) {
+    showSection(part.section);
+    const pages = pagesOf($(part.list));
+    for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
+  }
+  if (turn >= turns.length) turn = 0;
+  showTurn();
+  if (turns.length > 1 && turnTimer === null) nextTurnLater();
+}
+
+function nextTurnLater() {
+  turnTimer = setTimeout(() => {
+    turnTimer = null;
+    if (turns.length < 2) return;
+    turn = (turn + 1) % turns.length;
+    showTurn();
+    nextTurnLater();
+  }, turns[turn].part.seconds * 1000);
+}
+
+function showTurn() {
+  const current = turns[turn];
+  showSection(current ? current.part.section : null);
+  if (!current) return;
+  for (const item of $(current.part.list).children) item.hidden = !current.items.includes(item);
 }
 
 // ---- snapshot and events ---------------------------------------------------------------------
@@ -143,8 +276,10 @@ function onSnapshot(snapshot) {
   board.counters = new Map(snapshot.counters.map((counter) => [counter.id, counter]));
   board.recent = snapshot.recent.filter((call) => shownCounters.has(call.counter));
   board.waiting = snapshot.waiting;
+  board.closed = snapshot.closed || {};
   for (const id of tiles.keys()) renderCounter(id);
-  spotlight(board.recent[0] || null, false);
+  const newest = board.recent[0];
+  spotlight(newest && stillServed(newest) ? newest : null, false);
   renderRecent();
   renderWaiting();
 }
@@ -155,23 +290,39 @@ function onEvent(name, payload) {
     renderWaiting();
     return;
   }
-  if (!shownCounters.has(payload.counter)) return;
-  const counter = board.counters.get(payload.counter) || { state: "open", ticket: null };
-  board.counters.set(payload.counter, counter);
-  if (name === "counter.state") {
-    counter.state = payload.state;
-  } else if (payload.status === "called") {
-    // Every ticket event says the status it leads to: a called ticket is at this counter.
-    counter.ticket = payload.number;
-  } else if (counter.ticket === payload.number) {
-    counter.ticket = null; // done, no-show, transferred: it left the counter
+  if (payload.number && payload.status !== "called") {
+    // The ticket left wherever it was served (done, no-show, transfer, back in line, cancelled).
+    for (const [id, counter] of board.counters) {
+      if (counter.ticket !== payload.number) continue;
+      counter.ticket = null;
+      renderCounter(id);
+    }
   }
-  if (name === "ticket.called") {
-    board.recent.unshift(payload);
-    board.recent.length = Math.min(board.recent.length, RECENT_SHOWN + 1);
+  if (name in OUTCOMES) {
+    const call = board.recent.find(
+      (each) => each.number === payload.number && each.counter === payload.counter && !each.outcome,
+    );
+    if (call) call.outcome = OUTCOMES[name];
   }
-  if (name === "ticket.called" || name === "ticket.recalled") announce(payload);
-  renderCounter(payload.counter);
+  if (shownCounters.has(payload.counter)) {
+    const counter = counterNow(payload.counter);
+    board.counters.set(payload.counter, counter);
+    if (name === "counter.state") counter.state = payload.state;
+    else if (payload.status === "called") counter.ticket = payload.number;
+    if (name === "ticket.called") {
+      board.recent.unshift({ ...payload, outcome: null });
+      board.recent.length = Math.min(board.recent.length, RECENT_SHOWN + 1);
+    }
+    renderCounter(payload.counter);
+  }
+  if (name === "counter.state") live.emit("snapshot", liveAuth); // which services still open
+  const spoken = name === "ticket.called" || name === "ticket.recalled";
+  if (spoken && shownCounters.has(payload.counter)) {
+    announce(payload);
+    return;
+  }
+  clearFinishedSpotlight();
+  renderRecent();
 }
 
 // A call is shown large, spoken aloud, and read out by a screen reader.
@@ -181,13 +332,13 @@ function announce(call) {
   announcer.say(call);
   $("call-announcer").textContent = t("ui.board.announce_call", {
     number: call.number,
-    counter: counterNames.get(call.counter) || call.counter_name,
+    counter: counterName(call.counter) || call.counter_name,
   });
 }
 
 // ---- sound, clock, running text, connection --------------------------------------------------
 
-const announcer = new Announcer(updateSoundButton);
+const announcer = new Announcer(updateSoundButton, page.announcement_repeat);
 
 function updateSoundButton() {
   $("sound-enable").hidden = !announcer.context || announcer.enabled;
@@ -227,16 +378,19 @@ function showRunningText() {
 }
 
 buildTiles();
-renderWaiting();
 showRunningText();
+renderWaiting();
 tick();
 setInterval(tick, 1000);
 updateSoundButton();
-connectLive({
-  auth: page.board ? { board: page.board } : {},
+window.addEventListener("resize", relayout);
+const liveAuth = page.board ? { board: page.board } : {};
+const live = connectLive({
+  auth: liveAuth,
   onSnapshot,
   onEvent,
   onStatus: (online) => {
     $("offline-mark").hidden = online;
   },
 });
+setInterval(() => live.emit("snapshot", liveAuth), SNAPSHOT_EVERY_MS);

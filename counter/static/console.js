@@ -3,17 +3,30 @@
 // the action; every action names the ticket this screen shows (`current`), so a second
 // console or a stale dialog can never act on someone else: the server refuses, and the
 // screen redraws. Board events made elsewhere that concern this counter reload its state.
+// Leaving a counter while serving (another counter, logging out, a break, closing) first asks
+// whether the citizen was served or goes back to the front of the queue. The console tells
+// the server it is at its counter (`counter.attend`, repeated), so oversight sees who is where.
 
 import { api } from "/static/js/api.js";
 import { byId as $, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { currentLanguage, formatNumber, formatTime, page, serviceName, t } from "/static/js/i18n.js";
+import {
+  currentLanguage,
+  formatNumber,
+  formatTime,
+  inLanguage,
+  page,
+  serviceName,
+  t,
+} from "/static/js/i18n.js";
 import { act, connectLive } from "/static/js/live.js";
 import { bindLogin, logOut } from "/static/js/session.js";
+import "./printer-notice.js";
 
 const COUNTER_KEY = "satupintu.counter";
 const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);
 const WAITED_REFRESH_MS = 30000;
+const ATTEND_FALLBACK_SECONDS = 60;
 
 const services = new Map(page.services.map((service) => [service.id, service]));
 const counters = new Map(page.counters.map((counter) => [counter.id, counter]));
@@ -32,6 +45,7 @@ const state = {
   seq: 0, // the newest board event the shown state includes
   missedSeq: 0, // the newest board event about this counter seen while an action ran
   lastWaiting: {}, // waiting counts per service, to notice changes in `queue.waiting`
+  present: [], // the officers whose consoles are at this counter now
 };
 
 // The ticket this screen shows at the counter, as actions name it (null: nobody).
@@ -105,19 +119,23 @@ bindLogin($("login-form"), {
   describe: messageOf,
 });
 
-$("logout").addEventListener("click", async () => {
-  await logOut(); // an unreachable server: this screen logs out anyway
-  loggedOut();
-});
+$("logout").addEventListener("click", () =>
+  leavingCounter("logout", async () => {
+    leave();
+    await logOut(); // an unreachable server: this screen logs out anyway
+    loggedOut();
+  }),
+);
 
 function chooseCounter() {
+  leave();
   const list = $("choose-list");
   list.replaceChildren();
   for (const counter of [...counters.values()].filter(mayActAt)) {
     const button = el(
       "button",
       { type: "button", class: "btn choose-button" },
-      el("strong", {}, counter.name),
+      el("strong", {}, inLanguage(counter.name)),
       el("span", {}, counter.services.map((id) => serviceName(id)).join(", ")),
     );
     button.addEventListener("click", () => openDesk(counter));
@@ -128,7 +146,10 @@ function chooseCounter() {
   show("choose-view");
 }
 
-$("change-counter").addEventListener("click", chooseCounter);
+$("change-counter").addEventListener("click", () => {
+  if (state.counter) leavingCounter("change", chooseCounter);
+  else chooseCounter();
+});
 
 function openDesk(counter) {
   localStorage.setItem(COUNTER_KEY, counter.id);
@@ -137,21 +158,76 @@ function openDesk(counter) {
   state.waiting = [];
   state.noShows = [];
   state.seq = 0;
-  $("counter-name").textContent = counter.name;
+  state.present = [];
+  $("counter-name").textContent = inLanguage(counter.name);
   show("desk-view");
   render();
   refresh();
+  attend();
+}
+
+// ---- presence at the counter -----------------------------------------------------------------
+
+let attendTimer = null;
+
+// Tell the server this console is at its counter, now and every heartbeat while connected.
+async function attend() {
+  clearTimeout(attendTimer);
+  if (!state.counter || !state.socket || !state.socket.connected) return;
+  const ack = await act(state.socket, "counter.attend", { counter: state.counter.id });
+  const seconds = (ack.ok && ack.heartbeat_seconds) || ATTEND_FALLBACK_SECONDS;
+  attendTimer = setTimeout(attend, seconds * 1000);
+}
+
+function leave() {
+  clearTimeout(attendTimer);
+  if (state.counter && state.socket && state.socket.connected) act(state.socket, "counter.leave", {});
+}
+
+// Before the officer leaves the counter (`why`: change, logout, break, closed) while a citizen
+// is served there, ask what became of the citizen and do it; then `next` runs. Staying at the
+// counter runs nothing.
+function leavingCounter(why, next) {
+  const ticket = state.current;
+  if (!ticket) {
+    next();
+    return;
+  }
+  const dialog = $("leave-dialog");
+  dialog.dataset.current = ticket.number;
+  $("leave-title").textContent = t("ui.counter.leave_title", { number: ticket.number });
+  $("leave-text").textContent = t(`ui.counter.leave_text.${why}`);
+  showNotice($("leave-error"), "");
+  const settle = (action, button) => async () => {
+    const ack = await performShowingError(
+      action,
+      { current: dialog.dataset.current },
+      button,
+      $("leave-error"),
+    );
+    if (ack && ack.ok) {
+      dialog.close();
+      next();
+    }
+  };
+  $("leave-done").onclick = settle("done", $("leave-done"));
+  $("leave-return").onclick = settle("return", $("leave-return"));
+  dialog.showModal();
+  $("leave-done").focus();
 }
 
 // ---- the live connection ---------------------------------------------------------------------
 
 function connect() {
   if (state.socket) return;
+  state.online = false; // no action until the socket is up (the login screen showed none)
+  renderButtons();
   state.socket = connectLive({
     auth: { language: currentLanguage() }, // acks come back in the page's language
     onSnapshot: (snapshot) => {
       state.lastWaiting = snapshot.waiting;
       refresh();
+      attend(); // after every (re)connection: this console is at its counter again
     },
     onEvent: (name, payload) => {
       if (!concernsThisCounter(name, payload)) return;
@@ -159,6 +235,9 @@ function connect() {
       else if (payload.seq > state.seq) refresh();
     },
     onStatus: setOnline,
+  });
+  state.socket.on("counter.presence", (change) => {
+    if (state.counter && change.counter === state.counter.id) refresh();
   });
 }
 
@@ -213,6 +292,7 @@ function applyDesk(desk) {
   state.waiting = desk.waiting;
   state.noShows = desk.no_shows;
   state.today = desk.today;
+  state.present = desk.present;
   state.seq = desk.seq;
   render();
 }
@@ -286,9 +366,12 @@ for (const button of document.querySelectorAll("[data-action]")) {
 }
 
 for (const button of document.querySelectorAll("[data-state]")) {
-  button.addEventListener("click", () =>
-    performShowingError("state", { state: button.dataset.state }, button, $("action-error")),
-  );
+  const change = () =>
+    performShowingError("state", { state: button.dataset.state }, button, $("action-error"));
+  button.addEventListener("click", () => {
+    if (button.dataset.state === "open") change();
+    else leavingCounter(button.dataset.state, change);
+  });
 }
 
 // One key per action, shown on its button; never while typing or while a dialog is open.
@@ -316,17 +399,42 @@ for (const dialog of document.querySelectorAll("dialog")) {
   });
 }
 
-function openTransfer() {
+// The transfer dialog lists the services open now (a quota used up for today does not close
+// a service to transfers), each with how many wait there; the citizen may go straight to the
+// front of that queue, with a reason kept for the fairness report.
+async function openTransfer() {
   const ticket = state.current;
   if (!ticket) return;
   const dialog = $("transfer-dialog");
   dialog.dataset.current = ticket.number; // the citizen this dialog moves, and nobody else
   $("transfer-title").textContent = t("ui.counter.transfer_title", { number: ticket.number });
   showNotice($("transfer-error"), "");
-  const list = $("transfer-list");
-  list.replaceChildren();
-  const choices = page.services.filter((service) => service.id !== ticket.service);
-  choices.forEach((service, index) => {
+  $("transfer-front").checked = false;
+  $("transfer-reason").value = "";
+  showFrontReason();
+  $("transfer-list").replaceChildren();
+  $("transfer-loading").hidden = false;
+  $("transfer-none").hidden = true;
+  dialog.showModal();
+  try {
+    const { services: now } = await api("GET", "/api/services");
+    renderTransferChoices(
+      now.filter(
+        (service) =>
+          service.id !== ticket.service && (service.open || service.closed_reason === "quota"),
+      ),
+    );
+  } catch (error) {
+    showNotice($("transfer-error"), messageOf(error));
+  } finally {
+    $("transfer-loading").hidden = true;
+  }
+}
+
+function renderTransferChoices(choices) {
+  const dialog = $("transfer-dialog");
+  $("transfer-none").hidden = choices.length > 0;
+  const items = choices.map((service, index) => {
     const button = el(
       "button",
       {
@@ -336,26 +444,47 @@ function openTransfer() {
         "data-service": service.id,
       },
       index < 9 ? el("kbd", {}, String(index + 1)) : null,
-      index < 9 ? " " : null,
-      `${service.prefix} · ${serviceName(service.id)}`,
+      el("span", { class: "transfer-name" }, `${service.prefix} · ${serviceName(service.id)}`),
+      el("span", { class: "transfer-waiting" }, t("ui.counter.transfer_waiting", { n: service.waiting })),
     );
     button.addEventListener("click", async () => {
+      const front = $("transfer-front").checked;
+      const reason = $("transfer-reason").value.trim();
+      if (front && !reason) {
+        showNotice($("transfer-error"), t("ui.counter.transfer_reason_needed"));
+        $("transfer-reason").focus();
+        return;
+      }
       const ack = await performShowingError(
         "transfer",
-        { service: service.id, current: dialog.dataset.current },
+        { service: service.id, current: dialog.dataset.current, front, ...(front ? { reason } : {}) },
         button,
         $("transfer-error"),
       );
       if (ack && ack.ok) dialog.close();
     });
-    list.append(el("li", {}, button));
+    return el("li", {}, button);
   });
-  dialog.showModal();
+  $("transfer-list").replaceChildren(...items);
+  const first = $("transfer-list").querySelector("button");
+  if (first) first.focus();
 }
+
+function showFrontReason() {
+  const front = $("transfer-front").checked;
+  $("transfer-reason").hidden = !front;
+  $("transfer-reason-label").hidden = !front;
+  $("transfer-reason").required = front;
+}
+
+$("transfer-front").addEventListener("change", () => {
+  showFrontReason();
+  if ($("transfer-front").checked) $("transfer-reason").focus();
+});
 
 // In the transfer list, the digits 1-9 choose a service.
 $("transfer-dialog").addEventListener("keydown", (event) => {
-  if (!/^[1-9]$/.test(event.key)) return;
+  if (!/^[1-9]$/.test(event.key) || event.target.closest("input")) return;
   const choice = $("transfer-list").querySelectorAll(".transfer-choice")[Number(event.key) - 1];
   if (choice) {
     event.preventDefault();
@@ -391,6 +520,40 @@ $("call-form").addEventListener("submit", async (event) => {
   if (ack && ack.ok) dialog.close();
 });
 
+// An officer gives a waiting citizen priority (seen at the counter: a disability, old age,
+// pregnant or nursing); the reason goes to the fairness report.
+function openPriority(number) {
+  const dialog = $("priority-dialog");
+  dialog.dataset.number = number;
+  $("priority-title").textContent = t("ui.counter.priority_title", { number });
+  $("priority-form").reset();
+  showNotice($("priority-error"), "");
+  dialog.showModal();
+  dialog.querySelector('input[name="priority-reason"]').focus();
+}
+
+$("priority-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const dialog = $("priority-dialog");
+  const chosen = dialog.querySelector('input[name="priority-reason"]:checked');
+  const note = $("priority-note").value.trim();
+  if (!chosen) return;
+  if (chosen.value === "other" && !note) {
+    showNotice($("priority-error"), t("ui.counter.priority_note_needed"));
+    $("priority-note").focus();
+    return;
+  }
+  const label = chosen.value === "other" ? "" : t(`ui.counter.priority_reason.${chosen.value}`);
+  const reason = [label, note].filter(Boolean).join(": ");
+  const ack = await performShowingError(
+    "prioritize",
+    { number: dialog.dataset.number, reason },
+    $("priority-submit"),
+    $("priority-error"),
+  );
+  if (ack && ack.ok) dialog.close();
+});
+
 // ---- drawing the screen ----------------------------------------------------------------------
 
 // Where the focus goes when the focused control disappears or turns disabled (e.g. "Done"
@@ -422,9 +585,22 @@ function renderCurrent() {
   $("current-service").textContent = ticket ? serviceName(ticket.service) : t("ui.counter.no_current");
   $("current-priority").hidden = !(ticket && ticket.priority);
   $("current-timer-row").hidden = !ticket;
+  const recalls = ticket ? ticket.recalls : 0;
+  $("current-recalls").hidden = !recalls;
+  $("current-recalls").textContent = recalls ? t("ui.counter.recalls", { n: recalls }) : "";
+  const names = state.present.map((person) => person.username);
+  $("present").hidden = names.length === 0;
+  $("present").textContent = t("ui.counter.present", { names: names.join(", ") });
   renderTimer();
   const paused = state.counterState !== "open";
-  showNotice($("paused"), paused ? t(`ui.counter.paused_${state.counterState}`) : "");
+  showNotice(
+    $("paused"),
+    paused
+      ? t(`ui.counter.paused_${state.counterState}`)
+      : atRecallLimit()
+        ? t("ui.counter.recall_limit", { n: recalls })
+        : "",
+  );
   for (const button of document.querySelectorAll("[data-state]")) {
     button.setAttribute("aria-pressed", String(button.dataset.state === state.counterState));
   }
@@ -458,18 +634,27 @@ function renderButtons() {
       const action = button.dataset.action;
       let enabled = online;
       if (ACTIONS_ON_CURRENT.has(action)) enabled &&= Boolean(state.current);
+      if (action === "recall") enabled &&= !atRecallLimit();
       if (action === "call_next") enabled &&= state.counterState === "open";
       button.disabled = !enabled;
     }
     for (const button of document.querySelectorAll(".call-this")) {
       button.disabled = !online || state.counterState !== "open";
     }
-    for (const button of document.querySelectorAll(".put-back")) button.disabled = !online;
+    for (const button of document.querySelectorAll(".put-back, .mark-priority")) {
+      button.disabled = !online;
+    }
     for (const button of document.querySelectorAll("#desk-view .btn, .console-dialog .btn")) {
       if (state.busy) button.setAttribute("aria-disabled", "true");
       else button.removeAttribute("aria-disabled");
     }
   }, focusFallback);
+}
+
+// `no_show_after_recalls`: a citizen recalled that many times is not recalled again.
+function atRecallLimit() {
+  const limit = page.recall_limit;
+  return Boolean(limit && state.current && state.current.recalls >= limit);
 }
 
 function minutesSince(iso) {
@@ -494,16 +679,29 @@ function renderWaiting() {
       t("ui.counter.call_this"),
     );
     button.addEventListener("click", () => openCall(ticket.number));
-    const badge = ticket.priority
-      ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority"))
-      : null;
+    let badge = null;
+    if (ticket.priority) {
+      badge = el("span", { class: "badge badge-priority" }, t("ui.counter.priority"));
+    } else {
+      badge = el(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-small mark-priority",
+          "data-focus-key": `priority:${ticket.number}`,
+          "aria-label": t("ui.counter.mark_priority_label", { number: ticket.number }),
+        },
+        t("ui.counter.mark_priority"),
+      );
+      badge.addEventListener("click", () => openPriority(ticket.number));
+    }
     return el(
       "tr",
       {},
-      el("th", { scope: "row" }, ticket.number, badge ? " " : null, badge),
-      el("td", {}, serviceName(ticket.service)),
+      el("th", { scope: "row" }, ticket.number),
+      el("td", { class: "service-cell" }, serviceName(ticket.service)),
       el("td", { "data-issued": ticket.issued_at, title: formatTime(ticket.issued_at) }),
-      el("td", {}, button),
+      el("td", { class: "row-actions" }, badge, button),
     );
   });
   $("waiting-rows").replaceChildren(...rows);

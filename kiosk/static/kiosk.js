@@ -1,19 +1,22 @@
 // The kiosk at the door: one tap on a service gives a number, then the confirmation with the
 // number and a QR code of the phone status page, then back to the start. Every tap carries
 // its own Idempotency-Key, reused when the request is retried, so no tap gives two numbers.
+// The priority choice comes first; private services sit behind one neutral button whose list
+// names them only once a citizen opens it. While the server cannot be reached the service
+// buttons wait under a large notice, which goes by itself once the server answers again.
 
 import { api } from "/static/js/api.js";
 import { byId, el as node } from "/static/js/dom.js";
 import {
   currentLanguage,
   formatDate,
-  formatNumber,
   formatTime,
   page,
   serviceName,
   setLanguage,
   t,
   translatePage,
+  waitText,
 } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 
@@ -21,7 +24,12 @@ const DEFAULT_LANGUAGE = page.language;
 const SCREEN = page.screen;
 const RETRY_DELAYS_MS = [600, 1500, 3000]; // automatic retries of a tap that got no answer
 const REFRESH_MS = 60000; // opening hours change without any queue event
+const UNREACHABLE_RETRY_MS = 3000; // while a request failed, ask again this often
 const CLOCK_MS = 10000;
+const LONG_NAME = 36; // characters: a longer name gets the smaller type that fits it
+const PRIVATE = "private"; // the key of the neutral button among the service buttons
+// Print results that keep the number on screen longer and offer a reprint.
+const PRINT_TROUBLE = ["failed", "unconfirmed", "reprint_failed"];
 
 const element = byId;
 const el = {
@@ -29,6 +37,11 @@ const el = {
   confirm: element("confirm"),
   confirmTicket: element("confirm-ticket"),
   services: element("services"),
+  headingAll: element("heading-all"),
+  headingPrivate: element("heading-private"),
+  privateBack: element("private-back"),
+  unreachable: element("unreachable"),
+  icons: element("service-icons"),
   alert: element("alert"),
   alertText: element("alert-text"),
   retry: element("retry"),
@@ -52,7 +65,11 @@ const el = {
 const priorityChoices = [...document.querySelectorAll(".kiosk-priority-choice")];
 
 let services = page.services;
-let buttons = new Map(); // service id -> its button
+let buttons = new Map(); // service id (or PRIVATE) -> its button
+let privateOpen = false; // the list behind the neutral button is shown
+let online = true; // the live connection is up (the page itself just came from the server)
+let requestFailed = false; // the last request to the server got no answer
+let unreachableRetry = null;
 let priorityReason = null; // "disability" | "elderly" | "pregnant" while a priority ticket is chosen
 let pending = null; // the tap being sent or waiting for "try again": {key, body, service}
 let busy = false;
@@ -68,11 +85,25 @@ function otherLanguage() {
 
 const span = (className, ...children) => node("span", { class: className }, ...children);
 
-function serviceButton(service) {
+// The pictogram of a service (`services[].icon`) with its numbers' letters, or the letters
+// alone when it has none.
+function mark(icon, prefix) {
+  const picture = icon && el.icons.content.querySelector(`[data-icon="${icon}"] svg`);
+  const letters = span(picture ? "kiosk-service-prefix" : "kiosk-service-letters", prefix);
+  return node(
+    "span",
+    { class: "kiosk-service-mark", "aria-hidden": "true" },
+    picture ? picture.cloneNode(true) : null,
+    letters,
+  );
+}
+
+function cardOf(key, icon, prefix, onTap) {
+  const data = key === PRIVATE ? "data-private" : "data-service";
   const button = node(
     "button",
-    { type: "button", class: "kiosk-service", "data-service": service.id },
-    node("span", { class: "kiosk-service-prefix", "aria-hidden": "true" }, service.prefix),
+    { type: "button", class: "kiosk-service", [data]: key },
+    mark(icon, prefix),
     span(
       "kiosk-service-text",
       span("kiosk-service-name"),
@@ -80,8 +111,18 @@ function serviceButton(service) {
       span("kiosk-service-meta", span("kiosk-service-unit"), span("kiosk-service-status")),
     ),
   );
-  button.addEventListener("click", () => tap(service.id));
+  button.addEventListener("click", onTap);
   return button;
+}
+
+function serviceButton(service) {
+  return cardOf(service.id, service.icon, service.prefix, () => tap(service.id));
+}
+
+// The one neutral button in front of every private service: nothing on it says which.
+function privateButton() {
+  const prefix = services.find((service) => service.private).prefix;
+  return cardOf(PRIVATE, PRIVATE, prefix, () => openPrivate(true));
 }
 
 function sameDay(a, b) {
@@ -113,43 +154,94 @@ function statusText(service) {
     return when ? `${why} · ${when}` : why;
   }
   if (service.waiting === 0) return t("ui.kiosk.waiting_none");
-  return t("ui.kiosk.waiting", { n: formatNumber(service.waiting) });
+  return t("ui.kiosk.waiting", { n: service.waiting });
+}
+
+function setNames(button, names, lang, other) {
+  const name = button.querySelector(".kiosk-service-name");
+  const alt = button.querySelector(".kiosk-service-alt");
+  name.textContent = names[lang];
+  alt.textContent = names[other];
+  alt.lang = other;
+  alt.hidden = names[other] === names[lang];
+  const longest = Math.max(names[lang].length, alt.hidden ? 0 : names[other].length);
+  button.classList.toggle("is-long", longest > LONG_NAME);
 }
 
 function updateButton(button, service) {
   const lang = currentLanguage();
   const other = otherLanguage();
-  const alt = button.querySelector(".kiosk-service-alt");
-  button.querySelector(".kiosk-service-name").textContent = serviceName(service.id, lang);
-  alt.textContent = serviceName(service.id, other);
-  alt.lang = other;
-  alt.hidden = alt.textContent === serviceName(service.id, lang);
+  const names = { [lang]: serviceName(service.id, lang), [other]: serviceName(service.id, other) };
+  setNames(button, names, lang, other);
   button.querySelector(".kiosk-service-unit").textContent = service.unit;
   const status = button.querySelector(".kiosk-service-status");
   const sending = busy && pending && pending.service === service.id;
   status.textContent = sending ? t("ui.kiosk.busy") : statusText(service);
   button.classList.toggle("is-closed", !service.open);
   button.setAttribute("aria-busy", String(sending));
-  button.disabled = busy || !service.open || page.issuing === "none";
+  button.disabled = busy || unreachable() || !service.open || page.issuing === "none";
 }
 
-// Build the buttons only when the services themselves change: a button replaced under a
-// citizen's finger would lose the tap.
+function updatePrivateButton(button) {
+  const lang = currentLanguage();
+  const other = otherLanguage();
+  const names = {
+    [lang]: t("ui.common.private_services", {}, lang),
+    [other]: t("ui.common.private_services", {}, other),
+  };
+  setNames(button, names, lang, other);
+  button.querySelector(".kiosk-service-unit").textContent = t("ui.kiosk.private_note");
+  const hidden = services.filter((service) => service.private);
+  const waiting = hidden.reduce((sum, service) => sum + service.waiting, 0);
+  button.querySelector(".kiosk-service-status").textContent = waiting
+    ? t("ui.kiosk.waiting", { n: waiting })
+    : t("ui.kiosk.waiting_none");
+  button.disabled = busy || unreachable() || page.issuing === "none";
+}
+
+// The buttons the screen shows now: every public service and the neutral one, or, once that
+// is opened, the private services.
+function shownKeys() {
+  const privateIds = services.filter((service) => service.private).map((service) => service.id);
+  if (privateOpen) return privateIds;
+  const keys = services.filter((service) => !service.private).map((service) => service.id);
+  return privateIds.length ? [...keys, PRIVATE] : keys;
+}
+
+// Build the buttons only when the services shown change: a button replaced under a citizen's
+// finger would lose the tap.
 function renderServices() {
-  const ids = services.map((service) => service.id).join(" ");
-  if ([...buttons.keys()].join(" ") !== ids) {
-    buttons = new Map(services.map((service) => [service.id, serviceButton(service)]));
+  const keys = shownKeys();
+  if ([...buttons.keys()].join(" ") !== keys.join(" ")) {
+    const byId = new Map(services.map((service) => [service.id, service]));
+    buttons = new Map(
+      keys.map((key) => [key, key === PRIVATE ? privateButton() : serviceButton(byId.get(key))]),
+    );
     el.services.replaceChildren(...[...buttons.values()].map((button) => node("li", {}, button)));
     layoutGrid();
   }
-  for (const service of services) updateButton(buttons.get(service.id), service);
+  for (const service of services) {
+    if (buttons.has(service.id)) updateButton(buttons.get(service.id), service);
+  }
+  if (buttons.has(PRIVATE)) updatePrivateButton(buttons.get(PRIVATE));
+  el.headingAll.hidden = privateOpen;
+  el.headingPrivate.hidden = !privateOpen;
+  el.unreachable.hidden = !unreachable();
+  el.services.classList.toggle("is-unreachable", unreachable());
   for (const choice of priorityChoices) choice.disabled = busy;
   el.language.disabled = busy;
+  el.privateBack.disabled = busy;
+}
+
+function openPrivate(open) {
+  privateOpen = open;
+  renderServices();
+  (open ? el.privateBack : buttons.get(PRIVATE))?.focus();
 }
 
 // Columns that fill the screen without scrolling, in portrait and in landscape.
 function layoutGrid() {
-  const count = Math.max(1, services.length);
+  const count = Math.max(1, buttons.size);
   const portrait = window.innerHeight >= window.innerWidth;
   let columns;
   if (portrait) columns = count <= 3 ? 1 : 2;
@@ -161,13 +253,27 @@ function layoutGrid() {
   el.services.style.setProperty("--rows", String(Math.ceil(count / columns)));
 }
 
+// ---- reaching the server -----------------------------------------------------------------
+
+function unreachable() {
+  return !online || requestFailed;
+}
+
+function setReachable(answered) {
+  requestFailed = !answered;
+  clearTimeout(unreachableRetry);
+  if (requestFailed) unreachableRetry = setTimeout(refreshServices, UNREACHABLE_RETRY_MS);
+  renderServices();
+}
+
 async function refreshServices() {
   try {
     services = (await api("GET", "/api/services")).services;
-    renderServices();
-  } catch {
-    // Offline: the live connection shows the offline mark and refreshes once it is back.
+  } catch (error) {
+    if (error.status === 0 || error.status >= 500) setReachable(false);
+    return;
   }
+  setReachable(true);
 }
 
 function applyWaiting(waiting) {
@@ -249,6 +355,7 @@ async function send() {
       setBusy(false);
       if (unanswered) {
         showAlert(t("ui.kiosk.network_error"), true);
+        setReachable(false);
       } else {
         pending = null;
         showAlert(error.message, false);
@@ -263,20 +370,22 @@ async function send() {
 
 function renderConfirmation() {
   const { ticket } = current;
+  const hidden = services.some((service) => service.id === ticket.service && service.private);
   el.number.textContent = ticket.number;
-  el.service.textContent = serviceName(ticket.service);
+  el.service.textContent = hidden ? t("ui.common.private_services") : serviceName(ticket.service);
   el.priority.hidden = !ticket.priority;
   el.ahead.textContent = ticket.ahead
-    ? t("ui.kiosk.ahead_people", { n: formatNumber(ticket.ahead) })
+    ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
     : t("ui.kiosk.ahead_none");
-  el.wait.textContent = ticket.estimated_wait_minutes
-    ? t("ui.kiosk.wait_minutes", { n: formatNumber(ticket.estimated_wait_minutes) })
-    : t("ui.kiosk.wait_soon");
+  el.wait.textContent = waitText(ticket.estimated_wait);
   el.qr.alt = t("ui.kiosk.qr_alt", { number: ticket.number });
-  const failed = ["failed", "reprint_failed"].includes(current.print);
+  const trouble = PRINT_TROUBLE.includes(current.print);
+  let tone = trouble ? "notice-error" : "notice-ok";
+  if (current.print === "unconfirmed") tone = "notice-warn";
   el.printMessage.textContent = current.message || t(`ui.kiosk.print.${current.print}`);
-  el.printMessage.className = `kiosk-confirm-print notice ${failed ? "notice-error" : "notice-ok"}`;
-  el.reprint.hidden = !failed || current.reprintRefused;
+  el.printMessage.className = `kiosk-confirm-print notice ${tone}`;
+  el.printMessage.dataset.print = current.print;
+  el.reprint.hidden = !trouble || current.reprintRefused;
   el.reprint.disabled = current.print === "reprinting";
   el.reprint.textContent = t(
     current.print === "reprinting" ? "ui.kiosk.reprinting" : "ui.kiosk.reprint",
@@ -290,7 +399,8 @@ function showConfirmation(ticket, print) {
   el.start.hidden = true;
   el.confirm.hidden = false;
   renderConfirmation();
-  startCountdown(print.status === "failed" ? SCREEN.failed_print_seconds : SCREEN.reset_seconds);
+  const trouble = PRINT_TROUBLE.includes(print.status);
+  startCountdown(trouble ? SCREEN.failed_print_seconds : SCREEN.reset_seconds);
   el.confirmTicket.focus(); // a screen reader reads the number first; Tab reaches "Done"
 }
 
@@ -302,7 +412,8 @@ async function reprint() {
   try {
     const reply = await api("POST", `/api/tickets/${encodeURIComponent(current.ticket.token)}/reprint`);
     current.ticket = reply.ticket;
-    current.print = reply.print.status === "printed" ? "reprinted" : "reprint_failed";
+    current.print = { printed: "reprinted", unconfirmed: "unconfirmed" }[reply.print.status];
+    current.print ||= "reprint_failed";
   } catch (error) {
     current.print = "reprint_failed";
     if (error.status >= 400 && error.status < 500) {
@@ -341,6 +452,7 @@ function backToStart() {
   stopCountdown();
   current = null;
   priorityReason = null;
+  privateOpen = false;
   hideAlert();
   el.qr.removeAttribute("src");
   el.confirm.hidden = true;
@@ -369,7 +481,8 @@ function renderClock() {
 
 // A citizen who walked away leaves no priority or language behind for the next one.
 function resetWhenIdle() {
-  const changed = priorityReason !== null || currentLanguage() !== DEFAULT_LANGUAGE;
+  const changed =
+    priorityReason !== null || privateOpen || currentLanguage() !== DEFAULT_LANGUAGE;
   const idle = Date.now() - lastTouch > SCREEN.idle_seconds * 1000;
   if (!current && !busy && idle && (changed || !el.alert.hidden)) {
     pending = null;
@@ -382,6 +495,7 @@ function resetWhenIdle() {
 el.language.addEventListener("click", () => switchLanguage(otherLanguage()));
 el.retry.addEventListener("click", () => pending && send());
 el.priorityCancel.addEventListener("click", () => choosePriority(null));
+el.privateBack.addEventListener("click", () => openPrivate(false));
 for (const choice of priorityChoices) {
   choice.addEventListener("click", () => choosePriority(choice.dataset.reason));
 }
@@ -402,8 +516,10 @@ connectLive({
   onEvent: (name, payload) => {
     if (name === "queue.waiting") applyWaiting(payload.waiting);
   },
-  onStatus: (online) => {
-    el.offline.hidden = online;
+  onStatus: (connected) => {
+    online = connected;
+    el.offline.hidden = connected;
+    renderServices();
   },
 });
 

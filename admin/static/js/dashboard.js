@@ -2,7 +2,7 @@
 // whenever the board stream says something happened (at most once a second) and every 30 s.
 
 import { api } from "/static/js/api.js";
-import { formatTime, page, serviceName, t } from "/static/js/i18n.js";
+import { currentLanguage, formatDate, formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { el, replaceChildren } from "/static/js/dom.js";
 import { minutes, number } from "./figures.js";
@@ -10,6 +10,7 @@ import { minutes, number } from "./figures.js";
 const REFRESH_MS = 30000;
 const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };
 const THROTTLE_MS = 1000;
+const NOTICE_CLASSES = { problem: "notice-error", warning: "notice-warn" };
 
 function text(id, value) {
   document.getElementById(id).textContent = value;
@@ -68,7 +69,7 @@ function renderCounters(counters) {
       el(
         "li",
         { class: `counter-card state-${counter.state}` },
-        el("strong", {}, counter.name),
+        el("strong", {}, inLanguage(counter.names)),
         el("span", { class: `badge ${STATE_BADGES[counter.state]}` }, t(`ui.admin.state.${counter.state}`)),
         el("span", { class: "counter-ticket" }, counter.ticket ? counter.ticket.number : "—"),
         el(
@@ -78,7 +79,13 @@ function renderCounters(counters) {
             ? t("ui.admin.called_at", { time: formatTime(counter.ticket.called_at) })
             : t("ui.admin.idle"),
         ),
-        el("span", { class: "muted" }, counter.officer || t("ui.admin.no_officer")),
+        el(
+          "span",
+          { class: counter.present.length ? "counter-present" : "muted" },
+          counter.present.length
+            ? t("ui.admin.present", { names: counter.present.map((person) => person.username).join(", ") })
+            : t("ui.admin.no_officer"),
+        ),
       ),
     ),
   );
@@ -106,24 +113,62 @@ function renderShift(shift) {
   );
 }
 
+// A printer whose last ticket failed or was not confirmed by the printer is a fault.
+const PRINTER_BADGES = {
+  printed: ["badge-ok", "ui.admin.printer_ok"],
+  unconfirmed: ["badge-warn", "ui.admin.printer_unconfirmed"],
+  failed: ["badge-danger", "ui.admin.printer_failing"],
+  none: ["badge-muted", "ui.admin.printer_unused"],
+};
+
+function faultText(fault) {
+  const words = t(`error.print.${fault.code}`, { ...fault, detail: fault.detail || "" });
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 function renderPrinters(printers) {
   replaceChildren(
     document.getElementById("printers"),
     printers.map((printer) => {
-      const failing = printer.last_error_at && printer.last_error_at >= (printer.last_success_at || "");
+      const status = printer.status || "none";
+      const [badge, state] = PRINTER_BADGES[status];
+      const failing = status === "failed" || status === "unconfirmed";
       return el(
         "li",
-        {},
+        { "data-printer-status": status },
         el("strong", {}, printer.printer),
-        el(
-          "span",
-          { class: `badge ${failing ? "badge-warn" : "badge-ok"}` },
-          failing ? t("ui.admin.printer_failing") : t("ui.admin.printer_ok"),
-        ),
+        el("span", { class: `badge ${badge}` }, t(state)),
         printer.paper ? el("span", { class: "muted" }, t(`ui.admin.paper.${printer.paper}`)) : null,
-        failing ? el("span", { class: "muted" }, printer.last_error) : null,
+        failing && printer.fault
+          ? el("span", { class: "printer-fault" }, faultText(printer.fault))
+          : null,
       );
     }),
+  );
+}
+
+// What needs a person (the server's health notices, already in both languages) and the backup.
+function renderUpkeep(all, backup) {
+  const language = currentLanguage();
+  const notices = all.filter((notice) => notice.check !== "clock"); // the clock box says it
+  replaceChildren(
+    document.getElementById("notices"),
+    notices.length
+      ? notices.map((notice) =>
+          el(
+            "li",
+            { class: `notice ${NOTICE_CLASSES[notice.level]}`, "data-code": notice.code },
+            el("strong", {}, `${t(`ui.admin.notice_level.${notice.level}`)}: ${notice.text[language]}`),
+            el("span", { class: "notice-advice" }, notice.advice[language]),
+          ),
+        )
+      : [el("li", { class: "notice notice-ok" }, t("ui.admin.notices_none"))],
+  );
+  text(
+    "backup-last",
+    backup
+      ? t("ui.admin.backup_last", { date: formatDate(backup.made_at), time: formatTime(backup.made_at) })
+      : t("ui.admin.backup_none"),
   );
 }
 
@@ -159,6 +204,7 @@ function render(data) {
   renderCounters(data.counters);
   renderShift(data.shift);
   renderPrinters(data.printers);
+  renderUpkeep(data.notices, data.backup);
   text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 
@@ -182,11 +228,12 @@ function soon() {
 }
 
 render(page.dashboard);
-connectLive({
+const live = connectLive({
   onSnapshot: soon,
   onEvent: soon,
   onStatus: (online) => {
     document.getElementById("offline-mark").hidden = online;
   },
 });
+live.on("counter.presence", soon); // an officer came to or left a counter
 setInterval(soon, REFRESH_MS);

@@ -15,16 +15,32 @@ export function setLanguage(next) {
 }
 
 // The catalogue text for `key` in `lang` (default: the current language), fields filled in.
+// Numbers are written the language's way; an entry with a singular form (`en_one`) uses it
+// when `n` is 1 ("1 person", "2 people").
 export function t(key, params = {}, lang = language) {
   const entry = data.catalogue[key];
   if (!entry) {
     console.error(`missing catalogue key ${key}`);
     return key;
   }
-  const template = entry[lang] || entry.id;
-  return template.replace(/\{(\w+)\}/g, (whole, name) =>
-    name in params ? String(params[name]) : whole,
-  );
+  const template = (params.n === 1 && entry[`${lang}_one`]) || entry[lang] || entry.id;
+  return template.replace(/\{(\w+)\}/g, (whole, name) => {
+    if (!(name in params)) return whole;
+    const value = params[name];
+    return typeof value === "number" ? formatNumber(value, lang) : String(value);
+  });
+}
+
+// A wait estimate as every screen shows it: a range, "under N minutes" or "called soon"
+// (the ticket's `estimated_wait`, the same range the paper ticket prints).
+export function waitText(range, lang = language) {
+  if (!range) return t("ui.common.wait_soon", {}, lang);
+  return t(range.low ? "ui.common.wait_range" : "ui.common.wait_under", range, lang);
+}
+
+// Words given in both languages ({id, en}) in `lang` (default: the current language).
+export function inLanguage(names, lang = language) {
+  return names[lang] || names.id;
 }
 
 // A service's name in `lang` (default: the current language). A page shown to the hall, such

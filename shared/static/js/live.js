@@ -9,8 +9,11 @@ export const BOARD_EVENTS = [
   "ticket.done",
   "ticket.no_show",
   "ticket.transferred",
+  "ticket.returned",
+  "ticket.prioritized",
   "ticket.requeued",
   "ticket.expired",
+  "ticket.cancelled",
   "queue.waiting",
   "counter.state",
 ];

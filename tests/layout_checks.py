@@ -1,0 +1,64 @@
+"""What a person far from a screen, or on a small one, notices: text too small to read and text
+that does not fit its box. Each check runs in the page and returns what it found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+# Every visible text node with the size it is drawn at; `number` marks the ticket numbers of
+# the newest call and of each counter.
+_TEXT_SIZES = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || !parent.checkVisibility({visibilityProperty: true})) continue;
+    if (parent.closest(".visually-hidden, script, style")) continue;
+    found.push({
+      text: node.textContent.trim().slice(0, 40),
+      size: parseFloat(getComputedStyle(parent).fontSize),
+      number: Boolean(parent.closest(".now-number, .counter-number")),
+    });
+  }
+  return found;
+}"""
+
+# Every visible element whose content is wider (or taller) than its box, or that reaches past
+# the screen's edge; `skip` names parts meant to move past their box (a running text).
+_OVERFLOWS = """({skip, fixedHeight}) => {
+  const name = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+    + [...element.classList].map((one) => "." + one).join("");
+  const found = [];
+  if (document.documentElement.scrollWidth > innerWidth) found.push("wider than the screen");
+  const shown = (element) => element.checkVisibility({visibilityProperty: true});
+  for (const element of document.body.querySelectorAll("*")) {
+    if (!shown(element) || element.closest(".visually-hidden, script, style")) continue;
+    if (skip && element.closest(skip)) continue;
+    const {clientWidth, clientHeight, scrollWidth, scrollHeight} = element;
+    if (clientWidth > 0 && scrollWidth > clientWidth + 1) {
+      found.push(`${name(element)}: ${scrollWidth} px of content in ${clientWidth} px`);
+    }
+    if (clientHeight > 0 && scrollHeight > clientHeight + 1) {
+      found.push(`${name(element)}: ${scrollHeight} px high content in ${clientHeight} px`);
+    }
+    const box = element.getBoundingClientRect();
+    if (box.width && (box.left < -1 || box.right > innerWidth + 1)) {
+      found.push(`${name(element)}: reaches past the screen's side`);
+    }
+    if (fixedHeight && box.height && box.bottom > innerHeight + 1) {
+      found.push(`${name(element)}: reaches below the screen`);
+    }
+  }
+  return found;
+}"""
+
+
+def text_sizes(page: Page) -> list[dict[str, Any]]:
+    return page.evaluate(_TEXT_SIZES)
+
+
+def overflows(page: Page, *, skip: str = "", fixed_height: bool = False) -> list[str]:
+    """What does not fit; `fixed_height` for screens that never scroll (the board)."""
+    return page.evaluate(_OVERFLOWS, {"skip": skip, "fixedHeight": fixed_height})

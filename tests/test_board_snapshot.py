@@ -1,0 +1,84 @@
+"""What the wall board starts from: how each recent call ended, and which services are closed."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from shared.config import Config
+from tests.conftest import Auth
+from tests.helpers import BASE_CONFIG, make_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    """The test station at 09:00, with a service that opens at 13:00 and one with a quota of 1."""
+    services = copy.deepcopy(BASE_CONFIG["services"])
+    services[1]["daily_quota"] = 1
+    services[2]["hours"] = {"open": "13:00", "close": "15:00"}
+    return make_config(tmp_path, services=services)
+
+
+def board(client: FlaskClient) -> dict[str, Any]:
+    return client.get("/api/board").get_json()
+
+
+def test_recent_calls_say_whether_the_citizen_was_served_absent_or_sent_elsewhere(
+    client: FlaskClient, auth: Auth
+) -> None:
+    auth.login()
+    for _ in range(3):
+        client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-1/call-next")  # A-001
+    client.post("/api/counters/loket-1/no-show")
+    client.post("/api/counters/loket-1/call-next")  # A-002
+    client.post("/api/counters/loket-1/transfer", json={"service": "surat"})
+    client.post("/api/counters/loket-2/call-next")  # A-002 again, now for Surat
+    client.post("/api/counters/loket-2/call-next")  # A-002 served, A-003 called
+    recent = [
+        (call["number"], call["counter"], call["outcome"]) for call in board(client)["recent"]
+    ]
+    assert recent == [
+        ("A-003", "loket-2", None),
+        ("A-002", "loket-2", "done"),
+        ("A-002", "loket-1", "transferred"),
+        ("A-001", "loket-1", "no_show"),
+    ]
+
+
+def test_a_number_called_again_ends_each_call_its_own_way(client: FlaskClient, auth: Auth) -> None:
+    auth.login()
+    client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-1/call-next")
+    client.post("/api/counters/loket-1/no-show")
+    client.post("/api/counters/loket-1/requeue", json={"number": "A-001"})
+    client.post("/api/counters/loket-2/call-next")
+    client.post("/api/counters/loket-2/return")  # the officer had to leave before serving
+    client.post("/api/counters/loket-1/call-next")
+    recent = board(client)["recent"]
+    assert [(call["counter"], call["outcome"]) for call in recent] == [
+        ("loket-1", None),
+        ("loket-2", "returned"),
+        ("loket-1", "no_show"),
+    ]
+
+
+def test_services_outside_their_hours_past_their_quota_or_without_an_open_counter_are_closed(
+    client: FlaskClient, auth: Auth
+) -> None:
+    assert board(client)["closed"] == {"lantas": "hours"}
+    client.post("/api/tickets", json={"service": "surat"})
+    assert board(client)["closed"] == {"lantas": "hours", "surat": "quota"}
+    auth.login()
+    client.post("/api/counters/loket-4/state", json={"state": "closed"})
+    assert board(client)["closed"]["propam"] == "counters"
+    client.post("/api/counters/loket-1/state", json={"state": "closed"})
+    assert "lapor" not in board(client)["closed"], "loket-2 still serves Laporan"
+    client.post("/api/counters/loket-2/state", json={"state": "break"})
+    assert "lapor" not in board(client)["closed"], "a counter on break comes back"
+    client.post("/api/counters/loket-2/state", json={"state": "closed"})
+    assert board(client)["closed"]["lapor"] == "counters"

@@ -1,0 +1,67 @@
+"""What a citizen's phone learns about its ticket: the number served now, giving the number up,
+and after a no-show, until when it can still be put back in the queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from shared.clock import ManualClock
+from tests.conftest import Auth
+
+
+def issue(client: FlaskClient, service: str = "lapor") -> dict[str, Any]:
+    return client.post("/api/tickets", json={"service": service}).get_json()["ticket"]
+
+
+def seen_by_phone(client: FlaskClient, ticket: dict[str, Any]) -> dict[str, Any]:
+    return client.get(f"/api/tickets/{ticket['token']}").get_json()["ticket"]
+
+
+def test_the_phone_sees_the_number_its_service_serves_now(
+    client: FlaskClient, auth: Auth, clock: ManualClock
+) -> None:
+    first, second, mine = issue(client), issue(client), issue(client)
+    other = issue(client, "lantas")
+    assert seen_by_phone(client, mine)["now_serving"] is None
+    auth.login()
+    client.post("/api/counters/loket-1/call-next")
+    assert seen_by_phone(client, mine)["now_serving"] == first["number"]
+    clock.advance(minutes=3)
+    client.post("/api/counters/loket-2/call-next")
+    assert seen_by_phone(client, mine)["now_serving"] == second["number"], "the latest call"
+    assert seen_by_phone(client, other)["now_serving"] is None, "another service's calls"
+    client.post("/api/counters/loket-2/done")
+    assert seen_by_phone(client, mine)["now_serving"] == first["number"]
+    staff = client.get("/api/counters").get_json()["counters"][0]["ticket"]
+    assert "now_serving" not in staff
+
+
+def test_after_a_no_show_the_phone_knows_until_when_it_can_be_put_back(
+    client: FlaskClient, auth: Auth, clock: ManualClock
+) -> None:
+    mine = issue(client)
+    assert seen_by_phone(client, mine)["requeue_until"] is None
+    auth.login()
+    client.post("/api/counters/loket-1/call-next")
+    client.post("/api/counters/loket-1/no-show")
+    # Marked at 09:00 in Kupang; no_show_requeue_minutes is 30.
+    assert seen_by_phone(client, mine)["requeue_until"] == "2026-05-20T09:30:00+08:00"
+    assert seen_by_phone(client, mine)["counter"] == "loket-1"
+    clock.advance(minutes=31)
+    assert seen_by_phone(client, mine)["requeue_until"] is None
+
+
+def test_a_cancelled_ticket_leaves_the_queue_and_the_next_move_up(
+    client: FlaskClient, auth: Auth
+) -> None:
+    mine, after = issue(client), issue(client)
+    assert seen_by_phone(client, after)["ahead"] == 1
+    reply = client.post(f"/api/tickets/{mine['token']}/cancel")
+    assert reply.get_json()["ticket"]["status"] == "cancelled"
+    assert seen_by_phone(client, after)["ahead"] == 0
+    assert client.get("/api/board").get_json()["waiting"]["lapor"] == 1
+    auth.login()
+    called = client.post("/api/counters/loket-1/call-next").get_json()["ticket"]
+    assert called["number"] == after["number"]
