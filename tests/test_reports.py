@@ -182,8 +182,10 @@ def test_a_return_and_a_transfer_to_the_front_are_listed_when_they_pass_someone(
     services.call_next(station, "loket-2", "ani")  # C-001, sent to the front of lapor
     services.finish(station, "loket-2", "ani")
     services.call_next(station, "loket-2", "ani")  # A-001, returned to the front
-    kinds = {call["number"]: (call["kind"], call["reason"], call["passed_numbers"])
-             for call in reports.build_report(reports.station_source(station), DAY)["fairness"]["calls"]}  # fmt: skip
+    calls = reports.build_report(reports.station_source(station), DAY)["fairness"]["calls"]
+    kinds = {
+        call["number"]: (call["kind"], call["reason"], call["passed_numbers"]) for call in calls
+    }
     assert kinds["C-001"] == ("sent_to_front", "rujukan Kanit", ["B-001", "A-002", "A-001"])
     assert kinds["A-001"] == ("returned", None, ["B-001", "A-002"])
 
