@@ -9,7 +9,8 @@ pages in Debian's Chromium:
   moment after a call, with the recent calls (one a no-show);
 - docs/board-waiting.png (1920x1080): the same board a few seconds later, when people waiting
   per service take their turn below the call (closed services and a used quota marked);
-- docs/counter.png (1440x900): Loket 1's console serving a citizen, with its waiting list;
+- docs/counter.png (1366x768): Loket 1's console serving a citizen, with its waiting list, and
+  docs/counter-transfer.png its transfer dialog (open services, their waiting, to the front);
 - docs/counter-login.png: the console's login; docs/survey-desk.png (1280x800): the tablet
   facing the citizen at Loket 2, asking about the ticket just served there;
 - docs/home.png: the start page that links to every screen;
@@ -36,7 +37,8 @@ from tests.realserver import PASSWORD, ServerProcess
 BUNDLED_CONFIG = DOCS.parent / "config.yaml"
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
-CONSOLE = {"width": 1440, "height": 900}
+CONSOLE = {"width": 1366, "height": 768}  # the smallest counter screen it must fit
+HOME = {"width": 1440, "height": 900}
 TABLET = {"width": 1280, "height": 800}
 TICKETS = [
     ("spkt-lapor", False), ("spkt-surat", False), ("spkt-lapor", True), ("lantas-laka", False),
@@ -132,6 +134,9 @@ def shoot_console(browser: Browser, server: ServerProcess, shots: Shots) -> None
     expect(page.locator("#waiting-rows tr")).to_have_count(5)
     page.wait_for_timeout(1500)  # let the service timer run for a moment
     page.screenshot(path=shots.file("counter.png"))
+    page.keyboard.press("t")
+    expect(page.locator(".transfer-choice").first).to_be_visible()
+    page.screenshot(path=shots.file("counter-transfer.png"))
     context.close()
 
 
@@ -167,7 +172,7 @@ def take(server: ServerProcess, shots: Shots) -> None:
         desk = shots.url(server.url, "/survey/loket-2")
         shoot_page(browser, desk, TABLET, "#desk-form:not([hidden])", shots.file("survey-desk.png"))
         home = shots.url(server.url, "/")
-        shoot_page(browser, home, CONSOLE, "nav", shots.file("home.png"))
+        shoot_page(browser, home, HOME, "nav", shots.file("home.png"))
         browser.close()
 
 

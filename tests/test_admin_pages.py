@@ -75,7 +75,7 @@ def test_downloads_are_files_named_after_the_period(client: FlaskClient, auth: A
     assert reply.headers["Content-Disposition"] == (
         'attachment; filename="satupintu-2026-05-01-2026-05-20-summary.csv"'
     )
-    unknown = client.get("/api/admin/reports?format=xlsx")
+    unknown = client.get("/api/admin/reports?format=pdf")
     assert unknown.status_code == 400
 
 
