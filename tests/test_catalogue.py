@@ -89,7 +89,7 @@ def test_the_language_comes_from_accept_language_else_the_station() -> None:
 
 TEMPLATES = [path for path in SOURCES if path.suffix == ".html"]
 # Words a template may hold as they are, in every language: names and file formats.
-SAME_IN_EVERY_LANGUAGE = {"Satu", "Pintu", "IKM", "JSON", "CSV"}
+SAME_IN_EVERY_LANGUAGE = {"Satu", "Pintu", "IKM", "JSON", "CSV", "XLSX"}
 READ_ALOUD_ATTRIBUTES = re.compile(r'\s(?:alt|aria-label|title|placeholder)="([^"]*)"')
 
 
