@@ -30,6 +30,7 @@ from central.web import (
     SESSION_COOKIE,
     central,
     current_user,
+    language,
     page_for_viewers,
     page_language,
     render,
@@ -245,8 +246,8 @@ def reports_api() -> Response:
     with copies.snapshot(central().store) as conn:
         if station_id:
             station = _station_or_404(conn, station_id)
-            language = page_language() if request.args.get("lang") else None
-            report = copies.station_report(conn, station, period, now, language)
+            named_in = page_language() if request.args.get("lang") else None
+            report = copies.station_report(conn, station, period, now, named_in)
             stem = f"{stem}-{station['id']}"
             if output == "csv":
                 csv_text = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")

@@ -27,6 +27,7 @@ from central.users import add_user
 from satupintu.app import open_station
 from shared import anchors, services
 from shared.clock import ManualClock
+from shared.i18n import text
 from shared.station import Station
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.central_fixtures import (
@@ -204,11 +205,11 @@ def test_the_comparison_as_csv_and_as_an_xlsx_with_real_numbers_and_dates(
 def test_a_station_report_as_an_xlsx_holds_every_table(shipped: Shipped) -> None:
     reply = shipped.client.get(f"/api/central/reports?station=kupang&from={TODAY}&format=xlsx")
     book = openpyxl.load_workbook(io.BytesIO(reply.data))
-    assert book.sheetnames == list(TABLES)
+    assert book.sheetnames == [text(f"ui.admin.table.{name}", "id") for name in TABLES]
     own = own_report(shipped.stations["kupang"], TODAY, TODAY)
-    summary = book["summary"]
+    summary = book[text("ui.admin.table.summary", "id")]
     assert summary["E2"].value == own["totals"]["issued"]
-    longest = book["longest"]
+    longest = book[text("ui.admin.table.longest", "id")]
     assert longest["E2"].is_date  # issued_at, a local time as an Excel date-time
 
 
