@@ -27,11 +27,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from shared import backups
+from shared import backups, receipts
 from shared.clock import utc_text
 from shared.config import Config
 from shared.errors import Unavailable
 from shared.i18n import LANGUAGES, text
+from shared.log import last_row
 from shared.station import Station
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ DISK_PROBLEM_PERCENT = 5
 DISK_WARNING_PERCENT = 10
 BACKUP_STALE_HOURS = 26  # a nightly backup plus a margin
 SPEECH_COMMAND = "espeak-ng"  # what the board's voice (board/speech.py) runs
+CENTRAL_SILENT_MINUTES = 10  # central may be away this long before anyone is told
 MAX_AGE_SECONDS = 5.0
 
 
@@ -365,6 +367,43 @@ def backup(station: Station) -> Result:
             )
         )
     return Result("backup", summary, tuple(notices))
+
+
+@check("central")
+def central(station: Station) -> Result:
+    """The log reaches the central server (config `central:`): a warning when rows wait and
+    central has not answered for CENTRAL_SILENT_MINUTES; the hall works on regardless."""
+    link = station.config.central
+    if link is None:
+        return Result("central", Message("ui.health.central_off"))
+    now = station.now()
+    with station.store.read() as db:
+        head = last_row(db)
+        receipt = receipts.latest(db)
+    waiting = (head["id"] if head else 0) - (receipt.row if receipt else 0)
+    silent_since = now - timedelta(minutes=CENTRAL_SILENT_MINUTES)
+    params = {"n": waiting, "url": link.url}
+    if waiting <= 0:
+        return Result("central", Message("ui.health.central_ok", params))
+    if receipt is None:
+        if not _first_event_before(station, silent_since):
+            return Result("central", Message("ui.health.central_ok", params))
+        notice = make_notice(
+            "central", "warning", "ui.health.central_never", "ui.health.central_advice", **params
+        )
+        return Result("central", notice.message, (notice,))
+    if receipt.last_contact > silent_since:
+        return Result("central", Message("ui.health.central_ok", params))
+    since = receipt.last_contact.astimezone(station.config.zone).strftime("%Y-%m-%d %H:%M")
+    notice = make_notice(
+        "central",
+        "warning",
+        "ui.health.central_behind",
+        "ui.health.central_advice",
+        since=since,
+        **params,
+    )
+    return Result("central", notice.message, (notice,))
 
 
 @check("clock")

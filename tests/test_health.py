@@ -13,10 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
-from shared import backups, health, services
+from shared import backups, health, log, receipts, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.health import Message, Notice, Result
+from shared.i18n import text
 from tests.helpers import MORNING, make_config
 from tests.printer_fixtures import (
     PAPER_OUT,
@@ -32,7 +33,7 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
-CHECK_NAMES = ["database", "disk", "printers", "speech", "backup", "clock"]
+CHECK_NAMES = ["database", "disk", "printers", "speech", "backup", "central", "clock"]
 HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
 
 
@@ -301,3 +302,43 @@ def test_a_real_server_on_a_full_disk_answers_503_and_recovers_when_space_is_fre
             assert ticket.status_code == 201
         finally:
             server.stop()
+
+
+def test_a_central_server_silent_for_long_is_a_warning_and_the_hall_works_on(
+    tmp_path: Path,
+) -> None:
+    clock = ManualClock(MORNING)
+    link = {"url": f"http://127.0.0.1:{refused_port()}", "station": "kupang", "key": "k" * 32}
+    station = open_station(make_config(tmp_path, central=link), clock=clock)
+
+    def central_result() -> Result:
+        return health.run(station, ("central",)).results[0]
+
+    services.issue_ticket(station, "lapor")
+    assert central_result().notices == ()  # just started: central may answer any moment
+    clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
+    [never] = central_result().notices
+    with station.store.read() as db:
+        head = log.last_row(db)
+    assert (never.json()["code"], never.level) == ("central_never", "warning")
+    assert never.json()["text"]["en"] == text("ui.health.central_never", "en", n=head["id"])
+    assert head["id"] >= 1  # the ticket at least
+    with station.store.write("central", clock.now(), durable=False) as tx:
+        receipts.save(tx, head["id"], head["hash"])  # central confirmed everything, just now
+    assert central_result().notices == ()
+    services.issue_ticket(station, "lapor")
+    clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
+    [behind] = central_result().notices
+    with station.store.read() as db:
+        unsent = log.last_row(db)["id"] - head["id"]  # the second ticket's rows
+    assert behind.json()["code"] == "central_behind"
+    assert f": {unsent} baris log belum terkirim" in behind.json()["text"]["id"]
+    assert link["url"] in behind.json()["advice"]["en"]
+    station.store.close()
+
+
+def test_without_central_the_check_says_so_and_never_warns(tmp_path: Path) -> None:
+    station = open_station(make_config(tmp_path), clock=ManualClock(MORNING))
+    result = health.run(station, ("central",)).results[0]
+    assert (result.level, result.summary.key) == ("ok", "ui.health.central_off")
+    station.store.close()
