@@ -90,6 +90,7 @@ def issue_ticket() -> tuple[Response, int]:
         idempotency_key=request.headers.get("Idempotency-Key"),
         public_base=public_base(),
         phone=digest(phone_id) if phone_id else None,
+        reference=body.get("reference"),
     )
     response = _issued_json(issued)
     if phone_id and not request.cookies.get(PHONE_COOKIE):

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import time
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -200,6 +201,46 @@ ICONS = (
 )
 
 
+def _hours_range(value: Any) -> Any:
+    """Parse "HH:MM-HH:MM" into (start, end) times of one day."""
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(t, time) for t in value):
+        return value
+    if isinstance(value, str) and value.count("-") == 1:
+        start, end = (part.strip() for part in value.split("-"))
+        if _HHMM.match(start) and _HHMM.match(end):
+            first, last = _clock_time(start), _clock_time(end)
+            if first < last:
+                return (first, last)
+            raise ValueError(f"{value!r} must end after it starts")
+    raise ValueError(f'must be a range of times as "HH:MM-HH:MM", not {value!r}')
+
+
+HoursRange = Annotated[tuple[time, time], BeforeValidator(_hours_range)]
+
+
+class Booking(_Model):
+    """A service citizens may book ahead: its bookable hours cut into slots of `per_slot` places,
+    up to `days_ahead` days ahead; check-in opens `early_minutes` before a slot and closes
+    `late_minutes` after its start."""
+
+    hours: tuple[HoursRange, ...] = Field(min_length=1)
+    slot_minutes: int = Field(30, ge=5, le=240)
+    per_slot: int = Field(4, ge=1, le=500)
+    days_ahead: int = Field(14, ge=0, le=90)
+    early_minutes: int = Field(30, ge=0, le=240)
+    late_minutes: int = Field(15, ge=0, le=240)
+    days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = WEEKDAYS
+
+    @field_validator("hours")
+    @classmethod
+    def _no_overlap(cls, value: tuple[tuple[time, time], ...]) -> tuple[tuple[time, time], ...]:
+        ordered = sorted(value)
+        for (_, end), (start, _) in pairwise(ordered):
+            if start < end:
+                raise ValueError("booking hours must not overlap")
+        return tuple(ordered)
+
+
 class Service(_Model):
     id: Identifier
     name: Text
@@ -212,6 +253,8 @@ class Service(_Model):
     hours: OpeningHours | None = None
     daily_quota: int | None = Field(None, ge=1)
     icon: Literal[ICONS] | None = None  # type: ignore[valid-type]
+    booking: Booking | None = None
+    reference: Literal["none", "optional", "required"] = "none"
 
 
 class Counter(_Model):
@@ -260,6 +303,9 @@ class Limits(_Model):
     connections_per_address: int = Field(100, ge=0)
     socket_events_per_second: int = Field(10, ge=0)
     socket_connects_per_minute: int = Field(60, ge=0)
+    bookings_per_day: int = Field(5, ge=0)
+    bookings_per_minute: int = Field(10, ge=0)
+    open_bookings_per_device: int = Field(3, ge=0)
 
 
 class CallPolicy(_Model):
@@ -268,6 +314,7 @@ class CallPolicy(_Model):
     mode: Literal["priority_first", "interleave"] = "priority_first"
     interleave_every: int = Field(3, ge=1, le=100)
     max_wait_minutes: int = Field(0, ge=0)
+    bookings: Literal["first", "interleave"] = "first"
 
 
 class Announcement(_Model):

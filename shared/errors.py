@@ -96,3 +96,24 @@ class Unavailable(SatuPintuError):
 
     code = "unavailable"
     status = 503
+
+
+class SlotFull(SatuPintuError):
+    code = "slot_full"
+    status = 409
+
+
+class TooEarly(SatuPintuError):
+    """A booking checked in before its check-in opens; `opens_at` (local time) says when."""
+
+    code = "too_early"
+    status = 409
+
+    def __init__(self, message_key: str, *, opens_at: str, **params: Any) -> None:
+        super().__init__(message_key, opens_at=opens_at[11:16], **params)
+        self.details = {"opens_at": opens_at}
+
+
+class BookingExpired(SatuPintuError):
+    code = "booking_expired"
+    status = 409

@@ -59,11 +59,15 @@ class TicketEvent(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketIssued(TicketEvent):
     name = "ticket.issued"
-    log_only = Event.log_only | {"service_day"}
+    log_only = Event.log_only | {"service_day", "reference", "booked_for", "queue_at"}
     priority: bool
     issued_at: str
     kiosk: str | None
     service_day: str | None = None  # the local service day (logs before 2026-12 lack it)
+    booked: bool = False  # issued at a booking's check-in
+    booked_for: str | None = None  # that booking's slot start (UTC)
+    queue_at: str | None = None  # its place in the queue, when not its issue time
+    reference: str | None = None  # a registration number from another system, as given
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,9 +157,58 @@ class TicketRequeued(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TicketBookingDue(TicketEvent):
+    """A booking checked in before its slot: the slot has begun, so it goes before walk-ins."""
+
+    name = "ticket.booking_due"
+    move = Move.BOOKING_DUE
+    board = False
+    log_only = Event.log_only | {"queue_at"}
+    queue_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class TicketExpired(TicketEvent):
     name = "ticket.expired"
     move = Move.EXPIRE
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingEvent(Event):
+    """A step in one booking's life (never its code or token: those are the citizen's)."""
+
+    board = False
+    booking_id: int
+    service: str
+    starts_at: str  # the slot's start (UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingMade(BookingEvent):
+    name = "booking.made"
+    by: str  # "citizen", or the officer who booked at the counter
+    reference: str | None = None
+    log_only = Event.log_only | {"reference"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCancelled(BookingEvent):
+    name = "booking.cancelled"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCheckedIn(BookingEvent):
+    """The citizen came: `ticket_id` is the ticket the check-in gave, `number` its number."""
+
+    name = "booking.checked_in"
+    number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingMissed(BookingEvent):
+    """Check-in closed (`late_minutes` after the slot began) and nobody came."""
+
+    name = "booking.missed"
 
 
 @dataclass(frozen=True, kw_only=True)

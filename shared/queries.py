@@ -141,6 +141,7 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
                 "name": service.name.get(language),
                 "names": {"id": service.name.id, "en": service.name.en},
                 "prefix": station.config.number_prefix(service),
+                "reference": service.reference,
                 "unit": service.unit,
                 "icon": service.icon,
                 "private": service.private,
@@ -330,3 +331,28 @@ def survey_desk(station: Station, counter_id: str) -> dict[str, Any] | None:
     if ticket is None:
         return None
     return {"number": ticket.number, "handle": survey_handle(ticket)}
+
+
+def todays_bookings(station: Station) -> dict[str, Any]:
+    """Today's bookings per service, as officers see them: code, slot, status, reference and the
+    ticket's number once checked in (never the booking's token)."""
+    today = station.today()
+    with station.store.read() as db:
+        found = repository.bookings_of_day(db, today)
+        ids = [booking.ticket_id for booking in found if booking.ticket_id]
+        tickets = {ticket.id: ticket.number for ticket in repository.tickets_by_ids(db, ids)}
+    by_service: dict[str, list[dict[str, Any]]] = {
+        service.id: [] for service in station.config.services if service.booking is not None
+    }
+    for booking in found:
+        by_service.setdefault(booking.service, []).append(
+            {
+                "code": booking.code,
+                "starts_at": station.local(booking.starts_at).isoformat(timespec="minutes"),
+                "status": booking.status,
+                "reference": booking.reference,
+                "number": tickets.get(booking.ticket_id) if booking.ticket_id else None,
+                "made_by": "citizen" if booking.made_by == "citizen" else "counter",
+            }
+        )
+    return {"date": today.isoformat(), "services": by_service}

@@ -43,6 +43,8 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         recalls=row["recalls"],
         token=row["token"],
         reprints=row["reprints"],
+        reference=row["reference"],
+        booked_for=parse_utc(row["booked_for"]) if row["booked_for"] else None,
     )
 
 
@@ -141,8 +143,8 @@ def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
     """A new ticket; `device` is the (hashed) phone that took it, if a phone did."""
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
-        "queue_day, service, priority, status, kiosk, issued_at, queue_at, device) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
+        "booked_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -158,6 +160,8 @@ def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
             utc_text(ticket.issued_at),
             utc_text(ticket.queue_at),
             device,
+            ticket.reference,
+            _optional_text(ticket.booked_for),
         ],
     )
 
@@ -525,3 +529,145 @@ def save_survey(tx: Transaction, ticket_id: int, answers_json: str) -> None:
         "INSERT INTO surveys (ticket_id, answered_at, answers) VALUES (?, ?, ?)",
         [ticket_id, utc_text(tx.now), answers_json],
     )
+
+
+# ---- bookings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booked slot: `status` is booked, cancelled, checked_in or missed; times are UTC."""
+
+    id: int
+    code: str
+    token: str
+    service: str
+    service_day: date
+    starts_at: datetime
+    status: str
+    made_at: datetime
+    made_by: str
+    reference: str | None
+    ticket_id: int | None
+
+
+def _booking(row: dict[str, Any]) -> BookingRow:
+    return BookingRow(
+        id=row["id"],
+        code=row["code"],
+        token=row["token"],
+        service=row["service"],
+        service_day=date.fromisoformat(row["service_day"]),
+        starts_at=parse_utc(row["starts_at"]),
+        status=row["status"],
+        made_at=parse_utc(row["made_at"]),
+        made_by=row["made_by"],
+        reference=row["reference"],
+        ticket_id=row["ticket_id"],
+    )
+
+
+def booking_by_token(db: Reader, token: str) -> BookingRow | None:
+    row = db.one("SELECT * FROM bookings WHERE token = ?", [token])
+    return _booking(row) if row else None
+
+
+def booking_by_code(db: Reader, code: str) -> BookingRow | None:
+    row = db.one("SELECT * FROM bookings WHERE code = ?", [code])
+    return _booking(row) if row else None
+
+
+def code_taken(db: Reader, code: str) -> bool:
+    return db.one("SELECT 1 AS x FROM bookings WHERE code = ?", [code]) is not None
+
+
+def next_booking_id(tx: Transaction) -> int:
+    row = tx.one("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM bookings")
+    assert row is not None
+    return row["id"]
+
+
+def taken_places(db: Reader, service: str, start: datetime, end: datetime) -> dict[datetime, int]:
+    """Booked or checked-in places per slot start of a service, for starts in [start, end)."""
+    rows = db.all(
+        "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND starts_at >= ? "
+        "AND starts_at < ? AND status IN ('booked', 'checked_in') GROUP BY starts_at",
+        [service, utc_text(start), utc_text(end)],
+    )
+    return {parse_utc(row["starts_at"]): row["n"] for row in rows}
+
+
+def insert_booking(
+    tx: Transaction, booking: BookingRow, address: str | None, device: str | None
+) -> None:
+    tx.execute(
+        "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, made_at, "
+        "made_by, address, device, reference, ticket_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        [
+            booking.id,
+            booking.code,
+            booking.token,
+            booking.service,
+            booking.service_day.isoformat(),
+            utc_text(booking.starts_at),
+            booking.status,
+            utc_text(booking.made_at),
+            booking.made_by,
+            address,
+            device,
+            booking.reference,
+        ],
+    )
+
+
+def set_booking_status(
+    tx: Transaction, booking_id: int, status: str, ticket_id: int | None = None
+) -> None:
+    tx.execute(
+        "UPDATE bookings SET status = ?, ticket_id = COALESCE(?, ticket_id), updated_at = ? "
+        "WHERE id = ?",
+        [status, ticket_id, utc_text(tx.now), booking_id],
+    )
+
+
+def bookings_made_from(db: Reader, address: str, since: datetime) -> int:
+    """Bookings a (hashed) address made since an instant, cancelled ones too."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE address = ? AND made_at >= ?",
+        [address, utc_text(since)],
+    )
+    return row["n"] if row else 0
+
+
+def open_bookings_of_device(db: Reader, device: str) -> int:
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE device = ? AND status = 'booked'", [device]
+    )
+    return row["n"] if row else 0
+
+
+def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRow]:
+    """Bookings still waiting for their citizen whose slot began before `moment`."""
+    rows = db.all(
+        "SELECT * FROM bookings WHERE status = 'booked' AND starts_at < ? ORDER BY id",
+        [utc_text(moment)],
+    )
+    return [_booking(row) for row in rows]
+
+
+def bookings_of_day(db: Reader, day: date) -> list[BookingRow]:
+    rows = db.all(
+        "SELECT * FROM bookings WHERE service_day = ? ORDER BY starts_at, id", [day.isoformat()]
+    )
+    return [_booking(row) for row in rows]
+
+
+def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
+    """Waiting tickets of bookings whose slot has begun by `moment`."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'waiting' AND booked_for IS NOT NULL "
+        "AND booked_for <= ? ORDER BY id",
+        [utc_text(moment)],
+    )
+    return [_ticket(row) for row in rows]

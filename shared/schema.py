@@ -208,6 +208,38 @@ def m007_central_receipts(db: Database) -> None:
     )
 
 
+@migrations()
+def m008_bookings(db: Database) -> None:
+    """Citizens book slots ahead and check in at the kiosk; tickets may carry a reference from
+    another system and the slot of the booking they were issued for."""
+    db.executescript(
+        """
+        CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            token TEXT NOT NULL UNIQUE,
+            service TEXT NOT NULL,
+            service_day TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            made_by TEXT NOT NULL,
+            address TEXT,
+            device TEXT,
+            reference TEXT,
+            ticket_id INTEGER REFERENCES tickets(id),
+            updated_at TEXT
+        );
+        CREATE INDEX bookings_slot ON bookings (service, starts_at, status);
+        CREATE INDEX bookings_open ON bookings (status, starts_at);
+        CREATE INDEX bookings_address ON bookings (address, made_at);
+        CREATE INDEX bookings_device ON bookings (device, status);
+        ALTER TABLE tickets ADD COLUMN reference TEXT;
+        ALTER TABLE tickets ADD COLUMN booked_for TEXT;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration of this code, in the order they apply."""
     return [migration.name for migration in migrations._migrations]

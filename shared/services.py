@@ -14,25 +14,33 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from shared import announce, log, positions, queries, repository
+from shared import announce, log, positions, queries, repository, slots
 from shared.clock import utc_text
-from shared.config import Counter, LocalText, Service
+from shared.config import Booking, Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
+    BookingExpired,
     Conflict,
     Forbidden,
     InvalidRequest,
     NotFound,
     QueueEmpty,
+    RateLimited,
     ServiceClosed,
+    SlotFull,
     StaleCurrent,
+    TooEarly,
     UnknownService,
 )
 from shared.estimates import wait_range
 from shared.events import (
+    BookingCancelled,
+    BookingCheckedIn,
+    BookingMade,
+    BookingMissed,
     ClockAccepted,
     CounterStateChanged,
     PrintRecorded,
@@ -60,6 +68,7 @@ from shared.ticketing import (
     availability,
     may_requeue,
     next_in_line,
+    service_day,
     within_hours,
 )
 from shared.views import view_of
@@ -67,6 +76,8 @@ from shared.views import view_of
 MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
 MAX_NUMBER = 20
+MAX_REFERENCE = 40
+MAX_CODE = 200  # a typed code, or the booking link a scanner types
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
 PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
@@ -159,14 +170,46 @@ def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
 
 
 def _begin(station: Station, tx: Transaction) -> date:
-    """Every ticket-changing transaction starts by closing yesterday's queue."""
+    """Every ticket-changing transaction starts by closing yesterday's queue, closing the
+    bookings nobody came for, and sending booked tickets whose slot began to the front."""
     today = station.today(tx.now)
     expired = repository.waiting_before(tx, today)
     for ticket in expired:
         _move(tx, ticket, Move.EXPIRE)
     if expired:
         _record_waiting(station, tx, today)
+    _close_missed_bookings(station, tx)
+    mode = station.config.call_policy.bookings
+    for ticket in repository.booked_waiting_due(tx, tx.now) if mode == "first" else ():
+        assert ticket.booked_for is not None
+        if slots.due_for_front(mode, ticket.booked_for, ticket.queue_at, tx.now):
+            _move(
+                tx,
+                ticket,
+                Move.BOOKING_DUE,
+                queue_at=utc_text(slots.front_place(ticket.booked_for)),
+            )
     return today
+
+
+def _close_missed_bookings(station: Station, tx: Transaction) -> None:
+    """Bookings whose check-in has closed with nobody come are missed."""
+    config = station.config
+    found = [
+        (booking, config.service_by_id.get(booking.service))
+        for booking in repository.open_bookings_started_before(tx, tx.now)
+    ]
+    for booking, service in found:
+        rules = service.booking if service else None
+        if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
+            repository.set_booking_status(tx, booking.id, "missed")
+            tx.record(
+                BookingMissed(
+                    booking_id=booking.id,
+                    service=booking.service,
+                    starts_at=utc_text(booking.starts_at),
+                )
+            )
 
 
 def _serving(tx: Transaction, counter: Counter, current: Current) -> Ticket | None:
@@ -235,9 +278,23 @@ def _call(
 # ---- kiosk -----------------------------------------------------------------------------------
 
 
-def _request_hash(service_id: str, priority: bool, kiosk_id: str | None) -> str:
-    body = json.dumps([service_id, priority, kiosk_id])
+def _request_hash(
+    service_id: str, priority: bool, kiosk_id: str | None, reference: str | None = None
+) -> str:
+    body = json.dumps([service_id, priority, kiosk_id] + ([reference] if reference else []))
     return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _reference(service: Service | None, reference: Any) -> str | None:
+    """A registration number from another system, kept exactly as given (at most 40 characters);
+    required where the service says so."""
+    if reference is None or reference == "":
+        if service is not None and service.reference == "required":
+            raise InvalidRequest("error.reference_required")
+        return None
+    if not isinstance(reference, str) or not reference.strip():
+        raise InvalidRequest("error.field_type", field="reference", expected="text")
+    return text_field(reference, "reference", MAX_REFERENCE)
 
 
 def issue_ticket(
@@ -249,6 +306,7 @@ def issue_ticket(
     idempotency_key: str | None = None,
     public_base: str = "",
     phone: str | None = None,
+    reference: Any = None,
 ) -> Issued:
     """Give a citizen the next number of a service, then print it.
 
@@ -268,7 +326,8 @@ def issue_ticket(
         raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
     if idempotency_key is not None:
         text_field(idempotency_key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
-    request_hash = _request_hash(service.id, priority, kiosk_id)
+    reference = _reference(service, reference)
+    request_hash = _request_hash(service.id, priority, kiosk_id, reference)
     printing = phone is None and station.printers.enabled(kiosk_id)
     actor = "phone" if phone else f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
@@ -283,7 +342,9 @@ def issue_ticket(
             held = repository.open_ticket_of_device(tx, phone) if phone else None
             if held is not None:
                 raise Conflict("error.phone_has_ticket", number=held.number)
-            ticket = _issue(station, tx, service, priority, kiosk_id, today, phone)
+            ticket = _issue(
+                station, tx, service, priority, kiosk_id, today, phone, reference=reference
+            )
             if idempotency_key is not None:
                 repository.remember_request(
                     tx,
@@ -317,12 +378,17 @@ def _issue(
     kiosk_id: str | None,
     today: date,
     phone: str | None,
+    *,
+    reference: str | None = None,
+    booked_for: Any = None,
 ) -> Ticket:
+    """A new ticket; a booking's (`booked_for`: its slot) is not held to opening hours or the
+    quota, since its place was given when it was booked."""
     config = station.config
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
     state = availability(service, station.local(tx.now), issued_today, next_day)
-    if not state.open:
+    if not state.open and booked_for is None:
         raise ServiceClosed(
             f"error.service_closed_{state.reason}",
             service=service.name.get(station.config.language),
@@ -338,6 +404,13 @@ def _issue(
         kiosk=kiosk_id,
         token=secrets.token_urlsafe(16),
         now=tx.now,
+        reference=reference,
+        booked_for=booked_for,
+        queue_at=(
+            slots.queue_place(config.call_policy.bookings, booked_for, tx.now)
+            if booked_for
+            else None
+        ),
     )
     repository.insert(tx, ticket, phone)
     tx.record(event)
@@ -812,3 +885,257 @@ def reprint_ticket(
             repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
         _record_print(tx, ticket.kiosk, job, result, reprint=True)
     return Issued(view, False, result)
+
+
+# ---- bookings --------------------------------------------------------------------------------
+
+
+SLOT_REFUSED = {
+    slots.Refusal.PAST: "error.slot_past",
+    slots.Refusal.TOO_FAR: "error.slot_too_far",
+    slots.Refusal.NOT_A_SLOT: "error.slot_not_a_slot",
+}
+# Why a booking that is no longer open cannot be cancelled or checked in.
+BOOKING_USED = {
+    "cancelled": "error.booking_cancelled",
+    "checked_in": "error.booking_checked_in",
+    "missed": "error.booking_missed",
+}
+
+
+def _bookable(station: Station, service_id: Any) -> tuple[Service, Booking]:
+    service = _service(station, service_id)
+    if service.booking is None:
+        raise InvalidRequest(
+            "error.booking_not_offered", service=service.name.get(station.config.language)
+        )
+    return service, service.booking
+
+
+def _day(value: Any) -> date:
+    if not isinstance(value, str):
+        raise InvalidRequest("error.field_type", field="date", expected="YYYY-MM-DD")
+    try:
+        if len(value) != len("YYYY-MM-DD"):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest("error.field_type", field="date", expected="YYYY-MM-DD") from None
+
+
+def _instant(station: Station, value: Any) -> datetime:
+    """A slot start as sent: ISO 8601, with its offset or in the station's time zone."""
+    if not isinstance(value, str) or len(value) > 40:
+        raise InvalidRequest("error.field_type", field="starts_at", expected="YYYY-MM-DDTHH:MM")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidRequest(
+            "error.field_type", field="starts_at", expected="YYYY-MM-DDTHH:MM"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=station.config.zone)
+    return moment.astimezone(UTC)
+
+
+def booking_slots(station: Station, service_id: Any, day_text: Any) -> dict[str, Any]:
+    """A service day's slots still ahead, with their free places, and the days one may book."""
+    service, rules = _bookable(station, service_id)
+    day = _day(day_text)
+    now = station.now()
+    today = station.today(now)
+    first, last = slots.bookable_days(today, rules)
+    found: list[slots.Slot] = []
+    if first <= day <= last:
+        start, end = station.day_bounds(day)
+        with station.store.read() as db:
+            taken = repository.taken_places(db, service.id, start, end + timedelta(days=1))
+        found = slots.slots(rules, day, station.config.zone, station.config.day_starts_at,
+                            taken, now)  # fmt: skip
+    return {
+        "service": service.id,
+        "date": day.isoformat(),
+        "first_date": first.isoformat(),
+        "last_date": last.isoformat(),
+        "slots": [
+            {"starts_at": station.local(slot.starts_at).isoformat(timespec="minutes"),
+             "free": slot.free}
+            for slot in found
+        ],
+    }  # fmt: skip
+
+
+def make_booking(
+    station: Station,
+    service_id: Any,
+    starts_at: Any,
+    *,
+    actor: str = "citizen",
+    address: str | None = None,
+    device: str | None = None,
+    reference: Any = None,
+) -> repository.BookingRow:
+    """Book a place in a slot. A citizen's bookings are limited per (hashed) address per day
+    (`limits.bookings_per_day`) and per device while open (`limits.open_bookings_per_device`);
+    an officer booking at the counter for a citizen is not."""
+    config = station.config
+    service, rules = _bookable(station, service_id)
+    start = _instant(station, starts_at)
+    reference = _reference(None, reference)
+    with station.store.write(actor, station.now()) as tx:
+        _begin(station, tx)
+        today = station.today(tx.now)
+        day = service_day(start, config.zone, config.day_starts_at)
+        if actor == "citizen":
+            _check_booking_limits(station, tx, address, device)
+        taken = repository.taken_places(tx, service.id, start, start + timedelta(seconds=1))
+        refused = slots.refusal(
+            rules, start, config.zone, config.day_starts_at, day, today,
+            taken.get(start, 0), tx.now,
+        )  # fmt: skip
+        if refused == slots.Refusal.FULL:
+            raise SlotFull("error.slot_full", starts_at=station.local(start).strftime("%H:%M"))
+        if refused is not None:
+            raise InvalidRequest(SLOT_REFUSED[refused], days=rules.days_ahead)
+        code = slots.new_code()
+        while repository.code_taken(tx, code):
+            code = slots.new_code()
+        booking = repository.BookingRow(
+            id=repository.next_booking_id(tx),
+            code=code,
+            token=secrets.token_urlsafe(16),
+            service=service.id,
+            service_day=day,
+            starts_at=start,
+            status="booked",
+            made_at=tx.now,
+            made_by=actor,
+            reference=reference,
+            ticket_id=None,
+        )
+        repository.insert_booking(tx, booking, address, device)
+        tx.record(
+            BookingMade(
+                booking_id=booking.id,
+                service=service.id,
+                starts_at=utc_text(start),
+                by=actor,
+                reference=reference,
+            )
+        )
+        return booking
+
+
+def _check_booking_limits(
+    station: Station, tx: Transaction, address: str | None, device: str | None
+) -> None:
+    limits = station.config.limits
+    if address and limits.bookings_per_day:
+        since, _ = station.day_bounds(station.today(tx.now))
+        if repository.bookings_made_from(tx, address, since) >= limits.bookings_per_day:
+            raise RateLimited("error.bookings_per_day", limit=limits.bookings_per_day)
+    held = repository.open_bookings_of_device(tx, device) if device else 0
+    if limits.open_bookings_per_device and held >= limits.open_bookings_per_device:
+        raise Conflict("error.open_bookings", limit=limits.open_bookings_per_device)
+
+
+def find_booking(station: Station, token: str) -> repository.BookingRow:
+    with station.store.read() as db:
+        booking = repository.booking_by_token(db, token)
+    if booking is None:
+        raise NotFound("error.unknown_booking")
+    return booking
+
+
+def cancel_booking(station: Station, token: str) -> repository.BookingRow:
+    """The citizen gives up a booking: its place in the slot is free again."""
+    with station.store.write("citizen", station.now()) as tx:
+        _begin(station, tx)
+        booking = repository.booking_by_token(tx, token)
+        if booking is None:
+            raise NotFound("error.unknown_booking")
+        if booking.status != "booked":
+            raise Conflict(BOOKING_USED[booking.status], code=booking.code)
+        repository.set_booking_status(tx, booking.id, "cancelled")
+        tx.record(
+            BookingCancelled(
+                booking_id=booking.id,
+                service=booking.service,
+                starts_at=utc_text(booking.starts_at),
+            )
+        )
+        return replace(booking, status="cancelled")
+
+
+def _booking_of(db: Transaction, typed: str) -> repository.BookingRow | None:
+    """The booking a typed code names, or a scanned booking link (its token)."""
+    text = typed.strip().rstrip("/")
+    token = text.rsplit("/b/", 1)[1] if "/b/" in text else text
+    return repository.booking_by_code(db, slots.normal_code(text)) or repository.booking_by_token(
+        db, token
+    )
+
+
+def check_in(
+    station: Station, typed: Any, *, kiosk_id: Any = None, public_base: str = ""
+) -> Issued:
+    """The citizen has come: the booking gets its ticket, printed like any other. Checking in
+    again gives the same ticket (not printed again); too early and too late are refused."""
+    if not isinstance(typed, str) or not typed.strip() or len(typed) > MAX_CODE:
+        raise InvalidRequest("error.field_required", field="code")
+    if kiosk_id is not None and (
+        not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
+    ):
+        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
+    actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
+    with station.store.write(actor, station.now()) as tx:
+        today = _begin(station, tx)
+        booking = _booking_of(tx, typed)
+        if booking is None:
+            raise NotFound("error.unknown_booking")
+        service = station.config.service_by_id.get(booking.service)
+        if service is None or service.booking is None:
+            raise BookingExpired("error.booking_missed", code=booking.code)
+        if booking.status == "checked_in":
+            assert booking.ticket_id is not None
+            earlier = repository.get(tx, booking.ticket_id)
+            assert earlier is not None
+        elif booking.status == "booked":
+            earlier = None
+            state = slots.check_in(service.booking, booking.starts_at, tx.now)
+            if state == slots.CheckIn.TOO_EARLY:
+                opens = station.local(slots.check_in_opens(service.booking, booking.starts_at))
+                raise TooEarly(
+                    "error.booking_too_early",
+                    opens_at=opens.isoformat(timespec="minutes"),
+                    starts=station.local(booking.starts_at).strftime("%H:%M"),
+                )
+            if state == slots.CheckIn.EXPIRED or booking.service_day != today:
+                raise BookingExpired("error.booking_missed", code=booking.code)
+        else:
+            raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
+        if earlier is None:
+            ticket = _issue(
+                station, tx, service, False, kiosk_id, today, None,
+                reference=booking.reference, booked_for=booking.starts_at,
+            )  # fmt: skip
+            repository.set_booking_status(tx, booking.id, "checked_in", ticket.id)
+            tx.record(
+                BookingCheckedIn(
+                    booking_id=booking.id,
+                    service=booking.service,
+                    starts_at=utc_text(booking.starts_at),
+                    ticket_id=ticket.id,
+                    number=ticket.number,
+                )
+            )
+        else:
+            ticket = earlier
+    view = view_of(station, ticket)
+    if earlier is not None or not station.printers.enabled(kiosk_id):
+        return Issued(view, earlier is None, DISABLED)
+    job = _print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        _record_print(tx, kiosk_id, job, result)
+    return Issued(view, True, result)

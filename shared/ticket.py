@@ -17,6 +17,7 @@ from shared.clock import parse_utc, utc_text
 from shared.errors import Conflict
 from shared.events import (
     Event,
+    TicketBookingDue,
     TicketCalled,
     TicketCancelled,
     TicketDone,
@@ -56,6 +57,12 @@ class Ticket:
     recalls: int = 0  # recalls since it was last called
     token: str = ""  # unguessable, never logged: "" for a ticket rebuilt from the log
     reprints: int = 0
+    reference: str | None = None  # a registration number from another system, as given
+    booked_for: datetime | None = None  # issued at a booking's check-in: the slot's start
+
+    @property
+    def booked(self) -> bool:
+        return self.booked_for is not None
 
     @property
     def waiting(self) -> bool:
@@ -81,8 +88,14 @@ def issue(
     kiosk: str | None,
     token: str,
     now: datetime,
+    reference: str | None = None,
+    booked_for: datetime | None = None,
+    queue_at: datetime | None = None,
 ) -> tuple[Ticket, TicketIssued]:
-    """A new waiting ticket, numbered `sequence` of its service's day, and its issue event."""
+    """A new waiting ticket, numbered `sequence` of its service's day, and its issue event.
+
+    A booking's ticket carries its slot (`booked_for`) and may wait elsewhere than at its issue
+    time (`queue_at`, see `slots.queue_place`)."""
     event = TicketIssued(
         ticket_id=ticket_id,
         number=format_number(prefix, sequence),
@@ -91,6 +104,10 @@ def issue(
         issued_at=utc_text(now),
         kiosk=kiosk,
         service_day=service_day.isoformat(),
+        booked=booked_for is not None,
+        booked_for=utc_text(booked_for) if booked_for else None,
+        queue_at=utc_text(queue_at) if queue_at and queue_at != now else None,
+        reference=reference,
     )
     return replace(evolve(None, event, now), token=token), event
 
@@ -149,8 +166,10 @@ def evolve(
             priority=bool(event.priority),
             status=Status.WAITING,
             issued_at=at,
-            queue_at=at,
+            queue_at=parse_utc(event.queue_at) if event.queue_at else at,
             kiosk=event.kiosk,
+            reference=event.reference,
+            booked_for=parse_utc(event.booked_for) if event.booked_for else None,
         )
     if ticket is None:
         raise Conflict("error.move_not_allowed", move=str(event.move), status="-")
@@ -179,6 +198,8 @@ def evolve(
             )
         case TicketPrioritized():
             return replace(ticket, priority=True)
+        case TicketBookingDue(queue_at=queue_at):
+            return replace(ticket, queue_at=parse_utc(queue_at))
         case TicketRequeued():
             return replace(ticket, status=status, called_at=None, finished_at=None, counter=None)
     raise AssertionError(f"no lifecycle rule for {event.name}")

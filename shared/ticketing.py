@@ -38,6 +38,7 @@ class Move(StrEnum):
     EXPIRE = "expire"
     REQUEUE = "requeue"
     CANCEL = "cancel"  # the citizen gives up their number
+    BOOKING_DUE = "booking_due"  # a booking checked in early: its slot began, to the front
 
 
 class CounterState(StrEnum):
@@ -53,6 +54,7 @@ ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
     (Status.WAITING, Move.PRIORITIZE): Status.WAITING,
     (Status.WAITING, Move.EXPIRE): Status.EXPIRED,
     (Status.WAITING, Move.CANCEL): Status.CANCELLED,
+    (Status.WAITING, Move.BOOKING_DUE): Status.WAITING,
     (Status.CALLED, Move.RECALL): Status.CALLED,
     (Status.CALLED, Move.FINISH): Status.DONE,
     (Status.CALLED, Move.NO_SHOW): Status.NO_SHOW,

@@ -15,6 +15,8 @@ from typing import Any
 
 from shared import positions, repository
 from shared.estimates import wait_range
+from shared.repository import BookingRow
+from shared.slots import check_in_closes, check_in_opens
 from shared.station import Station
 from shared.store import Reader
 from shared.ticket import Ticket
@@ -68,6 +70,9 @@ def ticket_views(
             "estimated_wait_minutes": waits.get(ticket.id) if ticket.id in ahead else None,
             "estimated_wait": _range(waits.get(ticket.id)) if ticket.id in ahead else None,
             "recalls": ticket.recalls,
+            "booked": ticket.booked,
+            "booked_for": local_text(station, ticket.booked_for),
+            "reference": ticket.reference,
         }
         if not for_staff:
             view["token"] = ticket.token
@@ -120,3 +125,24 @@ def view_of(station: Station, ticket: Ticket | None, *, for_staff: bool = False)
     now = station.now()
     with station.store.read() as db:
         return ticket_view(station, db, ticket, now, for_staff=for_staff)
+
+
+def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:
+    """A booking as its holder sees it (with its token), times in the station's zone."""
+    service = station.config.service_by_id.get(booking.service)
+    rules = service.booking if service else None
+    return {
+        "code": booking.code,
+        "service": booking.service,
+        "starts_at": local_text(station, booking.starts_at),
+        "status": booking.status,
+        "reference": booking.reference,
+        "check_in_opens": local_text(station, check_in_opens(rules, booking.starts_at))
+        if rules
+        else None,
+        "check_in_closes": local_text(station, check_in_closes(rules, booking.starts_at))
+        if rules
+        else None,
+        "token": booking.token,
+        "status_url": f"/b/{booking.token}",
+    }

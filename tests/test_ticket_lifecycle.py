@@ -13,6 +13,7 @@ import pytest
 
 from shared.errors import Conflict
 from shared.events import (
+    TicketBookingDue,
     TicketCalled,
     TicketCancelled,
     TicketDone,
@@ -42,6 +43,7 @@ DETAILS: dict[Move, dict[str, object]] = {
     Move.EXPIRE: {},
     Move.REQUEUE: {"counter": "loket-1"},
     Move.CANCEL: {},
+    Move.BOOKING_DUE: {"queue_at": "2026-05-19T01:00:00.000000Z"},
 }
 EVENT = {
     Move.CALL: TicketCalled,
@@ -54,6 +56,7 @@ EVENT = {
     Move.EXPIRE: TicketExpired,
     Move.REQUEUE: TicketRequeued,
     Move.CANCEL: TicketCancelled,
+    Move.BOOKING_DUE: TicketBookingDue,
 }
 
 
