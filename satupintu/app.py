@@ -46,6 +46,7 @@ def create_app(
     from admin.survey_desk import bp as survey_desk_bp
     from board.routes import bp as board_bp
     from counter.routes import bp as counter_bp
+    from kiosk.bookings import bp as booking_bp
     from kiosk.enrol import bp as enrol_bp
     from kiosk.routes import bp as kiosk_bp
     from shared.api_docs import bp as api_docs_bp
@@ -70,6 +71,7 @@ def create_app(
         auth_bp,
         api_docs_bp,
         kiosk_bp,
+        booking_bp,
         enrol_bp,
         counter_bp,
         board_bp,

@@ -62,6 +62,16 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tickets/<token>/reprint"): PUBLIC,
     ("POST", "/api/tickets/<token>/survey"): PUBLIC,
     ("POST", "/api/tickets/<token>/cancel"): PUBLIC,
+    ("GET", "/api/bookings/slots"): PUBLIC,
+    ("POST", "/api/bookings"): PUBLIC,  # anyone books; an officer books for a citizen
+    ("GET", "/api/bookings"): OFFICER,
+    ("GET", "/api/bookings/<token>"): PUBLIC,
+    ("POST", "/api/bookings/<token>/cancel"): PUBLIC,
+    ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
+    ("GET", "/book"): PUBLIC,
+    ("GET", "/b/<token>"): PUBLIC,
+    ("GET", "/b/<token>/qr.svg"): PUBLIC,
+    ("GET", "/b/<token>/booking.ics"): PUBLIC,
     ("GET", "/api/board"): PUBLIC,
     ("GET", "/api/board/speech/<int(max=9223372036854775807):seq>"): PUBLIC,
     ("GET", "/api/counters"): OFFICER,

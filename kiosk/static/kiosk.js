@@ -327,8 +327,129 @@ function tap(serviceId) {
   const body = { service: serviceId, priority: priorityReason !== null };
   if (page.kiosk) body.kiosk = page.kiosk;
   pending = { key: newKey(), body, service: serviceId };
+  const service = services.find((item) => item.id === serviceId);
+  if (service && service.reference && service.reference !== "none") {
+    askReference(service.reference === "required");
+    return;
+  }
   send();
 }
+
+// ---- a registration number from another system, where the service asks for it -----------
+
+const reference = {
+  form: element("reference-form"),
+  input: element("reference-input"),
+  error: element("reference-error"),
+  skip: element("reference-skip"),
+};
+
+function askReference(required) {
+  reference.input.value = "";
+  reference.error.hidden = true;
+  reference.skip.hidden = required;
+  reference.required = required;
+  reference.form.hidden = false;
+  reference.input.focus();
+}
+
+function sendWithReference(event) {
+  event.preventDefault();
+  const value = reference.input.value;
+  if (!value.trim() && reference.required) {
+    reference.error.textContent = t("ui.kiosk.reference_label");
+    reference.error.hidden = false;
+    return;
+  }
+  reference.form.hidden = true;
+  if (value.trim()) pending.body.reference = value;
+  send();
+}
+
+reference.form.addEventListener("submit", sendWithReference);
+reference.skip.addEventListener("click", () => {
+  reference.form.hidden = true;
+  send();
+});
+
+// ---- "Sudah punya kode booking?": a typed code, or a scanner typing the QR's link + Enter --
+
+const booking = {
+  open: element("booking-open"),
+  form: element("booking-form"),
+  code: element("booking-code"),
+  close: element("booking-close"),
+  problem: element("booking-problem"),
+  title: element("booking-problem-title"),
+  text: element("booking-problem-text"),
+  hint: element("booking-problem-hint"),
+};
+
+// What the kiosk says when a booking cannot be checked in: a title and what to do instead.
+const BOOKING_PROBLEMS = {
+  too_early: ["ui.kiosk.booking_too_early_title", "ui.kiosk.booking_too_early_hint"],
+  booking_expired: ["ui.kiosk.booking_expired_title", "ui.kiosk.booking_expired_hint"],
+  not_found: ["ui.kiosk.booking_unknown_title", "ui.kiosk.booking_unknown_hint"],
+};
+
+function openBooking(open) {
+  booking.form.hidden = !open;
+  booking.open.setAttribute("aria-expanded", String(open));
+  booking.problem.hidden = true;
+  if (open) {
+    booking.code.value = "";
+    booking.code.focus();
+  }
+}
+
+function bookingProblem(error) {
+  const [title, hint] = BOOKING_PROBLEMS[error.code] || ["", ""];
+  booking.title.textContent = title ? t(title) : "";
+  booking.text.textContent = error.message;
+  booking.hint.textContent = hint ? t(hint) : "";
+  booking.problem.hidden = false;
+  booking.problem.dataset.code = error.code;
+  booking.code.select();
+}
+
+async function checkIn(event) {
+  event.preventDefault();
+  const typed = booking.code.value.trim();
+  if (!typed || busy) return;
+  // A scanned booking link ends in /b/<token>: the token names the booking as well as its code.
+  const code = typed.includes("/b/") ? typed.split("/b/").pop().replace(/\/+$/, "") : typed;
+  setBusy(true);
+  try {
+    const reply = await api(
+      "POST",
+      `/api/bookings/${encodeURIComponent(code)}/check-in`,
+      page.kiosk ? { kiosk: page.kiosk } : {},
+    );
+    setBusy(false);
+    openBooking(false);
+    showConfirmation(reply.ticket, reply.print);
+  } catch (error) {
+    setBusy(false);
+    if (error.status === 0 || error.status >= 500) {
+      showAlert(t("ui.kiosk.network_error"), false);
+      setReachable(false);
+    } else {
+      bookingProblem(error);
+    }
+  }
+}
+
+booking.open.addEventListener("click", () => openBooking(booking.form.hidden));
+booking.close.addEventListener("click", () => openBooking(false));
+booking.form.addEventListener("submit", checkIn);
+// A scanner types like a keyboard: typing on the start screen goes into the booking code.
+document.addEventListener("keydown", (event) => {
+  const typing = event.target instanceof HTMLInputElement;
+  if (typing || el.start.hidden || event.key.length !== 1 || event.ctrlKey || event.altKey) return;
+  if (booking.open.closest("section").hidden) return;
+  if (booking.form.hidden) openBooking(true);
+  booking.code.focus();
+});
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -455,6 +576,8 @@ function backToStart() {
   privateOpen = false;
   hideAlert();
   el.qr.removeAttribute("src");
+  reference.form.hidden = true;
+  openBooking(false);
   el.confirm.hidden = true;
   el.start.hidden = false;
   switchLanguage(DEFAULT_LANGUAGE);

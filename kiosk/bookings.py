@@ -1,0 +1,205 @@
+"""Bookings: the citizen's /book and /b/<token> pages, the kiosk's check-in and their JSON API.
+
+Anyone may book (a phone too), limited per address a day and per device while bookings are
+open; a logged-in officer books for a citizen at the counter without those limits. Check-in
+comes from a kiosk, like tickets.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, Response, jsonify, request
+
+from kiosk.qr import qr_svg
+from shared import queries, services
+from shared.auth import current_user, require_role
+from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.errors import Forbidden, NotFound
+from shared.limits import rate_limited
+from shared.pages import page_language, render_page
+from shared.services import Issued
+from shared.users import Role
+from shared.views import booking_view
+from shared.web import device, json_body, language, public_base, station
+
+PHONE_COOKIE_DAYS = 30
+
+bp = Blueprint("booking", __name__, template_folder="templates")
+
+
+def _issued_json(issued: Issued) -> Response:
+    fault = issued.print.fault
+    return jsonify(
+        {
+            "ticket": issued.ticket,
+            "print": {
+                "status": issued.print.status,
+                "error": fault.message(language()) if fault else None,
+                "fault": fault.code if fault else None,
+            },
+        }
+    )
+
+
+@bp.get("/api/bookings/slots")
+def list_slots() -> Response:
+    """A service day's slots still ahead and their free places."""
+    return jsonify(
+        services.booking_slots(station(), request.args.get("service"), request.args.get("date"))
+    )
+
+
+@bp.post("/api/bookings")
+@rate_limited(lambda limits: limits.bookings_per_minute)
+def make_booking() -> tuple[Response, int]:
+    """Book a place; an officer's booking (at the counter, for a citizen) is not limited."""
+    body = json_body()
+    user = current_user()
+    staff = user is not None and user.role >= Role.OFFICER
+    phone_id = None if staff else request.cookies.get(PHONE_COOKIE) or new_phone_id()
+    booking = services.make_booking(
+        station(),
+        body.get("service"),
+        body.get("starts_at"),
+        actor=user.username if staff and user else "citizen",
+        address=None if staff else digest(f"booking:{device().address}"),
+        device=digest(phone_id) if phone_id else None,
+        reference=body.get("reference"),
+    )
+    response = jsonify({"booking": booking_view(station(), booking)})
+    if phone_id and not request.cookies.get(PHONE_COOKIE):
+        response.set_cookie(
+            PHONE_COOKIE, phone_id, max_age=PHONE_COOKIE_DAYS * 86400, httponly=True,
+            samesite="Strict", secure=request.is_secure,
+        )  # fmt: skip
+    return response, 201
+
+
+@bp.get("/api/bookings/<token>")
+def show_booking(token: str) -> Response:
+    return jsonify({"booking": booking_view(station(), services.find_booking(station(), token))})
+
+
+@bp.post("/api/bookings/<token>/cancel")
+def cancel_booking(token: str) -> Response:
+    """The holder of the booking gives it up: its place is free again."""
+    return jsonify({"booking": booking_view(station(), services.cancel_booking(station(), token))})
+
+
+@bp.post("/api/bookings/<code>/check-in")
+@rate_limited(lambda limits: limits.tickets_per_minute)
+def check_in(code: str) -> tuple[Response, int]:
+    """The citizen has come: from a kiosk, the booking's ticket, printed like any other."""
+    named = json_body().get("kiosk")
+    asking = device()
+    issuing = may_issue(station().config, asking, named if isinstance(named, str) else None, False)
+    if issuing.phone:
+        raise Forbidden("error.not_a_kiosk")
+    issued = services.check_in(
+        station(),
+        code,
+        kiosk_id=named if asking.own else issuing.kiosk,
+        public_base=public_base(),
+    )
+    return _issued_json(issued), 201 if issued.created else 200
+
+
+@bp.get("/api/bookings")
+@require_role(Role.OFFICER)
+def todays_bookings() -> Response:
+    """Today's bookings per service, for officers and supervisors (no tokens)."""
+    return jsonify(queries.todays_bookings(station()))
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+
+@bp.get("/book")
+def book_page() -> str:
+    """Phone-first: pick a service, a day and a slot; get the code, a QR and a calendar file."""
+    config = station().config
+    return render_page(
+        "kiosk/book.html",
+        catalogue_prefixes=("ui.book.",),
+        data={
+            "services": [
+                {
+                    "id": service.id,
+                    "name": service.name.json(),
+                    "reference": service.reference,
+                    "days_ahead": service.booking.days_ahead,
+                }
+                for service in config.services
+                if service.booking is not None
+            ],
+            "today": station().today().isoformat(),
+            "language": page_language(),
+        },
+    )
+
+
+@bp.get("/b/<token>")
+def booking_page(token: str) -> str | tuple[str, int]:
+    """The booking's own page: its code, time and QR, the calendar file, and cancel."""
+    try:
+        booking = services.find_booking(station(), token)
+    except NotFound:
+        page = render_page(
+            "kiosk/not_found.html",
+            title_key="ui.book.unknown_title",
+            message_key="ui.book.unknown_message",
+            params={},
+        )
+        return page, 404
+    config = station().config
+    service = config.service_by_id[booking.service]
+    return render_page(
+        "kiosk/booking.html",
+        catalogue_prefixes=("ui.book.",),
+        data={"booking": booking_view(station(), booking), "service": service.name.json()},
+    )
+
+
+@bp.get("/b/<token>/qr.svg")
+def booking_qr(token: str) -> Response:
+    """The QR code of the booking's page: the kiosk's scanner reads it at check-in."""
+    booking = services.find_booking(station(), token)
+    response = Response(qr_svg(f"{public_base()}/b/{booking.token}"), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@bp.get("/b/<token>/booking.ics")
+def booking_calendar(token: str) -> Response:
+    """The booking as a calendar entry (iCalendar), to keep in the phone's calendar."""
+    booking = services.find_booking(station(), token)
+    config = station().config
+    service = config.service_by_id[booking.service]
+    minutes = service.booking.slot_minutes if service.booking else 30
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Satu Pintu//Booking//ID",
+        "BEGIN:VEVENT",
+        f"UID:{digest(booking.token)[:32]}@satupintu",
+        f"DTSTAMP:{_ics_time(booking.made_at)}",
+        f"DTSTART:{_ics_time(booking.starts_at)}",
+        f"DTEND:{_ics_time(booking.starts_at + timedelta(minutes=minutes))}",
+        f"SUMMARY:{_ics_text(config.station.name)}: {_ics_text(service.name.get(language()))}",
+        f"DESCRIPTION:{booking.code} {public_base()}/b/{booking.token}",
+        f"LOCATION:{_ics_text(config.station.name)}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    response = Response("\r\n".join(lines) + "\r\n", mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{booking.code}.ics"'
+    return response
+
+
+def _ics_time(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", " ")

@@ -1,0 +1,80 @@
+"""The bookings API over HTTP (Flask's client): book, cancel, check in, pages, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.config import Config
+from tests.test_bookings import TODAY_1000, booking_config
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return booking_config(tmp_path)
+
+
+def test_book_check_in_too_early_then_on_time_and_twice(client, clock) -> None:
+    made = client.post("/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000})
+    assert made.status_code == 201
+    booking = made.get_json()["booking"]
+    assert booking["status"] == "booked" and booking["status_url"] == f"/b/{booking['token']}"
+    early = client.post(f"/api/bookings/{booking['code']}/check-in", json={})
+    assert early.status_code == 409
+    assert early.get_json()["error"]["code"] == "too_early"
+    assert early.get_json()["error"]["opens_at"] == "2026-05-20T09:30+08:00"
+    clock.advance(minutes=40)
+    first = client.post(f"/api/bookings/{booking['code']}/check-in", json={"kiosk": "kiosk-1"})
+    again = client.post(f"/api/bookings/{booking['code']}/check-in", json={"kiosk": "kiosk-1"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["ticket"]["booked"] is True
+    assert first.get_json()["ticket"]["number"] == again.get_json()["ticket"]["number"]
+
+
+def test_pages_qr_and_calendar_file(client) -> None:
+    booking = client.post(
+        "/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000}
+    ).get_json()["booking"]
+    assert client.get("/book").status_code == 200
+    page = client.get(booking["status_url"])
+    assert page.status_code == 200 and booking["code"] in page.get_data(as_text=True)
+    assert client.get(f"{booking['status_url']}/qr.svg").mimetype == "image/svg+xml"
+    ics = client.get(f"{booking['status_url']}/booking.ics")
+    assert ics.mimetype == "text/calendar"
+    assert "DTSTART:20260520T020000Z" in ics.get_data(as_text=True)
+    assert client.get("/b/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"service": "lapor"}, {"service": "lantas", "starts_at": TODAY_1000},
+     {"service": "lapor", "starts_at": "2026-05-20T10:10+08:00"}, {"service": 3, "starts_at": 4},
+     {"service": "lapor", "starts_at": TODAY_1000, "reference": "x" * 41}],
+)  # fmt: skip
+def test_bad_bookings_are_clean_4xx(client, body) -> None:
+    reply = client.post("/api/bookings", json=body)
+    assert 400 <= reply.status_code < 500
+    assert "code" in reply.get_json()["error"]
+
+
+def test_slot_list_and_staff_list(client, auth) -> None:
+    slots = client.get("/api/bookings/slots?service=lapor&date=2026-05-20").get_json()["slots"]
+    assert slots[0] == {"starts_at": "2026-05-20T09:30+08:00", "free": 2}
+    assert client.get("/api/bookings/slots?service=lapor&date=20-5-2026").status_code == 400
+    assert client.get("/api/bookings").status_code == 401
+    auth.login("budi")
+    made = client.post("/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000,
+                                              "reference": "SKCK-1"})  # fmt: skip
+    assert made.status_code == 201
+    today = client.get("/api/bookings").get_json()
+    assert today["services"]["lapor"][0]["reference"] == "SKCK-1"
+    assert today["services"]["lapor"][0]["made_by"] == "counter"
+    assert "token" not in today["services"]["lapor"][0]
+
+
+def test_reference_on_a_ticket_is_shown_to_the_officer(client) -> None:
+    reply = client.post("/api/tickets", json={"service": "surat", "reference": "SINAR 123"})
+    assert reply.status_code == 201
+    assert reply.get_json()["ticket"]["reference"] == "SINAR 123"
+    assert client.post("/api/tickets", json={"service": "surat"}).status_code == 400
