@@ -211,7 +211,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         row = repository.counter(db, counter.id)
         current = ticket_view(station, db, row.ticket, now, for_staff=True) if row.ticket else None
         items = repository.waiting_items(db, counter.services, today)
-        numbers = repository.waiting_numbers(db, [item.id for item in items])
+        labels = repository.waiting_labels(db, [item.id for item in items])
         streak = positions.streak(station, db, counter=counter.id)
         marked = repository.no_shows_at(db, counter.id, today)
         happened = log.counted_at_counter(db, counter.id, day_start, log.COUNTER_DAY_KINDS)
@@ -229,10 +229,13 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         "ticket": current,
         "waiting": [
             {
-                "number": numbers[item.id],
+                "number": labels[item.id].number,
                 "service": item.service,
                 "priority": item.priority,
                 "issued_at": local_text(station, item.issued_at),
+                "booked": labels[item.id].booked_for is not None,
+                "booked_for": local_text(station, labels[item.id].booked_for),
+                "reference": labels[item.id].reference,
             }
             for item in call_order(items, station.config.call_policy, now, streak)
         ],

@@ -277,13 +277,32 @@ def first_place(db: Reader, service: str, day: date) -> datetime | None:
     return parse_utc(row["first"]) if row and row["first"] else None
 
 
-def waiting_numbers(db: Reader, ids: Sequence[int]) -> dict[int, str]:
-    """The numbers of some tickets, by id."""
+@dataclass(frozen=True)
+class WaitingLabel:
+    """What a console shows of a waiting ticket beside its place: number, slot, reference."""
+
+    number: str
+    booked_for: datetime | None
+    reference: str | None
+
+
+def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
+    """The number, booked slot and reference of some tickets, by id."""
     if not ids:
         return {}
     marks, names = _marks(ids, "t")
-    rows = db.all(f"SELECT id, number FROM tickets WHERE id IN ({marks})", names)  # noqa: S608
-    return {row["id"]: row["number"] for row in rows}
+    rows = db.all(
+        f"SELECT id, number, booked_for, reference FROM tickets WHERE id IN ({marks})",  # noqa: S608
+        names,
+    )
+    return {
+        row["id"]: WaitingLabel(
+            row["number"],
+            parse_utc(row["booked_for"]) if row["booked_for"] else None,
+            row["reference"],
+        )
+        for row in rows
+    }
 
 
 def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:

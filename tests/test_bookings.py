@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, log, repository, services
+from shared import audit, log, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import (
@@ -130,6 +130,20 @@ def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clo
     assert second.id == booked["id"]
     third = services.call_next(station, "loket-1", "budi")
     assert third.id == walk_in["id"]
+
+
+def test_the_console_list_marks_a_booked_ticket_with_its_slot_and_reference(station, clock) -> None:
+    booking = services.make_booking(station, "lapor", TODAY_1000, reference="SINAR-77")
+    clock.advance(minutes=40)  # 09:40
+    services.issue_ticket(station, "lapor", reference="SKCK/2026/0042")
+    services.check_in(station, booking.code)
+    waiting = queries.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
+    marks = [(row["number"], row["booked_for"], row["reference"]) for row in waiting]
+    assert marks == [
+        ("A-001", None, "SKCK/2026/0042"),
+        ("A-002", "2026-05-20T10:00:00+08:00", "SINAR-77"),
+    ]
+    assert [row["booked"] for row in waiting] == [False, True]
 
 
 def test_interleave_keeps_the_booking_at_its_slot_start(tmp_path, clock) -> None:

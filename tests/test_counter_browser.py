@@ -29,6 +29,7 @@ LONG_SERVICE = {
     "id": "Penerbitan Surat Keterangan Tanda Lapor Kehilangan Dokumen Kependudukan",
     "en": "Issuing Certificates of Reported Loss of Population Registration Papers",
 }
+LONG_REFERENCE = "SKCK/2026/0001234567/POLDA-NTT-KUPANG-KT"  # 40 characters, the most kept
 # Every element of the console that holds text, measured for overflow.
 TEXT_HOLDERS = (
     "#counter-name, #desk-view h2, #desk-view p, #desk-view td, #desk-view th, "
@@ -67,10 +68,14 @@ def console(chromium: Browser, server: ServerProcess) -> Iterator[Page]:
     yield from open_page(chromium, CONSOLE_VIEW, f"{server.url}/counter")
 
 
-def issue(server: ServerProcess, service: str = "lapor", priority: bool = False) -> str:
-    reply = requests.post(
-        f"{server.url}/api/tickets", json={"service": service, "priority": priority}, timeout=10
-    )
+def issue(
+    server: ServerProcess,
+    service: str = "lapor",
+    priority: bool = False,
+    reference: str | None = None,
+) -> str:
+    body = {"service": service, "priority": priority, "reference": reference}
+    reply = requests.post(f"{server.url}/api/tickets", json=body, timeout=10)
     assert reply.status_code == 201, reply.text
     return reply.json()["ticket"]["number"]
 
@@ -113,11 +118,13 @@ def test_everything_an_officer_needs_fits_a_1366x768_screen(
 ) -> None:
     first = issue(server)
     for _ in range(14):
-        issue(server)
+        issue(server, reference=LONG_REFERENCE)
     log_in(console)
     serve_next(console, first)
     console.get_by_role("button", name=re.compile("^Tidak hadir")).click()
     serve_next(console, "A-002")
+    expect(console.locator("#current-reference")).to_have_text(f"No. registrasi: {LONG_REFERENCE}")
+    expect(console.locator("#waiting-rows .row-reference").first).to_be_visible()
     expect(console.locator("#no-show-list li")).to_have_count(1)
     expect(console.locator("#waiting-rows tr")).to_have_count(13)
     assert console.evaluate("document.scrollingElement.scrollHeight") <= CONSOLE_VIEW["height"]

@@ -78,6 +78,9 @@ def test_the_list_shows_service_priority_and_issue_time(
         "service": "surat",
         "priority": True,
         "issued_at": "2026-05-20T09:01:00+08:00",
+        "booked": False,
+        "booked_for": None,
+        "reference": None,
     }
 
 

@@ -584,6 +584,11 @@ function renderCurrent() {
   $("current-number").textContent = ticket ? ticket.number : "—";
   $("current-service").textContent = ticket ? serviceName(ticket.service) : t("ui.counter.no_current");
   $("current-priority").hidden = !(ticket && ticket.priority);
+  $("current-booked").hidden = !(ticket && ticket.booked);
+  $("current-booked").textContent = ticket && ticket.booked ? bookedText(ticket) : "";
+  $("current-reference").hidden = !(ticket && ticket.reference);
+  $("current-reference").textContent =
+    ticket && ticket.reference ? t("ui.counter.reference", { reference: ticket.reference }) : "";
   $("current-timer-row").hidden = !ticket;
   const recalls = ticket ? ticket.recalls : 0;
   $("current-recalls").hidden = !recalls;
@@ -699,13 +704,35 @@ function renderWaiting() {
       "tr",
       {},
       el("th", { scope: "row" }, ticket.number),
-      el("td", { class: "service-cell" }, serviceName(ticket.service)),
+      serviceCell(ticket),
       el("td", { "data-issued": ticket.issued_at, title: formatTime(ticket.issued_at) }),
       el("td", { class: "row-actions" }, badge, button),
     );
   });
   $("waiting-rows").replaceChildren(...rows);
   renderWaited();
+}
+
+// A booked ticket's mark: its slot's time ("Booking 09.00").
+function bookedText(ticket) {
+  return t("ui.counter.booked_for", { time: formatTime(ticket.booked_for) });
+}
+
+// The service cell names the service, then marks a booking and shows a reference if any.
+function serviceCell(ticket) {
+  return el(
+    "td",
+    { class: "service-cell" },
+    serviceName(ticket.service),
+    ticket.booked ? el("span", { class: "badge badge-booking" }, bookedText(ticket)) : null,
+    ticket.reference
+      ? el(
+          "span",
+          { class: "row-reference" },
+          t("ui.counter.reference", { reference: ticket.reference }),
+        )
+      : null,
+  );
 }
 
 function renderWaited() {
