@@ -70,6 +70,14 @@ def _longest(report: dict[str, Any]) -> Iterator[list[Any]]:
         yield [row[c] for c in columns]
 
 
+def _bookings(report: dict[str, Any]) -> Iterator[list[Any]]:
+    columns = ["id", "name", "made", "cancelled", "checked_in", "missed", "avg_arrival_minutes",
+               "on_time", "on_time_pct"]  # fmt: skip
+    yield columns
+    for row in report["bookings"]:
+        yield [row[c] for c in columns]
+
+
 def _satisfaction(report: dict[str, Any]) -> Iterator[list[Any]]:
     yield ["scope", "id", "name", "form", "respondents", "ikm", "grade", *ELEMENTS]
     survey = report["satisfaction"]
@@ -96,6 +104,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Iterator[list[Any]]]] = {
     "fairness": _fairness,
     "officers": _officers,
     "longest": _longest,
+    "bookings": _bookings,
     "satisfaction": _satisfaction,
     "audit": _audit,
 }

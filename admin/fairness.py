@@ -12,6 +12,7 @@ queue longer was still waiting. Its `kind` says why the called ticket went first
 - `requeue`: a no-show put back in the queue, keeping its original issue time;
 - `priority_mark`: an officer gave it priority at a counter (with a reason);
 - `priority`: a priority ticket from the kiosk (disability, elderly, pregnant or nursing);
+- `booking`: a booked ticket whose slot had begun, called before walk-ins who came earlier;
 - `policy`: anything else the call policy decided (e.g. the long-wait guard).
 
 `too_quick` lists tickets served in less than their service's `min_minutes`: a service that
@@ -37,6 +38,7 @@ KINDS = (
     "requeue",
     "priority_mark",
     "priority",
+    "booking",
     "policy",
 )
 JOINED_KINDS = {
@@ -54,6 +56,8 @@ def kind_of(call: Call) -> str:
         return JOINED_KINDS[call.joined_by]
     if call.priority and any(not passed.priority for passed in call.passed_over):
         return "priority_mark" if call.marked else "priority"
+    if call.booked and any(not passed.booked for passed in call.passed_over):
+        return "booking"
     return "policy"
 
 

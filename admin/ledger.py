@@ -1,4 +1,5 @@
-"""The event log replayed into facts: every issue, call, finish, transfer, recall and answer.
+"""The event log replayed into facts: every issue, call, finish, transfer, recall and answer,
+and every step of a booking.
 
 Every oversight figure (reports, fairness, satisfaction, the dashboard, the shift hand-over)
 is computed from these facts, so a number is the same wherever it is shown. The events come
@@ -22,8 +23,14 @@ from datetime import date, datetime
 from typing import Any
 
 from shared import log
+from shared.clock import parse_utc
 from shared.config import Config
 from shared.events import (
+    BookingCancelled,
+    BookingCheckedIn,
+    BookingEvent,
+    BookingMade,
+    BookingMissed,
     SurveyAnswered,
     TicketCalled,
     TicketCancelled,
@@ -47,9 +54,10 @@ class Source:
     """What a report is computed from: a station's settings, its events, its audit, and "now".
 
     `events(start, end)` gives the ticket events of [start, end) with every event (any time)
-    of the tickets they touch, in log order; `audit(last_day)` the audit section of a report
-    ending on that service day. The station (`admin.reports.station_source`) and the central
-    server (over its copy of the station's log) each provide one.
+    of the tickets they touch, and the booking events of [start, end), in log order;
+    `audit(last_day)` the audit section of a report ending on that service day. The station
+    (`admin.reports.station_source`) and the central server (over its copy of the station's
+    log) each provide one.
     """
 
     config: Config
@@ -69,9 +77,12 @@ class Source:
 
 
 def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
-    """The ticket events of [start, end), with every event (any time) of the tickets they touch."""
+    """The ticket events of [start, end), with every event (any time) of the tickets they touch,
+    and the booking events of [start, end)."""
     with station.store.read() as db:
-        return log.lives_touched(db, start, end)
+        return log.in_log_order(
+            log.lives_touched(db, start, end), log.bookings_between(db, start, end)
+        )
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class Passed:
     service: str
     priority: bool
     waiting_since: datetime
+    booked: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,7 @@ class Call:
     reason: str | None
     passed_over: tuple[Passed, ...]
     marked: str | None = None
+    booked: bool = False  # issued at a booking's check-in
 
 
 @dataclass(frozen=True)
@@ -200,6 +213,25 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class BookingStep:
+    """A step in one booking's life (`step`: made, cancelled, checked_in or missed) and its slot."""
+
+    at: datetime
+    booking_id: int
+    service: str
+    starts_at: datetime
+    step: str
+
+
+BOOKING_STEPS = {
+    BookingMade: "made",
+    BookingCancelled: "cancelled",
+    BookingCheckedIn: "checked_in",
+    BookingMissed: "missed",
+}
+
+
+@dataclass(frozen=True)
 class Queued:
     """A ticket waiting in a queue: since when, how it joined it (see `Call.joined_by`) and
     the officer's reason for that, if any, and why an officer gave it priority. `mark` is the
@@ -230,6 +262,7 @@ class Ledger:
     cancellations: list[Cancellation] = field(default_factory=list)
     priority_marks: list[PriorityMark] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
+    bookings: list[BookingStep] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
 
 
@@ -263,18 +296,28 @@ def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str
         if step.after is not None:
             _record(ledger, step, step.after, serves)
     for logged in events:
-        answer = logged.event
-        if isinstance(answer, SurveyAnswered) and answer.ticket_id is not None:
-            ledger.answers.append(
-                Answer(
-                    logged.at,
-                    answer.ticket_id,
-                    answer.number,
-                    answer.service,
-                    answer.counter,
-                    answer.answers,
+        match logged.event:
+            case SurveyAnswered(ticket_id=int(ticket_id)) as answer:
+                ledger.answers.append(
+                    Answer(
+                        logged.at,
+                        ticket_id,
+                        answer.number,
+                        answer.service,
+                        answer.counter,
+                        answer.answers,
+                    )
                 )
-            )
+            case BookingEvent(booking_id=booking_id, service=service, starts_at=starts_at):
+                ledger.bookings.append(
+                    BookingStep(
+                        logged.at,
+                        booking_id,
+                        service,
+                        parse_utc(starts_at),
+                        BOOKING_STEPS[type(logged.event)],
+                    )
+                )
     return ledger
 
 
@@ -341,7 +384,13 @@ def _call(
     assert isinstance(event, TicketCalled)
     mine = queued[ticket.id]
     passed = tuple(
-        Passed(other.ticket.number, other.ticket.service, other.ticket.priority, other.joined_at)
+        Passed(
+            other.ticket.number,
+            other.ticket.service,
+            other.ticket.priority,
+            other.joined_at,
+            other.ticket.booked,
+        )
         for other in sorted(queued.values(), key=lambda entry: entry.order)
         if other.ticket.id != ticket.id
         and other.ticket.service in eligible
@@ -362,4 +411,5 @@ def _call(
         reason=event.reason if event.out_of_order else mine.reason,
         passed_over=passed,
         marked=mine.marked,
+        booked=ticket.booked,
     )

@@ -15,6 +15,7 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
 from __future__ import annotations
 
 import calendar
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -217,6 +218,41 @@ def tables(config: Config, tallies: Tallies, language: str | None = None) -> dic
     }
 
 
+def bookings(
+    config: Config, facts: Ledger, start: datetime, end: datetime, language: str | None = None
+) -> list[dict[str, Any]]:
+    """Per bookable service (and any other with booking steps in [start, end)): bookings made,
+    cancelled, checked in and missed, and how punctual the citizens who came were.
+
+    `avg_arrival_minutes` is the mean of check-in minus slot start (negative: early); a citizen
+    is `on_time` who checked in no later than the slot's start.
+    """
+    language = language or config.language
+    steps = [step for step in facts.bookings if start <= step.at < end]
+    ids = [service.id for service in config.services if service.booking is not None]
+    ids += sorted({step.service for step in steps} - set(ids))
+    rows = []
+    for service_id in ids:
+        mine = [step for step in steps if step.service == service_id]
+        service = config.service_by_id.get(service_id)
+        counts = Counter(step.step for step in mine)
+        arrivals = [
+            (step.at - step.starts_at).total_seconds() for step in mine if step.step == "checked_in"
+        ]
+        on_time = sum(1 for seconds in arrivals if seconds <= 0)
+        rows.append(
+            {
+                "id": service_id,
+                "name": _name(service.name if service else None, service_id, language),
+                **{key: counts[key] for key in ("made", "cancelled", "checked_in", "missed")},
+                "avg_arrival_minutes": minutes(mean(arrivals)),
+                "on_time": on_time,
+                "on_time_pct": percent(on_time, len(arrivals)),
+            }
+        )
+    return rows
+
+
 def hourly(source: Source, facts: Ledger, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Tickets issued, called and served in each local hour of the day, summed over the period.
 
@@ -320,6 +356,7 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         **tables(config, tally(config, facts, start, end), language),
         "hourly": hourly(source, facts, start, end),
         "fairness": fairness.review(source, facts, start, end),
+        "bookings": bookings(config, facts, start, end, language),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "audit": source.audit(period.last),
     }

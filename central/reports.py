@@ -29,6 +29,7 @@ from shared.ticket import Logged
 from shared.ticketing import service_day_bounds
 
 TICKET_NAMES = log.names(log.TICKET_KINDS)
+BOOKING_NAMES = log.names(log.BOOKING_KINDS)
 
 
 @contextmanager
@@ -46,6 +47,18 @@ def lives_touched(conn: Connection, station: str, start: datetime, end: datetime
         "AND ticket_id IN (SELECT DISTINCT ticket_id FROM events WHERE station = %s "
         "AND at >= %s AND at < %s AND ticket_id IS NOT NULL) ORDER BY id",
         [station, TICKET_NAMES, station, utc_text(start), utc_text(end)],
+    ).fetchall()
+    return list(log.read(rows))
+
+
+def bookings_between(
+    conn: Connection, station: str, start: datetime, end: datetime
+) -> list[Logged]:
+    """`shared.log.bookings_between` over central's copy of one station's log."""
+    rows = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
+        "AND at >= %s AND at < %s ORDER BY id",
+        [station, BOOKING_NAMES, utc_text(start), utc_text(end)],
     ).fetchall()
     return list(log.read(rows))
 
@@ -106,7 +119,10 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
     return Source(
         config=config,
         now=now,
-        events=lambda start, end: lives_touched(conn, station["id"], start, end),
+        events=lambda start, end: log.in_log_order(
+            lives_touched(conn, station["id"], start, end),
+            bookings_between(conn, station["id"], start, end),
+        ),
         audit=lambda last_day: audit_section(conn, station, config, last_day, now),
     )
 

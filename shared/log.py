@@ -6,12 +6,14 @@ here, by event class (never by an event-name string written elsewhere).
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
 from shared.clock import parse_utc, utc_text
 from shared.events import (
+    BookingEvent,
     Event,
     PrintRecorded,
     SurveyAnswered,
@@ -176,6 +178,28 @@ def lives_touched(db: Reader, start: datetime, end: datetime) -> list[Logged]:
             )
         )
     )
+
+
+BOOKING_KINDS: tuple[type[Event], ...] = tuple(BookingEvent.__subclasses__())
+
+
+def bookings_between(db: Reader, start: datetime, end: datetime) -> list[Logged]:
+    """The booking events (made, cancelled, checked in, missed) of [start, end), in log order."""
+    marks = ", ".join("?" * len(BOOKING_KINDS))
+    return list(
+        read(
+            db.all(
+                f"SELECT id, at, actor, name, data FROM events "  # noqa: S608
+                f"WHERE +name IN ({marks}) AND at >= ? AND at < ? ORDER BY id",
+                [*names(BOOKING_KINDS), utc_text(start), utc_text(end)],
+            )
+        )
+    )
+
+
+def in_log_order(*found: Iterable[Logged]) -> list[Logged]:
+    """Events loaded by several queries, merged back into log order."""
+    return list(heapq.merge(*found, key=lambda logged: logged.row))
 
 
 def last_seq(db: Reader) -> int:
