@@ -259,6 +259,13 @@ def handover_page() -> tuple[str, int]:
     return _render("handover.html", handover=heavy("handover", previous), previous=previous)
 
 
+@bp.get("/admin/bookings")
+@page_for(Role.SUPERVISOR)
+def bookings_page() -> tuple[str, int]:
+    """Today's bookings per bookable service: slot, code, status, reference, ticket number."""
+    return _render("bookings.html", bookings=queries.todays_bookings(station()))
+
+
 @bp.get("/api/admin/handover")
 @require_role(Role.SUPERVISOR)
 def handover_api() -> Response:

@@ -8,6 +8,7 @@ comes from a kiosk, like tickets.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
@@ -18,6 +19,7 @@ from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
+from shared.printing import PrintResult
 from shared.services import Issued
 from shared.users import Role
 from shared.views import booking_view
@@ -28,18 +30,17 @@ PHONE_COOKIE_DAYS = 30
 bp = Blueprint("booking", __name__, template_folder="templates")
 
 
+def _print_json(result: PrintResult) -> dict[str, Any]:
+    fault = result.fault
+    return {
+        "status": result.status,
+        "error": fault.message(language()) if fault else None,
+        "fault": fault.code if fault else None,
+    }
+
+
 def _issued_json(issued: Issued) -> Response:
-    fault = issued.print.fault
-    return jsonify(
-        {
-            "ticket": issued.ticket,
-            "print": {
-                "status": issued.print.status,
-                "error": fault.message(language()) if fault else None,
-                "fault": fault.code if fault else None,
-            },
-        }
-    )
+    return jsonify({"ticket": issued.ticket, "print": _print_json(issued.print)})
 
 
 @bp.get("/api/bookings/slots")
@@ -103,6 +104,14 @@ def check_in(code: str) -> tuple[Response, int]:
         public_base=public_base(),
     )
     return _issued_json(issued), 201 if issued.created else 200
+
+
+@bp.post("/api/bookings/<code>/print")
+@require_role(Role.OFFICER)
+def print_booking(code: str) -> Response:
+    """An officer prints a booking's slip on the station's printer (booked at the counter)."""
+    result = services.print_booking(station(), code, public_base())
+    return jsonify({"print": _print_json(result)})
 
 
 @bp.get("/api/bookings")

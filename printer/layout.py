@@ -4,8 +4,9 @@ Pure (no I/O, no clock). The ESC/POS commands and the PNG preview are both drawn
 one list, so paper and preview always say the same thing. From the top: the station's logo
 and name, the number in characters four times the normal size, the issue time; then one
 block per language (the station's language first), each line in one language only; then the
-QR code of the status page. Every word comes from the catalogue (`ui.ticket.*`, the wait as
-the screens word it, `ui.common.wait_*`).
+QR code of the status page. A booking slip (`TicketPrint.booking`) has the booking's code
+large, its slot, the check-in window and the QR of its page instead. Every word comes from the
+catalogue (`ui.ticket.*`, the wait as the screens word it, `ui.common.wait_*`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from shared.i18n import text
-from shared.printing import TicketPrint
+from shared.printing import BookingSlip, TicketPrint
 
 Style = Literal["plain", "bold", "number", "inverse"]
 
@@ -80,6 +81,8 @@ def to_ascii(text: str) -> str:
 def ticket_layout(ticket: TicketPrint, width_chars: int) -> list[Block]:
     """The ticket's blocks from top to bottom, each line at most `width_chars` characters."""
     languages = ("en", "id") if ticket.language == "en" else ("id", "en")
+    if ticket.booking is not None:
+        return _booking_layout(ticket, ticket.booking, languages, width_chars)
 
     def wrap(words: str, style: Style = "plain") -> list[Block]:
         return _wrap(words, width_chars, style)
@@ -104,6 +107,30 @@ def ticket_layout(ticket: TicketPrint, width_chars: int) -> list[Block]:
     if ticket.test:
         for lang in languages:
             blocks += wrap(text("ui.ticket.not_a_number", lang), "inverse")
+    return blocks
+
+
+def _booking_layout(
+    slip: TicketPrint, booking: BookingSlip, languages: tuple[str, str], width_chars: int
+) -> list[Block]:
+    """A booking slip: logo and station, the code large, the slot, then per language the
+    service, the check-in window and what to do at the kiosk; the QR of the booking's page."""
+    rule: list[Block] = [TextLine("-" * width_chars)]
+    blocks: list[Block] = [Logo(slip.logo), *_wrap(slip.station, width_chars, "bold")]
+    for lang in languages:
+        blocks += _wrap(text("ui.ticket.booking_title", lang), width_chars, "inverse")
+    blocks.append(TextLine(""))
+    blocks += _wrap(slip.number, width_chars // NUMBER_SCALE, "number")
+    blocks.append(TextLine(""))
+    blocks += _wrap(_issued_text(booking.starts_at), width_chars, "bold")
+    window = {"opens": f"{booking.opens_at:%H:%M}", "closes": f"{booking.closes_at:%H:%M}"}
+    for lang in languages:
+        blocks += rule
+        blocks += _wrap(slip.service.get(lang), width_chars, "bold")
+        blocks += _wrap(text("ui.ticket.booking_check_in", lang, **window), width_chars)
+        blocks += _wrap(text("ui.ticket.booking_scan", lang), width_chars)
+    blocks += rule
+    blocks.append(QrCode(slip.status_url))
     return blocks
 
 

@@ -76,8 +76,20 @@ class PrintFault:
 
 
 @dataclass(frozen=True)
+class BookingSlip:
+    """What turns a print job into a booking slip: the slot and its check-in window (local)."""
+
+    starts_at: datetime
+    opens_at: datetime
+    closes_at: datetime
+
+
+@dataclass(frozen=True)
 class TicketPrint:
-    """Everything a paper ticket shows, already decided by the core (no clock, no database)."""
+    """Everything a paper ticket shows, already decided by the core (no clock, no database).
+
+    With `booking`, the job is a booking slip printed at the counter: `number` is the booking's
+    code and `status_url` its /b/<token> page (the QR the kiosk scans to check in)."""
 
     station: str
     logo: Path | None  # the station's logo file; None: the built-in mark
@@ -93,6 +105,7 @@ class TicketPrint:
     fee: LocalText | None
     language: str  # the station language, printed first
     test: bool = False  # a printer test ticket (`satupintu printer test`), not a queue number
+    booking: BookingSlip | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from shared.events import (
 from shared.i18n import text
 from shared.printing import (
     DISABLED,
+    BookingSlip,
     PrintFault,
     PrintOutcome,
     PrintResult,
@@ -1065,6 +1066,45 @@ def cancel_booking(station: Station, token: str) -> repository.BookingRow:
             )
         )
         return replace(booking, status="cancelled")
+
+
+def print_booking(station: Station, code: Any, public_base: str) -> PrintResult:
+    """Print a booking's slip on the station's printer (an officer booked at the counter): the
+    code large, the slot, the check-in window and the QR of its page. Only an open booking."""
+    if not isinstance(code, str) or not code.strip():
+        raise InvalidRequest("error.field_type", field="code", expected="text")
+    with station.store.read() as db:
+        booking = repository.booking_by_code(db, slots.normal_code(code))
+    if booking is None:
+        raise NotFound("error.unknown_booking")
+    if booking.status != "booked":
+        raise Conflict(BOOKING_USED[booking.status], code=booking.code)
+    service = station.config.service_by_id[booking.service]
+    rules = service.booking
+    assert rules is not None  # only a bookable service has bookings
+    if not station.printers.enabled(None):
+        return DISABLED
+    job = TicketPrint(
+        station=station.config.station.name,
+        logo=station.config.logo_path,
+        number=booking.code,
+        service=PRIVATE_LABEL if service.private else service.name,
+        unit=None if service.private else service.unit,
+        priority=False,
+        issued_at=station.local(booking.made_at),
+        ahead=0,
+        estimated_wait=None,
+        status_url=f"{public_base.rstrip('/')}/b/{booking.token}",
+        standard_minutes=service.standard_minutes,
+        fee=service.fee,
+        language=station.config.language,
+        booking=BookingSlip(
+            starts_at=station.local(booking.starts_at),
+            opens_at=station.local(slots.check_in_opens(rules, booking.starts_at)),
+            closes_at=station.local(slots.check_in_closes(rules, booking.starts_at)),
+        ),
+    )
+    return station.printers.print_ticket(None, job)
 
 
 def _booking_of(db: Transaction, typed: str) -> repository.BookingRow | None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from shared.config import Config, LocalText, parse_config
 from shared.estimates import WaitRange
-from shared.printing import TicketPrint
+from shared.printing import BookingSlip, TicketPrint
 
 OFFLINE_CAUSE_QUERY = b"\x10\x04\x02"  # DLE EOT 2
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4
@@ -72,6 +72,22 @@ def a_ticket(**changes: Any) -> TicketPrint:
         language="id",
     )
     return dataclasses.replace(ticket, **changes)
+
+
+BOOKING_URL = "http://192.168.1.10:8000/b/tok-booking"
+
+
+def a_booking_slip() -> TicketPrint:
+    """The slip of booking K7Q-4M2 for 21 May 2026 09:00 WITA, check-in 08:30 to 09:15."""
+    return a_ticket(
+        number="K7Q-4M2",
+        status_url=BOOKING_URL,
+        booking=BookingSlip(
+            starts_at=datetime(2026, 5, 21, 9, 0, tzinfo=WITA),
+            opens_at=datetime(2026, 5, 21, 8, 30, tzinfo=WITA),
+            closes_at=datetime(2026, 5, 21, 9, 15, tzinfo=WITA),
+        ),
+    )
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:

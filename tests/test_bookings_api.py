@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from shared.config import Config
+from shared.printing import DISABLED
 from tests.test_bookings import TODAY_1000, booking_config
 
 
@@ -78,3 +79,36 @@ def test_reference_on_a_ticket_is_shown_to_the_officer(client) -> None:
     assert reply.status_code == 201
     assert reply.get_json()["ticket"]["reference"] == "SINAR 123"
     assert client.post("/api/tickets", json={"service": "surat"}).status_code == 400
+
+
+def test_an_officer_prints_an_open_booking_on_the_station_printer(app, client, auth) -> None:
+    auth.login("budi")
+    made = client.post("/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000})
+    code = made.get_json()["booking"]["code"]
+    station = app.extensions["satupintu"]
+    jobs = []
+    station.printers.enabled = lambda kiosk_id: kiosk_id is None
+    station.printers.print_ticket = lambda kiosk_id, job: jobs.append((kiosk_id, job)) or DISABLED
+    assert client.post(f"/api/bookings/{code.lower()}/print").status_code == 200
+    [(kiosk_id, job)] = jobs
+    assert (kiosk_id, job.number) == (None, code)
+    assert job.status_url.endswith(made.get_json()["booking"]["status_url"])
+    assert job.booking and job.booking.starts_at.isoformat() == "2026-05-20T10:00:00+08:00"
+    assert client.post("/api/bookings/ZZZ-ZZZ/print").status_code == 404
+    client.post(f"/api/bookings/{made.get_json()['booking']['token']}/cancel")
+    assert client.post(f"/api/bookings/{code}/print").status_code == 409
+    assert len(jobs) == 1
+
+
+def test_printing_a_booking_needs_an_officer(client) -> None:
+    assert client.post("/api/bookings/ABC-DEF/print").status_code == 401
+
+
+def test_supervisors_see_todays_bookings_per_service(client, auth) -> None:
+    auth.login("budi")
+    client.post("/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000,
+                                       "reference": "SKCK-9"})  # fmt: skip
+    auth.login("sari", "supervisor")
+    page = client.get("/admin/bookings?lang=en").get_data(as_text=True)
+    assert "10.00" in page or "10:00" in page
+    assert "SKCK-9" in page and "Expected" in page and "Counter officer" in page

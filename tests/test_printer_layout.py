@@ -11,7 +11,13 @@ from printer import sample_ticket
 from printer.layout import Logo, QrCode, TextLine, ticket_layout, to_ascii
 from shared.config import LocalText
 from shared.estimates import WaitRange
-from tests.printer_fixtures import STATUS_URL, a_ticket, station_config
+from tests.printer_fixtures import (
+    BOOKING_URL,
+    STATUS_URL,
+    a_booking_slip,
+    a_ticket,
+    station_config,
+)
 
 RULE = "-" * 42
 
@@ -184,3 +190,22 @@ def test_sample_ticket_is_a_test_of_the_first_service_numbered_zero():
     assert ticket.service == config.services[0].name
     assert ticket.status_url == "https://antrean.polreskupang.id/"
     assert "20/05/2026 08:14 WITA" in texts(ticket)
+
+
+def test_a_booking_slip_shows_the_code_large_the_slot_the_check_in_window_and_its_qr():
+    blocks = ticket_layout(a_booking_slip(), 42)
+    lines = [(block.text, block.style) for block in blocks if isinstance(block, TextLine)]
+    assert ("K7Q-4M2", "number") in lines
+    assert [text for text, style in lines if style == "number"] == ["K7Q-4M2"]
+    assert ("BOOKING", "inverse") in lines
+    assert ("21/05/2026 09:00 WITA", "bold") in lines
+    assert ("Check-in di kios pukul 08:30 - 09:15.", "plain") in lines
+    assert ("Check in at the kiosk from 08:30 to 09:15.", "plain") in lines
+    assert blocks[-1] == QrCode(BOOKING_URL)
+    printed = " ".join(text for text, _ in lines)
+    assert "antrean" not in printed.lower()  # no queue position or wait on a booking
+
+
+def test_a_ticket_is_not_a_booking_slip():
+    lines = [block.text for block in ticket_layout(a_ticket(), 42) if isinstance(block, TextLine)]
+    assert "BOOKING" not in lines

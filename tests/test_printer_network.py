@@ -12,6 +12,7 @@ from printer import Printers
 from shared.config import LocalText
 from shared.printing import PrintResult
 from tests.printer_fixtures import (
+    BOOKING_URL,
     COVER_OPEN,
     PAPER_OUT,
     STATUS_URL,
@@ -19,6 +20,7 @@ from tests.printer_fixtures import (
     FakeNetworkPrinter,
     SilentNetworkPrinter,
     StalledNetworkPrinter,
+    a_booking_slip,
     a_ticket,
     closed_port,
     station_config,
@@ -53,6 +55,20 @@ def test_printer_receives_the_number_a_native_qr_of_the_status_url_and_a_cut(fak
     assert STATUS_URL.encode() in job[job.index(NATIVE_QR) :]
     assert CUT in job
     assert job.endswith(CUT + b"\x00" + STATUS_QUESTIONS)  # asked after the job, not before
+
+
+def test_a_booking_slip_sends_its_code_large_and_a_native_qr_of_its_page(fake_printer):
+    printers = Printers(station_config(network(fake_printer.port)))
+
+    result = printers.print_ticket(None, a_booking_slip())
+
+    assert result.status == "printed"
+    [job] = fake_printer.wait_for_jobs(1)
+    code_at = job.index(b"K7Q-4M2\n")
+    assert job.rindex(b"\x1d!\x33", 0, code_at) > job.rindex(b"\x1d!\x00", 0, code_at)  # 4x
+    assert b"Check in at the kiosk from 08:30 to 09:15." in job
+    assert BOOKING_URL.encode() in job[job.index(NATIVE_QR) :]
+    assert CUT in job
 
 
 def test_a_kiosk_prints_on_its_own_printer_and_the_others_on_the_default(fake_printer):

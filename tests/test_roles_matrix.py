@@ -65,6 +65,8 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/bookings/slots"): PUBLIC,
     ("POST", "/api/bookings"): PUBLIC,  # anyone books; an officer books for a citizen
     ("GET", "/api/bookings"): OFFICER,
+    ("POST", "/api/bookings/<code>/print"): OFFICER,  # a slip booked at the counter
+    ("GET", "/admin/bookings"): SUPERVISOR,
     ("GET", "/api/bookings/<token>"): PUBLIC,
     ("POST", "/api/bookings/<token>/cancel"): PUBLIC,
     ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
