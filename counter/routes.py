@@ -41,6 +41,7 @@ def console() -> str:
                     "prefix": service.prefix,
                     "unit": service.unit,
                     "standard_minutes": service.standard_minutes,
+                    "bookable": service.booking is not None,
                 }
                 for service in config.services
             ],

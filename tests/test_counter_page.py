@@ -22,7 +22,13 @@ def test_the_console_knows_the_counters_services_and_standard_times(client: Flas
         "services": ["lapor", "surat"],
     }
     lapor = data["services"][0]
-    assert lapor == {"id": "lapor", "prefix": "A", "unit": "SPKT", "standard_minutes": 15}
+    assert lapor == {
+        "id": "lapor",
+        "prefix": "A",
+        "unit": "SPKT",
+        "standard_minutes": 15,
+        "bookable": False,
+    }
     assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
     assert data["requeue_minutes"] == 30
     assert "ui.counter.call_next" in data["catalogue"]

@@ -12,6 +12,7 @@ import { byId as $, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import {
   currentLanguage,
+  formatDate,
   formatNumber,
   formatTime,
   inLanguage,
@@ -160,6 +161,7 @@ function openDesk(counter) {
   state.seq = 0;
   state.present = [];
   $("counter-name").textContent = inLanguage(counter.name);
+  $("booking-open").hidden = bookableServices().length === 0;
   show("desk-view");
   render();
   refresh();
@@ -553,6 +555,147 @@ $("priority-form").addEventListener("submit", async (event) => {
   );
   if (ack && ack.ok) dialog.close();
 });
+
+// ---- bookings at the counter -----------------------------------------------------------------
+
+// The counter's services that citizens may book ahead.
+function bookableServices() {
+  return state.counter ? state.counter.services.filter((id) => services.get(id).bookable) : [];
+}
+
+// The booking dialog lists today's bookings of this counter's services and books a slot for
+// a citizen ("come back tomorrow at 09.00"), then prints the slip on the station's printer.
+async function openBookings() {
+  const dialog = $("booking-dialog");
+  showNotice($("booking-error"), "");
+  showNotice($("booking-print-status"), "");
+  $("booking-made").hidden = true;
+  $("booking-form").reset();
+  $("booking-service").replaceChildren(
+    ...bookableServices().map((id) => el("option", { value: id }, serviceName(id))),
+  );
+  dialog.showModal();
+  $("booking-service").focus();
+  await Promise.all([loadTodaysBookings(), loadSlots()]);
+}
+
+async function loadTodaysBookings() {
+  try {
+    const today = await api("GET", "/api/bookings");
+    const rows = bookableServices().flatMap((id) =>
+      (today.services[id] || []).map((booking) => bookingRow(id, booking)),
+    );
+    $("booking-today-empty").hidden = rows.length > 0;
+    $("booking-today").replaceChildren(...rows);
+  } catch (error) {
+    showNotice($("booking-error"), messageOf(error));
+  }
+}
+
+function bookingRow(serviceId, booking) {
+  const status = t(`ui.counter.booking_state.${booking.status}`, { number: booking.number });
+  const print =
+    booking.status === "booked"
+      ? el(
+          "button",
+          { type: "button", class: "btn btn-small booking-print", "data-code": booking.code },
+          t("ui.counter.booking_print", { code: booking.code }),
+        )
+      : null;
+  if (print) print.addEventListener("click", () => printBooking(booking.code));
+  return el(
+    "li",
+    {},
+    el(
+      "strong",
+      {},
+      t("ui.counter.booking_row", { time: formatTime(booking.starts_at), code: booking.code }),
+    ),
+    el("span", {}, serviceName(serviceId)),
+    el("span", {}, status),
+    booking.reference
+      ? el("span", {}, t("ui.counter.reference", { reference: booking.reference }))
+      : null,
+    print,
+  );
+}
+
+// The free slots of the chosen service and day (the first bookable day when none is chosen).
+async function loadSlots() {
+  const service = $("booking-service").value;
+  const select = $("booking-slot");
+  select.replaceChildren();
+  if (!service) return;
+  if (!$("booking-day").value) $("booking-day").value = stationToday();
+  const query = new URLSearchParams({ service, date: $("booking-day").value });
+  try {
+    const found = await api("GET", `/api/bookings/slots?${query}`);
+    $("booking-day").min = found.first_date;
+    $("booking-day").max = found.last_date;
+    const free = found.slots.filter((slot) => slot.free > 0);
+    select.replaceChildren(
+      ...free.map((slot) =>
+        el(
+          "option",
+          { value: slot.starts_at },
+          t("ui.counter.booking_slot_free", { time: formatTime(slot.starts_at), n: slot.free }),
+        ),
+      ),
+    );
+    if (!free.length) select.append(el("option", { value: "" }, t("ui.counter.booking_no_slots")));
+  } catch (error) {
+    showNotice($("booking-error"), messageOf(error));
+  }
+}
+
+// Today's date (YYYY-MM-DD) at the station, whatever this computer's time zone.
+function stationToday() {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: page.timezone }).format(new Date());
+}
+
+$("booking-service").addEventListener("change", loadSlots);
+$("booking-day").addEventListener("change", loadSlots);
+
+$("booking-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  showNotice($("booking-error"), "");
+  const reference = $("booking-reference").value.trim();
+  const submit = $("booking-submit");
+  submit.setAttribute("aria-busy", "true");
+  try {
+    const { booking } = await api("POST", "/api/bookings", {
+      service: $("booking-service").value,
+      starts_at: $("booking-slot").value,
+      ...(reference ? { reference } : {}),
+    });
+    $("booking-made-code").textContent = booking.code;
+    $("booking-made-time").textContent =
+      `${formatDate(booking.starts_at)} ${formatTime(booking.starts_at)} · ${serviceName(booking.service)}`;
+    $("booking-made").hidden = false;
+    await printBooking(booking.code);
+    await Promise.all([loadTodaysBookings(), loadSlots()]);
+  } catch (error) {
+    showNotice($("booking-error"), messageOf(error));
+  } finally {
+    submit.removeAttribute("aria-busy");
+  }
+});
+
+async function printBooking(code) {
+  const notice = $("booking-print-status");
+  try {
+    const { print } = await api("POST", `/api/bookings/${encodeURIComponent(code)}/print`);
+    const words = {
+      printed: t("ui.counter.booking_printed", { code }),
+      disabled: t("ui.counter.booking_no_printer", { code }),
+    }[print.status];
+    showNotice(notice, words || t("ui.counter.booking_not_printed", { code, reason: print.error }));
+  } catch (error) {
+    showNotice(notice, t("ui.counter.booking_not_printed", { code, reason: messageOf(error) }));
+  }
+}
+
+$("booking-open").addEventListener("click", openBookings);
 
 // ---- drawing the screen ----------------------------------------------------------------------
 
