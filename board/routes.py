@@ -78,11 +78,12 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
     """What a board's script needs besides the snapshot: its counters, services, running text,
     and how often to say a call when it must use the browser's own voice.
 
-    A private service travels without its name and with the shared private prefix: the board
-    shows it only under a neutral label.
+    Private services are not listed (not even by id): the board shows them together, under a
+    neutral label and the shared `private_prefix` (null when its counters serve none).
     """
     counters = queries.board_counters(config, board_id)
     served = {service for counter in counters for service in counter.services}
+    private = served & config.private_services
     running = config.station.running_text
     return {
         "board": board_id,
@@ -90,14 +91,11 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
             {"id": counter.id, "name": config.shown_name(counter).json()} for counter in counters
         ],
         "services": [
-            {
-                "id": service.id,
-                "prefix": config.number_prefix(service),
-                "private": service.private,
-            }
+            {"id": service.id, "prefix": service.prefix}
             for service in config.services
-            if service.id in served
+            if service.id in served and not service.private
         ],
+        "private_prefix": config.privacy.prefix if private else None,
         "running_text": {"id": running.id, "en": running.en} if running else None,
         "announcement_repeat": config.announcement.repeat,
     }

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
+from shared.auth import current_user
 from shared.config import ICONS
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
@@ -33,7 +34,9 @@ bp = Blueprint(
 
 @bp.get("/api/services")
 def list_services() -> Response:
-    return jsonify({"services": queries.services_overview(station(), language())})
+    """Every service; only a logged-in officer sees the waiting count of each private one."""
+    staff = current_user() is not None
+    return jsonify({"services": queries.services_overview(station(), language(), for_staff=staff)})
 
 
 def _issued_json(issued: Issued) -> Response:

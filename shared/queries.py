@@ -21,9 +21,23 @@ from shared.views import local_text, ticket_view, ticket_views
 RECENT_CALLS = 10
 
 
+PRIVATE = "private"  # the one key under which the hall sees every private service together
+
+
 def waiting_counts(station: Station, db: Reader, day: date) -> dict[str, int]:
-    """Waiting tickets per service on a day, every configured service listed."""
+    """Waiting tickets per service on a day, every configured service listed (staff only)."""
     return repository.waiting_counts(db, day, station.config.service_by_id)
+
+
+def public_waiting(station: Station, db: Reader, day: date) -> dict[str, int]:
+    """Waiting tickets per service as the hall may see them: private services summed under
+    PRIVATE, so nobody can tell which one a citizen just took a ticket for."""
+    private = station.config.private_services
+    counts = waiting_counts(station, db, day)
+    shown = {service: n for service, n in counts.items() if service not in private}
+    if private:
+        shown[PRIVATE] = sum(counts[service] for service in private)
+    return shown
 
 
 def board_counters(config: Config, board_id: str | None) -> list[Counter]:
@@ -58,7 +72,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         rows = repository.counters(db)
         recent = log.recent_calls(db, day_start, RECENT_CALLS)
         endings = log.call_endings(db, recent)
-        waiting = waiting_counts(station, db, today)
+        waiting = public_waiting(station, db, today)
         issued = repository.issued_on(db, today)
     shown = {counter.id for counter in counters}
     calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
@@ -98,7 +112,8 @@ def closed_services(
     next_day: datetime,
 ) -> dict[str, str]:
     """The services that take no tickets now, and why: outside their hours ("hours"), their
-    daily quota used ("quota"), or every counter serving them closed ("counters")."""
+    daily quota used ("quota"), or every counter serving them closed ("counters"). The
+    private services count as one (PRIVATE), closed only when all of them are."""
     config = station.config
     closed = {}
     for service in config.services:
@@ -112,19 +127,28 @@ def closed_services(
             closed[service.id] = state.reason or "hours"
         elif counters and all(counter is CounterState.CLOSED for counter in counters):
             closed[service.id] = "counters"
-    return closed
+    shown = {
+        service: why for service, why in closed.items() if service not in config.private_services
+    }
+    private = [closed.get(service) for service in sorted(config.private_services)]
+    if private and all(private):
+        shown[PRIVATE] = private[0]
+    return shown
 
 
 def _number(ticket: Ticket | None) -> str | None:
     return ticket.number if ticket else None
 
 
-def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
+def services_overview(
+    station: Station, language: str, *, for_staff: bool = False
+) -> list[dict[str, Any]]:
     """Every service with its names, whether it takes tickets now, and how many wait.
 
     `prefix` is the letters its numbers carry (a private service's are the shared
     `privacy.prefix`); `icon` is its kiosk pictogram; `private` tells the kiosk to keep it
-    behind the neutral button.
+    behind the neutral button. Only staff see how many wait for each private service: the
+    hall gets `waiting: null` for them (their sum is the board's `waiting` under PRIVATE).
     """
     now = station.now()
     today = station.today(now)
@@ -150,7 +174,7 @@ def services_overview(station: Station, language: str) -> list[dict[str, Any]]:
                 "opens_at": state.opens_at.isoformat(timespec="minutes")
                 if state.opens_at
                 else None,
-                "waiting": waiting[service.id],
+                "waiting": waiting[service.id] if for_staff or not service.private else None,
                 "standard_minutes": service.standard_minutes,
                 "fee": {"id": service.fee.id, "en": service.fee.en} if service.fee else None,
             }

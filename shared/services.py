@@ -167,7 +167,7 @@ def _move(tx: Transaction, ticket: Ticket, move: Move, **details: Any) -> Ticket
 
 
 def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
-    tx.record(QueueWaiting(waiting=queries.waiting_counts(station, tx, today)))
+    tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
 
 
 def _begin(station: Station, tx: Transaction) -> date:

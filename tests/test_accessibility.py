@@ -504,6 +504,7 @@ def test_an_officer_runs_the_counter_from_the_keyboard_alone(
     expect(page.locator("#current-number")).to_have_text("B-001")
     page.keyboard.press("t")
     expect(page.locator("#transfer-dialog")).to_be_visible()
+    expect(page.locator(".transfer-choice").first).to_be_visible()  # the list has loaded
     page.keyboard.press("1")  # the first other service: Laporan
     expect(page.locator("#transfer-dialog")).to_be_hidden()
     expect(page.locator("#current-number")).to_have_text("—")

@@ -102,7 +102,7 @@ def test_the_keyboard_shortcut_calls_next_but_typing_a_reason_does_not(
     console.keyboard.press("n")
     expect(shown_at(board, "loket-1")).to_have_text("A-001")
     console.get_by_role("button", name="Panggil A-003 di luar urutan").click()
-    console.get_by_label(re.compile("^Alasan")).type("warga lansia, nenek dan anak")
+    console.locator("#call-reason").type("warga lansia, nenek dan anak")
     console.keyboard.press("Enter")
     expect(shown_at(board, "loket-1")).to_have_text("A-003")
     expect(console.locator("#waiting-rows th")).to_have_text(["A-002"])

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from shared import log, services
 from shared.config import Config
+from tests.conftest import Auth
 from tests.counter_board_fixtures import assert_no_inline_code, page_data
 from tests.helpers import make_config
 
@@ -58,10 +61,32 @@ def test_a_private_service_never_reaches_the_board_by_name(client: FlaskClient) 
     html = client.get("/board/depan").text
     assert "Propam" not in html
     data = page_data(html)
-    services = {service["id"]: service for service in data["services"]}
-    assert services["propam"] == {"id": "propam", "prefix": "R", "private": True}
+    assert [service["id"] for service in data["services"]] == ["lapor", "surat"]  # not even the id
+    assert data["private_prefix"] == "R"
     assert "propam" not in data["service_names"]
     assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
+    assert page_data(client.get("/board/lantas").text)["private_prefix"] is None
+
+
+def test_the_hall_never_learns_which_private_service_a_citizen_took(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    station = app.extensions["satupintu"]
+    services.issue_ticket(station, "propam")
+    services.issue_ticket(station, "lapor")
+    board = client.get("/api/board").get_json()
+    assert board["waiting"] == {"lapor": 1, "surat": 0, "lantas": 0, "private": 1}
+    with station.store.read() as db:
+        [announced] = [found.event for found in log.read(db.all(
+            "SELECT id, at, actor, name, data FROM events WHERE name = 'queue.waiting' "
+            "ORDER BY id DESC LIMIT 1"
+        ))]  # fmt: skip
+    assert announced.waiting == board["waiting"]  # what every socket heard
+    public = {row["id"]: row["waiting"] for row in client.get("/api/services").json["services"]}
+    assert (public["lapor"], public["propam"]) == (1, None)
+    auth.login("budi", "officer")
+    staff = {row["id"]: row["waiting"] for row in client.get("/api/services").json["services"]}
+    assert staff["propam"] == 1  # the transfer dialog still shows each private queue
 
 
 def test_the_board_keeps_every_script_and_style_in_files(client: FlaskClient) -> None:

@@ -75,7 +75,8 @@ def test_services_outside_their_hours_past_their_quota_or_without_an_open_counte
     assert board(client)["closed"] == {"lantas": "hours", "surat": "quota"}
     auth.login()
     client.post("/api/counters/loket-4/state", json={"state": "closed"})
-    assert board(client)["closed"]["propam"] == "counters"
+    assert board(client)["closed"]["private"] == "counters"  # the private services, together
+    assert "propam" not in board(client)["closed"]
     client.post("/api/counters/loket-1/state", json={"state": "closed"})
     assert "lapor" not in board(client)["closed"], "loket-2 still serves Laporan"
     client.post("/api/counters/loket-2/state", json={"state": "break"})

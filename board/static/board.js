@@ -22,6 +22,7 @@ import { Announcer } from "./announcer.js";
 const HIGHLIGHT_MS = 8000;
 const RECENT_SHOWN = 3;
 const SNAPSHOT_EVERY_MS = 60000;
+const PRIVATE = "private"; // every private service together, in the waiting counts
 const TICKER_SECONDS_PER_CHARACTER = 0.22;
 // How a call ended, from the event that ended it (the snapshot says the same as `outcome`).
 const OUTCOMES = {
@@ -165,9 +166,7 @@ function renderRecent() {
 
 function renderWaiting() {
   const rows = [];
-  const open = page.services.filter((service) => !service.private);
-  const hidden = page.services.filter((service) => service.private);
-  for (const service of open) {
+  for (const service of page.services) {
     rows.push({
       prefix: service.prefix,
       label: serviceName(service.id),
@@ -175,14 +174,13 @@ function renderWaiting() {
       closed: board.closed[service.id],
     });
   }
-  if (hidden.length) {
+  if (page.private_prefix) {
     // Private services never show their names: together, under a neutral label and number.
-    const allClosed = hidden.every((service) => board.closed[service.id]);
     rows.push({
-      prefix: [...new Set(hidden.map((service) => service.prefix))].sort().join(" "),
+      prefix: page.private_prefix,
       label: t("ui.board.other_services"),
-      count: hidden.reduce((sum, service) => sum + (board.waiting[service.id] || 0), 0),
-      closed: allClosed ? board.closed[hidden[0].id] : undefined,
+      count: board.waiting[PRIVATE] || 0,
+      closed: board.closed[PRIVATE],
     });
   }
   const items = rows.map((row) =>

@@ -245,13 +245,15 @@ function connect() {
 
 // Board events that change what this console shows: anything at this counter, and any change
 // in the number of people waiting for one of its services (every issue, call, transfer,
-// put-back and expiry is followed by `queue.waiting`).
+// put-back and expiry is followed by `queue.waiting`; the hall hears of private services only
+// together, under "private").
 function concernsThisCounter(name, payload) {
   if (!state.counter) return false;
   if (payload.counter === state.counter.id) return true;
   if (name !== "queue.waiting") return false;
+  const key = (id) => (id in payload.waiting ? id : "private");
   const changed = state.counter.services.some(
-    (id) => payload.waiting[id] !== state.lastWaiting[id],
+    (id) => payload.waiting[key(id)] !== state.lastWaiting[key(id)],
   );
   state.lastWaiting = payload.waiting;
   return changed;

@@ -27,7 +27,7 @@ const REFRESH_MS = 60000; // opening hours change without any queue event
 const UNREACHABLE_RETRY_MS = 3000; // while a request failed, ask again this often
 const CLOCK_MS = 10000;
 const LONG_NAME = 36; // characters: a longer name gets the smaller type that fits it
-const PRIVATE = "private"; // the key of the neutral button among the service buttons
+const PRIVATE = "private"; // the neutral button's key, and all private services' in counts
 // Print results that keep the number on screen longer and offer a reprint.
 const PRINT_TROUBLE = ["failed", "unconfirmed", "reprint_failed"];
 
@@ -71,6 +71,7 @@ let online = true; // the live connection is up (the page itself just came from 
 let requestFailed = false; // the last request to the server got no answer
 let unreachableRetry = null;
 let priorityReason = null; // "disability" | "elderly" | "pregnant" while a priority ticket is chosen
+let privateWaiting = null; // all private services together, from the board's counts
 let pending = null; // the tap being sent or waiting for "try again": {key, body, service}
 let busy = false;
 let current = null; // the ticket on the confirmation screen: {ticket, print, message}
@@ -153,8 +154,14 @@ function statusText(service) {
     const when = opensText(service.opens_at);
     return when ? `${why} · ${when}` : why;
   }
-  if (service.waiting === 0) return t("ui.kiosk.waiting_none");
-  return t("ui.kiosk.waiting", { n: service.waiting });
+  return waitingText(service.waiting);
+}
+
+// How many wait; nothing when the hall may not know (each private service's own count).
+function waitingText(waiting) {
+  if (waiting === null) return "";
+  if (waiting === 0) return t("ui.kiosk.waiting_none");
+  return t("ui.kiosk.waiting", { n: waiting });
 }
 
 function setNames(button, names, lang, other) {
@@ -191,11 +198,7 @@ function updatePrivateButton(button) {
   };
   setNames(button, names, lang, other);
   button.querySelector(".kiosk-service-unit").textContent = t("ui.kiosk.private_note");
-  const hidden = services.filter((service) => service.private);
-  const waiting = hidden.reduce((sum, service) => sum + service.waiting, 0);
-  button.querySelector(".kiosk-service-status").textContent = waiting
-    ? t("ui.kiosk.waiting", { n: waiting })
-    : t("ui.kiosk.waiting_none");
+  button.querySelector(".kiosk-service-status").textContent = waitingText(privateWaiting);
   button.disabled = busy || unreachable() || page.issuing === "none";
 }
 
@@ -280,6 +283,7 @@ function applyWaiting(waiting) {
   for (const service of services) {
     if (service.id in waiting) service.waiting = waiting[service.id];
   }
+  if (PRIVATE in waiting) privateWaiting = waiting[PRIVATE];
   renderServices();
 }
 
