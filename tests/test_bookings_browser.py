@@ -60,6 +60,7 @@ def test_a_citizen_books_on_a_phone_and_gets_the_code_qr_and_calendar(chromium: 
     code = page.locator("#code").inner_text()
     assert len(code) == 7 and code[3] == "-"
     assert page.locator("#ics").get_attribute("href").endswith("/booking.ics")
+    expect(page.locator("#qr")).to_have_js_property("complete", True)  # loaded, then drawn
     assert page.evaluate("() => document.getElementById('qr').naturalWidth") > 0
     page.click("#status-link")
     expect(page.locator("#code")).to_have_text(code)
