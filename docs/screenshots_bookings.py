@@ -99,8 +99,8 @@ def take(server: ServerProcess, shots: Shots, now: datetime) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         shoot_book(browser, server, shots, now)
         shoot_booking_page(browser, server, shots, waiting[1])
-        shoot_checkin(browser, server, shots, waiting[0])
-        shoot_console(browser, server, shots)
+        shoot_checkin(browser, server, shots, waiting[0], now)
+        shoot_console(browser, server, shots, now)
         browser.close()
 
 
@@ -131,10 +131,11 @@ def shoot_booking_page(
 
 
 def shoot_checkin(
-    browser: Browser, server: ServerProcess, shots: Shots, booking: dict[str, Any]
+    browser: Browser, server: ServerProcess, shots: Shots, booking: dict[str, Any], now: datetime
 ) -> None:
     context = browser.new_context(viewport=PORTRAIT, reduced_motion="reduce")
     page = context.new_page()
+    page.clock.install(time=now)  # the browser's clock agrees with the server's
     page.goto(shots.url(server.url, "/kiosk/kiosk-1"))
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
     page.click("#booking-open")
@@ -143,9 +144,10 @@ def shoot_checkin(
     context.close()
 
 
-def shoot_console(browser: Browser, server: ServerProcess, shots: Shots) -> None:
+def shoot_console(browser: Browser, server: ServerProcess, shots: Shots, now: datetime) -> None:
     context = browser.new_context(viewport=CONSOLE)
     page = context.new_page()
+    page.clock.install(time=now)
     page.goto(shots.url(server.url, "/counter"))
     page.locator("#username").fill("budi")
     page.locator("#password").fill(PASSWORD)
