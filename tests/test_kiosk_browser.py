@@ -325,6 +325,8 @@ def test_the_buttons_wait_under_a_notice_while_the_server_is_down_and_come_back_
 def test_a_request_that_fails_also_makes_the_buttons_wait_until_the_server_answers(
     kiosk: Page,
 ) -> None:
+    with kiosk.expect_response("**/api/services"):  # connected: its refresh on connect is done
+        kiosk.reload()
     kiosk.route("**/api/tickets", lambda route: route.abort())
     kiosk.route("**/api/services", lambda route: route.abort())
     service_button(kiosk).click()
