@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any, ClassVar
 
 
@@ -110,7 +111,8 @@ class TooEarly(SatuPintuError):
     status = 409
 
     def __init__(self, message_key: str, *, opens_at: str, **params: Any) -> None:
-        super().__init__(message_key, opens_at=opens_at[11:16], **params)
+        opens = time.fromisoformat(opens_at[11:16])
+        super().__init__(message_key, opens_at=opens, **params)
         self.details = {"opens_at": opens_at}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -34,20 +35,24 @@ def text(key: str, language: str, **params: Any) -> str:
     """The catalogue text for `key` in `language`, with `{name}` fields filled from params.
 
     A param in both languages (anything with `.get(language)`, e.g. a counter's name) is
-    filled in in `language`. An entry with a singular form (`en_one`) uses it when `n` is 1.
+    filled in in `language`; a time of day is written the language's way ("09.30", "09:30").
+    An entry with a singular form (`en_one`) uses it when `n` is 1.
     """
     entry = catalogue()[key]
     template = (params.get("n") == 1 and entry.get(f"{language}_one")) or entry.get(language)
     template = template or entry["id"]
     if not params:
         return template
-    filled = {
-        name: value.get(language)
-        if hasattr(value, "get") and not isinstance(value, dict)
-        else value
-        for name, value in params.items()
-    }
+    filled = {name: _in_language(value, language) for name, value in params.items()}
     return template.format(**filled)
+
+
+def _in_language(value: Any, language: str) -> Any:
+    if isinstance(value, time):
+        return value.strftime("%H.%M" if language == "id" else "%H:%M")
+    if hasattr(value, "get") and not isinstance(value, dict):
+        return value.get(language)
+    return value
 
 
 def pick_language(accept_language: str | None, default: Language) -> Language:

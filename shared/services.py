@@ -393,7 +393,7 @@ def _issue(
         raise ServiceClosed(
             f"error.service_closed_{state.reason}",
             service=service.name.get(station.config.language),
-            opens_at=station.local(state.opens_at).strftime("%H:%M") if state.opens_at else "-",
+            opens_at=station.local(state.opens_at).time() if state.opens_at else "-",
         )
     ticket, event = issue(
         repository.next_ticket_id(tx),
@@ -995,7 +995,7 @@ def make_booking(
             taken.get(start, 0), tx.now,
         )  # fmt: skip
         if refused == slots.Refusal.FULL:
-            raise SlotFull("error.slot_full", starts_at=station.local(start).strftime("%H:%M"))
+            raise SlotFull("error.slot_full", starts_at=station.local(start).time())
         if refused is not None:
             raise InvalidRequest(SLOT_REFUSED[refused], days=rules.days_ahead)
         code = slots.new_code()
@@ -1148,7 +1148,7 @@ def check_in(
                 raise TooEarly(
                     "error.booking_too_early",
                     opens_at=opens.isoformat(timespec="minutes"),
-                    starts=station.local(booking.starts_at).strftime("%H:%M"),
+                    starts=station.local(booking.starts_at).time(),
                 )
             if state == slots.CheckIn.EXPIRED or booking.service_day != today:
                 raise BookingExpired("error.booking_missed", code=booking.code)

@@ -37,10 +37,10 @@ def hall(tmp_path: Path):
     server.stop()
 
 
-def book(server: ServerProcess, day) -> dict:
+def book(server: ServerProcess, day, at: str = "09:00") -> dict:
     reply = requests.post(
         f"{server.url}/api/bookings",
-        json={"service": "lapor", "starts_at": f"{day.isoformat()}T09:00+08:00"},
+        json={"service": "lapor", "starts_at": f"{day.isoformat()}T{at}+08:00"},
         timeout=10,
     )
     assert reply.status_code == 201
@@ -92,4 +92,22 @@ def test_the_kiosk_checks_in_a_typed_code_and_a_scanned_link(chromium: Browser, 
     page.keyboard.press("Enter")
     expect(page.locator("#booking-problem")).to_be_visible()
     assert page.locator("#booking-problem").get_attribute("data-code") == "not_found"
+    page.close()
+
+
+def test_a_booking_checked_in_too_early_says_when_to_come_back(chromium: Browser, hall) -> None:
+    server, day = hall
+    later = book(server, day, "10:00")  # check-in opens at 09.30; it is 08.50
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{server.url}/kiosk")
+    page.click("#booking-open")
+    page.fill("#booking-code", later["code"])
+    page.click("#booking-submit")
+    problem = page.locator("#booking-problem")
+    expect(problem).to_be_visible()
+    assert problem.get_attribute("data-code") == "too_early"
+    expect(page.locator("#booking-problem-title")).to_have_text("Belum waktunya check-in")
+    expect(page.locator("#booking-problem-text")).to_contain_text("09.30")
+    expect(page.locator("#confirm")).to_be_hidden()  # no ticket
+    assert_axe_finds_nothing(page)
     page.close()

@@ -24,6 +24,7 @@ from shared.errors import (
     UnknownService,
 )
 from shared.events import Recorded
+from shared.i18n import text
 from shared.station import Station
 from shared.ticket import Ticket
 from shared.ticketing import call_order
@@ -314,7 +315,9 @@ def test_a_closed_service_refuses_tickets_and_says_when_it_opens(tmp_path, clock
     station = open_station(parse_config(data, base_dir=tmp_path), clock=clock)
     with pytest.raises(ServiceClosed) as refused:
         issue(station, "lantas")
-    assert refused.value.params["opens_at"] == "10:00"
+    error = refused.value
+    assert text(error.message_key, "id", **error.params).endswith("10.00.")  # Indonesian: 10.00
+    assert "10:00" in text(error.message_key, "en", **error.params)
     overview = {s["id"]: s for s in queries.services_overview(station, "id")}
     assert overview["lantas"]["open"] is False
     assert overview["lantas"]["closed_reason"] == "hours"
