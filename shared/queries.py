@@ -294,8 +294,7 @@ def ticket_by_token(station: Station, token: str) -> dict[str, Any] | None:
 def ticket_places(station: Station, tokens: Iterable[str]) -> dict[str, tuple[int, str]]:
     """Each token's ticket id and current service (cheap: no queue positions)."""
     with station.store.read() as db:
-        tickets = repository.by_tokens(db, list(tokens))
-    return {ticket.token: (ticket.id, ticket.service) for ticket in tickets}
+        return repository.places_by_tokens(db, list(tokens))
 
 
 def tickets_by_tokens(station: Station, tokens: Iterable[str]) -> dict[str, dict[str, Any]]:

@@ -206,6 +206,7 @@ class PhoneUpdates:
         self._running = False
         self._next_positions = 0.0
         self._last_sent: dict[str, dict[str, Any]] = {}
+        self._ids: dict[str, int] = {}  # watched token -> its ticket's id (which never changes)
 
     def mark(self, batch: Sequence[Recorded]) -> set[str]:
         """Note a committed batch; returns the services whose positions it moved."""
@@ -285,12 +286,17 @@ class PhoneUpdates:
         watched = self.connections.watched_tokens()
         for gone in set(self._last_sent) - watched:
             del self._last_sent[gone]
+        for gone in set(self._ids) - watched:
+            del self._ids[gone]
         if not watched:
             return
-        where = queries.ticket_places(self.station, watched)
-        self._send({token for token, (ticket_id, _) in where.items() if ticket_id in tickets})
+        if unknown := watched - self._ids.keys():  # only phones that began watching since
+            places = queries.ticket_places(self.station, unknown)
+            self._ids.update({token: ticket_id for token, (ticket_id, _) in places.items()})
+        self._send({token for token in watched if self._ids.get(token) in tickets})
         if not (services or everything):
             return
+        where = queries.ticket_places(self.station, watched)  # services change on transfer
         moved = sorted(
             token for token, (_, service) in where.items() if everything or service in services
         )

@@ -76,6 +76,15 @@ def by_tokens(db: Reader, tokens: Sequence[str]) -> list[Ticket]:
     return [_ticket(row) for row in rows]
 
 
+def places_by_tokens(db: Reader, tokens: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """Each token's ticket id and current service, without reading whole tickets."""
+    if not tokens:
+        return {}
+    marks, names = _marks(tokens, "k")
+    rows = db.all(f"SELECT token, id, service FROM tickets WHERE token IN ({marks})", names)  # noqa: S608
+    return {row["token"]: (row["id"], row["service"]) for row in rows}
+
+
 def by_number(db: Reader, day: date, number: str) -> Ticket | None:
     """The ticket with this number in a day's queues (the latest, should two share it: one
     transferred on from the day before)."""
@@ -683,10 +692,11 @@ def bookings_of_day(db: Reader, day: date) -> list[BookingRow]:
 
 
 def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
-    """Waiting tickets of bookings whose slot has begun by `moment`."""
+    """Waiting tickets of bookings whose slot has begun by `moment` (run by every ticket
+    transaction: the partial index keeps it off the day's other waiting tickets)."""
     rows = db.all(
-        "SELECT * FROM tickets WHERE status = 'waiting' AND booked_for IS NOT NULL "
-        "AND booked_for <= ? ORDER BY id",
+        "SELECT * FROM tickets INDEXED BY tickets_booked_waiting "
+        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= ? ORDER BY id",
         [utc_text(moment)],
     )
     return [_ticket(row) for row in rows]

@@ -236,6 +236,10 @@ def m008_bookings(db: Database) -> None:
         CREATE INDEX bookings_device ON bookings (device, status);
         ALTER TABLE tickets ADD COLUMN reference TEXT;
         ALTER TABLE tickets ADD COLUMN booked_for TEXT;
+        -- Every ticket transaction looks for booked tickets whose slot began: without this
+        -- it would read every waiting ticket of the day.
+        CREATE INDEX tickets_booked_waiting ON tickets (booked_for)
+            WHERE status = 'waiting' AND booked_for IS NOT NULL;
         """
     )
 

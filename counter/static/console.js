@@ -634,6 +634,11 @@ async function loadSlots() {
     const found = await api("GET", `/api/bookings/slots?${query}`);
     $("booking-day").min = found.first_date;
     $("booking-day").max = found.last_date;
+    if (found.date < found.first_date) {
+      // The calendar day is not the service day yet (before `day_starts_at`): start there.
+      $("booking-day").value = found.first_date;
+      return loadSlots();
+    }
     const free = found.slots.filter((slot) => slot.free > 0);
     select.replaceChildren(
       ...free.map((slot) =>
