@@ -146,8 +146,11 @@ def open_private(page: Page, hall: Hall) -> None:
 
 
 def open_transfer(page: Page, hall: Hall) -> None:
+    # The key works once the console is live and serving (its Transfer button is enabled).
+    expect(page.locator('[data-action="transfer"]')).to_be_enabled()
     page.keyboard.press("t")
     expect(page.locator("#transfer-dialog")).to_be_visible()
+    expect(page.locator(".transfer-choice").first).to_be_visible()
 
 
 def call_again(page: Page, hall: Hall) -> None:
