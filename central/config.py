@@ -10,12 +10,12 @@ import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from shared.config import ConfigError
+from shared.config import ConfigError, TimeZoneName
 
 DEFAULT_CONFIG = Path("central.yaml")
 CONFIG_ENV = "SATUPINTU_CENTRAL_CONFIG"
@@ -28,7 +28,7 @@ class CentralConfig(BaseModel):
 
     name: str = Field(min_length=1, max_length=120)
     database: str
-    timezone: str = "Asia/Makassar"
+    timezone: TimeZoneName = "Asia/Makassar"
     language: Literal["id", "en"] = "id"
     session_hours: int = Field(12, ge=1, le=168)
 
@@ -37,17 +37,6 @@ class CentralConfig(BaseModel):
     def _postgres(cls, value: str) -> str:
         if not value.startswith(POSTGRES_SCHEMES):
             raise ValueError("must be a PostgreSQL URL such as postgresql:///satupintu_central")
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"unknown time zone {value!r} (use a name such as Asia/Makassar)"
-            ) from error
         return value
 
     @cached_property

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from escpos.capabilities import get_profile
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -76,8 +77,19 @@ class LocalText(_Model):
         return {"id": self.id, "en": self.en}
 
 
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(
+            f"unknown time zone {value!r} (use a name such as Asia/Makassar)"
+        ) from error
+    return value
+
+
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 Identifier = Annotated[str, Field(pattern=_ID)]
 
 
@@ -386,7 +398,7 @@ class CentralShipping(_Model):
 class Config(_Model):
     station: Station
     public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
-    timezone: str = "Asia/Makassar"
+    timezone: TimeZoneName = "Asia/Makassar"
     language: Literal["id", "en"] = "id"
     day_starts_at: ClockTime = time(0, 0)
     database: str = "var/satupintu.db"
@@ -413,17 +425,6 @@ class Config(_Model):
     phone_tickets: bool = False
     central: CentralShipping | None = None
     base_dir: Path = Path()
-
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(
-                f"unknown time zone {value!r} (use a name such as Asia/Makassar)"
-            ) from error
-        return value
 
     @cached_property
     def zone(self) -> ZoneInfo:
