@@ -299,5 +299,6 @@ def test_oversight_sees_who_is_at_each_counter_now(
     console.get_by_role("button", name="Ganti loket").click()
     console.get_by_role("button", name=re.compile("^Loket 3")).click()
     expect(console.locator("#counter-name")).to_have_text("Loket 3")
+    expect(console.locator("#present")).to_have_text("Di loket ini: budi")
     assert present("loket-1") == []
     assert present("loket-3") == ["budi"]
