@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared import queries, services
+from shared import bookings, queries
 from shared.auth import current_user, require_role
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, NotFound
@@ -47,7 +47,7 @@ def _issued_json(issued: Issued) -> Response:
 def list_slots() -> Response:
     """A service day's slots still ahead and their free places."""
     return jsonify(
-        services.booking_slots(station(), request.args.get("service"), request.args.get("date"))
+        bookings.booking_slots(station(), request.args.get("service"), request.args.get("date"))
     )
 
 
@@ -59,7 +59,7 @@ def make_booking() -> tuple[Response, int]:
     user = current_user()
     staff = user is not None and user.role >= Role.OFFICER
     phone_id = None if staff else request.cookies.get(PHONE_COOKIE) or new_phone_id()
-    booking = services.make_booking(
+    booking = bookings.make_booking(
         station(),
         body.get("service"),
         body.get("starts_at"),
@@ -79,13 +79,13 @@ def make_booking() -> tuple[Response, int]:
 
 @bp.get("/api/bookings/<token>")
 def show_booking(token: str) -> Response:
-    return jsonify({"booking": booking_view(station(), services.find_booking(station(), token))})
+    return jsonify({"booking": booking_view(station(), bookings.find_booking(station(), token))})
 
 
 @bp.post("/api/bookings/<token>/cancel")
 def cancel_booking(token: str) -> Response:
     """The holder of the booking gives it up: its place is free again."""
-    return jsonify({"booking": booking_view(station(), services.cancel_booking(station(), token))})
+    return jsonify({"booking": booking_view(station(), bookings.cancel_booking(station(), token))})
 
 
 @bp.post("/api/bookings/<code>/check-in")
@@ -97,7 +97,7 @@ def check_in(code: str) -> tuple[Response, int]:
     issuing = may_issue(station().config, asking, named if isinstance(named, str) else None, False)
     if issuing.phone:
         raise Forbidden("error.not_a_kiosk")
-    issued = services.check_in(
+    issued = bookings.check_in(
         station(),
         code,
         kiosk_id=named if asking.own else issuing.kiosk,
@@ -110,7 +110,9 @@ def check_in(code: str) -> tuple[Response, int]:
 @require_role(Role.OFFICER)
 def print_booking(code: str) -> Response:
     """An officer prints a booking's slip on the station's printer (booked at the counter)."""
-    result = services.print_booking(station(), code, public_base())
+    user = current_user()
+    assert user is not None  # require_role saw to it
+    result = bookings.print_booking(station(), code, public_base(), user.username)
     return jsonify({"print": _print_json(result)})
 
 
@@ -152,7 +154,7 @@ def book_page() -> str:
 def booking_page(token: str) -> str | tuple[str, int]:
     """The booking's own page: its code, time and QR, the calendar file, and cancel."""
     try:
-        booking = services.find_booking(station(), token)
+        booking = bookings.find_booking(station(), token)
     except NotFound:
         page = render_page(
             "kiosk/not_found.html",
@@ -173,7 +175,7 @@ def booking_page(token: str) -> str | tuple[str, int]:
 @bp.get("/b/<token>/qr.svg")
 def booking_qr(token: str) -> Response:
     """The QR code of the booking's page: the kiosk's scanner reads it at check-in."""
-    booking = services.find_booking(station(), token)
+    booking = bookings.find_booking(station(), token)
     response = Response(qr_svg(f"{public_base()}/b/{booking.token}"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
@@ -182,7 +184,7 @@ def booking_qr(token: str) -> Response:
 @bp.get("/b/<token>/booking.ics")
 def booking_calendar(token: str) -> Response:
     """The booking as a calendar entry (iCalendar), to keep in the phone's calendar."""
-    booking = services.find_booking(station(), token)
+    booking = bookings.find_booking(station(), token)
     config = station().config
     service = config.service_by_id[booking.service]
     minutes = service.booking.slot_minutes if service.booking else 30

@@ -14,32 +14,25 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from shared import announce, log, positions, queries, repository, slots
 from shared.clock import utc_text
-from shared.config import Booking, Counter, LocalText, Service
+from shared.config import Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
-    BookingExpired,
     Conflict,
     Forbidden,
     InvalidRequest,
     NotFound,
     QueueEmpty,
-    RateLimited,
     ServiceClosed,
-    SlotFull,
     StaleCurrent,
-    TooEarly,
     UnknownService,
 )
 from shared.estimates import wait_range
 from shared.events import (
-    BookingCancelled,
-    BookingCheckedIn,
-    BookingMade,
     BookingMissed,
     ClockAccepted,
     CounterStateChanged,
@@ -50,7 +43,6 @@ from shared.events import (
 from shared.i18n import text
 from shared.printing import (
     DISABLED,
-    BookingSlip,
     PrintFault,
     PrintOutcome,
     PrintResult,
@@ -69,7 +61,6 @@ from shared.ticketing import (
     availability,
     may_requeue,
     next_in_line,
-    service_day,
     within_hours,
 )
 from shared.views import view_of
@@ -78,7 +69,6 @@ MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
 MAX_NUMBER = 20
 MAX_REFERENCE = 40
-MAX_CODE = 200  # a typed code, or the booking link a scanner types
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
 PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
@@ -110,7 +100,7 @@ class Issued:
 # ---- helpers shared by the use cases ---------------------------------------------------------
 
 
-def _service(station: Station, service_id: Any) -> Service:
+def service_of(station: Station, service_id: Any) -> Service:
     if not isinstance(service_id, str) or service_id not in station.config.service_by_id:
         raise UnknownService("error.unknown_service", service=str(service_id)[:40])
     return station.config.service_by_id[service_id]
@@ -170,7 +160,7 @@ def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
     tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
 
 
-def _begin(station: Station, tx: Transaction) -> date:
+def begin(station: Station, tx: Transaction) -> date:
     """Every ticket-changing transaction starts by closing yesterday's queue, closing the
     bookings nobody came for, and sending booked tickets whose slot began to the front."""
     today = station.today(tx.now)
@@ -286,7 +276,7 @@ def _request_hash(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _reference(service: Service | None, reference: Any) -> str | None:
+def checked_reference(service: Service | None, reference: Any) -> str | None:
     """A registration number from another system, kept exactly as given (at most 40 characters);
     required where the service says so."""
     if reference is None or reference == "":
@@ -316,7 +306,7 @@ def issue_ticket(
     ticket a phone takes (`phone`: the phone's hashed id) is not printed, and a phone holds at
     most one open ticket.
     """
-    service = _service(station, service_id)
+    service = service_of(station, service_id)
     if not isinstance(priority, bool):
         raise InvalidRequest("error.field_type", field="priority", expected="true/false")
     if kiosk_id is not None and (
@@ -327,12 +317,12 @@ def issue_ticket(
         raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
     if idempotency_key is not None:
         text_field(idempotency_key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
-    reference = _reference(service, reference)
+    reference = checked_reference(service, reference)
     request_hash = _request_hash(service.id, priority, kiosk_id, reference)
     printing = phone is None and station.printers.enabled(kiosk_id)
     actor = "phone" if phone else f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         earlier = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
         if earlier is not None and earlier.request_hash != request_hash:
             raise Conflict("error.idempotency_reused")
@@ -343,7 +333,7 @@ def issue_ticket(
             held = repository.open_ticket_of_device(tx, phone) if phone else None
             if held is not None:
                 raise Conflict("error.phone_has_ticket", number=held.number)
-            ticket = _issue(
+            ticket = new_ticket(
                 station, tx, service, priority, kiosk_id, today, phone, reference=reference
             )
             if idempotency_key is not None:
@@ -361,17 +351,17 @@ def issue_ticket(
         return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
-    job = _print_job(station, service, ticket, view, public_base)
+    job = print_job(station, service, ticket, view, public_base)
     result = station.printers.print_ticket(kiosk_id, job)
     with station.store.write(actor, station.now(), durable=False) as tx:
         if idempotency_key is not None:
             fault = json.dumps(result.fault.json()) if result.fault else None
             repository.record_print(tx, today, idempotency_key, result.status, fault)
-        _record_print(tx, kiosk_id, job, result)
+        record_print(tx, kiosk_id, job, result)
     return Issued(view, True, result)
 
 
-def _issue(
+def new_ticket(
     station: Station,
     tx: Transaction,
     service: Service,
@@ -419,7 +409,7 @@ def _issue(
     return ticket
 
 
-def _print_job(
+def print_job(
     station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
 ) -> TicketPrint:
     """The paper ticket. A private service's ticket shows the neutral label, never its name."""
@@ -441,7 +431,7 @@ def _print_job(
     )
 
 
-def _record_print(
+def record_print(
     tx: Transaction, kiosk_id: str | None, job: TicketPrint, result: PrintResult, *,
     reprint: bool = False,
 ) -> None:  # fmt: skip
@@ -523,7 +513,7 @@ def call_next(
     """
     counter = _counter(station, counter_id)
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         serving = _serving(tx, counter, current)
         _require_open(tx, counter)
         waiting = repository.heads(tx, counter.services, today)
@@ -551,7 +541,7 @@ def call_number(
     number = _number(number)
     reason = _reason(reason)
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         serving = _serving(tx, counter, current)
         _require_open(tx, counter)
         ticket = repository.by_number(tx, today, number)
@@ -627,12 +617,12 @@ def transfer(
     """Send the current citizen to another (open) service's queue, keeping number and issue
     time; with `front`, to the front of that queue (the reason is required and logged)."""
     counter = _counter(station, counter_id)
-    service = _service(station, service_id)
+    service = service_of(station, service_id)
     if not isinstance(front, bool):
         raise InvalidRequest("error.field_type", field="front", expected="true/false")
     why = _reason(reason) if front else None
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         serving = _require_serving(tx, counter, current)
         if serving.service == service.id:
             raise InvalidRequest("error.transfer_same_service")
@@ -665,7 +655,7 @@ def return_to_queue(
     is first in line of their service again, and the counter is free."""
     counter = _counter(station, counter_id)
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         serving = _require_serving(tx, counter, current)
         back = _move(
             tx,
@@ -693,7 +683,7 @@ def prioritize(
     number = _number(number)
     why = _reason(reason)
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         _serving(tx, counter, current)
         ticket = repository.by_number(tx, today, number)
         if ticket is None or not ticket.waiting:
@@ -714,7 +704,7 @@ def requeue(
     counter = _counter(station, counter_id)
     number = _number(number)
     with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         _serving(tx, counter, current)
         ticket = repository.by_number(tx, today, number)
         if ticket is None or ticket.status != Status.NO_SHOW:
@@ -780,7 +770,7 @@ def expire_past_days(station: Station) -> None:
     Runs periodically, so boards roll over at the day's start even when nobody acts.
     """
     with station.store.write("system", station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         repository.forget_requests_before(tx, today)
 
 
@@ -790,7 +780,7 @@ def expire_past_days(station: Station) -> None:
 def cancel(station: Station, token: str) -> Ticket:
     """The citizen gives up their number (from the phone page): it leaves the queue for good."""
     with station.store.write("citizen", station.now()) as tx:
-        today = _begin(station, tx)
+        today = begin(station, tx)
         ticket = repository.by_token(tx, token)
         if ticket is None:
             raise NotFound("error.unknown_ticket")
@@ -876,7 +866,7 @@ def reprint_ticket(
     view = view_of(station, ticket)
     if not printing:
         return Issued(view, False, DISABLED)
-    job = _print_job(station, _service(station, ticket.service), ticket, view, public_base)
+    job = print_job(station, service_of(station, ticket.service), ticket, view, public_base)
     result = station.printers.print_ticket(ticket.kiosk, job)
     gave_back = result.status == "failed"  # an unconfirmed ticket may have come out: it counts
     with station.store.write(actor, station.now(), durable=gave_back) as tx:
@@ -884,298 +874,5 @@ def reprint_ticket(
             claimed = repository.get(tx, ticket.id)
             assert claimed is not None
             repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
-        _record_print(tx, ticket.kiosk, job, result, reprint=True)
+        record_print(tx, ticket.kiosk, job, result, reprint=True)
     return Issued(view, False, result)
-
-
-# ---- bookings --------------------------------------------------------------------------------
-
-
-SLOT_REFUSED = {
-    slots.Refusal.PAST: "error.slot_past",
-    slots.Refusal.TOO_FAR: "error.slot_too_far",
-    slots.Refusal.NOT_A_SLOT: "error.slot_not_a_slot",
-}
-# Why a booking that is no longer open cannot be cancelled or checked in.
-BOOKING_USED = {
-    "cancelled": "error.booking_cancelled",
-    "checked_in": "error.booking_checked_in",
-    "missed": "error.booking_missed",
-}
-
-
-def _bookable(station: Station, service_id: Any) -> tuple[Service, Booking]:
-    service = _service(station, service_id)
-    if service.booking is None:
-        raise InvalidRequest(
-            "error.booking_not_offered", service=service.name.get(station.config.language)
-        )
-    return service, service.booking
-
-
-def _day(value: Any) -> date:
-    if not isinstance(value, str):
-        raise InvalidRequest("error.field_type", field="date", expected="YYYY-MM-DD")
-    try:
-        if len(value) != len("YYYY-MM-DD"):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidRequest("error.field_type", field="date", expected="YYYY-MM-DD") from None
-
-
-def _instant(station: Station, value: Any) -> datetime:
-    """A slot start as sent: ISO 8601, with its offset or in the station's time zone."""
-    if not isinstance(value, str) or len(value) > 40:
-        raise InvalidRequest("error.field_type", field="starts_at", expected="YYYY-MM-DDTHH:MM")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidRequest(
-            "error.field_type", field="starts_at", expected="YYYY-MM-DDTHH:MM"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=station.config.zone)
-    return moment.astimezone(UTC)
-
-
-def booking_slots(station: Station, service_id: Any, day_text: Any) -> dict[str, Any]:
-    """A service day's slots still ahead, with their free places, and the days one may book."""
-    service, rules = _bookable(station, service_id)
-    day = _day(day_text)
-    now = station.now()
-    today = station.today(now)
-    first, last = slots.bookable_days(today, rules)
-    found: list[slots.Slot] = []
-    if first <= day <= last:
-        start, end = station.day_bounds(day)
-        with station.store.read() as db:
-            taken = repository.taken_places(db, service.id, start, end + timedelta(days=1))
-        found = slots.slots(rules, day, station.config.zone, station.config.day_starts_at,
-                            taken, now)  # fmt: skip
-    return {
-        "service": service.id,
-        "date": day.isoformat(),
-        "first_date": first.isoformat(),
-        "last_date": last.isoformat(),
-        "slots": [
-            {"starts_at": station.local(slot.starts_at).isoformat(timespec="minutes"),
-             "free": slot.free}
-            for slot in found
-        ],
-    }  # fmt: skip
-
-
-def make_booking(
-    station: Station,
-    service_id: Any,
-    starts_at: Any,
-    *,
-    actor: str = "citizen",
-    address: str | None = None,
-    device: str | None = None,
-    reference: Any = None,
-) -> repository.BookingRow:
-    """Book a place in a slot. A citizen's bookings are limited per (hashed) address per day
-    (`limits.bookings_per_day`) and per device while open (`limits.open_bookings_per_device`);
-    an officer booking at the counter for a citizen is not."""
-    config = station.config
-    service, rules = _bookable(station, service_id)
-    start = _instant(station, starts_at)
-    reference = _reference(None, reference)
-    with station.store.write(actor, station.now()) as tx:
-        _begin(station, tx)
-        today = station.today(tx.now)
-        day = service_day(start, config.zone, config.day_starts_at)
-        if actor == "citizen":
-            _check_booking_limits(station, tx, address, device)
-        taken = repository.taken_places(tx, service.id, start, start + timedelta(seconds=1))
-        refused = slots.refusal(
-            rules, start, config.zone, config.day_starts_at, day, today,
-            taken.get(start, 0), tx.now,
-        )  # fmt: skip
-        if refused == slots.Refusal.FULL:
-            raise SlotFull("error.slot_full", starts_at=station.local(start).time())
-        if refused is not None:
-            raise InvalidRequest(SLOT_REFUSED[refused], days=rules.days_ahead)
-        code = slots.new_code()
-        while repository.code_taken(tx, code):
-            code = slots.new_code()
-        booking = repository.BookingRow(
-            id=repository.next_booking_id(tx),
-            code=code,
-            token=secrets.token_urlsafe(16),
-            service=service.id,
-            service_day=day,
-            starts_at=start,
-            status="booked",
-            made_at=tx.now,
-            made_by=actor,
-            reference=reference,
-            ticket_id=None,
-        )
-        repository.insert_booking(tx, booking, address, device)
-        tx.record(
-            BookingMade(
-                booking_id=booking.id,
-                service=service.id,
-                starts_at=utc_text(start),
-                by=actor,
-                reference=reference,
-            )
-        )
-        return booking
-
-
-def _check_booking_limits(
-    station: Station, tx: Transaction, address: str | None, device: str | None
-) -> None:
-    limits = station.config.limits
-    if address and limits.bookings_per_day:
-        since, _ = station.day_bounds(station.today(tx.now))
-        if repository.bookings_made_from(tx, address, since) >= limits.bookings_per_day:
-            raise RateLimited("error.bookings_per_day", limit=limits.bookings_per_day)
-    held = repository.open_bookings_of_device(tx, device) if device else 0
-    if limits.open_bookings_per_device and held >= limits.open_bookings_per_device:
-        raise Conflict("error.open_bookings", limit=limits.open_bookings_per_device)
-
-
-def find_booking(station: Station, token: str) -> repository.BookingRow:
-    with station.store.read() as db:
-        booking = repository.booking_by_token(db, token)
-    if booking is None:
-        raise NotFound("error.unknown_booking")
-    return booking
-
-
-def cancel_booking(station: Station, token: str) -> repository.BookingRow:
-    """The citizen gives up a booking: its place in the slot is free again."""
-    with station.store.write("citizen", station.now()) as tx:
-        _begin(station, tx)
-        booking = repository.booking_by_token(tx, token)
-        if booking is None:
-            raise NotFound("error.unknown_booking")
-        if booking.status != "booked":
-            raise Conflict(BOOKING_USED[booking.status], code=booking.code)
-        repository.set_booking_status(tx, booking.id, "cancelled")
-        tx.record(
-            BookingCancelled(
-                booking_id=booking.id,
-                service=booking.service,
-                starts_at=utc_text(booking.starts_at),
-            )
-        )
-        return replace(booking, status="cancelled")
-
-
-def print_booking(station: Station, code: Any, public_base: str) -> PrintResult:
-    """Print a booking's slip on the station's printer (an officer booked at the counter): the
-    code large, the slot, the check-in window and the QR of its page. Only an open booking."""
-    if not isinstance(code, str) or not code.strip():
-        raise InvalidRequest("error.field_type", field="code", expected="text")
-    with station.store.read() as db:
-        booking = repository.booking_by_code(db, slots.normal_code(code))
-    if booking is None:
-        raise NotFound("error.unknown_booking")
-    if booking.status != "booked":
-        raise Conflict(BOOKING_USED[booking.status], code=booking.code)
-    service = station.config.service_by_id[booking.service]
-    rules = service.booking
-    assert rules is not None  # only a bookable service has bookings
-    if not station.printers.enabled(None):
-        return DISABLED
-    job = TicketPrint(
-        station=station.config.station.name,
-        logo=station.config.logo_path,
-        number=booking.code,
-        service=PRIVATE_LABEL if service.private else service.name,
-        unit=None if service.private else service.unit,
-        priority=False,
-        issued_at=station.local(booking.made_at),
-        ahead=0,
-        estimated_wait=None,
-        status_url=f"{public_base.rstrip('/')}/b/{booking.token}",
-        standard_minutes=service.standard_minutes,
-        fee=service.fee,
-        language=station.config.language,
-        booking=BookingSlip(
-            starts_at=station.local(booking.starts_at),
-            opens_at=station.local(slots.check_in_opens(rules, booking.starts_at)),
-            closes_at=station.local(slots.check_in_closes(rules, booking.starts_at)),
-        ),
-    )
-    return station.printers.print_ticket(None, job)
-
-
-def _booking_of(db: Transaction, typed: str) -> repository.BookingRow | None:
-    """The booking a typed code names, or a scanned booking link (its token)."""
-    text = typed.strip().rstrip("/")
-    token = text.rsplit("/b/", 1)[1] if "/b/" in text else text
-    return repository.booking_by_code(db, slots.normal_code(text)) or repository.booking_by_token(
-        db, token
-    )
-
-
-def check_in(
-    station: Station, typed: Any, *, kiosk_id: Any = None, public_base: str = ""
-) -> Issued:
-    """The citizen has come: the booking gets its ticket, printed like any other. Checking in
-    again gives the same ticket (not printed again); too early and too late are refused."""
-    if not isinstance(typed, str) or not typed.strip() or len(typed) > MAX_CODE:
-        raise InvalidRequest("error.field_required", field="code")
-    if kiosk_id is not None and (
-        not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
-    ):
-        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
-    actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
-    with station.store.write(actor, station.now()) as tx:
-        today = _begin(station, tx)
-        booking = _booking_of(tx, typed)
-        if booking is None:
-            raise NotFound("error.unknown_booking")
-        service = station.config.service_by_id.get(booking.service)
-        if service is None or service.booking is None:
-            raise BookingExpired("error.booking_missed", code=booking.code)
-        if booking.status == "checked_in":
-            assert booking.ticket_id is not None
-            earlier = repository.get(tx, booking.ticket_id)
-            assert earlier is not None
-        elif booking.status == "booked":
-            earlier = None
-            state = slots.check_in(service.booking, booking.starts_at, tx.now)
-            if state == slots.CheckIn.TOO_EARLY:
-                opens = station.local(slots.check_in_opens(service.booking, booking.starts_at))
-                raise TooEarly(
-                    "error.booking_too_early",
-                    opens_at=opens.isoformat(timespec="minutes"),
-                    starts=station.local(booking.starts_at).time(),
-                )
-            if state == slots.CheckIn.EXPIRED or booking.service_day != today:
-                raise BookingExpired("error.booking_missed", code=booking.code)
-        else:
-            raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
-        if earlier is None:
-            ticket = _issue(
-                station, tx, service, False, kiosk_id, today, None,
-                reference=booking.reference, booked_for=booking.starts_at,
-            )  # fmt: skip
-            repository.set_booking_status(tx, booking.id, "checked_in", ticket.id)
-            tx.record(
-                BookingCheckedIn(
-                    booking_id=booking.id,
-                    service=booking.service,
-                    starts_at=utc_text(booking.starts_at),
-                    ticket_id=ticket.id,
-                    number=ticket.number,
-                )
-            )
-        else:
-            ticket = earlier
-    view = view_of(station, ticket)
-    if earlier is not None or not station.printers.enabled(kiosk_id):
-        return Issued(view, earlier is None, DISABLED)
-    job = _print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        _record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)

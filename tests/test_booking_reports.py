@@ -23,7 +23,7 @@ import pytest
 from admin import reports
 from admin.export import to_csv
 from admin.reports import Period
-from shared import services
+from shared import bookings, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
@@ -39,18 +39,18 @@ def config(tmp_path: Path) -> Config:
 
 def scripted_morning(station: Station, clock: ManualClock) -> None:
     early, late, _ = (
-        services.make_booking(station, "lapor", starts_at)
+        bookings.make_booking(station, "lapor", starts_at)
         for starts_at in ("2026-05-20T09:30+08:00",) * 2 + ("2026-05-20T10:00+08:00",)
     )
-    cancelled = services.make_booking(station, "lapor", "2026-05-20T10:30+08:00")
+    cancelled = bookings.make_booking(station, "lapor", "2026-05-20T10:30+08:00")
     clock.advance(minutes=5)
-    services.cancel_booking(station, cancelled.token)
+    bookings.cancel_booking(station, cancelled.token)
     clock.advance(minutes=5)
     services.issue_ticket(station, "lapor")
     clock.advance(minutes=10)
-    services.check_in(station, early.code)
+    bookings.check_in(station, early.code)
     clock.advance(minutes=15)
-    services.check_in(station, late.code)
+    bookings.check_in(station, late.code)
     clock.advance(minutes=5)
     for _ in range(3):
         services.call_next(station, "loket-1", "budi")

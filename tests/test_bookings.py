@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, log, queries, repository, services
+from shared import audit, bookings, log, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import (
@@ -44,26 +44,26 @@ def config(tmp_path: Path) -> Config:
 
 
 def test_slots_list_free_places_and_a_full_slot_shows_none(station: Station) -> None:
-    services.make_booking(station, "lapor", TODAY_1000)
-    services.make_booking(station, "lapor", TODAY_1000)
-    listed = services.booking_slots(station, "lapor", "2026-05-20")
+    bookings.make_booking(station, "lapor", TODAY_1000)
+    bookings.make_booking(station, "lapor", TODAY_1000)
+    listed = bookings.booking_slots(station, "lapor", "2026-05-20")
     free = {slot["starts_at"]: slot["free"] for slot in listed["slots"]}
     assert free["2026-05-20T10:00+08:00"] == 0
     assert "2026-05-20T09:00+08:00" not in free  # begun already (it is 09:00)
     assert free["2026-05-20T09:30+08:00"] == 2
     assert listed["last_date"] == "2026-05-23"
     with pytest.raises(SlotFull):
-        services.make_booking(station, "lapor", TODAY_1000)
+        bookings.make_booking(station, "lapor", TODAY_1000)
 
 
 def test_a_cancelled_booking_frees_its_place(station: Station) -> None:
-    first = services.make_booking(station, "lapor", TODAY_1000)
-    services.make_booking(station, "lapor", TODAY_1000)
-    services.cancel_booking(station, first.token)
-    again = services.make_booking(station, "lapor", TODAY_1000)
+    first = bookings.make_booking(station, "lapor", TODAY_1000)
+    bookings.make_booking(station, "lapor", TODAY_1000)
+    bookings.cancel_booking(station, first.token)
+    again = bookings.make_booking(station, "lapor", TODAY_1000)
     assert again.code != first.code
     with pytest.raises(Conflict):
-        services.cancel_booking(station, first.token)
+        bookings.cancel_booking(station, first.token)
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_past_far_odd_and_malformed_slots_are_invalid_and_change_nothing(station
     with station.store.read() as db:
         before = log.last_row(db)
     with pytest.raises(InvalidRequest):
-        services.make_booking(station, "lapor", starts_at)
+        bookings.make_booking(station, "lapor", starts_at)
     with station.store.read() as db:
         assert repository.bookings_of_day(db, MORNING.date()) == []
         assert log.last_row(db) == before
@@ -83,27 +83,27 @@ def test_past_far_odd_and_malformed_slots_are_invalid_and_change_nothing(station
 
 def test_a_service_without_booking_cannot_be_booked(station: Station) -> None:
     with pytest.raises(InvalidRequest):
-        services.make_booking(station, "lantas", TODAY_1000)
+        bookings.make_booking(station, "lantas", TODAY_1000)
 
 
 def test_check_in_gives_one_booked_ticket_however_often(station, clock) -> None:
-    booking = services.make_booking(station, "lapor", TODAY_1000)
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
     with pytest.raises(TooEarly) as early:
-        services.check_in(station, booking.code)
+        bookings.check_in(station, booking.code)
     assert early.value.details["opens_at"] == "2026-05-20T09:30+08:00"
     clock.advance(minutes=35)
-    first = services.check_in(station, booking.code.lower().replace("-", " "))
-    second = services.check_in(station, f"http://x/b/{booking.token}")
+    first = bookings.check_in(station, booking.code.lower().replace("-", " "))
+    second = bookings.check_in(station, f"http://x/b/{booking.token}")
     assert first.created and not second.created
     assert first.ticket["id"] == second.ticket["id"]
     assert first.ticket["booked"] is True
 
 
 def test_a_late_citizen_is_told_the_booking_expired_and_it_counts_as_missed(station, clock):
-    booking = services.make_booking(station, "lapor", TODAY_1000)
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(hours=1, minutes=16)
     with pytest.raises(BookingExpired):
-        services.check_in(station, booking.code)
+        bookings.check_in(station, booking.code)
     services.expire_past_days(station)
     with station.store.read() as db:
         assert repository.booking_by_token(db, booking.token).status == "missed"
@@ -112,16 +112,16 @@ def test_a_late_citizen_is_told_the_booking_expired_and_it_counts_as_missed(stat
 
 def test_unknown_codes_are_not_found(station) -> None:
     with pytest.raises(NotFound):
-        services.check_in(station, "ZZZ-ZZZ")
+        bookings.check_in(station, "ZZZ-ZZZ")
     with pytest.raises(InvalidRequest):
-        services.check_in(station, "")
+        bookings.check_in(station, "")
 
 
 def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clock) -> None:
-    booking = services.make_booking(station, "lapor", TODAY_1000)
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(minutes=40)  # 09:40: check in early
     services.issue_ticket(station, "lapor")
-    booked = services.check_in(station, booking.code).ticket
+    booked = bookings.check_in(station, booking.code).ticket
     walk_in = services.issue_ticket(station, "lapor").ticket
     first = services.call_next(station, "loket-1", "budi")
     assert first.booked_for is None  # its slot has not begun: the walk-in before it goes first
@@ -133,10 +133,10 @@ def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clo
 
 
 def test_the_console_list_marks_a_booked_ticket_with_its_slot_and_reference(station, clock) -> None:
-    booking = services.make_booking(station, "lapor", TODAY_1000, reference="SINAR-77")
+    booking = bookings.make_booking(station, "lapor", TODAY_1000, reference="SINAR-77")
     clock.advance(minutes=40)  # 09:40
     services.issue_ticket(station, "lapor", reference="SKCK/2026/0042")
-    services.check_in(station, booking.code)
+    bookings.check_in(station, booking.code)
     waiting = queries.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
     marks = [(row["number"], row["booked_for"], row["reference"]) for row in waiting]
     assert marks == [
@@ -150,11 +150,11 @@ def test_interleave_keeps_the_booking_at_its_slot_start(tmp_path, clock) -> None
     config = booking_config(tmp_path, call_policy={"bookings": "interleave"})
     station = open_station(config, clock=clock)
     services.ensure_counters(station)
-    booking = services.make_booking(station, "lapor", TODAY_1000)
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(minutes=58)  # 09:58
     walk_in = services.issue_ticket(station, "lapor").ticket
     clock.advance(minutes=5)  # 10:03
-    booked = services.check_in(station, booking.code).ticket
+    booked = bookings.check_in(station, booking.code).ticket
     later = services.issue_ticket(station, "lapor").ticket
     order = [services.call_next(station, "loket-1", "budi").id for _ in range(3)]
     assert order == [walk_in["id"], booked["id"], later["id"]]
@@ -176,26 +176,26 @@ def test_bookings_per_address_per_day_and_open_bookings_per_device_are_limited(
 ) -> None:
     config = booking_config(tmp_path, limits={"bookings_per_day": 2, "open_bookings_per_device": 1})
     station = open_station(config, clock=clock)
-    services.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
+    bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
     with pytest.raises(Conflict):
-        services.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
-    services.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d2")
+        bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
+    bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d2")
     with pytest.raises(RateLimited):
-        services.make_booking(station, "lapor", TODAY_1000, address="a1", device="d3")
-    services.make_booking(station, "lapor", TODAY_1000, actor="budi", address="a1", device="d1")
+        bookings.make_booking(station, "lapor", TODAY_1000, address="a1", device="d3")
+    bookings.make_booking(station, "lapor", TODAY_1000, actor="budi", address="a1", device="d1")
     station.store.close()
 
 
 def test_the_log_folds_into_the_tickets_table_with_bookings_and_the_audit_holds(
     station, clock
 ) -> None:
-    early = services.make_booking(station, "lapor", TODAY_1000)
-    late = services.make_booking(station, "lapor", "2026-05-20T10:30+08:00", reference="SINAR-9")
+    early = bookings.make_booking(station, "lapor", TODAY_1000)
+    late = bookings.make_booking(station, "lapor", "2026-05-20T10:30+08:00", reference="SINAR-9")
     clock.advance(minutes=45)
     services.issue_ticket(station, "lapor")
-    services.check_in(station, early.code)
+    bookings.check_in(station, early.code)
     clock.advance(minutes=30)  # 10:15: the early one is due, the other checks in on time
-    services.check_in(station, late.code)
+    bookings.check_in(station, late.code)
     services.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
         folded = replay(log.every_ticket_event(db))
@@ -210,9 +210,9 @@ def test_the_log_folds_into_the_tickets_table_with_bookings_and_the_audit_holds(
 
 
 def test_checked_in_early_then_slot_begins_moves_to_the_front_in_the_table(station, clock):
-    booking = services.make_booking(station, "lapor", TODAY_1000)
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(minutes=40)
-    ticket = services.check_in(station, booking.code).ticket
+    ticket = bookings.check_in(station, booking.code).ticket
     clock.advance(minutes=25)
     services.expire_past_days(station)
     with station.store.read() as db:

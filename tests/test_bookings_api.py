@@ -6,8 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from satupintu.app import create_app
+from shared.clock import ManualClock
 from shared.config import Config
 from shared.printing import DISABLED
+from tests.conftest import Auth
+from tests.printer_fixtures import PAPER_OUT, STOPPED_BY_PAPER_END, FakeNetworkPrinter
 from tests.test_bookings import TODAY_1000, booking_config
 
 
@@ -112,3 +116,28 @@ def test_supervisors_see_todays_bookings_per_service(client, auth) -> None:
     page = client.get("/admin/bookings?lang=en").get_data(as_text=True)
     assert "10.00" in page or "10:00" in page
     assert "SKCK-9" in page and "Expected" in page and "Counter officer" in page
+
+
+def test_a_booking_slip_the_printer_could_not_print_is_remembered_after_a_restart(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    with FakeNetworkPrinter(paper=PAPER_OUT, cause=STOPPED_BY_PAPER_END) as printer:
+        config = booking_config(
+            tmp_path,
+            printer={"type": "network", "host": "127.0.0.1", "port": printer.port, "timeout": 2},
+        )
+        first = create_app(config, clock=clock)
+        client = first.test_client()
+        auth = Auth(first, client)
+        auth.login("budi")
+        made = client.post("/api/bookings", json={"service": "lapor", "starts_at": TODAY_1000})
+        code = made.get_json()["booking"]["code"]
+        printed = client.post(f"/api/bookings/{code}/print").get_json()["print"]
+        assert (printed["status"], printed["fault"]) == ("failed", "paper_out")
+        first.extensions["satupintu"].store.close()
+    again = create_app(config, clock=clock)
+    try:
+        notices = again.test_client().get("/healthz").get_json()["notices"]
+    finally:
+        again.extensions["satupintu"].store.close()
+    assert "Printer kiosk-1 is out of paper." in [notice["text"]["en"] for notice in notices]
