@@ -1,7 +1,8 @@
 """Folding the event log gives the tickets table: a property over generated days of a hall.
 
 Hypothesis draws a day's worth of actions (issues, calls, out-of-turn calls, recalls, done,
-no-shows, transfers, put-backs, breaks, the clock moving, a day rolling over); the station runs
+no-shows, transfers, put-backs, breaks, bookings and check-ins, the clock moving, a day rolling
+over); the station runs
 them through its real use cases on a real SQLite file, refusals and all. Afterwards the
 lifecycle's one reducer, folded over the log, must give every ticket row exactly.
 """
@@ -10,19 +11,21 @@ from __future__ import annotations
 
 import tempfile
 from contextlib import suppress
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satupintu.app import open_station
-from shared import audit, log, repository, services
+from shared import audit, bookings, log, repository, services
 from shared.clock import ManualClock
 from shared.errors import SatuPintuError
 from shared.station import Station
 from shared.ticket import LOGGED_FIELDS
 from shared.ticketing import Status
-from tests.helpers import MORNING, make_config
+from tests.helpers import BASE_CONFIG, MORNING, make_config
+from tests.test_bookings import BOOKING
 
 COUNTERS = ("loket-1", "loket-2", "loket-3")
 SERVICES = ("lapor", "surat", "lantas")
@@ -34,6 +37,7 @@ KINDS = (
     + ["call_next"] * 4
     + ["finish"] * 2
     + ["no_show", "recall", "transfer", "transfer", "call", "requeue", "state", "wait", "wait"]
+    + ["book", "book", "check_in", "check_in"]
     + ["next_day"]
 )
 action = st.tuples(
@@ -55,6 +59,21 @@ def pick(station: Station, status: Status, index: int) -> str:
     return found[index % len(found)] if found else "A-999"
 
 
+def slot(station: Station, days: int, index: int) -> str:
+    """One of the next slots of the booked service (every 30 min) from now, `days` later."""
+    now = station.local(station.now()) + timedelta(days=days)
+    start = now.replace(minute=0, second=0, microsecond=0) + timedelta(minutes=30 * (index + 1))
+    return start.isoformat()
+
+
+def check_in_one(station: Station) -> None:
+    """Check in today's open booking that starts first (none: nothing happens)."""
+    with station.store.read() as db:
+        found = [b for b in repository.bookings_of_day(db, station.today()) if b.status == "booked"]
+    if found:
+        bookings.check_in(station, min(found, key=lambda booking: booking.starts_at).code)
+
+
 def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) -> None:
     kind, which, index, flag = step
     counter = COUNTERS[which]
@@ -72,6 +91,11 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
             services.requeue(station, counter, pick(station, Status.NO_SHOW, index), "budi")
         case "state":
             services.set_counter_state(station, counter, "break" if index < 3 else "open", "budi")
+        case "book":
+            days = 1 if which == 2 else 0  # mostly today, so that many are checked in
+            bookings.make_booking(station, "lapor", slot(station, days, index % 3), actor="budi")
+        case "check_in":
+            check_in_one(station)
         case "wait":
             clock.advance(minutes=5 * index + 1)
         case "next_day":
@@ -84,7 +108,9 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
 def test_folding_the_log_gives_the_tickets_table(steps: list[tuple[str, int, int, bool]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         clock = ManualClock(MORNING)
-        station = open_station(make_config(Path(folder)), clock=clock)
+        offered = [dict(service) for service in BASE_CONFIG["services"]]
+        offered[0]["booking"] = BOOKING
+        station = open_station(make_config(Path(folder), services=offered), clock=clock)
         services.ensure_counters(station)
         for step in steps:
             with suppress(SatuPintuError):  # a refused action changes nothing: so must the fold
