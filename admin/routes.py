@@ -61,7 +61,6 @@ def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]
         data=context.pop("data", None),
         user=user,
         is_admin=user is not None and user.role >= Role.ADMIN,
-        other_language=other,
         other_language_url=f"{request.path}?{urlencode({**request.args.to_dict(), 'lang': other})}",
         **page_helpers(),
         **context,

@@ -13,10 +13,10 @@ from flask import Blueprint, Flask
 
 from central.config import CentralConfig
 from central.store import CentralStore
-from central.web import Central, check_origin, register_error_handlers
+from central.web import Central, check_origin, language
 from shared import wire
 from shared.clock import Clock, SystemClock
-from shared.web import add_security_headers
+from shared.web import add_security_headers, register_error_handlers
 
 ADMIN = Path(__file__).resolve().parent.parent / "admin"
 
@@ -37,7 +37,7 @@ def create_central_app(
     )
     app.before_request(check_origin)
     app.after_request(add_security_headers)
-    register_error_handlers(app)
+    register_error_handlers(app, language)
     oversight = Blueprint(
         "oversight",
         "admin",

@@ -40,7 +40,7 @@ from shared.clock import parse_utc
 from shared.errors import InvalidRequest, NotFound, Unauthorized
 from shared.i18n import text
 from shared.ticketing import service_day
-from shared.web import json_body
+from shared.web import clear_session_cookie, json_body, set_session_cookie
 
 bp = Blueprint(
     "central",
@@ -80,14 +80,7 @@ def login() -> Response:
     )
     log_out(the_central.store, request.cookies.get(SESSION_COOKIE), the_central.now())
     response = jsonify({"user": user.json()})
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=the_central.config.session_hours * 3600,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-    )
+    set_session_cookie(response, SESSION_COOKIE, token, the_central.config.session_hours)
     return response
 
 
@@ -95,7 +88,7 @@ def login() -> Response:
 def logout() -> Response:
     log_out(central().store, request.cookies.get(SESSION_COOKIE), central().now())
     response = jsonify({"ok": True})
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Strict")
+    clear_session_cookie(response, SESSION_COOKIE)
     return response
 
 

@@ -9,7 +9,6 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import IntEnum
 from typing import Any
 
 import psycopg
@@ -22,6 +21,7 @@ from shared.users import (
     DUMMY_HASH,
     MAX_PASSWORD,
     USERNAME,
+    Roles,
     backoff_seconds,
     check_password,
     hash_password,
@@ -29,20 +29,11 @@ from shared.users import (
 )
 
 
-class Role(IntEnum):
+class Role(Roles):
+    """Central's roles: viewers see every station, admins also manage stations and users."""
+
     VIEWER = 1
     ADMIN = 2
-
-    @classmethod
-    def parse(cls, value: Any) -> Role:
-        try:
-            return cls[str(value).upper()]
-        except KeyError:
-            raise InvalidRequest("error.role", roles="viewer, admin") from None
-
-    @property
-    def label(self) -> str:
-        return self.name.lower()
 
 
 @dataclass(frozen=True)

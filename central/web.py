@@ -12,25 +12,16 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
+from flask import current_app, g, render_template, request, url_for
 
 from admin.formatting import format_clock, format_number
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.users import Role, User, session_user
 from shared.clock import Clock
-from shared.errors import (
-    Forbidden,
-    InvalidRequest,
-    NotFound,
-    PayloadTooLarge,
-    SatuPintuError,
-    Unauthorized,
-)
 from shared.i18n import LANGUAGES, Language, catalogue, pick_language, text
 from shared.pages import local_date
-from shared.web import UNSAFE_METHODS, error_json, origin_allowed
+from shared.web import refuse_foreign_origin, role_guard
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +64,7 @@ def current_user() -> User | None:
     return g.user
 
 
-def require_role(role: Role) -> Callable[[View], View]:
-    """An API route for users with at least `role`: 401 without a session, 403 below it."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                raise Unauthorized("error.unauthorized")
-            if user.role < role:
-                raise Forbidden("error.forbidden_role")
-            return view(*args, **kwargs)
-
-        return guarded  # type: ignore[return-value]
-
-    return decorate
+require_role = role_guard(current_user)
 
 
 def render(
@@ -147,48 +123,5 @@ def page_for_viewers(view: View) -> View:
 
 
 def check_origin() -> None:
-    """Refuse a state-changing request whose Origin header names another site."""
-    if request.method not in UNSAFE_METHODS or "Origin" not in request.headers:
-        return
-    if not origin_allowed(request.headers["Origin"], request.host, None):
-        raise Forbidden("error.forbidden_origin")
-
-
-def error_response(error: SatuPintuError) -> tuple[Response, int]:
-    response = jsonify(error_json(error, language()))
-    if "retry_after" in error.details:
-        response.headers["Retry-After"] = str(error.details["retry_after"])
-    return response, error.status
-
-
-def _http_error(error: HTTPException) -> SatuPintuError:
-    if error.code == 404:
-        return NotFound("error.not_found_route")
-    if error.code == 405:
-        return InvalidRequest("error.method_not_allowed")
-    if error.code == 413:
-        limit = (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
-        return PayloadTooLarge("error.too_large", limit=limit)
-    return InvalidRequest("error.bad_request")
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Every error under /api is the contract's JSON: domain errors, HTTP errors and crashes."""
-
-    @app.errorhandler(SatuPintuError)
-    def domain_error(error: SatuPintuError) -> tuple[Response, int]:
-        return error_response(error)
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Any:
-        if not request.path.startswith("/api/") and error.code in (404, 405):
-            return error
-        response, _ = error_response(_http_error(error))
-        status = error.code if error.code and 400 <= error.code < 500 else 400
-        return response, status
-
-    @app.errorhandler(Exception)
-    def crash(error: Exception) -> tuple[Response, int]:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        message = text("error.internal", language())
-        return jsonify({"error": {"code": "internal", "message": message}}), 500
+    """Central's Origin check: only central itself."""
+    refuse_foreign_origin(None)

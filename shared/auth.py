@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from shared import users
-from shared.errors import Forbidden, Unauthorized
+from shared.errors import Unauthorized
 from shared.limits import rate_limited
-from shared.users import Role, User
-from shared.web import json_body, station
+from shared.users import User
+from shared.web import (
+    clear_session_cookie,
+    json_body,
+    role_guard,
+    set_session_cookie,
+    station,
+)
 
 SESSION_COOKIE = "satupintu_session"
 
@@ -27,22 +32,7 @@ def current_user() -> User | None:
     return g.user
 
 
-def require_role(role: Role) -> Callable[[View], View]:
-    """Allow a view only to users with at least `role`: 401 without a session, 403 below it."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            user = current_user()
-            if user is None:
-                raise Unauthorized("error.unauthorized")
-            if user.role < role:
-                raise Forbidden("error.forbidden_role")
-            return view(*args, **kwargs)
-
-        return guarded  # type: ignore[return-value]
-
-    return decorate
+require_role = role_guard(current_user)
 
 
 @bp.post("/api/login")
@@ -53,14 +43,7 @@ def login() -> Response:
     user, token = users.log_in(station(), body.get("username"), body.get("password"))
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     response = jsonify({"user": user.json()})
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=station().config.session_hours * 3600,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-    )
+    set_session_cookie(response, SESSION_COOKIE, token, station().config.session_hours)
     return response
 
 
@@ -68,7 +51,7 @@ def login() -> Response:
 def logout() -> Response:
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     response = jsonify({"ok": True})
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="Strict")
+    clear_session_cookie(response, SESSION_COOKIE)
     return response
 
 

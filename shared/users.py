@@ -10,7 +10,7 @@ import threading
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import IntEnum
-from typing import Any
+from typing import Any, Self
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -49,23 +49,28 @@ def verify_password(digest: str, password: str) -> None:
 DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 
-class Role(IntEnum):
-    """Roles in increasing power: each may do everything the ones before it may."""
-
-    OFFICER = 1
-    SUPERVISOR = 2
-    ADMIN = 3
+class Roles(IntEnum):
+    """A server's roles in increasing power: each may do everything the ones before it may."""
 
     @classmethod
-    def parse(cls, value: Any) -> Role:
+    def parse(cls, value: Any) -> Self:
         try:
             return cls[str(value).upper()]
         except KeyError:
-            raise InvalidRequest("error.role", roles="officer, supervisor, admin") from None
+            roles = ", ".join(role.label for role in cls)
+            raise InvalidRequest("error.role", roles=roles) from None
 
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+class Role(Roles):
+    """The station's roles."""
+
+    OFFICER = 1
+    SUPERVISOR = 2
+    ADMIN = 3
 
 
 @dataclass(frozen=True)

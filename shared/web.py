@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, jsonify, request
@@ -17,6 +19,7 @@ from shared.errors import (
     PayloadTooLarge,
     RateLimited,
     SatuPintuError,
+    Unauthorized,
 )
 from shared.i18n import Language, pick_language, text
 from shared.station import Station
@@ -86,11 +89,23 @@ def error_json(error: SatuPintuError, lang: str) -> dict[str, Any]:
     return {"error": {"code": error.code, "message": message, **error.details}}
 
 
-def error_response(error: SatuPintuError) -> tuple[Response, int]:
-    response = jsonify(error_json(error, language()))
+def error_response(error: SatuPintuError, lang: Language) -> tuple[Response, int]:
+    response = jsonify(error_json(error, lang))
     if "retry_after" in error.details:
         response.headers["Retry-After"] = str(error.details["retry_after"])
     return response, error.status
+
+
+def set_session_cookie(response: Response, name: str, token: str, hours: int) -> None:
+    """A login's session cookie: HttpOnly, same-site only, Secure behind HTTPS."""
+    response.set_cookie(
+        name, token, max_age=hours * 3600, httponly=True, samesite="Strict",
+        secure=request.is_secure,
+    )  # fmt: skip
+
+
+def clear_session_cookie(response: Response, name: str) -> None:
+    response.delete_cookie(name, httponly=True, samesite="Strict")
 
 
 def json_body() -> dict[str, Any]:
@@ -116,12 +131,49 @@ def origin_allowed(origin: str | None, host: str, public_url: str | None) -> boo
     return netloc == host or (public_url is not None and netloc == urlsplit(public_url).netloc)
 
 
-def check_origin() -> None:
+def refuse_foreign_origin(public_url: str | None) -> None:
     """Refuse a state-changing request whose Origin header names another site."""
     if request.method not in UNSAFE_METHODS or "Origin" not in request.headers:
         return
-    if not origin_allowed(request.headers["Origin"], request.host, station().config.public_url):
+    if not origin_allowed(request.headers["Origin"], request.host, public_url):
         raise Forbidden("error.forbidden_origin")
+
+
+def check_origin() -> None:
+    """The station's Origin check: this server itself or its `public_url`."""
+    refuse_foreign_origin(station().config.public_url)
+
+
+class HasRole(Protocol):
+    @property
+    def role(self) -> Any: ...
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def role_guard(
+    current_user: Callable[[], HasRole | None],
+) -> Callable[[Any], Callable[[View], View]]:
+    """`require_role(role)` for a server's own users (the station's or central's): an API
+    route for users with at least `role`, 401 without a session, 403 below it."""
+
+    def require_role(role: Any) -> Callable[[View], View]:
+        def decorate(view: View) -> View:
+            @wraps(view)
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                user = current_user()
+                if user is None:
+                    raise Unauthorized("error.unauthorized")
+                if user.role < role:
+                    raise Forbidden("error.forbidden_role")
+                return view(*args, **kwargs)
+
+            return guarded  # type: ignore[return-value]
+
+        return decorate
+
+    return require_role
 
 
 # Answers no browser or proxy may keep: the API's live data, and the oversight pages, so that
@@ -143,25 +195,27 @@ def _http_error(error: HTTPException) -> SatuPintuError:
     if error.code == 405:
         return InvalidRequest("error.method_not_allowed")
     if error.code == 413:
-        return PayloadTooLarge("error.too_large", limit=station().config.limits.max_request_kb)
+        limit = (current_app.config["MAX_CONTENT_LENGTH"] or 0) // 1024
+        return PayloadTooLarge("error.too_large", limit=limit)
     if error.code == 429:
         return RateLimited("error.rate_limited")
     return InvalidRequest("error.bad_request")
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Every error under /api is JSON: domain errors, HTTP errors and crashes alike."""
+def register_error_handlers(app: Flask, caller_language: Callable[[], Language] = language) -> None:
+    """Every error under /api is JSON: domain errors, HTTP errors and crashes alike, each
+    message in `caller_language()` (the station's `language`, or central's)."""
 
     @app.errorhandler(SatuPintuError)
     def domain_error(error: SatuPintuError) -> tuple[Response, int]:
-        return error_response(error)
+        return error_response(error, caller_language())
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if not request.path.startswith("/api/") and error.code in (404, 405):
             return error
         translated = _http_error(error)
-        response, _ = error_response(translated)
+        response, _ = error_response(translated, caller_language())
         status = error.code if error.code and 400 <= error.code < 500 else translated.status
         if error.code == 405 and isinstance(error.valid_methods, list | tuple):
             response.headers["Allow"] = ", ".join(error.valid_methods)
@@ -170,5 +224,5 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def crash(error: Exception) -> tuple[Response, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        message = text("error.internal", language())
+        message = text("error.internal", caller_language())
         return jsonify({"error": {"code": "internal", "message": message}}), 500
