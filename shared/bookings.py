@@ -38,6 +38,7 @@ from shared.services import (
 )
 from shared.station import Station
 from shared.store import Transaction
+from shared.ticket import Ticket
 from shared.ticketing import service_day
 from shared.views import view_of
 
@@ -273,6 +274,54 @@ def _booking_of(db: Transaction, typed: str) -> repository.BookingRow | None:
     )
 
 
+def _may_check_in(
+    station: Station, tx: Transaction, booking: repository.BookingRow, today: date
+) -> tuple[Service, Ticket | None]:
+    """The booking's service and, if it was checked in already, its ticket; TooEarly or
+    BookingExpired when it cannot be checked in now."""
+    service = station.config.service_by_id.get(booking.service)
+    if service is None or service.booking is None:
+        raise BookingExpired("error.booking_missed", code=booking.code)
+    if booking.status == "checked_in":
+        assert booking.ticket_id is not None
+        return service, repository.get(tx, booking.ticket_id)
+    if booking.status != "booked":
+        raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
+    state = slots.check_in(service.booking, booking.starts_at, tx.now)
+    if state == slots.CheckIn.TOO_EARLY:
+        opens = station.local(slots.check_in_opens(service.booking, booking.starts_at))
+        raise TooEarly(
+            "error.booking_too_early",
+            opens_at=opens.isoformat(timespec="minutes"),
+            starts=station.local(booking.starts_at).time(),
+        )
+    if state == slots.CheckIn.EXPIRED or booking.service_day != today:
+        raise BookingExpired("error.booking_missed", code=booking.code)
+    return service, None
+
+
+def _checked_in(
+    station: Station, tx: Transaction, service: Service, booking: repository.BookingRow,
+    kiosk_id: str | None, today: date,
+) -> Ticket:  # fmt: skip
+    """The booking's ticket, placed by its slot; the booking is checked in."""
+    ticket = new_ticket(
+        station, tx, service, False, kiosk_id, today, None,
+        reference=booking.reference, booked_for=booking.starts_at,
+    )  # fmt: skip
+    repository.set_booking_status(tx, booking.id, "checked_in", ticket.id)
+    tx.record(
+        BookingCheckedIn(
+            booking_id=booking.id,
+            service=booking.service,
+            starts_at=utc_text(booking.starts_at),
+            ticket_id=ticket.id,
+            number=ticket.number,
+        )
+    )
+    return ticket
+
+
 def check_in(
     station: Station, typed: Any, *, kiosk_id: Any = None, public_base: str = ""
 ) -> Issued:
@@ -285,49 +334,20 @@ def check_in(
     ):
         raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
     actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
+    refused: TooEarly | BookingExpired | None = None
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
         booking = _booking_of(tx, typed)
         if booking is None:
             raise NotFound("error.unknown_booking")
-        service = station.config.service_by_id.get(booking.service)
-        if service is None or service.booking is None:
-            raise BookingExpired("error.booking_missed", code=booking.code)
-        if booking.status == "checked_in":
-            assert booking.ticket_id is not None
-            earlier = repository.get(tx, booking.ticket_id)
-            assert earlier is not None
-        elif booking.status == "booked":
-            earlier = None
-            state = slots.check_in(service.booking, booking.starts_at, tx.now)
-            if state == slots.CheckIn.TOO_EARLY:
-                opens = station.local(slots.check_in_opens(service.booking, booking.starts_at))
-                raise TooEarly(
-                    "error.booking_too_early",
-                    opens_at=opens.isoformat(timespec="minutes"),
-                    starts=station.local(booking.starts_at).time(),
-                )
-            if state == slots.CheckIn.EXPIRED or booking.service_day != today:
-                raise BookingExpired("error.booking_missed", code=booking.code)
+        try:
+            service, earlier = _may_check_in(station, tx, booking, today)
+        except (TooEarly, BookingExpired) as refusal:
+            refused = refusal  # committed all the same: a booking begin() found missed says so
         else:
-            raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
-        if earlier is None:
-            ticket = new_ticket(
-                station, tx, service, False, kiosk_id, today, None,
-                reference=booking.reference, booked_for=booking.starts_at,
-            )  # fmt: skip
-            repository.set_booking_status(tx, booking.id, "checked_in", ticket.id)
-            tx.record(
-                BookingCheckedIn(
-                    booking_id=booking.id,
-                    service=booking.service,
-                    starts_at=utc_text(booking.starts_at),
-                    ticket_id=ticket.id,
-                    number=ticket.number,
-                )
-            )
-        else:
-            ticket = earlier
+            ticket = earlier or _checked_in(station, tx, service, booking, kiosk_id, today)
+    if refused is not None:
+        raise refused
     view = view_of(station, ticket)
     if earlier is not None or not station.printers.enabled(kiosk_id):
         return Issued(view, earlier is None, DISABLED)

@@ -111,3 +111,33 @@ def test_a_booking_checked_in_too_early_says_when_to_come_back(chromium: Browser
     expect(page.locator("#confirm")).to_be_hidden()  # no ticket
     assert_axe_finds_nothing(page)
     page.close()
+
+
+def test_a_booking_come_too_late_points_to_an_ordinary_ticket(
+    chromium: Browser, hall, tmp_path: Path
+) -> None:
+    server, day = hall
+    missed = book(server, day, "09:00")
+    server.stop()  # the citizen comes at 09.20: check-in closed at 09.15
+    at = datetime.combine(day, time(9, 20), tzinfo=KUPANG)
+    (tmp_path / "clock-shift").write_text(str((at - datetime.now(UTC)).total_seconds()))
+    server.start()
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{server.url}/kiosk")
+    page.click("#booking-open")
+    page.fill("#booking-code", missed["code"])
+    page.click("#booking-submit")
+    problem = page.locator("#booking-problem")
+    expect(problem).to_be_visible()
+    assert problem.get_attribute("data-code") == "booking_expired"
+    expect(page.locator("#booking-problem-title")).to_have_text("Booking tidak dapat digunakan")
+    expect(page.locator("#booking-problem-text")).to_contain_text(missed["code"])
+    expect(page.locator("#booking-problem-hint")).to_contain_text("nomor antrean biasa")
+    expect(page.locator("#confirm")).to_be_hidden()  # no ticket
+    assert (
+        requests.get(f"{server.url}/api/bookings/{missed['token']}", timeout=10).json()["booking"][
+            "status"
+        ]
+        == "missed"
+    )
+    page.close()
