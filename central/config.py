@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.config import ConfigError, TimeZoneName
+from shared.yamltext import safe_load
 
 DEFAULT_CONFIG = Path("central.yaml")
 CONFIG_ENV = "SATUPINTU_CENTRAL_CONFIG"
@@ -77,7 +78,7 @@ def load_central_config(path: str | os.PathLike[str] | None = None) -> CentralCo
     """Read and validate the central config; every fault becomes a one-line ConfigError."""
     file = central_config_path(path)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = safe_load(file.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{file}: cannot read ({error.strerror})") from None
     except yaml.YAMLError:

@@ -33,6 +33,7 @@ from central.stations import add_station
 from central.store import CentralStore
 from central.users import add_user
 from shared.clock import SystemClock
+from shared.yamltext import safe_load
 
 ROOT = Path(__file__).resolve().parent.parent
 SATUPINTU = str(Path(sys.executable).with_name("satupintu"))
@@ -79,7 +80,7 @@ def start(args: list[str], log: Path, url: str) -> subprocess.Popen[bytes]:
 
 
 def station_config(folder: Path, station_id: str, name: str, central: str, key: str) -> Path:
-    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    data = safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     data["station"]["name"] = name
     data["database"] = str(folder / "satupintu.db")
     data["printer"] = {"type": "none"}
@@ -160,7 +161,7 @@ def main() -> None:
             passwords = {"admin": secrets.token_urlsafe(9), "petugas": secrets.token_urlsafe(9)}
             add_station_user(config, "admin", "admin", passwords["admin"])
             add_station_user(config, "petugas", "officer", passwords["petugas"])
-            loaded = yaml.safe_load(config.read_text(encoding="utf-8"))
+            loaded = safe_load(config.read_text(encoding="utf-8"))
             stations.append({
                 "id": station_id, "name": name, "config": config,
                 "url": f"http://127.0.0.1:{port}", "port": port,

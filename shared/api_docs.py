@@ -6,8 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from flask import Blueprint, Response, jsonify
+
+from shared.yamltext import safe_load
 
 SPEC_PATH = Path(__file__).with_name("openapi.yaml")
 
@@ -17,7 +18,7 @@ bp = Blueprint("api_docs", __name__)
 @cache
 def openapi_spec() -> dict[str, Any]:
     with SPEC_PATH.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return safe_load(handle)
 
 
 @bp.get("/api/openapi.json")

@@ -24,6 +24,8 @@ from pydantic import (
     field_validator,
 )
 
+from shared.yamltext import safe_load
+
 DEFAULT_CONFIG = Path("config.yaml")
 CONFIG_ENV = "SATUPINTU_CONFIG"
 DATABASE_ENV = "SATUPINTU_DB"
@@ -617,7 +619,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     except OSError as error:
         raise ConfigError(f"{file}: cannot read ({error.strerror})") from None
     try:
-        data = yaml.safe_load(raw)
+        data = safe_load(raw)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from shared.yamltext import safe_load
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
@@ -23,7 +23,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(CATALOGUE_DIR.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            entries = yaml.safe_load(handle) or {}
+            entries = safe_load(handle) or {}
         for key, entry in entries.items():
             if key in merged:
                 raise ValueError(f"{path.name}: catalogue key {key!r} is defined twice")
