@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, Response, Route, expect
 
 from tests.helpers import BASE_CONFIG
 from tests.printer_fixtures import closed_port
@@ -325,7 +326,14 @@ def test_the_buttons_wait_under_a_notice_while_the_server_is_down_and_come_back_
 def test_a_request_that_fails_also_makes_the_buttons_wait_until_the_server_answers(
     kiosk: Page,
 ) -> None:
-    with kiosk.expect_response("**/api/services"):  # connected: its refresh on connect is done
+    reloaded_at = time.time() * 1000
+
+    def refreshed_on_connect(response: Response) -> bool:
+        """The reloaded page's own refresh (the page before may still have had one coming)."""
+        started = response.request.timing["startTime"]
+        return response.url.endswith("/api/services") and started >= reloaded_at
+
+    with kiosk.expect_response(refreshed_on_connect):
         kiosk.reload()
     kiosk.route("**/api/tickets", lambda route: route.abort())
     kiosk.route("**/api/services", lambda route: route.abort())
