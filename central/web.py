@@ -1,5 +1,6 @@
-"""HTTP plumbing of the central server: its state, the logged-in user, roles, JSON errors and
-pages rendered with the stations' own design system (base template, tokens, scripts)."""
+"""HTTP plumbing of the central server: its state, the logged-in user and its role, the
+callers' language (the JSON errors are the station's, `shared.web`) and pages rendered with
+the stations' own design system (base template, tokens, scripts)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from flask import Blueprint, Response, g, jsonify, request
 
 from shared import users
@@ -22,7 +19,6 @@ from shared.web import (
 SESSION_COOKIE = "satupintu_session"
 
 bp = Blueprint("auth", __name__)
-View = TypeVar("View", bound=Callable[..., Any])
 
 
 def current_user() -> User | None:

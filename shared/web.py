@@ -1,4 +1,5 @@
-"""HTTP plumbing every blueprint shares: the station, JSON bodies, JSON errors, the Origin check."""
+"""HTTP plumbing every blueprint shares: the station, JSON bodies, JSON errors, the Origin check,
+and what the station and central both need: the role guard and the session cookie."""
 
 from __future__ import annotations
 
