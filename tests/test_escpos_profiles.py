@@ -25,7 +25,9 @@ def test_the_profiles_are_cached_in_the_users_folder_and_a_truncated_cache_is_re
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "satupintu" / "escpos"
-    assert start(tmp_path) == (str(folder), start(tmp_path)[1])
+    parsed = start(tmp_path)
+    assert parsed[0] == str(folder)
+    assert start(tmp_path) == parsed  # the second start reads the same profiles back
     [cached] = folder.glob("*.pickle")
     assert folder.stat().st_mode & 0o077 == 0  # only its user may plant a pickle there
     cached.write_bytes(cached.read_bytes()[:100])  # a process killed while writing it
