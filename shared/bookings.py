@@ -25,13 +25,13 @@ from shared.errors import (
     TooEarly,
 )
 from shared.events import BookingCancelled, BookingCheckedIn, BookingMade
-from shared.printing import DISABLED, BookingSlip, PrintResult, TicketPrint
+from shared.printing import DISABLED, BookingSlip, PrintResult
 from shared.services import (
-    PRIVATE_LABEL,
     Issued,
     begin,
     checked_reference,
     new_ticket,
+    paper,
     print_job,
     record_print,
     service_of,
@@ -239,20 +239,15 @@ def print_booking(station: Station, code: Any, public_base: str, actor: str) -> 
     assert rules is not None  # only a bookable service has bookings
     if not station.printers.enabled(None):
         return DISABLED
-    job = TicketPrint(
-        station=station.config.station.name,
-        logo=station.config.logo_path,
+    job = paper(
+        station,
+        service,
         number=booking.code,
-        service=PRIVATE_LABEL if service.private else service.name,
-        unit=None if service.private else service.unit,
         priority=False,
         issued_at=station.local(booking.made_at),
         ahead=0,
         estimated_wait=None,
         status_url=f"{public_base.rstrip('/')}/b/{booking.token}",
-        standard_minutes=service.standard_minutes,
-        fee=service.fee,
-        language=station.config.language,
         booking=BookingSlip(
             starts_at=station.local(booking.starts_at),
             opens_at=station.local(slots.check_in_opens(rules, booking.starts_at)),
@@ -284,7 +279,9 @@ def _may_check_in(
         raise BookingExpired("error.booking_missed", code=booking.code)
     if booking.status == "checked_in":
         assert booking.ticket_id is not None
-        return service, repository.get(tx, booking.ticket_id)
+        earlier = repository.get(tx, booking.ticket_id)
+        assert earlier is not None
+        return service, earlier
     if booking.status != "booked":
         raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
     state = slots.check_in(service.booking, booking.starts_at, tx.now)
@@ -345,7 +342,11 @@ def check_in(
         except (TooEarly, BookingExpired) as refusal:
             refused = refusal  # committed all the same: a booking begin() found missed says so
         else:
-            ticket = earlier or _checked_in(station, tx, service, booking, kiosk_id, today)
+            ticket = (
+                earlier
+                if earlier is not None
+                else _checked_in(station, tx, service, booking, kiosk_id, today)
+            )
     if refused is not None:
         raise refused
     view = view_of(station, ticket)

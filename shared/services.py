@@ -409,25 +409,35 @@ def new_ticket(
     return ticket
 
 
-def print_job(
-    station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
-) -> TicketPrint:
-    """The paper ticket. A private service's ticket shows the neutral label, never its name."""
-    base = public_base.rstrip("/")
+def paper(station: Station, service: Service, **job: Any) -> TicketPrint:
+    """A print job with what every paper says of the station and the service; a private
+    service's paper shows the neutral label, never its name. `job` is the rest (the number,
+    the times, the QR's link)."""
     return TicketPrint(
         station=station.config.station.name,
         logo=station.config.logo_path,
-        number=ticket.number,
         service=PRIVATE_LABEL if service.private else service.name,
         unit=None if service.private else service.unit,
+        standard_minutes=service.standard_minutes,
+        fee=service.fee,
+        language=station.config.language,
+        **job,
+    )
+
+
+def print_job(
+    station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
+) -> TicketPrint:
+    """The paper ticket."""
+    return paper(
+        station,
+        service,
+        number=ticket.number,
         priority=ticket.priority,
         issued_at=station.local(ticket.issued_at),
         ahead=view["ahead"] or 0,
         estimated_wait=wait_range(view["estimated_wait_minutes"]),
-        status_url=f"{base}{view['status_url']}",
-        standard_minutes=service.standard_minutes,
-        fee=service.fee,
-        language=station.config.language,
+        status_url=f"{public_base.rstrip('/')}{view['status_url']}",
     )
 
 
