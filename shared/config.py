@@ -286,9 +286,11 @@ class Privacy(_Model):
 
 
 class Phone(_Model):
-    """The citizen's phone page: how many people ahead make "almost your turn"."""
+    """The citizen's phone page: "almost your turn" needs at most `alert_ahead` people ahead and
+    an estimate of at most `alert_minutes` (its upper bound)."""
 
     alert_ahead: int = Field(3, ge=0, le=50)
+    alert_minutes: int = Field(15, ge=0, le=240)
 
 
 class Kiosk(_Model):
