@@ -419,11 +419,33 @@ def waiting_at(
     return rows
 
 
+def at_counters(source: Source, facts: Ledger) -> list[dict[str, Any]]:
+    """The citizens at a counter at the end of the replay: number, counter (configured ones
+    first, in order), who called them and since when (local). No service is named: a number
+    of a private service is already neutral, and so the list stays."""
+    order = {counter.id: index for index, counter in enumerate(source.config.counters)}
+    names = {counter.id: counter.name for counter in source.config.counters}
+    language = source.config.language
+    return [
+        {
+            "counter": there.counter,
+            "counter_name": _name(names.get(there.counter), there.counter, language),
+            "number": there.number,
+            "officer": there.officer,
+            "since": source.local(there.since).isoformat(timespec="seconds"),
+        }
+        for there in sorted(
+            facts.at_counters.values(),
+            key=lambda there: (order.get(there.counter, len(order)), there.counter, there.since),
+        )
+    ]
+
+
 def handover(source: Source, previous: bool = False) -> dict[str, Any]:
     """The hand-over summary of the duty shift now running (the one about to end).
 
     With `previous`, the shift before it, for a hand-over done just after the change; its
-    queues are those waiting when it ended.
+    queues and its citizens at counters (`at_counters`) are those when it ended.
     """
     config = source.config
     now = source.now
@@ -442,6 +464,7 @@ def handover(source: Source, previous: bool = False) -> dict[str, Any]:
         "ends_at": end.isoformat(timespec="minutes"),
         "as_of": source.local(moment).isoformat(timespec="seconds"),
         "waiting": waiting_at(source, facts, day_start, moment),
+        "at_counters": at_counters(source, facts),
         **figures,
         "out_of_turn": flagged["by_kind"],
     }

@@ -442,7 +442,39 @@ def test_the_hand_over_covers_only_the_shift_that_is_ending(
     # Handed over at 09:30: C-002 and B-001 (transferred that minute) wait for lantas.
     assert [row["waiting"] for row in morning["waiting"]] == [0, 0, 2, 0]
     assert morning["waiting"][2]["longest_wait_minutes"] == 2.0
+    # ...and A-002, called to loket-1 at 09:26, is still being served there.
+    assert morning["at_counters"] == [
+        {"counter": "loket-1", "counter_name": "Loket 1", "number": "A-002", "officer": "budi",
+         "since": "2026-05-20T09:26:00+08:00"},
+    ]  # fmt: skip
+    assert summary["at_counters"] == [], "everyone was served by 10:00"
     station.store.close()
+
+
+def test_the_hand_over_names_who_is_at_a_counter_and_keeps_private_services_neutral(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(MORNING)
+    services.issue_ticket(station, "lapor")
+    private = services.issue_ticket(station, "propam").ticket
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=3)
+    services.call_next(station, "loket-4", "wayan")
+    clock.advance(minutes=2)
+    services.recall(station, "loket-1", "budi")  # still the same citizen, since the first call
+    summary = reports.handover(reports.station_source(station))
+    assert summary["at_counters"] == [
+        {"counter": "loket-1", "counter_name": "Loket 1", "number": "A-001", "officer": "budi",
+         "since": "2026-05-20T09:00:00+08:00"},
+        {"counter": "loket-4", "counter_name": "Loket 4", "number": private["number"],
+         "officer": "wayan", "since": "2026-05-20T09:03:00+08:00"},
+    ]  # fmt: skip
+    assert "propam" not in json.dumps(summary["at_counters"])
+    services.finish(station, "loket-1", "budi")
+    numbers = [
+        row["number"] for row in reports.handover(reports.station_source(station))["at_counters"]
+    ]
+    assert numbers == [private["number"]]
 
 
 @pytest.mark.parametrize(
