@@ -361,18 +361,36 @@ def test_the_xlsx_download_holds_every_table_with_real_numbers_and_dates(
     book = openpyxl.load_workbook(io.BytesIO(reply.data))
     assert book.sheetnames == [text(f"ui.admin.table.{name}", "id") for name in TABLES]
     summary = list(book[text("ui.admin.table.summary", "id")].values)
-    assert summary[0][:5] == ("group", "id", "name", "standard_minutes", "issued")
+    assert summary[0][:5] == ("Kelompok", "ID", "Nama", "Standar (mnt)", "Tiket diambil")
     total = dict(zip(summary[0], summary[1], strict=True))
-    assert (total["issued"], total["served"], total["avg_wait_minutes"]) == (7, 5, 13.6)
-    assert total["within_standard_pct"] == 80  # a number Excel formats its way, not text
+    assert total["Kelompok"] == "Jumlah"
+    assert (total["Tiket diambil"], total["Dilayani"], total["Rata-rata tunggu (mnt)"]) == (
+        7, 5, 13.6,
+    )  # fmt: skip
+    assert total["Sesuai standar (%)"] == 80  # a number Excel formats its way, not text
+    assert [row[0] for row in summary[1:3]] == ["Jumlah", "Layanan"]
     fairness = list(book[text("ui.admin.table.fairness", "id")].values)
+    assert fairness[0][:6] == ("Waktu", "Nomor", "Layanan", "Loket", "Petugas", "Jenis")
     at = fairness[1][0]
     assert isinstance(at, datetime) and at.date() == date(2026, 5, 20)  # a date, not text
+    assert fairness[1][2] in {"Laporan", "Surat Kehilangan", "Lalu Lintas"}, "a name, not an id"
+    assert fairness[1][5] == "Prioritas", "A-003, priority, called before A-001"
+    assert {row[7] for row in fairness[1:]} <= {"Ya", "Tidak"}
+    audit = list(book[text("ui.admin.table.audit", "id")].values)
+    assert audit[0][:2] == ("Terverifikasi", "Baris") and audit[1][0] == "Ya"
 
-    english = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en")
-    assert openpyxl.load_workbook(io.BytesIO(english.data)).sheetnames[0] == text(
-        "ui.admin.table.summary", "en"
+    english = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en").data)
     )
+    assert english.sheetnames[0] == text("ui.admin.table.summary", "en")
+    in_english = list(english.worksheets[0].values)
+    assert in_english[0][:5] == ("Group", "ID", "Name", "Standard (min)", "Issued")
+    assert [row[0] for row in in_english[1:3]] == ["Total", "Service"]
+    assert in_english[2][2] == "Reports", "named in the report's language"
+    satisfaction = list(english[text("ui.admin.table.satisfaction", "en")].values)
+    assert satisfaction[0][:4] == ("Scope", "ID", "Name", "Form")
+    assert satisfaction[1][0] == "Whole period" and satisfaction[1][3] == "Short (1 question)"
+    assert satisfaction[0][-1] == text("ui.ikm.element.kepuasan", "en")
     config_file = tmp_path / "config.yaml"
     config_file.write_text(
         yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
