@@ -8,7 +8,9 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
   they count for the service it was called in, the counter that called and the officer;
 - service time is from a call to `done` at the same counter (no-shows have none);
 - "within standard" is a served ticket whose service time is at most its service's
-  `standard_minutes`;
+  `standard_minutes`; a service without one (null) is not judged: its row says null (not
+  set, never 0 or 100 %), and the shares of totals, counters and officers are of the tickets
+  judged;
 - rounding and the 90th percentile: see admin/numbers.py.
 """
 
@@ -82,14 +84,16 @@ class Tally:
     cancelled: int = 0
     recalls: int = 0
     within_standard: int = 0
+    judged: int = 0  # served tickets with a service time, of a service with a standard
     waits: list[float] = field(default_factory=list)
     service_times: list[float] = field(default_factory=list)
 
-    def figures(self, *, issued_here: bool = True) -> dict[str, Any]:
+    def figures(self, *, issued_here: bool = True, judged: bool = True) -> dict[str, Any]:
         """The group's figures.
 
         Counters and officers (`issued_here` False) issue nothing and see nothing expire or
-        cancelled: their `issued`, `expired` and `cancelled` are None.
+        cancelled: their `issued`, `expired` and `cancelled` are None. A service with no
+        standard time (`judged` False) has None for `within_standard` and its share.
         """
         return {
             "issued": self.issued if issued_here else None,
@@ -103,8 +107,8 @@ class Tally:
             "avg_wait_minutes": minutes(mean(self.waits)),
             "p90_wait_minutes": minutes(percentile_90(self.waits)),
             "avg_service_minutes": minutes(mean(self.service_times)),
-            "within_standard": self.within_standard,
-            "within_standard_pct": percent(self.within_standard, self.served),
+            "within_standard": self.within_standard if judged else None,
+            "within_standard_pct": percent(self.within_standard, self.judged) if judged else None,
         }
 
 
@@ -146,7 +150,8 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
     for finish in facts.finishes:
         if not inside(finish.at):
             continue
-        standard = config.service_by_id.get(finish.service)
+        service = config.service_by_id.get(finish.service)
+        standard = service.standard_minutes if service else None
         for group in tallies.groups(finish.service, finish.counter, finish.officer):
             if finish.outcome == "no_show":
                 group.no_show += 1
@@ -154,8 +159,10 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
             group.served += 1
             if finish.service_seconds is not None:
                 group.service_times.append(finish.service_seconds)
-                if standard and finish.service_seconds <= standard.standard_minutes * 60:
-                    group.within_standard += 1
+                if standard is not None:
+                    group.judged += 1
+                    if finish.service_seconds <= standard * 60:
+                        group.within_standard += 1
     for transfer in facts.transfers:
         if inside(transfer.at):
             for group in tallies.groups(transfer.from_service, transfer.counter, transfer.officer):
@@ -189,7 +196,9 @@ def tables(config: Config, tallies: Tallies, language: str | None = None) -> dic
             "name": service.name.get(language),
             "unit": service.unit,
             "standard_minutes": service.standard_minutes,
-            **tallies.services.get(service.id, Tally()).figures(),
+            **tallies.services.get(service.id, Tally()).figures(
+                judged=service.standard_minutes is not None
+            ),
         }
         for service in config.services
     ]

@@ -261,7 +261,7 @@ class Service(_Model):
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     unit: str = Field(min_length=1)
     private: bool = False
-    standard_minutes: int = Field(15, ge=1, le=600)
+    standard_minutes: int | None = Field(15, ge=1, le=600)  # None: no standard time set
     min_minutes: int | None = Field(None, ge=1, le=600)
     fee: Text | None = None
     hours: OpeningHours | None = None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from admin import reports
 from admin.export import TABLES, to_csv
 from admin.reports import Period, current_shift
 from admin.xlsx import XLSX_TYPE
-from satupintu.app import open_station
+from satupintu.app import create_app, open_station
 from satupintu.cli import main
 from shared import anchors, services
 from shared.clock import ManualClock
@@ -305,6 +306,53 @@ def test_a_period_that_makes_no_sense_is_refused(
 ) -> None:
     with pytest.raises(InvalidRequest):
         Period.parse(first, last, month, date(2026, 5, 20))
+
+
+@pytest.fixture
+def without_lapor_standard(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
+    """The scripted day's station, but "lapor" has no standard time (`standard_minutes: null`)."""
+    unset = oversight_services()
+    unset[0]["standard_minutes"] = None
+    app = create_app(make_config(tmp_path, services=unset), clock=clock)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["satupintu"].store.close()
+
+
+def test_a_service_without_a_standard_time_is_not_judged_against_one(
+    without_lapor_standard: Flask, clock: ManualClock
+) -> None:
+    app = without_lapor_standard
+    client = app.test_client()
+    scripted_day(app.extensions["satupintu"], clock)
+    Auth(app, client).login("sari", "supervisor")
+    report = client.get("/api/admin/reports?from=2026-05-20").get_json()
+    lapor = by_id(report["services"])["lapor"]
+    assert (lapor["standard_minutes"], lapor["within_standard"], lapor["within_standard_pct"]) == (
+        None, None, None,
+    )  # fmt: skip
+    assert lapor["served"] == 3 and lapor["avg_service_minutes"] == 10.0
+    # Only lantas's two served tickets (15 and 8 minutes, standard 20) are judged.
+    assert (report["totals"]["within_standard"], report["totals"]["within_standard_pct"]) == (
+        2, 100.0,
+    )  # fmt: skip
+    loket_1 = by_id(report["counters"])["loket-1"]  # lapor only: nothing judged
+    assert (loket_1["within_standard"], loket_1["within_standard_pct"]) == (0, None)
+
+    summary = client.get("/api/admin/reports?from=2026-05-20&format=csv").get_data(as_text=True)
+    row = next(line for line in summary.splitlines() if line.startswith("service,lapor,"))
+    assert row.startswith("service,lapor,Laporan,,") and row.endswith(",10.0,,")
+    page = client.get("/admin/reports?from=2026-05-20").get_data(as_text=True)
+    cells = page.split("Laporan</th>")[1].split("</tr>")[0]
+    assert "standar belum ditetapkan" in cells and "100" not in cells
+    english = client.get("/admin/reports?from=2026-05-20&lang=en").get_data(as_text=True)
+    assert "no standard set" in english.split("Reports</th>")[1].split("</tr>")[0]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/admin/reports?from=2026-05-20&format=xlsx").data)
+    )
+    sheet = list(book[text("ui.admin.table.summary", "id")].values)
+    lapor_row = dict(zip(sheet[0], next(r for r in sheet if r[1] == "lapor"), strict=True))
+    assert lapor_row["Standar (mnt)"] is None and lapor_row["Sesuai standar (%)"] is None
 
 
 def test_the_csv_tables_carry_the_json_numbers(day_report: dict[str, Any]) -> None:
