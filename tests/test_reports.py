@@ -139,8 +139,9 @@ def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[
     rates = {row["officer"]: row for row in day_report["fairness"]["officers"]}
     assert rates["wayan"] == {
         "officer": "wayan", "calls": 3, "no_shows": 1, "no_show_rate_pct": 33.3, "recalls": 1,
-        "recall_rate_pct": 33.3, "out_of_turn": 0, "priority_marks": 0, "too_quick": 0,
+        "recall_rate_pct": 33.3, "out_of_turn": 0, "priority_marks": 0, "too_quick": None,
     }  # fmt: skip
+    assert day_report["fairness"]["minimums_set"] is False, "no minimum set: nothing checked"
     assert (rates["ani"]["out_of_turn"], rates["ani"]["no_show_rate_pct"]) == (1, 0.0)
 
 
@@ -211,6 +212,7 @@ def test_services_far_shorter_than_plausible_are_flagged(
     assert [(row["number"], row["service_minutes"], row["min_minutes"], row["officer"])
             for row in fairness["too_quick"]] == [("A-001", 1.0, 3, "budi")]  # fmt: skip
     assert {row["officer"]: row["too_quick"] for row in fairness["officers"]} == {"budi": 1}
+    assert fairness["minimums_set"] is True
 
 
 def test_cancelled_tickets_are_counted_for_their_service(
@@ -345,6 +347,10 @@ def test_a_service_without_a_standard_time_is_not_judged_against_one(
     page = client.get("/admin/reports?from=2026-05-20").get_data(as_text=True)
     cells = page.split("Laporan</th>")[1].split("</tr>")[0]
     assert "standar belum ditetapkan" in cells and "100" not in cells
+    # No service has a minimum time either: the page says so, not "none under the minimum".
+    too_quick = page.split('id="too-quick"')[1].split("</table>")[0]
+    assert "Batas minimum layanan belum ditetapkan" in too_quick
+    assert "Tidak ada pelayanan di bawah batas minimum" not in too_quick
     english = client.get("/admin/reports?from=2026-05-20&lang=en").get_data(as_text=True)
     assert "no standard set" in english.split("Reports</th>")[1].split("</tr>")[0]
     book = openpyxl.load_workbook(
