@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     field_validator,
 )
@@ -79,6 +80,10 @@ class LocalText(_Model):
         return {"id": self.id, "en": self.en}
 
 
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
 def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -90,7 +95,9 @@ def _time_zone(value: str) -> str:
 
 
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+# In JSON (`model_dump(mode="json")`) times are written as config.yaml writes them, so the
+# models parse their own JSON back unchanged (the settings a station ships to central).
+ClockTime = Annotated[time, BeforeValidator(_clock_time), PlainSerializer(_hhmm, when_used="json")]
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 Identifier = Annotated[str, Field(pattern=_ID)]
 
@@ -229,7 +236,11 @@ def _hours_range(value: Any) -> Any:
     raise ValueError(f'must be a range of times as "HH:MM-HH:MM", not {value!r}')
 
 
-HoursRange = Annotated[tuple[time, time], BeforeValidator(_hours_range)]
+HoursRange = Annotated[
+    tuple[time, time],
+    BeforeValidator(_hours_range),
+    PlainSerializer(lambda hours: f"{_hhmm(hours[0])}-{_hhmm(hours[1])}", when_used="json"),
+]
 
 
 class Booking(_Model):

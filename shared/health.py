@@ -371,8 +371,9 @@ def backup(station: Station) -> Result:
 
 @check("central")
 def central(station: Station) -> Result:
-    """The log reaches the central server (config `central:`): a warning when rows wait and
-    central has not answered for CENTRAL_SILENT_MINUTES; the hall works on regardless."""
+    """The log reaches the central server (config `central:`): a warning at once when central
+    refuses it (with central's reason), and when rows wait and central has been out of reach
+    for CENTRAL_SILENT_MINUTES; the hall works on regardless."""
     link = station.config.central
     if link is None:
         return Result("central", Message("ui.health.central_off"))
@@ -380,20 +381,36 @@ def central(station: Station) -> Result:
     with station.store.read() as db:
         head = last_row(db)
         receipt = receipts.latest(db)
+        attempt = receipts.last_attempt(db)
     waiting = (head["id"] if head else 0) - (receipt.row if receipt else 0)
     silent_since = now - timedelta(minutes=CENTRAL_SILENT_MINUTES)
     params = {"n": waiting, "url": link.url}
+    if attempt is not None and attempt.outcome == "refused":
+        notice = make_notice(
+            "central",
+            "warning",
+            "ui.health.central_refused",
+            "ui.health.central_refused_advice",
+            answer=receipts.answer_text(attempt.status, attempt.code),
+            reason=attempt.reason or "",
+            **params,
+        )
+        return Result("central", notice.message, (notice,))
+    unreachable = attempt is not None and attempt.outcome == "unreachable"
+    meanwhile = Message(
+        "ui.health.central_trying" if unreachable else "ui.health.central_ok", params
+    )
     if waiting <= 0:
-        return Result("central", Message("ui.health.central_ok", params))
+        return Result("central", meanwhile)
     if receipt is None:
         if not _first_event_before(station, silent_since):
-            return Result("central", Message("ui.health.central_ok", params))
+            return Result("central", meanwhile)
         notice = make_notice(
             "central", "warning", "ui.health.central_never", "ui.health.central_advice", **params
         )
         return Result("central", notice.message, (notice,))
     if receipt.last_contact > silent_since:
-        return Result("central", Message("ui.health.central_ok", params))
+        return Result("central", meanwhile)
     since = receipt.last_contact.astimezone(station.config.zone).strftime("%Y-%m-%d %H:%M")
     notice = make_notice(
         "central",

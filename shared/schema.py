@@ -244,6 +244,25 @@ def m008_bookings(db: Database) -> None:
     )
 
 
+@migrations()
+def m009_central_attempts(db: Database) -> None:
+    """How the station's latest attempt to ship to central ended (accepted, refused with
+    central's reason, or unreachable), so every process can tell a refusal from a network
+    fault."""
+    db.executescript(
+        """
+        CREATE TABLE central_attempt (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused', 'unreachable')),
+            status INTEGER,
+            code TEXT,
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration of this code, in the order they apply."""
     return [migration.name for migration in migrations._migrations]
