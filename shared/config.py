@@ -272,7 +272,7 @@ class Service(_Model):
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     unit: str = Field(min_length=1)
     private: bool = False
-    standard_minutes: int = Field(15, ge=1, le=600)
+    standard_minutes: int | None = Field(15, ge=1, le=600)  # None: no standard time set
     min_minutes: int | None = Field(None, ge=1, le=600)
     fee: Text | None = None
     hours: OpeningHours | None = None
@@ -297,9 +297,11 @@ class Privacy(_Model):
 
 
 class Phone(_Model):
-    """The citizen's phone page: how many people ahead make "almost your turn"."""
+    """The citizen's phone page: "almost your turn" needs at most `alert_ahead` people ahead and
+    an estimate of at most `alert_minutes` (its upper bound)."""
 
     alert_ahead: int = Field(3, ge=0, le=50)
+    alert_minutes: int = Field(15, ge=0, le=240)
 
 
 class Kiosk(_Model):

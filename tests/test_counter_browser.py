@@ -302,3 +302,23 @@ def test_oversight_sees_who_is_at_each_counter_now(
     expect(console.locator("#present")).to_have_text("Di loket ini: budi")
     assert present("loket-1") == []
     assert present("loket-3") == ["budi"]
+
+
+def test_a_service_with_no_standard_time_never_warns_of_overtime(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    services = copy.deepcopy(BASE_CONFIG["services"])
+    services[0]["standard_minutes"] = None  # lapor: no standard set
+    live = hall(tmp_path, services=services)
+    try:
+        pages = open_page(chromium, CONSOLE_VIEW, f"{live.url}/counter")
+        console = next(pages)
+        number = issue(live)
+        log_in(console)
+        serve_next(console, number)
+        console.clock.fast_forward("01:30:00")
+        expect(console.locator("#current-timer")).to_have_text(re.compile(r"^9\d:\d\d$"))
+        expect(console.locator("#overtime")).to_be_hidden()
+        next(pages, None)  # closes the page, checking its scripts threw nothing
+    finally:
+        live.stop()

@@ -773,10 +773,11 @@ function renderTimer() {
   timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
   timer.dateTime = `PT${seconds}S`;
   const service = services.get(ticket.service);
-  const over = service && seconds > service.standard_minutes * 60;
+  const standard = service ? service.standard_minutes : null; // null: none set, no warning
+  const over = standard !== null && seconds > standard * 60;
   showNotice(
     $("overtime"),
-    over ? t("ui.counter.overtime", { minutes, standard: service.standard_minutes }) : "",
+    over ? t("ui.counter.overtime", { minutes, standard }) : "",
   );
 }
 
