@@ -33,7 +33,7 @@ from shared.config import Config
 from shared.errors import Unavailable
 from shared.i18n import LANGUAGES, text
 from shared.log import last_row
-from shared.printing import is_loopback, loopback_qr_base
+from shared.printing import is_loopback, kiosk_names, loopback_qr_base
 from shared.station import Station
 
 log = logging.getLogger(__name__)
@@ -359,10 +359,7 @@ def public_url_result(config: Config, printer_health: list[dict[str, Any]]) -> R
 
 def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:
     """How the hall knows a printer: by the kiosks it prints for, else as the main printer."""
-    kiosks = [config.kiosk_by_id[kiosk] for kiosk in kiosk_ids]
-    if not kiosks:
-        return Message("ui.health.main_printer")
-    return ", ".join(kiosk.name or kiosk.id for kiosk in kiosks)
+    return kiosk_names(config, kiosk_ids) or Message("ui.health.main_printer")
 
 
 @check("speech")

@@ -47,7 +47,7 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
         server = ServerProcess(
             tmp_path,
             kiosks=[
-                {"id": "kiosk-1", "printer": network(silent.port)},
+                {"id": "kiosk-1", "name": "Kios Pintu Masuk", "printer": network(silent.port)},
                 {"id": "kiosk-2", "printer": network(empty.port)},
             ],
         )
@@ -109,7 +109,9 @@ def test_a_printer_that_never_answers_is_unconfirmed_on_the_kiosk_the_printer_pa
         notice = console.locator("#printer-notice")
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("Printer tiket bermasalah")
-        expect(notice).to_contain_text(f"Printer 127.0.0.1:{hall.silent.port} menerima tiket")
+        expect(notice).to_contain_text(  # named by its kiosk, the address only in brackets
+            f"Printer Kios Pintu Masuk (127.0.0.1:{hall.silent.port}) menerima tiket"
+        )
         console.context.close()
     for page in (kiosk, printers, dashboard):
         page.context.close()
