@@ -186,7 +186,8 @@ def _issuing_here(kiosk_id: str | None) -> str:
 def phone_page(token: str) -> str | tuple[str, int]:
     """A citizen's phone: where their ticket stands, the call, and the survey afterwards.
 
-    `alert_ahead` is how few people ahead make the page say "almost your turn".
+    `alert_ahead` is how few people ahead make the page say "almost your turn". Like the
+    board, the page carries no private service's name: a glance at the phone tells nothing.
     """
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
@@ -195,6 +196,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     return render_page(
         "kiosk/phone.html",
         catalogue_prefixes=("ui.phone.", "ui.survey."),
+        private_names=False,
         data={
             "ticket": ticket,
             "counters": {
