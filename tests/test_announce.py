@@ -125,9 +125,7 @@ def test_sample_sentences_read_as_an_indonesian_speaker_says_them(
     assert said(number, counter(name), Announcement()) == expected
 
 
-def test_the_bundled_counters_are_called_by_their_numbers_and_the_private_rooms_neutrally() -> (
-    None
-):
+def test_bundled_counters_are_called_by_number_and_private_rooms_neutrally() -> None:
     config = load_config(BUNDLED)
     heard = [call_sentence("A-001", each, config).split("menuju ")[1] for each in config.counters]
     loket = [f"loket {word}" for word in ("satu", "dua", "tiga", "empat", "lima")]
