@@ -27,7 +27,11 @@ def test_the_bundled_polres_kupang_station_loads() -> None:
         "SPKT", "Lantas", "Reskrim", "Samapta", "Propam"
     }  # fmt: skip
     assert config.service_by_id["propam"].private
-    assert len(config.kiosks) == 1 and len(config.boards) == 1
+    assert len(config.kiosks) == 1
+    # Every counter is on a board, and no board has more than a landscape screen holds (six).
+    shown = [counter for board in config.boards for counter in board.counters or ()]
+    assert sorted(shown) == sorted(config.counter_by_id)
+    assert max(len(board.counters or ()) for board in config.boards) <= 6
     shared_spkt = [c for c in config.counters if "spkt-lapor" in c.services]
     assert len(shared_spkt) >= 2
     rooms = {
@@ -128,9 +132,9 @@ def test_a_counter_may_not_serve_a_private_service_with_a_public_one(tmp_path: P
     """Else every number called there while it serves the private one gives the citizen away."""
     message = _fault(tmp_path, lambda d: d["counters"][3].update(services=["lantas", "propam"]))
     assert message.endswith(
-        "config.yaml: counters[3].services: counter 'loket-4' serves the private service 'propam' and the "
-        "public service 'lantas'; a counter that serves a private service must serve only "
-        "private services"
+        "config.yaml: counters[3].services: counter 'loket-4' serves the private service "
+        "'propam' and the public service 'lantas'; a counter that serves a private service "
+        "must serve only private services"
     )
 
 
@@ -145,9 +149,9 @@ def test_the_server_does_not_start_with_a_mixed_counter(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
-        f"Error: bad config: {config}: counters[3].services: counter 'loket-4' serves the private service "
-        "'propam' and the public service 'lapor'; a counter that serves a private service must "
-        "serve only private services"
+        f"Error: bad config: {config}: counters[3].services: counter 'loket-4' serves the "
+        "private service 'propam' and the public service 'lapor'; a counter that serves a "
+        "private service must serve only private services"
     ]
 
 
