@@ -72,7 +72,9 @@ def test_a_private_call_is_shown_and_spoken_as_its_numbered_neutral_room(
     assert (tile["name"], tile["ticket"]) == (f"Ruang Layanan Khusus {room}", "R-001")
     assert snapshot["recent"][0]["counter_name"] == f"Ruang Layanan Khusus {room}"
     assert_nothing_gives_away(service, snapshot)
-    assert_nothing_gives_away(service, client.get("/board/utama?lang=en").text)
+    page = client.get("/board?lang=en").text
+    assert f"Private service room {room}" in page
+    assert_nothing_gives_away(service, page)
 
 
 @pytest.mark.parametrize("service", ["ppa", "propam"])
