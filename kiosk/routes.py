@@ -184,7 +184,9 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards."""
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
+    the board, the page carries no private service's name: a glance at the phone tells nothing.
+    """
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
@@ -192,6 +194,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     return render_page(
         "kiosk/phone.html",
         catalogue_prefixes=("ui.phone.", "ui.survey."),
+        private_names=False,
         data={
             "ticket": ticket,
             "counters": {

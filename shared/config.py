@@ -465,9 +465,22 @@ class Config(_Model):
         """A counter whose every service is private: the hall never hears its name."""
         return all(service in self.private_services for service in counter.services)
 
+    @cached_property
+    def private_rooms(self) -> dict[str, LocalText]:
+        """Each private counter's neutral destination: `privacy.destination`, numbered in the
+        order of `counters:` when there are several ("Ruang Layanan Khusus 1", "... 2")."""
+        rooms = [counter.id for counter in self.counters if self.serves_only_private(counter)]
+        if len(rooms) == 1:
+            return {rooms[0]: self.privacy.destination}
+        place = self.privacy.destination
+        return {
+            room: LocalText(id=f"{place.id} {number}", en=f"{place.en} {number}")
+            for number, room in enumerate(rooms, start=1)
+        }
+
     def shown_name(self, counter: Counter) -> LocalText:
-        """How the hall sees a counter: its name, or the neutral private-service room."""
-        return self.privacy.destination if self.serves_only_private(counter) else counter.name
+        """How the hall sees a counter: its name, or its neutral private-service room."""
+        return self.private_rooms.get(counter.id, counter.name)
 
     @cached_property
     def counter_by_id(self) -> dict[str, Counter]:
@@ -546,6 +559,7 @@ def _check_references(config: Config) -> None:
                 raise ConfigError(
                     f"counters[{index}].services[{position}]: unknown service {service_id!r}"
                 )
+        _check_private_counter(config, index, counter)
     units = {service.unit for service in config.services}
     for index, board in enumerate(config.boards):
         for position, counter_id in enumerate(board.counters or ()):
@@ -565,6 +579,19 @@ def _check_references(config: Config) -> None:
     if config.logo_path is not None and not config.logo_path.is_file():
         raise ConfigError(f"station.logo: no such file {str(config.logo_path)!r}")
     _check_printer_profiles(config)
+
+
+def _check_private_counter(config: Config, index: int, counter: Counter) -> None:
+    """A counter that serves a private service serves only private services: the hall would
+    otherwise tell them apart by where their numbers are called."""
+    private = [service for service in counter.services if service in config.private_services]
+    public = [service for service in counter.services if service not in config.private_services]
+    if private and public:
+        raise ConfigError(
+            f"counters[{index}].services: counter {counter.id!r} serves the private service "
+            f"{private[0]!r} and the public service {public[0]!r}; a counter that serves a "
+            "private service must serve only private services"
+        )
 
 
 def _check_printer_profiles(config: Config) -> None:

@@ -101,7 +101,7 @@ class TicketPrint:
     ahead: int
     estimated_wait: WaitRange | None  # the range every screen shows; None: called soon
     status_url: str  # absolute URL of the phone status page, for the QR code
-    standard_minutes: int | None  # None: no standard time set, none printed
+    standard_minutes: int | None  # None: none set (or private services differ): none printed
     fee: LocalText | None
     language: str  # the station language, printed first
     test: bool = False  # a printer test ticket (`satupintu printer test`), not a queue number

@@ -19,7 +19,7 @@ from typing import Any
 
 from shared import announce, log, positions, queries, repository, slots
 from shared.clock import utc_text
-from shared.config import Counter, LocalText, Service
+from shared.config import Config, Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
     Conflict,
@@ -409,17 +409,30 @@ def new_ticket(
     return ticket
 
 
+def _shared_terms(config: Config, service: Service) -> tuple[int | None, LocalText | None]:
+    """The standard time and fee a service's paper states. A private service's paper states
+    only what every private service has alike: a time or fee of its own would tell it apart."""
+    alike = [config.service_by_id[each] for each in config.numbered_with(service)]
+    minutes = {each.standard_minutes for each in alike}
+    fees = {each.fee for each in alike}
+    return (
+        next(iter(minutes)) if len(minutes) == 1 else None,
+        next(iter(fees)) if len(fees) == 1 else None,
+    )
+
+
 def paper(station: Station, service: Service, **job: Any) -> TicketPrint:
     """A print job with what every paper says of the station and the service; a private
-    service's paper shows the neutral label, never its name. `job` is the rest (the number,
-    the times, the QR's link)."""
+    service's paper shows the neutral label, never its name, unit, or a time or fee of its
+    own. `job` is the rest (the number, the times, the QR's link)."""
+    standard_minutes, fee = _shared_terms(station.config, service)
     return TicketPrint(
         station=station.config.station.name,
         logo=station.config.logo_path,
         service=PRIVATE_LABEL if service.private else service.name,
         unit=None if service.private else service.unit,
-        standard_minutes=service.standard_minutes,
-        fee=service.fee,
+        standard_minutes=standard_minutes,
+        fee=fee,
         language=station.config.language,
         **job,
     )

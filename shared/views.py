@@ -2,9 +2,11 @@
 
 Positions and wait estimates are computed here, in a read of their own, never inside a write
 transaction. A citizen's view carries the ticket's token and status URL; staff views never do
-(whoever holds a token can answer that citizen's survey). A citizen's view also says which
-number of its service is being served now, whether it is almost its turn (`almost_turn`, see
-`estimates.almost_turn`) and, after a no-show, until when it may be put back in the queue.
+(whoever holds a token can answer that citizen's survey), and a citizen's view of a private
+service's ticket has `service` null: the phone, the kiosk and whoever looks over the citizen's
+shoulder learn only the neutral number. A citizen's view also says which number of its service
+is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`)
+and, after a no-show, until when it may be put back in the queue.
 """
 
 from __future__ import annotations
@@ -55,12 +57,13 @@ def ticket_views(
     )
     serving = {} if for_staff else now_serving(db)
     phone = station.config.phone
+    hidden = frozenset() if for_staff else station.private_services
     views = []
     for ticket in tickets:
         view: dict[str, Any] = {
             "id": ticket.id,
             "number": ticket.number,
-            "service": ticket.service,
+            "service": None if ticket.service in hidden else ticket.service,
             "status": ticket.status.value,
             "priority": ticket.priority,
             "issued_at": local_text(station, ticket.issued_at),

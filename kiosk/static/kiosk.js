@@ -495,9 +495,8 @@ async function send() {
 
 function renderConfirmation() {
   const { ticket } = current;
-  const hidden = services.some((service) => service.id === ticket.service && service.private);
   el.number.textContent = ticket.number;
-  el.service.textContent = hidden ? t("ui.common.private_services") : serviceName(ticket.service);
+  el.service.textContent = serviceName(ticket.service);
   el.priority.hidden = !ticket.priority;
   el.ahead.textContent = ticket.ahead
     ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
