@@ -426,6 +426,7 @@ class Config(_Model):
     call_policy: CallPolicy = CallPolicy()
     no_show_requeue_minutes: int = Field(30, ge=0)
     no_show_after_recalls: int = Field(0, ge=0, le=20)
+    unattended_call_minutes: int = Field(10, ge=1, le=240)
     privacy: Privacy = Privacy()
     phone: Phone = Phone()
     announcement: Announcement = Announcement()
