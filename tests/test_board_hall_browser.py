@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from board.speech import Speech
 from shared.announce import Spoken
 from tests.helpers import BASE_CONFIG
-from tests.layout_checks import overflows, text_sizes
+from tests.layout_checks import outside, overflows, text_sizes
 from tests.realserver import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -31,6 +31,7 @@ LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 READABLE_PX = 48  # the smallest text readable from 8 m on a full-HD screen
+SQUEEZED_NAME_PX = 32  # the smallest a name on a tile or in a list may get to keep tiles on screen
 NUMBER_PX = 140
 # Recent calls show for 12 s, each page of people waiting for 8 s.
 TURN_MS = {"recent": 12_000, "waiting": 8_000}
@@ -229,10 +230,11 @@ def each_turn(board: Page) -> Iterator[str]:
     raise AssertionError("the turns never came back round to the recent calls")
 
 
-def assert_readable_from_afar(board: Page) -> None:
+def assert_readable_from_afar(board: Page, name_px: int = READABLE_PX) -> None:
+    """Every text at least READABLE_PX, names on tiles and in lists at least `name_px`."""
     texts = text_sizes(board)
     assert texts, "no text found"
-    small = [text for text in texts if text["size"] < READABLE_PX]
+    small = [text for text in texts if text["size"] < (name_px if text["name"] else READABLE_PX)]
     assert small == [], small
     numbers = [text for text in texts if text["number"]]
     assert len(numbers) >= 2
@@ -322,3 +324,61 @@ def test_long_counter_and_service_names_fit_on_the_board(
             assert overflows(board, skip=".ticker", fixed_height=True) == [], showing
             assert_readable_from_afar(board)
     assert shown == {"recent": True, "waiting": True}
+
+
+def long_name(name: dict[str, str], number: int) -> dict[str, str]:
+    """`name` with its last characters made `number`, as long as before."""
+    return {lang: f"{text[:-3]} {number:02d}" for lang, text in name.items()}
+
+
+@pytest.fixture(scope="module")
+def longest_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """Six counters (a board's most with such names), every name as long as the config allows
+    (60 characters for a counter and the private room, 70 for a service, 50 for the station, 24
+     for the board), and the running text; every counter has called a citizen, one marked
+    another as absent."""
+    services = [
+        {k: v for k, v in service.items() if k not in ("hours", "booking")}
+        | {"name": long_name(LONG_SERVICE, number)}
+        for number, service in enumerate(BUNDLED["services"][:6], 1)
+    ]
+    counters = [
+        {"id": f"loket-{number}", "name": long_name(LONG_COUNTER, number), "services": [s["id"]]}
+        for number, s in enumerate(services, 1)
+    ]
+    station = {**BUNDLED["station"], "name": "Sentra Pelayanan Kepolisian Terpadu Polres Kupang"}
+    server = ServerProcess(
+        tmp_path_factory.mktemp("longest"),
+        station=station,
+        services=services,
+        counters=counters,
+        boards=[{"id": "utama", "name": "Papan Ruang Tunggu 2"}],
+        privacy={"destination": long_name(LONG_COUNTER, 99)},
+    )
+    server.add_user("budi")
+    server.start()
+    for service in [services[0], *services]:
+        issue(server, service["id"])
+    act(server, "loket-1", "call-next")
+    act(server, "loket-1", "no-show")
+    for counter in counters:
+        act(server, counter["id"], "call-next")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_with_the_longest_names_every_tile_stays_on_screen_above_the_running_text(
+    chromium: Browser, longest_hall: ServerProcess, orientation: str, lang: str
+) -> None:
+    path = f"/board/utama?lang={lang}"
+    with board_page(chromium, longest_hall, ORIENTATIONS[orientation], path) as board:
+        expect(board.locator("#ticker")).to_be_visible()
+        whole = [long_name(LONG_COUNTER, number)[lang] for number in (1, 2, 3, 4, 5, 99)]
+        expect(board.locator(".counter-name")).to_have_text(whole)  # wrapped, not cut
+        for showing in each_turn(board):
+            boxes = ".board-head, .now-calling, .counter-tile, #board-info li"
+            assert outside(board, boxes, above=".ticker") == [], showing
+            assert overflows(board, skip=".ticker", fixed_height=True) == [], showing
+            assert_readable_from_afar(board, name_px=SQUEEZED_NAME_PX)

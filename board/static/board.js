@@ -33,6 +33,16 @@ const OUTCOMES = {
 };
 const MARKED = new Set(["no_show", "transferred", "returned"]);
 
+// The sizes of the tiles' numbers and of the names on tiles and in the lists, largest first:
+// the next only while the tiles would not fit above the running text or a list's row not on
+// its page (README: numbers never under 140 px; no text under 48 px but these names, 32 px).
+const SIZES = [
+  { number: "clamp(7rem, 26cqi, 11rem)", name: "2.4rem" },
+  { number: "7rem", name: "2.4rem" },
+  { number: "7rem", name: "2rem" },
+  { number: "7rem", name: "1.6rem" },
+];
+
 const shownCounters = new Set(page.counters.map((counter) => counter.id));
 // A counter as the hall sees it, in the board's language (a private service's room neutral).
 function counterName(id) {
@@ -90,6 +100,13 @@ function renderCounter(id) {
   parts.number.textContent = open ? counter.ticket || "—" : "";
   parts.status.hidden = open;
   parts.status.textContent = open ? "" : t(`ui.board.state_${counter.state}`);
+}
+
+// Whether every tile is on the screen, above the running text.
+function tilesFit() {
+  const layout = document.querySelector(".board-layout");
+  const list = $("counter-list");
+  return layout.scrollHeight <= layout.clientHeight && list.scrollHeight <= list.clientHeight;
 }
 
 // ---- the newest call -------------------------------------------------------------------------
@@ -237,18 +254,43 @@ function pagesOf(list) {
   return pages;
 }
 
-// Measure every section's pages again (after new data or a new screen size); the turns go on
-// at their own pace.
+// Measure every section's pages again (after new data or a new screen size), at the largest
+// sizes that fit; the turns go on at their own pace.
 function relayout() {
-  turns = [];
-  for (const part of SECTIONS) {
-    showSection(part.section);
-    const pages = pagesOf($(part.list));
-    for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
+  fitHead();
+  const layout = document.querySelector(".board-layout");
+  for (const size of SIZES) {
+    layout.style.setProperty("--counter-number-size", size.number);
+    layout.style.setProperty("--name-size", size.name);
+    if (measureTurns() && tilesFit()) break;
   }
   if (turn >= turns.length) turn = 0;
   showTurn();
   if (turns.length > 1 && turnTimer === null) nextTurnLater();
+}
+
+// A station's name that would take more than two lines beside the date and the clock gets the
+// clock under the date instead (landscape screens; board.css).
+function fitHead() {
+  const head = document.querySelector(".board-head");
+  const brand = head.querySelector(".brand-text");
+  head.classList.remove("stacked");
+  const lines = brand.offsetHeight / parseFloat(getComputedStyle(brand).lineHeight);
+  head.classList.toggle("stacked", lines > 2.5);
+}
+
+// Every section's pages as the turns; whether each row fits its list's page.
+function measureTurns() {
+  turns = [];
+  let rowsFit = true;
+  for (const part of SECTIONS) {
+    showSection(part.section);
+    const list = $(part.list);
+    const pages = pagesOf(list);
+    rowsFit &&= [...list.children].every((item) => item.offsetHeight <= list.clientHeight);
+    for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
+  }
+  return rowsFit;
 }
 
 function nextTurnLater() {
