@@ -90,6 +90,21 @@ def tile(board: Page, counter: str) -> Any:
     return board.locator(f'[data-counter="{counter}"]')
 
 
+IDLE = {
+    "id": "Nomor dipanggil Silakan ambil nomor antrean Nomor Anda akan dipanggil di sini",
+    "en": "Now calling Please take a queue number Your number will be called here",
+}
+
+
+def expect_idle(board: Page, lang: str = "id") -> None:
+    """The big panel invites people to take a number, looking like a tile, not a highlight."""
+    panel = board.locator("#now-calling")
+    expect(panel).to_have_text(IDLE[lang], use_inner_text=True)
+    expect(board.locator("#now-number")).to_be_hidden()
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert panel.evaluate(background) == tile(board, "loket-1").evaluate(background)
+
+
 # ---- the big call ----------------------------------------------------------------------------
 
 
@@ -101,22 +116,34 @@ def test_the_big_call_clears_when_the_counter_is_done_or_goes_on_break(
     expect(board.locator("#now-number")).to_have_text(first)
     expect(board.locator("#now-counter")).to_have_text("Loket 1")
     act(live, "loket-1", "done")
-    expect(board.locator("#now-number")).to_have_text("—")
-    expect(board.locator("#now-counter")).to_have_text("")
+    expect_idle(board)
     expect(tile(board, "loket-1").locator(".counter-number")).to_have_text("—")
 
     act(live, "loket-2", "call-next")
     expect(board.locator("#now-number")).to_have_text(second)
     act(live, "loket-2", "return")  # a break while serving: the citizen goes back to the front
     act(live, "loket-2", "state", state="break")
-    expect(board.locator("#now-number")).to_have_text("—")
+    expect_idle(board)
     shown_tile = re.compile(r"^\s*Loket 2\s+Istirahat\s*$")  # and no number
     expect(tile(board, "loket-2")).to_have_text(shown_tile, use_inner_text=True)
     board.reload()  # the snapshot says the same
     expect(tile(board, "loket-2").locator(".counter-state")).to_have_text("Istirahat")
     expect(tile(board, "loket-2").locator(".counter-number")).to_be_hidden()
     expect(tile(board, "loket-2")).not_to_contain_text(second)
-    expect(board.locator("#now-number")).to_have_text("—")
+    expect_idle(board)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_before_the_first_call_the_board_invites_people_to_take_a_number(
+    chromium: Browser, live: ServerProcess, lang: str
+) -> None:
+    with board_page(chromium, live, LANDSCAPE, f"/board?lang={lang}") as board:
+        expect_idle(board, lang)
+        assert "—" not in board.locator("#now-calling").inner_text()
+        issue(live)
+        act(live, "loket-1", "call-next")
+        expect(board.locator("#now-number")).to_have_text("A-001")
+        expect(board.locator("#now-idle")).to_be_hidden()
 
 
 def test_recent_calls_mark_the_citizens_who_did_not_come_or_were_sent_on(

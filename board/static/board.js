@@ -120,15 +120,21 @@ function sameCall(one, other) {
 function spotlight(call, fresh) {
   const unchanged = sameCall(call, board.spotlight);
   board.spotlight = call;
-  $("now-number").textContent = call ? call.number : "—";
+  // With nobody called, the panel invites people to take a number instead of an empty highlight.
+  const panel = $("now-calling");
+  panel.toggleAttribute("data-idle", !call);
+  $("now-idle").hidden = Boolean(call);
+  const number = $("now-number");
+  number.hidden = !call;
+  number.textContent = call ? call.number : "";
   const where = $("now-counter");
+  where.hidden = !call;
   where.textContent = call ? counterName(call.counter) || call.counter_name : "";
   // A name longer than two lines takes the smaller size, leaving room for the recent calls.
   where.classList.remove("long");
   const size = parseFloat(getComputedStyle(where).fontSize);
   where.classList.toggle("long", where.offsetHeight > 2.5 * size);
   if (unchanged && !fresh) return; // a redraw keeps a running highlight
-  const panel = $("now-calling");
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
     element.classList.remove("fresh");
   }
