@@ -404,8 +404,14 @@ def test_with_the_longest_names_every_tile_stays_on_screen_above_the_running_tex
         expect(board.locator("#ticker")).to_be_visible()
         whole = [long_name(LONG_COUNTER, number)[lang] for number in (1, 2, 3, 4, 5, 99)]
         expect(board.locator(".counter-name")).to_have_text(whole)  # wrapped, not cut
+        seen = ""
         for showing in each_turn(board):
             boxes = ".board-head, .now-calling, .counter-tile, #board-info li"
             assert outside(board, boxes, above=".ticker") == [], showing
             assert overflows(board, skip=".ticker", fixed_height=True) == [], showing
             assert_readable_from_afar(board, name_px=SQUEEZED_NAME_PX)
+            seen += " ".join(board.locator("#board-info li:visible").all_inner_texts())
+    public = [long_name(LONG_SERVICE, number)[lang] for number in range(1, 6)]  # the 6th private
+    recent = long_name(LONG_COUNTER, 5)[lang]  # the last call before the private room's
+    shown = " ".join(seen.split())
+    assert [name for name in [*public, recent] if name not in shown] == []
