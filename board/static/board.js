@@ -1,9 +1,11 @@
-// The wall board: each counter's number and state, the newest call large and spoken, and below
-// it, taking turns a page at a time, the recent calls (marked when the citizen did not come or
-// was sent elsewhere) and people waiting per service (closed ones say so); the date, a clock
-// and the running text. Everything is redrawn from a snapshot on every (re)connection and once
-// a minute (opening hours change with no event), then kept up to date by the board events;
-// live.js resynchronises on any `seq` gap.
+// The wall board: each counter's number and state, the newest call large and spoken (with
+// nobody called, an invitation to take a number), and below it, taking turns a page at a time,
+// the recent calls (marked when the citizen did not come or was sent elsewhere) and people
+// waiting per service (closed ones say so); the date, a clock and the running text. Long names
+// wrap, and step down in size only while the tiles would not fit above the running text.
+// Everything is redrawn from a snapshot on every (re)connection and once a minute (opening
+// hours change with no event; a call left unattended leaves), then kept up to date by the
+// board events; live.js resynchronises on any `seq` gap.
 
 import { byId as $, el } from "/static/js/dom.js";
 import {
