@@ -95,6 +95,27 @@ def _time_zone(value: str) -> str:
 
 
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
+
+
+def _at_most(limit: int) -> AfterValidator:
+    """Words no longer than `limit` characters in either language: what the screens fit."""
+
+    def check(value: LocalText) -> LocalText:
+        for text in (value.id, value.en):
+            if len(text) > limit:
+                raise ValueError(f"may have at most {limit} characters, not {len(text)}: {text!r}")
+        return value
+
+    return AfterValidator(check)
+
+
+# The longest names the screens fit (the wall board with six such counters, both orientations).
+STATION_NAME_MAX = 50
+BOARD_NAME_MAX = 20
+COUNTER_NAME_MAX = 60
+SERVICE_NAME_MAX = 70
+
+
 # In JSON (`model_dump(mode="json")`) times are written as config.yaml writes them, so the
 # models parse their own JSON back unchanged (the settings a station ships to central).
 ClockTime = Annotated[time, BeforeValidator(_clock_time), PlainSerializer(_hhmm, when_used="json")]
@@ -189,7 +210,7 @@ LOGO_TYPES = {
 
 
 class Station(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=STATION_NAME_MAX)
     logo: str | None = None
     running_text: Text | None = None
 
@@ -268,7 +289,7 @@ class Booking(_Model):
 
 class Service(_Model):
     id: Identifier
-    name: Text
+    name: Annotated[Text, _at_most(SERVICE_NAME_MAX)]
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     unit: str = Field(min_length=1)
     private: bool = False
@@ -284,7 +305,7 @@ class Service(_Model):
 
 class Counter(_Model):
     id: Identifier
-    name: Text
+    name: Annotated[Text, _at_most(COUNTER_NAME_MAX)]
     services: tuple[str, ...] = Field(min_length=1)
     spoken: str | None = None
 
@@ -293,7 +314,9 @@ class Privacy(_Model):
     """How private services stay private: one shared number sequence and a neutral place."""
 
     prefix: str = Field("R", pattern=r"^[A-Z]{1,2}$")
-    destination: Text = LocalText(id="Ruang Layanan Khusus", en="Private service room")
+    destination: Annotated[Text, _at_most(COUNTER_NAME_MAX)] = LocalText(
+        id="Ruang Layanan Khusus", en="Private service room"
+    )
 
 
 class Phone(_Model):
@@ -317,7 +340,7 @@ class Kiosk(_Model):
 
 class Board(_Model):
     id: Identifier
-    name: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=BOARD_NAME_MAX)
     counters: tuple[str, ...] | None = None
     units: tuple[str, ...] | None = None
 
@@ -426,6 +449,7 @@ class Config(_Model):
     call_policy: CallPolicy = CallPolicy()
     no_show_requeue_minutes: int = Field(30, ge=0)
     no_show_after_recalls: int = Field(0, ge=0, le=20)
+    unattended_call_minutes: int = Field(10, ge=1, le=240)
     privacy: Privacy = Privacy()
     phone: Phone = Phone()
     announcement: Announcement = Announcement()

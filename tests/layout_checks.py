@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 # Every visible text node with the size it is drawn at; `number` marks the ticket numbers of
-# the newest call and of each counter.
+# the newest call and of each counter, `name` the names on a board's tiles and lists.
 _TEXT_SIZES = """() => {
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -20,6 +20,7 @@ _TEXT_SIZES = """() => {
       text: node.textContent.trim().slice(0, 40),
       size: parseFloat(getComputedStyle(parent).fontSize),
       number: Boolean(parent.closest(".now-number, .counter-number")),
+      name: Boolean(parent.closest(".counter-name, .recent-counter, .waiting-label")),
     });
   }
   return found;
@@ -55,6 +56,24 @@ _OVERFLOWS = """({skip, fixedHeight}) => {
 }"""
 
 
+# Every visible element matching `selector` that is not wholly on the screen, or that reaches
+# into the first visible `above` (the running text), with its box.
+_OUTSIDE = """({selector, above}) => {
+  const floor = [...document.querySelectorAll(above)].find((element) => element.checkVisibility());
+  const bottom = floor ? floor.getBoundingClientRect().top : innerHeight;
+  const found = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (!element.checkVisibility({visibilityProperty: true})) continue;
+    const box = element.getBoundingClientRect();
+    if (box.left < 0 || box.top < 0 || box.right > innerWidth || box.bottom > bottom + 0.5) {
+      const where = `${box.left}, ${box.top} to ${box.right}, ${box.bottom}`;
+      found.push(`${element.textContent.trim().slice(0, 30)}: ${where}, limit ${bottom}`);
+    }
+  }
+  return found;
+}"""
+
+
 def text_sizes(page: Page) -> list[dict[str, Any]]:
     return page.evaluate(_TEXT_SIZES)
 
@@ -62,3 +81,8 @@ def text_sizes(page: Page) -> list[dict[str, Any]]:
 def overflows(page: Page, *, skip: str = "", fixed_height: bool = False) -> list[str]:
     """What does not fit; `fixed_height` for screens that never scroll (the board)."""
     return page.evaluate(_OVERFLOWS, {"skip": skip, "fixedHeight": fixed_height})
+
+
+def outside(page: Page, selector: str, *, above: str = "") -> list[str]:
+    """The `selector` boxes not wholly on the screen and above the first visible `above`."""
+    return page.evaluate(_OUTSIDE, {"selector": selector, "above": above})

@@ -54,6 +54,7 @@ HALL_CONFIG = {
         "running_text": {"id": "Semua layanan GRATIS.", "en": "Every service is FREE."},
     },
     "printer": {"type": "preview", "directory": "prints"},
+    "boards": [{"id": "lantas", "name": "Papan Lantas", "counters": ["loket-3"]}],  # idle
     "services": [
         {"id": "lapor", "name": {"id": "Laporan", "en": "Reports"}, "prefix": "A", "unit": "SPKT"},
         {"id": "surat", "name": {"id": "Surat Kehilangan", "en": "Lost documents"},
@@ -200,6 +201,8 @@ SCREENS = [
     Screen("phone-unknown", "/t/no-such-ticket", PHONE, "h1", "ui.phone.unknown_title"),
     Screen("board", "/board", ("full-hd", "kiosk-portrait"), '.counter-tile[data-state="break"]',
            "ui.board.recent", aaa=True),
+    Screen("board-idle", "/board/lantas", ("full-hd", "kiosk-portrait"),
+           '.counter-tile[data-state="open"]', "ui.board.idle_take", aaa=True),
     Screen("board-call", "/board", FULL_HD, '.counter-tile[data-state="break"]',
            "ui.board.now_calling", then=call_again, aaa=True, reduced_motion=True),
     Screen("counter-login", "/counter", FULL_HD, "#login-view:not([hidden])",

@@ -76,6 +76,17 @@ def _fault(tmp_path: Path, change: Any) -> str:
          "boards[0].counters[0]: unknown counter 'loket-9'"),
         (lambda d: d.update(announcement={"template": "Nomor {nomor}"}),
          "announcement.template: may only use the fields {number} and {counter}"),
+        # The longest names the wall board fits (six such counters, either orientation).
+        (lambda d: d["counters"][0].update(name={"id": "Loket 1", "en": "C" * 61}),
+         "counters[0].name: may have at most 60 characters, not 61"),
+        (lambda d: d["services"][0].update(name="S" * 71),
+         "services[0].name: may have at most 70 characters, not 71"),
+        (lambda d: d.update(privacy={"destination": "R" * 61}),
+         "privacy.destination: may have at most 60 characters, not 61"),
+        (lambda d: d["station"].update(name="S" * 51),
+         "station.name: String should have at most 50 characters"),
+        (lambda d: d.update(boards=[{"id": "ruang-2", "name": "P" * 21}]),
+         "boards[0].name: String should have at most 20 characters"),
     ],
 )  # fmt: skip
 def test_a_bad_config_names_the_key_and_the_fault(
