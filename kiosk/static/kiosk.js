@@ -475,7 +475,8 @@ booking.form.addEventListener("submit", checkIn);
 // the start screen into the booking code.
 document.addEventListener("keydown", (event) => {
   const typing = event.target instanceof HTMLInputElement;
-  if (typing || event.key.length !== 1 || event.ctrlKey || event.altKey || event.metaKey) return;
+  const printable = event.key.trim().length === 1; // not Space: it presses the focused key
+  if (typing || !printable || event.ctrlKey || event.altKey || event.metaKey) return;
   if (!el.start.hidden && !booking.open.closest("section").hidden) openBooking(true);
   el.entry.querySelector("form:not([hidden]) input")?.focus();
 });
