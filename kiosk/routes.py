@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -15,11 +16,15 @@ from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.services import Issued
+from shared.slots import CODE_ALPHABET
 from shared.survey import questions
 from shared.views import view_of
 from shared.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
+# The kiosk's keypad for registration numbers from other systems (Super App, SINAR); a booking
+# code takes only the letters and digits codes are made of.
+REFERENCE_KEYS = string.digits + string.ascii_uppercase + "-/"
 
 bp = Blueprint(
     "kiosk",
@@ -159,6 +164,8 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
     return render_page(
         "kiosk/kiosk.html",
         icons=ICONS,
+        code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
+        reference_keys=REFERENCE_KEYS,
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,

@@ -1,5 +1,6 @@
-"""What a person far from a screen, or on a small one, notices: text too small to read and text
-that does not fit its box. Each check runs in the page and returns what it found."""
+"""What a person far from a screen, or on a small one, notices: text too small to read, text
+that does not fit its box, parts that cover one another and words broken across lines. Each
+check runs in the page and returns what it found."""
 
 from __future__ import annotations
 
@@ -86,3 +87,61 @@ def overflows(page: Page, *, skip: str = "", fixed_height: bool = False) -> list
 def outside(page: Page, selector: str, *, above: str = "") -> list[str]:
     """The `selector` boxes not wholly on the screen and above the first visible `above`."""
     return page.evaluate(_OUTSIDE, {"selector": selector, "above": above})
+
+
+# Visible children of each container that cover one another (a header printed over itself).
+_OVERLAPS = """(selector) => {
+  const name = (element) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+    + [...element.classList].map((one) => "." + one).join("");
+  const found = [];
+  for (const parent of document.querySelectorAll(selector)) {
+    const boxes = [...parent.children]
+      .filter((child) => child.checkVisibility({visibilityProperty: true}))
+      .map((child) => [child, child.getBoundingClientRect()])
+      .filter(([, box]) => box.width > 0 && box.height > 0);
+    boxes.forEach(([first, a], index) => {
+      for (const [second, b] of boxes.slice(index + 1)) {
+        const apart = a.right <= b.left + 1 || b.right <= a.left + 1
+          || a.bottom <= b.top + 1 || b.bottom <= a.top + 1;
+        if (!apart) found.push(`${name(first)} overlaps ${name(second)}`);
+      }
+    });
+  }
+  return found;
+}"""
+
+# Words of the matching elements' text split across two lines (a line may end only after a
+# space, a hyphen or a slash).
+_BROKEN_WORDS = """(selector) => {
+  const found = [];
+  for (const element of document.querySelectorAll(selector)) {
+    if (!element.checkVisibility({visibilityProperty: true})) continue;
+    for (const node of element.childNodes) {
+      if (node.nodeType !== Node.TEXT_NODE) continue;
+      const range = document.createRange();
+      let top = null;
+      for (let index = 0; index < node.length; index += 1) {
+        range.setStart(node, index);
+        range.setEnd(node, index + 1);
+        const box = range.getClientRects()[0];
+        if (!box || !box.width) continue;
+        const before = node.data[index - 1] || " ";
+        if (top !== null && box.top > top + 1 && !/[\\s\\-\\/]/.test(before)) {
+          found.push(node.data.slice(Math.max(0, index - 8), index + 8));
+        }
+        top = box.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def overlaps(page: Page, selector: str) -> list[str]:
+    """Children of the `selector` elements that cover one another."""
+    return page.evaluate(_OVERLAPS, selector)
+
+
+def broken_words(page: Page, selector: str) -> list[str]:
+    """Words of the `selector` elements' text that break across lines."""
+    return page.evaluate(_BROKEN_WORDS, selector)

@@ -62,7 +62,7 @@ HALL_CONFIG = {
         {"id": "lantas", "name": {"id": "Lalu Lintas", "en": "Traffic"}, "prefix": "C",
          "unit": "Lantas"},
         {"id": "propam", "name": {"id": "Pengaduan Propam", "en": "Propam complaints"},
-         "prefix": "G", "unit": "Propam", "private": True},
+         "prefix": "G", "unit": "Propam", "private": True, "reference": "required"},
     ],
 }  # fmt: skip
 USERS = {"budi": "officer", "sari": "supervisor", "root": "admin"}
@@ -146,6 +146,23 @@ def open_private(page: Page, hall: Hall) -> None:
     expect(page.locator("#heading-private")).to_be_visible()
 
 
+def type_a_booking_code(page: Page, hall: Hall) -> None:
+    """The keypad, a code typed on it and the kiosk's answer that it knows no such booking."""
+    page.locator("#booking-open").click()
+    for key in "ZZ2":
+        page.locator(".kiosk-keypad:visible").get_by_role("button", name=key, exact=True).click()
+    page.locator("#booking-submit").click()
+    expect(page.locator("#booking-problem")).to_be_visible()
+
+
+def ask_a_reference(page: Page, hall: Hall) -> None:
+    """The keypad for a required registration number, after "continue" with none typed."""
+    open_private(page, hall)
+    page.locator('[data-service="propam"]').click()
+    page.locator("#reference-submit").click()
+    expect(page.locator("#reference-error")).to_be_visible()
+
+
 def open_transfer(page: Page, hall: Hall) -> None:
     # The key works once the console is live and serving (its Transfer button is enabled).
     expect(page.locator('[data-action="transfer"]')).to_be_enabled()
@@ -193,6 +210,10 @@ SCREENS = [
            then=take_a_ticket, touch=True),
     Screen("kiosk-private", "/kiosk/kiosk-1", KIOSK, ".kiosk-service", "ui.kiosk.private_hint",
            then=open_private, touch=True),
+    Screen("kiosk-booking", "/kiosk/kiosk-1", KIOSK, ".kiosk-service",
+           "ui.kiosk.booking_unknown_title", then=type_a_booking_code, touch=True),
+    Screen("kiosk-reference", "/kiosk/kiosk-1", KIOSK, ".kiosk-service",
+           "ui.kiosk.reference_required_help", then=ask_a_reference, touch=True),
     Screen("phone-waiting", "/t/{waiting}", PHONE, "#state-waiting:not([hidden])",
            "ui.phone.ahead"),
     Screen("phone-called", "/t/{called}", PHONE, "#state-called:not([hidden])",
