@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, g, jsonify, request
 
 from shared import users
@@ -17,6 +19,8 @@ from shared.web import (
 )
 
 SESSION_COOKIE = "satupintu_session"
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +40,11 @@ require_role = role_guard(current_user)
 def login() -> Response:
     """A new session each time: the session this browser held before is revoked."""
     body = json_body()
-    user, token = users.log_in(station(), body.get("username"), body.get("password"))
+    try:
+        user, token = users.log_in(station(), body.get("username"), body.get("password"))
+    except Unauthorized:
+        log.warning("failed login as %.64r from %s", body.get("username"), request.remote_addr)
+        raise
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     response = jsonify({"user": user.json()})
     set_session_cookie(response, SESSION_COOKIE, token, station().config.session_hours)

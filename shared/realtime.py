@@ -398,8 +398,8 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
 
 def meter_websockets(limits: Limits) -> None:
     """Meter every websocket (`shared.socketlimits.Wire`): engine.io's websocket class is
-    subclassed so its socket is wrapped before anything is read from it, and the session's
-    environment (Socket.IO's, by engine.io session) holds the Wire (the flood control cuts a connection off with it)."""
+    subclassed so its socket is wrapped before anything is read from it. The session's
+    environment (Socket.IO's) holds the Wire, for the flood control to cut a connection off."""
     eio = socketio.server.eio
     driver = eio._async["websocket"]
 

@@ -5,6 +5,8 @@ flood frames and ignore being disconnected, and request bodies sent a byte at a 
 from __future__ import annotations
 
 import socket
+import sqlite3
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -117,3 +119,36 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_off_at_the_request_deadline(
     slow.close()
     fast = requests.post(f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10)
     assert fast.status_code == 201  # a whole request in time is served as ever
+
+
+def test_a_write_that_fails_while_the_servers_output_is_broken_leaves_writes_working(
+    tmp_path: Path,
+) -> None:
+    """The server's errors go to a pipe nobody reads any more (as to a file on a full disk):
+    a write failing in the thread pool must still be answered, and the next one succeed."""
+    server = ServerProcess(tmp_path)
+    server.start(stderr=subprocess.PIPE)
+    assert server.process is not None and server.process.stderr is not None
+    server.process.stderr.close()
+    try:
+        other = sqlite3.connect(tmp_path / "satupintu.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock for too long
+        failed = requests.post(f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=30)
+        assert failed.status_code == 503
+        other.execute("ROLLBACK")
+        other.close()
+        issued = requests.post(f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=30)
+        assert issued.status_code == 201
+    finally:
+        server.stop()
+
+
+def test_a_failed_login_is_one_line_in_the_servers_log(server: ServerProcess) -> None:
+    server.add_user("budi")
+    refused = requests.post(
+        f"{server.url}/api/login", json={"username": "budi", "password": "salah-sekali"}, timeout=10
+    )
+    assert refused.status_code == 401
+    logged = server.log_path.read_text()
+    assert "failed login as 'budi' from 127.0.0.1" in logged
+    assert "Traceback" not in logged
