@@ -12,6 +12,7 @@ from shared.limits import rate_limited
 from shared.users import User
 from shared.web import (
     clear_session_cookie,
+    device,
     json_body,
     role_guard,
     set_session_cookie,
@@ -33,6 +34,18 @@ def current_user() -> User | None:
 
 
 require_role = role_guard(current_user)
+
+
+def _hall_or_staff() -> bool:
+    """The server's own machine, a kiosk, or a logged-in user: never limited on reads."""
+    return device().is_kiosk or current_user() is not None
+
+
+# A read anyone on the Wi-Fi may make: `limits.public_reads_per_minute` per address. Boards
+# follow the socket and phones poll seldom; a client that reads much faster is refused.
+public_read = rate_limited(
+    lambda limits: limits.public_reads_per_minute, exempt=_hall_or_staff, scope="public_reads"
+)
 
 
 @bp.post("/api/login")

@@ -343,14 +343,18 @@ def socket_error(error: SatuPintuError) -> dict[str, Any]:
 
 
 def on(event: str) -> Callable[[Handler], Handler]:
-    """Register a client event's handler behind the flood control (`shared.socketlimits`)."""
+    """Register a client event's handler behind the flood control (`shared.socketlimits`);
+    the domain errors it raises are its acknowledgement."""
 
     def register(handler: Handler) -> Handler:
         @wraps(handler)
         def limited(data: Any = None) -> Any:
             flood: Flood = current_app.extensions["satupintu.flood"]
             if flood.allow(sid(), request.remote_addr or ""):
-                return handler(data)
+                try:
+                    return handler(data)
+                except SatuPintuError as error:  # a bad event's clear answer, as over HTTP
+                    return socket_error(error)
             if flood.is_flooding(sid()):
                 log.warning("disconnected %s: it kept sending events too fast", request.remote_addr)
                 disconnect()
