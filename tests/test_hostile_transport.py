@@ -28,8 +28,6 @@ FLOOD_SECONDS = 20
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
     limits = {
         **BASE_CONFIG["limits"],
-        "socket_frames_per_second": 30,
-        "socket_kb_per_second": 128,
         "request_seconds": 2,
     }
     process = ServerProcess(tmp_path, limits=limits)
@@ -77,9 +75,34 @@ class Flooder(threading.Thread):
             self.stopped_by_server.set()
 
 
-def test_websockets_flooding_frames_are_cut_off_while_the_hall_is_served(
-    server: ServerProcess,
+@pytest.mark.parametrize(
+    ("metered", "why"),
+    [
+        ({"socket_frames_per_second": 30, "socket_kb_per_second": 128}, "frames"),
+        ({"socket_events_per_second": 10}, "events"),
+    ],
+    ids=["frames", "events"],
+)
+def test_websockets_flooding_are_cut_off_while_the_hall_is_served(
+    tmp_path: Path, metered: dict[str, int], why: str
 ) -> None:
+    """Over the frame allowance, or disconnected by the flood control (which the client
+    ignores), a websocket's TCP connection is shut."""
+    limits = {**BASE_CONFIG["limits"], **metered}  # the rest off: one defence at a time
+    server = ServerProcess(tmp_path, limits=limits)
+    server.start()
+    try:
+        flood_the_hall(server)
+    finally:
+        server.stop()
+    assert f"cut off a websocket from 127.0.0.2: it sent too many {why}" in (
+        server.log_path.read_text()
+    )
+    assert "Traceback" not in server.log_path.read_text()
+
+
+def flood_the_hall(server: ServerProcess) -> None:
+    """Three flooders from 127.0.0.2; the kiosk and a board are answered meanwhile."""
     flooders = [Flooder(server) for _ in range(3)]
     for flooder in flooders:
         flooder.start()
@@ -94,7 +117,6 @@ def test_websockets_flooding_frames_are_cut_off_while_the_hall_is_served(
         assert closed_by_server(flooder.raw, 5)
         flooder.raw.close()
     assert time.monotonic() - started < FLOOD_SECONDS  # all answered before the flood ended
-    assert "cut off a websocket from 127.0.0.2" in server.log_path.read_text()
 
 
 def test_a_body_sent_a_byte_at_a_time_is_cut_off_at_the_request_deadline(
