@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import bookings, queries
-from shared.auth import current_user, require_role
+from shared.auth import current_user, public_read, require_role
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, NotFound
 from shared.limits import rate_limited
@@ -44,6 +44,7 @@ def _issued_json(issued: Issued) -> Response:
 
 
 @bp.get("/api/bookings/slots")
+@public_read
 def list_slots() -> Response:
     """A service day's slots still ahead and their free places."""
     return jsonify(
@@ -78,6 +79,7 @@ def make_booking() -> tuple[Response, int]:
 
 
 @bp.get("/api/bookings/<token>")
+@public_read
 def show_booking(token: str) -> Response:
     return jsonify({"booking": booking_view(station(), bookings.find_booking(station(), token))})
 

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
-from shared.auth import current_user
+from shared.auth import current_user, public_read
 from shared.config import ICONS
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
@@ -38,6 +38,7 @@ bp = Blueprint(
 
 
 @bp.get("/api/services")
+@public_read
 def list_services() -> Response:
     """Every service; only a logged-in officer sees the waiting count of each private one."""
     staff = current_user() is not None
@@ -110,6 +111,7 @@ def issue_ticket() -> tuple[Response, int]:
 
 
 @bp.get("/api/tickets/<token>")
+@public_read
 def show_ticket(token: str) -> Response:
     return jsonify({"ticket": _ticket(token)})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, g, jsonify, request
 
 from shared import users
@@ -10,6 +12,7 @@ from shared.limits import rate_limited
 from shared.users import User
 from shared.web import (
     clear_session_cookie,
+    device,
     json_body,
     role_guard,
     set_session_cookie,
@@ -17,6 +20,8 @@ from shared.web import (
 )
 
 SESSION_COOKIE = "satupintu_session"
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
@@ -31,12 +36,28 @@ def current_user() -> User | None:
 require_role = role_guard(current_user)
 
 
+def _hall_or_staff() -> bool:
+    """The server's own machine, a kiosk, or a logged-in user: never limited on reads."""
+    return device().is_kiosk or current_user() is not None
+
+
+# A read anyone on the Wi-Fi may make: `limits.public_reads_per_minute` per address. Boards
+# follow the socket and phones poll seldom; a client that reads much faster is refused.
+public_read = rate_limited(
+    lambda limits: limits.public_reads_per_minute, exempt=_hall_or_staff, scope="public_reads"
+)
+
+
 @bp.post("/api/login")
 @rate_limited(lambda limits: limits.logins_per_minute)
 def login() -> Response:
     """A new session each time: the session this browser held before is revoked."""
     body = json_body()
-    user, token = users.log_in(station(), body.get("username"), body.get("password"))
+    try:
+        user, token = users.log_in(station(), body.get("username"), body.get("password"))
+    except Unauthorized:
+        log.warning("failed login as %.64r from %s", body.get("username"), request.remote_addr)
+        raise
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     response = jsonify({"user": user.json()})
     set_session_cookie(response, SESSION_COOKIE, token, station().config.session_hours)

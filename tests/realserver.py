@@ -69,7 +69,8 @@ class ServerProcess:
         satupintu("user", "add", name, "--role", role, "--password-stdin",
                   config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
 
-    def start(self, timeout: float = 20.0) -> None:
+    def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:
+        """Start serving; its output goes to `log_path` (its errors too, unless `stderr`)."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         env.pop("SATUPINTU_DB", None)
         with self.log_path.open("ab") as log:
@@ -85,7 +86,7 @@ class ServerProcess:
                     str(self.config_path),
                 ],
                 stdout=log,
-                stderr=subprocess.STDOUT,
+                stderr=stderr,
                 env=env,
                 start_new_session=True,
             )
