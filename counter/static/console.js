@@ -583,7 +583,7 @@ async function openBookings() {
 
 async function loadTodaysBookings() {
   try {
-    const today = await api("GET", "/api/bookings");
+    const today = await api("GET", `/api/bookings?counter=${encodeURIComponent(state.counter.id)}`);
     const rows = bookableServices().flatMap((id) =>
       (today.services[id] || []).map((booking) => bookingRow(id, booking)),
     );
