@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, Response, g, jsonify, request
 
-from shared import users
+from shared import services, users
 from shared.errors import Unauthorized
 from shared.limits import rate_limited
 from shared.users import User
@@ -17,6 +19,9 @@ from shared.web import (
 )
 
 SESSION_COOKIE = "satupintu_session"
+# Staff pages send their device's clock (milliseconds since 1970, UTC) with every request: a
+# server clock the station did not believe is confirmed when a staff device agrees with it.
+CLIENT_CLOCK_HEADER = "X-Client-Clock"
 
 bp = Blueprint("auth", __name__)
 
@@ -38,6 +43,7 @@ def login() -> Response:
     body = json_body()
     user, token = users.log_in(station(), body.get("username"), body.get("password"))
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
+    _confirm_clock(user)
     response = jsonify({"user": user.json()})
     set_session_cookie(response, SESSION_COOKIE, token, station().config.session_hours)
     return response
@@ -56,4 +62,22 @@ def me() -> Response:
     user = current_user()
     if user is None:
         raise Unauthorized("error.unauthorized")
+    _confirm_clock(user)
     return jsonify({"user": user.json()})
+
+
+def _confirm_clock(user: User) -> None:
+    """A staff device's clock, if it sent one, may confirm a server clock not yet believed."""
+    if station().time.jump is None:
+        return
+    device_time = _client_clock(request.headers.get(CLIENT_CLOCK_HEADER))
+    if device_time is not None:
+        services.confirm_clock_by_device(station(), user.username, device_time)
+
+
+def _client_clock(text: str | None) -> datetime | None:
+    """The device's clock as sent, or None: it is advice, and a value that is not one is
+    ignored."""
+    if text is None or not text.isdigit() or len(text) > 15:
+        return None
+    return datetime.fromtimestamp(int(text) / 1000, UTC)

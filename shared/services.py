@@ -14,7 +14,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import announce, log, positions, queries, repository, slots
@@ -783,6 +783,20 @@ def accept_clock(station: Station, actor: str) -> None:
     station.time.accept()
     with station.store.write(actor, station.now()) as tx:
         tx.record(ClockAccepted(wall=utc_text(jump.wall), trusted=utc_text(jump.trusted)))
+
+
+def confirm_clock_by_device(station: Station, actor: str, device_time: datetime) -> bool:
+    """A staff device's own clock (an officer's console at login) agrees with the wall clock
+    the station did not believe: that confirms it, as a supervisor would. Whether it did."""
+    jump = station.time.jump
+    if jump is None or not station.time.agrees(device_time):
+        return False
+    station.time.accept()
+    with station.store.write(actor, station.now()) as tx:
+        tx.record(
+            ClockAccepted(wall=utc_text(jump.wall), trusted=utc_text(jump.trusted), by="device")
+        )
+    return True
 
 
 def follow_accepted_clock(station: Station) -> None:
