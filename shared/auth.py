@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
@@ -44,7 +45,7 @@ def login() -> Response:
     user, token = users.log_in(station(), body.get("username"), body.get("password"))
     users.log_out(station(), request.cookies.get(SESSION_COOKIE))
     _confirm_clock(user)
-    response = jsonify({"user": user.json()})
+    response = jsonify({"user": _user_json(user)})
     set_session_cookie(response, SESSION_COOKIE, token, station().config.session_hours)
     return response
 
@@ -63,7 +64,14 @@ def me() -> Response:
     if user is None:
         raise Unauthorized("error.unauthorized")
     _confirm_clock(user)
-    return jsonify({"user": user.json()})
+    return jsonify({"user": _user_json(user)})
+
+
+def _user_json(user: User) -> dict[str, Any]:
+    """The user, with the counters they may see and act at (the console offers only those)."""
+    config = station().config
+    counters = [c.id for c in config.counters if user.may_act_at(config, c.id)]
+    return {**user.json(), "counters": counters}
 
 
 def _confirm_clock(user: User) -> None:

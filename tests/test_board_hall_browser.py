@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from board.speech import Speech
 from shared.announce import Spoken
-from tests.helpers import BASE_CONFIG
+from tests.helpers import ALL_UNITS, BASE_CONFIG
 from tests.layout_checks import overflows, text_sizes
 from tests.realserver import ServerProcess
 
@@ -154,7 +154,7 @@ def hours_hall(tmp_path: Path) -> Iterator[ServerProcess]:
         "close": (now + timedelta(hours=3)).strftime("%H:%M"),
     }
     server = ServerProcess(tmp_path, services=services)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     yield server
     server.stop()
@@ -251,7 +251,7 @@ def busy_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProces
         counters=BUNDLED["counters"],
         boards=BUNDLED["boards"],
     )
-    server.add_user("budi")
+    server.add_user("budi", units=",".join({service["unit"] for service in BUNDLED["services"]}))
     server.start()
     for service in ("spkt-lapor", "spkt-lapor", "spkt-surat", "lantas-dokumen", "lantas-laka",
                     "reskrim", "ppa", "samapta", "propam", "spkt-lapor", "spkt-surat"):  # fmt: skip
@@ -293,7 +293,7 @@ def long_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
     counters = copy.deepcopy(BASE_CONFIG["counters"])
     counters[0]["name"] = LONG_COUNTER
     server = ServerProcess(tmp_path_factory.mktemp("long"), services=services, counters=counters)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     for _ in range(4):
         issue(server)
