@@ -185,10 +185,7 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards.
-
-    `alert_ahead` is how few people ahead make the page say "almost your turn".
-    """
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards."""
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
@@ -205,7 +202,6 @@ def phone_page(token: str) -> str | tuple[str, int]:
                 "questions": list(questions(config.survey.form)),
                 "answered": queries.survey_answered(station(), token),
             },
-            "alert_ahead": config.phone.alert_ahead,
         },
     )
 

@@ -169,7 +169,7 @@ def user_add(name: str, role: str, password_stdin: bool, config_file: str | None
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="json prints {last_row, confirmed_row, last_contact}.",
+    help="json prints {last_row, confirmed_row, last_contact, last_attempt}.",
 )
 @click.option(
     "--config",
@@ -179,7 +179,8 @@ def user_add(name: str, role: str, password_stdin: bool, config_file: str | None
     help="The station's config (default: $SATUPINTU_CONFIG or ./config.yaml).",
 )
 def central_status(output: str, config_file: str | None) -> None:
-    """On a station: the newest row of its log, the newest central confirmed, last contact."""
+    """On a station: the newest row of its log, the newest central confirmed, last contact, and
+    how the last attempt ended (accepted, refused with central's reason, or unreachable)."""
     from satupintu.app import open_station
     from shared.shipper import status
 
@@ -200,3 +201,18 @@ def central_status(output: str, config_file: str | None) -> None:
     click.echo(f"last row:      {found['last_row']}")
     click.echo(f"confirmed row: {found['confirmed_row']}")
     click.echo(f"last contact:  {found['last_contact'] or 'never'}")
+    click.echo(f"last attempt:  {_attempt_text(found['last_attempt'])}")
+
+
+def _attempt_text(attempt: dict[str, Any] | None) -> str:
+    """How the last attempt ended, in one line: a refusal is central's, never the network's."""
+    from shared.receipts import answer_text
+
+    if attempt is None:
+        return "none yet"
+    if attempt["outcome"] == "refused":
+        answer = answer_text(attempt["status"], attempt["code"])
+        return f"refused by central ({answer}) at {attempt['at']}: {attempt['reason']}"
+    if attempt["outcome"] == "unreachable":
+        return f"central unreachable at {attempt['at']}: {attempt['reason']}"
+    return f"accepted at {attempt['at']}"

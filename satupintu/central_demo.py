@@ -4,6 +4,7 @@ Starts a throw-away PostgreSQL (on a unix socket in a temporary folder), `satupi
 serve`, and two demo stations built from the bundled config.yaml that ship their logs to it,
 with a little traffic (a citizen takes a ticket every few seconds, an officer calls and
 serves). Prints every address and password; Ctrl-C stops everything and removes the folder.
+`start_demo` starts everything but PostgreSQL (the tests run it on theirs).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -112,8 +114,9 @@ def traffic(stations: list[dict[str, Any]], stop: threading.Event) -> None:
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
-        post(opener, f"{station['url']}/api/login",
-             {"username": "petugas", "password": station["officer_password"]})  # fmt: skip
+        with contextlib.suppress(OSError):  # a station stopped meanwhile: its officer waits
+            post(opener, f"{station['url']}/api/login",
+                 {"username": "petugas", "password": station["officer_password"]})  # fmt: skip
         openers[station["url"]] = opener
     while not stop.wait(rng.uniform(2, 5)):
         station = rng.choice(stations)
@@ -133,69 +136,101 @@ def post(opener: urllib.request.OpenerDirector, url: str, body: dict[str, Any]) 
         opener.open(request, timeout=10).read()
 
 
+@dataclass
+class Demo:
+    """A running demo province: central's address and admin password, the stations, and what
+    `stop` ends."""
+
+    folder: Path
+    central_url: str
+    central_password: str
+    stations: list[dict[str, Any]] = field(default_factory=list)
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    traffic_stop: threading.Event = field(default_factory=threading.Event)
+
+    def stopped(self) -> bool:
+        """Whether a server of the demo has stopped."""
+        return any(process.poll() is not None for process in self.processes)
+
+    def stop(self) -> None:
+        self.traffic_stop.set()
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
+
+
+def start_demo(
+    folder: Path, postgres: ScratchPostgres, ports: tuple[int, ...] = PREFERRED_PORTS
+) -> Demo:
+    """Central on a new database of the running `postgres`, two stations shipping to it and
+    their traffic, everything kept in `folder`; the caller stops it (`Demo.stop`)."""
+    database = postgres.create_database(f"satupintu_central_{secrets.token_hex(4)}")
+    central_port, *station_ports = (free_port(port) for port in ports)
+    central_config = folder / "central.yaml"
+    central_config.write_text(
+        yaml.safe_dump({"name": "Polda NTT (demo)", "database": database}), encoding="utf-8"
+    )
+    store = CentralStore(database)
+    now = SystemClock().now()
+    demo = Demo(folder, f"http://127.0.0.1:{central_port}", secrets.token_urlsafe(9))
+    add_user(store, "admin", "admin", demo.central_password, now)
+    for (station_id, name), port in zip(STATIONS, station_ports, strict=True):
+        key = add_station(store, station_id, name, now)
+        config = station_config(folder / station_id, station_id, name, demo.central_url, key)
+        passwords = {"admin": secrets.token_urlsafe(9), "petugas": secrets.token_urlsafe(9)}
+        add_station_user(config, "admin", "admin", passwords["admin"])
+        add_station_user(config, "petugas", "officer", passwords["petugas"])
+        loaded = safe_load(config.read_text(encoding="utf-8"))
+        demo.stations.append({
+            "id": station_id, "name": name, "config": config,
+            "url": f"http://127.0.0.1:{port}", "port": port,
+            "admin_password": passwords["admin"], "officer_password": passwords["petugas"],
+            "counters": counters_by_service(loaded),
+        })  # fmt: skip
+    store.close()
+    try:
+        serve = ["central", "serve", "--port", str(central_port), "--config", str(central_config)]
+        demo.processes.append(start(serve, folder / "central.log", demo.central_url))
+        for station in demo.stations:
+            serve = ["serve", "--port", str(station["port"]), "--config", str(station["config"])]
+            demo.processes.append(start(serve, folder / f"{station['id']}.log", station["url"]))
+    except BaseException:
+        demo.stop()
+        raise
+    threading.Thread(target=traffic, args=(demo.stations, demo.traffic_stop), daemon=True).start()
+    return demo
+
+
 def main() -> None:
     for stopping in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, even when started in background
         signal.signal(stopping, signal.default_int_handler)
     folder = Path(tempfile.mkdtemp(prefix="satupintu-central-demo-"))
     postgres = ScratchPostgres()
-    processes: list[subprocess.Popen[bytes]] = []
-    stop = threading.Event()
+    demo: Demo | None = None
     try:
         print("Starting a throw-away PostgreSQL …", flush=True)
         postgres.start()
-        database = postgres.create_database("satupintu_central")
-        central_port, *station_ports = (free_port(port) for port in PREFERRED_PORTS)
-        central_url = f"http://127.0.0.1:{central_port}"
-        central_config = folder / "central.yaml"
-        central_config.write_text(
-            yaml.safe_dump({"name": "Polda NTT (demo)", "database": database}), encoding="utf-8"
-        )
-        store = CentralStore(database)
-        now = SystemClock().now()
-        central_password = secrets.token_urlsafe(9)
-        add_user(store, "admin", "admin", central_password, now)
-        stations = []
-        for (station_id, name), port in zip(STATIONS, station_ports, strict=True):
-            key = add_station(store, station_id, name, now)
-            config = station_config(folder / station_id, station_id, name, central_url, key)
-            passwords = {"admin": secrets.token_urlsafe(9), "petugas": secrets.token_urlsafe(9)}
-            add_station_user(config, "admin", "admin", passwords["admin"])
-            add_station_user(config, "petugas", "officer", passwords["petugas"])
-            loaded = safe_load(config.read_text(encoding="utf-8"))
-            stations.append({
-                "id": station_id, "name": name, "config": config,
-                "url": f"http://127.0.0.1:{port}", "port": port,
-                "admin_password": passwords["admin"], "officer_password": passwords["petugas"],
-                "counters": counters_by_service(loaded),
-            })  # fmt: skip
-        store.close()
         print("Starting the central server and two stations …", flush=True)
-        serve = ["central", "serve", "--port", str(central_port), "--config", str(central_config)]
-        processes.append(start(serve, folder / "central.log", central_url))
-        for station in stations:
-            serve = ["serve", "--port", str(station["port"]), "--config", str(station["config"])]
-            processes.append(start(serve, folder / f"{station['id']}.log", station["url"]))
-        threading.Thread(target=traffic, args=(stations, stop), daemon=True).start()
-        print(f"\nCentral oversight:  {central_url}/   user admin, password {central_password}")
-        for station in stations:
+        demo = start_demo(folder, postgres)
+        print(f"\nCentral oversight:  {demo.central_url}/   user admin, password "
+              f"{demo.central_password}")  # fmt: skip
+        for station in demo.stations:
             officer = f"officer petugas, password {station['officer_password']}"
             print(f"{station['name']}:  {station['url']}/   user admin, password "
                   f"{station['admin_password']}; {officer}")  # fmt: skip
         print(f"\nLogs and configs in {folder}. A citizen takes a ticket every few seconds;")
         print("the stations ship their logs to central within seconds. Ctrl-C stops everything.")
-        while all(process.poll() is None for process in processes):
+        while not demo.stopped():
             time.sleep(1)
         print("A server stopped; see its log above. Stopping the rest.")
     except KeyboardInterrupt:
         print("\nStopping …")
     finally:
-        stop.set()
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in processes:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
+        if demo is not None:
+            demo.stop()
         postgres.stop()
         shutil.rmtree(folder, ignore_errors=True)
 

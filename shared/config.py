@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     field_validator,
     model_validator,
@@ -80,6 +81,10 @@ class LocalText(_Model):
         return {"id": self.id, "en": self.en}
 
 
+def _hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
 def _time_zone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -91,7 +96,9 @@ def _time_zone(value: str) -> str:
 
 
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
-ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+# In JSON (`model_dump(mode="json")`) times are written as config.yaml writes them, so the
+# models parse their own JSON back unchanged (the settings a station ships to central).
+ClockTime = Annotated[time, BeforeValidator(_clock_time), PlainSerializer(_hhmm, when_used="json")]
 TimeZoneName = Annotated[str, AfterValidator(_time_zone)]
 Identifier = Annotated[str, Field(pattern=_ID)]
 
@@ -230,7 +237,11 @@ def _hours_range(value: Any) -> Any:
     raise ValueError(f'must be a range of times as "HH:MM-HH:MM", not {value!r}')
 
 
-HoursRange = Annotated[tuple[time, time], BeforeValidator(_hours_range)]
+HoursRange = Annotated[
+    tuple[time, time],
+    BeforeValidator(_hours_range),
+    PlainSerializer(lambda hours: f"{_hhmm(hours[0])}-{_hhmm(hours[1])}", when_used="json"),
+]
 
 
 class Booking(_Model):
@@ -280,7 +291,7 @@ class Service(_Model):
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     unit: str = Field(min_length=1)
     private: bool = False
-    standard_minutes: int = Field(15, ge=1, le=600)
+    standard_minutes: int | None = Field(15, ge=1, le=600)  # None: no standard time set
     min_minutes: int | None = Field(None, ge=1, le=600)
     fee: Text | None = None
     hours: OpeningHours | None = None
@@ -305,9 +316,11 @@ class Privacy(_Model):
 
 
 class Phone(_Model):
-    """The citizen's phone page: how many people ahead make "almost your turn"."""
+    """The citizen's phone page: "almost your turn" needs at most `alert_ahead` people ahead and
+    an estimate of at most `alert_minutes` (its upper bound)."""
 
     alert_ahead: int = Field(3, ge=0, le=50)
+    alert_minutes: int = Field(15, ge=0, le=240)
 
 
 class Kiosk(_Model):

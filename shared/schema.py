@@ -245,7 +245,26 @@ def m008_bookings(db: Database) -> None:
 
 
 @migrations()
-def m009_booking_networks_and_phone_addresses(db: Database) -> None:
+def m009_central_attempts(db: Database) -> None:
+    """How the station's latest attempt to ship to central ended (accepted, refused with
+    central's reason, or unreachable), so every process can tell a refusal from a network
+    fault."""
+    db.executescript(
+        """
+        CREATE TABLE central_attempt (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused', 'unreachable')),
+            status INTEGER,
+            code TEXT,
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m010_booking_networks_and_phone_addresses(db: Database) -> None:
     """Bookings are limited per network too (a client that changes its address stays in its
     network), and a phone's ticket is held by its (hashed) address as well as its cookie."""
     db.executescript(

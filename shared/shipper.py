@@ -6,13 +6,16 @@ When there is nothing new it still says where the head is at least every HEARTBE
 central can show how far behind the station is. Central's answer, `{"confirmed_row", "hash"}`,
 is kept as the receipt (`shared.receipts`), and the audit checks the log against it.
 
-When central cannot be reached (or answers with a fault) the shipper waits 1, 2, 4 … up to
-MAX_BACKOFF_SECONDS and tries again; the log itself is the queue, so nothing is lost, and the
-hall never waits: on gevent every HTTP call is cooperative with a bounded timeout, and no
-request handler calls central. A batch central refuses as a fork (`chain_conflict`) means
-this log no longer continues what central holds: the shipper then finds the first row that
-differs (a few one-row batches, halving the range each time) so central can show where the
-fork starts, keeps heartbeating, and retries the log only every FORK_RETRY_SECONDS.
+When central cannot be reached (or answers with a fault), or refuses a batch, the shipper
+waits 1, 2, 4 … up to MAX_BACKOFF_SECONDS and tries again; the log itself is the queue, so
+nothing is lost, and the hall never waits: on gevent every HTTP call is cooperative with a
+bounded timeout, and no request handler calls central. A batch central refuses as a fork
+(`chain_conflict`) means this log no longer continues what central holds: the shipper then
+finds the first row that differs (a few one-row batches, halving the range each time) so
+central can show where the fork starts, keeps heartbeating, and retries the log only every
+FORK_RETRY_SECONDS. How each attempt ended (accepted, refused with central's reason, or
+unreachable) is kept in the database (`receipts.record`) for the dashboard, `/healthz` and
+`satupintu central status`.
 
 One process ships: with several `satupintu serve` processes on one database, the one holding
 the lock file `<database>.shipping` does.
@@ -29,6 +32,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -59,6 +63,13 @@ class Answer:
     def code(self) -> str | None:
         error = self.body.get("error")
         return error.get("code") if isinstance(error, dict) else None
+
+    @property
+    def reason(self) -> str:
+        """Central's message for a refusal (its whole answer when it has none)."""
+        error = self.body.get("error")
+        message = error.get("message") if isinstance(error, dict) else None
+        return message if isinstance(message, str) else json.dumps(self.body, ensure_ascii=False)
 
 
 Post = Callable[[dict[str, Any]], Answer]
@@ -150,8 +161,15 @@ class Shipper:
         try:
             answer = self.post(self._body(head, rows))
         except Unreachable as error:
+            self._record("unreachable", reason=str(error))
             return self._failed(f"central unreachable: {error}")
+        if answer.status != 200:
+            self._record("refused", status=answer.status, code=answer.code, reason=answer.reason)
         return self._answered(answer, head, rows)
+
+    def _record(self, outcome: receipts.Outcome, **details: Any) -> None:
+        with self.station.store.write("central", self.station.now(), durable=False) as tx:
+            receipts.record(tx, outcome, **details)
 
     def _pending(self) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         """The log's head and the rows central is still to get (at most one batch)."""
@@ -194,8 +212,7 @@ class Shipper:
         if answer.status == 413 and self.batch_rows > 1:
             self.batch_rows = max(1, self.batch_rows // 2)
             return 0.0
-        message = answer.body.get("error", {}).get("message") if code else answer.body
-        return self._failed(f"central refused the batch ({answer.status} {code}): {message}")
+        return self._failed(f"central refused the batch ({answer.status} {code}): {answer.reason}")
 
     def _confirmed(self, body: dict[str, Any], *, sent_rows: bool) -> float:
         row, digest = body.get("confirmed_row"), body.get("hash")
@@ -293,14 +310,27 @@ def ask_central(station: Station) -> receipts.Receipt:
 
 
 def status(station: Station) -> dict[str, Any]:
-    """`{"last_row", "confirmed_row", "last_contact"}` for `satupintu central status`."""
+    """`{"last_row", "confirmed_row", "last_contact", "last_attempt"}` for `satupintu central
+    status`; `last_attempt` is `{"outcome", "status", "code", "reason", "at"}` or None."""
     with station.store.read() as db:
         head = log.last_row(db)
         receipt = receipts.latest(db)
+        attempt = receipts.last_attempt(db)
     return {
         "last_row": head["id"] if head else 0,
         "confirmed_row": receipt.row if receipt else 0,
-        "last_contact": station.local(receipt.last_contact).isoformat(timespec="seconds")
-        if receipt
+        "last_contact": _local_text(station, receipt.last_contact) if receipt else None,
+        "last_attempt": {
+            "outcome": attempt.outcome,
+            "status": attempt.status,
+            "code": attempt.code,
+            "reason": attempt.reason,
+            "at": _local_text(station, attempt.at),
+        }
+        if attempt
         else None,
     }
+
+
+def _local_text(station: Station, instant: datetime) -> str:
+    return station.local(instant).isoformat(timespec="seconds")

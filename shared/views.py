@@ -3,8 +3,8 @@
 Positions and wait estimates are computed here, in a read of their own, never inside a write
 transaction. A citizen's view carries the ticket's token and status URL; staff views never do
 (whoever holds a token can answer that citizen's survey). A citizen's view also says which
-number of its service is being served now and, after a no-show, until when it may be put back
-in the queue.
+number of its service is being served now, whether it is almost its turn (`almost_turn`, see
+`estimates.almost_turn`) and, after a no-show, until when it may be put back in the queue.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import positions, repository
-from shared.estimates import wait_range
+from shared.estimates import almost_turn, wait_range
 from shared.repository import BookingRow
 from shared.slots import check_in_closes, check_in_opens
 from shared.station import Station
@@ -54,6 +54,7 @@ def ticket_views(
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
     )
     serving = {} if for_staff else now_serving(db)
+    phone = station.config.phone
     views = []
     for ticket in tickets:
         view: dict[str, Any] = {
@@ -78,6 +79,12 @@ def ticket_views(
             view["token"] = ticket.token
             view["status_url"] = f"/t/{ticket.token}"
             view["now_serving"] = serving.get(ticket.service)
+            view["almost_turn"] = almost_turn(
+                view["ahead"],
+                view["estimated_wait_minutes"],
+                phone.alert_ahead,
+                phone.alert_minutes,
+            )
             view["requeue_until"] = local_text(station, requeue_until(station, ticket, now))
         views.append(view)
     return views

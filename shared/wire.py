@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import time
 from typing import Any
 
 from shared.config import Config
@@ -50,21 +49,11 @@ def stored_row(wire: Mapping[str, Any]) -> dict[str, Any]:
     return {"id": wire["row"], **{name: wire[name] for name in ROW_FIELDS[1:]}}
 
 
-def _plain(value: Any) -> Any:
-    """Settings as config.yaml writes them: times as "HH:MM", lists for tuples, no nulls."""
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items() if item is not None}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
 def report_settings(config: Config) -> dict[str, Any]:
-    """What central needs of a station's config to run the station's reports over its copy;
-    `shared.config.parse_config` reads it back."""
-    return _plain(config.model_dump(include=REPORT_SETTINGS, exclude_none=True))
+    """What central needs of a station's config to run the station's reports over its copy, as
+    config.yaml would write it: `shared.config.parse_config` reads it back to the same values
+    (nulls included: a service's `standard_minutes: null` is not its default)."""
+    return config.model_dump(mode="json", include=REPORT_SETTINGS)
 
 
 def settings_digest(settings: Mapping[str, Any]) -> str:

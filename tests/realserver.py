@@ -43,13 +43,19 @@ def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.Completed
 
 
 class ServerProcess:
-    """A satupintu server on 127.0.0.1 with its own config and database under `folder`."""
+    """A satupintu server at 127.0.0.1 with its own config and database under `folder`."""
 
     def __init__(
-        self, folder: Path, *, env: dict[str, str] | None = None, **config_overrides: Any
+        self,
+        folder: Path,
+        *,
+        env: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        **config_overrides: Any,
     ) -> None:
         self.folder = folder
         self.env = env or {}
+        self.host = host  # where it listens (0.0.0.0: also at the machine's network address)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         data = copy.deepcopy(BASE_CONFIG)
@@ -71,7 +77,16 @@ class ServerProcess:
         env.pop("SATUPINTU_DB", None)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [SATUPINTU, "serve", "--port", str(self.port), "--config", str(self.config_path)],
+                [
+                    SATUPINTU,
+                    "serve",
+                    "--host",
+                    self.host,
+                    "--port",
+                    str(self.port),
+                    "--config",
+                    str(self.config_path),
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
