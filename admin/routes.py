@@ -114,6 +114,7 @@ def clock_json() -> dict[str, Any] | None:
         "trusted": local(jump.trusted).isoformat(timespec="seconds"),
         "since": local(jump.since).isoformat(timespec="seconds"),
         "off_minutes": round(jump.off_by.total_seconds() / 60),
+        "at_start": jump.at_start,
     }
 
 

@@ -15,6 +15,7 @@ from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
+from shared.repository import Phone
 from shared.services import Issued
 from shared.slots import CODE_ALPHABET
 from shared.survey import questions
@@ -98,7 +99,7 @@ def issue_ticket() -> tuple[Response, int]:
         kiosk_id=named if asking.own else issuing.kiosk,
         idempotency_key=request.headers.get("Idempotency-Key"),
         public_base=public_base(),
-        phone=digest(phone_id) if phone_id else None,
+        phone=Phone(digest(phone_id), digest(f"phone:{asking.address}")) if phone_id else None,
         reference=body.get("reference"),
     )
     response = _issued_json(issued)

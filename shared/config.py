@@ -23,6 +23,7 @@ from pydantic import (
     PlainSerializer,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from shared.yamltext import safe_load
@@ -276,6 +277,24 @@ class Booking(_Model):
     early_minutes: int = Field(30, ge=0, le=240)
     late_minutes: int = Field(15, ge=0, le=240)
     days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = WEEKDAYS
+    # Places of each slot only an officer may book (for a citizen at the counter); default:
+    # one when a slot has more than one place.
+    counter_places: int | None = Field(None, ge=0, le=500)
+    # The share of a service day's places citizens may book themselves: the rest of the day
+    # stays for walk-ins and the counter, so a flood of bookings cannot fill it.
+    citizen_day_percent: int = Field(50, ge=0, le=100)
+
+    @property
+    def kept_for_counter(self) -> int:
+        if self.counter_places is not None:
+            return self.counter_places
+        return 1 if self.per_slot > 1 else 0
+
+    @model_validator(mode="after")
+    def _counter_places_fit(self) -> Booking:
+        if self.kept_for_counter > self.per_slot:
+            raise ValueError("counter_places must not exceed per_slot")
+        return self
 
     @field_validator("hours")
     @classmethod
@@ -360,6 +379,11 @@ class Limits(_Model):
     bookings_per_day: int = Field(5, ge=0)
     bookings_per_minute: int = Field(10, ge=0)
     open_bookings_per_device: int = Field(3, ge=0)
+    # Bookings one network (an IPv4 /24, an IPv6 /64) may make per day: a client that changes
+    # its address (a new MAC, a new IPv6 address) stays in its network.
+    bookings_per_network_per_day: int = Field(20, ge=0)
+    # The share of a service's daily quota that phones (phone_tickets) may take.
+    phone_quota_percent: int = Field(50, ge=0, le=100)
 
 
 class CallPolicy(_Model):

@@ -468,11 +468,16 @@ def clock(station: Station) -> Result:
     jump = station.time.jump
     if jump is None:
         return Result("clock", Message("ui.health.clock_ok"))
+    key, advice = (
+        ("ui.health.clock_unconfirmed", "ui.health.clock_unconfirmed_advice")
+        if jump.at_start
+        else ("ui.health.clock_jumped", "ui.health.clock_jumped_advice")
+    )
     notice = make_notice(
         "clock",
         "warning",
-        "ui.health.clock_jumped",
-        "ui.health.clock_jumped_advice",
+        key,
+        advice,
         minutes=round(abs(jump.off_by.total_seconds()) / 60),
     )
     return Result("clock", notice.message, (notice,))

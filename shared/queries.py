@@ -4,7 +4,7 @@ them. Each is one consistent read through the repository and the log, with one c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -372,19 +372,23 @@ def survey_desk(station: Station, counter_id: str) -> dict[str, Any] | None:
     return {"number": ticket.number, "handle": survey_handle(ticket)}
 
 
-def todays_bookings(station: Station) -> dict[str, Any]:
-    """Today's bookings per service, as officers see them: code, slot, status, reference and the
-    ticket's number once checked in (never the booking's token)."""
+def todays_bookings(station: Station, services: Collection[str] | None = None) -> dict[str, Any]:
+    """Today's bookings per service (of `services`, or all), as staff see them: code, slot,
+    status, reference and the ticket's number once checked in (never the booking's token)."""
     today = station.today()
     with station.store.read() as db:
         found = repository.bookings_of_day(db, today)
         ids = [booking.ticket_id for booking in found if booking.ticket_id]
         tickets = {ticket.id: ticket.number for ticket in repository.tickets_by_ids(db, ids)}
     by_service: dict[str, list[dict[str, Any]]] = {
-        service.id: [] for service in station.config.services if service.booking is not None
+        service.id: []
+        for service in station.config.services
+        if service.booking is not None and (services is None or service.id in services)
     }
     for booking in found:
-        by_service.setdefault(booking.service, []).append(
+        if booking.service not in by_service:
+            continue
+        by_service[booking.service].append(
             {
                 "code": booking.code,
                 "starts_at": station.local(booking.starts_at).isoformat(timespec="minutes"),

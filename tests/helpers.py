@@ -40,6 +40,11 @@ BASE_CONFIG: dict[str, Any] = {
 }  # fmt: skip
 
 
+# Every unit of BASE_CONFIG: an officer with them all may act at every counter, the private
+# service's (Propam's) too.
+ALL_UNITS = "SPKT,Lantas,Propam"
+
+
 def make_config(tmp_path: Path, **overrides: Any) -> Config:
     """The test station's config with top-level keys replaced, its database under tmp_path."""
     data = copy.deepcopy(BASE_CONFIG)

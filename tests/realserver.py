@@ -65,8 +65,11 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = folder / "server.log"
 
-    def add_user(self, name: str, role: str = "officer") -> None:
-        satupintu("user", "add", name, "--role", role, "--password-stdin",
+    def add_user(self, name: str, role: str = "officer", units: str | None = None) -> None:
+        """A user; an officer without `units` acts everywhere but at a private service's
+        counter (Propam's), which needs its unit."""
+        limit = ["--units", units] if units else []
+        satupintu("user", "add", name, "--role", role, *limit, "--password-stdin",
                   config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
 
     def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:

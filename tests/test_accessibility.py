@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from admin.formatting import format_number
 from shared.i18n import text
 from shared.pages import local_date
+from tests.helpers import ALL_UNITS
 from tests.realserver import PASSWORD, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -93,7 +94,7 @@ class Hall:
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     server = ServerProcess(tmp_path_factory.mktemp("hall"), **HALL_CONFIG)
     for name, role in USERS.items():
-        server.add_user(name, role)
+        server.add_user(name, role, ALL_UNITS if role == "officer" else None)
     server.start()
     cookies = {
         name: [

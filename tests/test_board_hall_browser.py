@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from board.speech import Speech
 from shared.announce import Spoken
-from tests.helpers import BASE_CONFIG
+from tests.helpers import ALL_UNITS, BASE_CONFIG
 from tests.layout_checks import outside, overflows, text_sizes
 from tests.realserver import ServerProcess
 
@@ -37,6 +37,8 @@ NUMBER_PX = 140
 TURN_MS = {"recent": 12_000, "waiting": 8_000}
 MAX_TURNS = 8
 BUNDLED = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))
+# Every unit of the bundled station: an officer of them all may act at every counter.
+BUNDLED_UNITS = ",".join(sorted({service["unit"] for service in BUNDLED["services"]}))
 # 60 characters for a counter and 70 for a service, in both languages.
 LONG_COUNTER = {
     "id": "Loket Pelayanan Surat Keterangan Catatan Kepolisian Nomor 07",
@@ -182,7 +184,7 @@ def hours_hall(tmp_path: Path) -> Iterator[ServerProcess]:
         "close": (now + timedelta(hours=3)).strftime("%H:%M"),
     }
     server = ServerProcess(tmp_path, services=services)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     yield server
     server.stop()
@@ -280,7 +282,7 @@ def busy_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProces
         counters=BUNDLED["counters"],
         boards=BUNDLED["boards"],
     )
-    server.add_user("budi")
+    server.add_user("budi", units=BUNDLED_UNITS)
     server.start()
     for service in ("spkt-lapor", "spkt-lapor", "spkt-surat", "lantas-dokumen", "lantas-laka",
                     "reskrim", "ppa", "samapta", "propam", "spkt-lapor", "spkt-surat"):  # fmt: skip
@@ -322,7 +324,7 @@ def long_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
     counters = copy.deepcopy(BASE_CONFIG["counters"])
     counters[0]["name"] = LONG_COUNTER
     server = ServerProcess(tmp_path_factory.mktemp("long"), services=services, counters=counters)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     for _ in range(4):
         issue(server)
@@ -382,7 +384,7 @@ def longest_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPro
         boards=[{"id": "utama", "name": "Papan Ruang Tunggu 2"}],
         privacy={"destination": long_name(LONG_COUNTER, 99)},
     )
-    server.add_user("budi")
+    server.add_user("budi", units=BUNDLED_UNITS)
     server.start()
     for service in [services[0], *services]:
         issue(server, service["id"])

@@ -77,7 +77,7 @@ def test_services_outside_their_hours_past_their_quota_or_without_an_open_counte
     assert board(client)["closed"] == {"lantas": "hours"}
     client.post("/api/tickets", json={"service": "surat"})
     assert board(client)["closed"] == {"lantas": "hours", "surat": "quota"}
-    auth.login()
+    auth.login("sari", "supervisor")
     client.post("/api/counters/loket-4/state", json={"state": "closed"})
     assert board(client)["closed"]["private"] == "counters"  # the private services, together
     assert "propam" not in board(client)["closed"]
