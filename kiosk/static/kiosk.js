@@ -440,19 +440,26 @@ function bookingProblem(error) {
   booking.code.select();
 }
 
+let checkInKey = null;
+
 async function checkIn(event) {
   event.preventDefault();
   const typed = booking.code.value.trim();
   if (!typed || busy) return;
   // A scanned booking link ends in /b/<token>: the token names the booking as well as its code.
   const code = typed.includes("/b/") ? typed.split("/b/").pop().replace(/\/+$/, "") : typed;
+  // The same code sent again (its answer was lost) carries the same key: only that retry gets
+  // the ticket's token back, so its QR code can still be shown.
+  if (!checkInKey || checkInKey.code !== code) checkInKey = { code, key: newKey() };
   setBusy(true);
   try {
     const reply = await api(
       "POST",
       `/api/bookings/${encodeURIComponent(code)}/check-in`,
       page.kiosk ? { kiosk: page.kiosk } : {},
+      { "Idempotency-Key": checkInKey.key },
     );
+    checkInKey = null;
     setBusy(false);
     openBooking(false);
     showConfirmation(reply.ticket, reply.print);
@@ -549,7 +556,9 @@ function showConfirmation(ticket, print) {
     return;
   }
   current = { ticket, print: print.status, message: null, reprintRefused: false };
-  el.qr.src = `/t/${encodeURIComponent(ticket.token)}/qr.svg`;
+  // A booking checked in again answers with its number only: no QR code to show.
+  el.qr.closest("figure").hidden = !ticket.token;
+  if (ticket.token) el.qr.src = `/t/${encodeURIComponent(ticket.token)}/qr.svg`;
   el.start.hidden = true;
   el.confirm.hidden = false;
   renderConfirmation();
