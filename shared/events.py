@@ -263,6 +263,17 @@ class DeviceEnrolled(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeviceRevoked(Event):
+    """A kiosk's or survey tablet's credential ended: revoked, or replaced by enrolling again."""
+
+    name = "device.revoked"
+    board = False
+    kind: str
+    target: str
+    device: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class PrintRecorded(Event):
     """What came of printing a ticket: printer health is folded from these, across restarts.
 

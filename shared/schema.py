@@ -263,6 +263,19 @@ def m009_central_attempts(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_device_expiry(db: Database) -> None:
+    """An enrolled device's credential ends 30 days after its last use (sliding); credentials
+    enrolled before start their 30 days now."""
+    db.executescript(
+        """
+        ALTER TABLE devices ADD COLUMN expires_at TEXT;
+        UPDATE devices SET expires_at = strftime('%Y-%m-%dT%H:%M:%f000Z', 'now', '+30 days')
+            WHERE credential_hash IS NOT NULL AND revoked_at IS NULL;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration of this code, in the order they apply."""
     return [migration.name for migration in migrations._migrations]
