@@ -22,6 +22,7 @@ from typing import Any
 from shared.clientaddress import in_networks, is_own_machine
 from shared.clock import parse_utc, utc_text
 from shared.config import Config
+from shared.credentials import device_known, device_print
 from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.events import DeviceEnrolled, DeviceRevoked
 from shared.station import Station
@@ -94,14 +95,19 @@ def identify(station: Station, address: str, credential: str | None, phone: str 
 
 def _live_credential(station: Station, credential: str) -> Any:
     """The device row of a credential that is neither revoked nor expired, else None."""
+    credential_hash = digest(credential)
     with station.store.read() as db:
         row = db.one(
             "SELECT id, kind, target, expires_at FROM devices "
             "WHERE credential_hash = ? AND revoked_at IS NULL",
-            [digest(credential)],
+            [credential_hash],
         )
-    if row is None or row["expires_at"] is None or parse_utc(row["expires_at"]) <= station.now():
-        return None
+        if row is None or row["expires_at"] is None:
+            return None
+        if parse_utc(row["expires_at"]) <= station.now():
+            return None
+        if not device_known(db, row["id"], row["kind"], row["target"], credential_hash):
+            return None  # written behind the log's back
     return row
 
 
@@ -220,7 +226,14 @@ def enrol(station: Station, code: Any) -> tuple[Invitation, str]:
                 row["id"],
             ],
         )
-        tx.record(DeviceEnrolled(kind=row["kind"], target=row["target"], device=row["id"]))
+        tx.record(
+            DeviceEnrolled(
+                kind=row["kind"],
+                target=row["target"],
+                device=row["id"],
+                credential=device_print(row["id"], row["kind"], row["target"], digest(credential)),
+            )
+        )
     return Invitation(Kind(row["kind"]), row["target"]), credential
 
 

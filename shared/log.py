@@ -13,7 +13,10 @@ from typing import Any
 
 from shared.clock import parse_utc, utc_text
 from shared.events import (
+    AuditBaseline,
     BookingEvent,
+    DeviceEnrolled,
+    DeviceRevoked,
     Event,
     PrintRecorded,
     SurveyAnswered,
@@ -26,6 +29,7 @@ from shared.events import (
     TicketReturned,
     TicketTransferred,
     UserChanged,
+    UserLoggedIn,
     from_log,
 )
 from shared.store import SQLITE_MAX_INTEGER, Reader, Transaction
@@ -139,6 +143,19 @@ def user_events(db: Reader) -> Iterator[Logged]:
         db.iterate(
             "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id",
             [UserChanged.name],
+        )
+    )
+
+
+def credential_events(db: Reader) -> Iterator[Logged]:
+    """Every event that explains a stored credential, in log order."""
+    kinds = (UserChanged, UserLoggedIn, DeviceEnrolled, DeviceRevoked, AuditBaseline)
+    marks = ", ".join("?" * len(kinds))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(kinds),
         )
     )
 
