@@ -13,7 +13,8 @@ The checks, each catching what the others cannot:
    (`ticket.steps`) must give the tickets table row for row, both ways; every survey answer
    must be logged; the users table must be what the user events make of it (a user made
    admin behind the log's back shows); every password hash, open session and live device
-   credential must be one the log records by its digest (`shared.credentials`); the log's
+   credential must be one the log records by its digest (`shared.credentials`); the bookings
+   table must be what the booking events make of it; the log's
    append-only triggers must be in place.
 
 `check` runs everything over the whole log (`satupintu audit verify`). Reports run
@@ -37,6 +38,11 @@ from shared.credentials import device_print, password_print, session_print
 from shared.errors import Unavailable
 from shared.events import (
     AuditBaseline,
+    BookingCancelled,
+    BookingCheckedIn,
+    BookingEvent,
+    BookingMade,
+    BookingMissed,
     DeviceEnrolled,
     DeviceRevoked,
     SurveyAnswered,
@@ -332,6 +338,55 @@ def compare_credentials(db: Reader, rows: int) -> Verdict:
     return Verdict(True, rows)
 
 
+BOOKING_STATUS = {
+    BookingMade: "booked",
+    BookingCancelled: "cancelled",
+    BookingCheckedIn: "checked_in",
+    BookingMissed: "missed",
+}
+BOOKING_FIELDS = ("service", "starts_at", "status", "ticket_id")
+
+
+def booking_states(events: Iterable[Logged]) -> dict[int, tuple[Any, ...]]:
+    """What the booking events make of each booking: its BOOKING_FIELDS."""
+    states: dict[int, tuple[Any, ...]] = {}
+    for logged in events:
+        step = logged.event
+        if isinstance(step, BookingEvent):
+            ticket = step.ticket_id if isinstance(step, BookingCheckedIn) else None
+            before = states.get(step.booking_id, (None, None, None, None))
+            status = BOOKING_STATUS[type(step)]
+            states[step.booking_id] = (step.service, step.starts_at, status, ticket or before[3])
+    return states
+
+
+def compare_bookings(db: Reader, rows: int) -> Verdict:
+    """The bookings table must be what the booking events make of it, both ways (a booking
+    moved to another slot, cancelled, deleted or slipped in by hand shows)."""
+    logged = booking_states(log.every_booking_event(db))
+    stored = {
+        row["id"]: tuple(row[name] for name in BOOKING_FIELDS)
+        for row in db.iterate(f"SELECT id, {', '.join(BOOKING_FIELDS)} FROM bookings")  # noqa: S608
+    }
+    for booking, table in stored.items():
+        known = logged.get(booking)
+        if known is None:
+            return Verdict(False, rows, rows + 1, "ui.audit.booking_unlogged", {"booking": booking})
+        if table != known:
+            index = next(index for index in range(len(table)) if table[index] != known[index])
+            return Verdict(
+                False,
+                rows,
+                rows + 1,
+                "ui.audit.booking_differs",
+                {"booking": booking, "field": BOOKING_FIELDS[index]},
+            )
+    gone = sorted(set(logged) - set(stored))
+    if gone:
+        return Verdict(False, rows, rows + 1, "ui.audit.booking_deleted", {"booking": gone[0]})
+    return Verdict(True, rows)
+
+
 def compare_triggers(db: Reader, rows: int) -> Verdict:
     """The log's append-only triggers must be in place."""
     present = log.triggers(db)
@@ -375,6 +430,7 @@ def check(db: Reader, anchors: Iterable[Anchor] = (), day_of: DayOf | None = Non
         ),
         compare_users(db, rows),
         compare_credentials(db, rows),
+        compare_bookings(db, rows),
     )
 
 

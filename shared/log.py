@@ -214,6 +214,18 @@ def bookings_between(db: Reader, start: datetime, end: datetime) -> list[Logged]
     )
 
 
+def every_booking_event(db: Reader) -> Iterator[Logged]:
+    """Every booking's steps, in log order."""
+    marks = ", ".join("?" * len(BOOKING_KINDS))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(BOOKING_KINDS),
+        )
+    )
+
+
 def in_log_order(*found: Iterable[Logged]) -> list[Logged]:
     """Events loaded by several queries, merged back into log order."""
     return list(heapq.merge(*found, key=lambda logged: logged.row))
