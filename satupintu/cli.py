@@ -19,7 +19,7 @@ from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
-from shared.devices import ENROL_HOURS, Kind, invite
+from shared.devices import ENROL_HOURS, Kind, invite, revoke
 from shared.errors import SatuPintuError
 from shared.i18n import text
 from shared.memory import return_large_buffers_to_the_system, settle_garbage_collector
@@ -390,6 +390,20 @@ def enrol_kiosk(kiosk_id: str, url: str | None, config_file: str | None) -> None
 def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> None:
     """Print a one-time link that makes a browser the survey tablet of COUNTER_ID."""
     _enrol(Kind.SURVEY, counter_id, url, config_file)
+
+
+@enrol.command("revoke")
+@click.argument("kind", type=click.Choice([kind.value for kind in Kind]))
+@click.argument("target")
+@config_option
+def enrol_revoke(kind: str, target: str, config_file: str | None) -> None:
+    """End the credentials of kiosk TARGET (or COUNTER_ID's survey tablet) at once."""
+    station = open_station(_config(config_file))
+    try:
+        ended = revoke(station, Kind(kind), target, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"Revoked {ended} credential(s) of {kind} '{target}'; enrol it again to use it.")
 
 
 @main.command()

@@ -232,6 +232,7 @@ class UserChanged(Event):
     role: str | None
     change: str  # added, disabled, enabled, password, role, units
     units: tuple[str, ...] | None = None  # with "added" and "units": the units it may act in
+    password: str | None = None  # with "added" and "password": `credentials.password_print`
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,6 +240,7 @@ class UserLoggedIn(Event):
     name = "user.login"
     board = False
     username: str
+    session: str | None = None  # `credentials.session_print` of the session it opened
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -262,6 +264,30 @@ class DeviceEnrolled(Event):
     kind: str
     target: str
     device: int
+    credential: str | None = None  # `credentials.device_print` of the credential
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceRevoked(Event):
+    """A kiosk's or survey tablet's credential ended: revoked, or replaced by enrolling again."""
+
+    name = "device.revoked"
+    board = False
+    kind: str
+    target: str
+    device: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditBaseline(Event):
+    """Digests of the credentials stored when the log began to record them (an upgrade): the
+    rows that predate their events."""
+
+    name = "audit.baseline"
+    board = False
+    users: dict[str, str]  # username -> `credentials.password_print`
+    sessions: list[str]
+    devices: list[str]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,10 @@ from typing import Any
 
 from shared.clock import parse_utc, utc_text
 from shared.events import (
+    AuditBaseline,
     BookingEvent,
+    DeviceEnrolled,
+    DeviceRevoked,
     Event,
     PrintRecorded,
     SurveyAnswered,
@@ -26,6 +29,7 @@ from shared.events import (
     TicketReturned,
     TicketTransferred,
     UserChanged,
+    UserLoggedIn,
     from_log,
 )
 from shared.store import SQLITE_MAX_INTEGER, Reader, Transaction
@@ -143,6 +147,19 @@ def user_events(db: Reader) -> Iterator[Logged]:
     )
 
 
+def credential_events(db: Reader) -> Iterator[Logged]:
+    """Every event that explains a stored credential, in log order."""
+    kinds = (UserChanged, UserLoggedIn, DeviceEnrolled, DeviceRevoked, AuditBaseline)
+    marks = ", ".join("?" * len(kinds))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(kinds),
+        )
+    )
+
+
 def triggers(db: Reader) -> set[str]:
     """The names of the triggers guarding the log."""
     rows = db.all("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")
@@ -193,6 +210,18 @@ def bookings_between(db: Reader, start: datetime, end: datetime) -> list[Logged]
                 f"WHERE +name IN ({marks}) AND at >= ? AND at < ? ORDER BY id",
                 [*names(BOOKING_KINDS), utc_text(start), utc_text(end)],
             )
+        )
+    )
+
+
+def every_booking_event(db: Reader) -> Iterator[Logged]:
+    """Every booking's steps, in log order."""
+    marks = ", ".join("?" * len(BOOKING_KINDS))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(BOOKING_KINDS),
         )
     )
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,10 @@ class Store:
         with self._database() as db:
             if pending_migrations(db):
                 _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
-                migrate(db)
+                to_log = migrate(db)
+                tx = Transaction(db, "migration", datetime.now(UTC))
+                for event in filter(None, (made(tx) for made in to_log)):
+                    tx.record(event)
                 db.conn.execute("COMMIT")
 
     @contextmanager

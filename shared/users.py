@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from shared.clock import parse_utc, utc_text
 from shared.concurrency import blocking_call
 from shared.config import Config
+from shared.credentials import password_print, session_known, session_print
 from shared.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthorized
 from shared.events import UserChanged, UserLoggedIn
 from shared.station import Station
@@ -143,7 +144,15 @@ def add_user(
             "VALUES (?, ?, ?, ?, ?)",
             [username, parsed.label, digest, utc_text(tx.now), _units_text(limited)],
         )
-        tx.record(UserChanged(username=username, role=parsed.label, change="added", units=limited))
+        tx.record(
+            UserChanged(
+                username=username,
+                role=parsed.label,
+                change="added",
+                units=limited,
+                password=password_print(username, digest),
+            )
+        )
     return User(username, parsed, limited)
 
 
@@ -266,17 +275,16 @@ def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
     now = station.now()
     with station.store.write(username, now) as tx:
         tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
+        token_hash = _token_hash(token)
+        expires_at = utc_text(now + timedelta(hours=station.config.session_hours))
         tx.execute(
             "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
             "VALUES (?, ?, ?, ?)",
-            [
-                _token_hash(token),
-                username,
-                utc_text(now),
-                utc_text(now + timedelta(hours=station.config.session_hours)),
-            ],
+            [token_hash, username, utc_text(now), expires_at],
         )
-        tx.record(UserLoggedIn(username=username))
+        tx.record(
+            UserLoggedIn(username=username, session=session_print(token_hash, username, expires_at))
+        )
     return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"])), token
 
 
@@ -284,15 +292,18 @@ def session_user(station: Station, token: str | None) -> User | None:
     """The user behind a session token, if the session is live and the user still enabled."""
     if not token:
         return None
+    token_hash = _token_hash(token)
     with station.store.read() as db:
         row = db.one(
             "SELECT u.username, u.role, u.units, s.expires_at FROM sessions s "
             "JOIN users u ON u.username = s.username "
             "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
-            [_token_hash(token)],
+            [token_hash],
         )
-    if row is None or parse_utc(row["expires_at"]) <= station.now():
-        return None
+        if row is None or parse_utc(row["expires_at"]) <= station.now():
+            return None
+        if not session_known(db, token_hash, row["username"], row["expires_at"]):
+            return None  # written behind the log's back
     return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"]))
 
 
@@ -374,7 +385,14 @@ def reset_password(station: Station, username: Any, password: Any, actor: str) -
             "UPDATE users SET password_hash = ? WHERE username = ?", [digest, row["username"]]
         )
         _end_sessions(tx, row["username"])
-        tx.record(UserChanged(username=row["username"], role=row["role"], change="password"))
+        tx.record(
+            UserChanged(
+                username=row["username"],
+                role=row["role"],
+                change="password",
+                password=password_print(row["username"], digest),
+            )
+        )
 
 
 def set_units(station: Station, username: Any, units: Any, actor: str) -> None:
