@@ -14,6 +14,10 @@ The checks, each catching what the others cannot:
    must be logged; the users table must be what the user events make of it (a user made
    admin behind the log's back shows); the log's append-only triggers must be in place.
 
+A declared restore (`station.restored`, logged by `satupintu restore`) is not a break: the log
+continues the restored copy, and `check_station` lists each restore so `audit verify` explains
+it (the replaced database is kept aside as it was).
+
 `check` runs everything over the whole log (`satupintu audit verify`). Reports run
 `check_recent`, which verifies only what was logged since the last verified row (kept in
 `audit_progress`), the anchors by a lookup each, and the tickets those rows touched, so a
@@ -32,7 +36,7 @@ from shared.anchors import Anchor, Flagged, head, read_anchors
 from shared.chain import GENESIS, row_hash
 from shared.clock import utc_text
 from shared.errors import Unavailable
-from shared.events import SurveyAnswered, UserChanged
+from shared.events import StationRestored, SurveyAnswered, UserChanged
 from shared.store import Reader
 from shared.ticket import LOGGED_FIELDS, DayOf, Logged, Ticket, steps
 
@@ -56,6 +60,7 @@ class Verdict:
     params: Mapping[str, Any] = field(default_factory=dict)
     head: Anchor | None = None
     flagged: tuple[Flagged, ...] = ()  # anchors-file lines not trusted (reported, not used)
+    restores: tuple[Logged, ...] = ()  # declared restores (`station.restored`), explained
 
 
 def verify(
@@ -314,7 +319,12 @@ def check_station(station: Station, witnesses: Iterable[Anchor] = ()) -> Verdict
     anchors_file = read_anchors(station.config.anchor_path, station.today())
     with station.store.read() as db:
         verdict = check(db, [*anchors_file.anchors, *witnesses], station.today)
-        return replace(verdict, head=head(db), flagged=tuple(anchors_file.flagged))
+        return replace(
+            verdict,
+            head=head(db),
+            flagged=tuple(anchors_file.flagged),
+            restores=tuple(log.every_of_kind(db, StationRestored)),
+        )
 
 
 def _anchors_hold(db: Reader, anchors: Iterable[Anchor], last: int) -> Verdict:
