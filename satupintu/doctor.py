@@ -89,7 +89,8 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
 
 
 def _station_checks(station: Station) -> Iterator[Result]:
-    report = health.run(station, ("database", "disk", "backup"))
+    shipping = ("central",) if station.config.central is not None else ()
+    report = health.run(station, ("database", "disk", "backup", *shipping))
     for result in report.results:
         if result.name == "database" and not result.notices:
             yield Result(

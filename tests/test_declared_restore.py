@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from satupintu.app import open_station
+from satupintu.app import create_app, open_station
 from satupintu.cli import main
 from shared import audit, backups, services, shipper, wire
 from shared.clock import ManualClock
@@ -23,6 +23,7 @@ from tests.central_fixtures import (
     copy_rows,
     log_in,
     register,
+    rewrite_row,
     ship_everything,
     shipper_for,
     station_row,
@@ -169,3 +170,43 @@ def test_without_the_declaration_the_same_rows_are_a_fork(
         assert copy_rows(central_db, "kupang") == held
     finally:
         after.store.close()
+
+
+def test_healthz_warns_of_a_real_fork_and_of_a_broken_audit(
+    shipping_config: Config,
+    station: Station,
+    clock: ManualClock,
+    client: FlaskClient,
+    key: str,
+) -> None:
+    """A log rewritten after shipping (no restore declared): central refuses it as a fork and
+    the audit breaks, and `/healthz` (the dashboard's notices, the monitors) says both."""
+    work(station, clock, 4)
+    ship_everything(shipper_for(station, client, key))
+    hall = create_app(shipping_config, clock=clock)
+    assert hall.test_client().get("/healthz").status_code == 200
+    hall.extensions["satupintu"].store.close()
+    station.store.close()
+
+    rewrite_row(shipping_config, 3)
+    forged = open_station(shipping_config, clock=clock)
+    try:
+        clock.advance(minutes=1)
+        services.issue_ticket(forged, "lapor")
+        the_shipper = shipper_for(forged, client, key)
+        ship_everything(the_shipper)
+        the_shipper.last_answer = None  # a heartbeat now: central still says fork
+        the_shipper.step()
+    finally:
+        forged.store.close()
+
+    hall = create_app(shipping_config, clock=clock)
+    try:
+        reply = hall.test_client().get("/healthz")
+        notices = {notice["code"]: notice for notice in reply.get_json()["notices"]}
+        assert reply.status_code == 503
+        assert notices["audit_broken"]["level"] == "problem"
+        assert notices["central_fork"]["level"] == "warning"
+        assert "fork" in notices["central_fork"]["text"]["en"]
+    finally:
+        hall.extensions["satupintu"].store.close()
