@@ -534,13 +534,15 @@ def audit_verify(witnessed: tuple[str, ...], ask_central: bool, config_file: str
     if ask_central:
         _ask_central(station)
     verdict = audit.check_station(station, witnesses)
+    if not verdict.ok:
+        click.echo(_broken(verdict.broken_id, verdict.problem, verdict.params), err=True)
+    else:
+        head = f"; head {verdict.head.id}:{verdict.head.hash[:16]}" if verdict.head else ""
+        click.echo(f"audit: OK, {verdict.rows} events verified{head}")
     for restore in verdict.restores:
         click.echo(_restored(station, restore))
     if not verdict.ok:
-        click.echo(_broken(verdict.broken_id, verdict.problem, verdict.params), err=True)
         sys.exit(1)
-    head = f"; head {verdict.head.id}:{verdict.head.hash[:16]}" if verdict.head else ""
-    click.echo(f"audit: OK, {verdict.rows} events verified{head}")
 
 
 def _restored(station: Station, restore: Logged) -> str:
@@ -640,8 +642,8 @@ def restore(path: Path, config_file: str | None) -> None:
 def doctor(lang: str | None, config_file: str | None) -> None:
     """Check everything a hall depends on and say what to do about each fault.
 
-    Config, database and audit trail, disk, backups, each printer, espeak-ng, public_url and
-    the clock. Exit status 1 when something needs a person now.
+    Config, database and audit trail, disk, backups, the link to central (with central:),
+    each printer, espeak-ng, public_url and the clock. Exit status 1 when something needs a person now.
     """
     from satupintu.doctor import diagnose, report
 

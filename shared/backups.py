@@ -39,7 +39,7 @@ from shared.errors import Unavailable
 from shared.events import StationRestored
 from shared.i18n import text
 from shared.station import Station
-from shared.store import Reader, Store
+from shared.store import Reader, Store, private
 
 NAME = re.compile(r"^satupintu-(\d{8}T\d{6}Z)\.db(\.failed)?$")
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -121,6 +121,11 @@ def make_backup(station: Station, target: Path | None = None) -> Copy:
     live = station.config.database_path.resolve()
     if target.resolve() in {Path(f"{live}{suffix}") for suffix in ("", "-wal", "-shm")}:
         raise BackupError("backup failed: the backup cannot overwrite the live database")
+    if target.resolve() == station.config.anchor_path.resolve():
+        raise BackupError(
+            "backup failed: the backup cannot overwrite the audit anchors file "
+            f"({station.config.anchor_path}), the trail's witness outside the database"
+        )
     partial = target.with_name(target.name + PARTIAL)
     try:
         station.store.backup(partial)
@@ -205,6 +210,7 @@ def restore(config: Config, source: Path, now: datetime) -> Restored:
     work = database.with_name(database.name + ".restoring")
     _remove_database(work)
     try:
+        private(work)
         shutil.copyfile(source, work)
         Store(work).close()  # brings an older copy to the current schema
         _self_contained(work)
@@ -336,11 +342,10 @@ def _keep_aside(database: Path, now: datetime) -> Path | None:
 
 
 def _same_owner(model: Path, path: Path) -> None:
-    """Give the restored file the owner and mode of the one it replaces (restores run as root)."""
+    """Give the restored file the owner of the one it replaces (restores may run as root)."""
     status = model.stat()
     if os.geteuid() == 0:
         os.chown(path, status.st_uid, status.st_gid)
-    path.chmod(status.st_mode & 0o777)
 
 
 def _sync_directory(directory: Path) -> None:
