@@ -643,7 +643,8 @@ def doctor(lang: str | None, config_file: str | None) -> None:
     """Check everything a hall depends on and say what to do about each fault.
 
     Config, database and audit trail, disk, backups, the link to central (with central:),
-    each printer, espeak-ng, public_url and the clock. Exit status 1 when something needs a person now.
+    each printer, espeak-ng, public_url and the clock. Exit status 1 when something needs a
+    person now.
     """
     from satupintu.doctor import diagnose, report
 

@@ -343,7 +343,8 @@ def ask_central(station: Station) -> receipts.Receipt:
     if not isinstance(row, int) or not isinstance(digest, str):
         raise ValueError(f"central's receipt is not one: {answer.body}")
     with station.store.write("central", station.now(), durable=False) as tx:
-        receipts.save(tx, row, digest)
+        if not _restore_pending(tx, row, digest):
+            receipts.save(tx, row, digest)
         return receipts.Receipt(row, digest, tx.now)
 
 
