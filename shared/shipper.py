@@ -209,7 +209,7 @@ class Shipper:
         self, answer: Answer, head: dict[str, Any] | None, rows: list[dict[str, Any]]
     ) -> float:
         if answer.status == 200:
-            return self._confirmed(answer.body, sent_rows=bool(rows))
+            return self._confirmed(answer.body, rows)
         code = answer.code
         if answer.status == 409 and code == "gap":
             expected = answer.body["error"].get("expected_row")
@@ -230,13 +230,21 @@ class Shipper:
             return 0.0
         return self._failed(f"central refused the batch ({answer.status} {code}): {answer.reason}")
 
-    def _confirmed(self, body: dict[str, Any], *, sent_rows: bool) -> float:
+    def _confirmed(self, body: dict[str, Any], rows: list[dict[str, Any]]) -> float:
         row, digest = body.get("confirmed_row"), body.get("hash")
         if not isinstance(row, int) or not isinstance(digest, str) or row < 0:
             return self._failed(f"central's receipt is not one: {body}")
+        sent_rows = bool(rows)
         with self.station.store.write("central", self.station.now(), durable=False) as tx:
             if _restore_pending(tx, row, digest):
-                receipts.record(tx, "accepted")
+                # Central still ends with the replaced log: of this log it confirmed holding
+                # the rows just sent (it refuses any it holds otherwise), so go on from there.
+                if rows:
+                    row, digest = rows[-1]["row"], rows[-1]["hash"]
+                    receipts.save(tx, row, digest)
+                else:
+                    receipts.record(tx, "accepted")
+                    row = (self.next_row or 1) - 1
             else:
                 receipts.save(tx, row, digest)
             if body.get("chain") == "fork":

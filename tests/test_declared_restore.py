@@ -86,6 +86,7 @@ def config_file_for(config: Config) -> Path:
     return path
 
 
+@pytest.mark.parametrize("unshipped", [0, 2], ids=["copy-all-shipped", "copy-with-unshipped"])
 def test_a_restore_older_than_centrals_receipt_is_declared_and_shipping_carries_on(
     shipping_config: Config,
     station: Station,
@@ -93,9 +94,11 @@ def test_a_restore_older_than_centrals_receipt_is_declared_and_shipping_carries_
     client: FlaskClient,
     key: str,
     central_db: str,
+    unshipped: int,
 ) -> None:
     work(station, clock, 3)
     ship_everything(shipper_for(station, client, key))
+    work(station, clock, unshipped)  # in the copy, not yet at central when it was made
     copy = backups.make_backup(station, shipping_config.base_dir / "copy.db")
     restored_row = len(log_of(station))
     work(station, clock, 3)
