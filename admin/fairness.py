@@ -16,7 +16,9 @@ queue longer was still waiting. Its `kind` says why the called ticket went first
 - `policy`: anything else the call policy decided (e.g. the long-wait guard).
 
 `too_quick` lists tickets served in less than their service's `min_minutes`: a service that
-short is rarely a service (a number closed as done to clear the queue).
+short is rarely a service (a number closed as done to clear the queue). With no service's
+`min_minutes` set (`minimums_set` false) nothing is checked, and each officer's `too_quick` is
+None (not checked), never a reassuring 0.
 """
 
 from __future__ import annotations
@@ -102,9 +104,11 @@ def review(source: Source, facts: Ledger, start: datetime, end: datetime) -> dic
     by_kind = dict.fromkeys(KINDS, 0)
     by_kind.update(Counter(row["kind"] for row in listed))
     quick = too_quick(source.config, facts, start, end)
+    checked = any(service.min_minutes for service in source.config.services)
     return {
         "calls": listed,
         "by_kind": by_kind,
+        "minimums_set": checked,
         "too_quick": [
             {
                 "at": local(finish.at).isoformat(timespec="seconds"),
@@ -117,7 +121,7 @@ def review(source: Source, facts: Ledger, start: datetime, end: datetime) -> dic
             }
             for finish in quick
         ],
-        "officers": officer_rates(facts, calls, quick, start, end),
+        "officers": officer_rates(facts, calls, quick if checked else None, start, end),
         "longest_waits": [
             {
                 "number": call.number,
@@ -134,13 +138,14 @@ def review(source: Source, facts: Ledger, start: datetime, end: datetime) -> dic
 
 
 def officer_rates(
-    facts: Ledger, calls: list[Call], quick: list[Finish], start: datetime, end: datetime
+    facts: Ledger, calls: list[Call], quick: list[Finish] | None, start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
     """Per officer: calls, no-shows and recalls with their rates per call, calls out of turn,
-    priority given at the counter and services too quick to be plausible."""
+    priority given at the counter and services too quick to be plausible (None: not checked,
+    no minimum set)."""
     called = Counter(call.officer for call in calls)
     marked = Counter(mark.officer for mark in facts.priority_marks if start <= mark.at < end)
-    hasty = Counter(finish.officer for finish in quick)
+    hasty = Counter(finish.officer for finish in quick or ())
     out_of_turn = Counter(call.officer for call in calls if call.out_of_order)
     no_shows = Counter(
         finish.officer
@@ -159,7 +164,7 @@ def officer_rates(
             "recall_rate_pct": percent(recalls[officer], called[officer]),
             "out_of_turn": out_of_turn[officer],
             "priority_marks": marked[officer],
-            "too_quick": hasty[officer],
+            "too_quick": hasty[officer] if quick is not None else None,
         }
         for officer in officers
     ]

@@ -46,7 +46,7 @@ from shared.events import (
 )
 from shared.station import Station
 from shared.ticket import Logged, Step, Ticket, steps
-from shared.ticketing import service_day, service_day_bounds
+from shared.ticketing import Status, service_day, service_day_bounds
 
 
 @dataclass(frozen=True)
@@ -249,9 +249,21 @@ class Queued:
         return (self.joined_at, self.mark)
 
 
+@dataclass(frozen=True)
+class AtCounter:
+    """A ticket called to a counter and not yet finished: since its call, by whom."""
+
+    ticket_id: int
+    number: str
+    counter: str
+    officer: str
+    since: datetime
+
+
 @dataclass
 class Ledger:
-    """Every fact of the loaded events, in log order, plus the tickets waiting at the end."""
+    """Every fact of the loaded events, in log order, plus the tickets waiting at the end and
+    those at a counter at the end."""
 
     issues: list[Issue] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -264,6 +276,7 @@ class Ledger:
     answers: list[Answer] = field(default_factory=list)
     bookings: list[BookingStep] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
+    at_counters: dict[int, AtCounter] = field(default_factory=dict)
 
 
 JOINED_BY = {
@@ -324,8 +337,15 @@ def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str
 def _record(
     ledger: Ledger, step: Step, after: Ticket, serves: Mapping[str, frozenset[str]]
 ) -> None:
-    """The facts of one folded step; the waiting queues follow the ticket's new status."""
+    """The facts of one folded step; the waiting queues and the counters follow the ticket's
+    new status."""
     at, officer, queued = step.logged.at, step.logged.actor, ledger.waiting
+    if isinstance(step.event, TicketCalled):
+        ledger.at_counters[after.id] = AtCounter(
+            after.id, after.number, step.event.counter, officer, at
+        )
+    elif after.status != Status.CALLED:
+        ledger.at_counters.pop(after.id, None)
     before = step.before or after
     match step.event:
         case TicketIssued():

@@ -8,7 +8,9 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
   they count for the service it was called in, the counter that called and the officer;
 - service time is from a call to `done` at the same counter (no-shows have none);
 - "within standard" is a served ticket whose service time is at most its service's
-  `standard_minutes`;
+  `standard_minutes`; a service without one (null) is not judged: its row says null (not
+  set, never 0 or 100 %), and the shares of totals, counters and officers are of the tickets
+  judged;
 - rounding and the 90th percentile: see admin/numbers.py.
 """
 
@@ -82,14 +84,16 @@ class Tally:
     cancelled: int = 0
     recalls: int = 0
     within_standard: int = 0
+    judged: int = 0  # served tickets with a service time, of a service with a standard
     waits: list[float] = field(default_factory=list)
     service_times: list[float] = field(default_factory=list)
 
-    def figures(self, *, issued_here: bool = True) -> dict[str, Any]:
+    def figures(self, *, issued_here: bool = True, judged: bool = True) -> dict[str, Any]:
         """The group's figures.
 
         Counters and officers (`issued_here` False) issue nothing and see nothing expire or
-        cancelled: their `issued`, `expired` and `cancelled` are None.
+        cancelled: their `issued`, `expired` and `cancelled` are None. A service with no
+        standard time (`judged` False) has None for `within_standard` and its share.
         """
         return {
             "issued": self.issued if issued_here else None,
@@ -103,8 +107,8 @@ class Tally:
             "avg_wait_minutes": minutes(mean(self.waits)),
             "p90_wait_minutes": minutes(percentile_90(self.waits)),
             "avg_service_minutes": minutes(mean(self.service_times)),
-            "within_standard": self.within_standard,
-            "within_standard_pct": percent(self.within_standard, self.served),
+            "within_standard": self.within_standard if judged else None,
+            "within_standard_pct": percent(self.within_standard, self.judged) if judged else None,
         }
 
 
@@ -146,7 +150,8 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
     for finish in facts.finishes:
         if not inside(finish.at):
             continue
-        standard = config.service_by_id.get(finish.service)
+        service = config.service_by_id.get(finish.service)
+        standard = service.standard_minutes if service else None
         for group in tallies.groups(finish.service, finish.counter, finish.officer):
             if finish.outcome == "no_show":
                 group.no_show += 1
@@ -154,8 +159,10 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
             group.served += 1
             if finish.service_seconds is not None:
                 group.service_times.append(finish.service_seconds)
-                if standard and finish.service_seconds <= standard.standard_minutes * 60:
-                    group.within_standard += 1
+                if standard is not None:
+                    group.judged += 1
+                    if finish.service_seconds <= standard * 60:
+                        group.within_standard += 1
     for transfer in facts.transfers:
         if inside(transfer.at):
             for group in tallies.groups(transfer.from_service, transfer.counter, transfer.officer):
@@ -189,7 +196,9 @@ def tables(config: Config, tallies: Tallies, language: str | None = None) -> dic
             "name": service.name.get(language),
             "unit": service.unit,
             "standard_minutes": service.standard_minutes,
-            **tallies.services.get(service.id, Tally()).figures(),
+            **tallies.services.get(service.id, Tally()).figures(
+                judged=service.standard_minutes is not None
+            ),
         }
         for service in config.services
     ]
@@ -419,11 +428,33 @@ def waiting_at(
     return rows
 
 
+def at_counters(source: Source, facts: Ledger) -> list[dict[str, Any]]:
+    """The citizens at a counter at the end of the replay: number, counter (configured ones
+    first, in order), who called them and since when (local). No service is named: a number
+    of a private service is already neutral, and so the list stays."""
+    order = {counter.id: index for index, counter in enumerate(source.config.counters)}
+    names = {counter.id: counter.name for counter in source.config.counters}
+    language = source.config.language
+    return [
+        {
+            "counter": there.counter,
+            "counter_name": _name(names.get(there.counter), there.counter, language),
+            "number": there.number,
+            "officer": there.officer,
+            "since": source.local(there.since).isoformat(timespec="seconds"),
+        }
+        for there in sorted(
+            facts.at_counters.values(),
+            key=lambda there: (order.get(there.counter, len(order)), there.counter, there.since),
+        )
+    ]
+
+
 def handover(source: Source, previous: bool = False) -> dict[str, Any]:
     """The hand-over summary of the duty shift now running (the one about to end).
 
     With `previous`, the shift before it, for a hand-over done just after the change; its
-    queues are those waiting when it ended.
+    queues and its citizens at counters (`at_counters`) are those when it ended.
     """
     config = source.config
     now = source.now
@@ -442,6 +473,7 @@ def handover(source: Source, previous: bool = False) -> dict[str, Any]:
         "ends_at": end.isoformat(timespec="minutes"),
         "as_of": source.local(moment).isoformat(timespec="seconds"),
         "waiting": waiting_at(source, facts, day_start, moment),
+        "at_counters": at_counters(source, facts),
         **figures,
         "out_of_turn": flagged["by_kind"],
     }

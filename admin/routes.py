@@ -114,6 +114,7 @@ def clock_json() -> dict[str, Any] | None:
         "trusted": local(jump.trusted).isoformat(timespec="seconds"),
         "since": local(jump.since).isoformat(timespec="seconds"),
         "off_minutes": round(jump.off_by.total_seconds() / 60),
+        "at_start": jump.at_start,
     }
 
 
@@ -326,7 +327,8 @@ def printer_faults_api() -> Response:
     """The printers failing or unconfirmed now, worded in the caller's language, and the
     notice every counter console shows about them (null when all print)."""
     lang = language()
-    faults = printer_faults(station().printers.health(), lang)
+    the_station = station()
+    faults = printer_faults(the_station.printers.health(), the_station.config, lang)
     words = " ".join(fault["message"] for fault in faults)
     notice = text("ui.printer.notice", lang, faults=words) if faults else None
     return jsonify({"faults": faults, "notice": notice})

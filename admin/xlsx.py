@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from admin.export import BIDI_CONTROLS, to_sheets
+from admin.wording import Wording, heading
 from shared.i18n import text
 
 # Excel's built-in formats 14 and 22 are the reader's own short date (and time) format.
@@ -92,10 +93,15 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
 
 
 def report_workbook(report: dict[str, Any]) -> bytes:
-    """A station's report as XLSX: one sheet per table of the CSV downloads, each named in the
-    report's language."""
+    """A station's report as XLSX: one sheet per table of the CSV downloads, its name, headings
+    and worded values in the report's language (`admin.wording`)."""
     language = report["language"]
+    wording = Wording.of(report)
     return workbook(
-        Sheet(text(f"ui.admin.table.{name}", language), header, rows)
-        for name, header, rows in to_sheets(report)
+        Sheet(
+            text(f"ui.admin.table.{name}", language),
+            [heading(column, language) for column in columns],
+            wording.rows(columns, rows),
+        )
+        for name, columns, rows in to_sheets(report)
     )

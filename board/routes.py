@@ -9,6 +9,7 @@ from flask.blueprints import BlueprintSetupState
 
 from board.speech import Speech
 from shared import announce, queries
+from shared.auth import public_read
 from shared.config import Config
 from shared.errors import NotFound
 from shared.pages import render_page
@@ -38,11 +39,13 @@ def speech() -> Speech:
 
 
 @bp.get("/api/board")
+@public_read
 def snapshot() -> Response:
     return jsonify(queries.board_snapshot(station(), request.args.get("board")))
 
 
 @bp.get(f"/api/board/speech/<int(max={SQLITE_MAX_INTEGER}):seq>")
+@public_read
 def announcement_audio(seq: int) -> Response:
     """The spoken announcement of the call or recall with board `seq`, as a WAV file.
 

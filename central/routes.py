@@ -21,6 +21,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from admin.export import TABLES, safe_cell, to_csv
 from admin.reports import Period
+from admin.wording import Wording, heading
 from admin.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from central import ingest
 from central import reports as copies
@@ -213,24 +214,32 @@ def _station_or_404(conn: Any, station_id: str) -> dict[str, Any]:
     return found
 
 
+# The comparison's columns, with the heading each goes by where a report's would mislead.
+COMPARISON_COLUMNS = ("id", "name", *copies.COMPARED, "ikm", "grade", "respondents", "verified")
+COMPARISON_HEADINGS = {"name": "station", "verified": "copy_intact"}
+
+
 def comparison_sheet(comparison: list[dict[str, Any]], period: Period, language: str) -> Sheet:
-    """The comparison table as a worksheet, its headings in `language`."""
-    columns = ("id", "name", *copies.COMPARED, "ikm", "grade", "respondents", "verified")
-    header = [text("ui.admin.from", language), text("ui.admin.to", language)] + [
-        text(f"ui.central.column.{column}", language) for column in columns
+    """The comparison table as a worksheet, its headings and worded values in `language`."""
+    columns = ("from", "to", *COMPARISON_COLUMNS)
+    rows = [
+        [period.first, period.last, *(row[column] for column in COMPARISON_COLUMNS)]
+        for row in comparison
     ]
-    rows = [[period.first, period.last, *(row[column] for column in columns)] for row in comparison]
-    return Sheet(text("ui.central.comparison", language), header, rows)
+    return Sheet(
+        text("ui.central.comparison", language),
+        [heading(COMPARISON_HEADINGS.get(column, column), language) for column in columns],
+        Wording(language).rows(columns, rows),
+    )
 
 
 def comparison_csv(comparison: list[dict[str, Any]]) -> str:
     """The comparison table as CSV (plain column names, as the station's CSV tables have)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    columns = ("id", "name", *copies.COMPARED, "ikm", "grade", "respondents", "verified")
-    writer.writerow(columns)
+    writer.writerow(COMPARISON_COLUMNS)
     for row in comparison:
-        writer.writerow([safe_cell(row[column]) for column in columns])
+        writer.writerow([safe_cell(row[column]) for column in COMPARISON_COLUMNS])
     return buffer.getvalue()
 
 

@@ -8,9 +8,9 @@ from counter.actions import ACTIONS, http_path, perform
 from shared import queries
 from shared.auth import current_user, require_role
 from shared.config import Counter
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.pages import render_page
-from shared.users import Role
+from shared.users import Role, User
 from shared.web import json_body, station
 
 bp = Blueprint(
@@ -54,13 +54,33 @@ def console() -> str:
 @bp.get("/api/counters")
 @require_role(Role.OFFICER)
 def list_counters() -> Response:
-    return jsonify({"counters": queries.counters_overview(station())})
+    """The counters this user may see and act at (an officer's units limit what they read)."""
+    user = _user()
+    config = station().config
+    return jsonify(
+        {
+            "counters": [
+                counter
+                for counter in queries.counters_overview(station())
+                if user.may_act_at(config, counter["id"])
+            ]
+        }
+    )
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None  # require_role saw to it
+    return user
 
 
 def _counter(counter_id: str) -> Counter:
+    """A counter this user may see: an unknown one is 404, another unit's 403."""
     counter = station().config.counter_by_id.get(counter_id)
     if counter is None:
         raise NotFound("error.unknown_counter", counter=counter_id[:40])
+    if not _user().may_act_at(station().config, counter_id):
+        raise Forbidden("error.forbidden_unit", counter=counter_id[:40])
     return counter
 
 

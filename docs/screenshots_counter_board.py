@@ -81,7 +81,7 @@ def prepare(server: ServerProcess) -> None:
         )
         reply.raise_for_status()
     officer = server.session("sari")
-    for counter, state in (("loket-6", "break"), ("loket-5", "closed")):
+    for counter, state in (("ruang-khusus-2", "break"), ("loket-5", "closed")):
         reply = officer.post(
             f"{server.url}/api/counters/{counter}/state", json={"state": state}, timeout=10
         )

@@ -14,12 +14,14 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import bookings, queries
-from shared.auth import current_user, require_role
+from shared.auth import current_user, public_read, require_role
+from shared.clientaddress import network_of
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.errors import Forbidden, NotFound
+from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
 from shared.printing import PrintResult
+from shared.repository import Booker
 from shared.services import Issued
 from shared.users import Role
 from shared.views import booking_view
@@ -44,10 +46,17 @@ def _issued_json(issued: Issued) -> Response:
 
 
 @bp.get("/api/bookings/slots")
+@public_read
 def list_slots() -> Response:
     """A service day's slots still ahead and their free places."""
+    user = current_user()
     return jsonify(
-        bookings.booking_slots(station(), request.args.get("service"), request.args.get("date"))
+        bookings.booking_slots(
+            station(),
+            request.args.get("service"),
+            request.args.get("date"),
+            for_citizen=user is None or user.role < Role.OFFICER,
+        )
     )
 
 
@@ -59,13 +68,19 @@ def make_booking() -> tuple[Response, int]:
     user = current_user()
     staff = user is not None and user.role >= Role.OFFICER
     phone_id = None if staff else request.cookies.get(PHONE_COOKIE) or new_phone_id()
+    address = device().address
     booking = bookings.make_booking(
         station(),
         body.get("service"),
         body.get("starts_at"),
         actor=user.username if staff and user else "citizen",
-        address=None if staff else digest(f"booking:{device().address}"),
-        device=digest(phone_id) if phone_id else None,
+        booker=None
+        if staff
+        else Booker(
+            address=digest(f"booking:{address}"),
+            network=digest(f"booking:{network_of(address)}"),
+            device=digest(phone_id) if phone_id else None,
+        ),
         reference=body.get("reference"),
     )
     response = jsonify({"booking": booking_view(station(), booking)})
@@ -78,6 +93,7 @@ def make_booking() -> tuple[Response, int]:
 
 
 @bp.get("/api/bookings/<token>")
+@public_read
 def show_booking(token: str) -> Response:
     return jsonify({"booking": booking_view(station(), bookings.find_booking(station(), token))})
 
@@ -102,6 +118,7 @@ def check_in(code: str) -> tuple[Response, int]:
         code,
         kiosk_id=named if asking.own else issuing.kiosk,
         public_base=public_base(),
+        idempotency_key=request.headers.get("Idempotency-Key"),
     )
     return _issued_json(issued), 201 if issued.created else 200
 
@@ -119,8 +136,22 @@ def print_booking(code: str) -> Response:
 @bp.get("/api/bookings")
 @require_role(Role.OFFICER)
 def todays_bookings() -> Response:
-    """Today's bookings per service, for officers and supervisors (no tokens)."""
-    return jsonify(queries.todays_bookings(station()))
+    """Today's bookings (no tokens): an officer's of the counter they work at (`?counter=`),
+    where they may act; a supervisor's of every service, or of one counter."""
+    user = current_user()
+    assert user is not None  # require_role saw to it
+    config = station().config
+    named = request.args.get("counter")
+    if named is None and user.role < Role.SUPERVISOR:
+        raise InvalidRequest("error.field_required", field="counter")
+    if named is None:
+        return jsonify(queries.todays_bookings(station()))
+    counter = config.counter_by_id.get(named)
+    if counter is None:
+        raise NotFound("error.unknown_counter", counter=named[:40])
+    if user.role < Role.SUPERVISOR and not user.may_act_at(config, counter.id):
+        raise Forbidden("error.forbidden_unit", counter=counter.id)
+    return jsonify(queries.todays_bookings(station(), counter.services))
 
 
 # ---- pages -----------------------------------------------------------------------------------

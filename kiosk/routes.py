@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared import queries, services
-from shared.auth import current_user
+from shared.auth import current_user, public_read
 from shared.config import ICONS
 from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.errors import Forbidden, InvalidRequest, NotFound
 from shared.limits import rate_limited
 from shared.pages import page_language, render_page
+from shared.repository import Phone
 from shared.services import Issued
+from shared.slots import CODE_ALPHABET
 from shared.survey import questions
 from shared.views import view_of
 from shared.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
+# The kiosk's keypad for registration numbers from other systems (Super App, SINAR); a booking
+# code takes only the letters and digits codes are made of.
+REFERENCE_KEYS = string.digits + string.ascii_uppercase + "-/"
 
 bp = Blueprint(
     "kiosk",
@@ -33,6 +39,7 @@ bp = Blueprint(
 
 
 @bp.get("/api/services")
+@public_read
 def list_services() -> Response:
     """Every service; only a logged-in officer sees the waiting count of each private one."""
     staff = current_user() is not None
@@ -92,7 +99,7 @@ def issue_ticket() -> tuple[Response, int]:
         kiosk_id=named if asking.own else issuing.kiosk,
         idempotency_key=request.headers.get("Idempotency-Key"),
         public_base=public_base(),
-        phone=digest(phone_id) if phone_id else None,
+        phone=Phone(digest(phone_id), digest(f"phone:{asking.address}")) if phone_id else None,
         reference=body.get("reference"),
     )
     response = _issued_json(issued)
@@ -105,6 +112,7 @@ def issue_ticket() -> tuple[Response, int]:
 
 
 @bp.get("/api/tickets/<token>")
+@public_read
 def show_ticket(token: str) -> Response:
     return jsonify({"ticket": _ticket(token)})
 
@@ -159,6 +167,8 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
     return render_page(
         "kiosk/kiosk.html",
         icons=ICONS,
+        code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
+        reference_keys=REFERENCE_KEYS,
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,
@@ -184,9 +194,8 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards.
-
-    `alert_ahead` is how few people ahead make the page say "almost your turn".
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
+    the board, the page carries no private service's name: a glance at the phone tells nothing.
     """
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
@@ -195,6 +204,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     return render_page(
         "kiosk/phone.html",
         catalogue_prefixes=("ui.phone.", "ui.survey."),
+        private_names=False,
         data={
             "ticket": ticket,
             "counters": {
@@ -204,7 +214,6 @@ def phone_page(token: str) -> str | tuple[str, int]:
                 "questions": list(questions(config.survey.form)),
                 "answered": queries.survey_answered(station(), token),
             },
-            "alert_ahead": config.phone.alert_ahead,
         },
     )
 

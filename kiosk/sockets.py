@@ -9,13 +9,18 @@ from flask_socketio import emit, join_room, leave_room
 from shared import queries
 from shared.errors import NotFound
 from shared.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
+from shared.text import text_field
 from shared.web import station
+
+TOKEN_LIMIT = 100  # tokens are 22 characters; anything much longer is no token
 
 
 @on("watch")
 def watch(data: Any = None) -> dict[str, Any]:
     """A phone follows its own ticket: it leaves the board stream for `ticket.update`s."""
     token = data.get("token") if isinstance(data, dict) else None
+    if isinstance(token, str):
+        token = text_field(token, "token", TOKEN_LIMIT)
     view = queries.ticket_by_token(station(), token) if isinstance(token, str) else None
     if view is None:
         return socket_error(NotFound("error.unknown_ticket"))

@@ -153,7 +153,8 @@ def _in_language(ticket: TicketPrint, lang: str) -> list[tuple[str, Style]]:
         key = "ui.common.wait_range" if wait.low else "ui.common.wait_under"
         worded = text(key, lang, low=wait.low, high=wait.high)
         said.append((text("ui.ticket.wait", lang, wait=worded), "bold"))
-    said.append((text("ui.ticket.standard", lang, n=ticket.standard_minutes), "plain"))
+    if ticket.standard_minutes is not None:
+        said.append((text("ui.ticket.standard", lang, n=ticket.standard_minutes), "plain"))
     if ticket.fee:
         said.append((ticket.fee.get(lang), "bold"))
     said.append((text("ui.ticket.scan", lang), "plain"))

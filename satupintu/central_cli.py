@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from shared.config import ConfigError, config_path, load_config
+from shared.config import ConfigError, Limits, config_path, load_config
 from shared.errors import SatuPintuError
 from shared.i18n import text
 
@@ -73,6 +73,7 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
     from satupintu.cli import tell_first_password
     from satupintu.server import serve_forever
     from shared.clientaddress import TrustedProxies
+    from shared.wire import MAX_BATCH_BYTES
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -85,7 +86,11 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
         folder = central_config_path(config_file).resolve().parent
         tell_first_password(folder / FIRST_PASSWORD_FILE, password)
     click.echo(f"Satu Pintu central for {config.name} on http://{host}:{port}/")
-    serve_forever(app, host, port, per_address=0, proxies=TrustedProxies(()))
+    # Stations ship batches of up to MAX_BATCH_BYTES, perhaps over a slow uplink.
+    limits = Limits(
+        connections_per_address=0, max_request_kb=MAX_BATCH_BYTES // 1024, request_seconds=300
+    )
+    serve_forever(app, host, port, limits=limits, proxies=TrustedProxies(()))
 
 
 @central.group("station")

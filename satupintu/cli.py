@@ -113,7 +113,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
         app,
         host,
         port,
-        per_address=config.limits.connections_per_address,
+        limits=config.limits,
         proxies=TrustedProxies(config.trusted_proxies),
     )
 

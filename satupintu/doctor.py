@@ -1,7 +1,8 @@
 """`satupintu doctor`: every check of a station from its own command line, with what to do.
 
-It runs the health checks that the dashboard and `GET /healthz` run (database, disk, backups)
-and goes further where only the machine itself can: the config file, the audit trail, each
+It runs the health checks that the dashboard and `GET /healthz` run (database, disk, backups,
+printers as the print log left them, `public_url`), so both say the same of the station, and
+goes further where only the machine itself can: the config file, the audit trail, each
 printer asked directly (the server only judges printers by their last jobs), espeak-ng
 speaking Indonesian, `public_url` answering, the time zone and the clock's synchronisation.
 Each result is a line; each failure is followed by what to do. Exit status 1 when something
@@ -22,10 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
 from satupintu.app import open_station
-from shared import audit, health
+from shared import audit, health, services
 from shared.config import (
     Config,
     ConfigError,
@@ -81,16 +83,23 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
             ),
         )
         yield health.disk_space(config)
+        printer_health: list[dict[str, Any]] = []
     else:
         yield from _station_checks(station)
+        printer_health = station.printers.health()
         station.store.close()
     yield from _printers(config)
-    yield from (probe(config) for probe in (_speech, _public_url, _clock))
+    yield _speech(config)
+    yield _public_url(config, printer_health)
+    yield _clock(config)
 
 
 def _station_checks(station: Station) -> Iterator[Result]:
+    """The dashboard's own checks (printers judged by the log, as the server does at start;
+    the link to central when the station ships)."""
+    services.restore_printer_health(station)
     shipping = ("central",) if station.config.central is not None else ()
-    report = health.run(station, ("database", "disk", "backup", *shipping))
+    report = health.run(station, ("database", "disk", "printers", "backup", *shipping))
     for result in report.results:
         if result.name == "database" and not result.notices:
             yield Result(
@@ -177,6 +186,18 @@ def _printers(config: Config) -> Iterator[Result]:
         finally:
             with suppress(*DEVICE_ERRORS):
                 connection.close()
+        if status is not None and not status.answered:
+            yield _failed(
+                "printers",
+                make_notice(
+                    "printers",
+                    "problem",
+                    "ui.doctor.printer_silent",
+                    "ui.doctor.printer_silent_advice",
+                    **params,
+                ),
+            )
+            continue
         summary = Message(
             "ui.doctor.printer_ok", {**params, "paper": Message(f"ui.admin.paper.{paper}")}
         )
@@ -248,18 +269,12 @@ def _speech(config: Config) -> Result:
     return Result("speech", Message("ui.doctor.speech_ok", {"seconds": f"{seconds:.1f}"}))
 
 
-def _public_url(config: Config) -> Result:
-    """The address phones use answers as a Satu Pintu server (its /healthz)."""
-    if config.public_url is None:
-        return _failed(
-            "public_url",
-            make_notice(
-                "public_url",
-                "warning",
-                "ui.doctor.public_url_unset",
-                "ui.doctor.public_url_unset_advice",
-            ),
-        )
+def _public_url(config: Config, printer_health: list[dict[str, Any]]) -> Result:
+    """`public_url` as the dashboard judges it; when that is fine, it must also answer as a
+    Satu Pintu server (its /healthz)."""
+    result = health.public_url_result(config, printer_health)
+    if result.notices or config.public_url is None:
+        return result
     try:
         answer = json.loads(_get(config.public_url.rstrip("/") + "/healthz"))
         if not isinstance(answer, dict) or "checks" not in answer:

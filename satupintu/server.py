@@ -3,9 +3,11 @@
 - `TCP_NODELAY` on every accepted connection: pywsgi writes a response's headers and body in
   two sends, and without it Nagle's algorithm holds the body until the client's delayed ACK
   (about 40 ms on every kept-alive request).
-- A deadline for the request line and headers (a client that sends half a request, or a
-  kept-alive connection left idle, is closed after HEADER_SECONDS), and a socket timeout for
-  everything after (longer than Socket.IO's ping interval, so live connections stay open).
+- One deadline for a request's line, headers and body (`limits.request_seconds`): a client
+  that sends half a request, a body a byte at a time, or leaves a kept-alive connection idle
+  is closed. The body (at most `limits.max_request_kb`) is read in full before the
+  application sees it, so the deadline never fires inside the application. After that a
+  socket timeout (longer than Socket.IO's ping interval, so live connections stay open).
 - At most `limits.connections_per_address` open connections per client address (a trusted
   reverse proxy carries everyone's and is not counted), and the process's file-descriptor
   limit raised to its hard limit, so idle connections cannot take the hall offline.
@@ -15,6 +17,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import resource
 import socket
@@ -26,40 +29,69 @@ import gevent
 from gevent import pywsgi
 
 from shared.clientaddress import TrustedProxies
+from shared.config import Limits
 from shared.web import LOCAL_ADDRESS
 
 log = logging.getLogger(__name__)
 
-HEADER_SECONDS = 10.0
-BODY_SECONDS = 60.0  # Socket.IO pings every 25 s and gives 20 s more for the answer
+IDLE_SECONDS = 60.0  # Socket.IO pings every 25 s and gives 20 s more for the answer
+
+
+class ReadBody(io.BytesIO):
+    """A request body read in full before the application runs: nothing left to discard."""
+
+    def _discard(self) -> None:
+        """pywsgi's hook to skip an unread body (there is none)."""
 
 
 class HallHandler(pywsgi.WSGIHandler):
-    """One connection: a deadline for every request's headers, a timeout for the rest."""
+    """One connection: a deadline for every request's headers and body, a timeout after."""
+
+    server: HallServer
 
     def handle_one_request(self) -> Any:
-        self.headers_due = gevent.Timeout.start_new(
-            HEADER_SECONDS, TimeoutError("the request's headers took too long")
+        self.request_due = gevent.Timeout.start_new(
+            self.server.request_seconds, TimeoutError("the request took too long to arrive")
         )
         try:
             return super().handle_one_request()
         finally:
-            self.headers_due.close()
+            self.request_due.close()
 
     def read_request(self, raw_requestline: str) -> Any:
         try:
             return super().read_request(raw_requestline)
         finally:
-            self.headers_due.close()
-            self.socket.settimeout(BODY_SECONDS)
+            self.socket.settimeout(IDLE_SECONDS)
 
     def handle_one_response(self) -> None:
+        if not self.body_arrived():
+            self.close_connection = True
+            return
+        self.request_due.close()
         try:
             super().handle_one_response()
         finally:
             if self._connection_upgrade_requested():
                 # A websocket that ended leaves its last frames unread: they are no request.
                 self.close_connection = True
+
+    def body_arrived(self) -> bool:
+        """Read the body (up to one byte past the size limit) before the request's deadline."""
+        if not (self.content_length or self.wsgi_input.chunked_input):
+            return True  # no body (a websocket's socket stays in `wsgi.input`)
+        try:
+            body = self.wsgi_input.read(self.server.max_body + 1)
+        except TimeoutError:
+            log.warning("closed a connection from %s: its request came too slowly", self.client)
+            return False
+        self.close_connection = self.close_connection or len(body) > self.server.max_body
+        self.wsgi_input = self.environ["wsgi.input"] = ReadBody(body)
+        return True
+
+    @property
+    def client(self) -> str:
+        return str(self.client_address[0])
 
     def get_environ(self) -> dict[str, Any]:
         environ = super().get_environ()
@@ -75,11 +107,13 @@ class HallServer(pywsgi.WSGIServer):
         listener: tuple[str, int],
         application: Callable[..., Any],
         *,
-        per_address: int,
+        limits: Limits,
         proxies: TrustedProxies,
     ) -> None:
         super().__init__(listener, application, handler_class=HallHandler, log=None)
-        self.per_address = per_address
+        self.per_address = limits.connections_per_address
+        self.request_seconds = float(limits.request_seconds)
+        self.max_body = limits.max_request_kb * 1024
         self.proxies = proxies
         self.open: Counter[str] = Counter()
 
@@ -114,10 +148,10 @@ def serve_forever(
     host: str,
     port: int,
     *,
-    per_address: int,
+    limits: Limits,
     proxies: TrustedProxies,
 ) -> None:
     """Serve HTTP and Socket.IO on one port until the process is stopped."""
-    limit = raise_open_file_limit()
-    log.info("serving on %s:%d (open files: %d)", host, port, limit)
-    HallServer((host, port), application, per_address=per_address, proxies=proxies).serve_forever()
+    open_files = raise_open_file_limit()
+    log.info("serving on %s:%d (open files: %d)", host, port, open_files)
+    HallServer((host, port), application, limits=limits, proxies=proxies).serve_forever()

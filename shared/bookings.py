@@ -7,6 +7,7 @@ by its slot. The slot arithmetic itself is pure and lives in `shared.slots`.
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -29,15 +30,18 @@ from shared.printing import DISABLED, BookingSlip, PrintResult
 from shared.services import (
     Issued,
     begin,
+    checked_idempotency_key,
     checked_reference,
+    earlier_print,
     new_ticket,
     paper,
     print_job,
     record_print,
+    request_hash,
     service_of,
 )
 from shared.station import Station
-from shared.store import Transaction
+from shared.store import Reader, Transaction
 from shared.ticket import Ticket
 from shared.ticketing import service_day
 from shared.views import view_of
@@ -93,8 +97,11 @@ def _instant(station: Station, value: Any) -> datetime:
     return moment.astimezone(UTC)
 
 
-def booking_slots(station: Station, service_id: Any, day_text: Any) -> dict[str, Any]:
-    """A service day's slots still ahead, with their free places, and the days one may book."""
+def booking_slots(
+    station: Station, service_id: Any, day_text: Any, *, for_citizen: bool = True
+) -> dict[str, Any]:
+    """A service day's slots still ahead, with their free places, and the days one may book.
+    A citizen sees the places they may book themselves; an officer every place left."""
     service, rules = _bookable(station, service_id)
     day = _day(day_text)
     now = station.now()
@@ -105,8 +112,9 @@ def booking_slots(station: Station, service_id: Any, day_text: Any) -> dict[str,
         start, end = station.day_bounds(day)
         with station.store.read() as db:
             taken = repository.taken_places(db, service.id, start, end + timedelta(days=1))
+            share = _citizen_share(db, service.id, day) if for_citizen else None
         found = slots.slots(rules, day, station.config.zone, station.config.day_starts_at,
-                            taken, now)  # fmt: skip
+                            taken, now, share)  # fmt: skip
     return {
         "service": service.id,
         "date": day.isoformat(),
@@ -120,33 +128,41 @@ def booking_slots(station: Station, service_id: Any, day_text: Any) -> dict[str,
     }  # fmt: skip
 
 
+def _citizen_share(db: Reader, service: str, day: date) -> slots.CitizenShare:
+    per_slot, total = repository.citizen_places(db, service, day)
+    return slots.CitizenShare(per_slot, total)
+
+
 def make_booking(
     station: Station,
     service_id: Any,
     starts_at: Any,
     *,
     actor: str = "citizen",
-    address: str | None = None,
-    device: str | None = None,
+    booker: repository.Booker | None = None,
     reference: Any = None,
 ) -> repository.BookingRow:
-    """Book a place in a slot. A citizen's bookings are limited per (hashed) address per day
-    (`limits.bookings_per_day`) and per device while open (`limits.open_bookings_per_device`);
-    an officer booking at the counter for a citizen is not."""
+    """Book a place in a slot. A citizen (`actor` "citizen") books only the citizens' share of
+    a slot and of the day, limited per (hashed) address and network per day
+    (`limits.bookings_per_day`, `limits.bookings_per_network_per_day`) and per device while
+    open (`limits.open_bookings_per_device`); an officer booking at the counter for a citizen
+    may take any place left and is not limited."""
     config = station.config
     service, rules = _bookable(station, service_id)
     start = _instant(station, starts_at)
     reference = checked_reference(None, reference)
+    citizen = actor == "citizen"
+    booker = booker or repository.Booker()
     with station.store.write(actor, station.now()) as tx:
         begin(station, tx)
         today = station.today(tx.now)
         day = service_day(start, config.zone, config.day_starts_at)
-        if actor == "citizen":
-            _check_booking_limits(station, tx, address, device)
+        if citizen:
+            _check_booking_limits(station, tx, booker)
         taken = repository.taken_places(tx, service.id, start, start + timedelta(seconds=1))
         refused = slots.refusal(
             rules, start, config.zone, config.day_starts_at, day, today,
-            taken.get(start, 0), tx.now,
+            taken.get(start, 0), tx.now, _citizen_share(tx, service.id, day) if citizen else None,
         )  # fmt: skip
         if refused == slots.Refusal.FULL:
             raise SlotFull("error.slot_full", starts_at=station.local(start).time())
@@ -168,7 +184,7 @@ def make_booking(
             reference=reference,
             ticket_id=None,
         )
-        repository.insert_booking(tx, booking, address, device)
+        repository.insert_booking(tx, booking, booker)
         tx.record(
             BookingMade(
                 booking_id=booking.id,
@@ -181,15 +197,23 @@ def make_booking(
         return booking
 
 
-def _check_booking_limits(
-    station: Station, tx: Transaction, address: str | None, device: str | None
-) -> None:
+def _check_booking_limits(station: Station, tx: Transaction, booker: repository.Booker) -> None:
     limits = station.config.limits
-    if address and limits.bookings_per_day:
-        since, _ = station.day_bounds(station.today(tx.now))
-        if repository.bookings_made_from(tx, address, since) >= limits.bookings_per_day:
-            raise RateLimited("error.bookings_per_day", limit=limits.bookings_per_day)
-    held = repository.open_bookings_of_device(tx, device) if device else 0
+    since, _ = station.day_bounds(station.today(tx.now))
+    per_address, per_network = limits.bookings_per_day, limits.bookings_per_network_per_day
+    if (
+        booker.address
+        and per_address
+        and repository.bookings_made_from(tx, booker.address, since) >= per_address
+    ):
+        raise RateLimited("error.bookings_per_day", limit=per_address)
+    if (
+        booker.network
+        and per_network
+        and repository.bookings_made_from_network(tx, booker.network, since) >= per_network
+    ):
+        raise RateLimited("error.bookings_per_network", limit=per_network)
+    held = repository.open_bookings_of_device(tx, booker.device) if booker.device else 0
     if limits.open_bookings_per_device and held >= limits.open_bookings_per_device:
         raise Conflict("error.open_bookings", limit=limits.open_bookings_per_device)
 
@@ -320,40 +344,69 @@ def _checked_in(
 
 
 def check_in(
-    station: Station, typed: Any, *, kiosk_id: Any = None, public_base: str = ""
+    station: Station,
+    typed: Any,
+    *,
+    kiosk_id: Any = None,
+    public_base: str = "",
+    idempotency_key: str | None = None,
 ) -> Issued:
     """The citizen has come: the booking gets its ticket, printed like any other. Checking in
-    again gives the same ticket (not printed again); too early and too late are refused."""
+    again gives the same number, not printed again and without the ticket's token: only the
+    first answer, and a retry of that request (its Idempotency-Key), carry the token, so a
+    booking code seen over a shoulder does not open the citizen's ticket. Too early and too
+    late are refused."""
     if not isinstance(typed, str) or not typed.strip() or len(typed) > MAX_CODE:
         raise InvalidRequest("error.field_required", field="code")
     if kiosk_id is not None and (
         not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
     ):
         raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
+    checked_idempotency_key(idempotency_key)
     actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     refused: TooEarly | BookingExpired | None = None
+    retried = False
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
         booking = _booking_of(tx, typed)
         if booking is None:
             raise NotFound("error.unknown_booking")
+        asked = request_hash("check-in", booking.id, kiosk_id)
+        keyed = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
+        if keyed is not None and keyed.request_hash != asked:
+            raise Conflict("error.idempotency_reused")
         try:
             service, earlier = _may_check_in(station, tx, booking, today)
         except (TooEarly, BookingExpired) as refusal:
             refused = refusal  # committed all the same: a booking begin() found missed says so
         else:
-            ticket = (
-                earlier
-                if earlier is not None
-                else _checked_in(station, tx, service, booking, kiosk_id, today)
-            )
+            if earlier is not None:
+                ticket = earlier
+                retried = keyed is not None and keyed.ticket_id == earlier.id
+            else:
+                ticket = _checked_in(station, tx, service, booking, kiosk_id, today)
+                printing = station.printers.enabled(kiosk_id)
+                if idempotency_key is not None:
+                    repository.remember_request(
+                        tx, today, idempotency_key, asked, ticket.id,
+                        None if printing else DISABLED.status,
+                    )  # fmt: skip
     if refused is not None:
         raise refused
+    if earlier is not None:
+        if retried:
+            assert idempotency_key is not None
+            printed = earlier_print(station, today, idempotency_key, kiosk_id)
+            return Issued(view_of(station, ticket), False, printed)
+        return Issued(view_of(station, ticket, for_staff=True), False, DISABLED)
     view = view_of(station, ticket)
-    if earlier is not None or not station.printers.enabled(kiosk_id):
-        return Issued(view, earlier is None, DISABLED)
+    if not station.printers.enabled(kiosk_id):
+        return Issued(view, True, DISABLED)
     job = print_job(station, service, ticket, view, public_base)
     result = station.printers.print_ticket(kiosk_id, job)
     with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
         record_print(tx, kiosk_id, job, result)
     return Issued(view, True, result)

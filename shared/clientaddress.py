@@ -32,6 +32,16 @@ def in_networks(text: str | None, networks: Iterable[Network]) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
+def network_of(text: str) -> str:
+    """The network an address belongs to, for limits a client cannot escape by changing its
+    address: its IPv4 /24 or its IPv6 /64."""
+    address = parse_address(text)
+    if address is None:
+        return text
+    prefix = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
 def is_own_machine(text: str | None) -> bool:
     """Whether an address is the server's own machine (127.0.0.1, ::1)."""
     return in_networks(text, OWN_ADDRESSES)

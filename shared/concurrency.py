@@ -26,8 +26,24 @@ def blocking_call(function: Callable[..., Result], *args: Any) -> Result:
     if gevent_active():
         import gevent
 
-        return gevent.get_hub().threadpool.apply(function, args)
+        return in_thread_pool(gevent.get_hub().threadpool, function, *args)
     return function(*args)
+
+
+def in_thread_pool(pool: Any, function: Callable[..., Result], *args: Any) -> Result:
+    """`function(*args)` in a thread of gevent's `pool`; what it raises is raised here."""
+    succeeded, outcome = pool.apply(_outcome, (function, args))
+    if succeeded:
+        return outcome
+    raise outcome
+
+
+def _outcome(function: Callable[..., Any], args: tuple[Any, ...]) -> tuple[bool, Any]:
+    """Run in a pool thread: never raises, returns (True, result) or (False, exception)."""
+    try:
+        return True, function(*args)
+    except BaseException as error:  # the pool must never see it: see the module docstring
+        return False, error
 
 
 def let_others_run() -> None:

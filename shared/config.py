@@ -23,6 +23,7 @@ from pydantic import (
     PlainSerializer,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from shared.yamltext import safe_load
@@ -95,6 +96,27 @@ def _time_zone(value: str) -> str:
 
 
 Text = Annotated[LocalText, BeforeValidator(_local_text)]
+
+
+def _at_most(limit: int) -> AfterValidator:
+    """Words no longer than `limit` characters in either language: what the screens fit."""
+
+    def check(value: LocalText) -> LocalText:
+        for text in (value.id, value.en):
+            if len(text) > limit:
+                raise ValueError(f"may have at most {limit} characters, not {len(text)}: {text!r}")
+        return value
+
+    return AfterValidator(check)
+
+
+# The longest names the screens fit (the wall board with six such counters, both orientations).
+STATION_NAME_MAX = 50
+BOARD_NAME_MAX = 20
+COUNTER_NAME_MAX = 60
+SERVICE_NAME_MAX = 70
+
+
 # In JSON (`model_dump(mode="json")`) times are written as config.yaml writes them, so the
 # models parse their own JSON back unchanged (the settings a station ships to central).
 ClockTime = Annotated[time, BeforeValidator(_clock_time), PlainSerializer(_hhmm, when_used="json")]
@@ -189,7 +211,7 @@ LOGO_TYPES = {
 
 
 class Station(_Model):
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=STATION_NAME_MAX)
     logo: str | None = None
     running_text: Text | None = None
 
@@ -255,6 +277,24 @@ class Booking(_Model):
     early_minutes: int = Field(30, ge=0, le=240)
     late_minutes: int = Field(15, ge=0, le=240)
     days: tuple[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"], ...] = WEEKDAYS
+    # Places of each slot only an officer may book (for a citizen at the counter); default:
+    # one when a slot has more than one place.
+    counter_places: int | None = Field(None, ge=0, le=500)
+    # The share of a service day's places citizens may book themselves: the rest of the day
+    # stays for walk-ins and the counter, so a flood of bookings cannot fill it.
+    citizen_day_percent: int = Field(50, ge=0, le=100)
+
+    @property
+    def kept_for_counter(self) -> int:
+        if self.counter_places is not None:
+            return self.counter_places
+        return 1 if self.per_slot > 1 else 0
+
+    @model_validator(mode="after")
+    def _counter_places_fit(self) -> Booking:
+        if self.kept_for_counter > self.per_slot:
+            raise ValueError("counter_places must not exceed per_slot")
+        return self
 
     @field_validator("hours")
     @classmethod
@@ -268,11 +308,11 @@ class Booking(_Model):
 
 class Service(_Model):
     id: Identifier
-    name: Text
+    name: Annotated[Text, _at_most(SERVICE_NAME_MAX)]
     prefix: str = Field(pattern=r"^[A-Z]{1,2}$")
     unit: str = Field(min_length=1)
     private: bool = False
-    standard_minutes: int = Field(15, ge=1, le=600)
+    standard_minutes: int | None = Field(15, ge=1, le=600)  # None: no standard time set
     min_minutes: int | None = Field(None, ge=1, le=600)
     fee: Text | None = None
     hours: OpeningHours | None = None
@@ -284,7 +324,7 @@ class Service(_Model):
 
 class Counter(_Model):
     id: Identifier
-    name: Text
+    name: Annotated[Text, _at_most(COUNTER_NAME_MAX)]
     services: tuple[str, ...] = Field(min_length=1)
     spoken: str | None = None
 
@@ -293,13 +333,17 @@ class Privacy(_Model):
     """How private services stay private: one shared number sequence and a neutral place."""
 
     prefix: str = Field("R", pattern=r"^[A-Z]{1,2}$")
-    destination: Text = LocalText(id="Ruang Layanan Khusus", en="Private service room")
+    destination: Annotated[Text, _at_most(COUNTER_NAME_MAX)] = LocalText(
+        id="Ruang Layanan Khusus", en="Private service room"
+    )
 
 
 class Phone(_Model):
-    """The citizen's phone page: how many people ahead make "almost your turn"."""
+    """The citizen's phone page: "almost your turn" needs at most `alert_ahead` people ahead and
+    an estimate of at most `alert_minutes` (its upper bound)."""
 
     alert_ahead: int = Field(3, ge=0, le=50)
+    alert_minutes: int = Field(15, ge=0, le=240)
 
 
 class Kiosk(_Model):
@@ -315,7 +359,7 @@ class Kiosk(_Model):
 
 class Board(_Model):
     id: Identifier
-    name: str | None = None
+    name: str | None = Field(None, min_length=1, max_length=BOARD_NAME_MAX)
     counters: tuple[str, ...] | None = None
     units: tuple[str, ...] | None = None
 
@@ -328,9 +372,18 @@ class Limits(_Model):
     connections_per_address: int = Field(100, ge=0)
     socket_events_per_second: int = Field(10, ge=0)
     socket_connects_per_minute: int = Field(60, ge=0)
+    socket_frames_per_second: int = Field(30, ge=0)
+    socket_kb_per_second: int = Field(128, ge=0)
+    request_seconds: int = Field(20, ge=1, le=300)
+    public_reads_per_minute: int = Field(120, ge=0)
     bookings_per_day: int = Field(5, ge=0)
     bookings_per_minute: int = Field(10, ge=0)
     open_bookings_per_device: int = Field(3, ge=0)
+    # Bookings one network (an IPv4 /24, an IPv6 /64) may make per day: a client that changes
+    # its address (a new MAC, a new IPv6 address) stays in its network.
+    bookings_per_network_per_day: int = Field(20, ge=0)
+    # The share of a service's daily quota that phones (phone_tickets) may take.
+    phone_quota_percent: int = Field(50, ge=0, le=100)
 
 
 class CallPolicy(_Model):
@@ -424,6 +477,7 @@ class Config(_Model):
     call_policy: CallPolicy = CallPolicy()
     no_show_requeue_minutes: int = Field(30, ge=0)
     no_show_after_recalls: int = Field(0, ge=0, le=20)
+    unattended_call_minutes: int = Field(10, ge=1, le=240)
     privacy: Privacy = Privacy()
     phone: Phone = Phone()
     announcement: Announcement = Announcement()
@@ -463,9 +517,22 @@ class Config(_Model):
         """A counter whose every service is private: the hall never hears its name."""
         return all(service in self.private_services for service in counter.services)
 
+    @cached_property
+    def private_rooms(self) -> dict[str, LocalText]:
+        """Each private counter's neutral destination: `privacy.destination`, numbered in the
+        order of `counters:` when there are several ("Ruang Layanan Khusus 1", "... 2")."""
+        rooms = [counter.id for counter in self.counters if self.serves_only_private(counter)]
+        if len(rooms) == 1:
+            return {rooms[0]: self.privacy.destination}
+        place = self.privacy.destination
+        return {
+            room: LocalText(id=f"{place.id} {number}", en=f"{place.en} {number}")
+            for number, room in enumerate(rooms, start=1)
+        }
+
     def shown_name(self, counter: Counter) -> LocalText:
-        """How the hall sees a counter: its name, or the neutral private-service room."""
-        return self.privacy.destination if self.serves_only_private(counter) else counter.name
+        """How the hall sees a counter: its name, or its neutral private-service room."""
+        return self.private_rooms.get(counter.id, counter.name)
 
     @cached_property
     def counter_by_id(self) -> dict[str, Counter]:
@@ -544,6 +611,7 @@ def _check_references(config: Config) -> None:
                 raise ConfigError(
                     f"counters[{index}].services[{position}]: unknown service {service_id!r}"
                 )
+        _check_private_counter(config, index, counter)
     units = {service.unit for service in config.services}
     for index, board in enumerate(config.boards):
         for position, counter_id in enumerate(board.counters or ()):
@@ -563,6 +631,19 @@ def _check_references(config: Config) -> None:
     if config.logo_path is not None and not config.logo_path.is_file():
         raise ConfigError(f"station.logo: no such file {str(config.logo_path)!r}")
     _check_printer_profiles(config)
+
+
+def _check_private_counter(config: Config, index: int, counter: Counter) -> None:
+    """A counter that serves a private service serves only private services: the hall would
+    otherwise tell them apart by where their numbers are called."""
+    private = [service for service in counter.services if service in config.private_services]
+    public = [service for service in counter.services if service not in config.private_services]
+    if private and public:
+        raise ConfigError(
+            f"counters[{index}].services: counter {counter.id!r} serves the private service "
+            f"{private[0]!r} and the public service {public[0]!r}; a counter that serves a "
+            "private service must serve only private services"
+        )
 
 
 def _check_printer_profiles(config: Config) -> None:

@@ -219,3 +219,18 @@ def wait_range(minutes: int | None) -> WaitRange | None:
     low = RANGE_STEP * math.floor(minutes * (1 - RANGE_SPREAD) / RANGE_STEP)
     high = RANGE_STEP * math.ceil(minutes * (1 + RANGE_SPREAD) / RANGE_STEP)
     return WaitRange(low, max(high, low + RANGE_STEP))
+
+
+def almost_turn(
+    ahead: int | None, minutes: int | None, alert_ahead: int, alert_minutes: int
+) -> bool:
+    """Whether a waiting ticket is "almost its turn": few enough people ahead and a short wait.
+
+    Both must hold: `ahead` at most `alert_ahead`, and the shown estimate's upper bound at most
+    `alert_minutes` (or "called soon"), so the phone never says "stand near the counter" next
+    to "45-80 minutes". `ahead` None: the ticket is not waiting.
+    """
+    if ahead is None or ahead > alert_ahead:
+        return False
+    shown = wait_range(minutes)
+    return shown is None or shown.high <= alert_minutes

@@ -243,12 +243,14 @@ class UserLoggedIn(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ClockAccepted(Event):
-    """A supervisor confirmed that a wall clock which jumped now shows the right time."""
+    """A wall clock which jumped (or was not believed at start) was confirmed right: by a
+    supervisor, or by a staff device whose own clock agreed with it (`by`: "device")."""
 
     name = "clock.accepted"
     board = False
     wall: str
     trusted: str
+    by: str = "supervisor"
 
 
 @dataclass(frozen=True, kw_only=True)

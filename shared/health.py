@@ -33,6 +33,7 @@ from shared.config import Config
 from shared.errors import Unavailable
 from shared.i18n import LANGUAGES, text
 from shared.log import last_row
+from shared.printing import is_loopback, kiosk_names, loopback_qr_base
 from shared.station import Station
 
 log = logging.getLogger(__name__)
@@ -274,8 +275,8 @@ def _device(path: Path) -> int:
 
 @check("printers")
 def printers(station: Station) -> Result:
-    """Each printer as its last jobs left it: out of paper, failing, printed without saying so,
-    low on paper; and QR codes that lead to the server's own machine (no phone can open them)."""
+    """Each printer as its last jobs left it (out of paper, failing, printed without saying so,
+    low on paper), and a preview printer, which prints no paper at all."""
     notices = []
     watched = 0
     for printer in station.printers.health():
@@ -287,14 +288,14 @@ def printers(station: Station) -> Result:
         if fault is not None:
             level, key, advice = fault
             notices.append(make_notice("printers", level, key, advice, printer=name))
-        if printer["qr_loopback"]:
+        if printer["type"] == "preview":
             notices.append(
                 make_notice(
                     "printers",
                     "warning",
-                    "ui.health.qr_loopback",
-                    "ui.health.qr_loopback_advice",
-                    base=printer["qr_base"],
+                    "ui.health.preview_printer",
+                    "ui.health.preview_printer_advice",
+                    printer=name,
                 )
             )
     return Result("printers", Message("ui.health.printers_ok", {"count": watched}), tuple(notices))
@@ -315,12 +316,50 @@ def _printer_fault(
     return None
 
 
+@check("public_url")
+def public_url(station: Station) -> Result:
+    """Where citizens' phones open the tickets' QR codes."""
+    return public_url_result(station.config, station.printers.health())
+
+
+def public_url_result(config: Config, printer_health: list[dict[str, Any]]) -> Result:
+    """`public_url` as phones need it, once for the station: a warning when it leads to the
+    server's own machine, or when it is unset while tickets with QR codes are printed (the
+    more telling one when the last QR codes led to the server itself)."""
+    url = config.public_url
+    if url is not None:
+        if is_loopback(url):
+            notice = make_notice(
+                "public_url",
+                "warning",
+                "ui.health.public_url_loopback",
+                "ui.health.qr_loopback_advice",
+                base=url,
+            )
+            return Result("public_url", notice.message, (notice,))
+        return Result("public_url", Message("ui.health.public_url_set", {"url": url}))
+    loopback = loopback_qr_base(printer_health)
+    if loopback is not None:
+        notice = make_notice(
+            "public_url",
+            "warning",
+            "ui.health.qr_loopback",
+            "ui.health.qr_loopback_advice",
+            base=loopback,
+        )
+        return Result("public_url", notice.message, (notice,))
+    kiosks = (None, *(kiosk.id for kiosk in config.kiosks))
+    if all(config.printer_for(kiosk).type == "none" for kiosk in kiosks):
+        return Result("public_url", Message("ui.health.public_url_unneeded"))
+    notice = make_notice(
+        "public_url", "warning", "ui.health.public_url_unset", "ui.health.public_url_unset_advice"
+    )
+    return Result("public_url", notice.message, (notice,))
+
+
 def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:
     """How the hall knows a printer: by the kiosks it prints for, else as the main printer."""
-    kiosks = [config.kiosk_by_id[kiosk] for kiosk in kiosk_ids]
-    if not kiosks:
-        return Message("ui.health.main_printer")
-    return ", ".join(kiosk.name or kiosk.id for kiosk in kiosks)
+    return kiosk_names(config, kiosk_ids) or Message("ui.health.main_printer")
 
 
 @check("speech")
@@ -439,11 +478,16 @@ def clock(station: Station) -> Result:
     jump = station.time.jump
     if jump is None:
         return Result("clock", Message("ui.health.clock_ok"))
+    key, advice = (
+        ("ui.health.clock_unconfirmed", "ui.health.clock_unconfirmed_advice")
+        if jump.at_start
+        else ("ui.health.clock_jumped", "ui.health.clock_jumped_advice")
+    )
     notice = make_notice(
         "clock",
         "warning",
-        "ui.health.clock_jumped",
-        "ui.health.clock_jumped_advice",
+        key,
+        advice,
         minutes=round(abs(jump.off_by.total_seconds()) / 60),
     )
     return Result("clock", notice.message, (notice,))

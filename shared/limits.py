@@ -1,7 +1,8 @@
 """Rate limits, declared on the routes they guard (`@rate_limited`) and applied by the app factory.
 
 Each limit is a number per minute read from the config's `limits:` (0 turns it off), counted
-per client address unless the route says what else to count by.
+per client address unless the route says what else to count by. Routes naming the same
+`scope` share one count (a client cannot multiply its allowance by varying the route).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Rule:
     per_minute: Callable[[Limits], int]
     key: Callable[[], str]
     exempt: Callable[[], bool] | None
+    scope: str | None
 
 
 def rate_limited(
@@ -32,11 +34,13 @@ def rate_limited(
     *,
     key: Callable[[], str] = get_remote_address,
     exempt: Callable[[], bool] | None = None,
+    scope: str | None = None,
 ) -> Callable[[View], View]:
-    """Limit a view to `per_minute(config.limits)` requests a minute per `key()`."""
+    """Limit a view to `per_minute(config.limits)` requests a minute per `key()` (counted
+    together with every view of the same `scope`, if given)."""
 
     def decorate(view: View) -> View:
-        rules = [*getattr(view, RULES, ()), Rule(per_minute, key, exempt)]
+        rules = [*getattr(view, RULES, ()), Rule(per_minute, key, exempt, scope)]
         setattr(view, RULES, rules)
         return view
 
@@ -60,5 +64,10 @@ def apply_rate_limits(app: Flask, config: Config) -> None:
         headers_enabled=True,
     )
     for endpoint, rule, count in active:
-        limit = limiter.limit(f"{count}/minute", key_func=rule.key, exempt_when=rule.exempt)
+        options = {"key_func": rule.key, "exempt_when": rule.exempt}
+        limit = (
+            limiter.shared_limit(f"{count}/minute", rule.scope, **options)
+            if rule.scope
+            else limiter.limit(f"{count}/minute", **options)
+        )
         app.view_functions[endpoint] = limit(app.view_functions[endpoint])

@@ -69,7 +69,9 @@ def wait_minutes(
     per_ticket = {
         service: estimates.typical_minutes(
             repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE),
-            float(config.service_by_id[service].standard_minutes),
+            float(
+                config.service_by_id[service].standard_minutes or estimates.DEFAULT_STANDARD_MINUTES
+            ),
         )
         for service in linked
     }

@@ -1,7 +1,8 @@
 """Who is at each counter now: a console says so when it opens a counter and every minute
 after; it stops counting when the console leaves, disconnects or falls silent (a closed lid,
 a killed browser). Each change is announced as `counter.presence` (the counter's id only:
-consoles and the dashboard reload; names stay with staff)."""
+consoles and the dashboard reload; names stay with staff). A call at a counter nobody attends
+leaves the board after a while (`unattended`)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,9 @@ def at_counters(db: Reader, now: datetime) -> dict[str, list[Attendance]]:
         counter: [Attendance(user, since) for user, since in users.items()]
         for counter, users in present.items()
     }
+
+
+def unattended(called_at: datetime, attending: list[Attendance], now: datetime, after: int) -> bool:
+    """Whether a call has been left alone: no console at its counter, and made more than
+    `after` minutes ago. The board stops showing it as served; the ticket stays as it is."""
+    return not attending and now - called_at > timedelta(minutes=after)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
-from shared.config import LocalText
+from shared.config import Config, LocalText
 from shared.estimates import WaitRange
 from shared.i18n import text
 
@@ -101,7 +101,7 @@ class TicketPrint:
     ahead: int
     estimated_wait: WaitRange | None  # the range every screen shows; None: called soon
     status_url: str  # absolute URL of the phone status page, for the QR code
-    standard_minutes: int
+    standard_minutes: int | None  # None: none set (or private services differ): none printed
     fee: LocalText | None
     language: str  # the station language, printed first
     test: bool = False  # a printer test ticket (`satupintu printer test`), not a queue number
@@ -135,20 +135,37 @@ class PrintOutcome:
     qr_base: str | None
 
 
-def printer_faults(health: list[dict[str, Any]], language: str) -> list[dict[str, Any]]:
+def printer_faults(
+    health: list[dict[str, Any]], config: Config, language: str
+) -> list[dict[str, Any]]:
     """The printers whose last job failed or is unconfirmed, from `Printing.health()`, each
-    with its fault worded in `language`: what counter consoles and the dashboard warn of."""
-    return [
-        {
-            "printer": printer["printer"],
-            "kiosks": printer["kiosks"],
-            "status": printer["status"],
-            "since": printer["last_error_at"],
-            "message": PrintFault.from_json(printer["fault"]).message(language),
-        }
-        for printer in health
-        if printer["status"] in ("failed", "unconfirmed") and printer["fault"]
-    ]
+    named by its kiosks (`name`) with its fault worded in `language`, its address only in
+    brackets: what counter consoles warn of."""
+    faults = []
+    for printer in health:
+        if printer["status"] not in ("failed", "unconfirmed") or not printer["fault"]:
+            continue
+        name = kiosk_names(config, printer["kiosks"]) or text("ui.health.main_printer", language)
+        device = printer["printer"].removeprefix("printer ")
+        called = text("ui.printer.named", language, name=name, device=device)
+        fault = replace(PrintFault.from_json(printer["fault"]), printer=called)
+        faults.append(
+            {
+                "printer": printer["printer"],
+                "name": name,
+                "kiosks": printer["kiosks"],
+                "status": printer["status"],
+                "since": printer["last_error_at"],
+                "message": fault.message(language),
+            }
+        )
+    return faults
+
+
+def kiosk_names(config: Config, kiosk_ids: Iterable[str]) -> str | None:
+    """How the hall knows a printer: by the kiosks it prints for (None: the station's own)."""
+    kiosks = [config.kiosk_by_id[kiosk] for kiosk in kiosk_ids]
+    return ", ".join(kiosk.name or kiosk.id for kiosk in kiosks) or None
 
 
 def loopback_qr_base(health: list[dict[str, Any]]) -> str | None:

@@ -4,7 +4,7 @@ them. Each is one consistent read through the repository and the log, with one c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -60,7 +60,8 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
     """The board's whole state in one consistent read; `seq` is the last board event's.
 
     Each recent call says how it ended (`outcome`: done, no_show, transferred, returned, or
-    None while it goes on); `closed` names the services that take no tickets now and why.
+    None while it goes on); `closed` names the services that take no tickets now and why. A
+    counter's `ticket` is None once its call is left unattended (`presence.unattended`).
     """
     counters = board_counters(station.config, board_id)
     private = station.private_services
@@ -74,6 +75,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         endings = log.call_endings(db, recent)
         waiting = public_waiting(station, db, today)
         issued = repository.issued_on(db, today)
+        attending = presence.at_counters(db, now)
     shown = {counter.id for counter in counters}
     calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
     return {
@@ -83,7 +85,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
                 "id": counter.id,
                 "name": station.config.shown_name(counter).get(station.config.language),
                 "state": rows[counter.id].state.value if counter.id in rows else "open",
-                "ticket": _number(rows[counter.id].ticket) if counter.id in rows else None,
+                "ticket": _served_number(station, rows.get(counter.id), attending, now),
             }
             for counter in counters
         ],
@@ -102,6 +104,21 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         "waiting": waiting,
         "closed": closed_services(station, rows, issued, now, next_day),
     }
+
+
+def _served_number(
+    station: Station,
+    row: repository.CounterRow | None,
+    attending: dict[str, list[presence.Attendance]],
+    now: datetime,
+) -> str | None:
+    """The number a counter shows the hall as served: none when its call is left unattended."""
+    if row is None or row.ticket is None or row.ticket.called_at is None:
+        return None
+    minutes = station.config.unattended_call_minutes
+    if presence.unattended(row.ticket.called_at, attending.get(row.id, []), now, minutes):
+        return None
+    return row.ticket.number
 
 
 def closed_services(
@@ -134,10 +151,6 @@ def closed_services(
     if private and all(private):
         shown[PRIVATE] = private[0]
     return shown
-
-
-def _number(ticket: Ticket | None) -> str | None:
-    return ticket.number if ticket else None
 
 
 def services_overview(
@@ -359,19 +372,23 @@ def survey_desk(station: Station, counter_id: str) -> dict[str, Any] | None:
     return {"number": ticket.number, "handle": survey_handle(ticket)}
 
 
-def todays_bookings(station: Station) -> dict[str, Any]:
-    """Today's bookings per service, as officers see them: code, slot, status, reference and the
-    ticket's number once checked in (never the booking's token)."""
+def todays_bookings(station: Station, services: Collection[str] | None = None) -> dict[str, Any]:
+    """Today's bookings per service (of `services`, or all), as staff see them: code, slot,
+    status, reference and the ticket's number once checked in (never the booking's token)."""
     today = station.today()
     with station.store.read() as db:
         found = repository.bookings_of_day(db, today)
         ids = [booking.ticket_id for booking in found if booking.ticket_id]
         tickets = {ticket.id: ticket.number for ticket in repository.tickets_by_ids(db, ids)}
     by_service: dict[str, list[dict[str, Any]]] = {
-        service.id: [] for service in station.config.services if service.booking is not None
+        service.id: []
+        for service in station.config.services
+        if service.booking is not None and (services is None or service.id in services)
     }
     for booking in found:
-        by_service.setdefault(booking.service, []).append(
+        if booking.service not in by_service:
+            continue
+        by_service[booking.service].append(
             {
                 "code": booking.code,
                 "starts_at": station.local(booking.starts_at).isoformat(timespec="minutes"),

@@ -22,7 +22,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, j
 
 from shared import presence, queries, users
 from shared.auth import SESSION_COOKIE
-from shared.config import Config
+from shared.config import Config, Limits
 from shared.crossprocess import TicketsChanged
 from shared.errors import RateLimited, SatuPintuError
 from shared.estimates import linked_services
@@ -42,7 +42,7 @@ from shared.events import (
     TicketTransferred,
 )
 from shared.i18n import pick_language, text
-from shared.socketlimits import Flood
+from shared.socketlimits import WIRE, Flood, MeteredSocket, Wire
 from shared.station import Station
 from shared.users import User
 from shared.web import error_json, origin_allowed, station
@@ -343,17 +343,24 @@ def socket_error(error: SatuPintuError) -> dict[str, Any]:
 
 
 def on(event: str) -> Callable[[Handler], Handler]:
-    """Register a client event's handler behind the flood control (`shared.socketlimits`)."""
+    """Register a client event's handler behind the flood control (`shared.socketlimits`);
+    the domain errors it raises are its acknowledgement."""
 
     def register(handler: Handler) -> Handler:
         @wraps(handler)
         def limited(data: Any = None) -> Any:
             flood: Flood = current_app.extensions["satupintu.flood"]
             if flood.allow(sid(), request.remote_addr or ""):
-                return handler(data)
+                try:
+                    return handler(data)
+                except SatuPintuError as error:  # a bad event's clear answer, as over HTTP
+                    return socket_error(error)
             if flood.is_flooding(sid()):
                 log.warning("disconnected %s: it kept sending events too fast", request.remote_addr)
                 disconnect()
+                wire: Wire | None = request.environ.get(WIRE)
+                if wire is not None:  # a websocket: its client may not take no for an answer
+                    wire.cut_off("events")
             return socket_error(RateLimited("error.rate_limited"))
 
         socketio.on_event(event, limited)
@@ -381,6 +388,7 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
         # off by the flood control), instead of each event getting a greenlet of its own.
         async_handlers=False,
     )
+    meter_websockets(config.limits)
     app.extensions["satupintu.connections"] = Connections()
     limits = config.limits
     app.extensions["satupintu.flood"] = Flood(
@@ -390,6 +398,39 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
     the_station.store.publisher = dispatcher.publish
     app.extensions["satupintu.dispatcher"] = dispatcher
     return dispatcher
+
+
+def meter_websockets(limits: Limits) -> None:
+    """Meter every websocket (`shared.socketlimits.Wire`): engine.io's websocket class is
+    subclassed so its socket is wrapped before anything is read from it. The session's
+    environment (Socket.IO's) holds the Wire, for the flood control to cut a connection off."""
+    eio = socketio.server.eio
+    driver = eio._async["websocket"]
+
+    class MeteredWebSocket(driver):
+        def __init__(self, handler: Callable[[Any], Any], server: Any) -> None:
+            super().__init__(self.metered(handler), server)
+
+        def metered(self, handler: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            def handle(websocket: Any) -> Any:
+                session = handler.__self__  # type: ignore[attr-defined]  # engine.io's socket
+                self.wire = Wire(
+                    self.ws.sock,
+                    self.ws.environ.get("REMOTE_ADDR", ""),
+                    limits.socket_frames_per_second,
+                    limits.socket_kb_per_second,
+                )
+                self.ws.sock = MeteredSocket(self.ws.sock, self.wire)
+                socketio.server.environ.get(session.sid, {})[WIRE] = self.wire
+                return handler(websocket)
+
+            return handle
+
+        def wait(self) -> Any:
+            frame = super().wait()
+            return frame if frame is None or self.wire.allow_frame() else None
+
+    eio._async = {**eio._async, "websocket": MeteredWebSocket}
 
 
 def board_id(data: Any) -> str | None:

@@ -148,12 +148,20 @@ def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
     return row["n"] if row else 0
 
 
-def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
-    """A new ticket; `device` is the (hashed) phone that took it, if a phone did."""
+@dataclass(frozen=True)
+class Phone:
+    """A phone taking a ticket (`phone_tickets`): its cookie's and its address's hashes."""
+
+    device: str
+    address: str
+
+
+def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
+    """A new ticket; `phone` is the phone that took it, if a phone did."""
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
-        "booked_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "booked_for, device_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -168,21 +176,35 @@ def insert(tx: Transaction, ticket: Ticket, device: str | None = None) -> None:
             ticket.kiosk,
             utc_text(ticket.issued_at),
             utc_text(ticket.queue_at),
-            device,
+            phone.device if phone else None,
             ticket.reference,
             _optional_text(ticket.booked_for),
+            phone.address if phone else None,
         ],
     )
 
 
-def open_ticket_of_device(db: Reader, device: str) -> Ticket | None:
-    """A phone's ticket that still waits or is being served, if it has one."""
+def open_ticket_of_phone(db: Reader, phone: Phone) -> Ticket | None:
+    """A phone's ticket that still waits or is being served, found by its cookie or by its
+    address (a phone that dropped its cookie is still at its address)."""
     row = db.one(
-        "SELECT * FROM tickets WHERE device = ? AND status IN ('waiting', 'called') "
+        "SELECT * FROM tickets WHERE id IN ("
+        "SELECT id FROM tickets WHERE device = ? AND status IN ('waiting', 'called') UNION "
+        "SELECT id FROM tickets WHERE device_address = ? AND status IN ('waiting', 'called')) "
         "ORDER BY id DESC LIMIT 1",
-        [device],
+        [phone.device, phone.address],
     )
     return _ticket(row) if row else None
+
+
+def phone_tickets_on(db: Reader, day: date, service: str) -> int:
+    """Tickets phones took for a service on a service day."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM tickets WHERE service_day = ? AND issued_service = ? "
+        "AND device IS NOT NULL",
+        [day.isoformat(), service],
+    )
+    return row["n"] if row else 0
 
 
 def save(tx: Transaction, ticket: Ticket) -> None:
@@ -625,13 +647,21 @@ def taken_places(db: Reader, service: str, start: datetime, end: datetime) -> di
     return {parse_utc(row["starts_at"]): row["n"] for row in rows}
 
 
-def insert_booking(
-    tx: Transaction, booking: BookingRow, address: str | None, device: str | None
-) -> None:
+@dataclass(frozen=True)
+class Booker:
+    """Who books for themselves, as far as the station keeps it: hashes of their address, their
+    address's network and their phone's cookie."""
+
+    address: str | None = None
+    network: str | None = None
+    device: str | None = None
+
+
+def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None:
     tx.execute(
         "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, made_at, "
-        "made_by, address, device, reference, ticket_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+        "made_by, address, device, reference, ticket_id, network) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
         [
             booking.id,
             booking.code,
@@ -642,9 +672,10 @@ def insert_booking(
             booking.status,
             utc_text(booking.made_at),
             booking.made_by,
-            address,
-            device,
+            booker.address,
+            booker.device,
             booking.reference,
+            booker.network,
         ],
     )
 
@@ -666,6 +697,26 @@ def bookings_made_from(db: Reader, address: str, since: datetime) -> int:
         [address, utc_text(since)],
     )
     return row["n"] if row else 0
+
+
+def bookings_made_from_network(db: Reader, network: str, since: datetime) -> int:
+    """Bookings a (hashed) network made since an instant, cancelled ones too."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE network = ? AND made_at >= ?",
+        [network, utc_text(since)],
+    )
+    return row["n"] if row else 0
+
+
+def citizen_places(db: Reader, service: str, day: date) -> tuple[dict[datetime, int], int]:
+    """What citizens booking for themselves hold of a service day: per slot start, and in all."""
+    rows = db.all(
+        "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND service_day = ? "
+        "AND made_by = 'citizen' AND status IN ('booked', 'checked_in') GROUP BY starts_at",
+        [service, day.isoformat()],
+    )
+    per_slot = {parse_utc(row["starts_at"]): row["n"] for row in rows}
+    return per_slot, sum(per_slot.values())
 
 
 def open_bookings_of_device(db: Reader, device: str) -> int:

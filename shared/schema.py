@@ -263,6 +263,22 @@ def m009_central_attempts(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_booking_networks_and_phone_addresses(db: Database) -> None:
+    """Bookings are limited per network too (a client that changes its address stays in its
+    network), and a phone's ticket is held by its (hashed) address as well as its cookie."""
+    db.executescript(
+        """
+        ALTER TABLE bookings ADD COLUMN network TEXT;
+        CREATE INDEX bookings_network ON bookings (network, made_at);
+        CREATE INDEX bookings_citizens ON bookings (service, service_day, made_by, status);
+        ALTER TABLE tickets ADD COLUMN device_address TEXT;
+        CREATE INDEX tickets_device_address ON tickets (device_address, status)
+            WHERE device_address IS NOT NULL;
+        """
+    )
+
+
 def migration_names() -> list[str]:
     """Every migration of this code, in the order they apply."""
     return [migration.name for migration in migrations._migrations]

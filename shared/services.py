@@ -14,12 +14,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import announce, log, positions, queries, repository, slots
 from shared.clock import utc_text
-from shared.config import Counter, LocalText, Service
+from shared.config import Config, Counter, LocalText, Service
 from shared.devices import Device
 from shared.errors import (
     Conflict,
@@ -269,11 +269,23 @@ def _call(
 # ---- kiosk -----------------------------------------------------------------------------------
 
 
+def checked_idempotency_key(key: str | None) -> None:
+    """A kiosk request's Idempotency-Key: none, or short printable text."""
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
+    if key is not None:
+        text_field(key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
+
+
+def request_hash(*parts: Any) -> str:
+    """What an Idempotency-Key's request asked, to refuse the key reused for another one."""
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
 def _request_hash(
     service_id: str, priority: bool, kiosk_id: str | None, reference: str | None = None
 ) -> str:
-    body = json.dumps([service_id, priority, kiosk_id] + ([reference] if reference else []))
-    return hashlib.sha256(body.encode()).hexdigest()
+    return request_hash(service_id, priority, kiosk_id, *([reference] if reference else []))
 
 
 def checked_reference(service: Service | None, reference: Any) -> str | None:
@@ -296,15 +308,15 @@ def issue_ticket(
     kiosk_id: Any = None,
     idempotency_key: str | None = None,
     public_base: str = "",
-    phone: str | None = None,
+    phone: repository.Phone | None = None,
     reference: Any = None,
 ) -> Issued:
     """Give a citizen the next number of a service, then print it.
 
     The ticket is committed before printing starts, so a printer fault never loses it. The same
     Idempotency-Key on the same service day returns the same ticket and its print result. A
-    ticket a phone takes (`phone`: the phone's hashed id) is not printed, and a phone holds at
-    most one open ticket.
+    ticket a phone takes (`phone`) is not printed; a phone (by its cookie or its address) holds at
+    most one open ticket, and phones take at most `limits.phone_quota_percent` of a quota.
     """
     service = service_of(station, service_id)
     if not isinstance(priority, bool):
@@ -313,10 +325,7 @@ def issue_ticket(
         not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
     ):
         raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
-    if idempotency_key is not None and not 0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-        raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
-    if idempotency_key is not None:
-        text_field(idempotency_key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
+    checked_idempotency_key(idempotency_key)
     reference = checked_reference(service, reference)
     request_hash = _request_hash(service.id, priority, kiosk_id, reference)
     printing = phone is None and station.printers.enabled(kiosk_id)
@@ -330,9 +339,8 @@ def issue_ticket(
             ticket = repository.get(tx, earlier.ticket_id)
             assert ticket is not None
         else:
-            held = repository.open_ticket_of_device(tx, phone) if phone else None
-            if held is not None:
-                raise Conflict("error.phone_has_ticket", number=held.number)
+            if phone is not None:
+                _check_phone(station, tx, phone, service, today)
             ticket = new_ticket(
                 station, tx, service, priority, kiosk_id, today, phone, reference=reference
             )
@@ -348,7 +356,7 @@ def issue_ticket(
     view = view_of(station, ticket)
     if earlier is not None:
         assert idempotency_key is not None
-        return Issued(view, False, _earlier_print(station, today, idempotency_key, kiosk_id))
+        return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
     job = print_job(station, service, ticket, view, public_base)
@@ -361,6 +369,20 @@ def issue_ticket(
     return Issued(view, True, result)
 
 
+def _check_phone(
+    station: Station, tx: Transaction, phone: repository.Phone, service: Service, today: date
+) -> None:
+    """A phone holds one open ticket, and phones leave the kiosk its share of a quota."""
+    held = repository.open_ticket_of_phone(tx, phone)
+    if held is not None:
+        raise Conflict("error.phone_has_ticket", number=held.number)
+    quota = service.daily_quota
+    if quota is not None:
+        share = -(-quota * station.config.limits.phone_quota_percent // 100)
+        if repository.phone_tickets_on(tx, today, service.id) >= share:
+            raise Conflict("error.phone_quota", service=service.name.get(station.config.language))
+
+
 def new_ticket(
     station: Station,
     tx: Transaction,
@@ -368,7 +390,7 @@ def new_ticket(
     priority: bool,
     kiosk_id: str | None,
     today: date,
-    phone: str | None,
+    phone: repository.Phone | None,
     *,
     reference: str | None = None,
     booked_for: Any = None,
@@ -409,17 +431,30 @@ def new_ticket(
     return ticket
 
 
+def _shared_terms(config: Config, service: Service) -> tuple[int | None, LocalText | None]:
+    """The standard time and fee a service's paper states. A private service's paper states
+    only what every private service has alike: a time or fee of its own would tell it apart."""
+    alike = [config.service_by_id[each] for each in config.numbered_with(service)]
+    minutes = {each.standard_minutes for each in alike}
+    fees = {each.fee for each in alike}
+    return (
+        next(iter(minutes)) if len(minutes) == 1 else None,
+        next(iter(fees)) if len(fees) == 1 else None,
+    )
+
+
 def paper(station: Station, service: Service, **job: Any) -> TicketPrint:
     """A print job with what every paper says of the station and the service; a private
-    service's paper shows the neutral label, never its name. `job` is the rest (the number,
-    the times, the QR's link)."""
+    service's paper shows the neutral label, never its name, unit, or a time or fee of its
+    own. `job` is the rest (the number, the times, the QR's link)."""
+    standard_minutes, fee = _shared_terms(station.config, service)
     return TicketPrint(
         station=station.config.station.name,
         logo=station.config.logo_path,
         service=PRIVATE_LABEL if service.private else service.name,
         unit=None if service.private else service.unit,
-        standard_minutes=service.standard_minutes,
-        fee=service.fee,
+        standard_minutes=standard_minutes,
+        fee=fee,
         language=station.config.language,
         **job,
     )
@@ -493,7 +528,7 @@ def _print_outcome(station: Station, logged: log.Logged) -> PrintOutcome:
     return PrintOutcome(station.local(logged.at), result, event.qr_base)
 
 
-def _earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
+def earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
     """The print result of the first request with this key, waiting while it is still printing."""
     printer = station.config.printer_for(kiosk_id)
     deadline = time.monotonic() + getattr(printer, "timeout", 0.0) + PRINT_WAIT_MARGIN_SECONDS
@@ -761,6 +796,20 @@ def accept_clock(station: Station, actor: str) -> None:
     station.time.accept()
     with station.store.write(actor, station.now()) as tx:
         tx.record(ClockAccepted(wall=utc_text(jump.wall), trusted=utc_text(jump.trusted)))
+
+
+def confirm_clock_by_device(station: Station, actor: str, device_time: datetime) -> bool:
+    """A staff device's own clock (an officer's console at login) agrees with the wall clock
+    the station did not believe: that confirms it, as a supervisor would. Whether it did."""
+    jump = station.time.jump
+    if jump is None or not station.time.agrees(device_time):
+        return False
+    station.time.accept()
+    with station.store.write(actor, station.now()) as tx:
+        tx.record(
+            ClockAccepted(wall=utc_text(jump.wall), trusted=utc_text(jump.trusted), by="device")
+        )
+    return True
 
 
 def follow_accepted_clock(station: Station) -> None:

@@ -37,6 +37,30 @@ class Slot:
     free: int
 
 
+@dataclass(frozen=True)
+class CitizenShare:
+    """What citizens booking for themselves hold of a service day: per slot start and in all."""
+
+    per_slot: Mapping[datetime, int]
+    day: int
+
+
+def citizen_slot_places(booking: Booking) -> int:
+    """The places of each slot a citizen may book; the rest are kept for the counter."""
+    return booking.per_slot - booking.kept_for_counter
+
+
+def citizen_day_places(booking: Booking, day_places: int) -> int:
+    """The places of a service day citizens may book themselves (rounded up)."""
+    return -(-day_places * booking.citizen_day_percent // 100)
+
+
+def _citizen_free(booking: Booking, start: datetime, day_places: int, share: CitizenShare) -> int:
+    left_in_slot = citizen_slot_places(booking) - share.per_slot.get(start, 0)
+    left_in_day = citizen_day_places(booking, day_places) - share.day
+    return max(0, min(left_in_slot, left_in_day))
+
+
 def _local(day: date, clock: time, zone: ZoneInfo, day_starts_at: time) -> datetime:
     """The instant a local clock time happens on a service day."""
     calendar = day if clock >= day_starts_at else day + timedelta(days=1)
@@ -72,13 +96,21 @@ def slots(
     day_starts_at: time,
     taken: Mapping[datetime, int],
     now: datetime,
+    citizens: CitizenShare | None = None,
 ) -> list[Slot]:
-    """The slots of a day still ahead of `now`, with their free places (`taken`: per start)."""
-    return [
-        Slot(start, max(0, booking.per_slot - taken.get(start, 0)))
-        for start in day_slots(booking, day, zone, day_starts_at)
-        if start > now
-    ]
+    """The slots of a day still ahead of `now`, with their free places (`taken`: per start).
+    Given what citizens hold (`citizens`), the places a citizen may still book themselves."""
+    starts = day_slots(booking, day, zone, day_starts_at)
+    day_places = len(starts) * booking.per_slot
+    found = []
+    for start in starts:
+        if start <= now:
+            continue
+        free = max(0, booking.per_slot - taken.get(start, 0))
+        if citizens is not None:
+            free = min(free, _citizen_free(booking, start, day_places, citizens))
+        found.append(Slot(start, free))
+    return found
 
 
 class Refusal(StrEnum):
@@ -99,16 +131,23 @@ def refusal(
     today: date,
     taken: int,
     now: datetime,
+    citizens: CitizenShare | None = None,
 ) -> Refusal | None:
-    """Why `starts_at` (of service day `day`) cannot be booked now, or None: it can."""
+    """Why `starts_at` (of service day `day`) cannot be booked now, or None: it can. Given what
+    citizens hold (`citizens`), for a citizen booking for themselves."""
     if starts_at <= now:
         return Refusal.PAST
     first, last = bookable_days(today, booking)
     if not first <= day <= last:
         return Refusal.TOO_FAR if day > last else Refusal.PAST
-    if starts_at not in day_slots(booking, day, zone, day_starts_at):
+    starts = day_slots(booking, day, zone, day_starts_at)
+    if starts_at not in starts:
         return Refusal.NOT_A_SLOT
     if taken >= booking.per_slot:
+        return Refusal.FULL
+    if citizens is not None and not _citizen_free(
+        booking, starts_at, len(starts) * booking.per_slot, citizens
+    ):
         return Refusal.FULL
     return None
 

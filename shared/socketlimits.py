@@ -5,24 +5,38 @@ waiting. Every client event passes `Flood.allow`: a token bucket per connection 
 one per client address (several tabs or phones behind one address share it). A refused event
 gets a `rate_limited` answer and counts as a strike; a connection that keeps going is
 disconnected. New connections are limited per address and minute the same way.
+
+Below the events, every websocket frame a connection sends is metered (`Wire`): frames and
+bytes a second, whatever they hold. Disconnecting is not enough against a client that ignores
+it: a connection over its allowance, or one the flood control disconnects, has its TCP
+connection shut at once, so the server reads nothing more from it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from shared.concurrency import let_others_run
+
+log = logging.getLogger(__name__)
 
 STRIKES_BEFORE_DISCONNECT = 20
 KEPT_ADDRESSES = 4096  # beyond this many, buckets idle for a minute are dropped
 ADDRESS_SHARE = 3  # an address may send this many connections' worth of events
 BURST = 2  # a bucket holds this many seconds' worth of events
+WIRE = "satupintu.wire"  # the WSGI environment's key for a websocket session's Wire
 
 
 @dataclass
 class Bucket:
-    """Tokens refilling at `rate` a second up to `capacity`; each event takes one."""
+    """Tokens refilling at `rate` a second up to `capacity`; each event takes `cost` of them."""
 
     rate: float
     capacity: float
@@ -31,12 +45,12 @@ class Bucket:
     def __post_init__(self) -> None:
         self.tokens = self.capacity
 
-    def take(self, now: float) -> bool:
+    def take(self, now: float, cost: float = 1) -> bool:
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
-        if self.tokens < 1:
+        if self.tokens < cost:
             return False
-        self.tokens -= 1
+        self.tokens -= cost
         return True
 
 
@@ -100,3 +114,68 @@ def _prune(buckets: dict[str, Bucket], now: float) -> None:
     if len(buckets) > KEPT_ADDRESSES:
         for key in [key for key, bucket in buckets.items() if now - bucket.updated > 60]:
             del buckets[key]
+
+
+class Wire:
+    """One websocket's frames and bytes a second, and the TCP connection to cut off."""
+
+    def __init__(
+        self,
+        connection: socket.socket,
+        address: str,
+        frames_per_second: int,
+        kb_per_second: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.connection = connection
+        self.address = address
+        self.clock = clock
+        now = clock()
+        self.frames = (
+            Bucket(frames_per_second, frames_per_second * BURST, now) if frames_per_second else None
+        )
+        rate = kb_per_second * 1024
+        self.bytes = Bucket(rate, rate * BURST, now) if rate else None
+        self.cut = False
+
+    def allow_frame(self) -> bool:
+        """Whether one more frame is within the allowance (else the connection is cut)."""
+        return self._take(self.frames, 1, "frames")
+
+    def allow_bytes(self, count: int) -> bool:
+        """Whether `count` more bytes are within the allowance (else the connection is cut)."""
+        return self._take(self.bytes, count, "bytes")
+
+    def _take(self, bucket: Bucket | None, cost: int, what: str) -> bool:
+        if self.cut:
+            return False
+        if bucket is None or bucket.take(self.clock(), cost):
+            return True
+        return self.cut_off(what)
+
+    def cut_off(self, why: str) -> bool:
+        """Shut the TCP connection both ways (every duplicate of its socket): always False."""
+        if not self.cut:
+            self.cut = True
+            log.warning("cut off a websocket from %s: it sent too many %s", self.address, why)
+            with contextlib.suppress(OSError):  # already gone
+                self.connection.shutdown(socket.SHUT_RDWR)
+        return False
+
+
+class MeteredSocket:
+    """A websocket's socket whose reads its `Wire` meters. Each read also gives every other
+    greenlet its turn: a client sending without pause would otherwise be read without pause,
+    and nothing else in the process would run."""
+
+    def __init__(self, connection: socket.socket, wire: Wire) -> None:
+        self.connection = connection
+        self.wire = wire
+
+    def recv(self, size: int) -> bytes:
+        data = self.connection.recv(size)
+        let_others_run()
+        return data if self.wire.allow_bytes(len(data)) else b""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.connection, name)

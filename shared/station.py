@@ -32,7 +32,9 @@ class Station:
     def open(cls, config: Config, *, printers: Printing, clock: Clock | None = None) -> Station:
         """The station for a config: its database (created or migrated) and its printers.
 
-        A wall clock already far behind the log's last event counts as a jump from the start.
+        A wall clock behind the log's last event, or ahead of it into another service day, is
+        not believed until it is confirmed: the station holds the log's time (nothing expires,
+        no day's numbering starts, no day is anchored on it).
         """
         station = cls(
             config=config,
@@ -43,7 +45,12 @@ class Station:
         with station.store.read() as db:
             last = db.one("SELECT at FROM events ORDER BY id DESC LIMIT 1")
         if last is not None:
-            station.time.not_before(parse_utc(last["at"]))
+            held = parse_utc(last["at"])
+            wall, tolerance = station.clock.now(), station.time.tolerance
+            if wall < held - tolerance or (
+                wall > held + tolerance and station.today(wall) != station.today(held)
+            ):
+                station.time.hold(held)
         return station
 
     def now(self) -> datetime:

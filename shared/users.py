@@ -85,11 +85,16 @@ class User:
         return {"username": self.username, "role": self.role.label, "units": self.units}
 
     def may_act_at(self, config: Config, counter_id: str) -> bool:
-        """Whether this user may act at a counter: every service it calls is in their units."""
+        """Whether this user may see and act at a counter: every service it calls is in their
+        units. Without units, a supervisor may everywhere and an officer everywhere but at a
+        private service's counter (Propam, women and children), whose unit must be theirs."""
         counter = config.counter_by_id.get(counter_id)
-        if self.units is None or counter is None:
+        if counter is None:
             return True
-        return all(config.service_by_id[s].unit in self.units for s in counter.services)
+        services = [config.service_by_id[s] for s in counter.services]
+        if self.units is None:
+            return self.role >= Role.SUPERVISOR or not any(s.private for s in services)
+        return all(service.unit in self.units for service in services)
 
 
 def parse_units(config: Config, value: Any) -> tuple[str, ...] | None:

@@ -2,9 +2,11 @@
 
 Positions and wait estimates are computed here, in a read of their own, never inside a write
 transaction. A citizen's view carries the ticket's token and status URL; staff views never do
-(whoever holds a token can answer that citizen's survey). A citizen's view also says which
-number of its service is being served now and, after a no-show, until when it may be put back
-in the queue.
+(whoever holds a token can answer that citizen's survey), and a citizen's view of a private
+service's ticket has `service` null: the phone, the kiosk and whoever looks over the citizen's
+shoulder learn only the neutral number. A citizen's view also says which number of its service
+is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`)
+and, after a no-show, until when it may be put back in the queue.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import positions, repository
-from shared.estimates import wait_range
+from shared.estimates import almost_turn, wait_range
 from shared.repository import BookingRow
 from shared.slots import check_in_closes, check_in_opens
 from shared.station import Station
@@ -54,12 +56,14 @@ def ticket_views(
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
     )
     serving = {} if for_staff else now_serving(db)
+    phone = station.config.phone
+    hidden = frozenset() if for_staff else station.private_services
     views = []
     for ticket in tickets:
         view: dict[str, Any] = {
             "id": ticket.id,
             "number": ticket.number,
-            "service": ticket.service,
+            "service": None if ticket.service in hidden else ticket.service,
             "status": ticket.status.value,
             "priority": ticket.priority,
             "issued_at": local_text(station, ticket.issued_at),
@@ -78,6 +82,12 @@ def ticket_views(
             view["token"] = ticket.token
             view["status_url"] = f"/t/{ticket.token}"
             view["now_serving"] = serving.get(ticket.service)
+            view["almost_turn"] = almost_turn(
+                view["ahead"],
+                view["estimated_wait_minutes"],
+                phone.alert_ahead,
+                phone.alert_minutes,
+            )
             view["requeue_until"] = local_text(station, requeue_until(station, ticket, now))
         views.append(view)
     return views

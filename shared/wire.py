@@ -51,8 +51,9 @@ def stored_row(wire: Mapping[str, Any]) -> dict[str, Any]:
 
 def report_settings(config: Config) -> dict[str, Any]:
     """What central needs of a station's config to run the station's reports over its copy, as
-    config.yaml would write it: `shared.config.parse_config` reads it back to the same values."""
-    return config.model_dump(mode="json", include=REPORT_SETTINGS, exclude_none=True)
+    config.yaml would write it: `shared.config.parse_config` reads it back to the same values
+    (nulls included: a service's `standard_minutes: null` is not its default)."""
+    return config.model_dump(mode="json", include=REPORT_SETTINGS)
 
 
 def settings_digest(settings: Mapping[str, Any]) -> str:

@@ -14,7 +14,7 @@ from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
 from tests.central_fixtures import central_app, central_db, postgres  # noqa: F401 (fixtures)
-from tests.helpers import MORNING, make_config
+from tests.helpers import ALL_UNITS, MORNING, make_config
 from tests.realserver import ServerProcess
 
 if TYPE_CHECKING:
@@ -116,9 +116,10 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[ServerProcess]:
-    """A real server with officers `budi` and `ani` and supervisor `sari` (password PASSWORD)."""
+    """A real server with officers `budi` (of every unit: every counter) and `ani` (no units:
+    every counter but the private service's) and supervisor `sari` (password PASSWORD)."""
     server = ServerProcess(tmp_path)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.add_user("ani")
     server.add_user("sari", "supervisor")
     server.start()

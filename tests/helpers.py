@@ -35,8 +35,14 @@ BASE_CONFIG: dict[str, Any] = {
     # Every limit off: tests drive many clients from one address; the limits' own tests set them.
     "limits": {"tickets_per_minute": 0, "tickets_per_kiosk_per_minute": 0, "logins_per_minute": 0,
                "connections_per_address": 0, "socket_events_per_second": 0,
-               "socket_connects_per_minute": 0},
+               "socket_connects_per_minute": 0, "socket_frames_per_second": 0,
+               "socket_kb_per_second": 0, "public_reads_per_minute": 0},
 }  # fmt: skip
+
+
+# Every unit of BASE_CONFIG: an officer with them all may act at every counter, the private
+# service's (Propam's) too.
+ALL_UNITS = "SPKT,Lantas,Propam"
 
 
 def make_config(tmp_path: Path, **overrides: Any) -> Config:

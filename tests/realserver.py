@@ -43,13 +43,19 @@ def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.Completed
 
 
 class ServerProcess:
-    """A satupintu server on 127.0.0.1 with its own config and database under `folder`."""
+    """A satupintu server at 127.0.0.1 with its own config and database under `folder`."""
 
     def __init__(
-        self, folder: Path, *, env: dict[str, str] | None = None, **config_overrides: Any
+        self,
+        folder: Path,
+        *,
+        env: dict[str, str] | None = None,
+        host: str = "127.0.0.1",
+        **config_overrides: Any,
     ) -> None:
         self.folder = folder
         self.env = env or {}
+        self.host = host  # where it listens (0.0.0.0: also at the machine's network address)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         data = copy.deepcopy(BASE_CONFIG)
@@ -59,18 +65,31 @@ class ServerProcess:
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = folder / "server.log"
 
-    def add_user(self, name: str, role: str = "officer") -> None:
-        satupintu("user", "add", name, "--role", role, "--password-stdin",
+    def add_user(self, name: str, role: str = "officer", units: str | None = None) -> None:
+        """A user; an officer without `units` acts everywhere but at a private service's
+        counter (Propam's), which needs its unit."""
+        limit = ["--units", units] if units else []
+        satupintu("user", "add", name, "--role", role, *limit, "--password-stdin",
                   config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
 
-    def start(self, timeout: float = 20.0) -> None:
+    def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:
+        """Start serving; its output goes to `log_path` (its errors too, unless `stderr`)."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         env.pop("SATUPINTU_DB", None)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [SATUPINTU, "serve", "--port", str(self.port), "--config", str(self.config_path)],
+                [
+                    SATUPINTU,
+                    "serve",
+                    "--host",
+                    self.host,
+                    "--port",
+                    str(self.port),
+                    "--config",
+                    str(self.config_path),
+                ],
                 stdout=log,
-                stderr=subprocess.STDOUT,
+                stderr=stderr,
                 env=env,
                 start_new_session=True,
             )

@@ -28,6 +28,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from admin.formatting import format_number
 from shared.i18n import text
 from shared.pages import local_date
+from tests.helpers import ALL_UNITS
 from tests.realserver import PASSWORD, ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -54,6 +55,7 @@ HALL_CONFIG = {
         "running_text": {"id": "Semua layanan GRATIS.", "en": "Every service is FREE."},
     },
     "printer": {"type": "preview", "directory": "prints"},
+    "boards": [{"id": "lantas", "name": "Papan Lantas", "counters": ["loket-3"]}],  # idle
     "services": [
         {"id": "lapor", "name": {"id": "Laporan", "en": "Reports"}, "prefix": "A", "unit": "SPKT"},
         {"id": "surat", "name": {"id": "Surat Kehilangan", "en": "Lost documents"},
@@ -61,7 +63,7 @@ HALL_CONFIG = {
         {"id": "lantas", "name": {"id": "Lalu Lintas", "en": "Traffic"}, "prefix": "C",
          "unit": "Lantas"},
         {"id": "propam", "name": {"id": "Pengaduan Propam", "en": "Propam complaints"},
-         "prefix": "G", "unit": "Propam", "private": True},
+         "prefix": "G", "unit": "Propam", "private": True, "reference": "required"},
     ],
 }  # fmt: skip
 USERS = {"budi": "officer", "sari": "supervisor", "root": "admin"}
@@ -92,7 +94,7 @@ class Hall:
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     server = ServerProcess(tmp_path_factory.mktemp("hall"), **HALL_CONFIG)
     for name, role in USERS.items():
-        server.add_user(name, role)
+        server.add_user(name, role, ALL_UNITS if role == "officer" else None)
     server.start()
     cookies = {
         name: [
@@ -145,6 +147,23 @@ def open_private(page: Page, hall: Hall) -> None:
     expect(page.locator("#heading-private")).to_be_visible()
 
 
+def type_a_booking_code(page: Page, hall: Hall) -> None:
+    """The keypad, a code typed on it and the kiosk's answer that it knows no such booking."""
+    page.locator("#booking-open").click()
+    for key in "ZZ2":
+        page.locator(".kiosk-keypad:visible").get_by_role("button", name=key, exact=True).click()
+    page.locator("#booking-submit").click()
+    expect(page.locator("#booking-problem")).to_be_visible()
+
+
+def ask_a_reference(page: Page, hall: Hall) -> None:
+    """The keypad for a required registration number, after "continue" with none typed."""
+    open_private(page, hall)
+    page.locator('[data-service="propam"]').click()
+    page.locator("#reference-submit").click()
+    expect(page.locator("#reference-error")).to_be_visible()
+
+
 def open_transfer(page: Page, hall: Hall) -> None:
     # The key works once the console is live and serving (its Transfer button is enabled).
     expect(page.locator('[data-action="transfer"]')).to_be_enabled()
@@ -192,6 +211,10 @@ SCREENS = [
            then=take_a_ticket, touch=True),
     Screen("kiosk-private", "/kiosk/kiosk-1", KIOSK, ".kiosk-service", "ui.kiosk.private_hint",
            then=open_private, touch=True),
+    Screen("kiosk-booking", "/kiosk/kiosk-1", KIOSK, ".kiosk-service",
+           "ui.kiosk.booking_unknown_title", then=type_a_booking_code, touch=True),
+    Screen("kiosk-reference", "/kiosk/kiosk-1", KIOSK, ".kiosk-service",
+           "ui.kiosk.reference_required_help", then=ask_a_reference, touch=True),
     Screen("phone-waiting", "/t/{waiting}", PHONE, "#state-waiting:not([hidden])",
            "ui.phone.ahead"),
     Screen("phone-called", "/t/{called}", PHONE, "#state-called:not([hidden])",
@@ -200,6 +223,8 @@ SCREENS = [
     Screen("phone-unknown", "/t/no-such-ticket", PHONE, "h1", "ui.phone.unknown_title"),
     Screen("board", "/board", ("full-hd", "kiosk-portrait"), '.counter-tile[data-state="break"]',
            "ui.board.recent", aaa=True),
+    Screen("board-idle", "/board/lantas", ("full-hd", "kiosk-portrait"),
+           '.counter-tile[data-state="open"]', "ui.board.idle_take", aaa=True),
     Screen("board-call", "/board", FULL_HD, '.counter-tile[data-state="break"]',
            "ui.board.now_calling", then=call_again, aaa=True, reduced_motion=True),
     Screen("counter-login", "/counter", FULL_HD, "#login-view:not([hidden])",

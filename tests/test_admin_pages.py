@@ -115,6 +115,26 @@ def test_the_hand_over_page_offers_the_shift_before(client: FlaskClient, auth: A
     assert "Lihat shift yang sedang berjalan" in previous.get_data(as_text=True)
 
 
+def test_the_hand_over_page_lists_the_citizens_still_at_a_counter(
+    client: FlaskClient, auth: Auth, clock: ManualClock
+) -> None:
+    auth.login("sari", "supervisor")
+    assert "Tidak ada warga yang sedang dilayani di loket." in client.get(
+        "/admin/handover"
+    ).get_data(as_text=True)
+    client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-2/call-next")
+    clock.advance(minutes=5)
+    page = client.get("/admin/handover").get_data(as_text=True)
+    assert "Warga yang sedang dilayani di loket" in page
+    row = page.split('id="at-counters-title"')[1].split("</section>")[0]
+    assert all(cell in row for cell in ("Loket 2", "A-001", "sari", "09.00")), row
+    english = client.get("/admin/handover?lang=en").get_data(as_text=True)
+    assert "Citizens at a counter now" in english and "09:00" in english
+    summary = client.get("/api/admin/handover").get_json()
+    assert [row["number"] for row in summary["at_counters"]] == ["A-001"]
+
+
 def test_oversight_pages_and_their_api_are_never_kept_by_a_browser(
     client: FlaskClient, auth: Auth
 ) -> None:

@@ -87,9 +87,12 @@ def indonesian(value: int) -> str:
     return " ".join(words)
 
 
+BUNDLED = Path(__file__).resolve().parents[1] / "config.yaml"
+
+
 def bundled_counters() -> list[Counter]:
     """The counters of the config.yaml shipped with Satu Pintu."""
-    return list(load_config(Path(__file__).resolve().parents[1] / "config.yaml").counters)
+    return list(load_config(BUNDLED).counters)
 
 
 def test_every_number_and_every_counter_makes_the_expected_sentence() -> None:
@@ -122,10 +125,12 @@ def test_sample_sentences_read_as_an_indonesian_speaker_says_them(
     assert said(number, counter(name), Announcement()) == expected
 
 
-def test_the_bundled_counters_are_spoken_by_their_numbers() -> None:
-    names = [spoken(each) for each in bundled_counters()]
-    words = ["satu", "dua", "tiga", "empat", "lima", "enam"]
-    assert names == [f"loket {word}" for word in words]
+def test_bundled_counters_are_called_by_number_and_private_rooms_neutrally() -> None:
+    config = load_config(BUNDLED)
+    heard = [call_sentence("A-001", each, config).split("menuju ")[1] for each in config.counters]
+    loket = [f"loket {word}" for word in ("satu", "dua", "tiga", "empat", "lima")]
+    rooms = ["ruang layanan khusus satu", "ruang layanan khusus dua"]  # PPA's, then Propam's
+    assert heard == loket + rooms
 
 
 def test_a_configured_template_shapes_the_sentence() -> None:

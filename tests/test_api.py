@@ -160,7 +160,8 @@ def test_login_sets_an_httponly_samesite_cookie_and_logout_revokes_it(
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     token = cookie.split(";")[0].split("=", 1)[1]
     me = client.get("/api/me").get_json()["user"]
-    assert me == {"username": "ani", "role": "supervisor", "units": None}
+    assert me == {"username": "ani", "role": "supervisor", "units": None,
+                  "counters": ["loket-1", "loket-2", "loket-3", "loket-4"]}  # fmt: skip
     client.post("/api/logout")
     # The old cookie, replayed, no longer opens anything.
     client.set_cookie("satupintu_session", token)

@@ -21,8 +21,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from board.speech import Speech
 from shared.announce import Spoken
-from tests.helpers import BASE_CONFIG
-from tests.layout_checks import overflows, text_sizes
+from tests.helpers import ALL_UNITS, BASE_CONFIG
+from tests.layout_checks import outside, overflows, text_sizes
 from tests.realserver import ServerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -31,11 +31,14 @@ LANDSCAPE = {"width": 1920, "height": 1080}
 PORTRAIT = {"width": 1080, "height": 1920}
 ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 READABLE_PX = 48  # the smallest text readable from 8 m on a full-HD screen
+SQUEEZED_NAME_PX = 32  # the smallest a name on a tile or in a list may get to keep tiles on screen
 NUMBER_PX = 140
 # Recent calls show for 12 s, each page of people waiting for 8 s.
 TURN_MS = {"recent": 12_000, "waiting": 8_000}
 MAX_TURNS = 8
 BUNDLED = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))
+# Every unit of the bundled station: an officer of them all may act at every counter.
+BUNDLED_UNITS = ",".join(sorted({service["unit"] for service in BUNDLED["services"]}))
 # 60 characters for a counter and 70 for a service, in both languages.
 LONG_COUNTER = {
     "id": "Loket Pelayanan Surat Keterangan Catatan Kepolisian Nomor 07",
@@ -89,6 +92,21 @@ def tile(board: Page, counter: str) -> Any:
     return board.locator(f'[data-counter="{counter}"]')
 
 
+IDLE = {
+    "id": "Nomor dipanggil Silakan ambil nomor antrean Nomor Anda akan dipanggil di sini",
+    "en": "Now calling Please take a queue number Your number will be called here",
+}
+
+
+def expect_idle(board: Page, lang: str = "id") -> None:
+    """The big panel invites people to take a number, looking like a tile, not a highlight."""
+    panel = board.locator("#now-calling")
+    expect(panel).to_have_text(IDLE[lang], use_inner_text=True)
+    expect(board.locator("#now-number")).to_be_hidden()
+    background = "el => getComputedStyle(el).backgroundColor"
+    assert panel.evaluate(background) == tile(board, "loket-1").evaluate(background)
+
+
 # ---- the big call ----------------------------------------------------------------------------
 
 
@@ -100,22 +118,34 @@ def test_the_big_call_clears_when_the_counter_is_done_or_goes_on_break(
     expect(board.locator("#now-number")).to_have_text(first)
     expect(board.locator("#now-counter")).to_have_text("Loket 1")
     act(live, "loket-1", "done")
-    expect(board.locator("#now-number")).to_have_text("—")
-    expect(board.locator("#now-counter")).to_have_text("")
+    expect_idle(board)
     expect(tile(board, "loket-1").locator(".counter-number")).to_have_text("—")
 
     act(live, "loket-2", "call-next")
     expect(board.locator("#now-number")).to_have_text(second)
     act(live, "loket-2", "return")  # a break while serving: the citizen goes back to the front
     act(live, "loket-2", "state", state="break")
-    expect(board.locator("#now-number")).to_have_text("—")
+    expect_idle(board)
     shown_tile = re.compile(r"^\s*Loket 2\s+Istirahat\s*$")  # and no number
     expect(tile(board, "loket-2")).to_have_text(shown_tile, use_inner_text=True)
     board.reload()  # the snapshot says the same
     expect(tile(board, "loket-2").locator(".counter-state")).to_have_text("Istirahat")
     expect(tile(board, "loket-2").locator(".counter-number")).to_be_hidden()
     expect(tile(board, "loket-2")).not_to_contain_text(second)
-    expect(board.locator("#now-number")).to_have_text("—")
+    expect_idle(board)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_before_the_first_call_the_board_invites_people_to_take_a_number(
+    chromium: Browser, live: ServerProcess, lang: str
+) -> None:
+    with board_page(chromium, live, LANDSCAPE, f"/board?lang={lang}") as board:
+        expect_idle(board, lang)
+        assert "—" not in board.locator("#now-calling").inner_text()
+        issue(live)
+        act(live, "loket-1", "call-next")
+        expect(board.locator("#now-number")).to_have_text("A-001")
+        expect(board.locator("#now-idle")).to_be_hidden()
 
 
 def test_recent_calls_mark_the_citizens_who_did_not_come_or_were_sent_on(
@@ -154,7 +184,7 @@ def hours_hall(tmp_path: Path) -> Iterator[ServerProcess]:
         "close": (now + timedelta(hours=3)).strftime("%H:%M"),
     }
     server = ServerProcess(tmp_path, services=services)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     yield server
     server.stop()
@@ -229,10 +259,11 @@ def each_turn(board: Page) -> Iterator[str]:
     raise AssertionError("the turns never came back round to the recent calls")
 
 
-def assert_readable_from_afar(board: Page) -> None:
+def assert_readable_from_afar(board: Page, name_px: int = READABLE_PX) -> None:
+    """Every text at least READABLE_PX, names on tiles and in lists at least `name_px`."""
     texts = text_sizes(board)
     assert texts, "no text found"
-    small = [text for text in texts if text["size"] < READABLE_PX]
+    small = [text for text in texts if text["size"] < (name_px if text["name"] else READABLE_PX)]
     assert small == [], small
     numbers = [text for text in texts if text["number"]]
     assert len(numbers) >= 2
@@ -251,7 +282,7 @@ def busy_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProces
         counters=BUNDLED["counters"],
         boards=BUNDLED["boards"],
     )
-    server.add_user("budi")
+    server.add_user("budi", units=BUNDLED_UNITS)
     server.start()
     for service in ("spkt-lapor", "spkt-lapor", "spkt-surat", "lantas-dokumen", "lantas-laka",
                     "reskrim", "ppa", "samapta", "propam", "spkt-lapor", "spkt-surat"):  # fmt: skip
@@ -293,7 +324,7 @@ def long_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
     counters = copy.deepcopy(BASE_CONFIG["counters"])
     counters[0]["name"] = LONG_COUNTER
     server = ServerProcess(tmp_path_factory.mktemp("long"), services=services, counters=counters)
-    server.add_user("budi")
+    server.add_user("budi", units=ALL_UNITS)
     server.start()
     for _ in range(4):
         issue(server)
@@ -322,3 +353,67 @@ def test_long_counter_and_service_names_fit_on_the_board(
             assert overflows(board, skip=".ticker", fixed_height=True) == [], showing
             assert_readable_from_afar(board)
     assert shown == {"recent": True, "waiting": True}
+
+
+def long_name(name: dict[str, str], number: int) -> dict[str, str]:
+    """`name` with its last characters made `number`, as long as before."""
+    return {lang: f"{text[:-3]} {number:02d}" for lang, text in name.items()}
+
+
+@pytest.fixture(scope="module")
+def longest_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """Six counters (a board's most with such names), every name as long as the config allows
+    (60 characters for a counter and the private room, 70 for a service, 50 for the station, 24
+     for the board), and the running text; every counter has called a citizen, one marked
+    another as absent."""
+    services = [
+        {k: v for k, v in service.items() if k not in ("hours", "booking")}
+        | {"name": long_name(LONG_SERVICE, number)}
+        for number, service in enumerate(BUNDLED["services"][:6], 1)
+    ]
+    counters = [
+        {"id": f"loket-{number}", "name": long_name(LONG_COUNTER, number), "services": [s["id"]]}
+        for number, s in enumerate(services, 1)
+    ]
+    station = {**BUNDLED["station"], "name": "Sentra Pelayanan Kepolisian Terpadu Polres Kupang"}
+    server = ServerProcess(
+        tmp_path_factory.mktemp("longest"),
+        station=station,
+        services=services,
+        counters=counters,
+        boards=[{"id": "utama", "name": "Papan Ruang Tunggu 2"}],
+        privacy={"destination": long_name(LONG_COUNTER, 99)},
+    )
+    server.add_user("budi", units=BUNDLED_UNITS)
+    server.start()
+    for service in [services[0], *services]:
+        issue(server, service["id"])
+    act(server, "loket-1", "call-next")
+    act(server, "loket-1", "no-show")
+    for counter in counters:
+        act(server, counter["id"], "call-next")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_with_the_longest_names_every_tile_stays_on_screen_above_the_running_text(
+    chromium: Browser, longest_hall: ServerProcess, orientation: str, lang: str
+) -> None:
+    path = f"/board/utama?lang={lang}"
+    with board_page(chromium, longest_hall, ORIENTATIONS[orientation], path) as board:
+        expect(board.locator("#ticker")).to_be_visible()
+        whole = [long_name(LONG_COUNTER, number)[lang] for number in (1, 2, 3, 4, 5, 99)]
+        expect(board.locator(".counter-name")).to_have_text(whole)  # wrapped, not cut
+        seen = ""
+        for showing in each_turn(board):
+            boxes = ".board-head, .now-calling, .counter-tile, #board-info li"
+            assert outside(board, boxes, above=".ticker") == [], showing
+            assert overflows(board, skip=".ticker", fixed_height=True) == [], showing
+            assert_readable_from_afar(board, name_px=SQUEEZED_NAME_PX)
+            seen += " ".join(board.locator("#board-info li:visible").all_inner_texts())
+    public = [long_name(LONG_SERVICE, number)[lang] for number in range(1, 6)]  # the 6th private
+    recent = long_name(LONG_COUNTER, 5)[lang]  # the last call before the private room's
+    shown = " ".join(seen.split())
+    assert [name for name in [*public, recent] if name not in shown] == []

@@ -1,4 +1,5 @@
-"""What the wall board starts from: how each recent call ended, and which services are closed."""
+"""What the wall board starts from: how each recent call ended, which services are closed, and
+which counters show a number as served."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from shared import presence
+from shared.clock import ManualClock
 from shared.config import Config
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config
@@ -73,7 +77,7 @@ def test_services_outside_their_hours_past_their_quota_or_without_an_open_counte
     assert board(client)["closed"] == {"lantas": "hours"}
     client.post("/api/tickets", json={"service": "surat"})
     assert board(client)["closed"] == {"lantas": "hours", "surat": "quota"}
-    auth.login()
+    auth.login("sari", "supervisor")
     client.post("/api/counters/loket-4/state", json={"state": "closed"})
     assert board(client)["closed"]["private"] == "counters"  # the private services, together
     assert "propam" not in board(client)["closed"]
@@ -83,3 +87,35 @@ def test_services_outside_their_hours_past_their_quota_or_without_an_open_counte
     assert "lapor" not in board(client)["closed"], "a counter on break comes back"
     client.post("/api/counters/loket-2/state", json={"state": "closed"})
     assert board(client)["closed"]["lapor"] == "counters"
+
+
+def test_a_call_left_without_an_officer_leaves_the_board_but_stays_with_its_counter(
+    app: Flask, client: FlaskClient, auth: Auth, clock: ManualClock
+) -> None:
+    station = app.extensions["satupintu"]
+    auth.login()
+    for _ in range(2):
+        client.post("/api/tickets", json={"service": "lapor"})
+    presence.attend(station, "console-1", "loket-1", "budi")
+    presence.attend(station, "console-2", "loket-2", "budi")
+    client.post("/api/counters/loket-1/call-next")  # A-001, the officer stays
+    client.post("/api/counters/loket-2/call-next")  # A-002, then that console goes away
+    presence.leave(station, "console-2")
+
+    def shown() -> dict[str, str | None]:
+        return {counter["id"]: counter["ticket"] for counter in board(client)["counters"]}
+
+    clock.advance(minutes=10)  # `unattended_call_minutes`: 10
+    presence.attend(station, "console-1", "loket-1", "budi")  # the console's heartbeat
+    assert shown()["loket-2"] == "A-002"
+    clock.advance(minutes=1)
+    presence.attend(station, "console-1", "loket-1", "budi")
+    assert shown()["loket-1"] == "A-001"
+    assert shown()["loket-2"] is None
+    assert [call["number"] for call in board(client)["recent"]] == ["A-002", "A-001"]
+    desk = client.get("/api/counters/loket-2").get_json()  # the officer can still finish it
+    assert desk["ticket"]["number"] == "A-002"
+    assert desk["ticket"]["status"] == "called"
+
+    presence.attend(station, "console-3", "loket-2", "budi")  # someone is back at the counter
+    assert shown()["loket-2"] == "A-002"

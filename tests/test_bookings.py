@@ -26,7 +26,8 @@ from shared.ticket import LOGGED_FIELDS, replay
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 
 BOOKING = {"hours": ["08:00-12:00"], "slot_minutes": 30, "per_slot": 2, "days_ahead": 3,
-           "early_minutes": 30, "late_minutes": 15}  # fmt: skip
+           "early_minutes": 30, "late_minutes": 15,
+           "counter_places": 0, "citizen_day_percent": 100}  # fmt: skip
 TOMORROW_0800 = "2026-05-21T08:00+08:00"
 TODAY_1000 = "2026-05-20T10:00+08:00"
 
@@ -175,13 +176,17 @@ def test_bookings_per_address_per_day_and_open_bookings_per_device_are_limited(
 ) -> None:
     config = booking_config(tmp_path, limits={"bookings_per_day": 2, "open_bookings_per_device": 1})
     station = open_station(config, clock=clock)
-    bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
+
+    def booker(device: str) -> repository.Booker:
+        return repository.Booker(address="a1", network="n1", device=device)
+
+    bookings.make_booking(station, "lapor", TOMORROW_0800, booker=booker("d1"))
     with pytest.raises(Conflict):
-        bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d1")
-    bookings.make_booking(station, "lapor", TOMORROW_0800, address="a1", device="d2")
+        bookings.make_booking(station, "lapor", TOMORROW_0800, booker=booker("d1"))
+    bookings.make_booking(station, "lapor", TOMORROW_0800, booker=booker("d2"))
     with pytest.raises(RateLimited):
-        bookings.make_booking(station, "lapor", TODAY_1000, address="a1", device="d3")
-    bookings.make_booking(station, "lapor", TODAY_1000, actor="budi", address="a1", device="d1")
+        bookings.make_booking(station, "lapor", TODAY_1000, booker=booker("d3"))
+    bookings.make_booking(station, "lapor", TODAY_1000, actor="budi", booker=booker("d1"))
     station.store.close()
 
 

@@ -81,8 +81,16 @@ def test_the_kiosk_checks_in_a_typed_code_and_a_scanned_link(chromium: Browser, 
     page.click("#booking-submit")
     expect(page.locator("#confirm")).to_be_visible()
     expect(page.locator("#confirm-number")).to_have_text("A-001")
+    expect(page.locator("#confirm-qr")).to_be_visible()
     page.click("#finish")
     expect(page.locator("#start")).to_be_visible()
+    # The same code again (someone who saw it): the number, but no QR code of the ticket's page.
+    page.click("#booking-open")
+    page.fill("#booking-code", typed["code"])
+    page.click("#booking-submit")
+    expect(page.locator("#confirm-number")).to_have_text("A-001")
+    expect(page.locator("#confirm-qr")).to_be_hidden()
+    page.click("#finish")
     # A scanner types the QR's link and Enter on the start screen, nothing focused.
     page.keyboard.type(f"{server.url}/b/{scanned['token']}")
     page.keyboard.press("Enter")

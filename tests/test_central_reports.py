@@ -200,6 +200,7 @@ def test_the_comparison_as_csv_and_as_an_xlsx_with_real_numbers_and_dates(
     assert issued.data_type == "n" and issued.value == comparison[0]["issued"]
     wait = first[header.index("Rata-rata tunggu (mnt)")]
     assert isinstance(wait.value, float) and wait.value == comparison[0]["avg_wait_minutes"]
+    assert header[3] == "Kantor layanan" and first[header.index("Salinan utuh")].value == "Ya"
 
 
 def test_a_station_report_as_an_xlsx_holds_every_table(shipped: Shipped) -> None:
@@ -211,6 +212,14 @@ def test_a_station_report_as_an_xlsx_holds_every_table(shipped: Shipped) -> None
     assert summary["E2"].value == own["totals"]["issued"]
     longest = book[text("ui.admin.table.longest", "id")]
     assert longest["E2"].is_date  # issued_at, a local time as an Excel date-time
+    assert [cell.value for cell in summary[1]][:3] == ["Kelompok", "ID", "Nama"]
+    assert summary["A2"].value == "Jumlah"
+    english = shipped.client.get(
+        f"/api/central/reports?station=kupang&from={TODAY}&format=xlsx&lang=en"
+    )
+    summary = openpyxl.load_workbook(io.BytesIO(english.data))[text("ui.admin.table.summary", "en")]
+    assert [cell.value for cell in summary[1]][:3] == ["Group", "ID", "Name"]
+    assert summary["A2"].value == "Total"
 
 
 @pytest.mark.parametrize(

@@ -83,6 +83,13 @@ def every_key() -> dict[str, Any]:
     return {**copy.deepcopy(BASE_CONFIG), **copy.deepcopy(EVERY_KEY)}
 
 
+def null_standard() -> dict[str, Any]:
+    """A service with no standard time: null is a value of its own, not the default 15."""
+    data = copy.deepcopy(BASE_CONFIG)
+    data["services"][0]["standard_minutes"] = None
+    return data
+
+
 def ship_settings(
     app: Flask, database: str, key: str, config: Config, clock: ManualClock
 ) -> Config:
@@ -100,7 +107,9 @@ def ship_settings(
     return shipped
 
 
-@pytest.mark.parametrize("data", [bundled, every_key], ids=["bundled", "every-key"])
+@pytest.mark.parametrize(
+    "data", [bundled, every_key, null_standard], ids=["bundled", "every-key", "null-standard"]
+)
 def test_the_station_settings_reach_central_unchanged(
     data: Any, central_app: Flask, central_db: str, tmp_path: Path, clock: ManualClock
 ) -> None:

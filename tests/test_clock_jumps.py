@@ -128,3 +128,85 @@ def test_a_jump_is_a_health_warning_until_a_supervisor_accepts_the_new_time(
     assert "180 minutes" in notice.message.text("en")
     services.accept_clock(station, "sari")
     assert health.run(station, ("clock",)).notices == []
+
+
+def test_a_server_restarting_26_hours_fast_expires_nobody_until_its_clock_is_confirmed(
+    station: Station, clock: ManualClock
+) -> None:
+    waiting = [issue(station), issue(station)]
+    station.store.close()
+    clock.step(hours=26)  # the server comes back with its clock a day and two hours fast
+    restarted = open_station(station.config, clock=clock)
+    services.expire_past_days(restarted)
+    third = issue(restarted)
+    assert third["number"] == "A-003"  # the same day's numbering goes on
+    assert third["issued_at"].startswith("2026-05-20T09:00")
+    assert [view_of(restarted, restarted_ticket(restarted, ticket))["status"]
+            for ticket in waiting] == ["waiting", "waiting"]  # fmt: skip
+    [notice] = health.run(restarted, ("clock",)).notices
+    assert "not confirmed" in notice.message.text("en")
+    clock.step(hours=-26)  # put right
+    clock.advance(minutes=5)
+    fourth = issue(restarted)
+    assert restarted.time.jump is None
+    assert (fourth["number"], fourth["issued_at"]) == ("A-004", "2026-05-20T09:05:00+08:00")
+    assert services.call_next(restarted, "loket-1", "budi").number == "A-001"
+    restarted.store.close()
+
+
+def restarted_ticket(station: Station, view: dict):
+    from shared import repository
+
+    with station.store.read() as db:
+        return repository.get(db, view["id"])
+
+
+def test_a_restart_the_same_day_is_believed_at_once(station: Station, clock: ManualClock) -> None:
+    issue(station)
+    station.store.close()
+    clock.step(hours=3)  # three hours without power, the same service day
+    restarted = open_station(station.config, clock=clock)
+    assert restarted.time.jump is None
+    assert issue(restarted)["issued_at"].startswith("2026-05-20T12:00")
+    restarted.store.close()
+
+
+def test_the_next_morning_the_first_officer_whose_device_agrees_confirms_the_clock(
+    tmp_path, clock: ManualClock
+) -> None:
+    from satupintu.app import create_app
+    from tests.helpers import make_config
+
+    config = make_config(tmp_path)
+    first = create_app(config, clock=clock)
+    client = first.test_client()
+    assert client.post("/api/tickets", json={"service": "lapor"}).status_code == 201
+    first.extensions["satupintu"].store.close()
+    clock.step(hours=23)  # restarted the next morning
+    app = create_app(config, clock=clock)
+    client = app.test_client()
+    the_station = app.extensions["satupintu"]
+    assert the_station.time.jump is not None and the_station.time.jump.at_start
+    auth = Auth(app, client)
+    auth.user("budi")
+    wrong = str(int((clock.now() + timedelta(hours=5)).timestamp() * 1000))
+    login = {"username": "budi", "password": "rahasia-123"}
+    client.post("/api/login", json=login, headers={"X-Client-Clock": wrong})
+    assert the_station.time.jump is not None  # a device that disagrees confirms nothing
+    right = str(int(clock.now().timestamp() * 1000))
+    assert client.get("/api/me", headers={"X-Client-Clock": right}).status_code == 200
+    assert the_station.time.jump is None
+    fresh = client.post("/api/tickets", json={"service": "lapor"}).get_json()["ticket"]
+    assert (fresh["number"], fresh["issued_at"][:10]) == ("A-001", "2026-05-21")
+    the_station.store.close()
+
+
+def test_small_steps_of_the_clock_add_up_to_a_jump(station: Station, clock: ManualClock) -> None:
+    issue(station)
+    for _ in range(20):  # +100 s every 3 s: each step under the tolerance
+        clock.step(seconds=100)
+        clock.advance(seconds=3)
+        station.now()
+    assert station.time.jump is not None
+    assert round(station.time.jump.off_by / timedelta(minutes=1)) == 33
+    assert issue(station)["issued_at"] == "2026-05-20T09:01:00+08:00"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import yaml
 
 from shared.config import ConfigError, load_config, parse_config
 from tests.helpers import BASE_CONFIG
+from tests.realserver import SATUPINTU
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,9 +27,18 @@ def test_the_bundled_polres_kupang_station_loads() -> None:
         "SPKT", "Lantas", "Reskrim", "Samapta", "Propam"
     }  # fmt: skip
     assert config.service_by_id["propam"].private
-    assert len(config.kiosks) == 1 and len(config.boards) == 1
+    assert len(config.kiosks) == 1
+    # Every counter is on a board, and no board has more than a landscape screen holds (six).
+    shown = [counter for board in config.boards for counter in board.counters or ()]
+    assert sorted(shown) == sorted(config.counter_by_id)
+    assert max(len(board.counters or ()) for board in config.boards) <= 6
     shared_spkt = [c for c in config.counters if "spkt-lapor" in c.services]
     assert len(shared_spkt) >= 2
+    rooms = {
+        c.id: config.shown_name(c).id for c in config.counters if config.serves_only_private(c)
+    }
+    assert rooms == {"ruang-khusus-1": "Ruang Layanan Khusus 1",
+                     "ruang-khusus-2": "Ruang Layanan Khusus 2"}  # fmt: skip
 
 
 def _fault(tmp_path: Path, change: Any) -> str:
@@ -65,6 +76,17 @@ def _fault(tmp_path: Path, change: Any) -> str:
          "boards[0].counters[0]: unknown counter 'loket-9'"),
         (lambda d: d.update(announcement={"template": "Nomor {nomor}"}),
          "announcement.template: may only use the fields {number} and {counter}"),
+        # The longest names the wall board fits (six such counters, either orientation).
+        (lambda d: d["counters"][0].update(name={"id": "Loket 1", "en": "C" * 61}),
+         "counters[0].name: may have at most 60 characters, not 61"),
+        (lambda d: d["services"][0].update(name="S" * 71),
+         "services[0].name: may have at most 70 characters, not 71"),
+        (lambda d: d.update(privacy={"destination": "R" * 61}),
+         "privacy.destination: may have at most 60 characters, not 61"),
+        (lambda d: d["station"].update(name="S" * 51),
+         "station.name: String should have at most 50 characters"),
+        (lambda d: d.update(boards=[{"id": "ruang-2", "name": "P" * 21}]),
+         "boards[0].name: String should have at most 20 characters"),
     ],
 )  # fmt: skip
 def test_a_bad_config_names_the_key_and_the_fault(
@@ -115,3 +137,54 @@ def test_a_kiosk_without_its_own_printer_uses_the_station_printer(tmp_path: Path
     assert config.printer_for(None).type == "none"
     network = config.printer_for("kiosk-2")
     assert network.type == "network" and network.port == 9100 and network.timeout == 3.0
+
+
+def test_a_counter_may_not_serve_a_private_service_with_a_public_one(tmp_path: Path) -> None:
+    """Else every number called there while it serves the private one gives the citizen away."""
+    message = _fault(tmp_path, lambda d: d["counters"][3].update(services=["lantas", "propam"]))
+    assert message.endswith(
+        "config.yaml: counters[3].services: counter 'loket-4' serves the private service "
+        "'propam' and the public service 'lantas'; a counter that serves a private service "
+        "must serve only private services"
+    )
+
+
+def test_the_server_does_not_start_with_a_mixed_counter(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    data["counters"][3]["services"] = ["propam", "lapor"]
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = subprocess.run(
+        [SATUPINTU, "serve", "--config", str(config)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        f"Error: bad config: {config}: counters[3].services: counter 'loket-4' serves the "
+        "private service 'propam' and the public service 'lapor'; a counter that serves a "
+        "private service must serve only private services"
+    ]
+
+
+def test_several_private_rooms_are_numbered_in_the_order_of_the_counters(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE_CONFIG)
+    data["services"].append(
+        {"id": "ppa", "name": "PPA", "prefix": "H", "unit": "Reskrim", "private": True}
+    )
+    data["counters"] += [
+        {"id": "meja-7", "name": "Meja 7", "services": ["ppa", "propam"]},
+        {"id": "loket-5", "name": "Loket 5", "services": ["lapor"]},
+    ]
+    config = parse_config(data, base_dir=tmp_path)
+    shown = {c.id: config.shown_name(c) for c in config.counters}
+    assert (shown["loket-4"].id, shown["loket-4"].en) == (
+        "Ruang Layanan Khusus 1",
+        "Private service room 1",
+    )
+    assert (shown["meja-7"].id, shown["meja-7"].en) == (
+        "Ruang Layanan Khusus 2",
+        "Private service room 2",
+    )
+    assert shown["loket-5"].id == "Loket 5"
+    one = parse_config(copy.deepcopy(BASE_CONFIG), base_dir=tmp_path)
+    assert one.shown_name(one.counter_by_id["loket-4"]).id == "Ruang Layanan Khusus"

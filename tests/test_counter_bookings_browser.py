@@ -86,3 +86,48 @@ def test_the_console_marks_the_booked_ticket_and_books_a_citizen_at_the_counter(
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
     page.close()
+
+
+# Whether an element is wholly inside the window and inside the dialog holding it.
+IN_VIEW = """([selector, height]) => {
+    const element = document.querySelector(selector);
+    const box = element.getBoundingClientRect();
+    const frame = element.closest("dialog").getBoundingClientRect();
+    return box.height > 0 && box.top >= Math.max(0, frame.top)
+        && box.bottom <= Math.min(height, frame.bottom);
+}"""
+
+
+@pytest.mark.parametrize("height", [768, 657])  # a laptop's screen, and its browser's window
+def test_a_booking_made_at_the_counter_shows_its_code_in_view_and_clears_the_form(
+    chromium: Browser, hall: tuple[ServerProcess, date], height: int
+) -> None:
+    server, day = hall
+    for at in ("09:00", "09:30", "10:00"):  # today's list above the form takes room
+        book(server, day, at)
+    page = chromium.new_page(viewport={"width": 1366, "height": height})
+    page.goto(f"{server.url}/counter")
+    page.get_by_label("Nama pengguna").fill("budi")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.get_by_role("button", name=re.compile("^Loket 1")).click()
+    page.keyboard.press("b")
+    expect(page.locator("#booking-today li")).to_have_count(3)
+    code = page.locator("#booking-made-code")
+    for reference in ("SKCK-7", "SKCK-8"):  # two citizens, one after the other
+        before = code.inner_text()
+        page.fill("#booking-day", day.isoformat())
+        page.dispatch_event("#booking-day", "change")
+        page.select_option("#booking-slot", index=0)
+        page.fill("#booking-reference", reference)
+        page.click("#booking-submit")
+        expect(code).not_to_have_text(before or "-")
+        expect(code).to_have_text(re.compile(r"^[A-Z0-9]{3}-[A-Z0-9]{3}$"))
+        made = code.inner_text()
+        expect(page.locator("#booking-print-status")).to_contain_text(made)
+        listed = page.locator("#booking-today li", has_text=made)
+        expect(listed).to_contain_text(f"No. registrasi: {reference}")
+        page.wait_for_function(IN_VIEW, arg=["#booking-made-code", height])
+        expect(page.locator("#booking-reference")).to_have_value("")
+    assert_axe_finds_nothing(page)
+    page.close()

@@ -136,6 +136,29 @@ def test_everything_an_officer_needs_fits_a_1366x768_screen(
     assert overflowing(console, TEXT_HOLDERS) == []
 
 
+@pytest.mark.parametrize("height", [768, 657])  # a laptop's screen, and its browser's window
+def test_on_a_break_the_counters_state_buttons_are_in_view(
+    chromium: Browser, server: ServerProcess, height: int
+) -> None:
+    first = issue(server)
+    for _ in range(14):
+        issue(server, reference=LONG_REFERENCE)
+    view = {"width": 1366, "height": height}
+    for console in open_page(chromium, view, f"{server.url}/counter"):
+        log_in(console)
+        serve_next(console, first)
+        console.get_by_role("button", name="Istirahat").click()
+        console.get_by_role("button", name="Sudah dilayani (selesai)").click()
+        expect(console.locator("#paused")).to_contain_text("pilih Buka")
+        assert console.evaluate("document.scrollingElement.scrollHeight") <= height
+        for control in ("[data-state]", "[data-action]", "#paused"):
+            for item in console.locator(control).all():
+                box = item.bounding_box()
+                assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, control
+        console.get_by_role("button", name="Buka").click()
+        expect(console.locator('[data-state="open"]')).to_have_attribute("aria-pressed", "true")
+
+
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_long_counter_and_service_names_fit_on_the_console(
     chromium: Browser, tmp_path: Path, lang: str
@@ -250,14 +273,17 @@ def test_an_officer_marks_a_waiting_citizen_priority_with_a_reason(
     issue(server)
     elderly = issue(server)
     log_in(console)
-    console.get_by_role("button", name=f"Jadikan {elderly} prioritas").click()
+    console.get_by_role("button", name=f"Prioritaskan {elderly}").click()
     dialog = console.get_by_role("dialog", name=f"Jadikan {elderly} prioritas")
     dialog.get_by_label("Lanjut usia").check()
     dialog.get_by_role("button", name="Jadikan prioritas").click()
     expect(dialog).to_be_hidden()
-    first_row = console.locator("#waiting-rows tr").first
+    first_row, second_row = console.locator("#waiting-rows tr").all()
     expect(first_row).to_contain_text(elderly)
-    expect(first_row.locator(".badge-priority")).to_be_visible()
+    # The mark is a badge by the service, not a button; the action says what it does.
+    expect(first_row.locator(".service-cell .badge-priority")).to_have_text("Prioritas")
+    expect(first_row.get_by_role("button")).to_have_text(["Panggil"])
+    expect(second_row.get_by_role("button")).to_have_text(["Prioritaskan", "Panggil"])
     serve_next(console, elderly)
 
 
@@ -302,3 +328,23 @@ def test_oversight_sees_who_is_at_each_counter_now(
     expect(console.locator("#present")).to_have_text("Di loket ini: budi")
     assert present("loket-1") == []
     assert present("loket-3") == ["budi"]
+
+
+def test_a_service_with_no_standard_time_never_warns_of_overtime(
+    chromium: Browser, tmp_path: Path
+) -> None:
+    services = copy.deepcopy(BASE_CONFIG["services"])
+    services[0]["standard_minutes"] = None  # lapor: no standard set
+    live = hall(tmp_path, services=services)
+    try:
+        pages = open_page(chromium, CONSOLE_VIEW, f"{live.url}/counter")
+        console = next(pages)
+        number = issue(live)
+        log_in(console)
+        serve_next(console, number)
+        console.clock.fast_forward("01:30:00")
+        expect(console.locator("#current-timer")).to_have_text(re.compile(r"^9\d:\d\d$"))
+        expect(console.locator("#overtime")).to_be_hidden()
+        next(pages, None)  # closes the page, checking its scripts threw nothing
+    finally:
+        live.stop()

@@ -33,7 +33,8 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
-CHECK_NAMES = ["database", "disk", "printers", "speech", "backup", "central", "clock", "audit"]
+CHECK_NAMES = ["database", "disk", "printers", "public_url", "speech", "backup", "central", "clock",
+               "audit"]  # fmt: skip
 HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
 
 
@@ -109,12 +110,27 @@ def test_a_printer_that_never_confirms_a_ticket_is_a_problem_with_what_to_do(
     assert "kios" in notice["advice"]["id"]
 
 
-def test_qr_codes_leading_to_the_server_itself_are_a_warning(hall: Any, tmp_path: Path) -> None:
-    client = hall(make_config(tmp_path, printer={"type": "preview"}))
-    client.post("/api/tickets", json={"service": "lapor"})  # the test client is "localhost"
+def test_qr_codes_leading_to_the_server_itself_are_one_warning_for_every_printer(
+    hall: Any, tmp_path: Path
+) -> None:
+    kiosks = [
+        {"id": f"kiosk-{n}", "printer": {"type": "preview", "directory": f"previews-{n}"}}
+        for n in (1, 2)
+    ]
+    client = hall(make_config(tmp_path, kiosks=kiosks))
+    for kiosk in ("kiosk-1", "kiosk-2"):  # the test client is "localhost"
+        client.post("/api/tickets", json={"service": "lapor", "kiosk": kiosk})
     reply = client.get("/healthz")
-    assert reply.status_code == 200  # a warning: the hall still works
-    assert codes(reply.get_json()) == {"qr_loopback": "warning"}
+    assert reply.status_code == 200  # warnings: the hall still works
+    notices = reply.get_json()["notices"]
+    assert [notice["code"] for notice in notices].count("qr_loopback") == 1
+    assert codes(reply.get_json()) == {"qr_loopback": "warning", "preview_printer": "warning"}
+
+
+def test_public_url_unset_while_tickets_print_is_a_warning(hall: Any, tmp_path: Path) -> None:
+    kiosks = network_kiosk(refused_port())
+    answer = hall(make_config(tmp_path, kiosks=kiosks)).get("/healthz").get_json()
+    assert codes(answer) == {"public_url_unset": "warning"}
 
 
 def test_a_printer_out_of_paper_says_so_in_both_languages(hall: Any, tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
     limits = {
         **BASE_CONFIG["limits"],
         "connections_per_address": 40,
+        "request_seconds": 10,
         "socket_events_per_second": 10,
         "socket_connects_per_minute": 60,
     }

@@ -365,7 +365,10 @@ def pictured(tmp_path: Path) -> Iterator[ServerProcess]:
         {"id": "ppa", "name": "Perlindungan Perempuan dan Anak", "prefix": "P", "unit": "Reskrim",
          "icon": "family", "private": True}
     )  # fmt: skip
-    counters = [{"id": "loket-1", "name": "Loket 1", "services": [s["id"] for s in services]}]
+    counters = [
+        {"id": "loket-1", "name": "Loket 1", "services": [s["id"] for s in services[:-1]]},
+        {"id": "ruang-1", "name": "Ruang 1", "services": ["ppa"]},  # private: a room of its own
+    ]
     server = ServerProcess(tmp_path, services=services, counters=counters)
     server.start()
     yield server

@@ -1,6 +1,6 @@
 """The citizen's phone page in headless Chromium against a real server: the "almost your turn"
-alert, the number now served, cancelling the ticket, a no-show's way back, and long names that
-fit a 360 px screen."""
+alert (only with few ahead and a short estimate), the number now served, cancelling the
+ticket, a no-show's way back, and long names that fit a 360 px screen."""
 
 from __future__ import annotations
 
@@ -46,8 +46,13 @@ LONG_SERVICE = {
 
 @pytest.fixture
 def hall(tmp_path: Path) -> Iterator[ServerProcess]:
-    """The test station; phones say "almost your turn" at two people ahead."""
-    server = ServerProcess(tmp_path, phone={"alert_ahead": ALERT_AHEAD})
+    """The test station; phones say "almost your turn" at two people ahead and an estimate of
+    at most 15 minutes. A report takes 4 minutes; a traffic matter an hour, at one counter."""
+    services = copy.deepcopy(BASE_CONFIG["services"])
+    services[0]["standard_minutes"] = 4
+    services[2]["standard_minutes"] = 60
+    phone = {"alert_ahead": ALERT_AHEAD, "alert_minutes": 15}
+    server = ServerProcess(tmp_path, services=services, phone=phone)
     server.add_user("budi")
     server.start()
     yield server
@@ -136,6 +141,28 @@ def test_the_phone_alerts_once_when_the_turn_is_near_and_shows_the_number_served
         urgent = {"service": "lapor", "priority": True}  # goes ahead: an update, still near
         assert requests.post(f"{hall.url}/api/tickets", json=urgent, timeout=10).ok
         expect(phone.locator("#almost-text")).to_contain_text("Tinggal 2 orang")
+        assert phone.evaluate("window.vibrations.length") == 0
+
+
+def test_few_ahead_but_a_long_wait_is_not_almost_the_turn(
+    chromium: Browser, hall: ServerProcess
+) -> None:
+    issue(hall, "lantas"), issue(hall, "lantas")
+    mine = issue(hall, "lantas")
+    with phone_page(chromium, hall, mine) as phone:
+        expect(phone.locator("#ahead")).to_have_text("2 orang")
+        expect(phone.locator("#wait")).to_have_text(re.compile(r"^sekitar \d+\u2013\d+ menit$"))
+        expect(phone.locator("#almost")).to_be_hidden()
+        act(hall, "loket-3", "call-next")
+        expect(phone.locator("#ahead")).to_have_text("1 orang")
+        act(hall, "loket-3", "done")
+        act(hall, "loket-3", "call-next")  # next in line, but the one before takes an hour
+        expect(phone.locator("#ahead")).to_have_text("Tidak ada")
+        expect(phone.locator("#wait")).to_have_text(re.compile(r"^sekitar \d+\u2013\d+ menit$"))
+        expect(phone.locator("#almost")).to_be_hidden()
+        phone.get_by_role("button", name="English").click()
+        expect(phone.locator("#wait")).to_have_text(re.compile(r"^about \d+\u2013\d+ minutes$"))
+        expect(phone.locator("#almost")).to_be_hidden()
         assert phone.evaluate("window.vibrations.length") == 0
 
 

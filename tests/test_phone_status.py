@@ -1,14 +1,18 @@
-"""What a citizen's phone learns about its ticket: the number served now, giving the number up,
-and after a no-show, until when it can still be put back in the queue."""
+"""What a citizen's phone learns about its ticket: the number served now, whether it is almost
+its turn, giving the number up, and after a no-show, until when it can still be put back in the
+queue."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 
+from satupintu.app import create_app
 from shared.clock import ManualClock
 from tests.conftest import Auth
+from tests.helpers import make_config
 
 
 def issue(client: FlaskClient, service: str = "lapor") -> dict[str, Any]:
@@ -65,3 +69,30 @@ def test_a_cancelled_ticket_leaves_the_queue_and_the_next_move_up(
     auth.login()
     called = client.post("/api/counters/loket-1/call-next").get_json()["ticket"]
     assert called["number"] == after["number"]
+
+
+def phone_views(tmp_path: Path, clock: ManualClock, **phone: int) -> list[dict[str, Any]]:
+    """Six tickets of one service on a station with these `phone` settings, as their phones
+    see them (two counters, standard time 15 minutes: the third waits about 10-20 minutes)."""
+    app = create_app(make_config(tmp_path, phone=phone), clock=clock)
+    client = app.test_client()
+    try:
+        return [seen_by_phone(client, issue(client)) for _ in range(6)]
+    finally:
+        app.extensions["satupintu"].store.close()
+
+
+def test_almost_your_turn_needs_few_ahead_and_a_short_estimate(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    calm = phone_views(tmp_path / "calm", clock, alert_ahead=3, alert_minutes=15)
+    assert [(view["ahead"], view["estimated_wait"]) for view in calm[1:4]] == [
+        (1, None),
+        (2, {"low": 10, "high": 20}),
+        (3, {"low": 10, "high": 20}),
+    ]
+    assert [view["almost_turn"] for view in calm] == [True, True, False, False, False, False], (
+        "three ahead is few, but 10-20 minutes is not almost the turn"
+    )
+    sooner = phone_views(tmp_path / "sooner", clock, alert_ahead=3, alert_minutes=20)
+    assert [view["almost_turn"] for view in sooner] == [True, True, True, True, False, False]

@@ -25,6 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 PORTRAIT = {"width": 1080, "height": 1920}
 DESKTOP = {"width": 1366, "height": 768}
+LAPTOP_BROWSER = {"width": 1366, "height": 657}  # the same laptop, less its browser's bars
 
 
 def network(port: int) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def hall(tmp_path: Path) -> Iterator[Hall]:
         server = ServerProcess(
             tmp_path,
             kiosks=[
-                {"id": "kiosk-1", "printer": network(silent.port)},
+                {"id": "kiosk-1", "name": "Kios Pintu Masuk", "printer": network(silent.port)},
                 {"id": "kiosk-2", "printer": network(empty.port)},
             ],
         )
@@ -109,7 +110,9 @@ def test_a_printer_that_never_answers_is_unconfirmed_on_the_kiosk_the_printer_pa
         notice = console.locator("#printer-notice")
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("Printer tiket bermasalah")
-        expect(notice).to_contain_text(f"Printer 127.0.0.1:{hall.silent.port} menerima tiket")
+        expect(notice).to_contain_text(  # named by its kiosk, the address only in brackets
+            f"Printer Kios Pintu Masuk (127.0.0.1:{hall.silent.port}) menerima tiket"
+        )
         console.context.close()
     for page in (kiosk, printers, dashboard):
         page.context.close()
@@ -177,3 +180,26 @@ def test_qr_codes_on_localhost_are_warned_of_in_the_log_the_dashboard_and_the_pr
     )
     dashboard.context.close()
     printers.context.close()
+
+
+def test_the_console_names_failing_printers_by_kiosk_and_keeps_its_buttons_in_view(
+    chromium: Browser, hall: Hall
+) -> None:
+    for kiosk in ("kiosk-1", "kiosk-2"):
+        taken = requests.post(
+            f"{hall.server.url}/api/tickets", json={"service": "lapor", "kiosk": kiosk}, timeout=30
+        )
+        assert taken.status_code == 201
+    context = chromium.new_context(viewport=LAPTOP_BROWSER)
+    cookies = hall.server.session("budi").cookies.items()
+    context.add_cookies([{"name": k, "value": v, "url": hall.server.url} for k, v in cookies])
+    context.add_init_script("localStorage.setItem('satupintu.counter', 'loket-1')")
+    console = context.new_page()
+    console.goto(f"{hall.server.url}/counter")
+    notice = console.locator("#printer-notice")
+    expect(notice).to_contain_text(f"Printer Kios Pintu Masuk (127.0.0.1:{hall.silent.port})")
+    expect(notice).to_contain_text(f"Printer kiosk-2 (127.0.0.1:{hall.empty.port}): kertas habis")
+    for control in console.locator("[data-state], [data-action]").all():
+        box = control.bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= LAPTOP_BROWSER["height"]
+    context.close()

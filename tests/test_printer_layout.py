@@ -89,6 +89,12 @@ def test_indonesian_comes_in_one_block_then_english_in_another():
     ]
 
 
+def test_a_service_with_no_standard_time_promises_none_on_paper():
+    printed = texts(a_ticket(standard_minutes=None))
+    assert not any(line.startswith(("Lama layanan", "Service time")) for line in printed)
+    assert "Perkiraan menunggu: sekitar 5-15 menit" in printed
+
+
 def test_no_line_mixes_the_two_languages():
     assert not any(" / " in line for line in texts(a_ticket(priority=True, test=True)))
 

@@ -156,7 +156,8 @@ def test_printer_health_comes_back_from_the_log_after_a_restart(
 def test_officers_read_the_printer_fault_in_their_language_and_nothing_when_all_print(
     tmp_path: Path, clock: ManualClock, silent: SilentNetworkPrinter
 ) -> None:
-    app = start(station_with(tmp_path, silent.port), clock)
+    kiosk = {"id": "kiosk-1", "name": "Kios Pintu Masuk", "printer": network(silent.port)}
+    app = start(make_config(tmp_path, kiosks=[kiosk]), clock)
     officer = logged_in(app, "budi")
     assert officer.get("/api/printers/faults").get_json() == {"faults": [], "notice": None}
     assert app.test_client().get("/api/printers/faults").status_code == 401
@@ -165,13 +166,17 @@ def test_officers_read_the_printer_fault_in_their_language_and_nothing_when_all_
 
     english = officer.get("/api/printers/faults", headers={"Accept-Language": "en"}).get_json()
     [fault] = english["faults"]
-    assert (fault["printer"], fault["kiosks"], fault["status"]) == (
+    assert (fault["printer"], fault["name"], fault["kiosks"], fault["status"]) == (
         f"printer 127.0.0.1:{silent.port}",
+        "Kios Pintu Masuk",
         ["kiosk-1"],
         "unconfirmed",
     )
     assert english["notice"].startswith("A ticket printer has a problem")
     assert fault["message"] in english["notice"]
+    assert fault["message"].startswith(
+        f"Printer Kios Pintu Masuk (127.0.0.1:{silent.port}) took the ticket"
+    )
     indonesian = officer.get("/api/printers/faults").get_json()
     assert indonesian["notice"].startswith("Printer tiket bermasalah")
     app.extensions["satupintu"].store.close()

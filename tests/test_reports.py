@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from admin import reports
 from admin.export import TABLES, to_csv
 from admin.reports import Period, current_shift
 from admin.xlsx import XLSX_TYPE
-from satupintu.app import open_station
+from satupintu.app import create_app, open_station
 from satupintu.cli import main
 from shared import anchors, services
 from shared.clock import ManualClock
@@ -138,8 +139,9 @@ def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[
     rates = {row["officer"]: row for row in day_report["fairness"]["officers"]}
     assert rates["wayan"] == {
         "officer": "wayan", "calls": 3, "no_shows": 1, "no_show_rate_pct": 33.3, "recalls": 1,
-        "recall_rate_pct": 33.3, "out_of_turn": 0, "priority_marks": 0, "too_quick": 0,
+        "recall_rate_pct": 33.3, "out_of_turn": 0, "priority_marks": 0, "too_quick": None,
     }  # fmt: skip
+    assert day_report["fairness"]["minimums_set"] is False, "no minimum set: nothing checked"
     assert (rates["ani"]["out_of_turn"], rates["ani"]["no_show_rate_pct"]) == (1, 0.0)
 
 
@@ -210,6 +212,7 @@ def test_services_far_shorter_than_plausible_are_flagged(
     assert [(row["number"], row["service_minutes"], row["min_minutes"], row["officer"])
             for row in fairness["too_quick"]] == [("A-001", 1.0, 3, "budi")]  # fmt: skip
     assert {row["officer"]: row["too_quick"] for row in fairness["officers"]} == {"budi": 1}
+    assert fairness["minimums_set"] is True
 
 
 def test_cancelled_tickets_are_counted_for_their_service(
@@ -307,6 +310,57 @@ def test_a_period_that_makes_no_sense_is_refused(
         Period.parse(first, last, month, date(2026, 5, 20))
 
 
+@pytest.fixture
+def without_lapor_standard(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
+    """The scripted day's station, but "lapor" has no standard time (`standard_minutes: null`)."""
+    unset = oversight_services()
+    unset[0]["standard_minutes"] = None
+    app = create_app(make_config(tmp_path, services=unset), clock=clock)
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["satupintu"].store.close()
+
+
+def test_a_service_without_a_standard_time_is_not_judged_against_one(
+    without_lapor_standard: Flask, clock: ManualClock
+) -> None:
+    app = without_lapor_standard
+    client = app.test_client()
+    scripted_day(app.extensions["satupintu"], clock)
+    Auth(app, client).login("sari", "supervisor")
+    report = client.get("/api/admin/reports?from=2026-05-20").get_json()
+    lapor = by_id(report["services"])["lapor"]
+    assert (lapor["standard_minutes"], lapor["within_standard"], lapor["within_standard_pct"]) == (
+        None, None, None,
+    )  # fmt: skip
+    assert lapor["served"] == 3 and lapor["avg_service_minutes"] == 10.0
+    # Only lantas's two served tickets (15 and 8 minutes, standard 20) are judged.
+    assert (report["totals"]["within_standard"], report["totals"]["within_standard_pct"]) == (
+        2, 100.0,
+    )  # fmt: skip
+    loket_1 = by_id(report["counters"])["loket-1"]  # lapor only: nothing judged
+    assert (loket_1["within_standard"], loket_1["within_standard_pct"]) == (0, None)
+
+    summary = client.get("/api/admin/reports?from=2026-05-20&format=csv").get_data(as_text=True)
+    row = next(line for line in summary.splitlines() if line.startswith("service,lapor,"))
+    assert row.startswith("service,lapor,Laporan,,") and row.endswith(",10.0,,")
+    page = client.get("/admin/reports?from=2026-05-20").get_data(as_text=True)
+    cells = page.split("Laporan</th>")[1].split("</tr>")[0]
+    assert "standar belum ditetapkan" in cells and "100" not in cells
+    # No service has a minimum time either: the page says so, not "none under the minimum".
+    too_quick = page.split('id="too-quick"')[1].split("</table>")[0]
+    assert "Batas minimum layanan belum ditetapkan" in too_quick
+    assert "Tidak ada pelayanan di bawah batas minimum" not in too_quick
+    english = client.get("/admin/reports?from=2026-05-20&lang=en").get_data(as_text=True)
+    assert "no standard set" in english.split("Reports</th>")[1].split("</tr>")[0]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/admin/reports?from=2026-05-20&format=xlsx").data)
+    )
+    sheet = list(book[text("ui.admin.table.summary", "id")].values)
+    lapor_row = dict(zip(sheet[0], next(r for r in sheet if r[1] == "lapor"), strict=True))
+    assert lapor_row["Standar (mnt)"] is None and lapor_row["Sesuai standar (%)"] is None
+
+
 def test_the_csv_tables_carry_the_json_numbers(day_report: dict[str, Any]) -> None:
     summary = to_csv(day_report, "summary").splitlines()
     assert summary[0].startswith("group,id,name,standard_minutes,issued,called,served")
@@ -361,18 +415,36 @@ def test_the_xlsx_download_holds_every_table_with_real_numbers_and_dates(
     book = openpyxl.load_workbook(io.BytesIO(reply.data))
     assert book.sheetnames == [text(f"ui.admin.table.{name}", "id") for name in TABLES]
     summary = list(book[text("ui.admin.table.summary", "id")].values)
-    assert summary[0][:5] == ("group", "id", "name", "standard_minutes", "issued")
+    assert summary[0][:5] == ("Kelompok", "ID", "Nama", "Standar (mnt)", "Tiket diambil")
     total = dict(zip(summary[0], summary[1], strict=True))
-    assert (total["issued"], total["served"], total["avg_wait_minutes"]) == (7, 5, 13.6)
-    assert total["within_standard_pct"] == 80  # a number Excel formats its way, not text
+    assert total["Kelompok"] == "Jumlah"
+    assert (total["Tiket diambil"], total["Dilayani"], total["Rata-rata tunggu (mnt)"]) == (
+        7, 5, 13.6,
+    )  # fmt: skip
+    assert total["Sesuai standar (%)"] == 80  # a number Excel formats its way, not text
+    assert [row[0] for row in summary[1:3]] == ["Jumlah", "Layanan"]
     fairness = list(book[text("ui.admin.table.fairness", "id")].values)
+    assert fairness[0][:6] == ("Waktu", "Nomor", "Layanan", "Loket", "Petugas", "Jenis")
     at = fairness[1][0]
     assert isinstance(at, datetime) and at.date() == date(2026, 5, 20)  # a date, not text
+    assert fairness[1][2] in {"Laporan", "Surat Kehilangan", "Lalu Lintas"}, "a name, not an id"
+    assert fairness[1][5] == "Prioritas", "A-003, priority, called before A-001"
+    assert {row[7] for row in fairness[1:]} <= {"Ya", "Tidak"}
+    audit = list(book[text("ui.admin.table.audit", "id")].values)
+    assert audit[0][:2] == ("Terverifikasi", "Baris") and audit[1][0] == "Ya"
 
-    english = client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en")
-    assert openpyxl.load_workbook(io.BytesIO(english.data)).sheetnames[0] == text(
-        "ui.admin.table.summary", "en"
+    english = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/admin/reports?from=2026-05-20&format=xlsx&lang=en").data)
     )
+    assert english.sheetnames[0] == text("ui.admin.table.summary", "en")
+    in_english = list(english.worksheets[0].values)
+    assert in_english[0][:5] == ("Group", "ID", "Name", "Standard (min)", "Issued")
+    assert [row[0] for row in in_english[1:3]] == ["Total", "Service"]
+    assert in_english[2][2] == "Reports", "named in the report's language"
+    satisfaction = list(english[text("ui.admin.table.satisfaction", "en")].values)
+    assert satisfaction[0][:4] == ("Scope", "ID", "Name", "Form")
+    assert satisfaction[1][0] == "Whole period" and satisfaction[1][3] == "Short (1 question)"
+    assert satisfaction[0][-1] == text("ui.ikm.element.kepuasan", "en")
     config_file = tmp_path / "config.yaml"
     config_file.write_text(
         yaml.safe_dump({**BASE_CONFIG, "services": oversight_services()}), encoding="utf-8"
@@ -442,7 +514,39 @@ def test_the_hand_over_covers_only_the_shift_that_is_ending(
     # Handed over at 09:30: C-002 and B-001 (transferred that minute) wait for lantas.
     assert [row["waiting"] for row in morning["waiting"]] == [0, 0, 2, 0]
     assert morning["waiting"][2]["longest_wait_minutes"] == 2.0
+    # ...and A-002, called to loket-1 at 09:26, is still being served there.
+    assert morning["at_counters"] == [
+        {"counter": "loket-1", "counter_name": "Loket 1", "number": "A-002", "officer": "budi",
+         "since": "2026-05-20T09:26:00+08:00"},
+    ]  # fmt: skip
+    assert summary["at_counters"] == [], "everyone was served by 10:00"
     station.store.close()
+
+
+def test_the_hand_over_names_who_is_at_a_counter_and_keeps_private_services_neutral(
+    station: Station, clock: ManualClock
+) -> None:
+    clock.set(MORNING)
+    services.issue_ticket(station, "lapor")
+    private = services.issue_ticket(station, "propam").ticket
+    services.call_next(station, "loket-1", "budi")
+    clock.advance(minutes=3)
+    services.call_next(station, "loket-4", "wayan")
+    clock.advance(minutes=2)
+    services.recall(station, "loket-1", "budi")  # still the same citizen, since the first call
+    summary = reports.handover(reports.station_source(station))
+    assert summary["at_counters"] == [
+        {"counter": "loket-1", "counter_name": "Loket 1", "number": "A-001", "officer": "budi",
+         "since": "2026-05-20T09:00:00+08:00"},
+        {"counter": "loket-4", "counter_name": "Loket 4", "number": private["number"],
+         "officer": "wayan", "since": "2026-05-20T09:03:00+08:00"},
+    ]  # fmt: skip
+    assert "propam" not in json.dumps(summary["at_counters"])
+    services.finish(station, "loket-1", "budi")
+    numbers = [
+        row["number"] for row in reports.handover(reports.station_source(station))["at_counters"]
+    ]
+    assert numbers == [private["number"]]
 
 
 @pytest.mark.parametrize(

@@ -54,12 +54,33 @@ def test_the_unit_limit_holds_over_sockets_too(app: Flask, client: FlaskClient) 
     socket.disconnect()
 
 
-def test_without_units_an_officer_acts_everywhere(
+def test_without_units_an_officer_acts_everywhere_but_at_a_private_services_counter(
     app: Flask, client: FlaskClient, auth: Auth
 ) -> None:
     client.post("/api/tickets", json={"service": "propam"})
+    client.post("/api/tickets", json={"service": "lantas"})
     auth.login()
-    assert client.post("/api/counters/loket-4/call-next").status_code == 200
+    assert client.post("/api/counters/loket-3/call-next").status_code == 200
+    for path in ("/api/counters/loket-4/call-next", "/api/counters/loket-4",
+                 "/api/counters/loket-4/waiting"):  # fmt: skip
+        refused = client.post(path) if "call" in path else client.get(path)
+        assert refused.status_code == 403, path
+        assert "G-001" not in refused.get_data(as_text=True)
+    listed = [counter["id"] for counter in client.get("/api/counters").get_json()["counters"]]
+    assert listed == ["loket-1", "loket-2", "loket-3"]
+    assert client.get("/api/me").get_json()["user"]["counters"] == listed
+    propam = officer(app, "Propam")
+    assert propam.post("/api/counters/loket-4/call-next").status_code == 200
+    auth.login("sari", "supervisor")
+    assert client.get("/api/counters/loket-4").status_code == 200
+
+
+def test_a_unit_limit_covers_reads_of_another_counters_queue(app: Flask, client) -> None:
+    client.post("/api/tickets", json={"service": "lantas"})
+    spkt = officer(app, "SPKT")
+    assert spkt.get("/api/counters/loket-1/waiting").status_code == 200
+    refused = spkt.get("/api/counters/loket-3/waiting")
+    assert refused.status_code == 403 and "C-001" not in refused.get_data(as_text=True)
 
 
 def test_units_must_be_ones_the_station_has(app: Flask) -> None:

@@ -1,9 +1,11 @@
-// The wall board: each counter's number and state, the newest call large and spoken, and below
-// it, taking turns a page at a time, the recent calls (marked when the citizen did not come or
-// was sent elsewhere) and people waiting per service (closed ones say so); the date, a clock
-// and the running text. Everything is redrawn from a snapshot on every (re)connection and once
-// a minute (opening hours change with no event), then kept up to date by the board events;
-// live.js resynchronises on any `seq` gap.
+// The wall board: each counter's number and state, the newest call large and spoken (with
+// nobody called, an invitation to take a number), and below it, taking turns a page at a time,
+// the recent calls (marked when the citizen did not come or was sent elsewhere) and people
+// waiting per service (closed ones say so); the date, a clock and the running text. Long names
+// wrap, and step down in size only while the tiles would not fit above the running text.
+// Everything is redrawn from a snapshot on every (re)connection and once a minute (opening
+// hours change with no event; a call left unattended leaves), then kept up to date by the
+// board events; live.js resynchronises on any `seq` gap.
 
 import { byId as $, el } from "/static/js/dom.js";
 import {
@@ -32,6 +34,16 @@ const OUTCOMES = {
   "ticket.returned": "returned",
 };
 const MARKED = new Set(["no_show", "transferred", "returned"]);
+
+// The sizes of the tiles' numbers and of the names on tiles and in the lists, largest first:
+// the next only while the tiles would not fit above the running text or a list's row not on
+// its page (README: numbers never under 140 px; no text under 48 px but these names, 32 px).
+const SIZES = [
+  { number: "clamp(7rem, 26cqi, 11rem)", name: "2.4rem" },
+  { number: "7rem", name: "2.4rem" },
+  { number: "7rem", name: "2rem" },
+  { number: "7rem", name: "1.6rem" },
+];
 
 const shownCounters = new Set(page.counters.map((counter) => counter.id));
 // A counter as the hall sees it, in the board's language (a private service's room neutral).
@@ -92,6 +104,13 @@ function renderCounter(id) {
   parts.status.textContent = open ? "" : t(`ui.board.state_${counter.state}`);
 }
 
+// Whether every tile is on the screen, above the running text.
+function tilesFit() {
+  const layout = document.querySelector(".board-layout");
+  const list = $("counter-list");
+  return layout.scrollHeight <= layout.clientHeight && list.scrollHeight <= list.clientHeight;
+}
+
 // ---- the newest call -------------------------------------------------------------------------
 
 let highlightTimer = null;
@@ -103,15 +122,21 @@ function sameCall(one, other) {
 function spotlight(call, fresh) {
   const unchanged = sameCall(call, board.spotlight);
   board.spotlight = call;
-  $("now-number").textContent = call ? call.number : "—";
+  // With nobody called, the panel invites people to take a number instead of an empty highlight.
+  const panel = $("now-calling");
+  panel.toggleAttribute("data-idle", !call);
+  $("now-idle").hidden = Boolean(call);
+  const number = $("now-number");
+  number.hidden = !call;
+  number.textContent = call ? call.number : "";
   const where = $("now-counter");
+  where.hidden = !call;
   where.textContent = call ? counterName(call.counter) || call.counter_name : "";
   // A name longer than two lines takes the smaller size, leaving room for the recent calls.
   where.classList.remove("long");
   const size = parseFloat(getComputedStyle(where).fontSize);
   where.classList.toggle("long", where.offsetHeight > 2.5 * size);
   if (unchanged && !fresh) return; // a redraw keeps a running highlight
-  const panel = $("now-calling");
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
     element.classList.remove("fresh");
   }
@@ -237,18 +262,43 @@ function pagesOf(list) {
   return pages;
 }
 
-// Measure every section's pages again (after new data or a new screen size); the turns go on
-// at their own pace.
+// Measure every section's pages again (after new data or a new screen size), at the largest
+// sizes that fit; the turns go on at their own pace.
 function relayout() {
-  turns = [];
-  for (const part of SECTIONS) {
-    showSection(part.section);
-    const pages = pagesOf($(part.list));
-    for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
+  fitHead();
+  const layout = document.querySelector(".board-layout");
+  for (const size of SIZES) {
+    layout.style.setProperty("--counter-number-size", size.number);
+    layout.style.setProperty("--name-size", size.name);
+    if (measureTurns() && tilesFit()) break;
   }
   if (turn >= turns.length) turn = 0;
   showTurn();
   if (turns.length > 1 && turnTimer === null) nextTurnLater();
+}
+
+// A station's name that would take more than two lines beside the date and the clock gets the
+// clock under the date instead (landscape screens; board.css).
+function fitHead() {
+  const head = document.querySelector(".board-head");
+  const brand = head.querySelector(".brand-text");
+  head.classList.remove("stacked");
+  const lines = brand.offsetHeight / parseFloat(getComputedStyle(brand).lineHeight);
+  head.classList.toggle("stacked", lines > 2.5);
+}
+
+// Every section's pages as the turns; whether each row fits its list's page.
+function measureTurns() {
+  turns = [];
+  let rowsFit = true;
+  for (const part of SECTIONS) {
+    showSection(part.section);
+    const list = $(part.list);
+    const pages = pagesOf(list);
+    rowsFit &&= [...list.children].every((item) => item.offsetHeight <= list.clientHeight);
+    for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
+  }
+  return rowsFit;
 }
 
 function nextTurnLater() {

@@ -89,10 +89,9 @@ async function start() {
   }
 }
 
-// An officer limited to some units acts only at counters whose services are all theirs.
+// The server says which counters this user may see and act at (their units).
 function mayActAt(counter) {
-  const units = state.user && state.user.units;
-  return !units || counter.services.every((id) => units.includes(services.get(id).unit));
+  return Boolean(state.user && state.user.counters.includes(counter.id));
 }
 
 function loggedIn(user) {
@@ -583,7 +582,7 @@ async function openBookings() {
 
 async function loadTodaysBookings() {
   try {
-    const today = await api("GET", "/api/bookings");
+    const today = await api("GET", `/api/bookings?counter=${encodeURIComponent(state.counter.id)}`);
     const rows = bookableServices().flatMap((id) =>
       (today.services[id] || []).map((booking) => bookingRow(id, booking)),
     );
@@ -679,6 +678,9 @@ $("booking-form").addEventListener("submit", async (event) => {
     $("booking-made-time").textContent =
       `${formatDate(booking.starts_at)} ${formatTime(booking.starts_at)} · ${serviceName(booking.service)}`;
     $("booking-made").hidden = false;
+    $("booking-reference").value = ""; // the next citizen's form: theirs is not this one's
+    $("booking-dialog").scrollTop = 0; // the code is at the dialog's top, where the officer looks
+    $("booking-made").focus();
     await printBooking(booking.code);
     await Promise.all([loadTodaysBookings(), loadSlots()]);
   } catch (error) {
@@ -773,10 +775,11 @@ function renderTimer() {
   timer.textContent = `${String(minutes).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
   timer.dateTime = `PT${seconds}S`;
   const service = services.get(ticket.service);
-  const over = service && seconds > service.standard_minutes * 60;
+  const standard = service ? service.standard_minutes : null; // null: none set, no warning
+  const over = standard !== null && seconds > standard * 60;
   showNotice(
     $("overtime"),
-    over ? t("ui.counter.overtime", { minutes, standard: service.standard_minutes }) : "",
+    over ? t("ui.counter.overtime", { minutes, standard }) : "",
   );
 }
 
@@ -834,11 +837,10 @@ function renderWaiting() {
       t("ui.counter.call_this"),
     );
     button.addEventListener("click", () => openCall(ticket.number));
-    let badge = null;
-    if (ticket.priority) {
-      badge = el("span", { class: "badge badge-priority" }, t("ui.counter.priority"));
-    } else {
-      badge = el(
+    // An action says what it does ("Prioritaskan"); a priority ticket's badge is with its service.
+    let mark = null;
+    if (!ticket.priority) {
+      mark = el(
         "button",
         {
           type: "button",
@@ -848,7 +850,7 @@ function renderWaiting() {
         },
         t("ui.counter.mark_priority"),
       );
-      badge.addEventListener("click", () => openPriority(ticket.number));
+      mark.addEventListener("click", () => openPriority(ticket.number));
     }
     return el(
       "tr",
@@ -856,7 +858,7 @@ function renderWaiting() {
       el("th", { scope: "row" }, ticket.number),
       serviceCell(ticket),
       el("td", { "data-issued": ticket.issued_at, title: formatTime(ticket.issued_at) }),
-      el("td", { class: "row-actions" }, badge, button),
+      el("td", { class: "row-actions" }, mark, button),
     );
   });
   $("waiting-rows").replaceChildren(...rows);
@@ -868,12 +870,13 @@ function bookedText(ticket) {
   return t("ui.counter.booked_for", { time: formatTime(ticket.booked_for) });
 }
 
-// The service cell names the service, then marks a booking and shows a reference if any.
+// The service cell names the service, then marks priority and a booking and shows a reference.
 function serviceCell(ticket) {
   return el(
     "td",
     { class: "service-cell" },
     serviceName(ticket.service),
+    ticket.priority ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority")) : null,
     ticket.booked ? el("span", { class: "badge badge-booking" }, bookedText(ticket)) : null,
     ticket.reference
       ? el(

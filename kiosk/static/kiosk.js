@@ -34,6 +34,7 @@ const PRINT_TROUBLE = ["failed", "unconfirmed", "reprint_failed"];
 const element = byId;
 const el = {
   start: element("start"),
+  entry: element("entry"),
   confirm: element("confirm"),
   confirmTicket: element("confirm-ticket"),
   services: element("services"),
@@ -333,47 +334,74 @@ function tap(serviceId) {
   pending = { key: newKey(), body, service: serviceId };
   const service = services.find((item) => item.id === serviceId);
   if (service && service.reference && service.reference !== "none") {
-    askReference(service.reference === "required");
+    askReference(service);
     return;
   }
   send();
+}
+
+// ---- typed entries: a code or a number on its own screen, with the keypad (keypad.js) -----
+
+// Show one entry form in place of the start screen, or (null) the start screen again.
+function showEntry(form) {
+  for (const one of [booking.form, reference.form]) one.hidden = one !== form;
+  el.entry.hidden = !form;
+  el.start.hidden = Boolean(form);
+  form?.querySelector("input").focus();
 }
 
 // ---- a registration number from another system, where the service asks for it -----------
 
 const reference = {
   form: element("reference-form"),
+  service: element("reference-service"),
   input: element("reference-input"),
   error: element("reference-error"),
+  help: element("reference-help"),
+  back: element("reference-back"),
   skip: element("reference-skip"),
 };
 
-function askReference(required) {
+function askReference(service) {
+  reference.required = service.reference === "required";
   reference.input.value = "";
   reference.error.hidden = true;
-  reference.skip.hidden = required;
-  reference.required = required;
-  reference.form.hidden = false;
-  reference.input.focus();
+  reference.skip.hidden = reference.required;
+  reference.help.dataset.i18n = reference.required
+    ? "ui.kiosk.reference_required_help"
+    : "ui.kiosk.reference_optional_help";
+  reference.help.textContent = t(reference.help.dataset.i18n);
+  renderReference();
+  showEntry(reference.form);
+}
+
+function renderReference() {
+  if (pending) reference.service.textContent = serviceName(pending.service);
 }
 
 function sendWithReference(event) {
   event.preventDefault();
   const value = reference.input.value;
   if (!value.trim() && reference.required) {
-    reference.error.textContent = t("ui.kiosk.reference_label");
+    reference.error.dataset.i18n = "ui.kiosk.reference_required";
+    reference.error.textContent = t(reference.error.dataset.i18n);
     reference.error.hidden = false;
+    reference.input.focus();
     return;
   }
-  reference.form.hidden = true;
   if (value.trim()) pending.body.reference = value;
+  showEntry(null);
   send();
 }
 
 reference.form.addEventListener("submit", sendWithReference);
 reference.skip.addEventListener("click", () => {
-  reference.form.hidden = true;
+  showEntry(null);
   send();
+});
+reference.back.addEventListener("click", () => {
+  pending = null;
+  showEntry(null);
 });
 
 // ---- "Sudah punya kode booking?": a typed code, or a scanner typing the QR's link + Enter --
@@ -397,13 +425,9 @@ const BOOKING_PROBLEMS = {
 };
 
 function openBooking(open) {
-  booking.form.hidden = !open;
-  booking.open.setAttribute("aria-expanded", String(open));
   booking.problem.hidden = true;
-  if (open) {
-    booking.code.value = "";
-    booking.code.focus();
-  }
+  booking.code.value = "";
+  showEntry(open ? booking.form : null);
 }
 
 function bookingProblem(error) {
@@ -416,19 +440,26 @@ function bookingProblem(error) {
   booking.code.select();
 }
 
+let checkInKey = null;
+
 async function checkIn(event) {
   event.preventDefault();
   const typed = booking.code.value.trim();
   if (!typed || busy) return;
   // A scanned booking link ends in /b/<token>: the token names the booking as well as its code.
   const code = typed.includes("/b/") ? typed.split("/b/").pop().replace(/\/+$/, "") : typed;
+  // The same code sent again (its answer was lost) carries the same key: only that retry gets
+  // the ticket's token back, so its QR code can still be shown.
+  if (!checkInKey || checkInKey.code !== code) checkInKey = { code, key: newKey() };
   setBusy(true);
   try {
     const reply = await api(
       "POST",
       `/api/bookings/${encodeURIComponent(code)}/check-in`,
       page.kiosk ? { kiosk: page.kiosk } : {},
+      { "Idempotency-Key": checkInKey.key },
     );
+    checkInKey = null;
     setBusy(false);
     openBooking(false);
     showConfirmation(reply.ticket, reply.print);
@@ -437,22 +468,24 @@ async function checkIn(event) {
     if (error.status === 0 || error.status >= 500) {
       showAlert(t("ui.kiosk.network_error"), false);
       setReachable(false);
+      openBooking(false);
     } else {
       bookingProblem(error);
     }
   }
 }
 
-booking.open.addEventListener("click", () => openBooking(booking.form.hidden));
+booking.open.addEventListener("click", () => openBooking(true));
 booking.close.addEventListener("click", () => openBooking(false));
 booking.form.addEventListener("submit", checkIn);
-// A scanner types like a keyboard: typing on the start screen goes into the booking code.
+// A scanner types like a keyboard: typing outside a field goes into the field on screen, and on
+// the start screen into the booking code.
 document.addEventListener("keydown", (event) => {
   const typing = event.target instanceof HTMLInputElement;
-  if (typing || el.start.hidden || event.key.length !== 1 || event.ctrlKey || event.altKey) return;
-  if (booking.open.closest("section").hidden) return;
-  if (booking.form.hidden) openBooking(true);
-  booking.code.focus();
+  const printable = event.key.trim().length === 1; // not Space: it presses the focused key
+  if (typing || !printable || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (!el.start.hidden && !booking.open.closest("section").hidden) openBooking(true);
+  el.entry.querySelector("form:not([hidden]) input")?.focus();
 });
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -495,9 +528,8 @@ async function send() {
 
 function renderConfirmation() {
   const { ticket } = current;
-  const hidden = services.some((service) => service.id === ticket.service && service.private);
   el.number.textContent = ticket.number;
-  el.service.textContent = hidden ? t("ui.common.private_services") : serviceName(ticket.service);
+  el.service.textContent = serviceName(ticket.service);
   el.priority.hidden = !ticket.priority;
   el.ahead.textContent = ticket.ahead
     ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
@@ -519,8 +551,14 @@ function renderConfirmation() {
 }
 
 function showConfirmation(ticket, print) {
+  if (page.issuing === "phone") {
+    window.location.assign(ticket.status_url); // a phone keeps its ticket on its own page
+    return;
+  }
   current = { ticket, print: print.status, message: null, reprintRefused: false };
-  el.qr.src = `/t/${encodeURIComponent(ticket.token)}/qr.svg`;
+  // A booking checked in again answers with its number only: no QR code to show.
+  el.qr.closest("figure").hidden = !ticket.token;
+  if (ticket.token) el.qr.src = `/t/${encodeURIComponent(ticket.token)}/qr.svg`;
   el.start.hidden = true;
   el.confirm.hidden = false;
   renderConfirmation();
@@ -580,10 +618,8 @@ function backToStart() {
   privateOpen = false;
   hideAlert();
   el.qr.removeAttribute("src");
-  reference.form.hidden = true;
-  openBooking(false);
+  showEntry(null);
   el.confirm.hidden = true;
-  el.start.hidden = false;
   switchLanguage(DEFAULT_LANGUAGE);
   renderPriority();
   refreshServices();
@@ -597,6 +633,7 @@ function switchLanguage(language) {
   el.language.lang = otherLanguage();
   renderServices();
   renderClock();
+  renderReference();
   if (current) renderConfirmation();
 }
 
@@ -609,7 +646,10 @@ function renderClock() {
 // A citizen who walked away leaves no priority or language behind for the next one.
 function resetWhenIdle() {
   const changed =
-    priorityReason !== null || privateOpen || currentLanguage() !== DEFAULT_LANGUAGE;
+    priorityReason !== null ||
+    privateOpen ||
+    !el.entry.hidden ||
+    currentLanguage() !== DEFAULT_LANGUAGE;
   const idle = Date.now() - lastTouch > SCREEN.idle_seconds * 1000;
   if (!current && !busy && idle && (changed || !el.alert.hidden)) {
     pending = null;

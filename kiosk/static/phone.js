@@ -106,8 +106,9 @@ function render() {
   renderNoShow();
 }
 
+// The server says when it is almost the turn (few ahead and a short estimate): one rule.
 function almostYourTurn(which = ticket) {
-  return which.status === "waiting" && which.ahead !== null && which.ahead <= page.alert_ahead;
+  return which.status === "waiting" && which.almost_turn === true;
 }
 
 function renderWaiting() {

@@ -177,7 +177,8 @@ function renderUpkeep(all, backup) {
 function renderClock(clock) {
   document.getElementById("clock-jump").hidden = !clock;
   if (!clock) return;
-  const key = clock.off_minutes > 0 ? "ui.admin.clock_ahead" : "ui.admin.clock_behind";
+  const jumped = clock.off_minutes > 0 ? "ui.admin.clock_ahead" : "ui.admin.clock_behind";
+  const key = clock.at_start ? "ui.admin.clock_at_start" : jumped;
   text(
     "clock-jump-text",
     t(key, {

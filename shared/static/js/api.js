@@ -17,6 +17,8 @@ export async function api(method, path, body = undefined, headers = {}) {
       method,
       headers: {
         "Accept-Language": currentLanguage(),
+        // The device's own clock: it may confirm a server clock the station did not believe.
+        "X-Client-Clock": String(Date.now()),
         ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         ...headers,
       },

@@ -44,8 +44,10 @@ export function inLanguage(names, lang = language) {
 }
 
 // A service's name in `lang` (default: the current language). A page shown to the hall, such
-// as the board, carries no private service's name: the id comes back instead.
+// as the board, carries no private service's name: the id comes back instead. A citizen's
+// ticket of a private service has no service (null): it shows the neutral label.
 export function serviceName(id, lang = language) {
+  if (id === null) return t("ui.common.private_services", {}, lang);
   const names = data.service_names[id];
   return names ? names[lang] || names.id : id;
 }
