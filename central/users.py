@@ -19,6 +19,7 @@ from shared.errors import Conflict, InvalidRequest, RateLimited, Unauthorized
 from shared.text import text_field
 from shared.users import (
     DUMMY_HASH,
+    FAILURES_KEPT,
     MAX_PASSWORD,
     USERNAME,
     Roles,
@@ -27,6 +28,8 @@ from shared.users import (
     hash_password,
     verify_password,
 )
+
+FAILED_NAMES_KEPT = 10_000  # failed login names central remembers at most
 
 
 class Role(Roles):
@@ -94,6 +97,25 @@ def _throttled(store: CentralStore, username: str, now: datetime) -> None:
         raise error
 
 
+def _failed(store: CentralStore, username: str, now: datetime) -> None:
+    """Count a failed login of a name; names that last failed over FAILURES_KEPT ago, and all
+    but the FAILED_NAMES_KEPT most recent, are forgotten, so made-up names cannot fill the
+    table (a name forgotten early simply starts counting again)."""
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO login_failures (username, failures, last_failed_at) "
+            "VALUES (%s, 1, %s) ON CONFLICT (username) DO UPDATE SET "
+            "failures = login_failures.failures + 1, last_failed_at = %s",
+            [username, now, now],
+        )
+        conn.execute(
+            "DELETE FROM login_failures WHERE last_failed_at < %s OR username IN ("
+            "SELECT username FROM login_failures ORDER BY last_failed_at DESC, username "
+            "OFFSET %s)",
+            [now - FAILURES_KEPT, FAILED_NAMES_KEPT],
+        )
+
+
 def log_in(
     store: CentralStore, username: Any, password: Any, now: datetime, hours: int
 ) -> tuple[User, str]:
@@ -114,13 +136,7 @@ def log_in(
         row = None
     if row is None or row["disabled"]:
         if USERNAME.match(username):
-            with store.transaction() as conn:
-                conn.execute(
-                    "INSERT INTO login_failures (username, failures, last_failed_at) "
-                    "VALUES (%s, 1, %s) ON CONFLICT (username) DO UPDATE SET "
-                    "failures = login_failures.failures + 1, last_failed_at = %s",
-                    [username, now, now],
-                )
+            _failed(store, username, now)
         raise Unauthorized("error.bad_login")
     token = secrets.token_urlsafe(32)
     with store.transaction() as conn:

@@ -17,6 +17,10 @@ The checks, each catching what the others cannot:
    table must be what the booking events make of it; the log's
    append-only triggers must be in place.
 
+A declared restore (`station.restored`, logged by `satupintu restore`) is not a break: the log
+continues the restored copy, and `check_station` lists each restore so `audit verify` explains
+it (the replaced database is kept aside as it was).
+
 `check` runs everything over the whole log (`satupintu audit verify`). Reports run
 `check_recent`, which verifies only what was logged since the last verified row (kept in
 `audit_progress`), the anchors by a lookup each, and the tickets those rows touched, so a
@@ -45,6 +49,7 @@ from shared.events import (
     BookingMissed,
     DeviceEnrolled,
     DeviceRevoked,
+    StationRestored,
     SurveyAnswered,
     UserChanged,
     UserLoggedIn,
@@ -72,6 +77,7 @@ class Verdict:
     params: Mapping[str, Any] = field(default_factory=dict)
     head: Anchor | None = None
     flagged: tuple[Flagged, ...] = ()  # anchors-file lines not trusted (reported, not used)
+    restores: tuple[Logged, ...] = ()  # declared restores (`station.restored`), explained
 
 
 def verify(
@@ -439,7 +445,12 @@ def check_station(station: Station, witnesses: Iterable[Anchor] = ()) -> Verdict
     anchors_file = read_anchors(station.config.anchor_path, station.today())
     with station.store.read() as db:
         verdict = check(db, [*anchors_file.anchors, *witnesses], station.today)
-        return replace(verdict, head=head(db), flagged=tuple(anchors_file.flagged))
+        return replace(
+            verdict,
+            head=head(db),
+            flagged=tuple(anchors_file.flagged),
+            restores=tuple(log.every_of_kind(db, StationRestored)),
+        )
 
 
 def _anchors_hold(db: Reader, anchors: Iterable[Anchor], last: int) -> Verdict:

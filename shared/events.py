@@ -256,6 +256,21 @@ class ClockAccepted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StationRestored(Event):
+    """`satupintu restore` put back a copy whose log ends at `restored_row`: the first row of
+    the log after it. The database it replaced ended at `replaced_row` (None: there was none),
+    and the station ships this row to central as a declared restore (`shared.shipper`)."""
+
+    name = "station.restored"
+    board = False
+    restored_row: int
+    restored_hash: str
+    replaced_row: int | None
+    replaced_hash: str | None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeviceEnrolled(Event):
     """A browser became one of the station's kiosks or a counter's survey tablet."""
 

@@ -350,6 +350,18 @@ def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:
     return logged(row) if row else None
 
 
+def every_of_kind(db: Reader, kind: type[Event]) -> list[Logged]:
+    """Every event of a rare kind, oldest first (one pass over the log)."""
+    return list(
+        read(
+            db.all(
+                "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id",
+                [kind.name],
+            )
+        )
+    )
+
+
 def last_finished_at(db: Reader, counter_id: str) -> Logged | None:
     """The latest ticket finished as done at a counter."""
     row = db.one(

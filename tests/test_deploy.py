@@ -99,7 +99,7 @@ def test_files_land_where_they_should_with_owners_and_modes(installed: Installed
         "etc/satupintu/satupintu.env": (0, 0, "0o644"),
         "var/lib/satupintu": (uid, gid, "0o750"),
         "var/lib/satupintu/backups": (uid, gid, "0o750"),
-        "var/lib/satupintu/satupintu.db": (uid, gid, "0o644"),
+        "var/lib/satupintu/satupintu.db": (uid, gid, "0o600"),
         "opt/satupintu/src/README.md": (0, 0, "0o644"),
         "opt/satupintu/venv/bin/satupintu": (0, 0, "0o755"),
         "usr/local/bin/satupintu": (0, 0, "0o755"),
