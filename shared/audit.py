@@ -23,8 +23,8 @@ it (the replaced database is kept aside as it was).
 
 `check` runs everything over the whole log (`satupintu audit verify`). Reports run
 `check_recent`, which verifies only what was logged since the last verified row (kept in
-`audit_progress`), the anchors by a lookup each, and the tickets those rows touched, so a
-report's cost follows its period, not the station's history.
+`audit_progress` with the log's counts up to it), the anchors by a lookup each, and the
+tickets those rows touched, so a report's cost follows its period, not the station's history.
 """
 
 from __future__ import annotations
@@ -475,19 +475,25 @@ def _anchors_hold(db: Reader, anchors: Iterable[Anchor], last: int) -> Verdict:
     return Verdict(True, last)
 
 
-def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> Verdict:
-    """The checks over what was logged since the last verified row (see the module's text)."""
-    progress = log.progress(db)
-    start = 0
-    if progress is not None and log.hash_at(db, progress[0]) == progress[1]:
-        start = progress[0]
-    rows = log.rows_after(db, start)
-    chained = verify(rows, first=(start + 1, progress[1] if start and progress else GENESIS))
+def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> tuple[Verdict, log.Progress]:
+    """The checks over what was logged since the last verified row (see the module's text),
+    and how far they reached: where the next check starts."""
+    start = log.progress(db)
+    if start is None or log.hash_at(db, start.row) != start.hash:
+        start = log.Progress(row=0, hash=GENESIS, issued=0, answered=0)
+    chained = verify(log.rows_after(db, start.row), first=(start.row + 1, start.hash))
     if not chained.ok:
-        return chained
-    last = start + chained.rows
-    touched = log.tickets_after(db, start)
-    return _first_failure(
+        return chained, start
+    last = start.row + chained.rows
+    issued, answered = log.issued_and_answered(db, after=start.row)
+    reached = log.Progress(
+        row=last,
+        hash=log.hash_at(db, last) or GENESIS,
+        issued=start.issued + issued,
+        answered=start.answered + answered,
+    )
+    touched = log.tickets_after(db, start.row)
+    verdict = _first_failure(
         _anchors_hold(db, anchors, last),
         receipt_holds(db, receipts.latest(db), last),
         compare_triggers(db, last),
@@ -497,18 +503,19 @@ def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> Verdict:
             (),
             last,
         ),
-        _counts_match(db, last),
+        _counts_match(db, reached),
         compare_users(db, last),
         Verdict(True, last),
     )
+    return verdict, reached
 
 
-def _counts_match(db: Reader, last: int) -> Verdict:
+def _counts_match(db: Reader, reached: log.Progress) -> Verdict:
     """As many tickets and survey answers in the tables as the log issued and logged."""
-    issued, answered = log.issued_and_answered(db)
-    if repository.ticket_count(db) != issued:
+    last = reached.row
+    if repository.ticket_count(db) != reached.issued:
         return Verdict(False, last, last + 1, "ui.audit.tickets_count", {"last": last})
-    if repository.survey_count(db) != answered:
+    if repository.survey_count(db) != reached.answered:
         return Verdict(False, last, last + 1, "ui.audit.surveys_count", {"last": last})
     return Verdict(True, last)
 
@@ -520,12 +527,12 @@ def check_recent(station: Station) -> Verdict:
     """
     anchors_file = read_anchors(station.config.anchor_path, station.today())
     with station.store.read() as db:
-        verdict = _recent(db, anchors_file.anchors, station.today)
+        verdict, reached = _recent(db, anchors_file.anchors, station.today)
         latest = head(db)
-    if verdict.ok and latest is not None:
+    if verdict.ok and reached.row > 0:
         try:
             with station.store.write("audit", station.now(), durable=False) as tx:
-                log.save_progress(tx, latest.id, latest.hash)
+                log.save_progress(tx, reached)
         except Unavailable:
             pass  # read-only or full: the next check simply starts from further back
     return replace(verdict, head=latest, flagged=tuple(anchors_file.flagged))
