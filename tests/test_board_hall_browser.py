@@ -384,7 +384,7 @@ def longest_hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPro
         boards=[{"id": "utama", "name": "Papan Ruang Tunggu 2"}],
         privacy={"destination": long_name(LONG_COUNTER, 99)},
     )
-    server.add_user("budi", units=BUNDLED_UNITS)
+    server.add_user("budi", units=",".join(sorted({service["unit"] for service in services})))
     server.start()
     for service in [services[0], *services]:
         issue(server, service["id"])

@@ -57,6 +57,8 @@ EVERY_KEY: dict[str, Any] = {
                 "early_minutes": 10,
                 "late_minutes": 5,
                 "days": ["mon", "tue"],
+                "counter_places": 2,
+                "citizen_day_percent": 70,
             },
         },
         {"id": "propam", "name": "Propam", "prefix": "G", "unit": "Propam", "private": True},
