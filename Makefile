@@ -45,7 +45,9 @@ run: $(VENV)/.runtime vendor
 central: $(VENV)/.runtime vendor
 	$(BIN)/python -m satupintu.central_demo
 
-lint: $(VENV)/.dev
+# ESLint (eslint.config.js) over our own browser modules, then ruff over the Python.
+lint: $(VENV)/.dev node_modules/.package-lock.json
+	node_modules/.bin/eslint .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
