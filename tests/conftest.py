@@ -33,6 +33,7 @@ SLOW_MARKS = frozenset({"server", "browser", "external", "slow"})
 SLOW_FIXTURES = frozenset({"postgres", "live", "chromium", "app", "station"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark `fast` every test that needs none of the above."""
     for item in items:
