@@ -1,7 +1,9 @@
-"""Shared fixtures: a small station config on a real SQLite file and a hand-moved clock."""
+"""Shared fixtures: a small station config on a real SQLite file and a hand-moved clock; and the
+fast tier, the tests that need nothing but Python (marked `fast` here, never by hand)."""
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,40 @@ from tests.realserver import ServerProcess
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+
+
+# The fast tier (`make test-fast`, `pytest -m fast`) is every test that needs nothing but Python
+# and runs in a few milliseconds. A test leaves it by carrying one of these marks (`external`: it
+# starts a program itself, such as espeak-ng, sox, sqlite3 or the satupintu command; `slow`: it
+# waits out a timeout, fuzzes or simulates a day) or by using one of these fixtures, directly or
+# through another: a scratch PostgreSQL, a real server process, Chromium, or a whole station
+# opened on disk (a tenth of a second each, and hundreds of tests use one).
+SLOW_MARKS = frozenset({"server", "browser", "external", "slow"})
+SLOW_FIXTURES = frozenset({"postgres", "live", "chromium", "app", "station"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `fast` every test that needs none of the above."""
+    for item in items:
+        marks = {mark.name for mark in item.iter_markers()}
+        if not marks & SLOW_MARKS and not SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.fast)
+
+
+def _refuse_program(*args: object, **kwargs: object) -> None:
+    raise AssertionError(
+        "a fast test started a program: mark the test `external` (or `server` if it starts one)"
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_start_no_programs(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keep the fast tier honest: a test in it that starts a program fails and says which mark."""
+    if request.node.get_closest_marker("fast"):
+        monkeypatch.setattr(subprocess.Popen, "__init__", _refuse_program)
 
 
 @pytest.fixture

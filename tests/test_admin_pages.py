@@ -88,6 +88,7 @@ def preview_app(tmp_path: Path, clock: ManualClock) -> Iterator[Flask]:
     app.extensions["satupintu"].store.close()
 
 
+@pytest.mark.slow
 def test_the_printer_page_shows_health_and_the_latest_printed_ticket(preview_app: Flask) -> None:
     client = preview_app.test_client()
     client.post("/api/login", json={"username": "sari", "password": "rahasia-123"})

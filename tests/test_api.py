@@ -256,6 +256,7 @@ def test_survey_only_after_the_service_and_only_once(client: FlaskClient, auth: 
     assert again.status_code == 409
 
 
+@pytest.mark.slow
 def test_issuing_and_logging_in_too_fast_is_rate_limited(tmp_path, clock) -> None:
     config = make_config(tmp_path, limits={"tickets_per_minute": 2, "logins_per_minute": 1})
     app = create_app(config, clock=clock)
@@ -271,6 +272,7 @@ def test_issuing_and_logging_in_too_fast_is_rate_limited(tmp_path, clock) -> Non
     assert client.post("/api/login", json={"username": "x", "password": "y"}).status_code == 429
 
 
+@pytest.mark.slow
 def test_one_kiosk_issuing_too_fast_is_limited_whatever_its_address(tmp_path, clock) -> None:
     """The kiosk's own limit counts what its credential sends, from wherever; a phone naming
     the kiosk is refused and uses none of it."""

@@ -33,6 +33,8 @@ from tests.admin_fixtures import oversight_config, oversight_services, scripted_
 from tests.helpers import BASE_CONFIG, MORNING
 from tests.realserver import PASSWORD, SATUPINTU
 
+pytestmark = pytest.mark.external
+
 DROP_TRIGGERS = "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
 # A careful forger puts the append-only guards back once the log is as they want it.
 PHONE = {"REMOTE_ADDR": "10.0.0.7"}

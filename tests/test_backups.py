@@ -192,6 +192,7 @@ def test_the_backup_command_makes_verifies_and_skips_when_not_due(config_file: P
     assert explicit.exit_code == 0 and named.exists()
 
 
+@pytest.mark.external
 def test_restore_refuses_while_a_process_holds_the_database(station: Station) -> None:
     issue(station, 1)
     copy = backups.make_backup(station).path
@@ -272,6 +273,7 @@ def test_restore_puts_the_copy_back_and_keeps_the_replaced_database(
     assert tickets_in(database)[-1] == "A-003"
 
 
+@pytest.mark.slow
 def test_restore_brings_an_earlier_release_copy_to_todays_schema(tmp_path: Path) -> None:
     from tests.admin_fixtures import oversight_config
 
@@ -291,6 +293,7 @@ def test_restore_brings_an_earlier_release_copy_to_todays_schema(tmp_path: Path)
         station.store.close()
 
 
+@pytest.mark.slow
 def test_the_restore_command_says_what_it_did(config_file: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(main, ["backup", "--config", str(config_file)]).exit_code == 0

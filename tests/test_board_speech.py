@@ -23,6 +23,8 @@ from shared.errors import Unavailable
 from tests.conftest import Auth
 from tests.helpers import make_config
 
+pytestmark = pytest.mark.external
+
 ESPEAK = shutil.which("espeak-ng") or "/usr/bin/espeak-ng"
 SENTENCE = Spoken("id", "Nomor antrean B tujuh belas, silakan menuju loket dua")
 

@@ -120,6 +120,7 @@ def test_supervisors_see_todays_bookings_per_service(client, auth) -> None:
     assert "SKCK-9" in page and "Expected" in page and "Counter officer" in page
 
 
+@pytest.mark.slow
 def test_a_booking_slip_the_printer_could_not_print_is_remembered_after_a_restart(
     tmp_path: Path, clock: ManualClock
 ) -> None:

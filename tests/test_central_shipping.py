@@ -222,6 +222,7 @@ def test_a_log_rewritten_after_shipping_fails_its_audit_and_central_flags_the_fo
     station.store.close()
 
 
+@pytest.mark.slow
 def test_without_the_receipt_table_check_the_forgery_would_pass(
     shipping_config: Config, shipping_station: Station, clock: ManualClock
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import open_station
@@ -171,6 +172,7 @@ def test_a_restart_the_same_day_is_believed_at_once(station: Station, clock: Man
     restarted.store.close()
 
 
+@pytest.mark.slow
 def test_the_next_morning_the_first_officer_whose_device_agrees_confirms_the_clock(
     tmp_path, clock: ManualClock
 ) -> None:

@@ -149,6 +149,7 @@ def test_a_counter_may_not_serve_a_private_service_with_a_public_one(tmp_path: P
     )
 
 
+@pytest.mark.external
 def test_the_server_does_not_start_with_a_mixed_counter(tmp_path: Path) -> None:
     data = copy.deepcopy(BASE_CONFIG)
     data["counters"][3]["services"] = ["propam", "lapor"]

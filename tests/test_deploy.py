@@ -252,6 +252,7 @@ def test_uninstall_keeps_the_data_unless_asked(installed: Installed, tmp_path: P
     assert outside_state() == installed.outside_before
 
 
+@pytest.mark.external
 def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None:
     before = outside_state()
     root = new_root(tmp_path / "screen")
@@ -301,6 +302,7 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.external
 def test_a_screen_on_the_server_keeps_the_configs_directory_closed(tmp_path: Path) -> None:
     root = new_root(tmp_path / "both")
     (root / "etc/satupintu").mkdir(mode=0o750)
@@ -313,6 +315,7 @@ def test_a_screen_on_the_server_keeps_the_configs_directory_closed(tmp_path: Pat
     assert policy["URLAllowlist"] == ["https://antrean.example"]
 
 
+@pytest.mark.external
 def test_a_screen_needs_a_url(tmp_path: Path) -> None:
     done = subprocess.run(
         [DEPLOY / "kiosk-screen", "--root", new_root(tmp_path / "r")],

@@ -16,6 +16,8 @@ from satupintu.app import create_app
 from shared.config import ConfigError
 from tests.helpers import make_config
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE_CSS = ROOT / "shared/static/css/base.css"
 SCREEN_CSS = [

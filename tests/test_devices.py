@@ -138,6 +138,7 @@ def test_with_phone_tickets_a_phone_holds_one_ordinary_ticket(phones: Flask, aut
     assert 'id="phone-only"' in page
 
 
+@pytest.mark.slow
 def test_a_phone_may_take_another_ticket_once_its_own_is_done(
     phones: Flask, clock: ManualClock
 ) -> None:
@@ -210,6 +211,7 @@ class CountingPrinter:
         return None
 
 
+@pytest.mark.slow
 def test_reprints_come_only_from_the_kiosk_and_never_past_the_cap(
     tmp_path: Path, clock: ManualClock
 ) -> None:

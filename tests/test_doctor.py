@@ -25,6 +25,8 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
+pytestmark = pytest.mark.external
+
 
 def write_config(folder: Path, **overrides: Any) -> Path:
     data = copy.deepcopy(BASE_CONFIG)

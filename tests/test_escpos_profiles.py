@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.external
+
 PROBE = "import satupintu, escpos.capabilities as c; print(c.pickle_dir, len(c.CAPABILITIES))"
 
 

@@ -97,6 +97,7 @@ def test_a_locked_database_is_a_clear_503_and_nothing_changes(
         ("PRAGMA query_only = ON", "read-only database"),
     ],
 )
+@pytest.mark.slow
 def test_a_full_disk_or_read_only_file_refuses_cleanly_and_the_server_stays_up(
     faulty: Callable[[str | None], FlaskClient],
     config: Config,

@@ -33,6 +33,8 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
+pytestmark = pytest.mark.slow
+
 CHECK_NAMES = ["database", "disk", "printers", "public_url", "speech", "backup", "central", "clock",
                "audit"]  # fmt: skip
 HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
@@ -161,6 +163,7 @@ def test_without_espeak_ng_the_board_voice_is_a_problem(
     assert codes(reply.get_json()) == {"speech_missing": "problem"}
 
 
+@pytest.mark.external
 def test_a_full_disk_is_a_problem_and_tickets_are_refused_not_lost(
     hall: Any, tmp_path: Path
 ) -> None:
@@ -179,6 +182,7 @@ def test_a_full_disk_is_a_problem_and_tickets_are_refused_not_lost(
         assert health.run(client.application.extensions["satupintu"]).level == "ok"
 
 
+@pytest.mark.external
 def test_a_read_only_database_is_a_problem(tmp_path: Path) -> None:
     with tiny_filesystem(tmp_path / "disk") as disk:
         station = open_station(make_config(disk), clock=ManualClock(MORNING))

@@ -146,6 +146,7 @@ def test_the_wait_grows_and_a_success_resets_it(
     assert client.post("/api/login", json=wrong).status_code == 401  # the count started over
 
 
+@pytest.mark.slow
 def test_writers_behind_a_locked_database_all_fail_within_one_timeout(
     tmp_path, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

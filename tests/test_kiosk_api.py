@@ -123,6 +123,7 @@ def test_without_a_public_url_the_qr_code_uses_the_address_the_kiosk_used(
     assert response.data == qr_svg(f"http://10.0.0.5:8000/t/{ticket['token']}")
 
 
+@pytest.mark.slow
 def test_a_waiting_ticket_can_be_reprinted_a_few_times(preview_app: Flask) -> None:
     client = preview_app.test_client()
     issued = issue(client, kiosk="kiosk-1")

@@ -121,6 +121,7 @@ def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(
     assert queries.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
 
 
+@pytest.mark.slow
 def test_on_a_simulated_day_the_estimate_beats_the_naive_ones(tmp_path: Path) -> None:
     day = simulate_day(tmp_path, seed=2026)
     assert len(day.tickets) > 80

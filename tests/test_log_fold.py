@@ -14,6 +14,7 @@ from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +27,8 @@ from shared.ticket import LOGGED_FIELDS
 from shared.ticketing import Status
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 from tests.test_bookings import BOOKING
+
+pytestmark = pytest.mark.slow
 
 COUNTERS = ("loket-1", "loket-2", "loket-3")
 SERVICES = ("lapor", "surat", "lantas")

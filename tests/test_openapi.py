@@ -23,6 +23,8 @@ from shared.config import Config
 from shared.users import add_user
 from tests.helpers import make_config
 
+pytestmark = pytest.mark.slow
+
 
 def flask_paths(app: Flask) -> set[str]:
     return {

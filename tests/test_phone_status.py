@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
@@ -82,6 +83,7 @@ def phone_views(tmp_path: Path, clock: ManualClock, **phone: int) -> list[dict[s
         app.extensions["satupintu"].store.close()
 
 
+@pytest.mark.slow
 def test_almost_your_turn_needs_few_ahead_and_a_short_estimate(
     tmp_path: Path, clock: ManualClock
 ) -> None:

@@ -94,6 +94,7 @@ def test_serial_printer_receives_the_ticket_and_answers_its_status(serial_line):
     assert wait_until(lambda: not printers.health()[0]["busy"])
 
 
+@pytest.mark.slow
 def test_a_serial_printer_that_never_answers_is_unconfirmed(serial_line):
     printer_side, device = serial_line
     config = {"type": "serial", "device": device, "timeout": 0.5}

@@ -26,6 +26,8 @@ from tests.printer_fixtures import (
     station_config,
 )
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 1.0
 MARGIN = 1.0  # what a slow test machine may add to a timeout
 RESET = b"\x1b@"

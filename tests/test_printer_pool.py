@@ -31,6 +31,7 @@ def timed(printers: Printers, number: str) -> tuple[PrintResult, float]:
     return result, time.monotonic() - started
 
 
+@pytest.mark.slow
 def test_a_hung_printer_fails_tickets_in_time_and_prints_again_once_it_recovers(tmp_path):
     """A named pipe nobody reads blocks the printer for good, like a stuck USB or serial line."""
     pipe = tmp_path / "lp0"

@@ -33,6 +33,8 @@ from tests.printer_fixtures import (
     SilentNetworkPrinter,
 )
 
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 0.5
 PASSWORD = "rahasia-123"
 

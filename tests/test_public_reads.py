@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask_socketio import SocketIOTestClient
 
 from satupintu.app import create_app
@@ -16,6 +17,7 @@ from tests.helpers import make_config
 PHONE = {"REMOTE_ADDR": "10.0.0.5"}
 
 
+@pytest.mark.slow
 def test_an_address_reading_too_fast_is_refused_and_the_hall_is_not(
     tmp_path: Path,
     clock: ManualClock,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,8 @@ from shared.ticketing import (
     next_in_line,
     overdue_cutoff,
 )
+
+pytestmark = pytest.mark.slow
 
 NOW = datetime(2026, 5, 20, 6, 0, tzinfo=UTC)
 

@@ -229,6 +229,7 @@ def test_cancelled_tickets_are_counted_for_their_service(
     assert "cancelled" in to_csv(report).splitlines()[0].split(",")
 
 
+@pytest.mark.slow
 def test_a_report_names_services_and_counters_in_the_language_asked(
     tmp_path: Path, clock: ManualClock
 ) -> None:
@@ -321,6 +322,7 @@ def without_lapor_standard(tmp_path: Path, clock: ManualClock) -> Iterator[Flask
     app.extensions["satupintu"].store.close()
 
 
+@pytest.mark.slow
 def test_a_service_without_a_standard_time_is_not_judged_against_one(
     without_lapor_standard: Flask, clock: ManualClock
 ) -> None:
@@ -483,6 +485,7 @@ def test_without_shifts_the_hand_over_covers_the_service_day(
     assert figures(summary["totals"])[:4] == (7, 7, 5, 1)
 
 
+@pytest.mark.slow
 def test_the_hand_over_covers_only_the_shift_that_is_ending(
     tmp_path: Path, clock: ManualClock
 ) -> None:

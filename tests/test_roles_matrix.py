@@ -23,6 +23,8 @@ from shared.realtime import socketio
 from shared.users import Role, add_user
 from tests.helpers import MORNING, make_config
 
+pytestmark = pytest.mark.slow
+
 PUBLIC = None
 OFFICER, SUPERVISOR, ADMIN = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN
 PASSWORD = "rahasia-123"

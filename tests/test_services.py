@@ -401,6 +401,7 @@ def test_counters_in_many_threads_never_call_the_same_ticket(station: Station) -
 
 
 @pytest.mark.parametrize("mode", ["priority_first", "interleave"])
+@pytest.mark.slow
 def test_the_ahead_count_from_sqlite_follows_the_call_order(
     tmp_path, clock: ManualClock, mode: str
 ) -> None:
@@ -426,6 +427,7 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
     assert any(item.priority for item in items)
 
 
+@pytest.mark.slow
 def test_positions_counted_one_by_one_equal_those_counted_in_one_pass(
     tmp_path, clock: ManualClock
 ) -> None:

@@ -89,7 +89,7 @@ function render(stations) {
 async function refresh() {
   try {
     render((await api("GET", "/api/central/stations")).stations);
-  } catch (error) {
+  } catch {
     document.getElementById("live-status").textContent = t("ui.central.refresh_failed");
   }
 }
