@@ -30,8 +30,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    """Run a satupintu command against a config; raises with its output if it fails."""
+def satupintu(
+    *args: str, config: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a satupintu command against a config (with `env` added to the environment);
+    raises with its output if it fails."""
     return subprocess.run(
         [SATUPINTU, *args, "--config", str(config)],
         input=stdin,
@@ -39,6 +42,7 @@ def satupintu(*args: str, config: Path, stdin: str = "") -> subprocess.Completed
         text=True,
         check=True,
         timeout=60,
+        env={**os.environ, **env} if env else None,
     )
 
 
@@ -69,8 +73,10 @@ class ServerProcess:
         """A user; an officer without `units` acts everywhere but at a private service's
         counter (Propam's), which needs its unit."""
         limit = ["--units", units] if units else []
+        # With the server's environment: a shifted clock logs the user at the hall's time, as
+        # the server will see it (not a day before, which it would hold as a clock not believed).
         satupintu("user", "add", name, "--role", role, *limit, "--password-stdin",
-                  config=self.config_path, stdin=PASSWORD + "\n")  # fmt: skip
+                  config=self.config_path, stdin=PASSWORD + "\n", env=self.env)  # fmt: skip
 
     def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:
         """Start serving; its output goes to `log_path` (its errors too, unless `stderr`)."""
