@@ -84,7 +84,9 @@ def main() -> None:
                     browser = playwright.chromium.launch(
                         executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
                     )
-                    shoot(browser, server, Shots(lang))
+                    shots = Shots(lang)
+                    shoot(browser, server, shots)
+                    shots.compact()
                     browser.close()
             finally:
                 server.stop()

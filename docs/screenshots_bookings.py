@@ -8,7 +8,8 @@ is open, books a few slots and photographs the pages in Debian's Chromium:
 - docs/book.png: `/book` on a phone once a slot is booked (the code, the QR code, the
   calendar file);
 - docs/booking-page.png: the booking's own page `/b/<token>`, where it can be cancelled;
-- docs/kiosk-checkin.png: the kiosk's "Sudah punya kode booking?" with a code typed in;
+- docs/kiosk-keypad.png: the kiosk's "Sudah punya kode booking?", a code typed on its keypad,
+  and docs/kiosk-checkin.png the number it gives once checked in;
 - docs/counter-bookings.png (1366x768): the console's booking dialog (key B) with today's
   bookings of its services;
 
@@ -18,11 +19,13 @@ and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screensho
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import requests
@@ -84,10 +87,13 @@ def main() -> None:
             server = ServerProcess(
                 Path(folder), env={SHIFT_FILE_ENV: str(shift)}, **station_overrides()
             )
-            server.add_user("budi")
+            with mock.patch.dict(os.environ, {SHIFT_FILE_ENV: str(shift)}):
+                server.add_user("budi")  # on the moved clock too: the server sees no jump
             server.start()
             try:
-                take(server, Shots(lang), now)
+                shots = Shots(lang)
+                take(server, shots, now)
+                shots.compact()
             finally:
                 server.stop()
 
@@ -139,7 +145,13 @@ def shoot_checkin(
     page.goto(shots.url(server.url, "/kiosk/kiosk-1"))
     page.wait_for_selector("#offline-mark[hidden]", state="attached")
     page.click("#booking-open")
-    page.fill("#booking-code", booking["code"])
+    keypad = page.locator(".kiosk-keypad:visible")
+    for key in booking["code"].replace("-", ""):
+        keypad.get_by_role("button", name=key, exact=True).click()
+    page.screenshot(path=shots.file("kiosk-keypad.png"))
+    page.click("#booking-submit")
+    expect(page.locator("#confirm-number")).not_to_be_empty()
+    expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
     page.screenshot(path=shots.file("kiosk-checkin.png"))
     context.close()
 

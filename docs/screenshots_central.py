@@ -93,7 +93,9 @@ def main() -> None:
                         browser = playwright.chromium.launch(
                             executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
                         )
-                        shoot(browser, central, Shots(lang))
+                        shots = Shots(lang)
+                        shoot(browser, central, shots)
+                        shots.compact()
                         browser.close()
                 finally:
                     for server in halls:

@@ -1,10 +1,12 @@
 """Take the README's screenshots of the wall board, the counter console and its survey tablet.
 
 Starts a real server with the bundled station (opening hours left out so the pictures do not
-depend on the time of day; one service has used up its daily quota), issues tickets, has
-officers call some of them, sends one counter on break and closes another, and photographs the
-pages in Debian's Chromium:
+depend on the time of day; one service has used up its daily quota), photographs the board
+before anyone is called, then issues tickets, has officers call some of them, sends one
+counter on break and closes another, and photographs the pages in Debian's Chromium:
 
+- docs/board-idle.png (1920x1080): the board before the first call, inviting people to take
+  a number;
 - docs/board-landscape.png (1920x1080) and docs/board-portrait.png (1080x1920): the board a
   moment after a call, with the recent calls (one a no-show);
 - docs/board-waiting.png (1920x1080): the same board a few seconds later, when people waiting
@@ -121,6 +123,17 @@ def shoot_board(
     context.close()
 
 
+def shoot_idle_board(browser: Browser, server: ServerProcess, shots: Shots) -> None:
+    context = browser.new_context(viewport=LANDSCAPE, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(shots.url(server.url, "/board/utama"))
+    page.wait_for_selector("#offline-mark[hidden]", state="attached")
+    expect(page.locator("#now-idle")).to_be_visible()
+    page.wait_for_timeout(300)
+    page.screenshot(path=shots.file("board-idle.png"))
+    context.close()
+
+
 def shoot_console(browser: Browser, server: ServerProcess, shots: Shots) -> None:
     context = browser.new_context(viewport=CONSOLE)
     page: Page = context.new_page()
@@ -157,8 +170,9 @@ def main() -> None:
             server.add_user("sari", "supervisor")
             server.start()
             try:
-                prepare(server)
-                take(server, Shots(lang))
+                shots = Shots(lang)
+                take(server, shots)
+                shots.compact()
             finally:
                 server.stop()
 
@@ -166,6 +180,8 @@ def main() -> None:
 def take(server: ServerProcess, shots: Shots) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        shoot_idle_board(browser, server, shots)
+        prepare(server)
         shoot_board(browser, server, shots, LANDSCAPE, "board-landscape.png", "board-waiting.png")
         shoot_board(browser, server, shots, PORTRAIT, "board-portrait.png")
         shoot_console(browser, server, shots)

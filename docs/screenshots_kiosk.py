@@ -1,11 +1,16 @@
 """Take the README's screenshots of the kiosk and the phone status page.
 
 Starts a real server with the bundled station's services (opening hours left out so the
-pictures do not depend on the time of day; one service has used up its daily quota), issues
-a few tickets, and photographs the pages in Debian's Chromium:
+pictures do not depend on the time of day; one service has used up its daily quota; the
+phone's service given a short standard time, so its wait is short enough for "almost your
+turn"; phones allowed to take tickets), issues a few tickets, and photographs the pages in
+Debian's Chromium:
 
 - docs/kiosk-portrait.png (1080x1920) and docs/kiosk-landscape.png (1920x1080): the start;
 - docs/kiosk-private.png: the private services behind their neutral button (portrait);
+- docs/kiosk-reference.png: the registration-number screen of a service that asks for one,
+  a number half typed on the keypad (portrait);
+- docs/kiosk-phone.png (390 px wide): the kiosk page as a phone on the hall's Wi-Fi sees it;
 - docs/kiosk-ticket.png: the confirmation after a tap (portrait), and docs/ticket-preview.png
   the paper ticket it printed (the `preview` printer's picture; one for both languages);
 - docs/phone.png, docs/phone-called.png and docs/phone-survey.png: a phone waiting (almost its
@@ -33,12 +38,16 @@ from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.realserver import ServerProcess
 
 BUNDLED_CONFIG = DOCS.parent / "config.yaml"
-QUOTA_SERVICE = "lantas-dokumen"
+QUOTA_SERVICE = "lantas-laka"
+REFERENCE_SERVICE, REFERENCE_TYPED = "lantas-dokumen", "SIM-0412"  # its `reference: optional`
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 780}
+PHONE_KIOSK = {"width": 390, "height": 844}
+ON_THE_WIFI = {"X-Forwarded-For": "10.0.0.7"}  # through the trusted proxy: a phone, not a kiosk
 PUBLIC_URL = "http://192.168.1.10:8000"  # as a hall sets it: QR codes phones can open
-MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 3  # the phone's ticket
+MY_SERVICE, MY_COUNTER, AHEAD_OF_MINE = "reskrim", "loket-4", 2  # the phone's ticket
+MY_STANDARD_MINUTES = 5  # one ahead and one served: "about 5-15 minutes", almost its turn
 
 
 def station_overrides() -> dict[str, Any]:
@@ -48,6 +57,8 @@ def station_overrides() -> dict[str, Any]:
         service = {key: value for key, value in service.items() if key != "hours"}
         if service["id"] == QUOTA_SERVICE:
             service["daily_quota"] = 1
+        if service["id"] == MY_SERVICE:
+            service["standard_minutes"] = MY_STANDARD_MINUTES
         services.append(service)
     return {
         "station": {"name": bundled["station"]["name"]},
@@ -56,6 +67,8 @@ def station_overrides() -> dict[str, Any]:
         "services": services,
         "counters": bundled["counters"],
         "kiosks": bundled["kiosks"],
+        "phone_tickets": True,
+        "trusted_proxies": ["127.0.0.1"],
     }
 
 
@@ -75,10 +88,15 @@ def shoot(
     scale: int = 1,
     full_page: bool = False,
     click: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """The page at `url` once drawn (after a click on the `click` selector, if given)."""
+    """The page at `url` once drawn (after a click on the `click` selector, if given), asked for
+    with `headers` if given."""
     context = browser.new_context(
-        viewport=viewport, device_scale_factor=scale, reduced_motion="reduce"
+        viewport=viewport,
+        device_scale_factor=scale,
+        reduced_motion="reduce",
+        extra_http_headers=headers,
     )
     page = context.new_page()
     page.goto(url)
@@ -97,7 +115,9 @@ def main() -> None:
             server.add_user("budi")
             server.start()
             try:
-                take(server, Shots(lang))
+                shots = Shots(lang)
+                take(server, shots)
+                shots.compact()
             finally:
                 server.stop()
 
@@ -125,6 +145,13 @@ def take(server: ServerProcess, shots: Shots) -> None:
         page.wait_for_selector("#heading-private:not([hidden])")
         page.screenshot(path=shots.file("kiosk-private.png"))
         page.locator("#private-back").click()
+        page.locator(f'[data-service="{REFERENCE_SERVICE}"]').click()
+        keypad = page.locator(".kiosk-keypad:visible")
+        for key in REFERENCE_TYPED[:5]:  # half typed, on the keypad
+            keypad.get_by_role("button", name=key, exact=True).click()
+        expect(page.locator("#reference-input")).to_have_value(REFERENCE_TYPED[:5])
+        page.screenshot(path=shots.file("kiosk-reference.png"))
+        page.locator("#reference-back").click()
         page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
         expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
@@ -133,6 +160,9 @@ def take(server: ServerProcess, shots: Shots) -> None:
         if shots.lang == "id":  # the paper says both languages: one picture
             printed = max((server.folder / "var" / "prints").glob("A-*.png"))
             shutil.copy(printed, DOCS / "ticket-preview.png")
+
+        on_phone = shots.url(server.url, "/kiosk")
+        shoot(browser, on_phone, PHONE_KIOSK, shots.file("kiosk-phone.png"), 2, headers=ON_THE_WIFI)
 
         phone = shots.url(server.url, mine["status_url"])
         shoot(browser, phone, PHONE, shots.file("phone.png"), scale=2)
