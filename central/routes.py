@@ -19,10 +19,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from admin.export import TABLES, safe_cell, to_csv
-from admin.reports import Period
-from admin.wording import Wording, heading
-from admin.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from central import ingest
 from central import reports as copies
 from central.stations import add_station, all_stations, one_station
@@ -40,6 +36,10 @@ from central.web import (
 from shared.clock import parse_utc
 from shared.errors import InvalidRequest, NotFound, Unauthorized
 from shared.i18n import text
+from shared.reporting.export import TABLES, safe_cell, to_csv
+from shared.reporting.reports import Period
+from shared.reporting.wording import Wording, heading
+from shared.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from shared.ticketing import service_day
 from shared.web import clear_session_cookie, json_body, set_session_cookie
 

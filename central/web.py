@@ -15,13 +15,13 @@ from urllib.parse import urlencode
 
 from flask import current_app, g, render_template, request, url_for
 
-from admin.formatting import format_clock, format_number
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.users import Role, User, session_user
 from shared.clock import Clock
 from shared.i18n import LANGUAGES, Language, catalogue, pick_language, text
 from shared.pages import local_date
+from shared.reporting.formatting import format_clock, format_number
 from shared.web import refuse_foreign_origin, role_guard
 
 log = logging.getLogger(__name__)

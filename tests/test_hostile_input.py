@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from admin.export import to_csv
-from admin.reports import Period, build_report, station_source
 from satupintu.app import create_app
 from shared import store
 from shared.errors import Unavailable
 from shared.realtime import socketio
+from shared.reporting.export import to_csv
+from shared.reporting.reports import Period, build_report, station_source
 from shared.users import FREE_FAILURES
 from tests.conftest import Auth
 from tests.helpers import make_config
