@@ -12,7 +12,7 @@ from flask import Flask
 
 from central.config import CentralConfig
 from central.store import CentralStore
-from central.web import Central, check_origin, language
+from central.web import LOGIN, Central, check_origin, language
 from shared import wire
 from shared.clock import Clock, SystemClock
 from shared.web import add_security_headers, new_app, register_error_handlers
@@ -35,5 +35,6 @@ def create_central_app(
     app.before_request(check_origin)
     app.after_request(add_security_headers)
     register_error_handlers(app, language)
+    app.register_blueprint(LOGIN.blueprint("login"))
     app.register_blueprint(bp)
     return app

@@ -18,7 +18,7 @@ from shared.errors import Unavailable
 from shared.realtime import socketio
 from shared.reporting.export import to_csv
 from shared.reporting.reports import Period, build_report, station_source
-from shared.users import FREE_FAILURES
+from shared.sessions import FREE_FAILURES
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.realserver import PASSWORD
