@@ -8,7 +8,12 @@ service layer into one database, and at 30, 90, 180 and 365 days times, best of 
 - the dashboard's figures (today so far, and the shift hand-over);
 - `audit verify`'s whole check of the log;
 - and against a real `satupintu serve` on that database: a kiosk issuing tickets back to back
-  while a supervisor asks for a 30-day report, its worst issue latency.
+  while a supervisor asks for a 30-day report, its worst issue latency;
+- and, on an empty station too, an officer's console actions over HTTP (call-next, call by
+  number, recall, done, no-show, transfer, state; each answered with the counter's view), the
+  counter view and the board's snapshot alone, and how long after the officer's call-next a
+  board has `ticket.called`: medians of ten rounds. The server's clock is moved to the morning
+  after the last day built, so the counter's day starts empty at every size.
 
 The reports' audit check verifies from the last verified row, which the server's housekeeping
 keeps current; so does this benchmark before it times. The database is built with
@@ -26,15 +31,16 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import requests
+import socketio
 
 from satupintu.app import open_station
 from shared import audit, services, store
-from shared.clock import ManualClock
+from shared.clock import SHIFT_FILE_ENV, ManualClock
 from shared.reporting import reports
 from shared.station import Station
 from shared.users import add_user
@@ -43,7 +49,10 @@ from tests.helpers import MORNING, make_config
 from tests.realserver import PASSWORD, ServerProcess
 
 DAY_HOURS = 10
-CHECKPOINTS = (30, 90, 180, 365)
+CHECKPOINTS = (0, 30, 90, 180, 365)  # 0: the empty station (console actions only)
+CONSOLE_ROUNDS = 10
+CONSOLE_FIGURES = ("call_next", "call", "recall", "done", "no_show", "transfer", "state",
+                   "counter_view", "board_snapshot", "call_to_board")  # fmt: skip
 FIRST_DAY = date(2026, 5, 20)  # MORNING's service day
 
 
@@ -109,6 +118,82 @@ def kiosk_during_report(station: Station, folder: Path, last_day: date) -> tuple
     return max(latencies) * 1000, statistics.median(latencies) * 1000
 
 
+def consoles(station: Station, folder: Path, days: int) -> dict[str, float]:
+    """A real server on a copy of the database, its clock at the morning after the last day
+    built: each console action's median answer time (ms), the counter view's and the board
+    snapshot's, and the median time from the officer's call-next to a board having the call."""
+    (folder / "consoles").mkdir(exist_ok=True)
+    copy = folder / "consoles" / "copy.db"
+    copy.unlink(missing_ok=True)
+    station.store.backup(copy)
+    morning_after = MORNING + timedelta(days=days, hours=1)
+    shift = folder / "consoles" / "clock-shift"
+    shift.write_text(str((morning_after - datetime.now(UTC)).total_seconds()))
+    server = ServerProcess(
+        folder / "consoles",
+        env={SHIFT_FILE_ENV: str(shift)},
+        services=oversight_services(),
+        database=str(copy),
+    )
+    server.start()
+    timings: dict[str, list[float]] = {name: [] for name in CONSOLE_FIGURES}
+    arrivals: dict[str, float] = {}
+    board = socketio.Client(reconnection=False)
+    board.on("ticket.called", lambda data: arrivals.setdefault(data["number"], time.perf_counter()))
+    try:
+        board.connect(server.url, transports=["websocket"], wait_timeout=30)
+        officer = server.session("budi")
+        kiosk = requests.Session()
+        counter = f"{server.url}/api/counters/loket-1"
+
+        def timed(name: str, method: str, url: str, body: Any = None) -> dict[str, Any]:
+            started = time.perf_counter()
+            response = officer.request(method, url, json=body, timeout=30)
+            timings[name].append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{name}: {response.status_code} {response.text}")
+            return response.json()
+
+        def issue(service: str) -> str:
+            body = {"service": service}
+            response = kiosk.post(f"{server.url}/api/tickets", json=body, timeout=30)
+            return response.json()["ticket"]["number"]
+
+        def act(action: str, body: Any = None) -> None:
+            officer.post(f"{counter}/{action}", json=body or {}, timeout=30).raise_for_status()
+
+        for _ in range(CONSOLE_ROUNDS):
+            for _ in range(3):
+                issue("lapor")
+            started = time.perf_counter()
+            called = timed("call_next", "POST", f"{counter}/call-next", {})["ticket"]["number"]
+            deadline = time.monotonic() + 10
+            while called not in arrivals and time.monotonic() < deadline:
+                time.sleep(0.001)
+            timings["call_to_board"].append((arrivals[called] - started) * 1000)
+            timed("recall", "POST", f"{counter}/recall", {})
+            timed("done", "POST", f"{counter}/done", {})
+            act("call-next")
+            timed("no_show", "POST", f"{counter}/no-show", {})
+            act("call-next")
+            timed("transfer", "POST", f"{counter}/transfer", {"service": "lantas"})
+            timed("state", "POST", f"{counter}/state", {"state": "break"})
+            act("state", {"state": "open"})
+            number = issue("surat")
+            timed("call", "POST", f"{counter}/call", {"number": number, "reason": "janji temu"})
+            act("done")
+            timed("counter_view", "GET", counter)
+            timed("board_snapshot", "GET", f"{server.url}/api/board")
+    finally:
+        board.disconnect()
+        server.stop()
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def console_line(figures: dict[str, float]) -> str:
+    return ", ".join(f"{name} {figures[name]:.1f} ms" for name in CONSOLE_FIGURES)
+
+
 def measure(station: Station, folder: Path, days: int) -> dict[str, float]:
     last_day = FIRST_DAY + timedelta(days=days - 1)
     audit.check_recent(station)  # as the server's housekeeping does every minute
@@ -133,7 +218,7 @@ def measure(station: Station, folder: Path, days: int) -> dict[str, float]:
     worst, median = kiosk_during_report(station, folder, last_day)
     figures["kiosk_worst_ms"] = worst
     figures["kiosk_median_ms"] = median
-    return figures
+    return figures | consoles(station, folder, days)
 
 
 def main() -> None:
@@ -148,9 +233,13 @@ def main() -> None:
         station = open_station(config, clock=clock)
         services.ensure_counters(station)
         add_user(station, "sari", "supervisor", PASSWORD, "bench")
+        add_user(station, "budi", "officer", PASSWORD, "bench")
         built = 0
         started = time.perf_counter()
-        for days in checkpoints:
+        if checkpoints[0] == 0:
+            empty = consoles(station, folder, 0)
+            print(f"  0 days (empty station): {console_line(empty)}", flush=True)
+        for days in (days for days in checkpoints if days > 0):
             while built < days:
                 start = MORNING - timedelta(hours=1) + timedelta(days=built)
                 busy_day(station, clock, start, start + timedelta(hours=DAY_HOURS), seed=built)
@@ -167,7 +256,7 @@ def main() -> None:
                 f"dashboard {figures['dashboard_ms']:.0f} ms, "
                 f"audit verify {figures['audit_verify_ms']:.0f} ms, "
                 f"kiosk during a report: median {figures['kiosk_median_ms']:.0f} ms, "
-                f"worst {figures['kiosk_worst_ms']:.0f} ms",
+                f"worst {figures['kiosk_worst_ms']:.0f} ms; {console_line(figures)}",
                 flush=True,
             )
         station.store.close()

@@ -6,7 +6,8 @@ For each batch (`POST /api/central/events`, see `shared.wire`):
    row numbers, each row's `prev_hash` the hash of the row before it in the batch.
 2. Every row's hash recomputed (`shared.chain.row_hash`): a row whose content does not give
    its hash is refused (400), and nothing is stored.
-3. The station's key (401 otherwise), then, with the station locked (two batches of one
+0. The station's key first (401 otherwise), before the body is even parsed.
+3. With the station locked (two batches of one
    station are taken one after the other), the batch against the copy:
    - a row number central holds with another hash, or a first row whose `prev_hash` is not the
      hash central holds for the row before it, is a fork: 409 `chain_conflict` naming the row,
@@ -16,6 +17,10 @@ For each batch (`POST /api/central/events`, see `shared.wire`):
      nothing stored, the station flagged `gap` until the missing rows come;
    - rows central already holds with the same hash are taken again without change; the rest
      are appended.
+   - a declared restore (`restored_row` N, the first row the station's `station.restored`
+     row N+1 declaring N, chained to the row N central holds) is not a fork: the rows central
+     held after N move to `superseded_events` (kept, flagged by the restore), the restore is
+     noted in `restores` for the dashboard, and the batch continues the copy from N.
 4. `config` (the station's report settings), when sent, must be a valid station config.
 
 The answer is the receipt: `{"confirmed_row", "hash"}` (plus the settings digest central holds
@@ -31,17 +36,19 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from central.stations import authenticate
+from central.stations import lock
 from central.store import CentralStore, Connection
 from shared import wire
 from shared.chain import GENESIS, row_hash
 from shared.clock import parse_utc
 from shared.config import ConfigError, parse_config
-from shared.errors import Conflict, InvalidRequest
+from shared.errors import Conflict, InvalidRequest, Unauthorized
+from shared.events import StationRestored
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 UTC_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 MAX_ID = 2**63 - 1
+RESTORED = StationRestored.name
 TEXT_LIMITS = {"name": 100, "actor": 200, "counter": 200, "service": 200, "data": 65536}
 
 
@@ -124,7 +131,7 @@ def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
         raise InvalidRequest("error.central.field", field="rows")
     if len(rows_in) > wire.MAX_BATCH_ROWS:
         raise InvalidRequest("error.central.batch_size", limit=wire.MAX_BATCH_ROWS)
-    known = {"station", "head_row", "head_at", "rows", "config"}
+    known = {"station", "head_row", "head_at", "rows", "config", "restored_row"}
     unknown = sorted(set(body) - known)
     if unknown:
         raise InvalidRequest("error.central.field", field=str(unknown[0])[:40])
@@ -150,6 +157,7 @@ def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
         "head_at": head_at,
         "rows": rows,
         "settings": settings,
+        "restored_row": _integer(body.get("restored_row"), "restored_row", nullable=True),
     }
 
 
@@ -165,15 +173,20 @@ def _settings(value: Any) -> dict[str, Any]:
 
 
 def ingest(
-    store: CentralStore, body: Mapping[str, Any], authorization: str | None, now: datetime
+    store: CentralStore, station_id: str, body: Mapping[str, Any], now: datetime
 ) -> dict[str, Any]:
-    """Take a station's batch (see the module's text); returns the receipt."""
-    station_id = body.get("station")
+    """Take a batch of the station whose key was checked (see the module's text); returns the
+    receipt."""
+    if body.get("station") != station_id:
+        raise Unauthorized("error.central.bad_key")
     batch = parse_batch(body)
     refusal: Conflict | None = None
     with store.transaction() as conn:
-        station = authenticate(conn, station_id, authorization)
+        station = lock(conn, station_id)
         refusal = _refusal(conn, station, batch["rows"])
+        if _declares_restore(conn, station, batch):
+            station = _supersede(conn, station, batch["restored_row"], now)
+            refusal = _refusal(conn, station, batch["rows"])
         if refusal is None:
             station = _accept(conn, station, batch, now)
         else:
@@ -218,8 +231,75 @@ def _refusal(
     return None
 
 
+def _declares_restore(
+    conn: Connection, station: Mapping[str, Any], batch: Mapping[str, Any]
+) -> bool:
+    """Whether the batch is a declared restore central has not taken yet: it starts with the
+    `station.restored` row declaring `restored_row`, right after that row, which central holds
+    with the hash the restored row chains to."""
+    restored, rows = batch["restored_row"], batch["rows"]
+    if restored is None or not rows or restored > station["confirmed_row"]:
+        return False
+    first = rows[0]
+    declared = json.loads(first["data"]).get("restored_row")
+    if first["name"] != RESTORED or first["id"] != restored + 1 or declared != restored:
+        return False
+    held = {
+        found["id"]: found["hash"]
+        for found in conn.execute(
+            "SELECT id, hash FROM events WHERE station = %s AND id IN (%s, %s)",
+            [station["id"], restored, restored + 1],
+        )
+    }
+    before = GENESIS if restored == 0 else held.get(restored)
+    return first["prev_hash"] == before and held.get(first["id"]) != first["hash"]
+
+
+def _supersede(
+    conn: Connection, station: Mapping[str, Any], restored: int, now: datetime
+) -> dict[str, Any]:
+    """Move the rows after `restored` to `superseded_events`, note the restore, and make the
+    copy end at `restored`; a fork found after that row was the restore, and is cleared."""
+    noted = conn.execute(
+        "INSERT INTO restores (station, restored_row, superseded_rows, declared_at) "
+        "VALUES (%s, %s, %s, %s) RETURNING id",
+        [station["id"], restored, max(0, station["confirmed_row"] - restored), now],
+    ).fetchone()
+    assert noted is not None
+    conn.execute(SUPERSEDE, [noted["id"], station["id"], restored])
+    conn.execute("SELECT set_config('satupintu.superseding', 'on', true)")
+    conn.execute("DELETE FROM events WHERE station = %s AND id > %s", [station["id"], restored])
+    conn.execute("SELECT set_config('satupintu.superseding', 'off', true)")
+    end = conn.execute(
+        "SELECT hash, at FROM events WHERE station = %s AND id = %s", [station["id"], restored]
+    ).fetchone()
+    updated = conn.execute(
+        "UPDATE stations SET confirmed_row = %s, confirmed_hash = %s, confirmed_at = %s, "
+        "chain = CASE WHEN chain = 'fork' AND chain_row >= %s THEN 'ok' ELSE chain END, "
+        "chain_since = CASE WHEN chain = 'fork' AND chain_row >= %s THEN NULL "
+        "ELSE chain_since END, "
+        "chain_row = CASE WHEN chain = 'fork' AND chain_row >= %s THEN NULL ELSE chain_row END "
+        "WHERE id = %s RETURNING *",
+        [
+            restored,
+            end["hash"] if end else GENESIS,
+            end["at"] if end else None,
+            restored,
+            restored,
+            restored,
+            station["id"],
+        ],
+    ).fetchone()
+    assert updated is not None
+    return updated
+
+
 COLUMNS = ("station", "id", "seq", "at", "name", "actor", "counter", "service", "ticket_id",
            "data", "prev_hash", "hash")  # fmt: skip
+SUPERSEDE = (
+    f"INSERT INTO superseded_events ({', '.join(COLUMNS)}, restore) "  # noqa: S608 (fixed names)
+    f"SELECT {', '.join(COLUMNS)}, %s FROM events WHERE station = %s AND id > %s"
+)
 
 
 def _accept(

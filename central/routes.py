@@ -22,7 +22,13 @@ from flask import Blueprint, Response, jsonify, request
 
 from central import ingest
 from central import reports as copies
-from central.stations import add_station, all_stations, one_station
+from central.stations import (
+    add_station,
+    all_stations,
+    authenticate,
+    latest_restore,
+    one_station,
+)
 from central.users import Role
 from central.web import (
     central,
@@ -56,11 +62,10 @@ bp = Blueprint(
 
 @bp.post("/api/central/events")
 def events() -> Response:
-    """A station's batch of log rows (or a heartbeat); the answer is the receipt."""
-    body = json_body()
-    answer = ingest.ingest(
-        central().store, body, request.headers.get("Authorization"), central().now()
-    )
+    """A station's batch of log rows (or a heartbeat); the answer is the receipt. The key is
+    checked first: a request without a good one is refused before its body is read."""
+    station_id = authenticate(central().store, request.headers.get("Authorization"))
+    answer = ingest.ingest(central().store, station_id, json_body(), central().now())
     return jsonify(answer)
 
 
@@ -113,7 +118,19 @@ def station_json(conn: Any, station: dict[str, Any], now: datetime) -> dict[str,
         "behind_seconds": _behind_seconds(station),
         "chain": station["chain"],
         "chain_row": station["chain_row"],
+        "restore": _restore_json(latest_restore(conn, station["id"])),
         "today": _today(conn, station, now),
+    }
+
+
+def _restore_json(restore: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The station's latest declared restore as shown: not a fork, its old rows superseded."""
+    if restore is None:
+        return None
+    return {
+        "row": restore["restored_row"],
+        "superseded_rows": restore["superseded_rows"],
+        "at": _local(restore["declared_at"]),
     }
 
 

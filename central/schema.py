@@ -3,7 +3,8 @@ pending ones first, under an advisory lock so two starting processes never both 
 
 The copy of each station's log (`events`) is keyed by (station, id): every read is about one
 station, and a whole country can partition this table by station without changing a query
-(see the README's "How it scales").
+(see the README's "How it scales"). It is append-only: only a station's declared restore
+moves the rows it no longer continues to `superseded_events`, kept there for the evaluator.
 """
 
 from __future__ import annotations
@@ -77,6 +78,35 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             failures INTEGER NOT NULL,
             last_failed_at TIMESTAMPTZ NOT NULL
         );
+        """,
+    ),
+    (
+        "m012_declared_restores",
+        """
+        CREATE TABLE restores (
+            id BIGSERIAL PRIMARY KEY,
+            station TEXT NOT NULL REFERENCES stations (id),
+            restored_row BIGINT NOT NULL,
+            superseded_rows BIGINT NOT NULL,
+            declared_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX restores_station ON restores (station, id);
+
+        CREATE TABLE superseded_events (LIKE events INCLUDING ALL);
+        ALTER TABLE superseded_events DROP CONSTRAINT superseded_events_pkey;
+        ALTER TABLE superseded_events ADD COLUMN restore BIGINT NOT NULL REFERENCES restores (id);
+        ALTER TABLE superseded_events ADD PRIMARY KEY (restore, id);
+        CREATE TRIGGER superseded_events_no_change BEFORE UPDATE OR DELETE ON superseded_events
+            FOR EACH ROW EXECUTE FUNCTION events_append_only();
+
+        CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'events'
+                        AND current_setting('satupintu.superseding', true) = 'on' THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'the copy of a station log is append-only';
+            END $$;
         """,
     ),
 )

@@ -46,20 +46,38 @@ def add_station(store: CentralStore, station_id: Any, name: Any, now: datetime) 
     return key
 
 
-def authenticate(conn: Connection, station_id: Any, authorization: str | None) -> dict[str, Any]:
-    """The station a request with `Authorization: Bearer KEY` may speak for, locked for update
-    (so two batches of one station are taken one after the other); Unauthorized otherwise."""
+def authenticate(store: CentralStore, authorization: str | None) -> str:
+    """The station a request with `Authorization: Bearer KEY` speaks for, found by its key's
+    digest before anything of the request is read; Unauthorized otherwise."""
     scheme, _, key = (authorization or "").partition(" ")
-    found = None
-    if isinstance(station_id, str) and STATION_ID.match(station_id):
-        found = conn.execute(
-            "SELECT * FROM stations WHERE id = %s FOR UPDATE", [station_id]
-        ).fetchone()
-    presented = key_digest(key.strip()) if scheme.lower() == "bearer" else ""
-    expected = found["key_hash"] if found else key_digest(secrets.token_urlsafe(32))
-    if not hmac.compare_digest(presented, expected) or found is None:
+    if scheme.lower() != "bearer" or not key.strip():
         raise Unauthorized("error.central.bad_key")
+    digest = key_digest(key.strip())
+    with store.connection() as conn:
+        found = conn.execute(
+            "SELECT id, key_hash FROM stations WHERE key_hash = %s", [digest]
+        ).fetchone()
+    if found is None or not hmac.compare_digest(digest, found["key_hash"]):
+        raise Unauthorized("error.central.bad_key")
+    return found["id"]
+
+
+def lock(conn: Connection, station_id: str) -> dict[str, Any]:
+    """The station, locked for update: two batches of one station are taken one after the
+    other."""
+    found = conn.execute("SELECT * FROM stations WHERE id = %s FOR UPDATE", [station_id]).fetchone()
+    assert found is not None  # stations are never removed
     return found
+
+
+def latest_restore(conn: Connection, station_id: str) -> dict[str, Any] | None:
+    """The station's latest declared restore (`restored_row`, `superseded_rows`,
+    `declared_at`), or None."""
+    return conn.execute(
+        "SELECT restored_row, superseded_rows, declared_at FROM restores WHERE station = %s "
+        "ORDER BY id DESC LIMIT 1",
+        [station_id],
+    ).fetchone()
 
 
 def all_stations(conn: Connection) -> list[dict[str, Any]]:

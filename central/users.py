@@ -15,8 +15,10 @@ from central.store import CentralStore
 from shared.clock import Clock
 from shared.errors import Conflict, InvalidRequest
 from shared.passwords import USERNAME, check_password, hash_password
-from shared.sessions import Account
+from shared.sessions import FAILURES_KEPT, Account
 from shared.users import Roles
+
+FAILED_NAMES_KEPT = 10_000  # failed login names central remembers at most
 
 
 class Role(Roles):
@@ -96,6 +98,9 @@ class CentralSessions:
         return None if row is None else (row["failures"], row["last_failed_at"])
 
     def record_failed_login(self, username: str) -> None:
+        """Count a failed login of a name; names that last failed over FAILURES_KEPT ago, and
+        all but the FAILED_NAMES_KEPT most recent, are forgotten, so made-up names cannot fill
+        the table (a name forgotten early simply starts counting again)."""
         now = self.now()
         with self.store.transaction() as conn:
             conn.execute(
@@ -103,6 +108,12 @@ class CentralSessions:
                 "VALUES (%s, 1, %s) ON CONFLICT (username) DO UPDATE SET "
                 "failures = login_failures.failures + 1, last_failed_at = %s",
                 [username, now, now],
+            )
+            conn.execute(
+                "DELETE FROM login_failures WHERE last_failed_at < %s OR username IN ("
+                "SELECT username FROM login_failures ORDER BY last_failed_at DESC, username "
+                "OFFSET %s)",
+                [now - FAILURES_KEPT, FAILED_NAMES_KEPT],
             )
 
     def create_session(

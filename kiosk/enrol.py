@@ -7,16 +7,15 @@ credential in an HttpOnly cookie and opens the device's screen.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, request
+from flask import Blueprint, Response, make_response, redirect
 
 from shared import devices
-from shared.devices import DEVICE_COOKIE, Invitation, Kind
+from shared.devices import Invitation, Kind
 from shared.errors import NotFound
 from shared.pages import render_page
-from shared.web import station
+from shared.web import set_device_cookie, station
 
 bp = Blueprint("enrol", __name__, template_folder="templates")
-CREDENTIAL_DAYS = 3650
 
 
 def _name(invitation: Invitation) -> str:
@@ -66,12 +65,5 @@ def confirm(code: str) -> Response:
         else f"/survey/{invitation.target}"
     )
     response = redirect(where, code=303)
-    response.set_cookie(
-        DEVICE_COOKIE,
-        credential,
-        max_age=CREDENTIAL_DAYS * 86400,
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-    )
+    set_device_cookie(response, credential)
     return response

@@ -15,7 +15,13 @@ from shared.config import Config
 from shared.limits import apply_rate_limits
 from shared.pages import render_page
 from shared.printing import Printing
-from shared.web import add_security_headers, check_origin, new_app, register_error_handlers
+from shared.web import (
+    add_security_headers,
+    check_origin,
+    new_app,
+    register_error_handlers,
+    renew_device_cookie,
+)
 
 
 def create_app(
@@ -57,6 +63,7 @@ def create_app(
 
     app.before_request(check_origin)
     app.after_request(add_security_headers)
+    app.after_request(renew_device_cookie)
     register_error_handlers(app)
     for blueprint in (
         auth_bp,

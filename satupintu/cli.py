@@ -19,11 +19,13 @@ from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
 from shared.config import Config, ConfigError, load_config
-from shared.devices import ENROL_HOURS, Kind, invite
+from shared.devices import ENROL_HOURS, Kind, invite, revoke
 from shared.errors import SatuPintuError
+from shared.events import StationRestored
 from shared.i18n import text
 from shared.memory import return_large_buffers_to_the_system, settle_garbage_collector
 from shared.station import Station
+from shared.ticket import Logged
 from shared.users import (
     add_user,
     change_role,
@@ -373,6 +375,20 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
     _enrol(Kind.SURVEY, counter_id, url, config_file)
 
 
+@enrol.command("revoke")
+@click.argument("kind", type=click.Choice([kind.value for kind in Kind]))
+@click.argument("target")
+@config_option
+def enrol_revoke(kind: str, target: str, config_file: str | None) -> None:
+    """End the credentials of kiosk TARGET (or COUNTER_ID's survey tablet) at once."""
+    station = open_station(_config(config_file))
+    try:
+        ended = revoke(station, Kind(kind), target, "cli")
+    except SatuPintuError as error:
+        raise _fail(error) from None
+    click.echo(f"Revoked {ended} credential(s) of {kind} '{target}'; enrol it again to use it.")
+
+
 @main.command()
 @click.option("--date", "first", metavar="YYYY-MM-DD", help="The day (default: today).")
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day of a range (default: --date).")
@@ -515,9 +531,29 @@ def audit_verify(witnessed: tuple[str, ...], ask_central: bool, config_file: str
     verdict = audit.check_station(station, witnesses)
     if not verdict.ok:
         click.echo(_broken(verdict.broken_id, verdict.problem, verdict.params), err=True)
+    else:
+        head = f"; head {verdict.head.id}:{verdict.head.hash[:16]}" if verdict.head else ""
+        click.echo(f"audit: OK, {verdict.rows} events verified{head}")
+    for restore in verdict.restores:
+        click.echo(_restored(station, restore))
+    if not verdict.ok:
         sys.exit(1)
-    head = f"; head {verdict.head.id}:{verdict.head.hash[:16]}" if verdict.head else ""
-    click.echo(f"audit: OK, {verdict.rows} events verified{head}")
+
+
+def _restored(station: Station, restore: Logged) -> str:
+    """A declared restore as `audit verify` explains it."""
+    event = restore.event
+    assert isinstance(event, StationRestored)
+    at = station.local(restore.at).strftime("%Y-%m-%d %H:%M")
+    replaced = (
+        f"; the database it replaced ended at row {event.replaced_row} (kept aside, superseded)"
+        if event.replaced_row is not None
+        else ""
+    )
+    return (
+        f"restore: at row {restore.row} ({at}) the log continues the backup {event.source}, "
+        f"which ends at row {event.restored_row}{replaced}"
+    )
 
 
 def _ask_central(station: Station) -> None:
@@ -575,6 +611,8 @@ def restore(path: Path, config_file: str | None) -> None:
 
     Refuses while any process (the server, a backup) has the database open: stop the server
     first. The copy must verify as the station's database, against every day-close anchor.
+    The restore is logged (station.restored), so the audit explains it and central takes the
+    log continuing from the copy instead of seeing a fork.
     """
     config = _config(config_file)
     try:
@@ -585,6 +623,12 @@ def restore(path: Path, config_file: str | None) -> None:
     click.echo(f"Restored {path} to {config.database_path}: {restored.rows} events verified{head}.")
     if restored.kept_aside:
         click.echo(f"The database it replaced is kept as {restored.kept_aside}.")
+    if restored.declared:
+        click.echo(
+            f"Logged as a declared restore (station.restored) after row "
+            f"{restored.declared.restored_row}: the central server takes the log continuing "
+            "from there and keeps the rows it held after it as superseded."
+        )
 
 
 @main.command()
@@ -593,8 +637,9 @@ def restore(path: Path, config_file: str | None) -> None:
 def doctor(lang: str | None, config_file: str | None) -> None:
     """Check everything a hall depends on and say what to do about each fault.
 
-    Config, database and audit trail, disk, backups, each printer, espeak-ng, public_url and
-    the clock. Exit status 1 when something needs a person now.
+    Config, database and audit trail, disk, backups, the link to central (with central:),
+    each printer, espeak-ng, public_url and the clock. Exit status 1 when something needs a
+    person now.
     """
     from satupintu.doctor import diagnose, report
 

@@ -95,9 +95,11 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
 
 
 def _station_checks(station: Station) -> Iterator[Result]:
-    """The dashboard's own checks (printers judged by the log, as the server does at start)."""
+    """The dashboard's own checks (printers judged by the log, as the server does at start;
+    the link to central when the station ships)."""
     services.restore_printer_health(station)
-    report = health.run(station, ("database", "disk", "printers", "backup"))
+    shipping = ("central",) if station.config.central is not None else ()
+    report = health.run(station, ("database", "disk", "printers", "backup", *shipping))
     for result in report.results:
         if result.name == "database" and not result.notices:
             yield Result(

@@ -12,12 +12,19 @@ The checks, each catching what the others cannot:
 4. The tables against the log. Folding the log with the lifecycle's one reducer
    (`ticket.steps`) must give the tickets table row for row, both ways; every survey answer
    must be logged; the users table must be what the user events make of it (a user made
-   admin behind the log's back shows); the log's append-only triggers must be in place.
+   admin behind the log's back shows); every password hash, open session and live device
+   credential must be one the log records by its digest (`shared.credentials`); the bookings
+   table must be what the booking events make of it; the log's
+   append-only triggers must be in place.
+
+A declared restore (`station.restored`, logged by `satupintu restore`) is not a break: the log
+continues the restored copy, and `check_station` lists each restore so `audit verify` explains
+it (the replaced database is kept aside as it was).
 
 `check` runs everything over the whole log (`satupintu audit verify`). Reports run
 `check_recent`, which verifies only what was logged since the last verified row (kept in
-`audit_progress`), the anchors by a lookup each, and the tickets those rows touched, so a
-report's cost follows its period, not the station's history.
+`audit_progress` with the log's counts up to it), the anchors by a lookup each, and the
+tickets those rows touched, so a report's cost follows its period, not the station's history.
 """
 
 from __future__ import annotations
@@ -31,8 +38,22 @@ from shared import log, receipts, repository, users
 from shared.anchors import Anchor, Flagged, head, read_anchors
 from shared.chain import GENESIS, row_hash
 from shared.clock import utc_text
+from shared.credentials import device_print, password_print, session_print
 from shared.errors import Unavailable
-from shared.events import SurveyAnswered, UserChanged
+from shared.events import (
+    AuditBaseline,
+    BookingCancelled,
+    BookingCheckedIn,
+    BookingEvent,
+    BookingMade,
+    BookingMissed,
+    DeviceEnrolled,
+    DeviceRevoked,
+    StationRestored,
+    SurveyAnswered,
+    UserChanged,
+    UserLoggedIn,
+)
 from shared.store import Reader
 from shared.ticket import LOGGED_FIELDS, DayOf, Logged, Ticket, steps
 
@@ -56,6 +77,7 @@ class Verdict:
     params: Mapping[str, Any] = field(default_factory=dict)
     head: Anchor | None = None
     flagged: tuple[Flagged, ...] = ()  # anchors-file lines not trusted (reported, not used)
+    restores: tuple[Logged, ...] = ()  # declared restores (`station.restored`), explained
 
 
 def verify(
@@ -264,6 +286,113 @@ def compare_users(db: Reader, rows: int) -> Verdict:
     return Verdict(True, rows)
 
 
+@dataclass
+class Explained:
+    """What the log explains of stored credentials: each user's password digest, the sessions
+    and device credentials it created, and the devices it revoked."""
+
+    passwords: dict[str, str] = field(default_factory=dict)
+    sessions: set[str] = field(default_factory=set)
+    devices: set[str] = field(default_factory=set)
+    revoked: set[int] = field(default_factory=set)
+
+
+def explained(events: Iterable[Logged]) -> Explained:
+    known = Explained()
+    for logged in events:
+        match logged.event:
+            case AuditBaseline(users=passwords, sessions=sessions, devices=devices):
+                known.passwords.update(passwords)
+                known.sessions.update(sessions)
+                known.devices.update(devices)
+            case UserChanged(username=name, password=str(password)):
+                known.passwords[name] = password
+            case UserLoggedIn(session=str(session)):
+                known.sessions.add(session)
+            case DeviceEnrolled(credential=str(credential)):
+                known.devices.add(credential)
+            case DeviceRevoked(device=device):
+                known.revoked.add(device)
+    return known
+
+
+def compare_credentials(db: Reader, rows: int) -> Verdict:
+    """Every password hash, open session and live device credential stored must be one the
+    log records (a swapped hash, a minted session or a slipped-in kiosk shows)."""
+    known = explained(log.credential_events(db))
+
+    def unexplained(problem: str, **params: Any) -> Verdict:
+        return Verdict(False, rows, rows + 1, problem, params)
+
+    for row in db.iterate("SELECT username, password_hash FROM users ORDER BY username"):
+        name = row["username"]
+        if known.passwords.get(name) != password_print(name, row["password_hash"]):
+            return unexplained("ui.audit.password_unlogged", user=name)
+    for row in db.iterate(
+        "SELECT token_hash, username, expires_at FROM sessions WHERE revoked_at IS NULL"
+    ):
+        stored = session_print(row["token_hash"], row["username"], row["expires_at"])
+        if stored not in known.sessions:
+            return unexplained("ui.audit.session_unlogged", user=row["username"])
+    for row in db.iterate(
+        "SELECT id, kind, target, credential_hash FROM devices "
+        "WHERE credential_hash IS NOT NULL AND revoked_at IS NULL"
+    ):
+        stored = device_print(row["id"], row["kind"], row["target"], row["credential_hash"])
+        if stored not in known.devices or row["id"] in known.revoked:
+            return unexplained("ui.audit.device_unlogged", kind=row["kind"], target=row["target"])
+    return Verdict(True, rows)
+
+
+BOOKING_STATUS = {
+    BookingMade: "booked",
+    BookingCancelled: "cancelled",
+    BookingCheckedIn: "checked_in",
+    BookingMissed: "missed",
+}
+BOOKING_FIELDS = ("service", "starts_at", "status", "ticket_id")
+
+
+def booking_states(events: Iterable[Logged]) -> dict[int, tuple[Any, ...]]:
+    """What the booking events make of each booking: its BOOKING_FIELDS."""
+    states: dict[int, tuple[Any, ...]] = {}
+    for logged in events:
+        step = logged.event
+        if isinstance(step, BookingEvent):
+            ticket = step.ticket_id if isinstance(step, BookingCheckedIn) else None
+            before = states.get(step.booking_id, (None, None, None, None))
+            status = BOOKING_STATUS[type(step)]
+            states[step.booking_id] = (step.service, step.starts_at, status, ticket or before[3])
+    return states
+
+
+def compare_bookings(db: Reader, rows: int) -> Verdict:
+    """The bookings table must be what the booking events make of it, both ways (a booking
+    moved to another slot, cancelled, deleted or slipped in by hand shows)."""
+    logged = booking_states(log.every_booking_event(db))
+    stored = {
+        row["id"]: tuple(row[name] for name in BOOKING_FIELDS)
+        for row in db.iterate(f"SELECT id, {', '.join(BOOKING_FIELDS)} FROM bookings")  # noqa: S608
+    }
+    for booking, table in stored.items():
+        known = logged.get(booking)
+        if known is None:
+            return Verdict(False, rows, rows + 1, "ui.audit.booking_unlogged", {"booking": booking})
+        if table != known:
+            index = next(index for index in range(len(table)) if table[index] != known[index])
+            return Verdict(
+                False,
+                rows,
+                rows + 1,
+                "ui.audit.booking_differs",
+                {"booking": booking, "field": BOOKING_FIELDS[index]},
+            )
+    gone = sorted(set(logged) - set(stored))
+    if gone:
+        return Verdict(False, rows, rows + 1, "ui.audit.booking_deleted", {"booking": gone[0]})
+    return Verdict(True, rows)
+
+
 def compare_triggers(db: Reader, rows: int) -> Verdict:
     """The log's append-only triggers must be in place."""
     present = log.triggers(db)
@@ -306,6 +435,8 @@ def check(db: Reader, anchors: Iterable[Anchor] = (), day_of: DayOf | None = Non
             rows,
         ),
         compare_users(db, rows),
+        compare_credentials(db, rows),
+        compare_bookings(db, rows),
     )
 
 
@@ -314,7 +445,12 @@ def check_station(station: Station, witnesses: Iterable[Anchor] = ()) -> Verdict
     anchors_file = read_anchors(station.config.anchor_path, station.today())
     with station.store.read() as db:
         verdict = check(db, [*anchors_file.anchors, *witnesses], station.today)
-        return replace(verdict, head=head(db), flagged=tuple(anchors_file.flagged))
+        return replace(
+            verdict,
+            head=head(db),
+            flagged=tuple(anchors_file.flagged),
+            restores=tuple(log.every_of_kind(db, StationRestored)),
+        )
 
 
 def _anchors_hold(db: Reader, anchors: Iterable[Anchor], last: int) -> Verdict:
@@ -339,19 +475,25 @@ def _anchors_hold(db: Reader, anchors: Iterable[Anchor], last: int) -> Verdict:
     return Verdict(True, last)
 
 
-def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> Verdict:
-    """The checks over what was logged since the last verified row (see the module's text)."""
-    progress = log.progress(db)
-    start = 0
-    if progress is not None and log.hash_at(db, progress[0]) == progress[1]:
-        start = progress[0]
-    rows = log.rows_after(db, start)
-    chained = verify(rows, first=(start + 1, progress[1] if start and progress else GENESIS))
+def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> tuple[Verdict, log.Progress]:
+    """The checks over what was logged since the last verified row (see the module's text),
+    and how far they reached: where the next check starts."""
+    start = log.progress(db)
+    if start is None or log.hash_at(db, start.row) != start.hash:
+        start = log.Progress(row=0, hash=GENESIS, issued=0, answered=0)
+    chained = verify(log.rows_after(db, start.row), first=(start.row + 1, start.hash))
     if not chained.ok:
-        return chained
-    last = start + chained.rows
-    touched = log.tickets_after(db, start)
-    return _first_failure(
+        return chained, start
+    last = start.row + chained.rows
+    issued, answered = log.issued_and_answered(db, after=start.row)
+    reached = log.Progress(
+        row=last,
+        hash=log.hash_at(db, last) or GENESIS,
+        issued=start.issued + issued,
+        answered=start.answered + answered,
+    )
+    touched = log.tickets_after(db, start.row)
+    verdict = _first_failure(
         _anchors_hold(db, anchors, last),
         receipt_holds(db, receipts.latest(db), last),
         compare_triggers(db, last),
@@ -361,18 +503,19 @@ def _recent(db: Reader, anchors: list[Anchor], day_of: DayOf) -> Verdict:
             (),
             last,
         ),
-        _counts_match(db, last),
+        _counts_match(db, reached),
         compare_users(db, last),
         Verdict(True, last),
     )
+    return verdict, reached
 
 
-def _counts_match(db: Reader, last: int) -> Verdict:
+def _counts_match(db: Reader, reached: log.Progress) -> Verdict:
     """As many tickets and survey answers in the tables as the log issued and logged."""
-    issued, answered = log.issued_and_answered(db)
-    if repository.ticket_count(db) != issued:
+    last = reached.row
+    if repository.ticket_count(db) != reached.issued:
         return Verdict(False, last, last + 1, "ui.audit.tickets_count", {"last": last})
-    if repository.survey_count(db) != answered:
+    if repository.survey_count(db) != reached.answered:
         return Verdict(False, last, last + 1, "ui.audit.surveys_count", {"last": last})
     return Verdict(True, last)
 
@@ -384,12 +527,12 @@ def check_recent(station: Station) -> Verdict:
     """
     anchors_file = read_anchors(station.config.anchor_path, station.today())
     with station.store.read() as db:
-        verdict = _recent(db, anchors_file.anchors, station.today)
+        verdict, reached = _recent(db, anchors_file.anchors, station.today)
         latest = head(db)
-    if verdict.ok and latest is not None:
+    if verdict.ok and reached.row > 0:
         try:
             with station.store.write("audit", station.now(), durable=False) as tx:
-                log.save_progress(tx, latest.id, latest.hash)
+                log.save_progress(tx, reached)
         except Unavailable:
             pass  # read-only or full: the next check simply starts from further back
     return replace(verdict, head=latest, flagged=tuple(anchors_file.flagged))

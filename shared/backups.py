@@ -11,7 +11,11 @@ A restore never stops anything: it refuses while any process holds the database 
 the server first), refuses a copy that would not verify as the station's database (against
 the whole anchors file, so a copy older than a closed day is refused: it would lose rows the
 audit trail has anchored), brings the copy to the current schema, and keeps the database it
-replaces beside it as `<database>.replaced-<UTC time>`.
+replaces beside it as `<database>.replaced-<UTC time>`. When it replaces a database, or the
+station ships to central, the restore is declared: the event `station.restored` (the copy's
+head, the replaced log's head) is the first row after the copy's log, so `audit verify`
+explains it and central takes the log continuing from there, keeping the rows it held from the
+replaced log as superseded rather than seeing a fork.
 """
 
 from __future__ import annotations
@@ -29,11 +33,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from shared import anchors, audit
+from shared.chain import GENESIS
 from shared.config import Config
 from shared.errors import Unavailable
+from shared.events import StationRestored
 from shared.i18n import text
 from shared.station import Station
-from shared.store import Reader, Store
+from shared.store import Reader, Store, private
 
 NAME = re.compile(r"^satupintu-(\d{8}T\d{6}Z)\.db(\.failed)?$")
 STAMP = "%Y%m%dT%H%M%SZ"
@@ -115,6 +121,11 @@ def make_backup(station: Station, target: Path | None = None) -> Copy:
     live = station.config.database_path.resolve()
     if target.resolve() in {Path(f"{live}{suffix}") for suffix in ("", "-wal", "-shm")}:
         raise BackupError("backup failed: the backup cannot overwrite the live database")
+    if target.resolve() == station.config.anchor_path.resolve():
+        raise BackupError(
+            "backup failed: the backup cannot overwrite the audit anchors file "
+            f"({station.config.anchor_path}), the trail's witness outside the database"
+        )
     partial = target.with_name(target.name + PARTIAL)
     try:
         station.store.backup(partial)
@@ -181,6 +192,7 @@ class Restored:
     head: anchors.Anchor | None
     rows: int
     kept_aside: Path | None
+    declared: StationRestored | None = None
 
 
 def restore(config: Config, source: Path, now: datetime) -> Restored:
@@ -198,6 +210,7 @@ def restore(config: Config, source: Path, now: datetime) -> Restored:
     work = database.with_name(database.name + ".restoring")
     _remove_database(work)
     try:
+        private(work)
         shutil.copyfile(source, work)
         Store(work).close()  # brings an older copy to the current schema
         _self_contained(work)
@@ -215,12 +228,50 @@ def restore(config: Config, source: Path, now: datetime) -> Restored:
         raise BackupError(
             f"{source} does not verify, nothing was changed: {_problem(checked.verdict)}"
         )
+    replaced = _head_of(database)
+    declared = None
+    if database.exists() or config.central is not None:
+        declared = _declare(work, checked.head, replaced, source, now)
     kept = _keep_aside(database, now)
     if kept is not None:
         _same_owner(kept, work)
     os.replace(work, database)
     _sync_directory(database.parent)
-    return Restored(checked.head, checked.verdict.rows, kept)
+    return Restored(checked.head, checked.verdict.rows, kept, declared)
+
+
+def _head_of(database: Path) -> anchors.Anchor | None:
+    """The last row of the database a restore replaces (None: none, or it cannot be read)."""
+    try:
+        with _read_only(database) as db:
+            return anchors.head(db)
+    except sqlite3.Error:
+        return None
+
+
+def _declare(
+    work: Path,
+    head: anchors.Anchor | None,
+    replaced: anchors.Anchor | None,
+    source: Path,
+    now: datetime,
+) -> StationRestored:
+    """Log the restore as the row after the copy's head (see the module's text)."""
+    event = StationRestored(
+        restored_row=head.id if head else 0,
+        restored_hash=head.hash if head else GENESIS,
+        replaced_row=replaced.id if replaced else None,
+        replaced_hash=replaced.hash if replaced else None,
+        source=str(source)[:200],
+    )
+    store = Store(work)
+    try:
+        with store.write("restore", now) as tx:
+            tx.record(event)
+    finally:
+        store.close()
+    _self_contained(work)
+    return event
 
 
 def processes_holding(database: Path) -> list[tuple[int, str]]:
@@ -291,11 +342,10 @@ def _keep_aside(database: Path, now: datetime) -> Path | None:
 
 
 def _same_owner(model: Path, path: Path) -> None:
-    """Give the restored file the owner and mode of the one it replaces (restores run as root)."""
+    """Give the restored file the owner of the one it replaces (restores may run as root)."""
     status = model.stat()
     if os.geteuid() == 0:
         os.chown(path, status.st_uid, status.st_gid)
-    path.chmod(status.st_mode & 0o777)
 
 
 def _sync_directory(directory: Path) -> None:

@@ -4,7 +4,10 @@ Tickets come only from kiosks: the server's own machine (127.0.0.1 and ::1), a d
 at an address listed under `kiosks[].addresses`, or a browser enrolled as a kiosk. Enrolling
 is a one-time link (`satupintu enrol kiosk ID`); visiting it stores the device's credential in
 an HttpOnly cookie, kept only as a hash here. A counter's survey tablet is enrolled the same
-way. With `phone_tickets: true`, phones may take ordinary tickets too, one open ticket each.
+way. A credential lasts CREDENTIAL_DAYS after its last use (renewed at most once a day, so a
+request costs no write); enrolling a device again, or `satupintu enrol revoke`, ends the
+credentials it had at once. With `phone_tickets: true`, phones may take ordinary tickets too,
+one open ticket each.
 """
 
 from __future__ import annotations
@@ -19,11 +22,15 @@ from typing import Any
 from shared.clientaddress import in_networks, is_own_machine
 from shared.clock import parse_utc, utc_text
 from shared.config import Config
+from shared.credentials import device_known, device_print
 from shared.errors import Forbidden, InvalidRequest, NotFound
-from shared.events import DeviceEnrolled
+from shared.events import DeviceEnrolled, DeviceRevoked
 from shared.station import Station
+from shared.store import Transaction
 
 ENROL_HOURS = 24
+# An enrolled device's credential ends this long after its last use; a kiosk used daily keeps it.
+CREDENTIAL_DAYS = 30
 DEVICE_COOKIE = "satupintu_device"
 PHONE_COOKIE = "satupintu_phone"
 
@@ -52,6 +59,7 @@ class Device:
     kiosk: str | None = None
     survey_counter: str | None = None
     phone: str | None = None
+    renewed: bool = False
 
     @property
     def is_kiosk(self) -> bool:
@@ -68,22 +76,52 @@ def identify(station: Station, address: str, credential: str | None, phone: str 
         None,
     )
     survey_counter = None
-    if credential:
-        with station.store.read() as db:
-            row = db.one(
-                "SELECT kind, target FROM devices WHERE credential_hash = ? AND revoked_at IS NULL",
-                [digest(credential)],
-            )
-        if row and row["kind"] == Kind.KIOSK and row["target"] in config.kiosk_by_id:
+    renewed = False
+    row = _live_credential(station, credential) if credential else None
+    if row is not None:
+        renewed = _renew(station, row)
+        if row["kind"] == Kind.KIOSK and row["target"] in config.kiosk_by_id:
             kiosk = kiosk or row["target"]
-        elif row and row["kind"] == Kind.SURVEY and row["target"] in config.counter_by_id:
+        elif row["kind"] == Kind.SURVEY and row["target"] in config.counter_by_id:
             survey_counter = row["target"]
     return Device(
         address,
         kiosk=kiosk,
         survey_counter=survey_counter,
         phone=digest(phone) if phone and not kiosk else None,
+        renewed=renewed,
     )
+
+
+def _live_credential(station: Station, credential: str) -> Any:
+    """The device row of a credential that is neither revoked nor expired, else None."""
+    credential_hash = digest(credential)
+    with station.store.read() as db:
+        row = db.one(
+            "SELECT id, kind, target, expires_at FROM devices "
+            "WHERE credential_hash = ? AND revoked_at IS NULL",
+            [credential_hash],
+        )
+        if row is None or row["expires_at"] is None:
+            return None
+        if parse_utc(row["expires_at"]) <= station.now():
+            return None
+        if not device_known(db, row["id"], row["kind"], row["target"], credential_hash):
+            return None  # written behind the log's back
+    return row
+
+
+def _renew(station: Station, row: Any) -> bool:
+    """Slide a credential's end to CREDENTIAL_DAYS from now, at most once a day."""
+    now = station.now()
+    if parse_utc(row["expires_at"]) > now + timedelta(days=CREDENTIAL_DAYS - 1):
+        return False
+    with station.store.write("device", now, durable=False) as tx:
+        tx.execute(
+            "UPDATE devices SET expires_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [utc_text(now + timedelta(days=CREDENTIAL_DAYS)), row["id"]],
+        )
+    return True
 
 
 @dataclass(frozen=True)
@@ -177,10 +215,50 @@ def enrol(station: Station, code: Any) -> tuple[Invitation, str]:
         )
         if row is None or parse_utc(row["enrol_expires_at"]) < tx.now:
             raise NotFound("error.enrol_code")
+        _revoke_all(tx, row["kind"], row["target"])
         tx.execute(
-            "UPDATE devices SET enrol_hash = NULL, credential_hash = ?, enrolled_at = ? "
-            "WHERE id = ?",
-            [digest(credential), utc_text(tx.now), row["id"]],
+            "UPDATE devices SET enrol_hash = NULL, credential_hash = ?, enrolled_at = ?, "
+            "expires_at = ? WHERE id = ?",
+            [
+                digest(credential),
+                utc_text(tx.now),
+                utc_text(tx.now + timedelta(days=CREDENTIAL_DAYS)),
+                row["id"],
+            ],
         )
-        tx.record(DeviceEnrolled(kind=row["kind"], target=row["target"], device=row["id"]))
+        tx.record(
+            DeviceEnrolled(
+                kind=row["kind"],
+                target=row["target"],
+                device=row["id"],
+                credential=device_print(row["id"], row["kind"], row["target"], digest(credential)),
+            )
+        )
     return Invitation(Kind(row["kind"]), row["target"]), credential
+
+
+def _revoke_all(tx: Transaction, kind: str, target: str) -> int:
+    """End every credential a kiosk or tablet holds, each an event; how many there were."""
+    rows = tx.all(
+        "SELECT id FROM devices WHERE kind = ? AND target = ? "
+        "AND credential_hash IS NOT NULL AND revoked_at IS NULL",
+        [kind, target],
+    )
+    for row in rows:
+        tx.execute("UPDATE devices SET revoked_at = ? WHERE id = ?", [utc_text(tx.now), row["id"]])
+        tx.record(DeviceRevoked(kind=kind, target=target, device=row["id"]))
+    return len(rows)
+
+
+def revoke(station: Station, kind: Kind, target: str, actor: str) -> int:
+    """End a kiosk's or a survey tablet's credentials (and unused links) at once; how many."""
+    known = station.config.kiosk_by_id if kind == Kind.KIOSK else station.config.counter_by_id
+    if target not in known:
+        raise NotFound("error.unknown_device_target", target=target[:40])
+    with station.store.write(actor, station.now()) as tx:
+        tx.execute(
+            "UPDATE devices SET enrol_hash = NULL, revoked_at = ? "
+            "WHERE kind = ? AND target = ? AND enrol_hash IS NOT NULL",
+            [utc_text(tx.now), kind.value, target],
+        )
+        return _revoke_all(tx, kind.value, target)

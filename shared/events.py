@@ -232,6 +232,7 @@ class UserChanged(Event):
     role: str | None
     change: str  # added, disabled, enabled, password, role, units
     units: tuple[str, ...] | None = None  # with "added" and "units": the units it may act in
+    password: str | None = None  # with "added" and "password": `credentials.password_print`
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,6 +240,7 @@ class UserLoggedIn(Event):
     name = "user.login"
     board = False
     username: str
+    session: str | None = None  # `credentials.session_print` of the session it opened
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,6 +256,21 @@ class ClockAccepted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StationRestored(Event):
+    """`satupintu restore` put back a copy whose log ends at `restored_row`: the first row of
+    the log after it. The database it replaced ended at `replaced_row` (None: there was none),
+    and the station ships this row to central as a declared restore (`shared.shipper`)."""
+
+    name = "station.restored"
+    board = False
+    restored_row: int
+    restored_hash: str
+    replaced_row: int | None
+    replaced_hash: str | None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class DeviceEnrolled(Event):
     """A browser became one of the station's kiosks or a counter's survey tablet."""
 
@@ -262,6 +279,30 @@ class DeviceEnrolled(Event):
     kind: str
     target: str
     device: int
+    credential: str | None = None  # `credentials.device_print` of the credential
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceRevoked(Event):
+    """A kiosk's or survey tablet's credential ended: revoked, or replaced by enrolling again."""
+
+    name = "device.revoked"
+    board = False
+    kind: str
+    target: str
+    device: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditBaseline(Event):
+    """Digests of the credentials stored when the log began to record them (an upgrade): the
+    rows that predate their events."""
+
+    name = "audit.baseline"
+    board = False
+    users: dict[str, str]  # username -> `credentials.password_print`
+    sessions: list[str]
+    devices: list[str]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from shared import backups, receipts
+from shared import audit, backups, receipts
 from shared.clock import utc_text
 from shared.config import Config
 from shared.errors import Unavailable
@@ -424,6 +424,16 @@ def central(station: Station) -> Result:
     waiting = (head["id"] if head else 0) - (receipt.row if receipt else 0)
     silent_since = now - timedelta(minutes=CENTRAL_SILENT_MINUTES)
     params = {"n": waiting, "url": link.url}
+    if attempt is not None and attempt.outcome == "refused" and attempt.code == "chain_conflict":
+        notice = make_notice(
+            "central",
+            "warning",
+            "ui.health.central_fork",
+            "ui.health.central_fork_advice",
+            reason=attempt.reason or "",
+            **params,
+        )
+        return Result("central", notice.message, (notice,))
     if attempt is not None and attempt.outcome == "refused":
         notice = make_notice(
             "central",
@@ -488,3 +498,23 @@ def _first_event_before(station: Station, instant: datetime) -> bool:
     with station.store.read() as db:
         first = db.one("SELECT at FROM events ORDER BY id LIMIT 1")
     return first is not None and first["at"] < utc_text(instant)
+
+
+@check("audit")
+def audit_trail(station: Station) -> Result:
+    """The audit trail holds (the reports' incremental check: what was logged since the last
+    verified row): a broken one is a problem for a person now, as `satupintu doctor` says."""
+    verdict = audit.check_recent(station)
+    if verdict.ok:
+        return Result(
+            "audit", Message("ui.health.audit_ok", {"row": verdict.head.id if verdict.head else 0})
+        )
+    notice = make_notice(
+        "audit",
+        "problem",
+        "ui.doctor.audit_broken",
+        "ui.doctor.audit_broken_advice",
+        row=verdict.broken_id,
+        problem=Message(verdict.problem or "", verdict.params),
+    )
+    return Result("audit", notice.message, (notice,))

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from shared.clock import parse_utc, utc_text
 from shared.events import (
+    AuditBaseline,
     BookingEvent,
+    DeviceEnrolled,
+    DeviceRevoked,
     Event,
     PrintRecorded,
     SurveyAnswered,
@@ -26,6 +30,7 @@ from shared.events import (
     TicketReturned,
     TicketTransferred,
     UserChanged,
+    UserLoggedIn,
     from_log,
 )
 from shared.store import SQLITE_MAX_INTEGER, Reader, Transaction
@@ -83,25 +88,42 @@ def hash_at(db: Reader, row: int) -> str | None:
     return found["hash"] if found else None
 
 
-def progress(db: Reader) -> tuple[int, str] | None:
-    """The last row an audit check verified, and its hash."""
-    found = db.one("SELECT row, hash FROM audit_progress WHERE id = 1")
-    return (found["row"], found["hash"]) if found else None
+@dataclass(frozen=True)
+class Progress:
+    """How far an audit check verified the log: its last row and that row's hash, and how
+    many tickets the log had issued and survey answers it had logged up to there."""
+
+    row: int
+    hash: str
+    issued: int
+    answered: int
 
 
-def save_progress(tx: Transaction, row: int, digest: str) -> None:
+def progress(db: Reader) -> Progress | None:
+    """Where the last audit check stopped (None before the first, or if it kept no counts)."""
+    found = db.one(
+        "SELECT row, hash, issued, answered FROM audit_progress "
+        "WHERE id = 1 AND issued IS NOT NULL AND answered IS NOT NULL"
+    )
+    return Progress(**found) if found else None
+
+
+def save_progress(tx: Transaction, reached: Progress) -> None:
     tx.execute(
-        "INSERT INTO audit_progress (id, row, hash, verified_at) VALUES (1, ?, ?, ?) "
-        "ON CONFLICT (id) DO UPDATE SET row = excluded.row, hash = excluded.hash, "
+        "INSERT INTO audit_progress (id, row, hash, issued, answered, verified_at) "
+        "VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET row = excluded.row, "
+        "hash = excluded.hash, issued = excluded.issued, answered = excluded.answered, "
         "verified_at = excluded.verified_at",
-        [row, digest, utc_text(tx.now)],
+        [reached.row, reached.hash, reached.issued, reached.answered, utc_text(tx.now)],
     )
 
 
 def tickets_after(db: Reader, row: int) -> list[int]:
-    """The tickets the log's rows after a row are about."""
+    """The tickets the log's rows after a row are about (read along the log from that row,
+    NOT INDEXED: through the ticket index SQLite would read every ticket event ever logged)."""
     found = db.all(
-        "SELECT DISTINCT ticket_id FROM events WHERE id > ? AND ticket_id IS NOT NULL", [row]
+        "SELECT DISTINCT ticket_id FROM events NOT INDEXED WHERE id > ? AND ticket_id IS NOT NULL",
+        [row],
     )
     return sorted(item["ticket_id"] for item in found)
 
@@ -122,12 +144,14 @@ def lives_of(db: Reader, ticket_ids: Iterable[int]) -> list[Logged]:
     return sorted(found, key=lambda logged: logged.row)
 
 
-def issued_and_answered(db: Reader) -> tuple[int, int]:
-    """How many tickets the log issued and how many survey answers it logged."""
+def issued_and_answered(db: Reader, after: int) -> tuple[int, int]:
+    """How many tickets the log's rows after a row issued and how many survey answers they
+    logged (read along the log from that row, NOT INDEXED: through the name index SQLite
+    would count every ticket ever issued)."""
     row = db.one(
-        "SELECT (SELECT COUNT(*) FROM events WHERE name = ?) AS issued, "
-        "(SELECT COUNT(*) FROM events WHERE name = ?) AS answered",
-        [TicketIssued.name, SurveyAnswered.name],
+        "SELECT COALESCE(SUM(name = ?), 0) AS issued, COALESCE(SUM(name = ?), 0) AS answered "
+        "FROM events NOT INDEXED WHERE id > ?",
+        [TicketIssued.name, SurveyAnswered.name, after],
     )
     assert row is not None
     return row["issued"], row["answered"]
@@ -139,6 +163,19 @@ def user_events(db: Reader) -> Iterator[Logged]:
         db.iterate(
             "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id",
             [UserChanged.name],
+        )
+    )
+
+
+def credential_events(db: Reader) -> Iterator[Logged]:
+    """Every event that explains a stored credential, in log order."""
+    kinds = (UserChanged, UserLoggedIn, DeviceEnrolled, DeviceRevoked, AuditBaseline)
+    marks = ", ".join("?" * len(kinds))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(kinds),
         )
     )
 
@@ -197,6 +234,18 @@ def bookings_between(db: Reader, start: datetime, end: datetime) -> list[Logged]
     )
 
 
+def every_booking_event(db: Reader) -> Iterator[Logged]:
+    """Every booking's steps, in log order."""
+    marks = ", ".join("?" * len(BOOKING_KINDS))
+    return read(
+        db.iterate(
+            f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+            "ORDER BY id",
+            names(BOOKING_KINDS),
+        )
+    )
+
+
 def in_log_order(*found: Iterable[Logged]) -> list[Logged]:
     """Events loaded by several queries, merged back into log order."""
     return list(heapq.merge(*found, key=lambda logged: logged.row))
@@ -210,11 +259,15 @@ def last_seq(db: Reader) -> int:
 
 
 def recent_calls(db: Reader, since: datetime, limit: int) -> list[Logged]:
-    """The latest calls since an instant, newest first."""
+    """The latest calls since an instant, newest first.
+
+    Read through the time index, so only the events since `since` are looked at: through
+    the name index SQLite would sort every call ever logged to find the latest few.
+    """
     rows = db.all(
-        "SELECT id, at, actor, name, data FROM events WHERE name = ? AND at >= ? "
-        "ORDER BY id DESC LIMIT ?",
-        [TicketCalled.name, utc_text(since), limit],
+        "SELECT id, at, actor, name, data FROM events INDEXED BY events_at "
+        "WHERE at >= ? AND name = ? ORDER BY id DESC LIMIT ?",
+        [utc_text(since), TicketCalled.name, limit],
     )
     return [found for found in read(rows) if isinstance(found.event, TicketCalled)]
 
@@ -272,13 +325,18 @@ def call_priorities(db: Reader, *, counter: str | None = None, service: str | No
 def counted_at_counter(
     db: Reader, counter_id: str, since: datetime, kinds: Iterable[type[Event]]
 ) -> dict[type[Event], int]:
-    """How many events of each kind happened at a counter since an instant."""
+    """How many events of each kind happened at a counter since an instant.
+
+    Read through the time index, so the cost is the events since `since` (a day's, for a
+    console): through `events_name_counter` it would be every such event the counter ever
+    logged.
+    """
     wanted = {kind.name: kind for kind in kinds}
     marks = ", ".join("?" * len(wanted))
     rows = db.all(
-        f"SELECT name, COUNT(*) AS n FROM events WHERE counter = ? AND at >= ? "  # noqa: S608
-        f"AND name IN ({marks}) GROUP BY name",
-        [counter_id, utc_text(since), *wanted],
+        f"SELECT name, COUNT(*) AS n FROM events INDEXED BY events_at "  # noqa: S608
+        f"WHERE at >= ? AND counter = ? AND name IN ({marks}) GROUP BY name",
+        [utc_text(since), counter_id, *wanted],
     )
     counts = dict.fromkeys(wanted.values(), 0)
     for row in rows:
@@ -319,6 +377,18 @@ def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:
         [kind.name],
     )
     return logged(row) if row else None
+
+
+def every_of_kind(db: Reader, kind: type[Event]) -> list[Logged]:
+    """Every event of a rare kind, oldest first (one pass over the log)."""
+    return list(
+        read(
+            db.all(
+                "SELECT id, at, actor, name, data FROM events WHERE name = ? ORDER BY id",
+                [kind.name],
+            )
+        )
+    )
 
 
 def last_finished_at(db: Reader, counter_id: str) -> Logged | None:

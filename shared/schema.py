@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from shared.credentials import baseline
+
+if TYPE_CHECKING:
+    from shared.events import Event
+    from shared.store import Reader
 
 migrations = Migrations("satupintu")
 
@@ -279,6 +288,45 @@ def m010_booking_networks_and_phone_addresses(db: Database) -> None:
     )
 
 
+@migrations()
+def m011_credentials_in_the_log(db: Database) -> None:
+    """An enrolled device's credential ends 30 days after its last use (sliding); credentials
+    enrolled before start their 30 days now. Logins and enrolments log a digest of what they
+    store, looked up by index on every request; what is stored now is the log's baseline
+    (`UPGRADE_EVENTS`)."""
+    db.executescript(
+        """
+        ALTER TABLE devices ADD COLUMN expires_at TEXT;
+        UPDATE devices SET expires_at = strftime('%Y-%m-%dT%H:%M:%f000Z', 'now', '+30 days')
+            WHERE credential_hash IS NOT NULL AND revoked_at IS NULL;
+        CREATE INDEX events_session ON events (json_extract(data, '$.session'))
+            WHERE name = 'user.login';
+        CREATE INDEX events_credential ON events (json_extract(data, '$.credential'))
+            WHERE name = 'device.enrolled';
+        """
+    )
+
+
+@migrations()
+def m012_history_free_lookups(db: Database) -> None:
+    """What a console or a report asks on every action costs the same after a year as on the
+    first day: calling a number finds it by its queue day, and the reports' audit check keeps
+    the log's counts up to the row it verified, so the next check counts only the rows after."""
+    db.executescript(
+        """
+        CREATE INDEX tickets_queue_number ON tickets (queue_day, number);
+        ALTER TABLE audit_progress ADD COLUMN issued INTEGER;
+        ALTER TABLE audit_progress ADD COLUMN answered INTEGER;
+        """
+    )
+
+
+# What an upgrade logs once a migration has run: the event (if any) it makes of the database.
+UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
+    m011_credentials_in_the_log.__name__: baseline,
+}
+
+
 def migration_names() -> list[str]:
     """Every migration of this code, in the order they apply."""
     return [migration.name for migration in migrations._migrations]
@@ -289,6 +337,9 @@ def pending_migrations(db: Database) -> bool:
     return bool(migrations.pending(db))
 
 
-def migrate(db: Database) -> None:
-    """Bring the database to the current schema version (inside the caller's write lock)."""
+def migrate(db: Database) -> list[Callable[[Reader], Event | None]]:
+    """Bring the database to the current schema version (inside the caller's write lock);
+    what to log of the migrations that ran, in order."""
+    pending = [migration.name for migration in migrations.pending(db)]
     migrations.apply(db)
+    return [UPGRADE_EVENTS[name] for name in pending if name in UPGRADE_EVENTS]

@@ -27,6 +27,8 @@ U = TypeVar("U")
 # twice as long as the one before (from 1 s up to MAX_BACKOFF_SECONDS) after the last failure.
 FREE_FAILURES = 5
 MAX_BACKOFF_SECONDS = 15 * 60
+# Failed logins are forgotten a day after the last one (the throttle needs no more).
+FAILURES_KEPT = timedelta(days=1)
 
 
 @dataclass(frozen=True)

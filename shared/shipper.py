@@ -17,6 +17,12 @@ FORK_RETRY_SECONDS. How each attempt ended (accepted, refused with central's rea
 unreachable) is kept in the database (`receipts.record`) for the dashboard, `/healthz` and
 `satupintu central status`.
 
+A restore (`shared.backups`) logs `station.restored` as the row after the copy's log; a batch
+always starts with that row and says `restored_row` (the copy's last row), so central takes the
+log continuing from there as a declared restore rather than refusing it as a fork. Until
+central holds that row, a receipt for rows of the replaced log is not kept (the restored log
+no longer holds them), so the audit does not break meanwhile.
+
 One process ships: with several `satupintu serve` processes on one database, the one holding
 the lock file `<database>.shipping` does.
 """
@@ -38,7 +44,9 @@ from typing import Any
 
 from shared import log, receipts, wire
 from shared.config import CentralShipping
+from shared.events import StationRestored
 from shared.station import Station
+from shared.store import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +56,7 @@ MAX_BACKOFF_SECONDS = 60.0
 FORK_RETRY_SECONDS = 300.0
 HTTP_TIMEOUT_SECONDS = 10.0
 EVENTS_PATH = "/api/central/events"
+FORK_REASON = "central holds a different log: it keeps this station flagged as a fork"
 
 
 class Unreachable(Exception):
@@ -181,10 +190,17 @@ class Shipper:
             if found is None or found["id"] < self.next_row:
                 return found, []
             rows = list(islice(log.rows_after(db, self.next_row - 1), self.batch_rows))
+        restore = next(
+            (index for index, row in enumerate(rows) if row["name"] == StationRestored.name), None
+        )
+        if restore:
+            rows = rows[:restore]  # a declared restore starts a batch of its own
         return found, [wire.wire_row(row) for row in rows]
 
     def _body(self, head: dict[str, Any] | None, rows: list[dict[str, Any]]) -> dict[str, Any]:
         body = batch(self.station_id, head, rows)
+        if rows and rows[0]["name"] == StationRestored.name:
+            body["restored_row"] = json.loads(rows[0]["data"])["restored_row"]
         if self.central_digest != self.digest:
             body["config"] = self.settings
         return body
@@ -193,7 +209,7 @@ class Shipper:
         self, answer: Answer, head: dict[str, Any] | None, rows: list[dict[str, Any]]
     ) -> float:
         if answer.status == 200:
-            return self._confirmed(answer.body, sent_rows=bool(rows))
+            return self._confirmed(answer.body, rows)
         code = answer.code
         if answer.status == 409 and code == "gap":
             expected = answer.body["error"].get("expected_row")
@@ -214,12 +230,27 @@ class Shipper:
             return 0.0
         return self._failed(f"central refused the batch ({answer.status} {code}): {answer.reason}")
 
-    def _confirmed(self, body: dict[str, Any], *, sent_rows: bool) -> float:
+    def _confirmed(self, body: dict[str, Any], rows: list[dict[str, Any]]) -> float:
         row, digest = body.get("confirmed_row"), body.get("hash")
         if not isinstance(row, int) or not isinstance(digest, str) or row < 0:
             return self._failed(f"central's receipt is not one: {body}")
+        sent_rows = bool(rows)
         with self.station.store.write("central", self.station.now(), durable=False) as tx:
-            receipts.save(tx, row, digest)
+            if _restore_pending(tx, row, digest):
+                # Central still ends with the replaced log: of this log it confirmed holding
+                # the rows just sent (it refuses any it holds otherwise), so go on from there.
+                if rows:
+                    row, digest = rows[-1]["row"], rows[-1]["hash"]
+                    receipts.save(tx, row, digest)
+                else:
+                    receipts.record(tx, "accepted")
+                    row = (self.next_row or 1) - 1
+            else:
+                receipts.save(tx, row, digest)
+            if body.get("chain") == "fork":
+                receipts.record(
+                    tx, "refused", status=409, code="chain_conflict", reason=FORK_REASON
+                )
         if isinstance(body.get("settings"), str):
             self.central_digest = body["settings"]
         if self.forked_at is not None and sent_rows:
@@ -270,6 +301,21 @@ class Shipper:
             sleep(delay)
 
 
+def _restore_pending(db: Reader, row: int, digest: str) -> bool:
+    """Whether central's receipt names a row of a log replaced by a restore central has not
+    taken yet: the log does not hold it, and a `station.restored` row follows the receipt."""
+    if row == 0 or log.hash_at(db, row) == digest:
+        return False
+    kept = receipts.latest(db)
+    return (
+        db.one(
+            "SELECT id FROM events WHERE id > ? AND name = ? LIMIT 1",
+            [kept.row if kept else 0, StationRestored.name],
+        )
+        is not None
+    )
+
+
 def ship_forever(station: Station) -> None:
     """The task `satupintu serve` starts when config.yaml has `central:` (one process ships)."""
     link = station.config.central
@@ -305,7 +351,8 @@ def ask_central(station: Station) -> receipts.Receipt:
     if not isinstance(row, int) or not isinstance(digest, str):
         raise ValueError(f"central's receipt is not one: {answer.body}")
     with station.store.write("central", station.now(), durable=False) as tx:
-        receipts.save(tx, row, digest)
+        if not _restore_pending(tx, row, digest):
+            receipts.save(tx, row, digest)
         return receipts.Receipt(row, digest, tx.now)
 
 

@@ -9,12 +9,13 @@ to the publisher only after COMMIT, in commit order.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,24 @@ Publisher = Callable[[Sequence[Recorded]], None]
 
 BUSY_TIMEOUT_SECONDS = 10
 SQLITE_MAX_INTEGER = 2**63 - 1  # larger ids in a URL cannot name a row: routes answer 404
+
+
+PRIVATE_MODE = 0o600  # session tokens and the log are in clear: the server's user alone
+
+
+def private(path: Path) -> None:
+    """Make a database file (and its -wal/-shm, which SQLite gives the file's own mode)
+    readable by its owner alone: created so before SQLite first opens it, whatever the umask,
+    and an older one's mode narrowed (when this user owns it)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_MODE))
+    except OSError:
+        return  # cannot be created here: connecting says why
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        with suppress(OSError):
+            if part.stat().st_mode & 0o077:
+                part.chmod(PRIVATE_MODE)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -143,10 +162,14 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise Unavailable("error.storage", detail=str(error)) from error
+        private(path)
         with self._database() as db:
             if pending_migrations(db):
                 _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
-                migrate(db)
+                to_log = migrate(db)
+                tx = Transaction(db, "migration", datetime.now(UTC))
+                for event in filter(None, (made(tx) for made in to_log)):
+                    tx.record(event)
                 db.conn.execute("COMMIT")
 
     @contextmanager
@@ -223,6 +246,7 @@ class Store:
         if target.resolve() == self.path.resolve():
             raise ValueError("the backup cannot overwrite the live database")
         target.parent.mkdir(parents=True, exist_ok=True)
+        private(target)
         copy = sqlite3.connect(target)
         try:
             with self._database() as db:

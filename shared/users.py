@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import IntEnum
 from typing import Any, Self
 
 from shared.clock import parse_utc, utc_text
 from shared.config import Config
+from shared.credentials import password_print, session_known, session_print
 from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.events import UserChanged, UserLoggedIn
 from shared.passwords import USERNAME, check_password, hash_password
-from shared.sessions import Account
+from shared.sessions import FAILURES_KEPT, Account
 from shared.station import Station
 from shared.store import Reader, Transaction
 
@@ -106,7 +107,15 @@ def add_user(
             "VALUES (?, ?, ?, ?, ?)",
             [username, parsed.label, digest, utc_text(tx.now), _units_text(limited)],
         )
-        tx.record(UserChanged(username=username, role=parsed.label, change="added", units=limited))
+        tx.record(
+            UserChanged(
+                username=username,
+                role=parsed.label,
+                change="added",
+                units=limited,
+                password=password_print(username, digest),
+            )
+        )
     return User(username, parsed, limited)
 
 
@@ -151,14 +160,11 @@ def create_first_admin(station: Station) -> str | None:
     return password
 
 
-# Failed logins are forgotten a day after the last one (the throttle needs no more).
-FAILURES_KEPT = timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class StationSessions:
     """The station's users, sessions and failed logins in its SQLite database (a
-    `shared.sessions.SessionStore`); a login is recorded in the log."""
+    `shared.sessions.SessionStore`); a login is recorded in the log, with a digest of its
+    session, and a session the log does not know is refused."""
 
     station: Station
 
@@ -200,14 +206,16 @@ class StationSessions:
     def create_session(
         self, username: str, token_hash: str, created_at: datetime, expires_at: datetime
     ) -> None:
+        expires = utc_text(expires_at)
         with self.station.store.write(username, created_at) as tx:
             tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
             tx.execute(
                 "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
                 "VALUES (?, ?, ?, ?)",
-                [token_hash, username, utc_text(created_at), utc_text(expires_at)],
+                [token_hash, username, utc_text(created_at), expires],
             )
-            tx.record(UserLoggedIn(username=username))
+            session = session_print(token_hash, username, expires)
+            tx.record(UserLoggedIn(username=username, session=session))
 
     def lookup_session(self, token_hash: str) -> tuple[User, datetime] | None:
         with self.station.store.read() as db:
@@ -217,7 +225,9 @@ class StationSessions:
                 "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
                 [token_hash],
             )
-        return None if row is None else (_user(row), parse_utc(row["expires_at"]))
+            if row is None or not session_known(db, token_hash, row["username"], row["expires_at"]):
+                return None  # none, or written behind the log's back
+        return _user(row), parse_utc(row["expires_at"])
 
     def end_session(self, token_hash: str) -> None:
         with self.station.store.write("system", self.now()) as tx:
@@ -298,7 +308,14 @@ def reset_password(station: Station, username: Any, password: Any, actor: str) -
             "UPDATE users SET password_hash = ? WHERE username = ?", [digest, row["username"]]
         )
         _end_sessions(tx, row["username"])
-        tx.record(UserChanged(username=row["username"], role=row["role"], change="password"))
+        tx.record(
+            UserChanged(
+                username=row["username"],
+                role=row["role"],
+                change="password",
+                password=password_print(row["username"], digest),
+            )
+        )
 
 
 def set_units(station: Station, username: Any, units: Any, actor: str) -> None:

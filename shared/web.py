@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from shared.devices import DEVICE_COOKIE, PHONE_COOKIE, Device, identify
+from shared.devices import CREDENTIAL_DAYS, DEVICE_COOKIE, PHONE_COOKIE, Device, identify
 from shared.errors import (
     Forbidden,
     InvalidRequest,
@@ -106,6 +106,21 @@ def set_session_cookie(response: Response, name: str, token: str, hours: int) ->
         name, token, max_age=hours * 3600, httponly=True, samesite="Strict",
         secure=request.is_secure,
     )  # fmt: skip
+
+
+def set_device_cookie(response: Response, credential: str) -> None:
+    """An enrolled device's credential: HttpOnly, same-site only, ending with the credential."""
+    response.set_cookie(
+        DEVICE_COOKIE, credential, max_age=CREDENTIAL_DAYS * 86400, httponly=True,
+        samesite="Strict", secure=request.is_secure,
+    )  # fmt: skip
+
+
+def renew_device_cookie(response: Response) -> Response:
+    """When this request renewed the device's credential, its cookie lasts as long again."""
+    if "device" in g and g.device.renewed and (credential := request.cookies.get(DEVICE_COOKIE)):
+        set_device_cookie(response, credential)
+    return response
 
 
 def clear_session_cookie(response: Response, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,3 +146,25 @@ def test_the_quick_check_starts_from_the_last_verified_row(
     path.write_text(path.read_text().replace(anchor.hash, "b" * 64), encoding="utf-8")
     rewritten = audit.check_recent(station)
     assert (rewritten.ok, rewritten.problem) == (False, "ui.audit.anchor_differs")
+
+
+def test_the_quick_check_still_counts_tickets_deleted_before_the_last_verified_row(
+    station: Station, clock: ManualClock
+) -> None:
+    """The quick check counts only the new rows of the log, on top of the counts it kept with
+    its progress; the tickets table is still held to the whole log's count."""
+    first = services.issue_ticket(station, "lapor").ticket
+    assert audit.check_recent(station).ok
+    services.issue_ticket(station, "surat")
+    assert audit.check_recent(station).ok
+    with station.store.read() as db:
+        kept = db.one("SELECT row, issued, answered FROM audit_progress")
+    assert (kept["issued"], kept["answered"]) == (2, 0)
+    services.issue_ticket(station, "lapor")
+    with sqlite3.connect(station.config.database_path) as attacker:
+        attacker.execute("DELETE FROM tickets WHERE token = ?", [first["token"]])
+    attacker.close()
+
+    verdict = audit.check_recent(station)
+
+    assert (verdict.ok, verdict.problem) == (False, "ui.audit.tickets_count")

@@ -7,6 +7,7 @@ Each case runs the real `satupintu` command on the real database file.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -18,18 +19,23 @@ from typing import Any
 
 import pytest
 import yaml
+from flask.testing import FlaskClient
 
-from satupintu.app import open_station
+from satupintu.app import create_app, open_station
 from shared import anchors, chain
+from shared.auth import SESSION_COOKIE
 from shared.clock import ManualClock
 from shared.config import Config
+from shared.devices import DEVICE_COOKIE, Kind, invite, revoke
 from shared.services import ensure_counters
+from shared.users import add_user
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.helpers import BASE_CONFIG, MORNING
-from tests.realserver import SATUPINTU
+from tests.realserver import PASSWORD, SATUPINTU
 
 DROP_TRIGGERS = "DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;"
 # A careful forger puts the append-only guards back once the log is as they want it.
+PHONE = {"REMOTE_ADDR": "10.0.0.7"}
 RESTORE_TRIGGERS = (
     "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
     "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END; "
@@ -303,3 +309,90 @@ def test_a_deleted_tickets_row_is_caught(hall: Hall) -> None:
     assert result.returncode == 1
     assert "ticket A-001 is in the log" in result.stderr
     assert "missing from the tickets table" in result.stderr
+
+
+@pytest.fixture
+def server(hall: Hall, tmp_path: Path) -> FlaskClient:
+    """The hall's server on its database, with supervisor `sari` and admin `root`."""
+    app = create_app(oversight_config(tmp_path), clock=ManualClock(MORNING + timedelta(days=1)))
+    app.config["TESTING"] = True
+    for name, role in (("sari", "supervisor"), ("root", "admin")):
+        add_user(app.extensions["satupintu"], name, role, PASSWORD, "test")
+    return app.test_client()
+
+
+def test_a_swapped_password_hash_is_caught(hall: Hall, server: FlaskClient) -> None:
+    assert hall.verify().returncode == 0
+    sqlite(  # the admin's hash replaced by one of a password the attacker knows
+        hall.database,
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users "
+        "WHERE username = 'sari') WHERE username = 'root';",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "the password hash of user root is not the one the log records" in result.stderr
+
+
+def test_a_session_minted_for_an_admin_is_caught_and_refused(
+    hall: Hall, server: FlaskClient
+) -> None:
+    token = "minted-by-hand"
+    sqlite(
+        hall.database,
+        "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES "
+        f"('{hashlib.sha256(token.encode()).hexdigest()}', 'root', "
+        "'2026-05-20T00:00:00.000000Z', '2099-01-01T00:00:00.000000Z');",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "a session of user root is not in the log" in result.stderr
+    server.set_cookie(SESSION_COOKIE, token)
+    assert server.get("/api/me").status_code == 401
+
+
+def test_a_real_session_stretched_by_hand_is_caught_and_refused(
+    hall: Hall, server: FlaskClient
+) -> None:
+    assert (
+        server.post("/api/login", json={"username": "root", "password": PASSWORD}).status_code
+        == 200
+    )
+    assert server.get("/api/me").status_code == 200
+    assert hall.verify().returncode == 0
+    sqlite(hall.database, "UPDATE sessions SET expires_at = '2099-01-01T00:00:00.000000Z';")
+    assert "a session of user root is not in the log" in hall.verify().stderr
+    assert server.get("/api/me").status_code == 401
+
+
+def test_a_kiosk_credential_slipped_in_is_caught_and_refused(
+    hall: Hall, server: FlaskClient
+) -> None:
+    credential = "made-up-kiosk"
+    stored = hashlib.sha256(credential.encode()).hexdigest()
+    sqlite(
+        hall.database,
+        "INSERT INTO devices (kind, target, credential_hash, created_at, enrolled_at, "
+        f"expires_at) VALUES ('kiosk', 'kiosk-1', '{stored}', "
+        "'2026-05-20T00:00:00.000000Z', '2026-05-20T00:00:00.000000Z', "
+        "'2099-01-01T00:00:00.000000Z');",
+    )
+    result = hall.verify()
+    assert result.returncode == 1
+    assert "a credential of device kiosk kiosk-1 is not in the log" in result.stderr
+    server.set_cookie(DEVICE_COOKIE, credential)
+    refused = server.post("/api/tickets", json={"service": "lapor"}, environ_base=PHONE)
+    assert refused.status_code == 403
+
+
+def test_a_revoked_kiosk_brought_back_by_hand_is_caught(hall: Hall, server: FlaskClient) -> None:
+    station = server.application.extensions["satupintu"]
+    code = invite(station, Kind.KIOSK, "kiosk-1", "test")
+    assert server.post(f"/enrol/{code}", environ_base=PHONE).status_code == 303
+    assert (
+        server.post("/api/tickets", json={"service": "lapor"}, environ_base=PHONE).status_code
+        == 201
+    )
+    revoke(station, Kind.KIOSK, "kiosk-1", "test")
+    assert hall.verify().returncode == 0
+    sqlite(hall.database, "UPDATE devices SET revoked_at = NULL;")
+    assert "a credential of device kiosk kiosk-1 is not in the log" in hall.verify().stderr

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -57,6 +58,61 @@ def test_a_backup_never_overwrites_the_live_database(station: Station) -> None:
             backups.make_backup(station, target)
     assert tickets_in(live) == before
     assert not Path(f"{live}.partial").exists()
+
+
+def test_a_backup_never_overwrites_the_anchors_file(station: Station) -> None:
+    """The anchors file is the audit trail's witness outside the database: a backup onto it
+    would replace the witness with something the database itself says."""
+    issue(station, 1)
+    witness = station.config.anchor_path
+    witness.write_text("3 abcdef0123456789 2026-05-19\n", encoding="utf-8")
+    with pytest.raises(backups.BackupError, match="cannot overwrite the audit anchors file"):
+        backups.make_backup(station, witness)
+    assert witness.read_text(encoding="utf-8") == "3 abcdef0123456789 2026-05-19\n"
+    assert not witness.with_name(witness.name + backups.PARTIAL).exists()
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """A umask that lets everyone read new files (as a hand-started server often has)."""
+    before = os.umask(0o022)
+    yield
+    os.umask(before)
+
+
+def mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
+def test_the_database_its_wal_backups_and_restores_are_private(
+    tmp_path: Path, clock: ManualClock, open_umask: None
+) -> None:
+    """Session tokens and the whole log are in these files: the server's user alone reads them."""
+    config = make_config(tmp_path)
+    the_station = open_station(config, clock=clock)
+    issue(the_station, 2)
+    live = config.database_path
+    parts = [live, Path(f"{live}-wal"), Path(f"{live}-shm")]
+    assert {part.name: mode(part) for part in parts} == {part.name: "0o600" for part in parts}
+    made = backups.make_backup(the_station)
+    assert mode(made.path) == "0o600"
+    the_station.store.close()
+    live.chmod(0o644)  # a database made by an earlier release
+    restored = backups.restore(config, made.path, clock.now())
+    assert mode(live) == "0o600"
+    assert restored.kept_aside is not None
+    open_station(config, clock=clock).store.close()
+    assert mode(live) == "0o600"
+
+
+def test_an_older_database_is_made_private_when_opened(
+    tmp_path: Path, clock: ManualClock, open_umask: None
+) -> None:
+    config = make_config(tmp_path)
+    open_station(config, clock=clock).store.close()
+    config.database_path.chmod(0o644)
+    open_station(config, clock=clock).store.close()
+    assert mode(config.database_path) == "0o600"
 
 
 def test_a_copy_that_does_not_verify_is_kept_as_failed(station: Station) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from satupintu.app import create_app
+from shared import audit
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.printing import DISABLED
@@ -141,3 +143,59 @@ def test_a_booking_slip_the_printer_could_not_print_is_remembered_after_a_restar
     finally:
         again.extensions["satupintu"].store.close()
     assert "Printer kiosk-1 is out of paper." in [notice["text"]["en"] for notice in notices]
+
+
+def test_bookings_moved_deleted_or_slipped_in_by_hand_fail_the_audit(app, client, clock) -> None:
+    station = app.extensions["satupintu"]
+
+    def book(at: str = TODAY_1000) -> dict:
+        made = client.post("/api/bookings", json={"service": "lapor", "starts_at": at})
+        assert made.status_code == 201
+        return made.get_json()["booking"]
+
+    later = "2026-05-20T10:30+08:00"
+    kept, cancelled, came = book(later), book(later), book()
+    assert client.post(f"/api/bookings/{cancelled['token']}/cancel").status_code == 200
+    clock.advance(minutes=40)
+    checked = client.post(f"/api/bookings/{came['code']}/check-in", json={"kiosk": "kiosk-1"})
+    assert checked.status_code == 201
+    assert audit.check_station(station).ok
+
+    def tampered(sql: str) -> tuple[str | None, dict]:
+        with sqlite3.connect(station.config.database_path) as db:
+            db.execute(sql)
+        verdict = audit.check_station(station)
+        with sqlite3.connect(station.config.database_path) as db:
+            db.execute("DELETE FROM bookings")
+        return verdict.problem, dict(verdict.params)
+
+    with sqlite3.connect(station.config.database_path) as db:
+        saved = db.execute("SELECT * FROM bookings ORDER BY id").fetchall()
+
+    def restore() -> None:
+        with sqlite3.connect(station.config.database_path) as db:
+            marks = ", ".join("?" * len(saved[0]))
+            db.executemany(f"INSERT INTO bookings VALUES ({marks})", saved)
+        assert audit.check_station(station).ok
+
+    moved = "UPDATE bookings SET starts_at = '2026-05-20T03:00:00.000000Z' WHERE code = ?"
+    for sql, problem, field in (
+        (moved.replace("?", f"'{kept['code']}'"), "ui.audit.booking_differs", "starts_at"),
+        (
+            f"UPDATE bookings SET status = 'booked' WHERE code = '{cancelled['code']}'",
+            "ui.audit.booking_differs",
+            "status",
+        ),
+        (f"DELETE FROM bookings WHERE code = '{came['code']}'", "ui.audit.booking_deleted", None),
+        (
+            "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, "
+            "made_at, made_by) SELECT 99, 'ZZZ-ZZZ', 'forged', service, service_day, starts_at, "
+            f"'booked', made_at, made_by FROM bookings WHERE code = '{kept['code']}'",
+            "ui.audit.booking_unlogged",
+            None,
+        ),
+    ):
+        found, params = tampered(sql)
+        assert found == problem, sql
+        assert params.get("field") == field
+        restore()

@@ -122,6 +122,22 @@ def test_a_wrong_or_missing_key_is_401_and_changes_nothing(
     assert station_row(central_db, "kupang")["last_contact"] is None
 
 
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong-key-wrong-key-wrong"])
+def test_a_batch_without_a_good_key_is_refused_before_it_is_read(
+    central_app: Flask, central_db: str, key: str, authorization: str | None
+) -> None:
+    """A large body that is not even JSON, without the key: 401 (not 400), as cheaply as a
+    small one; central reads nothing of it."""
+    headers = {} if authorization is None else {KEY_HEADER: authorization}
+    junk = b"{" + b"x" * (3 * 1024 * 1024)
+    reply = central_app.test_client().post(
+        "/api/central/events", data=junk, headers=headers, content_type="application/json"
+    )
+    assert reply.status_code == 401
+    assert reply.get_json()["error"]["code"] == "unauthorized"
+    assert copy_rows(central_db, "kupang") == []
+
+
 def test_another_station_key_cannot_speak_for_a_station(
     central_app: Flask, central_db: str, key: str, rows: list[dict[str, Any]]
 ) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 from click.testing import CliRunner
 from flask import Flask
 
+from central import users
 from central.config import load_central_config
 from satupintu.cli import main
+from shared.clock import ManualClock
 from shared.config import ConfigError
 from shared.web import SECURITY_HEADERS
 from tests.central_fixtures import log_in, register
@@ -95,6 +98,26 @@ def test_an_account_failing_too_often_must_wait(central_app: Flask) -> None:
     assert [reply.status_code for reply in answers[:5]] == [401] * 5
     assert answers[5].status_code == 429
     assert answers[5].headers["Retry-After"]
+
+
+def test_failed_login_names_are_bounded_by_count_and_age(
+    central_app: Flask, central_db: str, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(users, "FAILED_NAMES_KEPT", 5)
+    client = central_app.test_client()
+    for number in range(12):
+        clock.advance(seconds=1)
+        client.post("/api/login", json={"username": f"tamu{number}", "password": "salah-salah"})
+    assert failed_names(central_db) == [f"tamu{number}" for number in range(7, 12)]
+    clock.advance(days=2)
+    client.post("/api/login", json={"username": "wati", "password": "salah-salah"})
+    assert failed_names(central_db) == ["wati"]
+
+
+def failed_names(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT username FROM login_failures ORDER BY last_failed_at")
+        return [row[0] for row in found]
 
 
 def test_a_post_from_another_origin_is_refused(central_app: Flask) -> None:

@@ -266,3 +266,46 @@ def test_central_with_no_user_creates_admin_and_keeps_its_password_in_a_private_
         assert password not in server.log_path.read_text()
     finally:
         server.stop()
+
+
+def test_a_station_restored_from_a_backup_older_than_centrals_receipt_ships_on(
+    central: CentralProcess, tmp_path: Path
+) -> None:
+    """Real processes: a hall backs up, works on (central confirms it all), is restored from
+    the older copy and works again: every row logged after the restore reaches central, which
+    shows a declared restore (not a fork), and the hall's audit passes, explaining it."""
+    hall = station(tmp_path / "lembata", central, "lembata", "SPKT Polres Lembata")
+    try:
+        work(hall, 4)
+        eventually(lambda: caught_up(hall), "shipping")
+        copy = tmp_path / "lembata-copy.db"
+        satupintu("backup", str(copy), config=hall.config_path)
+        restored_row = status(hall)["last_row"]
+        work(hall, 4)
+        eventually(lambda: caught_up(hall), "shipping")
+        lost = status(hall)["last_row"]
+        hall.stop()
+        satupintu("restore", str(copy), config=hall.config_path)
+        hall.start()
+        work(hall, 6)
+        eventually(lambda: caught_up(hall), "shipping after the restore")
+        listed = {
+            row["id"]: row
+            for row in central.session()
+            .get(f"{central.url}/api/central/stations")
+            .json()["stations"]
+        }["lembata"]
+        assert listed["chain"] == "ok"
+        assert listed["confirmed_row"] == station_log(hall)[-1][0]
+        assert listed["restore"]["row"] == restored_row
+        assert listed["restore"]["superseded_rows"] == lost - restored_row
+        assert copy_rows(central.database, "lembata") == station_log(hall)
+        verified = satupintu("audit", "verify", config=hall.config_path)
+        assert verified.stdout.startswith("audit: OK")
+        assert f"which ends at row {restored_row}" in verified.stdout
+        health = requests.get(f"{hall.url}/healthz", timeout=10).json()
+        assert {"central_fork", "audit_broken"}.isdisjoint(
+            notice["code"] for notice in health["notices"]
+        )
+    finally:
+        hall.stop()

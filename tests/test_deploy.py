@@ -99,7 +99,7 @@ def test_files_land_where_they_should_with_owners_and_modes(installed: Installed
         "etc/satupintu/satupintu.env": (0, 0, "0o644"),
         "var/lib/satupintu": (uid, gid, "0o750"),
         "var/lib/satupintu/backups": (uid, gid, "0o750"),
-        "var/lib/satupintu/satupintu.db": (uid, gid, "0o644"),
+        "var/lib/satupintu/satupintu.db": (uid, gid, "0o600"),
         "opt/satupintu/src/README.md": (0, 0, "0o644"),
         "opt/satupintu/venv/bin/satupintu": (0, 0, "0o755"),
         "usr/local/bin/satupintu": (0, 0, "0o755"),
@@ -259,7 +259,7 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
     flags = "--kiosk --noerrdialogs --autoplay-policy=no-user-gesture-required"
     assert f"chromium {flags} http://192.168.1.10:8000/board" in board.stdout
     assert "--kiosk --noerrdialogs --autoplay-policy=no-user-gesture-required" in README
-    conf = root / "etc/satupintu/screen.conf"
+    conf = root / "etc/satupintu-screen.conf"
     assert f"FLAGS='{flags}'" in conf.read_text()
     kiosk = run(DEPLOY / "kiosk-screen", "http://192.168.1.10:8000/kiosk/kiosk-1", "--root", root)
     assert "chromium --kiosk --noerrdialogs http://192.168.1.10:8000/kiosk/kiosk-1" in kiosk.stdout
@@ -276,6 +276,19 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
     assert "matchbox-window-manager" in xinit  # without one, --kiosk is no full screen
     policy = json.loads((root / "etc/chromium/policies/managed/satupintu-screen.json").read_text())
     assert policy["TranslateEnabled"] is False and policy["AutoplayAllowed"] is True
+    locked = {
+        "DeveloperToolsAvailability": 2,
+        "AllowFileSelectionDialogs": False,
+        "DownloadRestrictions": 3,
+        "PrintingEnabled": False,
+        "IncognitoModeAvailability": 1,
+        "BrowserGuestModeEnabled": False,
+        "ExtensionInstallBlocklist": ["*"],
+        "DefaultPopupsSetting": 2,
+        "URLBlocklist": ["*"],
+        "URLAllowlist": ["http://192.168.1.10:8000"],
+    }
+    assert {name: policy.get(name) for name in locked} == locked
     autologin = root / "etc/systemd/system/getty@tty1.service.d/satupintu-autologin.conf"
     assert "--autologin kiosk" in autologin.read_text()
     shutil.copytree("/lib/systemd/system", root / "lib/systemd/system", symlinks=True)
@@ -286,6 +299,18 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
 
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_screen_on_the_server_keeps_the_configs_directory_closed(tmp_path: Path) -> None:
+    root = new_root(tmp_path / "both")
+    (root / "etc/satupintu").mkdir(mode=0o750)
+    (root / "etc/satupintu").chmod(0o750)  # as deploy/install leaves it
+    run(DEPLOY / "kiosk-screen", "https://antrean.example/board?x=1", "--root", root)
+    assert owner_and_mode(root / "etc/satupintu")[2] == "0o750"
+    assert list((root / "etc/satupintu").iterdir()) == []
+    assert owner_and_mode(root / "etc/satupintu-screen.conf")[2] == "0o644"
+    policy = json.loads((root / "etc/chromium/policies/managed/satupintu-screen.json").read_text())
+    assert policy["URLAllowlist"] == ["https://antrean.example"]
 
 
 def test_a_screen_needs_a_url(tmp_path: Path) -> None:

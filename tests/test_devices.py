@@ -12,17 +12,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kiosk.qr import qr_svg
 from satupintu.app import create_app
+from satupintu.cli import main
 from shared.clock import ManualClock
-from shared.devices import DEVICE_COOKIE, ENROL_HOURS, PHONE_COOKIE, Kind, invite
+from shared.devices import (
+    CREDENTIAL_DAYS,
+    DEVICE_COOKIE,
+    ENROL_HOURS,
+    PHONE_COOKIE,
+    Kind,
+    invite,
+    revoke,
+)
 from shared.printing import PrintOutcome, PrintResult, TicketPrint
 from shared.services import MAX_REPRINTS
 from tests.conftest import Auth
-from tests.helpers import make_config
+from tests.helpers import BASE_CONFIG, make_config
 
 PHONE = {"REMOTE_ADDR": "10.0.0.7"}
 OTHER_PHONE = {"REMOTE_ADDR": "10.0.0.8"}
@@ -44,6 +55,7 @@ def enrolled(app: Flask, kind: Kind, target: str) -> FlaskClient:
     assert confirmed.status_code == 303
     cookie = confirmed.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert f"Max-Age={CREDENTIAL_DAYS * 86400}" in cookie  # it ends with the credential
     return client
 
 
@@ -245,3 +257,75 @@ def test_a_kiosk_credential_names_no_one_else(app: Flask) -> None:
     with sqlite3.connect(app.extensions["satupintu"].config.database_path) as db:
         stored = db.execute("SELECT credential_hash FROM devices").fetchone()[0]
     assert stored != kiosk.get_cookie(DEVICE_COOKIE).value  # kept only as a hash
+
+
+def take_ticket(browser: FlaskClient, environ: dict[str, str] = PHONE) -> int:
+    return browser.post("/api/tickets", json={"service": "lapor"}, environ_base=environ).status_code
+
+
+def test_a_revoked_kiosk_is_refused_at_once_and_the_revocation_is_logged(
+    app: Flask, tmp_path: Path
+) -> None:
+    kiosk = enrolled(app, Kind.KIOSK, "kiosk-1")
+    tablet = enrolled(app, Kind.SURVEY, "loket-1")
+    copied = app.test_client()  # the cookie copied to another machine on the Wi-Fi
+    copied.set_cookie(DEVICE_COOKIE, kiosk.get_cookie(DEVICE_COOKIE).value)
+    assert take_ticket(kiosk) == 201 and take_ticket(copied, OTHER_PHONE) == 201
+    unused = invite(app.extensions["satupintu"], Kind.KIOSK, "kiosk-1", "test")
+    config_file = tmp_path / "cli.yaml"
+    config_file.write_text(
+        yaml.safe_dump({**BASE_CONFIG, "database": str(tmp_path / "satupintu.db")}),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["enrol", "revoke", "kiosk", "kiosk-1", "--config", str(config_file)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Revoked 1 credential" in result.output
+    assert take_ticket(kiosk) == 403 and take_ticket(copied, OTHER_PHONE) == 403
+    assert app.test_client().post(f"/enrol/{unused}").status_code == 404  # links end too
+    assert tablet.get("/api/survey/loket-1", environ_base=PHONE).status_code == 200
+    with sqlite3.connect(app.extensions["satupintu"].config.database_path) as db:
+        logged = db.execute(
+            "SELECT actor, data FROM events WHERE name = 'device.revoked'"
+        ).fetchall()
+    assert len(logged) == 1 and logged[0][0] == "cli" and '"target": "kiosk-1"' in logged[0][1]
+    unknown = CliRunner().invoke(
+        main, ["enrol", "revoke", "kiosk", "kiosk-9", "--config", str(config_file)]
+    )
+    assert unknown.exit_code == 1
+
+
+def test_enrolling_again_ends_the_old_credential(app: Flask) -> None:
+    old = enrolled(app, Kind.KIOSK, "kiosk-1")
+    new = enrolled(app, Kind.KIOSK, "kiosk-1")
+    assert take_ticket(old) == 403
+    assert take_ticket(new) == 201
+    tablet = enrolled(app, Kind.SURVEY, "loket-1")  # another device keeps its own
+    assert take_ticket(new) == 201
+    assert tablet.get("/api/survey/loket-1", environ_base=PHONE).status_code == 200
+
+
+def test_a_credential_ends_when_unused_and_slides_while_used(
+    app: Flask, clock: ManualClock
+) -> None:
+    kiosk = enrolled(app, Kind.KIOSK, "kiosk-1")
+    idle = app.test_client()  # a copy taken today, never used again
+    idle.set_cookie(DEVICE_COOKIE, kiosk.get_cookie(DEVICE_COOKIE).value)
+    for _ in range(3):  # used every ten days, it never ends
+        clock.advance(days=CREDENTIAL_DAYS // 3)
+        renewed = kiosk.post("/api/tickets", json={"service": "lapor"}, environ_base=PHONE)
+        assert renewed.status_code == 201
+        assert f"Max-Age={CREDENTIAL_DAYS * 86400}" in renewed.headers["Set-Cookie"]
+    same_day = kiosk.post("/api/tickets", json={"service": "lapor"}, environ_base=PHONE)
+    assert "Set-Cookie" not in same_day.headers  # renewed at most once a day
+    clock.advance(days=CREDENTIAL_DAYS + 1)
+    assert take_ticket(kiosk) == 403
+    assert take_ticket(idle, OTHER_PHONE) == 403
+
+
+def test_revoking_is_a_domain_rule_too(app: Flask) -> None:
+    station = app.extensions["satupintu"]
+    enrolled(app, Kind.SURVEY, "loket-1")
+    assert revoke(station, Kind.SURVEY, "loket-1", "test") == 1
+    assert revoke(station, Kind.SURVEY, "loket-1", "test") == 0

@@ -33,7 +33,8 @@ from tests.system_fixtures import (
     tiny_filesystem,
 )
 
-CHECK_NAMES = ["database", "disk", "printers", "public_url", "speech", "backup", "central", "clock"]
+CHECK_NAMES = ["database", "disk", "printers", "public_url", "speech", "backup", "central", "clock",
+               "audit"]  # fmt: skip
 HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
 
 

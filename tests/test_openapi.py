@@ -123,3 +123,33 @@ def test_fuzzing_finds_no_5xx_and_refused_requests_change_nothing(
         request_is_handled()
     finally:
         app.extensions["satupintu"].store.close()
+
+
+# Operations whose inputs the document describes as the server checks them (the rest depend on
+# the station's config, its services, units, kiosks and survey form, or on other fields: a
+# report's `to` before its `from`).
+AS_DOCUMENTED = ("POST /api/login", "POST /api/admin/users/{username}/password")
+
+
+@pytest.mark.parametrize("label", AS_DOCUMENTED)
+def test_what_the_document_allows_the_server_accepts(label: str, tmp_path: Path) -> None:
+    operation = next(op for op in OPERATIONS if op.label == label)
+    app = create_app(make_config(tmp_path))
+    add_user(app.extensions["satupintu"], "admin", "admin", PASSWORD, "test")
+    client = app.test_client()
+    client.post("/api/login", json={"username": "admin", "password": PASSWORD})
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def accepted(case: Case) -> None:
+        body = {} if isinstance(case.body, NotSet) else {"json": case.body}
+        response = client.open(
+            case.formatted_path, method=case.method, query_string=case.query or None, **body
+        )
+        error = (response.get_json() or {}).get("error") or {}
+        assert error.get("code") != "invalid_request", (case.query, case.body, error)
+
+    try:
+        accepted()
+    finally:
+        app.extensions["satupintu"].store.close()

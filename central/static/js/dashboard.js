@@ -46,7 +46,14 @@ function chain(station) {
     station.chain === "ok"
       ? t("ui.central.chain.ok")
       : t(`ui.central.chain.${station.chain}`, { row: formatNumber(station.chain_row ?? 0) });
-  return el("span", { class: `badge ${CHAIN_BADGES[station.chain]}` }, label);
+  const badge = el("span", { class: `badge ${CHAIN_BADGES[station.chain]}` }, label);
+  if (!station.restore) return badge;
+  const restored = t("ui.central.restored", {
+    row: formatNumber(station.restore.row),
+    n: formatNumber(station.restore.superseded_rows),
+    time: formatTime(station.restore.at),
+  });
+  return el("span", {}, badge, " ", el("span", { class: "badge badge-warn restored" }, restored));
 }
 
 function row(station) {
