@@ -1,1 +1,2 @@
-"""Oversight for supervisors and Propam: dashboard, reports, fairness, audit, satisfaction."""
+"""The station's oversight pages for supervisors and Propam (dashboard, reports, hand-over,
+users, printer) and the survey desk; the figures they show are `shared.reporting`'s."""

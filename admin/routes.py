@@ -16,11 +16,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from admin import reports
-from admin.chart import hourly_chart
-from admin.export import TABLES, to_csv
-from admin.formatting import page_helpers
-from admin.xlsx import XLSX_TYPE, report_workbook
 from shared import backups, queries, services
 from shared.auth import current_user, require_role
 from shared.errors import InvalidRequest, NotFound
@@ -28,6 +23,11 @@ from shared.healthz import current_report
 from shared.i18n import text
 from shared.pages import page_language, render_page
 from shared.printing import PrintFault, loopback_qr_base, printer_faults
+from shared.reporting import reports
+from shared.reporting.chart import hourly_chart
+from shared.reporting.export import TABLES, to_csv
+from shared.reporting.formatting import page_helpers
+from shared.reporting.xlsx import XLSX_TYPE, report_workbook
 from shared.store import parse_utc
 from shared.users import (
     Role,

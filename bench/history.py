@@ -3,7 +3,8 @@
 Builds busy days (`tests.admin_fixtures.busy_day`, about 200 tickets a day) through the real
 service layer into one database, and at 30, 90, 180 and 365 days times, best of three:
 
-- a day's report and a 30-day report (`admin.reports.build_report`, its audit check included);
+- a day's report and a 30-day report (`shared.reporting.reports.build_report`, its audit
+  check included);
 - the dashboard's figures (today so far, and the shift hand-over);
 - `audit verify`'s whole check of the log;
 - and against a real `satupintu serve` on that database: a kiosk issuing tickets back to back
@@ -37,10 +38,10 @@ from typing import Any
 import requests
 import socketio
 
-from admin import reports
 from satupintu.app import open_station
 from shared import audit, services, store
 from shared.clock import SHIFT_FILE_ENV, ManualClock
+from shared.reporting import reports
 from shared.station import Station
 from shared.users import add_user
 from tests.admin_fixtures import busy_day, oversight_services

@@ -1,13 +1,13 @@
 """The station's own reports, run over central's copy of its log, and the comparison of stations.
 
-A report at central is `admin.reports.build_report` itself, given a `Source` that reads the
-copy in PostgreSQL and the settings the station shipped: the same JSON as the station's own
-`GET /api/admin/reports`. Only the audit section is central's: whether central's copy is
-intact and continued (`verified`; a fork fails it, naming where the fork starts), the rows it
-holds (`rows`, `head`), and the day's anchor computed from the copy (the last row logged before
-the period's last day ended, when that day has rows), where the station reads its anchors file.
-With the copy caught up and the station's server running over every day's close, the two
-sections are equal too.
+A report at central is `shared.reporting.reports.build_report` itself, given a `Source` that
+reads the copy in PostgreSQL and the settings the station shipped: the same JSON as the
+station's own `GET /api/admin/reports`. Only the audit section is central's: whether central's
+copy is intact and continued (`verified`; a fork fails it, naming where the fork starts),
+the rows it holds (`rows`, `head`), and the day's anchor computed from the copy (the last row
+logged before the period's last day ended, when that day has rows), where the station reads
+its anchors file. With the copy caught up and the station's server running over every day's
+close, the two sections are equal too.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from admin.ledger import Source
-from admin.reports import Period, anchor_json, build_report, dashboard_figures
 from central.store import CentralStore, Connection
 from shared import log
 from shared.anchors import Anchor
 from shared.clock import utc_text
 from shared.config import Config, parse_config
 from shared.errors import NotFound
+from shared.reporting.ledger import Source
+from shared.reporting.reports import Period, anchor_json, build_report, dashboard_figures
 from shared.ticket import Logged
 from shared.ticketing import service_day_bounds
 

@@ -1,4 +1,5 @@
-"""The central server's HTTP surface: the stations' batches, login, the dashboard and reports.
+"""The central server's HTTP surface: the stations' batches, the dashboard and reports (its
+login is the station's, `shared.login`, registered in `central.app`).
 
 | route | who |
 |---|---|
@@ -19,10 +20,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from admin.export import TABLES, safe_cell, to_csv
-from admin.reports import Period
-from admin.wording import Wording, heading
-from admin.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from central import ingest
 from central import reports as copies
 from central.stations import (
@@ -32,11 +29,9 @@ from central.stations import (
     latest_restore,
     one_station,
 )
-from central.users import Role, log_in, log_out
+from central.users import Role
 from central.web import (
-    SESSION_COOKIE,
     central,
-    current_user,
     language,
     page_for_viewers,
     page_language,
@@ -44,10 +39,14 @@ from central.web import (
     require_role,
 )
 from shared.clock import parse_utc
-from shared.errors import InvalidRequest, NotFound, Unauthorized
+from shared.errors import InvalidRequest, NotFound
 from shared.i18n import text
+from shared.reporting.export import TABLES, safe_cell, to_csv
+from shared.reporting.reports import Period
+from shared.reporting.wording import Wording, heading
+from shared.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from shared.ticketing import service_day
-from shared.web import clear_session_cookie, json_body, set_session_cookie
+from shared.web import json_body
 
 bp = Blueprint(
     "central",
@@ -68,42 +67,6 @@ def events() -> Response:
     station_id = authenticate(central().store, request.headers.get("Authorization"))
     answer = ingest.ingest(central().store, station_id, json_body(), central().now())
     return jsonify(answer)
-
-
-# ---- login ----------------------------------------------------------------------------------
-
-
-@bp.post("/api/login")
-def login() -> Response:
-    body = json_body()
-    the_central = central()
-    user, token = log_in(
-        the_central.store,
-        body.get("username"),
-        body.get("password"),
-        the_central.now(),
-        the_central.config.session_hours,
-    )
-    log_out(the_central.store, request.cookies.get(SESSION_COOKIE), the_central.now())
-    response = jsonify({"user": user.json()})
-    set_session_cookie(response, SESSION_COOKIE, token, the_central.config.session_hours)
-    return response
-
-
-@bp.post("/api/logout")
-def logout() -> Response:
-    log_out(central().store, request.cookies.get(SESSION_COOKIE), central().now())
-    response = jsonify({"ok": True})
-    clear_session_cookie(response, SESSION_COOKIE)
-    return response
-
-
-@bp.get("/api/me")
-def me() -> Response:
-    user = current_user()
-    if user is None:
-        raise Unauthorized("error.unauthorized")
-    return jsonify({"user": user.json()})
 
 
 # ---- the stations -----------------------------------------------------------------------------

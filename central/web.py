@@ -1,6 +1,7 @@
-"""HTTP plumbing of the central server: its state, the logged-in user and its role, the
-callers' language (the JSON errors are the station's, `shared.web`) and pages rendered with
-the stations' own design system (base template, tokens, scripts)."""
+"""HTTP plumbing of the central server: its state, its login (the station's, `shared.login`,
+over `CentralSessions`) and the logged-in user and its role, the callers' language (the JSON
+errors are the station's, `shared.web`) and pages rendered with the stations' own design
+system (base template, tokens, scripts)."""
 
 from __future__ import annotations
 
@@ -13,15 +14,16 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import current_app, g, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 
-from admin.formatting import format_clock, format_number
 from central.config import CentralConfig
 from central.store import CentralStore
-from central.users import Role, User, session_user
+from central.users import CentralSessions, Role
 from shared.clock import Clock
 from shared.i18n import LANGUAGES, Language, catalogue, pick_language, text
+from shared.login import Login
 from shared.pages import local_date
+from shared.reporting.formatting import format_clock, format_number
 from shared.web import refuse_foreign_origin, role_guard
 
 log = logging.getLogger(__name__)
@@ -59,12 +61,13 @@ def page_language() -> str:
     return asked if asked in LANGUAGES else central().config.language
 
 
-def current_user() -> User | None:
-    if "user" not in g:
-        g.user = session_user(central().store, request.cookies.get(SESSION_COOKIE), central().now())
-    return g.user
-
-
+LOGIN = Login(
+    store=lambda: CentralSessions(central().store, central().clock),
+    cookie=SESSION_COOKIE,
+    hours=lambda: central().config.session_hours,
+    user_json=lambda user: user.json(),
+)
+current_user = LOGIN.current_user
 require_role = role_guard(current_user)
 
 

@@ -6,30 +6,22 @@ from typing import Literal
 
 from flask import Flask
 
-from printer import Printers
+from satupintu.opening import open_station
 from satupintu.worker import InlineReads, WorkerReads
 from shared import services
 from shared.clientaddress import ForwardedFrom, TrustedProxies
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock
 from shared.config import Config
 from shared.limits import apply_rate_limits
 from shared.pages import render_page
 from shared.printing import Printing
-from shared.station import Station
 from shared.web import (
     add_security_headers,
     check_origin,
+    new_app,
     register_error_handlers,
     renew_device_cookie,
 )
-
-
-def open_station(
-    config: Config, *, clock: Clock | None = None, printers: Printing | None = None
-) -> Station:
-    """The station for a config with the ESC/POS printers of `printer/` (unless given)."""
-    clock = clock or SystemClock()
-    return Station.open(config, clock=clock, printers=printers or Printers(config, clock=clock))
 
 
 def create_app(
@@ -60,7 +52,7 @@ def create_app(
     from shared.pages import bp as pages_bp
     from shared.realtime import init_realtime
 
-    app = Flask("shared")  # the core's templates/ and static/ are the app's own
+    app = new_app(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.limits.max_request_kb * 1024
     app.config["JSON_SORT_KEYS"] = False
     app.json.sort_keys = False  # type: ignore[attr-defined]

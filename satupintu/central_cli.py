@@ -70,7 +70,7 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
     from central.app import create_central_app
     from central.config import central_config_path
     from central.users import create_first_admin
-    from satupintu.cli import tell_first_password
+    from satupintu.first_password import tell_first_password
     from satupintu.server import serve_forever
     from shared.clientaddress import TrustedProxies
     from shared.wire import MAX_BATCH_BYTES
@@ -186,7 +186,7 @@ def user_add(name: str, role: str, password_stdin: bool, config_file: str | None
 def central_status(output: str, config_file: str | None) -> None:
     """On a station: the newest row of its log, the newest central confirmed, last contact, and
     how the last attempt ended (accepted, refused with central's reason, or unreachable)."""
-    from satupintu.app import open_station
+    from satupintu.opening import open_station
     from shared.shipper import status
 
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import sys
 import time
@@ -15,6 +14,7 @@ import click
 
 from satupintu.app import create_app, open_station
 from satupintu.central_cli import central
+from satupintu.first_password import tell_first_password
 from shared import anchors, audit, backups, services
 from shared.clock import SystemClock
 from shared.concurrency import gevent_active
@@ -170,25 +170,6 @@ def _lan_address() -> str | None:
 
 
 FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
-
-
-def tell_first_password(path: Path, password: str) -> None:
-    """Show the first admin's password once: on the terminal, or, when the output goes to a
-    log (systemd keeps it in the journal), in the file `path` that only the server's user
-    (and root) can read."""
-    if sys.stdout.isatty():
-        click.echo(
-            f"Created the first user 'admin' with password: {password}\n"
-            "It is shown only this once: log in and keep it safe."
-        )
-        return
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(f"admin\n{password}\n")
-    click.echo(
-        f"Created the first user 'admin'; its password is in {path} (readable only by this "
-        "server's user and root): log in, change it, and delete that file."
-    )
 
 
 def _housekeeping(app: Any) -> None:
@@ -450,8 +431,8 @@ def report(
     """
     import json
 
-    from admin.export import to_csv
-    from admin.reports import Period, build_report, station_source
+    from shared.reporting.export import to_csv
+    from shared.reporting.reports import Period, build_report, station_source
 
     station = open_station(_config(config_file))
     try:
@@ -462,7 +443,7 @@ def report(
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
     elif output == "xlsx":
-        from admin.xlsx import report_workbook
+        from shared.reporting.xlsx import report_workbook
 
         click.echo(report_workbook(built), nl=False)  # bytes go to the binary stream
     else:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
-from satupintu.app import open_station
+from satupintu.opening import open_station
 from shared import audit, health, services
 from shared.config import (
     Config,

@@ -21,11 +21,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, BinaryIO, Protocol
 
-from admin import reports
+from satupintu.opening import open_station
 from shared import audit
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import SatuPintuError, Unavailable
+from shared.reporting import reports
 from shared.station import Station
 
 log = logging.getLogger(__name__)
@@ -144,8 +145,6 @@ class WorkerReads:
 
 def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
     """The worker's loop: a config, then (call, now, args) requests until the pipe closes."""
-    from satupintu.app import open_station
-
     config: Config = _read(requests)
     clock = ManualClock(datetime.now().astimezone())
     station = open_station(config, clock=clock)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
-from shared import presence, queries, users
+from shared import presence, queries, sessions
 from shared.auth import SESSION_COOKIE
 from shared.config import Config, Limits
 from shared.crossprocess import TicketsChanged
@@ -44,7 +44,7 @@ from shared.events import (
 from shared.i18n import pick_language, text
 from shared.socketlimits import WIRE, Flood, MeteredSocket, Wire
 from shared.station import Station
-from shared.users import User
+from shared.users import StationSessions, User
 from shared.web import error_json, origin_allowed, station
 
 log = logging.getLogger(__name__)
@@ -331,7 +331,7 @@ def sid() -> str:
 
 def socket_user() -> User | None:
     """The logged-in user behind the current socket event, re-checked on every action."""
-    return users.session_user(station(), connections().session_token(sid()))
+    return sessions.session_user(StationSessions(station()), connections().session_token(sid()))
 
 
 def socket_error(error: SatuPintuError) -> dict[str, Any]:

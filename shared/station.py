@@ -1,7 +1,7 @@
 """The running station: its config, store, clock and printers, handed to every use case.
 
 The printers are whatever implements `shared.printing.Printing`; the composition root
-(`satupintu.app.open_station`) builds the ESC/POS adapters of `printer/`.
+(`satupintu.opening.open_station`) builds the ESC/POS adapters of `printer/`.
 """
 
 from __future__ import annotations

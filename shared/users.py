@@ -1,53 +1,23 @@
-"""Users, roles and server-side sessions: passwords only as Argon2 hashes, sessions revocable."""
+"""The station's users and roles, managed by its admins, and its store of sessions and failed
+logins for `shared.sessions` (passwords only as Argon2 hashes, sessions revocable)."""
 
 from __future__ import annotations
 
-import hashlib
-import math
-import re
 import secrets
-import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from enum import IntEnum
 from typing import Any, Self
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 from shared.clock import parse_utc, utc_text
-from shared.concurrency import blocking_call
 from shared.config import Config
 from shared.credentials import password_print, session_known, session_print
-from shared.errors import Conflict, InvalidRequest, NotFound, RateLimited, Unauthorized
+from shared.errors import Conflict, InvalidRequest, NotFound
 from shared.events import UserChanged, UserLoggedIn
+from shared.passwords import USERNAME, check_password, hash_password
+from shared.sessions import FAILURES_KEPT, Account
 from shared.station import Station
 from shared.store import Reader, Transaction
-from shared.text import text_field
-
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
-MIN_PASSWORD = 8
-MAX_PASSWORD = 256
-# Argon2id with OWASP's parameters (19 MiB, 2 passes): slow for an attacker, yet a login storm
-# stays within memory because at most HASHING_AT_ONCE hashes are computed at the same time.
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-HASHING_AT_ONCE = threading.BoundedSemaphore(2)
-
-
-def hash_password(password: str) -> str:
-    """The password's Argon2id hash (the station's and the central server's users alike)."""
-    with HASHING_AT_ONCE:
-        return blocking_call(HASHER.hash, password)
-
-
-def verify_password(digest: str, password: str) -> None:
-    """Raise VerificationError unless `password` matches."""
-    with HASHING_AT_ONCE:
-        blocking_call(HASHER.verify, digest, password)
-
-
-# Verified against when the username is unknown, so both answers take as long.
-DUMMY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 
 class Roles(IntEnum):
@@ -117,13 +87,6 @@ def parse_units(config: Config, value: Any) -> tuple[str, ...] | None:
 
 def _stored_units(text: str | None) -> tuple[str, ...] | None:
     return tuple(text.split(",")) if text else None
-
-
-def check_password(password: Any) -> str:
-    """A new password as given, or InvalidRequest when it is too short or too long."""
-    if not isinstance(password, str) or not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise InvalidRequest("error.password_length", minimum=MIN_PASSWORD)
-    return text_field(password, "password", MAX_PASSWORD)
 
 
 def add_user(
@@ -197,125 +160,85 @@ def create_first_admin(station: Station) -> str | None:
     return password
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+@dataclass(frozen=True)
+class StationSessions:
+    """The station's users, sessions and failed logins in its SQLite database (a
+    `shared.sessions.SessionStore`); a login is recorded in the log, with a digest of its
+    session, and a session the log does not know is refused."""
 
+    station: Station
 
-# Failed logins of one account slow it down: after FREE_FAILURES, each further try must wait
-# twice as long as the one before (from 1 s up to MAX_BACKOFF_SECONDS) after the last failure.
-FREE_FAILURES = 5
-MAX_BACKOFF_SECONDS = 15 * 60
-FAILURES_KEPT = timedelta(days=1)
+    def now(self) -> datetime:
+        return self.station.now()
 
-
-def backoff_seconds(failures: int) -> int:
-    """How long an account waits after its latest failed login, given how many failed."""
-    if failures < FREE_FAILURES:
-        return 0
-    return min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES))
-
-
-def _throttled(station: Station, username: str) -> None:
-    """Refuse a login try too soon after this account's last failures (RateLimited)."""
-    with station.store.read() as db:
-        row = db.one(
-            "SELECT failures, last_failed_at FROM login_failures WHERE username = ?", [username]
-        )
-    if row is None:
-        return
-    wait = backoff_seconds(row["failures"])
-    ready = parse_utc(row["last_failed_at"]) + timedelta(seconds=wait)
-    now = station.now()
-    if now < ready:
-        seconds = math.ceil((ready - now).total_seconds())
-        error = RateLimited("error.login_backoff", seconds=seconds)
-        error.details = {"retry_after": seconds}
-        raise error
-
-
-def _failed(station: Station, username: str) -> None:
-    with station.store.write("system", station.now(), durable=False) as tx:
-        tx.execute(
-            "DELETE FROM login_failures WHERE last_failed_at < ?",
-            [utc_text(tx.now - FAILURES_KEPT)],
-        )
-        tx.execute(
-            "INSERT INTO login_failures (username, failures, last_failed_at) VALUES (?, 1, ?) "
-            "ON CONFLICT (username) DO UPDATE SET failures = failures + 1, "
-            "last_failed_at = excluded.last_failed_at",
-            [username, utc_text(tx.now)],
-        )
-
-
-def log_in(station: Station, username: Any, password: Any) -> tuple[User, str]:
-    """Check a password and open a new session; returns the user and the session token.
-
-    An account that failed too often must wait before its next try (see `backoff_seconds`),
-    whoever tries and from wherever.
-    """
-    username = text_field(username, "username", 64)
-    password = text_field(password, "password", MAX_PASSWORD * 4)
-    if not username or not password:
-        raise InvalidRequest("error.login_fields")
-    _throttled(station, username)
-    with station.store.read() as db:
-        row = db.one(
-            "SELECT username, role, password_hash, disabled, units FROM users WHERE username = ?",
-            [username],
-        )
-    try:
-        verify_password(row["password_hash"] if row else DUMMY_HASH, password[:MAX_PASSWORD])
-    except (VerificationError, InvalidHashError):
-        row = None
-    if row is None or row["disabled"]:
-        if USERNAME.match(username):
-            _failed(station, username)
-        raise Unauthorized("error.bad_login")
-    token = secrets.token_urlsafe(32)
-    now = station.now()
-    with station.store.write(username, now) as tx:
-        tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
-        token_hash = _token_hash(token)
-        expires_at = utc_text(now + timedelta(hours=station.config.session_hours))
-        tx.execute(
-            "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?)",
-            [token_hash, username, utc_text(now), expires_at],
-        )
-        tx.record(
-            UserLoggedIn(username=username, session=session_print(token_hash, username, expires_at))
-        )
-    return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"])), token
-
-
-def session_user(station: Station, token: str | None) -> User | None:
-    """The user behind a session token, if the session is live and the user still enabled."""
-    if not token:
-        return None
-    token_hash = _token_hash(token)
-    with station.store.read() as db:
-        row = db.one(
-            "SELECT u.username, u.role, u.units, s.expires_at FROM sessions s "
-            "JOIN users u ON u.username = s.username "
-            "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
-            [token_hash],
-        )
-        if row is None or parse_utc(row["expires_at"]) <= station.now():
+    def find_user(self, username: str) -> Account[User] | None:
+        with self.station.store.read() as db:
+            row = db.one(
+                "SELECT username, role, password_hash, disabled, units FROM users "
+                "WHERE username = ?",
+                [username],
+            )
+        if row is None:
             return None
-        if not session_known(db, token_hash, row["username"], row["expires_at"]):
-            return None  # written behind the log's back
+        return Account(_user(row), row["password_hash"], bool(row["disabled"]))
+
+    def failed_logins(self, username: str) -> tuple[int, datetime] | None:
+        with self.station.store.read() as db:
+            row = db.one(
+                "SELECT failures, last_failed_at FROM login_failures WHERE username = ?",
+                [username],
+            )
+        return None if row is None else (row["failures"], parse_utc(row["last_failed_at"]))
+
+    def record_failed_login(self, username: str) -> None:
+        with self.station.store.write("system", self.now(), durable=False) as tx:
+            tx.execute(
+                "DELETE FROM login_failures WHERE last_failed_at < ?",
+                [utc_text(tx.now - FAILURES_KEPT)],
+            )
+            tx.execute(
+                "INSERT INTO login_failures (username, failures, last_failed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT (username) DO UPDATE SET failures = failures + 1, "
+                "last_failed_at = excluded.last_failed_at",
+                [username, utc_text(tx.now)],
+            )
+
+    def create_session(
+        self, username: str, token_hash: str, created_at: datetime, expires_at: datetime
+    ) -> None:
+        expires = utc_text(expires_at)
+        with self.station.store.write(username, created_at) as tx:
+            tx.execute("DELETE FROM login_failures WHERE username = ?", [username])
+            tx.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?)",
+                [token_hash, username, utc_text(created_at), expires],
+            )
+            session = session_print(token_hash, username, expires)
+            tx.record(UserLoggedIn(username=username, session=session))
+
+    def lookup_session(self, token_hash: str) -> tuple[User, datetime] | None:
+        with self.station.store.read() as db:
+            row = db.one(
+                "SELECT u.username, u.role, u.units, s.expires_at FROM sessions s "
+                "JOIN users u ON u.username = s.username "
+                "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND u.disabled = 0",
+                [token_hash],
+            )
+            if row is None or not session_known(db, token_hash, row["username"], row["expires_at"]):
+                return None  # none, or written behind the log's back
+        return _user(row), parse_utc(row["expires_at"])
+
+    def end_session(self, token_hash: str) -> None:
+        with self.station.store.write("system", self.now()) as tx:
+            tx.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                [utc_text(tx.now), token_hash],
+            )
+
+
+def _user(row: dict[str, Any]) -> User:
     return User(row["username"], Role.parse(row["role"]), _stored_units(row["units"]))
-
-
-def log_out(station: Station, token: str | None) -> None:
-    """Revoke the session on the server, so the cookie is worthless even if kept."""
-    if not token:
-        return
-    with station.store.write("system", station.now()) as tx:
-        tx.execute(
-            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
-            [utc_text(tx.now), _token_hash(token)],
-        )
 
 
 # ---- managing users (admin role) ---------------------------------------------------------------

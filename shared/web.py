@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
@@ -26,6 +27,8 @@ from shared.i18n import Language, pick_language, text
 from shared.station import Station
 
 log = logging.getLogger(__name__)
+
+CORE = Path(__file__).resolve().parent
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Where the client reached this server, (ip, port): set by the server `satupintu serve` runs.
@@ -195,6 +198,12 @@ def role_guard(
 # Answers no browser or proxy may keep: the API's live data, and the oversight pages, so that
 # after logging out the Back button shows nothing of what a supervisor saw.
 UNCACHED_PREFIXES = ("/api/", "/admin")
+
+
+def new_app(name: str) -> Flask:
+    """A Flask app named after itself (the station's or central's) that serves the core's
+    templates/ and static/ (base template, tokens, scripts, the report partials) as its own."""
+    return Flask(name, template_folder=str(CORE / "templates"), static_folder=str(CORE / "static"))
 
 
 def add_security_headers(response: Response) -> Response:

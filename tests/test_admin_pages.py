@@ -142,6 +142,6 @@ def test_oversight_pages_and_their_api_are_never_kept_by_a_browser(
     auth.login("sari", "supervisor")
     for path in ("/admin", "/admin/reports", "/api/admin/dashboard", "/api/me"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
-    assert "no-store" not in client.get("/admin/static/css/admin.css").headers.get(
+    assert "no-store" not in client.get("/admin/static/css/survey-desk.css").headers.get(
         "Cache-Control", ""
     )

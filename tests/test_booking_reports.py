@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from admin import reports
-from admin.export import to_csv
-from admin.reports import Period
 from shared import bookings, services
 from shared.clock import ManualClock
 from shared.config import Config
+from shared.reporting import reports
+from shared.reporting.export import to_csv
+from shared.reporting.reports import Period
 from shared.station import Station
 from tests.test_bookings import booking_config
 

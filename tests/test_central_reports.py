@@ -18,9 +18,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from admin import reports
-from admin.export import TABLES
-from admin.reports import Period
 from central.app import create_central_app
 from central.scratch import ScratchPostgres
 from central.users import add_user
@@ -28,6 +25,9 @@ from satupintu.app import open_station
 from shared import anchors, services
 from shared.clock import ManualClock
 from shared.i18n import text
+from shared.reporting import reports
+from shared.reporting.export import TABLES
+from shared.reporting.reports import Period
 from shared.station import Station
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.central_fixtures import (

@@ -12,13 +12,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from admin.export import to_csv
-from admin.reports import Period, build_report, station_source
 from satupintu.app import create_app
 from shared import store
 from shared.errors import Unavailable
 from shared.realtime import socketio
-from shared.users import FREE_FAILURES
+from shared.reporting.export import to_csv
+from shared.reporting.reports import Period, build_report, station_source
+from shared.sessions import FREE_FAILURES
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.realserver import PASSWORD

@@ -31,10 +31,6 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
-from admin import reports
-from admin.export import TABLES, to_csv
-from admin.reports import Period, current_shift
-from admin.xlsx import XLSX_TYPE
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
 from shared import anchors, services
@@ -42,6 +38,10 @@ from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
 from shared.i18n import text
+from shared.reporting import reports
+from shared.reporting.export import TABLES, to_csv
+from shared.reporting.reports import Period, current_shift
+from shared.reporting.xlsx import XLSX_TYPE
 from shared.station import Station
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.conftest import Auth

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from admin import ikm, reports
 from satupintu.app import open_station
 from shared import services
 from shared.clock import ManualClock
+from shared.reporting import ikm, reports
 from shared.survey import FULL_FORM
 from tests.admin_fixtures import oversight_config
 

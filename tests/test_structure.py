@@ -1,5 +1,5 @@
-"""The shape of the code: the core imports no surface, has no import cycles, and the browser
-knows the same board events as the server."""
+"""The shape of the code: the core imports no surface, no surface imports another, nothing in
+the product imports itself in a cycle, and the browser knows the same board events as the server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from pathlib import Path
 from shared.events import BOARD_EVENT_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
-SURFACES = ("kiosk", "counter", "board", "admin", "printer", "satupintu", "central")
+SURFACES = ("kiosk", "counter", "board", "admin", "printer", "central")
+# Wires the surfaces into the station's app and the commands: the one package that imports them.
+COMPOSER = "satupintu"
+PRODUCT = ("shared", *SURFACES, COMPOSER)
 
 
 def imports_of(path: Path) -> set[str]:
@@ -36,20 +39,45 @@ def imports_of(path: Path) -> set[str]:
     return found
 
 
-def core_modules() -> dict[str, Path]:
-    return {f"shared.{path.stem}": path for path in (ROOT / "shared").glob("*.py")}
+def modules_of(*packages: str) -> dict[str, Path]:
+    """Every module of the packages by its dotted name (a package by its `__init__.py`)."""
+    modules: dict[str, Path] = {}
+    for package in packages:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            modules[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return modules
+
+
+def package_of(module: str) -> str:
+    return module.split(".")[0]
 
 
 def test_no_module_of_the_core_imports_a_surface() -> None:
     offenders = {
-        name: sorted(module for module in imports_of(path) if module.split(".")[0] in SURFACES)
-        for name, path in core_modules().items()
+        name: sorted(
+            module for module in imports_of(path) if package_of(module) in (*SURFACES, COMPOSER)
+        )
+        for name, path in modules_of("shared").items()
     }
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
-def test_the_core_has_no_import_cycles() -> None:
-    modules = core_modules()
+def test_no_surface_imports_another_surface() -> None:
+    offenders = {
+        name: sorted(
+            module
+            for module in imports_of(path)
+            if package_of(module) in (*SURFACES, COMPOSER)
+            and package_of(module) != package_of(name)
+        )
+        for name, path in modules_of(*SURFACES).items()
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_product_has_no_import_cycles() -> None:
+    modules = modules_of(*PRODUCT)
     graph = {
         name: {module for module in imports_of(path) if module in modules and module != name}
         for name, path in modules.items()

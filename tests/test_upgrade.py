@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from admin.reports import Period, build_report, station_source
 from satupintu.app import open_station
 from shared import audit
+from shared.reporting.reports import Period, build_report, station_source
 from shared.schema import migration_names
 from tests.admin_fixtures import oversight_config
 

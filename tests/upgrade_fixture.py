@@ -21,10 +21,10 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from admin.reports import Period, build_report, station_source
 from satupintu.app import open_station
 from shared import anchors, audit, services
 from shared.clock import ManualClock
+from shared.reporting.reports import Period, build_report, station_source
 from shared.users import add_user
 from tests.admin_fixtures import OFFICERS, busy_day, oversight_config
 from tests.helpers import MORNING

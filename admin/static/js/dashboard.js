@@ -5,7 +5,7 @@ import { api } from "/static/js/api.js";
 import { currentLanguage, formatDate, formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
 import { el, replaceChildren } from "/static/js/dom.js";
-import { minutes, number } from "./figures.js";
+import { minutes, number } from "/static/js/figures.js";
 
 const REFRESH_MS = 30000;
 const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };

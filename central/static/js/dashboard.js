@@ -4,7 +4,7 @@
 import { api } from "/static/js/api.js";
 import { el, replaceChildren } from "/static/js/dom.js";
 import { formatNumber, formatTime, page, t } from "/static/js/i18n.js";
-import { number } from "/admin/static/js/figures.js";
+import { number } from "/static/js/figures.js";
 
 const REFRESH_MS = 15000;
 const CHAIN_BADGES = { ok: "badge-ok", gap: "badge-warn", fork: "badge-danger" };

@@ -11,7 +11,7 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
   `standard_minutes`; a service without one (null) is not judged: its row says null (not
   set, never 0 or 100 %), and the shares of totals, counters and officers are of the tickets
   judged;
-- rounding and the 90th percentile: see admin/numbers.py.
+- rounding and the 90th percentile: see shared/reporting/numbers.py.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from admin import fairness, ikm, ledger
-from admin.ledger import Ledger, Source
-from admin.numbers import mean, minutes, percent, percentile_90
 from shared import anchors, audit
 from shared.config import Config, LocalText
 from shared.errors import InvalidRequest
+from shared.reporting import fairness, ikm, ledger
+from shared.reporting.ledger import Ledger, Source
+from shared.reporting.numbers import mean, minutes, percent, percentile_90
 from shared.station import Station
 
 MAX_DAYS = 366

@@ -27,9 +27,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from admin.ledger import Call, Finish, Ledger, Source
-from admin.numbers import minutes, percent
 from shared.config import Config
+from shared.reporting.ledger import Call, Finish, Ledger, Source
+from shared.reporting.numbers import minutes, percent
 
 LONGEST_WAITS = 10
 KINDS = (

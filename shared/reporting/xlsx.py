@@ -22,9 +22,9 @@ from openpyxl.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from admin.export import BIDI_CONTROLS, to_sheets
-from admin.wording import Wording, heading
 from shared.i18n import text
+from shared.reporting.export import BIDI_CONTROLS, to_sheets
+from shared.reporting.wording import Wording, heading
 
 # Excel's built-in formats 14 and 22 are the reader's own short date (and time) format.
 DATE_FORMAT = "mm-dd-yy"
@@ -94,7 +94,7 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
 
 def report_workbook(report: dict[str, Any]) -> bytes:
     """A station's report as XLSX: one sheet per table of the CSV downloads, its name, headings
-    and worded values in the report's language (`admin.wording`)."""
+    and worded values in the report's language (`shared.reporting.wording`)."""
     language = report["language"]
     wording = Wording.of(report)
     return workbook(

@@ -19,8 +19,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from admin.ledger import Answer
 from shared.config import Config
+from shared.reporting.ledger import Answer
 from shared.survey import FULL_FORM, SHORT_FORM
 
 SCALE_FACTOR = 25

@@ -1,5 +1,5 @@
 """Tickets per hour as a bar chart drawn on the server: the geometry here, the SVG markup in
-templates/admin/_chart.html (no chart library, no script, no inline style)."""
+shared/templates/reporting/_chart.html (no chart library, no script, no inline style)."""
 
 from __future__ import annotations
 

@@ -56,8 +56,8 @@ class Source:
     `events(start, end)` gives the ticket events of [start, end) with every event (any time)
     of the tickets they touch, and the booking events of [start, end), in log order;
     `audit(last_day)` the audit section of a report ending on that service day. The station
-    (`admin.reports.station_source`) and the central server (over its copy of the station's
-    log) each provide one.
+    (`reports.station_source`) and the central server (over its copy of the station's log) each
+    provide one.
     """
 
     config: Config

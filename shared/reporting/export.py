@@ -139,7 +139,7 @@ def to_csv(report: dict[str, Any], table: str = "summary") -> str:
 
 
 def to_sheets(report: dict[str, Any]) -> Iterator[tuple[str, list[Any], Iterator[list[Any]]]]:
-    """Every table of the report as (name, header, rows), for spreadsheets (`admin.xlsx`)."""
+    """Every table of the report as (name, header, rows), for spreadsheets (`xlsx`)."""
     for name, table in TABLES.items():
         lines = table(report)
         yield name, next(lines), lines

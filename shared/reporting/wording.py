@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from admin.export import ELEMENTS
 from shared.i18n import text
+from shared.reporting.export import ELEMENTS
 
 # Columns whose values are ids of words: the catalogue key each value fills in.
 WORDS = {
