@@ -27,13 +27,15 @@ def _user_json(user: User) -> dict[str, Any]:
     return {**user.json(), "counters": counters}
 
 
-def _confirm_clock(user: User) -> None:
-    """A staff device's clock, if it sent one, may confirm a server clock not yet believed."""
+def _confirm_clock(user: User) -> bool:
+    """A staff device's clock, if it sent one, may confirm a server clock not yet believed;
+    whether it did."""
     if station().time.jump is None:
-        return
+        return False
     device_time = _client_clock(request.headers.get(CLIENT_CLOCK_HEADER))
-    if device_time is not None:
-        services.confirm_clock_by_device(station(), user.username, device_time)
+    return device_time is not None and services.confirm_clock_by_device(
+        station(), user.username, device_time
+    )
 
 
 LOGIN = Login(

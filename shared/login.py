@@ -21,8 +21,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 
-def _nothing(user: Any) -> None:
-    return None
+def _nothing(user: Any) -> bool:
+    return False
 
 
 def _unlimited(view: View) -> View:
@@ -32,13 +32,14 @@ def _unlimited(view: View) -> View:
 @dataclass(frozen=True)
 class Login(Generic[U]):
     """A server's login: its store, session cookie and session length, how its users are
-    shown, and what it does on seeing a user log in or ask who they are (`seen`)."""
+    shown, and what it does on seeing a user log in or ask who they are (`seen`: whether that
+    moved the server's time, as a staff device's clock confirming the station's does)."""
 
     store: Callable[[], SessionStore[U]]
     cookie: str
     hours: Callable[[], int]
     user_json: Callable[[U], dict[str, Any]]
-    seen: Callable[[U], None] = _nothing
+    seen: Callable[[U], bool] = _nothing
 
     def current_user(self) -> U | None:
         """The logged-in user of this request, looked up once per request."""
@@ -66,7 +67,11 @@ class Login(Generic[U]):
                 )
                 raise
             sessions.log_out(store, request.cookies.get(self.cookie))
-            self.seen(user)
+            if self.seen(user):  # the time moved: a session that lasts from the new time
+                sessions.log_out(store, token)
+                user, token = sessions.log_in(
+                    store, body.get("username"), body.get("password"), self.hours()
+                )
             response = jsonify({"user": self.user_json(user)})
             set_session_cookie(response, self.cookie, token, self.hours())
             return response
