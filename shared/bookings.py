@@ -26,10 +26,10 @@ from shared.errors import (
     TooEarly,
 )
 from shared.events import BookingCancelled, BookingCheckedIn, BookingMade
+from shared.housekeeping import begin
 from shared.printing import DISABLED, BookingSlip, PrintResult
 from shared.services import (
     Issued,
-    begin,
     checked_idempotency_key,
     checked_reference,
     earlier_print,

@@ -451,7 +451,8 @@ def _count(db: Reader, where: str, params: dict[str, Any]) -> int:
 
 @dataclass(frozen=True)
 class CounterRow:
-    """A counter as stored: its state, the officer who last acted there, its called ticket."""
+    """A counter as stored: its state, the officer who last acted there, its called ticket
+    (the ticket's own fact, its status `called` and its counter: stored once)."""
 
     id: str
     state: CounterState
@@ -476,7 +477,7 @@ def counters(db: Reader) -> dict[str, CounterRow]:
     """Every stored counter with its called ticket."""
     rows = db.all(
         "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
-        "FROM counters c LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status = 'called'"
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called'"
     )
     return {row["counter_id"]: _counter_row(row) for row in rows}
 
@@ -485,7 +486,7 @@ def counter(db: Reader, counter_id: str) -> CounterRow:
     """One counter (open and idle if it has no row yet)."""
     row = db.one(
         "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
-        "FROM counters c LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status = 'called' "
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called' "
         "WHERE c.id = ?",
         [counter_id],
     )
@@ -501,15 +502,10 @@ def _counter_row(row: dict[str, Any]) -> CounterRow:
     )
 
 
-def set_serving(tx: Transaction, counter_id: str, ticket: Ticket | None) -> None:
-    """The counter now serves `ticket` (None: nobody); the acting officer is remembered."""
-    tx.execute(
-        "UPDATE counters SET ticket_id = ?, officer = ?, updated_at = ? WHERE id = ?",
-        [ticket.id if ticket else None, tx.actor, utc_text(tx.now), counter_id],
-    )
+def save_desk(tx: Transaction, counter_id: str, state: CounterState) -> None:
+    """The counter's state after an officer acted there; the acting officer is remembered.
 
-
-def set_state(tx: Transaction, counter_id: str, state: CounterState) -> None:
+    (Its called ticket is saved with the ticket.)"""
     tx.execute(
         "UPDATE counters SET state = ?, officer = ?, updated_at = ? WHERE id = ?",
         [state.value, tx.actor, utc_text(tx.now), counter_id],

@@ -66,6 +66,11 @@ ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
 # Each move leads to one status, whatever it starts from.
 STATUS_AFTER: dict[Move, Status] = {move: status for (_, move), status in ALLOWED_MOVES.items()}
 
+# The moves that change who waits in a queue, or in what order: they start or end waiting.
+QUEUE_MOVES = frozenset(
+    move for (before, move), after in ALLOWED_MOVES.items() if Status.WAITING in (before, after)
+)
+
 
 def transition(status: Status | str, move: Move) -> Status:
     """The status a ticket reaches by `move`, or Conflict if the move is not allowed from here."""
