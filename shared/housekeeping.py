@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from shared import queries, repository, slots
+from shared.booking import BookingMove, transition
 from shared.clock import utc_text
 from shared.events import BookingMissed, QueueWaiting
 from shared.station import Station
@@ -60,7 +61,8 @@ def _close_missed_bookings(station: Station, tx: Transaction) -> None:
     for booking, service in found:
         rules = service.booking if service else None
         if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
-            repository.set_booking_status(tx, booking.id, "missed")
+            status = transition(booking.status, BookingMove.MISS, booking.code)
+            repository.set_booking_status(tx, booking.id, status)
             tx.record(
                 BookingMissed(
                     booking_id=booking.id,

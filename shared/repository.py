@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.booking import BookingStatus
 from shared.clock import parse_utc, utc_text
 from shared.store import Reader, Transaction
 from shared.ticket import Ticket
@@ -582,7 +583,7 @@ def save_survey(tx: Transaction, ticket_id: int, answers_json: str) -> None:
 
 @dataclass(frozen=True)
 class BookingRow:
-    """A booked slot: `status` is booked, cancelled, checked_in or missed; times are UTC."""
+    """A booked slot (its lifecycle: `shared.booking`); times are UTC."""
 
     id: int
     code: str
@@ -590,7 +591,7 @@ class BookingRow:
     service: str
     service_day: date
     starts_at: datetime
-    status: str
+    status: BookingStatus
     made_at: datetime
     made_by: str
     reference: str | None
@@ -605,7 +606,7 @@ def _booking(row: dict[str, Any]) -> BookingRow:
         service=row["service"],
         service_day=date.fromisoformat(row["service_day"]),
         starts_at=parse_utc(row["starts_at"]),
-        status=row["status"],
+        status=BookingStatus(row["status"]),
         made_at=parse_utc(row["made_at"]),
         made_by=row["made_by"],
         reference=row["reference"],
@@ -665,7 +666,7 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
             booking.service,
             booking.service_day.isoformat(),
             utc_text(booking.starts_at),
-            booking.status,
+            booking.status.value,
             utc_text(booking.made_at),
             booking.made_by,
             booker.address,
@@ -677,12 +678,12 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
 
 
 def set_booking_status(
-    tx: Transaction, booking_id: int, status: str, ticket_id: int | None = None
+    tx: Transaction, booking_id: int, status: BookingStatus, ticket_id: int | None = None
 ) -> None:
     tx.execute(
         "UPDATE bookings SET status = ?, ticket_id = COALESCE(?, ticket_id), updated_at = ? "
         "WHERE id = ?",
-        [status, ticket_id, utc_text(tx.now), booking_id],
+        [status.value, ticket_id, utc_text(tx.now), booking_id],
     )
 
 

@@ -81,7 +81,7 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
         case "issue":
             services.issue_ticket(station, SERVICES[which], priority=flag)
         case "call_next" | "recall" | "finish" | "no_show":
-            getattr(services, kind)(station, counter, "budi")
+            getattr(desk_actions, kind)(station, counter, "budi")
         case "transfer":
             desk_actions.transfer(station, counter, SERVICES[(which + index) % 3], "budi")
         case "call":
