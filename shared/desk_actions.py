@@ -38,7 +38,7 @@ from shared.services import counter_of, service_of
 from shared.station import Station
 from shared.store import Transaction
 from shared.ticket import Ticket, apply
-from shared.ticketing import QUEUE_MOVES, Move, Status, may_requeue, next_in_line, within_hours
+from shared.ticketing import QUEUE_MOVES, REFUSAL, Move, may_requeue, next_in_line, within_hours
 
 FRONT_MARGIN = timedelta(milliseconds=1)
 
@@ -76,11 +76,12 @@ class Context:
         streak = positions.streak(self.station, self.tx, counter=self.counter.id)
         return next_in_line(waiting, self.station.config.call_policy, self.tx.now, streak)
 
-    def waiting_ticket(self, number: str, status: Status, refusal: str) -> Ticket:
-        """Today's ticket `number` in `status` of one of this counter's services."""
+    def numbered(self, number: str, move: Move) -> Ticket:
+        """Today's ticket `number` of one of this counter's services, for `move` (whether its
+        status allows the move is the ticket lifecycle's to say)."""
         ticket = repository.by_number(self.tx, self.today, number)
-        if ticket is None or ticket.status != status:
-            raise NotFound(refusal, number=number)
+        if ticket is None:
+            raise NotFound(REFUSAL[move], number=number)
         if ticket.service not in self.counter.services:
             raise Conflict("error.service_not_served", number=number, counter=self.counter.name)
         return ticket
@@ -120,7 +121,7 @@ def _call_next(context: Context, command: Command) -> Outcome:
 def _call_number(context: Context, command: Command) -> Outcome:
     assert isinstance(command, CallNumber)
     desk.decide(context.desk, DeskMove.CALL)
-    ticket = context.waiting_ticket(command.number, Status.WAITING, "error.number_not_waiting")
+    ticket = context.numbered(command.number, Move.CALL)
     expected = context.expected()
     return desk.call(
         context.desk,
@@ -183,23 +184,23 @@ def _return(context: Context, command: Command) -> Outcome:
 
 def _prioritize(context: Context, command: Command) -> Outcome:
     assert isinstance(command, Prioritize)
-    ticket = context.waiting_ticket(command.number, Status.WAITING, "error.number_not_waiting")
-    if ticket.priority:
-        raise Conflict("error.already_priority", number=command.number)
+    ticket = context.numbered(command.number, Move.PRIORITIZE)
     marked, event = apply(
         ticket, Move.PRIORITIZE, context.tx.now, counter=context.counter.id, reason=command.reason
     )
+    if ticket.priority:
+        raise Conflict("error.already_priority", number=command.number)
     return Outcome(context.desk, marked, (marked,), (event,))
 
 
 def _requeue(context: Context, command: Command) -> Outcome:
     assert isinstance(command, Requeue)
-    ticket = context.waiting_ticket(command.number, Status.NO_SHOW, "error.number_not_no_show")
+    ticket = context.numbered(command.number, Move.REQUEUE)
+    back, event = apply(ticket, Move.REQUEUE, context.tx.now, counter=context.counter.id)
     window = context.station.config.no_show_requeue_minutes
-    assert ticket.finished_at is not None
+    assert ticket.finished_at is not None  # a no-show, or the lifecycle refused it
     if not may_requeue(ticket.finished_at, context.tx.now, window):
         raise Conflict("error.requeue_too_late", number=command.number, minutes=window)
-    back, event = apply(ticket, Move.REQUEUE, context.tx.now, counter=context.counter.id)
     return Outcome(context.desk, back, (back,), (event,))
 
 

@@ -446,8 +446,6 @@ def cancel(station: Station, token: str) -> Ticket:
         ticket = repository.by_token(tx, token)
         if ticket is None:
             raise NotFound("error.unknown_ticket")
-        if not ticket.waiting:
-            raise Conflict("error.cancel_not_waiting", number=ticket.number)
         cancelled = save_move(tx, ticket, Move.CANCEL)
         record_waiting(station, tx, today)
         return cancelled

@@ -174,7 +174,7 @@ def evolve(
     if ticket is None:
         raise Conflict("error.move_not_allowed", move=str(event.move), status="-")
     assert event.move is not None
-    status = transition(ticket.status, event.move)
+    status = transition(ticket.status, event.move, ticket.number)
     match event:
         case TicketCalled(counter=counter):
             return replace(ticket, status=status, called_at=at, counter=counter, recalls=0)

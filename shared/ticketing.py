@@ -72,12 +72,27 @@ QUEUE_MOVES = frozenset(
 )
 
 
-def transition(status: Status | str, move: Move) -> Status:
-    """The status a ticket reaches by `move`, or Conflict if the move is not allowed from here."""
+# What a person who asked for a refused move is told, by move (any other: move_not_allowed).
+REFUSAL: dict[Move, str] = {
+    Move.CALL: "error.number_not_waiting",
+    Move.PRIORITIZE: "error.number_not_waiting",
+    Move.REQUEUE: "error.number_not_no_show",
+    Move.CANCEL: "error.cancel_not_waiting",
+}
+
+
+def transition(status: Status | str, move: Move, number: str = "") -> Status:
+    """The status a ticket (`number`, for the message) reaches by `move`, or Conflict with the
+    move's refusal if the move is not allowed from here."""
     try:
         return ALLOWED_MOVES[(Status(status), move)]
     except (KeyError, ValueError):
-        raise Conflict("error.move_not_allowed", move=move.value, status=str(status)) from None
+        raise Conflict(
+            REFUSAL.get(move, "error.move_not_allowed"),
+            move=move.value,
+            status=str(status),
+            number=number,
+        ) from None
 
 
 def format_number(prefix: str, sequence: int) -> str:

@@ -146,7 +146,7 @@ def test_a_call_at_a_free_desk_records_only_the_call() -> None:
 
 
 def test_a_call_of_a_ticket_that_does_not_wait_is_refused_by_the_ticket() -> None:
-    with pytest.raises(Conflict, match="move_not_allowed"):
+    with pytest.raises(Conflict, match="number_not_waiting"):
         call(desk_in(DeskStatus.FREE), called(2), LATER, **ANNOUNCED)
 
 
