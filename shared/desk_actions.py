@@ -81,7 +81,7 @@ class Context:
         status allows the move is the ticket lifecycle's to say)."""
         ticket = repository.by_number(self.tx, self.today, number)
         if ticket is None:
-            raise NotFound(REFUSAL[move], number=number)
+            raise NotFound(REFUSAL[move][1], number=number)
         if ticket.service not in self.counter.services:
             raise Conflict("error.service_not_served", number=number, counter=self.counter.name)
         return ticket

@@ -72,6 +72,16 @@ class Conflict(SatuPintuError):
     status = 409
 
 
+class NumberNotInStatus(NotFound, Conflict):
+    """A ticket number that exists but is not in the status an officer's action needs (not
+    waiting, not a no-show). The contract answers it as `not_found`, since the number is not
+    among those the action looks in; the ticket's lifecycle counts it, like any refused move,
+    as a Conflict."""
+
+    code = "not_found"
+    status = 404
+
+
 class StaleCurrent(Conflict):
     """The officer's screen shows another ticket at the counter than the one served there now
     (a second console or a double key press got there first). The error names the current one."""

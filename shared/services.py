@@ -1,9 +1,10 @@
-"""Use cases as plain functions: load, decide with the pure lifecycle, save, record the events.
+"""The kiosk's, the citizen's and the station clock's use cases, as plain functions: load,
+decide with the pure lifecycle, save, record the events.
 
 Each runs in one write transaction; the store publishes the recorded events after COMMIT. A
-refused use case raises a SatuPintuError and leaves the database exactly as it was. Counter
-actions return the domain ticket they acted on; its view (positions, estimates) is built after
-COMMIT, outside the write lock (`shared.views`).
+refused use case raises a SatuPintuError and leaves the database exactly as it was. The
+officer's counter actions are in `shared.desk_actions`; the day's housekeeping every write
+starts with is `shared.housekeeping.begin`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from shared import log, queries, repository, slots
@@ -57,15 +58,12 @@ from shared.ticketing import (
 )
 from shared.views import view_of
 
-MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
-MAX_NUMBER = 20
 MAX_REFERENCE = 40
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
 PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
 PRINT_HISTORY_MAX = 5000  # at most this many: older ones tell nothing about a printer now
-FRONT_MARGIN = timedelta(milliseconds=1)
 # What a private service's ticket and the kiosk's neutral button say instead of its name.
 PRIVATE_LABEL = LocalText(
     id=text("ui.common.private_services", "id"), en=text("ui.common.private_services", "en")

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from shared.config import WEEKDAYS, CallPolicy, Service
-from shared.errors import Conflict
+from shared.errors import Conflict, NumberNotInStatus
 
 
 class Status(StrEnum):
@@ -72,27 +72,25 @@ QUEUE_MOVES = frozenset(
 )
 
 
-# What a person who asked for a refused move is told, by move (any other: move_not_allowed).
-REFUSAL: dict[Move, str] = {
-    Move.CALL: "error.number_not_waiting",
-    Move.PRIORITIZE: "error.number_not_waiting",
-    Move.REQUEUE: "error.number_not_no_show",
-    Move.CANCEL: "error.cancel_not_waiting",
+# How a refused move is answered to the person who asked for it, by move (the contract's code
+# and the message they see); any other refused move is a conflict, move_not_allowed.
+REFUSAL: dict[Move, tuple[type[Conflict], str]] = {
+    Move.CALL: (NumberNotInStatus, "error.number_not_waiting"),
+    Move.PRIORITIZE: (NumberNotInStatus, "error.number_not_waiting"),
+    Move.REQUEUE: (NumberNotInStatus, "error.number_not_no_show"),
+    Move.CANCEL: (Conflict, "error.cancel_not_waiting"),
 }
+NOT_ALLOWED = (Conflict, "error.move_not_allowed")
 
 
 def transition(status: Status | str, move: Move, number: str = "") -> Status:
-    """The status a ticket (`number`, for the message) reaches by `move`, or Conflict with the
-    move's refusal if the move is not allowed from here."""
+    """The status a ticket (`number`, for the message) reaches by `move`, or the move's
+    refusal (REFUSAL) if the move is not allowed from here."""
     try:
         return ALLOWED_MOVES[(Status(status), move)]
     except (KeyError, ValueError):
-        raise Conflict(
-            REFUSAL.get(move, "error.move_not_allowed"),
-            move=move.value,
-            status=str(status),
-            number=number,
-        ) from None
+        kind, message = REFUSAL.get(move, NOT_ALLOWED)
+        raise kind(message, move=move.value, status=str(status), number=number) from None
 
 
 def format_number(prefix: str, sequence: int) -> str:

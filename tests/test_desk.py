@@ -27,7 +27,7 @@ from shared.desk import (
     release,
     set_state,
 )
-from shared.errors import Conflict, StaleCurrent
+from shared.errors import Conflict, NotFound, StaleCurrent
 from shared.events import CounterStateChanged, TicketCalled, TicketDone, TicketRecalled
 from shared.ticket import Ticket, issue
 from shared.ticketing import CounterState, Status
@@ -146,7 +146,7 @@ def test_a_call_at_a_free_desk_records_only_the_call() -> None:
 
 
 def test_a_call_of_a_ticket_that_does_not_wait_is_refused_by_the_ticket() -> None:
-    with pytest.raises(Conflict, match="number_not_waiting"):
+    with pytest.raises(NotFound, match="number_not_waiting"):
         call(desk_in(DeskStatus.FREE), called(2), LATER, **ANNOUNCED)
 
 
