@@ -8,10 +8,9 @@ no SQL, no clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.errors import BookingExpired, Conflict
+from shared.errors import BookingExpired, Conflict, Refused
 
 
 class BookingStatus(StrEnum):
@@ -26,13 +25,6 @@ class BookingMove(StrEnum):
     CHECK_IN = "check_in"  # the citizen came: a repeated check-in changes nothing
     MISS = "miss"  # the check-in window closed with nobody come
     PRINT_SLIP = "print_slip"  # an officer prints the slip of a booking made at the counter
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A move a booking in some status cannot make, and the message that says why."""
-
-    message: str
 
 
 # Why a booking that is no longer open refuses a move, by its status.

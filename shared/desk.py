@@ -9,13 +9,13 @@ them is the caller's. No Flask, no SQL, no clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from shared.config import Counter
-from shared.errors import Conflict, StaleCurrent
+from shared.errors import Conflict, Refused, StaleCurrent
 from shared.events import CounterStateChanged, Event
 from shared.ticket import Ticket, apply
 from shared.ticketing import CounterState, Move
@@ -50,14 +50,8 @@ class DeskMove(StrEnum):
     CLOSE = "close"
 
 
-@dataclass(frozen=True)
-class Refused:
-    """A move the desk refuses from a status, and the message that says why."""
-
-    message: str
-
-
-SERVES = (DeskMove.RECALL, DeskMove.FINISH, DeskMove.NO_SHOW, DeskMove.TRANSFER, DeskMove.RETURN)
+LETS_GO = (DeskMove.FINISH, DeskMove.NO_SHOW, DeskMove.TRANSFER, DeskMove.RETURN)
+SERVES = (DeskMove.RECALL, *LETS_GO)  # the moves about the ticket served
 AWAY = (DeskStatus.BREAK, DeskStatus.CLOSED)
 # Where a state move takes a desk that serves nobody.
 SETS = {
@@ -81,7 +75,7 @@ RULES: dict[tuple[DeskStatus, DeskMove], DeskStatus | Refused] = {
     (DeskStatus.FREE, DeskMove.CALL): DeskStatus.SERVING,
     (DeskStatus.SERVING, DeskMove.CALL): DeskStatus.SERVING,  # the one served is finished first
     (DeskStatus.SERVING, DeskMove.RECALL): DeskStatus.SERVING,
-    **{(DeskStatus.SERVING, move): DeskStatus.FREE for move in SERVES[1:]},
+    **{(DeskStatus.SERVING, move): DeskStatus.FREE for move in LETS_GO},
     (DeskStatus.SERVING, DeskMove.OPEN): DeskStatus.SERVING,
     (DeskStatus.SERVING, DeskMove.BREAK): BUSY,
     (DeskStatus.SERVING, DeskMove.CLOSE): BUSY,
@@ -129,7 +123,7 @@ class Outcome:
     desk: Desk
     ticket: Ticket | None
     moved: tuple[Ticket, ...] = ()
-    events: tuple[Event, ...] = field(default_factory=tuple)
+    events: tuple[Event, ...] = ()
 
 
 def decide(desk: Desk, move: DeskMove) -> DeskStatus:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A lifecycle table's entry for a move it refuses from a status: the message that says why."""
+
+    message: str
 
 
 class SatuPintuError(Exception):

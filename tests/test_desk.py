@@ -19,7 +19,6 @@ from shared.desk import (
     Desk,
     DeskMove,
     DeskStatus,
-    Refused,
     call,
     check_current,
     decide,
@@ -27,7 +26,7 @@ from shared.desk import (
     release,
     set_state,
 )
-from shared.errors import Conflict, NotFound, StaleCurrent
+from shared.errors import Conflict, NotFound, Refused, StaleCurrent
 from shared.events import CounterStateChanged, TicketCalled, TicketDone, TicketRecalled
 from shared.ticket import Ticket, issue
 from shared.ticketing import CounterState, Status
