@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from satupintu.app import open_station
-from shared import services
+from shared import desk_actions, services
 from shared.clock import ManualClock
 from shared.config import parse_config
 from shared.errors import QueueEmpty
@@ -181,7 +181,7 @@ class Simulation:
 
     def _finish(self, minute: float, counter: str) -> None:
         no_show = self.serving.pop(counter)
-        (services.no_show if no_show else services.finish)(self.station, counter, "sim")
+        (desk_actions.no_show if no_show else desk_actions.finish)(self.station, counter, "sim")
         self.idle.add(counter)
         if counter in self.break_due:
             self._break(minute, counter)
@@ -195,19 +195,19 @@ class Simulation:
         self.break_due.discard(counter)
         self.idle.discard(counter)
         self.on_break.add(counter)
-        services.set_counter_state(self.station, counter, "break", "sim")
+        desk_actions.set_counter_state(self.station, counter, "break", "sim")
 
     def _back(self, minute: float, counter: str) -> None:
         self.on_break.discard(counter)
         self.idle.add(counter)
-        services.set_counter_state(self.station, counter, "open", "sim")
+        desk_actions.set_counter_state(self.station, counter, "open", "sim")
         self._call(minute, counter)
 
     def _call(self, minute: float, counter: str) -> None:
         if counter not in self.idle:
             return
         try:
-            called = services.call_next(self.station, counter, "sim")
+            called = desk_actions.call_next(self.station, counter, "sim")
         except QueueEmpty:
             return
         self.idle.discard(counter)

@@ -1,64 +1,21 @@
-"""The officer's actions at a counter: one table behind both the HTTP routes and socket events.
+"""The officer's actions at a counter, for both the HTTP routes and the socket events.
 
-Every action may name the ticket the officer's screen shows at the counter (`"current"`): if
-another ticket is served there now, the action is refused and changes nothing. The answer
-carries the ticket acted on and the counter as it is after the action, so a console redraws
-from the answer alone.
+Each action's body is parsed once into its command (`shared.desk_commands`) and run by the one
+handler (`shared.desk_actions.act`). The answer carries the ticket acted on and the counter as it
+is after the action, so a console redraws from the answer alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from shared import queries, services
+from shared import queries
+from shared.desk_actions import act
+from shared.desk_commands import COMMANDS
 from shared.errors import Forbidden
-from shared.services import Current
 from shared.station import Station
-from shared.ticket import Ticket
 from shared.users import User
 from shared.views import view_of
-
-Action = Callable[[Station, str, dict[str, Any], str, Current], Ticket | None]
-
-ACTIONS: dict[str, Action] = {
-    "call_next": lambda station, counter, body, actor, current: services.call_next(
-        station, counter, actor, current
-    ),
-    "call": lambda station, counter, body, actor, current: services.call_number(
-        station, counter, body.get("number"), body.get("reason"), actor, current
-    ),
-    "recall": lambda station, counter, body, actor, current: services.recall(
-        station, counter, actor, current
-    ),
-    "done": lambda station, counter, body, actor, current: services.finish(
-        station, counter, actor, current
-    ),
-    "no_show": lambda station, counter, body, actor, current: services.no_show(
-        station, counter, actor, current
-    ),
-    "transfer": lambda station, counter, body, actor, current: services.transfer(
-        station,
-        counter,
-        body.get("service"),
-        actor,
-        current,
-        front=body.get("front", False),
-        reason=body.get("reason"),
-    ),
-    "return": lambda station, counter, body, actor, current: services.return_to_queue(
-        station, counter, actor, current
-    ),
-    "prioritize": lambda station, counter, body, actor, current: services.prioritize(
-        station, counter, body.get("number"), body.get("reason"), actor, current
-    ),
-    "requeue": lambda station, counter, body, actor, current: services.requeue(
-        station, counter, body.get("number"), actor, current
-    ),
-    "state": lambda station, counter, body, actor, current: services.set_counter_state(
-        station, counter, body.get("state"), actor, current
-    ),
-}
 
 
 def perform(
@@ -70,8 +27,7 @@ def perform(
     """
     if not user.may_act_at(station.config, counter_id):
         raise Forbidden("error.forbidden_unit", counter=counter_id[:40])
-    current = services.parse_current(body)
-    ticket = ACTIONS[action](station, counter_id, body, user.username, current)
+    ticket = act(station, counter_id, user.username, COMMANDS[action].parse(body))
     counter = station.config.counter_by_id[counter_id]
     return {
         "ticket": view_of(station, ticket, for_staff=True),

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
-from counter.actions import ACTIONS, http_path, perform
+from counter.actions import http_path, perform
 from shared import queries
 from shared.auth import current_user, require_role
 from shared.config import Counter
+from shared.desk_commands import COMMANDS
 from shared.errors import Forbidden, NotFound
 from shared.pages import render_page
 from shared.users import Role, User
@@ -20,7 +21,7 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/counter/static",
 )
-ACTION_BY_PATH = {http_path(name): name for name in ACTIONS}
+ACTION_BY_PATH = {http_path(name): name for name in COMMANDS}
 
 
 @bp.get("/counter")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from counter.actions import ACTIONS, perform
+from counter.actions import perform
 from shared import presence
+from shared.desk_commands import COMMANDS
 from shared.errors import Forbidden, InvalidRequest, NotFound, SatuPintuError, Unauthorized
 from shared.realtime import connections, on, presence_changed, sid, socket_error, socket_user
 from shared.users import Role, User
@@ -41,7 +42,7 @@ def _handler(action: str) -> Callable[[Any], dict[str, Any]]:
     return handle
 
 
-for _name in ACTIONS:
+for _name in COMMANDS:
     on(_name)(_handler(_name))
 
 

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from shared import repository, slots
+from shared.booking import BookingMove, BookingStatus, transition
 from shared.clock import utc_text
 from shared.config import Booking, Service
 from shared.errors import (
@@ -26,10 +27,10 @@ from shared.errors import (
     TooEarly,
 )
 from shared.events import BookingCancelled, BookingCheckedIn, BookingMade
+from shared.housekeeping import begin
 from shared.printing import DISABLED, BookingSlip, PrintResult
 from shared.services import (
     Issued,
-    begin,
     checked_idempotency_key,
     checked_reference,
     earlier_print,
@@ -53,12 +54,6 @@ SLOT_REFUSED = {
     slots.Refusal.PAST: "error.slot_past",
     slots.Refusal.TOO_FAR: "error.slot_too_far",
     slots.Refusal.NOT_A_SLOT: "error.slot_not_a_slot",
-}
-# Why a booking that is no longer open cannot be cancelled or checked in.
-BOOKING_USED = {
-    "cancelled": "error.booking_cancelled",
-    "checked_in": "error.booking_checked_in",
-    "missed": "error.booking_missed",
 }
 
 
@@ -178,7 +173,7 @@ def make_booking(
             service=service.id,
             service_day=day,
             starts_at=start,
-            status="booked",
+            status=BookingStatus.BOOKED,
             made_at=tx.now,
             made_by=actor,
             reference=reference,
@@ -233,9 +228,8 @@ def cancel_booking(station: Station, token: str) -> repository.BookingRow:
         booking = repository.booking_by_token(tx, token)
         if booking is None:
             raise NotFound("error.unknown_booking")
-        if booking.status != "booked":
-            raise Conflict(BOOKING_USED[booking.status], code=booking.code)
-        repository.set_booking_status(tx, booking.id, "cancelled")
+        status = transition(booking.status, BookingMove.CANCEL, booking.code)
+        repository.set_booking_status(tx, booking.id, status)
         tx.record(
             BookingCancelled(
                 booking_id=booking.id,
@@ -243,7 +237,7 @@ def cancel_booking(station: Station, token: str) -> repository.BookingRow:
                 starts_at=utc_text(booking.starts_at),
             )
         )
-        return replace(booking, status="cancelled")
+        return replace(booking, status=status)
 
 
 def print_booking(station: Station, code: Any, public_base: str, actor: str) -> PrintResult:
@@ -256,8 +250,7 @@ def print_booking(station: Station, code: Any, public_base: str, actor: str) -> 
         booking = repository.booking_by_code(db, slots.normal_code(code))
     if booking is None:
         raise NotFound("error.unknown_booking")
-    if booking.status != "booked":
-        raise Conflict(BOOKING_USED[booking.status], code=booking.code)
+    transition(booking.status, BookingMove.PRINT_SLIP, booking.code)
     service = station.config.service_by_id[booking.service]
     rules = service.booking
     assert rules is not None  # only a bookable service has bookings
@@ -301,13 +294,11 @@ def _may_check_in(
     service = station.config.service_by_id.get(booking.service)
     if service is None or service.booking is None:
         raise BookingExpired("error.booking_missed", code=booking.code)
-    if booking.status == "checked_in":
-        assert booking.ticket_id is not None
+    if transition(booking.status, BookingMove.CHECK_IN, booking.code) == booking.status:
+        assert booking.ticket_id is not None  # checked in already: the same ticket again
         earlier = repository.get(tx, booking.ticket_id)
         assert earlier is not None
         return service, earlier
-    if booking.status != "booked":
-        raise BookingExpired(BOOKING_USED[booking.status], code=booking.code)
     state = slots.check_in(service.booking, booking.starts_at, tx.now)
     if state == slots.CheckIn.TOO_EARLY:
         opens = station.local(slots.check_in_opens(service.booking, booking.starts_at))
@@ -330,7 +321,8 @@ def _checked_in(
         station, tx, service, False, kiosk_id, today, None,
         reference=booking.reference, booked_for=booking.starts_at,
     )  # fmt: skip
-    repository.set_booking_status(tx, booking.id, "checked_in", ticket.id)
+    status = transition(booking.status, BookingMove.CHECK_IN, booking.code)
+    repository.set_booking_status(tx, booking.id, status, ticket.id)
     tx.record(
         BookingCheckedIn(
             booking_id=booking.id,

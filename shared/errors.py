@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A lifecycle table's entry for a move it refuses from a status: the message that says why."""
+
+    message: str
 
 
 class SatuPintuError(Exception):
@@ -70,6 +78,16 @@ class ServiceClosed(SatuPintuError):
 class Conflict(SatuPintuError):
     code = "conflict"
     status = 409
+
+
+class NumberNotInStatus(NotFound, Conflict):
+    """A ticket number that exists but is not in the status an officer's action needs (not
+    waiting, not a no-show). The contract answers it as `not_found`, since the number is not
+    among those the action looks in; the ticket's lifecycle counts it, like any refused move,
+    as a Conflict."""
+
+    code = "not_found"
+    status = 404
 
 
 class StaleCurrent(Conflict):

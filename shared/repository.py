@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from shared.booking import BookingStatus
 from shared.clock import parse_utc, utc_text
 from shared.store import Reader, Transaction
 from shared.ticket import Ticket
@@ -451,7 +452,8 @@ def _count(db: Reader, where: str, params: dict[str, Any]) -> int:
 
 @dataclass(frozen=True)
 class CounterRow:
-    """A counter as stored: its state, the officer who last acted there, its called ticket."""
+    """A counter as stored: its state, the officer who last acted there, its called ticket
+    (the ticket's own fact, its status `called` and its counter: stored once)."""
 
     id: str
     state: CounterState
@@ -476,7 +478,7 @@ def counters(db: Reader) -> dict[str, CounterRow]:
     """Every stored counter with its called ticket."""
     rows = db.all(
         "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
-        "FROM counters c LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status = 'called'"
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called'"
     )
     return {row["counter_id"]: _counter_row(row) for row in rows}
 
@@ -485,7 +487,7 @@ def counter(db: Reader, counter_id: str) -> CounterRow:
     """One counter (open and idle if it has no row yet)."""
     row = db.one(
         "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
-        "FROM counters c LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status = 'called' "
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called' "
         "WHERE c.id = ?",
         [counter_id],
     )
@@ -501,15 +503,10 @@ def _counter_row(row: dict[str, Any]) -> CounterRow:
     )
 
 
-def set_serving(tx: Transaction, counter_id: str, ticket: Ticket | None) -> None:
-    """The counter now serves `ticket` (None: nobody); the acting officer is remembered."""
-    tx.execute(
-        "UPDATE counters SET ticket_id = ?, officer = ?, updated_at = ? WHERE id = ?",
-        [ticket.id if ticket else None, tx.actor, utc_text(tx.now), counter_id],
-    )
+def save_desk(tx: Transaction, counter_id: str, state: CounterState) -> None:
+    """The counter's state after an officer acted there; the acting officer is remembered.
 
-
-def set_state(tx: Transaction, counter_id: str, state: CounterState) -> None:
+    (Its called ticket is saved with the ticket.)"""
     tx.execute(
         "UPDATE counters SET state = ?, officer = ?, updated_at = ? WHERE id = ?",
         [state.value, tx.actor, utc_text(tx.now), counter_id],
@@ -586,7 +583,7 @@ def save_survey(tx: Transaction, ticket_id: int, answers_json: str) -> None:
 
 @dataclass(frozen=True)
 class BookingRow:
-    """A booked slot: `status` is booked, cancelled, checked_in or missed; times are UTC."""
+    """A booked slot (its lifecycle: `shared.booking`); times are UTC."""
 
     id: int
     code: str
@@ -594,7 +591,7 @@ class BookingRow:
     service: str
     service_day: date
     starts_at: datetime
-    status: str
+    status: BookingStatus
     made_at: datetime
     made_by: str
     reference: str | None
@@ -609,7 +606,7 @@ def _booking(row: dict[str, Any]) -> BookingRow:
         service=row["service"],
         service_day=date.fromisoformat(row["service_day"]),
         starts_at=parse_utc(row["starts_at"]),
-        status=row["status"],
+        status=BookingStatus(row["status"]),
         made_at=parse_utc(row["made_at"]),
         made_by=row["made_by"],
         reference=row["reference"],
@@ -669,7 +666,7 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
             booking.service,
             booking.service_day.isoformat(),
             utc_text(booking.starts_at),
-            booking.status,
+            booking.status.value,
             utc_text(booking.made_at),
             booking.made_by,
             booker.address,
@@ -681,12 +678,12 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
 
 
 def set_booking_status(
-    tx: Transaction, booking_id: int, status: str, ticket_id: int | None = None
+    tx: Transaction, booking_id: int, status: BookingStatus, ticket_id: int | None = None
 ) -> None:
     tx.execute(
         "UPDATE bookings SET status = ?, ticket_id = COALESCE(?, ticket_id), updated_at = ? "
         "WHERE id = ?",
-        [status, ticket_id, utc_text(tx.now), booking_id],
+        [status.value, ticket_id, utc_text(tx.now), booking_id],
     )
 
 

@@ -321,6 +321,27 @@ def m012_history_free_lookups(db: Database) -> None:
     )
 
 
+@migrations()
+def m013_counter_serving_from_tickets(db: Database) -> None:
+    """Who a counter serves is stored once, on the ticket (status `called`, its counter): the
+    counters' copy of it goes, and an index finds a counter's called ticket."""
+    db.executescript(
+        """
+        CREATE TABLE counters_new (
+            id TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'open',
+            officer TEXT,
+            updated_at TEXT
+        );
+        INSERT INTO counters_new (id, state, officer, updated_at)
+            SELECT id, state, officer, updated_at FROM counters;
+        DROP TABLE counters;
+        ALTER TABLE counters_new RENAME TO counters;
+        CREATE INDEX tickets_serving ON tickets (counter) WHERE status = 'called';
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

@@ -1,9 +1,10 @@
-"""Use cases as plain functions: load, decide with the pure lifecycle, save, record the events.
+"""The kiosk's, the citizen's and the station clock's use cases, as plain functions: load,
+decide with the pure lifecycle, save, record the events.
 
 Each runs in one write transaction; the store publishes the recorded events after COMMIT. A
-refused use case raises a SatuPintuError and leaves the database exactly as it was. Counter
-actions return the domain ticket they acted on; its view (positions, estimates) is built after
-COMMIT, outside the write lock (`shared.views`).
+refused use case raises a SatuPintuError and leaves the database exactly as it was. The
+officer's counter actions are in `shared.desk_actions`; the day's housekeeping every write
+starts with is `shared.housekeeping.begin`.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from shared import announce, log, positions, queries, repository, slots
+from shared import log, queries, repository, slots
 from shared.clock import utc_text
 from shared.config import Config, Counter, LocalText, Service
 from shared.devices import Device
@@ -26,20 +27,16 @@ from shared.errors import (
     Forbidden,
     InvalidRequest,
     NotFound,
-    QueueEmpty,
     ServiceClosed,
-    StaleCurrent,
     UnknownService,
 )
 from shared.estimates import wait_range
 from shared.events import (
-    BookingMissed,
     ClockAccepted,
-    CounterStateChanged,
     PrintRecorded,
-    QueueWaiting,
     SurveyAnswered,
 )
+from shared.housekeeping import begin, record_waiting, save_move
 from shared.i18n import text
 from shared.printing import (
     DISABLED,
@@ -53,39 +50,24 @@ from shared.station import Station
 from shared.store import Transaction
 from shared.survey import validate_answers
 from shared.text import text_field
-from shared.ticket import Ticket, apply, issue
+from shared.ticket import Ticket, issue
 from shared.ticketing import (
-    CounterState,
     Move,
     Status,
     availability,
-    may_requeue,
-    next_in_line,
-    within_hours,
 )
 from shared.views import view_of
 
-MAX_REASON = 200
 MAX_IDEMPOTENCY_KEY = 128
-MAX_NUMBER = 20
 MAX_REFERENCE = 40
 PRINT_WAIT_MARGIN_SECONDS = 2.0
 MAX_REPRINTS = 3
 PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
 PRINT_HISTORY_MAX = 5000  # at most this many: older ones tell nothing about a printer now
-FRONT_MARGIN = timedelta(milliseconds=1)
 # What a private service's ticket and the kiosk's neutral button say instead of its name.
 PRIVATE_LABEL = LocalText(
     id=text("ui.common.private_services", "id"), en=text("ui.common.private_services", "en")
 )
-
-
-class _Unchecked:
-    """`current` not given: the action keeps its old meaning (whatever is current)."""
-
-
-UNCHECKED = _Unchecked()
-Current = str | None | _Unchecked
 
 
 @dataclass(frozen=True)
@@ -106,36 +88,11 @@ def service_of(station: Station, service_id: Any) -> Service:
     return station.config.service_by_id[service_id]
 
 
-def _counter(station: Station, counter_id: str) -> Counter:
+def counter_of(station: Station, counter_id: str) -> Counter:
     counter = station.config.counter_by_id.get(counter_id)
     if counter is None:
         raise NotFound("error.unknown_counter", counter=counter_id[:40])
     return counter
-
-
-def _number(number: Any) -> str:
-    if number is None or (isinstance(number, str) and not number.strip()):
-        raise InvalidRequest("error.field_required", field="number")
-    return text_field(number, "number", MAX_NUMBER).strip().upper()
-
-
-def _reason(reason: Any) -> str:
-    """A reason an officer gives for a call out of turn, a priority or a front place."""
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidRequest("error.reason_required")
-    return text_field(reason, "reason", MAX_REASON).strip()
-
-
-def parse_current(body: dict[str, Any]) -> Current:
-    """The ticket the officer's screen shows at the counter (`"current"`), if the body names it."""
-    if "current" not in body:
-        return UNCHECKED
-    current = body["current"]
-    if current is None:
-        return None
-    if not isinstance(current, str) or not current.strip() or len(current) > MAX_NUMBER:
-        raise InvalidRequest("error.current_type")
-    return text_field(current, "current", MAX_NUMBER).strip().upper()
 
 
 def ensure_counters(station: Station) -> None:
@@ -146,124 +103,6 @@ def ensure_counters(station: Station) -> None:
     if missing:
         with station.store.write("system", station.now()) as tx:
             repository.add_counters(tx, missing)
-
-
-def _move(tx: Transaction, ticket: Ticket, move: Move, **details: Any) -> Ticket:
-    """Make a move on a ticket: decide (pure), save, record its event."""
-    moved, event = apply(ticket, move, tx.now, **details)
-    repository.save(tx, moved)
-    tx.record(event)
-    return moved
-
-
-def _record_waiting(station: Station, tx: Transaction, today: date) -> None:
-    tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
-
-
-def begin(station: Station, tx: Transaction) -> date:
-    """Every ticket-changing transaction starts by closing yesterday's queue, closing the
-    bookings nobody came for, and sending booked tickets whose slot began to the front."""
-    today = station.today(tx.now)
-    expired = repository.waiting_before(tx, today)
-    for ticket in expired:
-        _move(tx, ticket, Move.EXPIRE)
-    if expired:
-        _record_waiting(station, tx, today)
-    _close_missed_bookings(station, tx)
-    mode = station.config.call_policy.bookings
-    for ticket in repository.booked_waiting_due(tx, tx.now) if mode == "first" else ():
-        assert ticket.booked_for is not None
-        if slots.due_for_front(mode, ticket.booked_for, ticket.queue_at, tx.now):
-            _move(
-                tx,
-                ticket,
-                Move.BOOKING_DUE,
-                queue_at=utc_text(slots.front_place(ticket.booked_for)),
-            )
-    return today
-
-
-def _close_missed_bookings(station: Station, tx: Transaction) -> None:
-    """Bookings whose check-in has closed with nobody come are missed."""
-    config = station.config
-    found = [
-        (booking, config.service_by_id.get(booking.service))
-        for booking in repository.open_bookings_started_before(tx, tx.now)
-    ]
-    for booking, service in found:
-        rules = service.booking if service else None
-        if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
-            repository.set_booking_status(tx, booking.id, "missed")
-            tx.record(
-                BookingMissed(
-                    booking_id=booking.id,
-                    service=booking.service,
-                    starts_at=utc_text(booking.starts_at),
-                )
-            )
-
-
-def _serving(tx: Transaction, counter: Counter, current: Current) -> Ticket | None:
-    """The ticket the counter serves now, refused unless it is the one the officer sees."""
-    row = repository.counter(tx, counter.id)
-    serving = row.ticket
-    if current is not UNCHECKED and (serving.number if serving else None) != current:
-        raise StaleCurrent(counter.name, serving.number if serving else None)
-    return serving
-
-
-def _require_serving(tx: Transaction, counter: Counter, current: Current) -> Ticket:
-    serving = _serving(tx, counter, current)
-    if serving is None:
-        raise Conflict("error.no_current_ticket", counter=counter.name)
-    return serving
-
-
-def _require_open(tx: Transaction, counter: Counter) -> None:
-    state = repository.counter(tx, counter.id).state
-    if state != CounterState.OPEN:
-        raise Conflict("error.counter_not_open", counter=counter.name, state=state.value)
-
-
-def _finish(tx: Transaction, counter: Counter, ticket: Ticket, move: Move) -> Ticket:
-    """Close the counter's called ticket as done or no-show; the counter is free again."""
-    finished = _move(tx, ticket, move, counter=counter.id)
-    repository.set_serving(tx, counter.id, None)
-    return finished
-
-
-def _announced(station: Station, counter: Counter, ticket: Ticket) -> dict[str, str]:
-    """What a call or recall tells the hall: the counter, its name and the spoken sentence."""
-    config = station.config
-    return {
-        "counter": counter.id,
-        "counter_name": config.shown_name(counter).get(config.language),
-        "announcement": announce.call_sentence(ticket.number, counter, config),
-    }
-
-
-def _call(
-    station: Station,
-    tx: Transaction,
-    counter: Counter,
-    ticket: Ticket,
-    today: date,
-    *,
-    out_of_order: bool = False,
-    reason: str | None = None,
-) -> Ticket:
-    """Call a waiting ticket to the counter and announce it."""
-    called = _move(
-        tx,
-        ticket,
-        Move.CALL,
-        **_announced(station, counter, ticket),
-        out_of_order=out_of_order,
-        reason=reason,
-    )
-    repository.set_serving(tx, counter.id, called)
-    _record_waiting(station, tx, today)
-    return called
 
 
 # ---- kiosk -----------------------------------------------------------------------------------
@@ -427,7 +266,7 @@ def new_ticket(
     )
     repository.insert(tx, ticket, phone)
     tx.record(event)
-    _record_waiting(station, tx, today)
+    record_waiting(station, tx, today)
     return ticket
 
 
@@ -546,245 +385,7 @@ def earlier_print(station: Station, today: date, key: str, kiosk_id: str | None)
         time.sleep(0.05)
 
 
-# ---- counter ---------------------------------------------------------------------------------
-
-
-def call_next(
-    station: Station, counter_id: str, actor: str, current: Current = UNCHECKED
-) -> Ticket:
-    """Finish the counter's current ticket as done and call the next one in the call order.
-
-    When nobody waits, nothing changes: QueueEmpty, and the current ticket stays called.
-    """
-    counter = _counter(station, counter_id)
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        serving = _serving(tx, counter, current)
-        _require_open(tx, counter)
-        waiting = repository.heads(tx, counter.services, today)
-        streak = positions.streak(station, tx, counter=counter.id)
-        chosen = next_in_line(waiting, station.config.call_policy, tx.now, streak)
-        if chosen is None:
-            raise QueueEmpty("error.queue_empty", counter=counter.name)
-        if serving is not None:
-            _finish(tx, counter, serving, Move.FINISH)
-        ticket = repository.get(tx, chosen.id)
-        assert ticket is not None
-        return _call(station, tx, counter, ticket, today)
-
-
-def call_number(
-    station: Station,
-    counter_id: str,
-    number: Any,
-    reason: Any,
-    actor: str,
-    current: Current = UNCHECKED,
-) -> Ticket:
-    """Call one waiting ticket out of order; the reason is required and kept in the log."""
-    counter = _counter(station, counter_id)
-    number = _number(number)
-    reason = _reason(reason)
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        serving = _serving(tx, counter, current)
-        _require_open(tx, counter)
-        ticket = repository.by_number(tx, today, number)
-        if ticket is None or not ticket.waiting:
-            raise NotFound("error.number_not_waiting", number=number)
-        if ticket.service not in counter.services:
-            raise Conflict("error.service_not_served", number=number, counter=counter.name)
-        waiting = repository.heads(tx, counter.services, today)
-        streak = positions.streak(station, tx, counter=counter.id)
-        expected = next_in_line(waiting, station.config.call_policy, tx.now, streak)
-        if serving is not None:
-            _finish(tx, counter, serving, Move.FINISH)
-        return _call(
-            station,
-            tx,
-            counter,
-            ticket,
-            today,
-            out_of_order=expected is not None and expected.id != ticket.id,
-            reason=reason,
-        )
-
-
-def recall(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
-    """Announce the counter's current ticket again; with `no_show_after_recalls` set, a ticket
-    recalled that many times is refused another (the officer marks a no-show instead)."""
-    counter = _counter(station, counter_id)
-    limit = station.config.no_show_after_recalls
-    with station.store.write(actor, station.now()) as tx:
-        serving = _require_serving(tx, counter, current)
-        if limit and serving.recalls >= limit:
-            raise Conflict("error.recall_limit", number=serving.number, recalls=limit)
-        recalled = _move(tx, serving, Move.RECALL, **_announced(station, counter, serving))
-        repository.set_serving(tx, counter.id, recalled)
-        return recalled
-
-
-def _close_current(
-    station: Station, counter_id: str, actor: str, move: Move, current: Current
-) -> Ticket:
-    counter = _counter(station, counter_id)
-    with station.store.write(actor, station.now()) as tx:
-        serving = _require_serving(tx, counter, current)
-        return _finish(tx, counter, serving, move)
-
-
-def finish(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
-    """The counter's current citizen has been served."""
-    return _close_current(station, counter_id, actor, Move.FINISH, current)
-
-
-def no_show(station: Station, counter_id: str, actor: str, current: Current = UNCHECKED) -> Ticket:
-    """The counter's current citizen did not come."""
-    return _close_current(station, counter_id, actor, Move.NO_SHOW, current)
-
-
-def _front_of(tx: Transaction, service: str, day: date) -> str:
-    """A place in a queue before everyone waiting in it now."""
-    first = repository.first_place(tx, service, day)
-    return utc_text((first or tx.now) - FRONT_MARGIN)
-
-
-def transfer(
-    station: Station,
-    counter_id: str,
-    service_id: Any,
-    actor: str,
-    current: Current = UNCHECKED,
-    *,
-    front: Any = False,
-    reason: Any = None,
-) -> Ticket:
-    """Send the current citizen to another (open) service's queue, keeping number and issue
-    time; with `front`, to the front of that queue (the reason is required and logged)."""
-    counter = _counter(station, counter_id)
-    service = service_of(station, service_id)
-    if not isinstance(front, bool):
-        raise InvalidRequest("error.field_type", field="front", expected="true/false")
-    why = _reason(reason) if front else None
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        serving = _require_serving(tx, counter, current)
-        if serving.service == service.id:
-            raise InvalidRequest("error.transfer_same_service")
-        if not within_hours(service, station.local(tx.now)):
-            raise ServiceClosed(
-                "error.service_closed_hours",
-                service=service.name.get(station.config.language),
-                opens_at="-",
-            )
-        moved = _move(
-            tx,
-            serving,
-            Move.TRANSFER,
-            service=service.id,
-            counter=counter.id,
-            queue_day=today.isoformat(),  # called before midnight: it waits in today's queue
-            queue_at=_front_of(tx, service.id, today) if front else None,
-            front=front,
-            reason=why,
-        )
-        repository.set_serving(tx, counter.id, None)
-        _record_waiting(station, tx, today)
-        return moved
-
-
-def return_to_queue(
-    station: Station, counter_id: str, actor: str, current: Current = UNCHECKED
-) -> Ticket:
-    """The officer leaves the counter before serving the citizen called there: the citizen
-    is first in line of their service again, and the counter is free."""
-    counter = _counter(station, counter_id)
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        serving = _require_serving(tx, counter, current)
-        back = _move(
-            tx,
-            serving,
-            Move.RETURN,
-            counter=counter.id,
-            queue_at=_front_of(tx, serving.service, today),
-        )
-        repository.set_serving(tx, counter.id, None)
-        _record_waiting(station, tx, today)
-        return back
-
-
-def prioritize(
-    station: Station,
-    counter_id: str,
-    number: Any,
-    reason: Any,
-    actor: str,
-    current: Current = UNCHECKED,
-) -> Ticket:
-    """An officer gives a waiting ticket of the counter's services priority (disability,
-    elderly, pregnant or nursing, seen at the counter); the reason is logged for fairness."""
-    counter = _counter(station, counter_id)
-    number = _number(number)
-    why = _reason(reason)
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        _serving(tx, counter, current)
-        ticket = repository.by_number(tx, today, number)
-        if ticket is None or not ticket.waiting:
-            raise NotFound("error.number_not_waiting", number=number)
-        if ticket.service not in counter.services:
-            raise Conflict("error.service_not_served", number=number, counter=counter.name)
-        if ticket.priority:
-            raise Conflict("error.already_priority", number=number)
-        marked = _move(tx, ticket, Move.PRIORITIZE, counter=counter.id, reason=why)
-        _record_waiting(station, tx, today)
-        return marked
-
-
-def requeue(
-    station: Station, counter_id: str, number: Any, actor: str, current: Current = UNCHECKED
-) -> Ticket:
-    """Put a no-show back in the queue (with its original issue time) within the window."""
-    counter = _counter(station, counter_id)
-    number = _number(number)
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        _serving(tx, counter, current)
-        ticket = repository.by_number(tx, today, number)
-        if ticket is None or ticket.status != Status.NO_SHOW:
-            raise NotFound("error.number_not_no_show", number=number)
-        if ticket.service not in counter.services:
-            raise Conflict("error.service_not_served", number=number, counter=counter.name)
-        window = station.config.no_show_requeue_minutes
-        assert ticket.finished_at is not None
-        if not may_requeue(ticket.finished_at, tx.now, window):
-            raise Conflict("error.requeue_too_late", number=number, minutes=window)
-        back = _move(tx, ticket, Move.REQUEUE, counter=counter.id)
-        _record_waiting(station, tx, today)
-        return back
-
-
-def set_counter_state(
-    station: Station, counter_id: str, state: Any, actor: str, current: Current = UNCHECKED
-) -> Ticket | None:
-    """Open a counter, send it on break or close it; returns its current ticket, if any.
-
-    A counter leaves service only when free: the board never shows a number at an empty desk.
-    """
-    counter = _counter(station, counter_id)
-    try:
-        new_state = CounterState(state)
-    except ValueError:
-        raise InvalidRequest("error.counter_state", states="open, break, closed") from None
-    with station.store.write(actor, station.now()) as tx:
-        serving = _serving(tx, counter, current)
-        if serving is not None and new_state != CounterState.OPEN:
-            raise Conflict("error.counter_serving", counter=counter.name, number=serving.number)
-        if repository.counter(tx, counter.id).state != new_state:
-            repository.set_state(tx, counter.id, new_state)
-            tx.record(CounterStateChanged(counter=counter.id, state=new_state.value))
-        return serving
+# ---- clock and day ----------------------------------------------------------------------------
 
 
 def accept_clock(station: Station, actor: str) -> None:
@@ -843,10 +444,8 @@ def cancel(station: Station, token: str) -> Ticket:
         ticket = repository.by_token(tx, token)
         if ticket is None:
             raise NotFound("error.unknown_ticket")
-        if not ticket.waiting:
-            raise Conflict("error.cancel_not_waiting", number=ticket.number)
-        cancelled = _move(tx, ticket, Move.CANCEL)
-        _record_waiting(station, tx, today)
+        cancelled = save_move(tx, ticket, Move.CANCEL)
+        record_waiting(station, tx, today)
         return cancelled
 
 
@@ -867,7 +466,7 @@ def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, ans
     good while that ticket is the counter's latest finished one, unanswered, for
     SURVEY_DESK_MINUTES: nobody can answer there for any other ticket.
     """
-    counter = _counter(station, counter_id)
+    counter = counter_of(station, counter_id)
     clean = validate_answers(station.config.survey.form, answers)
     with station.store.write(f"survey-desk:{counter.id}", station.now()) as tx:
         ticket = queries.survey_desk_ticket(tx, counter.id, tx.now)

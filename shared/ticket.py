@@ -148,9 +148,10 @@ def evolve(
 ) -> Ticket:
     """The ticket after `event` happened `at`: the one reducer of the lifecycle.
 
-    Conflict if the event's move is not allowed from the ticket's status, or if an event
-    other than its issue comes for a ticket that does not exist. `day_of` gives the service
-    day of an instant, for logs written before events carried their day (2026-12).
+    Conflict (the move's refusal, see `ticketing.REFUSAL`) if the move is not allowed from the
+    ticket's status, or if an event other than its issue comes for a ticket that does not
+    exist. `day_of` gives the service day of an instant, for logs written before events
+    carried their day (2026-12).
     """
     if isinstance(event, TicketIssued):
         assert event.ticket_id is not None
@@ -174,7 +175,7 @@ def evolve(
     if ticket is None:
         raise Conflict("error.move_not_allowed", move=str(event.move), status="-")
     assert event.move is not None
-    status = transition(ticket.status, event.move)
+    status = transition(ticket.status, event.move, ticket.number)
     match event:
         case TicketCalled(counter=counter):
             return replace(ticket, status=status, called_at=at, counter=counter, recalls=0)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from shared.config import WEEKDAYS, CallPolicy, Service
-from shared.errors import Conflict
+from shared.errors import Conflict, NumberNotInStatus
 
 
 class Status(StrEnum):
@@ -66,13 +66,31 @@ ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
 # Each move leads to one status, whatever it starts from.
 STATUS_AFTER: dict[Move, Status] = {move: status for (_, move), status in ALLOWED_MOVES.items()}
 
+# The moves that change who waits in a queue, or in what order: they start or end waiting.
+QUEUE_MOVES = frozenset(
+    move for (before, move), after in ALLOWED_MOVES.items() if Status.WAITING in (before, after)
+)
 
-def transition(status: Status | str, move: Move) -> Status:
-    """The status a ticket reaches by `move`, or Conflict if the move is not allowed from here."""
+
+# How a refused move is answered to the person who asked for it, by move (the contract's code
+# and the message they see); any other refused move is a conflict, move_not_allowed.
+REFUSAL: dict[Move, tuple[type[Conflict], str]] = {
+    Move.CALL: (NumberNotInStatus, "error.number_not_waiting"),
+    Move.PRIORITIZE: (NumberNotInStatus, "error.number_not_waiting"),
+    Move.REQUEUE: (NumberNotInStatus, "error.number_not_no_show"),
+    Move.CANCEL: (Conflict, "error.cancel_not_waiting"),
+}
+NOT_ALLOWED = (Conflict, "error.move_not_allowed")
+
+
+def transition(status: Status | str, move: Move, number: str = "") -> Status:
+    """The status a ticket (`number`, for the message) reaches by `move`, or the move's
+    refusal (REFUSAL) if the move is not allowed from here."""
     try:
         return ALLOWED_MOVES[(Status(status), move)]
     except (KeyError, ValueError):
-        raise Conflict("error.move_not_allowed", move=move.value, status=str(status)) from None
+        kind, message = REFUSAL.get(move, NOT_ALLOWED)
+        raise kind(message, move=move.value, status=str(status), number=number) from None
 
 
 def format_number(prefix: str, sequence: int) -> str:

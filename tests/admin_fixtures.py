@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from satupintu.app import open_station
-from shared import services
+from shared import desk_actions, services
 from shared.clock import ManualClock
 from shared.config import Config, load_config
 from shared.errors import SatuPintuError
@@ -70,40 +70,42 @@ def scripted_day(station: Station, clock: ManualClock, start: datetime = MORNING
     issue(5, "lapor", priority=True)  # A-003
     issue(6, "lantas")  # C-001
     at(10)
-    services.call_next(station, "loket-1", "budi")  # A-003 (priority) before A-001, A-002, B-001
+    desk_actions.call_next(
+        station, "loket-1", "budi"
+    )  # A-003 (priority) before A-001, A-002, B-001
     at(12)
-    services.call_next(station, "loket-2", "ani")  # A-001
+    desk_actions.call_next(station, "loket-2", "ani")  # A-001
     at(15)
-    services.call_next(station, "loket-3", "wayan")  # C-001
+    desk_actions.call_next(station, "loket-3", "wayan")  # C-001
     at(18)
-    services.finish(station, "loket-1", "budi")  # A-003 served in 8 min
+    desk_actions.finish(station, "loket-1", "budi")  # A-003 served in 8 min
     at(19)
     services.answer_survey(station, day.tokens["A-003"], {"kepuasan": 4})
     at(20)
     # A-001 done (8 min); B-001 called out of turn ahead of A-002
-    services.call_number(station, "loket-2", "B-001", "dokumen sudah lengkap", "ani")
+    desk_actions.call_number(station, "loket-2", "B-001", "dokumen sudah lengkap", "ani")
     at(21)
     services.answer_survey(station, day.tokens["A-001"], {"kepuasan": 3})
     at(22)
-    services.recall(station, "loket-3", "wayan")
+    desk_actions.recall(station, "loket-3", "wayan")
     at(25)
-    services.no_show(station, "loket-3", "wayan")  # C-001
+    desk_actions.no_show(station, "loket-3", "wayan")  # C-001
     at(26)
-    services.call_next(station, "loket-1", "budi")  # A-002
+    desk_actions.call_next(station, "loket-1", "budi")  # A-002
     issue(28, "lantas")  # C-002
     at(30)
-    services.transfer(station, "loket-2", "lantas", "ani")  # B-001: surat -> lantas
+    desk_actions.transfer(station, "loket-2", "lantas", "ani")  # B-001: surat -> lantas
     at(35)
-    services.call_next(station, "loket-3", "wayan")  # B-001 (issued 09:04) ahead of C-002
+    desk_actions.call_next(station, "loket-3", "wayan")  # B-001 (issued 09:04) ahead of C-002
     at(40)
-    services.finish(station, "loket-1", "budi")  # A-002 served in 14 min: over standard
+    desk_actions.finish(station, "loket-1", "budi")  # A-002 served in 14 min: over standard
     issue(45, "lapor")  # A-004, never called
     at(50)
-    services.finish(station, "loket-3", "wayan")  # B-001 served in 15 min
+    desk_actions.finish(station, "loket-3", "wayan")  # B-001 served in 15 min
     at(52)
-    services.call_next(station, "loket-3", "wayan")  # C-002
+    desk_actions.call_next(station, "loket-3", "wayan")  # C-002
     at(60)
-    services.finish(station, "loket-3", "wayan")  # C-002 served in 8 min (at 10:00)
+    desk_actions.finish(station, "loket-3", "wayan")  # C-002 served in 8 min (at 10:00)
     return day
 
 
@@ -146,10 +148,12 @@ def busy_day(
                     number = _last_waiting(station, ("lapor", "surat"))
                     if number is None:
                         continue
-                    services.call_number(station, counter, number, "janji temu penyidik", officer)
+                    desk_actions.call_number(
+                        station, counter, number, "janji temu penyidik", officer
+                    )
                     called_out_of_turn = True
                 else:
-                    services.call_next(station, counter, officer)
+                    desk_actions.call_next(station, counter, officer)
             except SatuPintuError:
                 continue  # nobody waiting for this counter
             roll = rng.random()
@@ -167,12 +171,12 @@ def busy_day(
 def _leave(station: Station, counter: str, officer: str, outcome: str, rng: random.Random) -> None:
     """The citizen at a counter is served (and may answer the survey), transferred, or absent."""
     if outcome == "no_show":
-        services.recall(station, counter, officer)
-        services.no_show(station, counter, officer)
+        desk_actions.recall(station, counter, officer)
+        desk_actions.no_show(station, counter, officer)
     elif outcome == "transfer":
-        services.transfer(station, counter, "lantas", officer)
+        desk_actions.transfer(station, counter, "lantas", officer)
     else:
-        finished = services.finish(station, counter, officer)
+        finished = desk_actions.finish(station, counter, officer)
         if rng.random() < 0.6:
             score = rng.choices([2, 3, 4], weights=[1, 4, 5])[0]
             services.answer_survey(station, finished.token, _answers(station, score, rng))

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from shared import bookings, services
+from shared import bookings, desk_actions, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.reporting import reports
@@ -53,8 +53,8 @@ def scripted_morning(station: Station, clock: ManualClock) -> None:
     bookings.check_in(station, late.code)
     clock.advance(minutes=5)
     for _ in range(3):
-        services.call_next(station, "loket-1", "budi")
-        services.finish(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
+        desk_actions.finish(station, "loket-1", "budi")
     clock.advance(minutes=36)
     services.expire_past_days(station)
 

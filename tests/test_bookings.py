@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, bookings, log, queries, repository, services
+from shared import audit, bookings, desk_actions, log, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import (
@@ -123,12 +123,12 @@ def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clo
     services.issue_ticket(station, "lapor")
     booked = bookings.check_in(station, booking.code).ticket
     walk_in = services.issue_ticket(station, "lapor").ticket
-    first = services.call_next(station, "loket-1", "budi")
+    first = desk_actions.call_next(station, "loket-1", "budi")
     assert first.booked_for is None  # its slot has not begun: the walk-in before it goes first
     clock.advance(minutes=21)  # 10:01
-    second = services.call_next(station, "loket-1", "budi")
+    second = desk_actions.call_next(station, "loket-1", "budi")
     assert second.id == booked["id"]
-    third = services.call_next(station, "loket-1", "budi")
+    third = desk_actions.call_next(station, "loket-1", "budi")
     assert third.id == walk_in["id"]
 
 
@@ -156,7 +156,7 @@ def test_interleave_keeps_the_booking_at_its_slot_start(tmp_path, clock) -> None
     clock.advance(minutes=5)  # 10:03
     booked = bookings.check_in(station, booking.code).ticket
     later = services.issue_ticket(station, "lapor").ticket
-    order = [services.call_next(station, "loket-1", "budi").id for _ in range(3)]
+    order = [desk_actions.call_next(station, "loket-1", "budi").id for _ in range(3)]
     assert order == [walk_in["id"], booked["id"], later["id"]]
     station.store.close()
 
@@ -200,7 +200,7 @@ def test_the_log_folds_into_the_tickets_table_with_bookings_and_the_audit_holds(
     bookings.check_in(station, early.code)
     clock.advance(minutes=30)  # 10:15: the early one is due, the other checks in on time
     bookings.check_in(station, late.code)
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
         folded = replay(log.every_ticket_event(db))
         table = {ticket.id: ticket for ticket in repository.every_ticket(db)}

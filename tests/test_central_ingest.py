@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from central.app import create_central_app
-from shared import services, wire
+from shared import desk_actions, services, wire
 from shared.chain import GENESIS, row_hash
 from shared.clock import ManualClock
 from shared.station import Station
@@ -33,8 +33,8 @@ def busy(station: Station, clock: ManualClock, tickets: int = 6) -> None:
     for index in range(tickets):
         clock.advance(minutes=1)
         services.issue_ticket(station, ("lapor", "lantas")[index % 2])
-    services.call_next(station, "loket-1", "budi")
-    services.finish(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
+    desk_actions.finish(station, "loket-1", "budi")
 
 
 def send(app: Flask, key: str, rows: list[dict[str, Any]], **extra: Any) -> Any:

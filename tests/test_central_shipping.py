@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import audit, receipts, services, shipper, wire
+from shared import audit, desk_actions, receipts, services, shipper, wire
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.shipper import Answer, Shipper, Unreachable
@@ -63,7 +63,7 @@ def work(station: Station, clock: ManualClock, tickets: int) -> None:
     for _ in range(tickets):
         clock.advance(minutes=1)
         services.issue_ticket(station, "lapor")
-        services.call_next(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
 
 
 def log_of(station: Station) -> list[tuple[int, str]]:

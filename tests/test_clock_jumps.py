@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import open_station
-from shared import health, services
+from shared import desk_actions, health, services
 from shared.clock import ManualClock
 from shared.station import Station
 from shared.views import view_of
@@ -30,7 +30,7 @@ def test_a_clock_jumping_a_day_ahead_expires_nobody_and_numbers_go_on(
     second = issue(station)
     assert second["number"] == "A-002"  # still today's queue
     assert second["issued_at"] == "2026-05-20T09:00:00+08:00"  # the station's own time
-    assert view_of(station, services.call_next(station, "loket-1", "budi"))["number"] == "A-001"
+    assert view_of(station, desk_actions.call_next(station, "loket-1", "budi"))["number"] == "A-001"
     assert station.time.jump is not None
     assert round(station.time.jump.off_by / timedelta(hours=1)) == 26
     assert first["status"] == "waiting"
@@ -151,7 +151,7 @@ def test_a_server_restarting_26_hours_fast_expires_nobody_until_its_clock_is_con
     fourth = issue(restarted)
     assert restarted.time.jump is None
     assert (fourth["number"], fourth["issued_at"]) == ("A-004", "2026-05-20T09:05:00+08:00")
-    assert services.call_next(restarted, "loket-1", "budi").number == "A-001"
+    assert desk_actions.call_next(restarted, "loket-1", "budi").number == "A-001"
     restarted.store.close()
 
 

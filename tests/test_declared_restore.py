@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared import audit, backups, services, shipper, wire
+from shared import audit, backups, desk_actions, services, shipper, wire
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.station import Station
@@ -60,7 +60,7 @@ def work(station: Station, clock: ManualClock, tickets: int) -> None:
     for _ in range(tickets):
         clock.advance(minutes=1)
         services.issue_ticket(station, "lapor")
-        services.call_next(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
 
 
 def log_of(station: Station) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared import audit, queries, services
+from shared import audit, desk_actions, queries, services
 from shared.clock import ManualClock, parse_utc
 from shared.config import Config
 from shared.station import Station
@@ -131,8 +131,8 @@ def test_a_clock_stepping_back_cannot_jump_the_queue(station: Station, clock: Ma
     assert second["number"] == "A-002"
     assert second["issued_at"] >= first["issued_at"]
     assert second["ahead"] == 1
-    assert services.call_next(station, "loket-1", "budi").number == "A-001"
-    done = services.finish(station, "loket-1", "budi")
+    assert desk_actions.call_next(station, "loket-1", "budi").number == "A-001"
+    done = desk_actions.finish(station, "loket-1", "budi")
     assert done.finished_at is not None
     assert done.called_at is not None
     assert done.finished_at >= done.called_at
@@ -164,7 +164,7 @@ def test_expiry_keeps_the_called_ticket_and_expires_only_waiting_ones(
 ) -> None:
     services.issue_ticket(station, "lapor")
     services.issue_ticket(station, "lapor")
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(days=1)
     services.expire_past_days(station)
     overview = queries.counters_overview(station)

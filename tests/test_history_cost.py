@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, queries, services, store
+from shared import audit, desk_actions, queries, services, store
 from shared.clock import ManualClock
 from shared.errors import SatuPintuError
 from shared.station import Station
@@ -91,19 +91,23 @@ def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dic
         measured[name] = steps.measure(action)
 
     measure("issue", lambda: services.issue_ticket(station, "surat"))
-    measure("call_next", lambda: services.call_next(station, "loket-1", "budi"))
-    measure("recall", lambda: services.recall(station, "loket-1", "budi"))
-    measure("done", lambda: services.finish(station, "loket-1", "budi"))
-    services.call_next(station, "loket-1", "budi")
-    measure("no_show", lambda: services.no_show(station, "loket-1", "budi"))
-    services.call_next(station, "loket-1", "budi")
-    measure("transfer", lambda: services.transfer(station, "loket-1", "lantas", "budi"))
-    measure("state", lambda: services.set_counter_state(station, "loket-1", "break", "budi"))
-    services.set_counter_state(station, "loket-1", "open", "budi")
-    measure("call", lambda: services.call_number(station, "loket-1", "B-001", "janji temu", "budi"))
+    measure("call_next", lambda: desk_actions.call_next(station, "loket-1", "budi"))
+    measure("recall", lambda: desk_actions.recall(station, "loket-1", "budi"))
+    measure("done", lambda: desk_actions.finish(station, "loket-1", "budi"))
+    desk_actions.call_next(station, "loket-1", "budi")
+    measure("no_show", lambda: desk_actions.no_show(station, "loket-1", "budi"))
+    desk_actions.call_next(station, "loket-1", "budi")
+    measure("transfer", lambda: desk_actions.transfer(station, "loket-1", "lantas", "budi"))
+    measure("state", lambda: desk_actions.set_counter_state(station, "loket-1", "break", "budi"))
+    desk_actions.set_counter_state(station, "loket-1", "open", "budi")
+    measure(
+        "call", lambda: desk_actions.call_number(station, "loket-1", "B-001", "janji temu", "budi")
+    )
     measure(
         "call_unknown",
-        refused(lambda: services.call_number(station, "loket-1", "A-999", "janji temu", "budi")),
+        refused(
+            lambda: desk_actions.call_number(station, "loket-1", "A-999", "janji temu", "budi")
+        ),
     )
     measure("counter_view", lambda: queries.counter_desk(station, counter))
     measure("board_snapshot", lambda: queries.board_snapshot(station))

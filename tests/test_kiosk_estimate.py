@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared import estimates, positions, queries, repository, services
+from shared import desk_actions, estimates, positions, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import CallPolicy
 from shared.estimates import CounterLoad, CounterNow, estimate_wait_minutes
@@ -62,16 +62,16 @@ def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
     for _ in range(6):
         services.issue_ticket(station, "lantas")  # loket-3 alone, standard 15 minutes
     for _ in range(4):
-        services.call_next(station, "loket-3", "budi")
+        desk_actions.call_next(station, "loket-3", "budi")
         clock.advance(minutes=5)
-    services.finish(station, "loket-3", "budi")
+    desk_actions.finish(station, "loket-3", "budi")
     last = services.issue_ticket(station, "lantas").ticket
     with station.store.read() as db:
         times = repository.latest_counter_minutes(db, "lantas", estimates.SERVICE_TIME_SAMPLE)
     learned = estimates.typical_minutes(times, 15.0)
     assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
     assert last["estimated_wait_minutes"] == round(2 * learned)
-    services.set_counter_state(station, "loket-3", "break", "budi")
+    desk_actions.set_counter_state(station, "loket-3", "break", "budi")
     on_break = queries.ticket_by_token(station, last["token"])
     assert on_break["estimated_wait_minutes"] > last["estimated_wait_minutes"]
 

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satupintu.app import open_station
-from shared import audit, bookings, log, repository, services
+from shared import audit, bookings, desk_actions, log, repository, services
 from shared.clock import ManualClock
 from shared.errors import SatuPintuError
 from shared.station import Station
@@ -84,16 +84,18 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
         case "issue":
             services.issue_ticket(station, SERVICES[which], priority=flag)
         case "call_next" | "recall" | "finish" | "no_show":
-            getattr(services, kind)(station, counter, "budi")
+            getattr(desk_actions, kind)(station, counter, "budi")
         case "transfer":
-            services.transfer(station, counter, SERVICES[(which + index) % 3], "budi")
+            desk_actions.transfer(station, counter, SERVICES[(which + index) % 3], "budi")
         case "call":
             number = pick(station, Status.WAITING, index)
-            services.call_number(station, counter, number, "lansia", "budi")
+            desk_actions.call_number(station, counter, number, "lansia", "budi")
         case "requeue":
-            services.requeue(station, counter, pick(station, Status.NO_SHOW, index), "budi")
+            desk_actions.requeue(station, counter, pick(station, Status.NO_SHOW, index), "budi")
         case "state":
-            services.set_counter_state(station, counter, "break" if index < 3 else "open", "budi")
+            desk_actions.set_counter_state(
+                station, counter, "break" if index < 3 else "open", "budi"
+            )
         case "book":
             days = 1 if which == 2 else 0  # mostly today, so that many are checked in
             bookings.make_booking(station, "lapor", slot(station, days, index % 3), actor="budi")

@@ -33,7 +33,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared import anchors, services
+from shared import anchors, desk_actions, services
 from shared.clock import ManualClock
 from shared.config import Config
 from shared.errors import InvalidRequest
@@ -152,9 +152,9 @@ def test_officers_moving_citizens_ahead_are_listed_with_their_reasons(
     for service in ("lapor", "lapor", "lapor"):
         services.issue_ticket(station, service)  # A-001 A-002 A-003
         clock.advance(minutes=1)
-    services.prioritize(station, "loket-1", "A-003", "Lanjut usia", "budi")
-    services.call_next(station, "loket-1", "budi")  # A-003 ahead of
-    services.call_number(station, "loket-2", "A-002", "dokumen lengkap", "ani")
+    desk_actions.prioritize(station, "loket-1", "A-003", "Lanjut usia", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")  # A-003 ahead of
+    desk_actions.call_number(station, "loket-2", "A-002", "dokumen lengkap", "ani")
     fairness = reports.build_report(reports.station_source(station), DAY)["fairness"]
     listed = [(call["number"], call["kind"], call["reason"], call["passed_numbers"])
               for call in fairness["calls"]]  # fmt: skip
@@ -174,16 +174,16 @@ def test_a_return_and_a_transfer_to_the_front_are_listed_when_they_pass_someone(
     for service in ("lapor", "surat", "lapor", "lantas"):
         services.issue_ticket(station, service)  # A-001 B-001 A-002 C-001
     clock.advance(minutes=3)
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=1)
-    services.return_to_queue(station, "loket-1", "budi")
+    desk_actions.return_to_queue(station, "loket-1", "budi")
     clock.advance(minutes=1)
-    services.call_next(station, "loket-3", "wayan")  # C-001
-    services.transfer(station, "loket-3", "lapor", "wayan", front=True, reason="rujukan Kanit")
+    desk_actions.call_next(station, "loket-3", "wayan")  # C-001
+    desk_actions.transfer(station, "loket-3", "lapor", "wayan", front=True, reason="rujukan Kanit")
     clock.advance(minutes=1)
-    services.call_next(station, "loket-2", "ani")  # C-001, sent to the front of lapor
-    services.finish(station, "loket-2", "ani")
-    services.call_next(station, "loket-2", "ani")  # A-001, returned to the front
+    desk_actions.call_next(station, "loket-2", "ani")  # C-001, sent to the front of lapor
+    desk_actions.finish(station, "loket-2", "ani")
+    desk_actions.call_next(station, "loket-2", "ani")  # A-001, returned to the front
     calls = reports.build_report(reports.station_source(station), DAY)["fairness"]["calls"]
     kinds = {
         call["number"]: (call["kind"], call["reason"], call["passed_numbers"]) for call in calls
@@ -202,12 +202,12 @@ def test_services_far_shorter_than_plausible_are_flagged(
     clock.set(MORNING)
     for _ in range(2):
         services.issue_ticket(station, "lapor")
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=1)
-    services.finish(station, "loket-1", "budi")  # A-001 in one minute: under 3
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.finish(station, "loket-1", "budi")  # A-001 in one minute: under 3
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=4)
-    services.finish(station, "loket-1", "budi")  # A-002 in four: plausible
+    desk_actions.finish(station, "loket-1", "budi")  # A-002 in four: plausible
     fairness = reports.build_report(reports.station_source(station), DAY)["fairness"]
     assert [(row["number"], row["service_minutes"], row["min_minutes"], row["officer"])
             for row in fairness["too_quick"]] == [("A-001", 1.0, 3, "budi")]  # fmt: skip
@@ -532,11 +532,11 @@ def test_the_hand_over_names_who_is_at_a_counter_and_keeps_private_services_neut
     clock.set(MORNING)
     services.issue_ticket(station, "lapor")
     private = services.issue_ticket(station, "propam").ticket
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=3)
-    services.call_next(station, "loket-4", "wayan")
+    desk_actions.call_next(station, "loket-4", "wayan")
     clock.advance(minutes=2)
-    services.recall(station, "loket-1", "budi")  # still the same citizen, since the first call
+    desk_actions.recall(station, "loket-1", "budi")  # still the same citizen, since the first call
     summary = reports.handover(reports.station_source(station))
     assert summary["at_counters"] == [
         {"counter": "loket-1", "counter_name": "Loket 1", "number": "A-001", "officer": "budi",
@@ -545,7 +545,7 @@ def test_the_hand_over_names_who_is_at_a_counter_and_keeps_private_services_neut
          "officer": "wayan", "since": "2026-05-20T09:03:00+08:00"},
     ]  # fmt: skip
     assert "propam" not in json.dumps(summary["at_counters"])
-    services.finish(station, "loket-1", "budi")
+    desk_actions.finish(station, "loket-1", "budi")
     numbers = [
         row["number"] for row in reports.handover(reports.station_source(station))["at_counters"]
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import services
+from shared import desk_actions, services
 from shared.clock import ManualClock
 from shared.reporting import ikm, reports
 from shared.survey import FULL_FORM
@@ -87,9 +87,9 @@ def test_a_full_form_day_reports_every_elements_mean(tmp_path: Path, clock: Manu
     services.ensure_counters(station)
     for scores in ((4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3)):
         token = services.issue_ticket(station, "lapor").ticket["token"]
-        services.call_next(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
         clock.advance(minutes=5)
-        services.finish(station, "loket-1", "budi")
+        desk_actions.finish(station, "loket-1", "budi")
         services.answer_survey(station, token, full(*scores))
     report = reports.build_report(
         reports.station_source(station), reports.Period(date(2026, 5, 20), date(2026, 5, 20))

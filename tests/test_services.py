@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from satupintu.app import open_station
-from shared import positions, queries, repository, services
+from shared import desk_actions, positions, queries, repository, services
 from shared.clock import ManualClock
 from shared.config import parse_config
 from shared.errors import (
@@ -93,12 +93,12 @@ def test_the_full_life_of_a_ticket(
 ) -> None:
     ticket = issue(station)
     clock.advance(minutes=5)
-    called = view(station, services.call_next(station, "loket-1", "budi"))
+    called = view(station, desk_actions.call_next(station, "loket-1", "budi"))
     assert (called["number"], called["status"], called["counter"]) == ("A-001", "called", "loket-1")
     assert called["called_at"] == "2026-05-20T09:05:00+08:00"
-    services.recall(station, "loket-1", "budi")
+    desk_actions.recall(station, "loket-1", "budi")
     clock.advance(minutes=7)
-    done = view(station, services.finish(station, "loket-1", "budi"))
+    done = view(station, desk_actions.finish(station, "loket-1", "budi"))
     assert done["status"] == "done"
     assert queries.ticket_by_token(station, ticket["token"])["status"] == "done"
     assert published.names() == [
@@ -112,8 +112,8 @@ def test_the_full_life_of_a_ticket(
 def test_board_events_carry_consecutive_seq_numbers(station: Station, published: Published) -> None:
     issue(station)
     issue(station, "surat")
-    services.call_next(station, "loket-1", "budi")
-    services.set_counter_state(station, "loket-2", "break", "ani")
+    desk_actions.call_next(station, "loket-1", "budi")
+    desk_actions.set_counter_state(station, "loket-2", "break", "ani")
     seqs = [recorded.seq for recorded in published.events]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert queries.board_snapshot(station)["seq"] == seqs[-1]
@@ -124,8 +124,8 @@ def test_call_next_finishes_the_current_ticket_then_calls_the_next(
 ) -> None:
     issue(station)
     issue(station)
-    services.call_next(station, "loket-1", "budi")
-    second = view(station, services.call_next(station, "loket-1", "budi"))
+    desk_actions.call_next(station, "loket-1", "budi")
+    second = view(station, desk_actions.call_next(station, "loket-1", "budi"))
     assert second["number"] == "A-002"
     done = [r.event for r in published.events if r.event.name == "ticket.done"]
     assert [event.number for event in done] == ["A-001"]  # type: ignore[attr-defined]
@@ -133,9 +133,9 @@ def test_call_next_finishes_the_current_ticket_then_calls_the_next(
 
 def test_an_empty_queue_leaves_the_current_ticket_called(station: Station) -> None:
     issue(station)
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     with pytest.raises(QueueEmpty):
-        services.call_next(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
     current = queries.counters_overview(station)[0]["ticket"]
     assert (current["number"], current["status"]) == ("A-001", "called")
 
@@ -147,14 +147,14 @@ def test_priority_citizens_are_called_before_earlier_regular_ones(
     clock.advance(minutes=1)
     priority = issue(station, priority=True)
     assert priority["ahead"] == 0
-    assert services.call_next(station, "loket-1", "budi").number == "A-002"
+    assert desk_actions.call_next(station, "loket-1", "budi").number == "A-002"
 
 
 def test_a_counter_only_calls_its_own_services(station: Station) -> None:
     issue(station, "lantas")
     with pytest.raises(QueueEmpty):
-        services.call_next(station, "loket-1", "budi")
-    assert services.call_next(station, "loket-3", "ani").number == "C-001"
+        desk_actions.call_next(station, "loket-1", "budi")
+    assert desk_actions.call_next(station, "loket-3", "ani").number == "C-001"
 
 
 def test_transfer_keeps_the_number_and_the_place_by_issue_time(
@@ -163,35 +163,35 @@ def test_transfer_keeps_the_number_and_the_place_by_issue_time(
     issue(station, "lapor")  # A-001 at 09:00
     clock.advance(minutes=1)
     issue(station, "lantas")  # C-001 at 09:01
-    services.call_next(station, "loket-1", "budi")
-    moved = view(station, services.transfer(station, "loket-1", "lantas", "budi"))
+    desk_actions.call_next(station, "loket-1", "budi")
+    moved = view(station, desk_actions.transfer(station, "loket-1", "lantas", "budi"))
     assert (moved["number"], moved["service"], moved["status"]) == ("A-001", "lantas", "waiting")
     assert moved["issued_at"] == "2026-05-20T09:00:00+08:00"
     assert moved["ahead"] == 0  # issued before C-001, so it goes first
-    assert services.call_next(station, "loket-3", "ani").number == "A-001"
+    assert desk_actions.call_next(station, "loket-3", "ani").number == "A-001"
     transferred = [r for r in published.events if r.event.name == "ticket.transferred"]
     payload = transferred[0].event.payload(transferred[0].seq, station.private_services)
     assert (payload["service"], payload["from_service"]) == ("lantas", "lapor")
 
 
 def test_recall_done_no_show_and_transfer_need_a_called_ticket(station: Station) -> None:
-    for action in (services.recall, services.finish, services.no_show):
+    for action in (desk_actions.recall, desk_actions.finish, desk_actions.no_show):
         with pytest.raises(Conflict):
             action(station, "loket-1", "budi")
     with pytest.raises(Conflict):
-        services.transfer(station, "loket-1", "lantas", "budi")
+        desk_actions.transfer(station, "loket-1", "lantas", "budi")
 
 
 def test_a_counter_on_break_calls_nobody_until_opened(station: Station) -> None:
     issue(station)
-    services.set_counter_state(station, "loket-1", "break", "budi")
+    desk_actions.set_counter_state(station, "loket-1", "break", "budi")
     with pytest.raises(Conflict):
-        services.call_next(station, "loket-1", "budi")
+        desk_actions.call_next(station, "loket-1", "budi")
     with pytest.raises(Conflict):
-        services.call_number(station, "loket-1", "A-001", "urgent", "budi")
+        desk_actions.call_number(station, "loket-1", "A-001", "urgent", "budi")
     assert queries.board_snapshot(station)["counters"][0]["state"] == "break"
-    services.set_counter_state(station, "loket-1", "open", "budi")
-    assert services.call_next(station, "loket-1", "budi").number == "A-001"
+    desk_actions.set_counter_state(station, "loket-1", "open", "budi")
+    assert desk_actions.call_next(station, "loket-1", "budi").number == "A-001"
 
 
 def test_calling_a_number_out_of_turn_needs_a_reason_and_is_logged(
@@ -200,8 +200,10 @@ def test_calling_a_number_out_of_turn_needs_a_reason_and_is_logged(
     issue(station)
     issue(station)
     with pytest.raises(InvalidRequest):
-        services.call_number(station, "loket-1", "A-002", "  ", "budi")
-    called = view(station, services.call_number(station, "loket-1", "a-002", "korban luka", "budi"))
+        desk_actions.call_number(station, "loket-1", "A-002", "  ", "budi")
+    called = view(
+        station, desk_actions.call_number(station, "loket-1", "a-002", "korban luka", "budi")
+    )
     assert called["number"] == "A-002"
     event = next(r.event for r in published.events if r.event.name == "ticket.called")
     assert event.out_of_order and event.reason == "korban luka"  # type: ignore[attr-defined]
@@ -211,29 +213,29 @@ def test_calling_a_number_out_of_turn_needs_a_reason_and_is_logged(
 def test_calling_a_number_that_is_not_waiting_or_not_served(station: Station) -> None:
     issue(station, "lantas")
     with pytest.raises(NotFound):
-        services.call_number(station, "loket-1", "A-009", "x", "budi")
+        desk_actions.call_number(station, "loket-1", "A-009", "x", "budi")
     with pytest.raises(Conflict):
-        services.call_number(station, "loket-1", "C-001", "x", "budi")
+        desk_actions.call_number(station, "loket-1", "C-001", "x", "budi")
 
 
 def test_a_no_show_can_come_back_within_the_window(station: Station, clock: ManualClock) -> None:
     issue(station)
     issue(station)
-    services.call_next(station, "loket-1", "budi")
-    services.no_show(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
+    desk_actions.no_show(station, "loket-1", "budi")
     clock.advance(minutes=10)
-    back = view(station, services.requeue(station, "loket-1", "A-001", "budi"))
+    back = view(station, desk_actions.requeue(station, "loket-1", "A-001", "budi"))
     assert (back["status"], back["ahead"]) == ("waiting", 0)
-    assert services.call_next(station, "loket-1", "budi").number == "A-001"
+    assert desk_actions.call_next(station, "loket-1", "budi").number == "A-001"
 
 
 def test_a_no_show_is_put_back_only_by_a_counter_that_serves_it(station: Station) -> None:
     issue(station)
-    services.call_next(station, "loket-1", "budi")
-    services.no_show(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
+    desk_actions.no_show(station, "loket-1", "budi")
     with pytest.raises(Conflict):
-        services.requeue(station, "loket-3", "A-001", "wayan")  # loket-3 serves lantas only
-    assert services.requeue(station, "loket-2", "A-001", "ani").status == "waiting"
+        desk_actions.requeue(station, "loket-3", "A-001", "wayan")  # loket-3 serves lantas only
+    assert desk_actions.requeue(station, "loket-2", "A-001", "ani").status == "waiting"
 
 
 def test_a_ticket_called_before_midnight_and_transferred_after_it_waits_today(
@@ -241,21 +243,21 @@ def test_a_ticket_called_before_midnight_and_transferred_after_it_waits_today(
 ) -> None:
     clock.set(datetime(2026, 5, 20, 15, 55, tzinfo=UTC))  # 23:55 in Kupang
     issue(station)
-    services.call_next(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=10)  # 00:05 on the 21st: a new service day
-    moved = services.transfer(station, "loket-1", "lantas", "budi")
+    moved = desk_actions.transfer(station, "loket-1", "lantas", "budi")
     assert (moved.status, moved.queue_day.isoformat()) == ("waiting", "2026-05-21")
     services.expire_past_days(station)
-    assert services.call_next(station, "loket-3", "wayan").number == "A-001"
+    assert desk_actions.call_next(station, "loket-3", "wayan").number == "A-001"
 
 
 def test_a_no_show_cannot_come_back_after_the_window(station: Station, clock: ManualClock) -> None:
     issue(station)
-    services.call_next(station, "loket-1", "budi")
-    services.no_show(station, "loket-1", "budi")
+    desk_actions.call_next(station, "loket-1", "budi")
+    desk_actions.no_show(station, "loket-1", "budi")
     clock.advance(minutes=31)
     with pytest.raises(Conflict):
-        services.requeue(station, "loket-1", "A-001", "budi")
+        desk_actions.requeue(station, "loket-1", "A-001", "budi")
 
 
 def test_at_local_midnight_waiting_tickets_expire_and_numbers_restart(
@@ -299,11 +301,11 @@ def test_unknown_or_malformed_input_changes_nothing(station: Station) -> None:
     with pytest.raises(InvalidRequest):
         issue(station, "lapor", kiosk_id="kiosk-9")
     with pytest.raises(NotFound):
-        services.call_next(station, "loket-9", "budi")
+        desk_actions.call_next(station, "loket-9", "budi")
     with pytest.raises(InvalidRequest):
-        services.set_counter_state(station, "loket-1", "lunch", "budi")
+        desk_actions.set_counter_state(station, "loket-1", "lunch", "budi")
     with pytest.raises(UnknownService):
-        services.transfer(station, "loket-1", "nope", "budi")
+        desk_actions.transfer(station, "loket-1", "nope", "budi")
     with station.store.read() as db:
         assert db.one("SELECT COUNT(*) AS n FROM tickets")["n"] == 0
 
@@ -359,7 +361,7 @@ def test_private_services_never_reach_the_board_with_their_name(
     station: Station, published: Published
 ) -> None:
     issue(station, "propam")
-    services.call_next(station, "loket-4", "propam-officer")
+    desk_actions.call_next(station, "loket-4", "propam-officer")
     for recorded in published.events:
         payload = recorded.event.payload(recorded.seq, station.private_services)
         assert payload.get("service") is None or payload["service"] != "propam"
@@ -386,7 +388,7 @@ def test_counters_in_many_threads_never_call_the_same_ticket(station: Station) -
     def officer(counter: str) -> None:
         while True:
             try:
-                ticket = services.call_next(station, counter, counter)
+                ticket = desk_actions.call_next(station, counter, counter)
             except QueueEmpty:
                 return
             with lock:
@@ -413,7 +415,7 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
         issue(station, "lapor", priority=chance.random() < 0.3)
         clock.advance(minutes=chance.randint(0, 4))
         if chance.random() < 0.2:
-            services.call_next(station, "loket-1", "budi")
+            desk_actions.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
         items = repository.waiting_items(db, ["lapor"], station.today())
         waiting = [repository.get(db, item.id) for item in items]

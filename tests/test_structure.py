@@ -1,5 +1,6 @@
 """The shape of the code: the core imports no surface, no surface imports another, nothing in
-the product imports itself in a cycle, and the browser knows the same board events as the server."""
+the product imports itself in a cycle, the lifecycles need no web and no database, and the
+browser knows the same board events as the server."""
 
 from __future__ import annotations
 
@@ -105,3 +106,24 @@ def test_the_browser_listens_to_exactly_the_board_events_the_server_sends() -> N
     assert listed, "live.js declares BOARD_EVENTS"
     in_browser = json.loads(re.sub(r",\s*\]", "]", listed.group(1)))
     assert sorted(in_browser) == sorted(BOARD_EVENT_NAMES)
+
+
+DOMAIN = ("shared.ticketing", "shared.ticket", "shared.desk", "shared.booking")
+NOT_IN_THE_DOMAIN = ("flask", "flask_socketio", "sqlite3", "sqlite_utils", "psycopg", "gevent")
+
+
+def test_the_lifecycles_need_no_web_and_no_database() -> None:
+    """The ticket's, the desk's and the booking's tables, and everything they import."""
+    modules = modules_of("shared")
+    reached: set[str] = set()
+    pending = list(DOMAIN)
+    while pending:
+        name = pending.pop()
+        if name in reached:
+            continue
+        reached.add(name)
+        imported = imports_of(modules[name])
+        outside = sorted(module for module in imported if module.split(".")[0] in NOT_IN_THE_DOMAIN)
+        assert outside == [], f"{name} imports {outside}"
+        pending.extend(module for module in imported if module in modules)
+    assert reached.isdisjoint({"shared.store", "shared.repository", "shared.station"})

@@ -1,0 +1,72 @@
+"""What every ticket-changing write transaction shares: the day's housekeeping it starts with
+(`begin`), saving a ticket's move with its event, and the public waiting counts it records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from shared import queries, repository, slots
+from shared.booking import BookingMove, transition
+from shared.clock import utc_text
+from shared.events import BookingMissed, QueueWaiting
+from shared.station import Station
+from shared.store import Transaction
+from shared.ticket import Ticket, apply
+from shared.ticketing import Move
+
+
+def save_move(tx: Transaction, ticket: Ticket, move: Move, **details: Any) -> Ticket:
+    """Make a move on a ticket: decide (pure), save, record its event."""
+    moved, event = apply(ticket, move, tx.now, **details)
+    repository.save(tx, moved)
+    tx.record(event)
+    return moved
+
+
+def record_waiting(station: Station, tx: Transaction, today: date) -> None:
+    tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
+
+
+def begin(station: Station, tx: Transaction) -> date:
+    """Every ticket-changing transaction starts by closing yesterday's queue, closing the
+    bookings nobody came for, and sending booked tickets whose slot began to the front."""
+    today = station.today(tx.now)
+    expired = repository.waiting_before(tx, today)
+    for ticket in expired:
+        save_move(tx, ticket, Move.EXPIRE)
+    if expired:
+        record_waiting(station, tx, today)
+    _close_missed_bookings(station, tx)
+    mode = station.config.call_policy.bookings
+    for ticket in repository.booked_waiting_due(tx, tx.now) if mode == "first" else ():
+        assert ticket.booked_for is not None
+        if slots.due_for_front(mode, ticket.booked_for, ticket.queue_at, tx.now):
+            save_move(
+                tx,
+                ticket,
+                Move.BOOKING_DUE,
+                queue_at=utc_text(slots.front_place(ticket.booked_for)),
+            )
+    return today
+
+
+def _close_missed_bookings(station: Station, tx: Transaction) -> None:
+    """Bookings whose check-in has closed with nobody come are missed."""
+    config = station.config
+    found = [
+        (booking, config.service_by_id.get(booking.service))
+        for booking in repository.open_bookings_started_before(tx, tx.now)
+    ]
+    for booking, service in found:
+        rules = service.booking if service else None
+        if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
+            status = transition(booking.status, BookingMove.MISS, booking.code)
+            repository.set_booking_status(tx, booking.id, status)
+            tx.record(
+                BookingMissed(
+                    booking_id=booking.id,
+                    service=booking.service,
+                    starts_at=utc_text(booking.starts_at),
+                )
+            )
