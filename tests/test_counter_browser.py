@@ -21,13 +21,13 @@ from tests.test_board_browser import CONSOLE_VIEW, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-LONG_COUNTER = {
-    "id": "Loket Terpadu Pelayanan Surat Keterangan dan Pengaduan Warga 1",
-    "en": "Integrated Counter for Certificates and Citizens' Complaints 1",
+LONG_COUNTER = {  # the 60 characters a counter's name may hold
+    "id": "Loket Terpadu Pelayanan Surat Keterangan dan Pengaduan Wrg 1",
+    "en": "Integrated Counter for Certificates and Citizen Complaints 1",
 }
-LONG_SERVICE = {
-    "id": "Penerbitan Surat Keterangan Tanda Lapor Kehilangan Dokumen Kependudukan",
-    "en": "Issuing Certificates of Reported Loss of Population Registration Papers",
+LONG_SERVICE = {  # the 70 characters a service's name may hold
+    "id": "Penerbitan Surat Keterangan Tanda Lapor Hilang Dokumen Warga di Kupang",
+    "en": "Issuing Certificates of Reported Loss of Population Registration Paper",
 }
 LONG_REFERENCE = "SKCK/2026/0001234567/POLDA-NTT-KUPANG-KT"  # 40 characters, the most kept
 # Every element of the console that holds text, measured for overflow.
