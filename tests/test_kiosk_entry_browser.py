@@ -236,8 +236,10 @@ def test_every_kiosk_screen_holds_the_longest_names(
 def test_a_phone_reads_the_kiosk_page_and_lands_on_its_ticket(
     chromium: Browser, long_names: ServerProcess, lang: str
 ) -> None:
-    for viewport in PHONES:
-        context = chromium.new_context(viewport=viewport, extra_http_headers=ELSEWHERE)
+    for index, viewport in enumerate(PHONES):
+        # Each phone at its own address: a phone holds one open ticket, by cookie and address.
+        address = {"X-Forwarded-For": f"10.0.{['id', 'en'].index(lang)}.{index + 7}"}
+        context = chromium.new_context(viewport=viewport, extra_http_headers=address)
         phone = context.new_page()
         phone.goto(f"{long_names.url}/kiosk?lang={lang}")
         expect(phone.locator("#phone-only")).to_be_visible()
