@@ -27,7 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 KUPANG = ZoneInfo("Asia/Makassar")
 PHONES = ({"width": 390, "height": 844}, {"width": 360, "height": 740})
-ELSEWHERE = {"X-Forwarded-For": "10.0.0.7"}  # a phone on the hall's Wi-Fi, not a kiosk
 TICKET_PAGE = re.compile(r"/t/[A-Za-z0-9_-]+$")
 KEYS = {
     "id": {"delete": "Hapus", "clear": "Hapus semua", "check_in": "Check-in", "back": "Kembali"},
