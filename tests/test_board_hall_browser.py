@@ -93,8 +93,8 @@ def tile(board: Page, counter: str) -> Any:
 
 
 IDLE = {
-    "id": "Nomor dipanggil Silakan ambil nomor antrean Nomor Anda akan dipanggil di sini",
-    "en": "Now calling Please take a queue number Your number will be called here",
+    "id": "Silakan ambil nomor antrean Nomor Anda akan dipanggil di sini",
+    "en": "Please take a queue number Your number will be called here",
 }
 
 
