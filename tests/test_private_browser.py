@@ -23,7 +23,8 @@ def hall(tmp_path: Path) -> Iterator[ServerProcess]:
     """The bundled station's services (open all day) and counters."""
     services = [{k: v for k, v in s.items() if k != "hours"} for s in BUNDLED["services"]]
     server = ServerProcess(tmp_path, services=services, counters=BUNDLED["counters"])
-    server.add_user("budi")
+    # An officer of the private services' units (Reskrim's PPA room, Propam's room).
+    server.add_user("budi", units=",".join(sorted({s["unit"] for s in services})))
     server.start()
     yield server
     server.stop()
