@@ -529,7 +529,9 @@ def check_recent(station: Station) -> Verdict:
     with station.store.read() as db:
         verdict, reached = _recent(db, anchors_file.anchors, station.today)
         latest = head(db)
-    if verdict.ok and reached.row > 0:
+        known = log.progress(db)
+    # Nothing logged since (a health probe every few seconds on a quiet hall): nothing to write.
+    if verdict.ok and reached.row > 0 and reached != known:
         try:
             with station.store.write("audit", station.now(), durable=False) as tx:
                 log.save_progress(tx, reached)
