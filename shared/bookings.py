@@ -27,7 +27,7 @@ from shared.errors import (
     TooEarly,
 )
 from shared.events import BookingCancelled, BookingCheckedIn, BookingMade
-from shared.housekeeping import begin
+from shared.housekeeping import begin, save_booking_move
 from shared.printing import DISABLED, BookingSlip, PrintResult
 from shared.services import (
     Issued,
@@ -228,15 +228,7 @@ def cancel_booking(station: Station, token: str) -> repository.BookingRow:
         booking = repository.booking_by_token(tx, token)
         if booking is None:
             raise NotFound("error.unknown_booking")
-        status = transition(booking.status, BookingMove.CANCEL, booking.code)
-        repository.set_booking_status(tx, booking.id, status)
-        tx.record(
-            BookingCancelled(
-                booking_id=booking.id,
-                service=booking.service,
-                starts_at=utc_text(booking.starts_at),
-            )
-        )
+        status = save_booking_move(tx, booking, BookingMove.CANCEL, BookingCancelled)
         return replace(booking, status=status)
 
 

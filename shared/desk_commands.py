@@ -65,10 +65,9 @@ class CallNext(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class CallNumber(Command):
-    """Call one waiting ticket out of order; the reason is required and logged."""
+class _NumberWithReason(Command):
+    """A command on a ticket named by its number, with the officer's required reason."""
 
-    action = "call"
     number: str
     reason: str
 
@@ -77,6 +76,13 @@ class CallNumber(Command):
         current = parse_current(body)
         number = parse_number(body.get("number"))
         return cls(number=number, reason=parse_reason(body.get("reason")), current=current)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallNumber(_NumberWithReason):
+    """Call one waiting ticket out of order; the reason is required and logged."""
+
+    action = "call"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,18 +138,10 @@ class Return(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Prioritize(Command):
+class Prioritize(_NumberWithReason):
     """Give a waiting ticket priority; the reason is logged for fairness."""
 
     action = "prioritize"
-    number: str
-    reason: str
-
-    @classmethod
-    def parse(cls, body: dict[str, Any]) -> Command:
-        current = parse_current(body)
-        number = parse_number(body.get("number"))
-        return cls(number=number, reason=parse_reason(body.get("reason")), current=current)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,5 +1,6 @@
 """What every ticket-changing write transaction shares: the day's housekeeping it starts with
-(`begin`), saving a ticket's move with its event, and the public waiting counts it records."""
+(`begin`), saving a ticket's or a booking's move with its event, and the public waiting counts
+it records."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from shared import queries, repository, slots
 from shared.booking import BookingMove, transition
 from shared.clock import utc_text
-from shared.events import BookingMissed, QueueWaiting
+from shared.events import BookingEvent, BookingMissed, QueueWaiting
 from shared.station import Station
 from shared.store import Transaction
 from shared.ticket import Ticket, apply
@@ -22,6 +23,19 @@ def save_move(tx: Transaction, ticket: Ticket, move: Move, **details: Any) -> Ti
     repository.save(tx, moved)
     tx.record(event)
     return moved
+
+
+def save_booking_move(
+    tx: Transaction, booking: repository.BookingRow, move: BookingMove, event: type[BookingEvent]
+) -> str:
+    """Make a move on a booking that only changes its status: the table decides, the status is
+    saved and the move's event recorded; the new status."""
+    status = transition(booking.status, move, booking.code)
+    repository.set_booking_status(tx, booking.id, status)
+    tx.record(
+        event(booking_id=booking.id, service=booking.service, starts_at=utc_text(booking.starts_at))
+    )
+    return status
 
 
 def record_waiting(station: Station, tx: Transaction, today: date) -> None:
@@ -61,12 +75,4 @@ def _close_missed_bookings(station: Station, tx: Transaction) -> None:
     for booking, service in found:
         rules = service.booking if service else None
         if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
-            status = transition(booking.status, BookingMove.MISS, booking.code)
-            repository.set_booking_status(tx, booking.id, status)
-            tx.record(
-                BookingMissed(
-                    booking_id=booking.id,
-                    service=booking.service,
-                    starts_at=utc_text(booking.starts_at),
-                )
-            )
+            save_booking_move(tx, booking, BookingMove.MISS, BookingMissed)
