@@ -112,17 +112,7 @@ def _station_checks(station: Station) -> Iterator[Result]:
     if verdict.ok:
         yield Result("audit", Message("ui.doctor.audit_ok", {"rows": verdict.rows}))
     else:
-        yield _failed(
-            "audit",
-            make_notice(
-                "audit",
-                "problem",
-                "ui.doctor.audit_broken",
-                "ui.doctor.audit_broken_advice",
-                row=verdict.broken_id,
-                problem=Message(verdict.problem or "", verdict.params),
-            ),
-        )
+        yield _failed("audit", health.audit_broken(verdict))
 
 
 def _physical_printers(config: Config) -> dict[str, tuple[PrinterConfig, list[str]]]:

@@ -509,7 +509,13 @@ def audit_trail(station: Station) -> Result:
         return Result(
             "audit", Message("ui.health.audit_ok", {"row": verdict.head.id if verdict.head else 0})
         )
-    notice = make_notice(
+    notice = audit_broken(verdict)
+    return Result("audit", notice.message, (notice,))
+
+
+def audit_broken(verdict: audit.Verdict) -> Notice:
+    """What a broken audit trail is, for a person: where it broke, why, and what to do."""
+    return make_notice(
         "audit",
         "problem",
         "ui.doctor.audit_broken",
@@ -517,4 +523,3 @@ def audit_trail(station: Station) -> Result:
         row=verdict.broken_id,
         problem=Message(verdict.problem or "", verdict.params),
     )
-    return Result("audit", notice.message, (notice,))
