@@ -16,20 +16,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared import backups, queries, services
-from shared.auth import current_user, require_role
-from shared.errors import InvalidRequest, NotFound
-from shared.healthz import current_report
-from shared.i18n import text
-from shared.pages import page_language, render_page
-from shared.printing import PrintFault, loopback_qr_base, printer_faults
-from shared.reporting import reports
-from shared.reporting.chart import hourly_chart
-from shared.reporting.export import TABLES, to_csv
-from shared.reporting.formatting import page_helpers
-from shared.reporting.xlsx import XLSX_TYPE, report_workbook
-from shared.store import parse_utc
-from shared.users import (
+from shared.application import queries, services
+from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
+from shared.application.reporting import reports
+from shared.application.reporting.chart import hourly_chart
+from shared.application.reporting.export import TABLES, to_csv
+from shared.application.reporting.xlsx import XLSX_TYPE, report_workbook
+from shared.application.users import (
     Role,
     add_user,
     change_role,
@@ -38,7 +31,14 @@ from shared.users import (
     set_disabled,
     set_units,
 )
-from shared.web import json_body, language, station
+from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.i18n import text
+from shared.operations import backups
+from shared.store.store import parse_utc
+from shared.web.auth import current_user, require_role
+from shared.web.healthz import current_report
+from shared.web.pages import page_helpers, page_language, render_page
+from shared.web.web import json_body, language, station
 
 bp = Blueprint(
     "admin",

@@ -3,8 +3,8 @@ just served at that counter to rate the service.
 
 The tablet only ever learns the finished ticket's number and an opaque handle, never its
 token; an answer is taken only for the counter's latest finished ticket, unanswered, within
-a few minutes (shared.queries.survey_desk_ticket), once. Only the counter's enrolled tablet
-(`satupintu enrol survey COUNTER_ID`) gets the handle and may answer.
+a few minutes (shared.application.queries.survey_desk_ticket), once. Only the counter's enrolled
+tablet (`satupintu enrol survey COUNTER_ID`) gets the handle and may answer.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from shared import devices, queries, services
-from shared.errors import Forbidden, NotFound
-from shared.pages import render_page
-from shared.survey import questions
-from shared.web import device, json_body, station
+from shared.application import devices, queries, services
+from shared.domain.errors import Forbidden, NotFound
+from shared.domain.survey import questions
+from shared.web.pages import render_page
+from shared.web.web import device, json_body, station
 
 bp = Blueprint("survey_desk", __name__, template_folder="templates")
 

@@ -6,7 +6,7 @@
 - Starts a throw-away PostgreSQL with its own defaults (fsync on: every batch is durable
   before it is confirmed) and a real `satupintu central serve` on it.
 - The stations ship their whole day at once, through `--senders` concurrent connections, in
-  batches of `shared.wire.BATCH_ROWS` rows: real HTTP requests, every row's hash recomputed
+  batches of `shared.domain.wire.BATCH_ROWS` rows: real HTTP requests, every row's hash recomputed
   and the chain checked at central. Prints rows per second.
 - Then times, best of three, the cross-station report of that day (every station's report
   and the comparison: `GET /api/central/reports`), one station's report, the dashboard's
@@ -36,9 +36,10 @@ from central.stations import add_station, all_stations
 from central.store import CentralStore
 from central.users import add_user
 from satupintu.app import open_station
-from shared import services, wire
-from shared.clock import ManualClock, SystemClock
-from shared.station import Station
+from shared.application import services
+from shared.application.station import Station
+from shared.domain import wire
+from shared.domain.clock import ManualClock, SystemClock
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.central_fixtures import CentralProcess
 from tests.helpers import MORNING, make_config

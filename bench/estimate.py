@@ -32,11 +32,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from satupintu.app import open_station
-from shared import desk_actions, services
-from shared.clock import ManualClock
-from shared.config import parse_config
-from shared.errors import QueueEmpty
-from shared.store import parse_utc
+from shared.application import desk_actions, services
+from shared.domain.clock import ManualClock
+from shared.domain.config import parse_config
+from shared.domain.errors import QueueEmpty
+from shared.store.store import parse_utc
 
 WITA = ZoneInfo("Asia/Makassar")
 OPENING = datetime(2026, 5, 20, 8, 0, tzinfo=WITA)  # a Wednesday

@@ -3,7 +3,7 @@
 Builds busy days (`tests.admin_fixtures.busy_day`, about 200 tickets a day) through the real
 service layer into one database, and at 30, 90, 180 and 365 days times, best of three:
 
-- a day's report and a 30-day report (`shared.reporting.reports.build_report`, its audit
+- a day's report and a 30-day report (`shared.application.reporting.reports.build_report`, its audit
   check included);
 - the dashboard's figures (today so far, and the shift hand-over);
 - `audit verify`'s whole check of the log;
@@ -39,11 +39,12 @@ import requests
 import socketio
 
 from satupintu.app import open_station
-from shared import audit, services, store
-from shared.clock import SHIFT_FILE_ENV, ManualClock
-from shared.reporting import reports
-from shared.station import Station
-from shared.users import add_user
+from shared.application import audit, services
+from shared.application.reporting import reports
+from shared.application.station import Station
+from shared.application.users import add_user
+from shared.domain.clock import SHIFT_FILE_ENV, ManualClock
+from shared.store import store
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.helpers import MORNING, make_config
 from tests.realserver import PASSWORD, ServerProcess

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, sen
 from flask.blueprints import BlueprintSetupState
 
 from board.speech import Speech
-from shared import announce, queries
-from shared.auth import public_read
-from shared.config import Config
-from shared.errors import NotFound
-from shared.pages import render_page
-from shared.store import SQLITE_MAX_INTEGER
-from shared.web import station
+from shared.application import queries
+from shared.domain import announce
+from shared.domain.config import Config
+from shared.domain.errors import NotFound
+from shared.store.store import SQLITE_MAX_INTEGER
+from shared.web.auth import public_read
+from shared.web.pages import render_page
+from shared.web.web import station
 
 bp = Blueprint(
     "board",

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_socketio import emit
 
-from shared import queries
-from shared.realtime import board_id, on
-from shared.web import station
+from shared.application import queries
+from shared.web.realtime import board_id, on
+from shared.web.web import station
 
 
 @on("snapshot")

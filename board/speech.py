@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from shared.announce import Spoken
-from shared.errors import Unavailable
+from shared.domain.announce import Spoken
+from shared.domain.errors import Unavailable
 
 ESPEAK = "espeak-ng"
 VOICES = {"id": "id", "en": "en"}

@@ -13,9 +13,9 @@ from flask import Flask
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.web import LOGIN, Central, check_origin, language
-from shared import wire
-from shared.clock import Clock, SystemClock
-from shared.web import add_security_headers, new_app, register_error_handlers
+from shared.domain import wire
+from shared.domain.clock import Clock, SystemClock
+from shared.web.web import add_security_headers, new_app, register_error_handlers
 
 
 def create_central_app(

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from shared.config import ConfigError, TimeZoneName
-from shared.yamltext import safe_load
+from shared.domain.config import ConfigError, TimeZoneName
+from shared.domain.yamltext import safe_load
 
 DEFAULT_CONFIG = Path("central.yaml")
 CONFIG_ENV = "SATUPINTU_CENTRAL_CONFIG"

@@ -1,10 +1,10 @@
 """Taking a station's batch: every row checked, the copy only ever continued, never rewritten.
 
-For each batch (`POST /api/central/events`, see `shared.wire`):
+For each batch (`POST /api/central/events`, see `shared.domain.wire`):
 
 1. Its shape: the fields and their types, at most `wire.MAX_BATCH_ROWS` rows, consecutive
    row numbers, each row's `prev_hash` the hash of the row before it in the batch.
-2. Every row's hash recomputed (`shared.chain.row_hash`): a row whose content does not give
+2. Every row's hash recomputed (`shared.domain.chain.row_hash`): a row whose content does not give
    its hash is refused (400), and nothing is stored.
 0. The station's key first (401 otherwise), before the body is even parsed.
 3. With the station locked (two batches of one
@@ -38,12 +38,12 @@ from typing import Any
 
 from central.stations import lock
 from central.store import CentralStore, Connection
-from shared import wire
-from shared.chain import GENESIS, row_hash
-from shared.clock import parse_utc
-from shared.config import ConfigError, parse_config
-from shared.errors import Conflict, InvalidRequest, Unauthorized
-from shared.events import StationRestored
+from shared.domain import wire
+from shared.domain.chain import GENESIS, row_hash
+from shared.domain.clock import parse_utc
+from shared.domain.config import ConfigError, parse_config
+from shared.domain.errors import Conflict, InvalidRequest, Unauthorized
+from shared.domain.events import StationRestored
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 UTC_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")

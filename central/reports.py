@@ -1,7 +1,7 @@
 """The station's own reports, run over central's copy of its log, and the comparison of stations.
 
-A report at central is `shared.reporting.reports.build_report` itself, given a `Source` that
-reads the copy in PostgreSQL and the settings the station shipped: the same JSON as the
+A report at central is `shared.application.reporting.reports.build_report` itself, given a `Source`
+that reads the copy in PostgreSQL and the settings the station shipped: the same JSON as the
 station's own `GET /api/admin/reports`. Only the audit section is central's: whether central's
 copy is intact and continued (`verified`; a fork fails it, naming where the fork starts),
 the rows it holds (`rows`, `head`), and the day's anchor computed from the copy (the last row
@@ -18,18 +18,23 @@ from datetime import date, datetime
 from typing import Any
 
 from central.store import CentralStore, Connection
-from shared import log
-from shared.anchors import Anchor
-from shared.clock import utc_text
-from shared.config import Config, parse_config
-from shared.errors import NotFound
-from shared.reporting.ledger import Source
-from shared.reporting.reports import Period, anchor_json, build_report, dashboard_figures
-from shared.ticket import Logged
-from shared.ticketing import service_day_bounds
+from shared.application.reporting.ledger import Source
+from shared.application.reporting.reports import (
+    Period,
+    anchor_json,
+    build_report,
+    dashboard_figures,
+)
+from shared.domain.clock import utc_text
+from shared.domain.config import Config, parse_config
+from shared.domain.errors import NotFound
+from shared.domain.queue_rules import service_day_bounds
+from shared.domain.ticket import Logged
+from shared.store import eventlog
+from shared.store.anchors import Anchor
 
-TICKET_NAMES = log.names(log.TICKET_KINDS)
-BOOKING_NAMES = log.names(log.BOOKING_KINDS)
+TICKET_NAMES = eventlog.names(eventlog.TICKET_KINDS)
+BOOKING_NAMES = eventlog.names(eventlog.BOOKING_KINDS)
 
 
 @contextmanager
@@ -41,26 +46,26 @@ def snapshot(store: CentralStore) -> Iterator[Connection]:
 
 
 def lives_touched(conn: Connection, station: str, start: datetime, end: datetime) -> list[Logged]:
-    """`shared.log.lives_touched` over central's copy of one station's log."""
+    """`shared.store.eventlog.lives_touched` over central's copy of one station's log."""
     rows = conn.execute(
         "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
         "AND ticket_id IN (SELECT DISTINCT ticket_id FROM events WHERE station = %s "
         "AND at >= %s AND at < %s AND ticket_id IS NOT NULL) ORDER BY id",
         [station, TICKET_NAMES, station, utc_text(start), utc_text(end)],
     ).fetchall()
-    return list(log.read(rows))
+    return list(eventlog.read(rows))
 
 
 def bookings_between(
     conn: Connection, station: str, start: datetime, end: datetime
 ) -> list[Logged]:
-    """`shared.log.bookings_between` over central's copy of one station's log."""
+    """`shared.store.eventlog.bookings_between` over central's copy of one station's log."""
     rows = conn.execute(
         "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
         "AND at >= %s AND at < %s ORDER BY id",
         [station, BOOKING_NAMES, utc_text(start), utc_text(end)],
     ).fetchall()
-    return list(log.read(rows))
+    return list(eventlog.read(rows))
 
 
 def settings_of(station: Mapping[str, Any]) -> Config | None:
@@ -119,7 +124,7 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
     return Source(
         config=config,
         now=now,
-        events=lambda start, end: log.in_log_order(
+        events=lambda start, end: eventlog.in_log_order(
             lives_touched(conn, station["id"], start, end),
             bookings_between(conn, station["id"], start, end),
         ),

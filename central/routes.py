@@ -1,5 +1,5 @@
 """The central server's HTTP surface: the stations' batches, the dashboard and reports (its
-login is the station's, `shared.login`, registered in `central.app`).
+login is the station's, `shared.web.login`, registered in `central.app`).
 
 | route | who |
 |---|---|
@@ -38,15 +38,15 @@ from central.web import (
     render,
     require_role,
 )
-from shared.clock import parse_utc
-from shared.errors import InvalidRequest, NotFound
-from shared.i18n import text
-from shared.reporting.export import TABLES, safe_cell, to_csv
-from shared.reporting.reports import Period
-from shared.reporting.wording import Wording, heading
-from shared.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
-from shared.ticketing import service_day
-from shared.web import json_body
+from shared.application.reporting.export import TABLES, safe_cell, to_csv
+from shared.application.reporting.reports import Period
+from shared.application.reporting.wording import Wording, heading
+from shared.application.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
+from shared.domain.clock import parse_utc
+from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.i18n import text
+from shared.domain.queue_rules import service_day
+from shared.web.web import json_body
 
 bp = Blueprint(
     "central",

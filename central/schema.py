@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import psycopg
 
-from shared.chain import GENESIS
+from shared.domain.chain import GENESIS
 
 MIGRATION_LOCK = 7_241_301  # pg_advisory_xact_lock key: "satupintu central schema"
 

@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 
 from central.store import CentralStore, Connection
-from shared.errors import Conflict, InvalidRequest, Unauthorized
+from shared.domain.errors import Conflict, InvalidRequest, Unauthorized
 
 STATION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_NAME = 120

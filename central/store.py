@@ -12,7 +12,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from central import schema
-from shared.errors import Unavailable
+from shared.domain.errors import Unavailable
 
 Connection = psycopg.Connection[dict]
 CONNECT_SECONDS = 10

@@ -1,6 +1,6 @@
 """The central server's users (`viewer` sees every station, `admin` also registers stations) and
-their store of sessions and failed logins for `shared.sessions`: the station's login, with
-Argon2id hashes and the same throttle, over central's PostgreSQL database."""
+their store of sessions and failed logins for `shared.application.sessions`: the station's login,
+with Argon2id hashes and the same throttle, over central's PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from typing import Any
 import psycopg
 
 from central.store import CentralStore
-from shared.clock import Clock
-from shared.errors import Conflict, InvalidRequest
-from shared.passwords import USERNAME, check_password, hash_password
-from shared.sessions import FAILURES_KEPT, Account
-from shared.users import Roles
+from shared.application.passwords import USERNAME, check_password, hash_password
+from shared.application.sessions import FAILURES_KEPT, Account
+from shared.application.users import Roles
+from shared.domain.clock import Clock
+from shared.domain.errors import Conflict, InvalidRequest
 
 FAILED_NAMES_KEPT = 10_000  # failed login names central remembers at most
 
@@ -70,7 +70,7 @@ def create_first_admin(store: CentralStore, now: datetime) -> str | None:
 @dataclass(frozen=True)
 class CentralSessions:
     """Central's users, sessions and failed logins in PostgreSQL (a
-    `shared.sessions.SessionStore`)."""
+    `shared.application.sessions.SessionStore`)."""
 
     store: CentralStore
     clock: Clock

@@ -1,6 +1,6 @@
-"""HTTP plumbing of the central server: its state, its login (the station's, `shared.login`,
+"""HTTP plumbing of the central server: its state, its login (the station's, `shared.web.login`,
 over `CentralSessions`) and the logged-in user and its role, the callers' language (the JSON
-errors are the station's, `shared.web`) and pages rendered with the stations' own design
+errors are the station's, `shared.web.web`) and pages rendered with the stations' own design
 system (base template, tokens, scripts)."""
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from flask import current_app, render_template, request, url_for
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.users import CentralSessions, Role
-from shared.clock import Clock
-from shared.i18n import LANGUAGES, Language, catalogue, pick_language, text
-from shared.login import Login
-from shared.pages import local_date
-from shared.reporting.formatting import format_clock, format_number
-from shared.web import refuse_foreign_origin, role_guard
+from shared.application.reporting.formatting import format_clock, format_number
+from shared.domain.clock import Clock
+from shared.domain.i18n import LANGUAGES, Language, catalogue, pick_language, text
+from shared.web.login import Login
+from shared.web.pages import local_date
+from shared.web.web import refuse_foreign_origin, role_guard
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 SESSION_COOKIE = "satupintu_central_session"  # not the station's: a host may run both
 View = TypeVar("View", bound=Callable[..., Any])

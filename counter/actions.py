@@ -1,21 +1,21 @@
 """The officer's actions at a counter, for both the HTTP routes and the socket events.
 
-Each action's body is parsed once into its command (`shared.desk_commands`) and run by the one
-handler (`shared.desk_actions.act`). The answer carries the ticket acted on and the counter as it
-is after the action, so a console redraws from the answer alone.
+Each action's body is parsed once into its command (`shared.application.desk_commands`) and run by
+the one handler (`shared.application.desk_actions.act`). The answer carries the ticket acted on and
+the counter as it is after the action, so a console redraws from the answer alone.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from shared import queries
-from shared.desk_actions import act
-from shared.desk_commands import COMMANDS
-from shared.errors import Forbidden
-from shared.station import Station
-from shared.users import User
-from shared.views import view_of
+from shared.application import queries
+from shared.application.desk_actions import act
+from shared.application.desk_commands import COMMANDS
+from shared.application.station import Station
+from shared.application.users import User
+from shared.application.views import view_of
+from shared.domain.errors import Forbidden
 
 
 def perform(

@@ -5,14 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from counter.actions import http_path, perform
-from shared import queries
-from shared.auth import current_user, require_role
-from shared.config import Counter
-from shared.desk_commands import COMMANDS
-from shared.errors import Forbidden, NotFound
-from shared.pages import render_page
-from shared.users import Role, User
-from shared.web import json_body, station
+from shared.application import queries
+from shared.application.desk_commands import COMMANDS
+from shared.application.users import Role, User
+from shared.domain.config import Counter
+from shared.domain.errors import Forbidden, NotFound
+from shared.web.auth import current_user, require_role
+from shared.web.pages import render_page
+from shared.web.web import json_body, station
 
 bp = Blueprint(
     "counter",

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from counter.actions import perform
-from shared import presence
-from shared.desk_commands import COMMANDS
-from shared.errors import Forbidden, InvalidRequest, NotFound, SatuPintuError, Unauthorized
-from shared.realtime import connections, on, presence_changed, sid, socket_error, socket_user
-from shared.users import Role, User
-from shared.web import station
+from shared.application import presence
+from shared.application.desk_commands import COMMANDS
+from shared.application.users import Role, User
+from shared.domain.errors import Forbidden, InvalidRequest, NotFound, SatuPintuError, Unauthorized
+from shared.web.realtime import connections, on, presence_changed, sid, socket_error, socket_user
+from shared.web.web import station
 
 
 def _officer() -> User:

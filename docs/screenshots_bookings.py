@@ -33,7 +33,7 @@ import yaml
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from docs.shots import DOCS, Shots, languages
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.realserver import PASSWORD, ServerProcess
 

@@ -13,19 +13,19 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared import bookings, queries
-from shared.auth import current_user, public_read, require_role
-from shared.clientaddress import network_of
-from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.errors import Forbidden, InvalidRequest, NotFound
-from shared.limits import rate_limited
-from shared.pages import page_language, render_page
-from shared.printing import PrintResult
-from shared.repository import Booker
-from shared.services import Issued
-from shared.users import Role
-from shared.views import booking_view
-from shared.web import device, json_body, language, public_base, station
+from shared.application import bookings, queries
+from shared.application.clientaddress import network_of
+from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.application.printing import PrintResult
+from shared.application.services import Issued
+from shared.application.users import Role
+from shared.application.views import booking_view
+from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.store.repository import Booker
+from shared.web.auth import current_user, public_read, require_role
+from shared.web.limits import rate_limited
+from shared.web.pages import page_language, render_page
+from shared.web.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
 

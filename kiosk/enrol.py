@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, redirect
 
-from shared import devices
-from shared.devices import Invitation, Kind
-from shared.errors import NotFound
-from shared.pages import render_page
-from shared.web import set_device_cookie, station
+from shared.application import devices
+from shared.application.devices import Invitation, Kind
+from shared.domain.errors import NotFound
+from shared.web.pages import render_page
+from shared.web.web import set_device_cookie, station
 
 bp = Blueprint("enrol", __name__, template_folder="templates")
 

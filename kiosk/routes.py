@@ -8,19 +8,19 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared import queries, services
-from shared.auth import current_user, public_read
-from shared.config import ICONS
-from shared.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.errors import Forbidden, InvalidRequest, NotFound
-from shared.limits import rate_limited
-from shared.pages import page_language, render_page
-from shared.repository import Phone
-from shared.services import Issued
-from shared.slots import CODE_ALPHABET
-from shared.survey import questions
-from shared.views import view_of
-from shared.web import device, json_body, language, public_base, station
+from shared.application import queries, services
+from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.application.services import Issued
+from shared.application.views import view_of
+from shared.domain.config import ICONS
+from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.slots import CODE_ALPHABET
+from shared.domain.survey import questions
+from shared.store.repository import Phone
+from shared.web.auth import current_user, public_read
+from shared.web.limits import rate_limited
+from shared.web.pages import page_language, render_page
+from shared.web.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
 # The kiosk's keypad for registration numbers from other systems (Super App, SINAR); a booking

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask_socketio import emit, join_room, leave_room
 
-from shared import queries
-from shared.errors import NotFound
-from shared.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
-from shared.text import text_field
-from shared.web import station
+from shared.application import queries
+from shared.domain.errors import NotFound
+from shared.domain.text import text_field
+from shared.web.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
+from shared.web.web import station
 
 TOKEN_LIMIT = 100  # tokens are 22 characters; anything much longer is no token
 

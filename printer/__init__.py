@@ -1,4 +1,5 @@
-"""The ESC/POS printer adapters: `Printers` implements the core's `shared.printing.Printing`.
+"""The ESC/POS printer adapters: `Printers` implements the core's
+`shared.application.printing.Printing`.
 
 It sends tickets to the configured ESC/POS printers (or keeps PNG previews), and
 `sample_ticket` builds the ticket printed by `satupintu printer test`.

@@ -22,8 +22,14 @@ from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
 from escpos.printer import File, Network, Serial, Usb
 
-from shared.config import FilePrinter, NetworkPrinter, PrinterConfig, SerialPrinter, UsbPrinter
-from shared.printing import FaultCode, Paper, PrintFault
+from shared.application.printing import FaultCode, Paper, PrintFault
+from shared.domain.config import (
+    FilePrinter,
+    NetworkPrinter,
+    PrinterConfig,
+    SerialPrinter,
+    UsbPrinter,
+)
 
 DevicePrinter = NetworkPrinter | UsbPrinter | SerialPrinter | FilePrinter
 

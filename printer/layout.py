@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from shared.i18n import text
-from shared.printing import BookingSlip, TicketPrint
+from shared.application.printing import BookingSlip, TicketPrint
+from shared.domain.i18n import text
 
 Style = Literal["plain", "bold", "number", "inverse"]
 

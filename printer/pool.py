@@ -29,10 +29,7 @@ from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, pr
 from printer.layout import Block, ticket_layout
 from printer.picture import ticket_picture
 from printer.preview import PreviewStore
-from shared.clock import Clock, SystemClock
-from shared.concurrency import blocking_call
-from shared.config import Config, PreviewPrinter, PrinterConfig
-from shared.printing import (
+from shared.application.printing import (
     Paper,
     PrintFault,
     PrintOutcome,
@@ -42,6 +39,9 @@ from shared.printing import (
     is_loopback,
     qr_base,
 )
+from shared.domain.clock import Clock, SystemClock
+from shared.domain.config import Config, PreviewPrinter, PrinterConfig
+from shared.store.concurrency import blocking_call
 
 logger = logging.getLogger(__name__)
 

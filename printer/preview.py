@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from shared.printing import TicketPrint
+from shared.application.printing import TicketPrint
 
 
 class PreviewStore:

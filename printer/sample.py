@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from shared.config import Config
-from shared.printing import TicketPrint
+from shared.application.printing import TicketPrint
+from shared.domain.config import Config
 
 LOCAL_URL = "http://127.0.0.1:8000"  # where `satupintu serve` listens by default
 

@@ -8,14 +8,14 @@ from flask import Flask
 
 from satupintu.opening import open_station
 from satupintu.worker import InlineReads, WorkerReads
-from shared import services
-from shared.clientaddress import ForwardedFrom, TrustedProxies
-from shared.clock import Clock
-from shared.config import Config
-from shared.limits import apply_rate_limits
-from shared.pages import render_page
-from shared.printing import Printing
-from shared.web import (
+from shared.application import services
+from shared.application.clientaddress import ForwardedFrom, TrustedProxies
+from shared.application.printing import Printing
+from shared.domain.clock import Clock
+from shared.domain.config import Config
+from shared.web.limits import apply_rate_limits
+from shared.web.pages import render_page
+from shared.web.web import (
     add_security_headers,
     check_origin,
     new_app,
@@ -46,11 +46,11 @@ def create_app(
     from kiosk.bookings import bp as booking_bp
     from kiosk.enrol import bp as enrol_bp
     from kiosk.routes import bp as kiosk_bp
-    from shared.api_docs import bp as api_docs_bp
-    from shared.auth import bp as auth_bp
-    from shared.healthz import bp as healthz_bp
-    from shared.pages import bp as pages_bp
-    from shared.realtime import init_realtime
+    from shared.web.api_docs import bp as api_docs_bp
+    from shared.web.auth import bp as auth_bp
+    from shared.web.healthz import bp as healthz_bp
+    from shared.web.pages import bp as pages_bp
+    from shared.web.realtime import init_realtime
 
     app = new_app(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.limits.max_request_kb * 1024

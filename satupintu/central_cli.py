@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from shared.config import ConfigError, Limits, config_path, load_config
-from shared.errors import SatuPintuError
-from shared.i18n import text
+from shared.domain.config import ConfigError, Limits, config_path, load_config
+from shared.domain.errors import SatuPintuError
+from shared.domain.i18n import text
 
 DEFAULT_PORT = 8100
 FIRST_PASSWORD_FILE = "central-first-admin-password"  # noqa: S105 (a file name)
@@ -72,8 +72,8 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
     from central.users import create_first_admin
     from satupintu.first_password import tell_first_password
     from satupintu.server import serve_forever
-    from shared.clientaddress import TrustedProxies
-    from shared.wire import MAX_BATCH_BYTES
+    from shared.application.clientaddress import TrustedProxies
+    from shared.domain.wire import MAX_BATCH_BYTES
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -105,7 +105,7 @@ def station_group() -> None:
 def station_add(station_id: str, name: str, config_file: str | None) -> None:
     """Register a station and print its key (once, alone on the last line)."""
     from central.stations import add_station
-    from shared.clock import SystemClock
+    from shared.domain.clock import SystemClock
 
     _, store = _store_and_config(config_file)
     try:
@@ -153,7 +153,7 @@ def user_group() -> None:
 def user_add(name: str, role: str, password_stdin: bool, config_file: str | None) -> None:
     """Create a central user (the password is stored only as a slow salted hash)."""
     from central.users import add_user
-    from shared.clock import SystemClock
+    from shared.domain.clock import SystemClock
 
     _, store = _store_and_config(config_file)
     if password_stdin:
@@ -187,7 +187,7 @@ def central_status(output: str, config_file: str | None) -> None:
     """On a station: the newest row of its log, the newest central confirmed, last contact, and
     how the last attempt ended (accepted, refused with central's reason, or unreachable)."""
     from satupintu.opening import open_station
-    from shared.shipper import status
+    from shared.operations.shipper import status
 
     try:
         config = load_config(config_file)
@@ -211,7 +211,7 @@ def central_status(output: str, config_file: str | None) -> None:
 
 def _attempt_text(attempt: dict[str, Any] | None) -> str:
     """How the last attempt ended, in one line: a refusal is central's, never the network's."""
-    from shared.receipts import answer_text
+    from shared.store.receipts import answer_text
 
     if attempt is None:
         return "none yet"

@@ -34,8 +34,8 @@ from central.scratch import ScratchPostgres
 from central.stations import add_station
 from central.store import CentralStore
 from central.users import add_user
-from shared.clock import SystemClock
-from shared.yamltext import safe_load
+from shared.domain.clock import SystemClock
+from shared.domain.yamltext import safe_load
 
 ROOT = Path(__file__).resolve().parent.parent
 SATUPINTU = str(Path(sys.executable).with_name("satupintu"))

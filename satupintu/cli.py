@@ -15,18 +15,10 @@ import click
 from satupintu.app import create_app, open_station
 from satupintu.central_cli import central
 from satupintu.first_password import tell_first_password
-from shared import anchors, audit, backups, services
-from shared.clock import SystemClock
-from shared.concurrency import gevent_active
-from shared.config import Config, ConfigError, load_config
-from shared.devices import ENROL_HOURS, Kind, invite, revoke
-from shared.errors import SatuPintuError
-from shared.events import StationRestored
-from shared.i18n import text
-from shared.memory import return_large_buffers_to_the_system, settle_garbage_collector
-from shared.station import Station
-from shared.ticket import Logged
-from shared.users import (
+from shared.application import audit, services
+from shared.application.devices import ENROL_HOURS, Kind, invite, revoke
+from shared.application.station import Station
+from shared.application.users import (
     add_user,
     change_role,
     create_first_admin,
@@ -35,8 +27,18 @@ from shared.users import (
     set_disabled,
     set_units,
 )
+from shared.domain.clock import SystemClock
+from shared.domain.config import Config, ConfigError, load_config
+from shared.domain.errors import SatuPintuError
+from shared.domain.events import StationRestored
+from shared.domain.i18n import text
+from shared.domain.ticket import Logged
+from shared.operations import backups
+from shared.operations.memory import return_large_buffers_to_the_system, settle_garbage_collector
+from shared.store import anchors
+from shared.store.concurrency import gevent_active
 
-log = logging.getLogger("satupintu")
+logger = logging.getLogger("satupintu")
 
 DEFAULT_PORT = 8000
 HOUSEKEEPING_SECONDS = 5.0
@@ -84,8 +86,8 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
     from satupintu.server import serve_forever
     from satupintu.worker import WorkerReads
-    from shared.clientaddress import TrustedProxies
-    from shared.realtime import socketio
+    from shared.application.clientaddress import TrustedProxies
+    from shared.web.realtime import socketio
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -120,8 +122,8 @@ def serve(host: str, port: int, config_file: str | None) -> None:
 
 def _start_shipping(station: Station) -> None:
     """Ship the event log to the central server in the background (config `central:`)."""
-    from shared.realtime import socketio
-    from shared.shipper import ship_forever
+    from shared.operations.shipper import ship_forever
+    from shared.web.realtime import socketio
 
     assert station.config.central is not None
     if not station.config.central.bearer:
@@ -135,11 +137,11 @@ def _warn_of_unusable_tickets(config: Config, port: int) -> None:
     """Say at start what would make printed tickets useless: QR codes no phone can open (no
     `public_url`, or one on this machine), a logo the printer cannot print."""
     from printer.logo import printable_logo
-    from shared.printing import is_loopback
+    from shared.application.printing import is_loopback
 
     example = f"http://{_lan_address() or '192.168.1.10'}:{port}"
     if config.public_url is None:
-        log.warning(
+        logger.warning(
             "public_url is not set: each ticket's QR code points at the address its kiosk "
             "used to reach this server, so a kiosk opened on localhost prints QR codes no "
             "phone can open. Set public_url in config.yaml to the address phones on the "
@@ -147,7 +149,7 @@ def _warn_of_unusable_tickets(config: Config, port: int) -> None:
             example,
         )
     elif is_loopback(config.public_url):
-        log.warning(
+        logger.warning(
             "public_url %s is this machine's own address: no phone can open the tickets' QR "
             'codes. Set it to the address phones on the hall\'s Wi-Fi use, e.g. "%s"',
             config.public_url,
@@ -193,7 +195,7 @@ def _housekeeping(app: Any) -> None:
             if rounds % REFRESH_EVERY == 0:
                 dispatcher.refresh_watchers()
         except Exception:
-            log.exception("housekeeping failed; retrying in %s s", HOUSEKEEPING_SECONDS)
+            logger.exception("housekeeping failed; retrying in %s s", HOUSEKEEPING_SECONDS)
 
 
 @main.group()
@@ -431,8 +433,8 @@ def report(
     """
     import json
 
-    from shared.reporting.export import to_csv
-    from shared.reporting.reports import Period, build_report, station_source
+    from shared.application.reporting.export import to_csv
+    from shared.application.reporting.reports import Period, build_report, station_source
 
     station = open_station(_config(config_file))
     try:
@@ -443,7 +445,7 @@ def report(
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))
     elif output == "xlsx":
-        from shared.reporting.xlsx import report_workbook
+        from shared.application.reporting.xlsx import report_workbook
 
         click.echo(report_workbook(built), nl=False)  # bytes go to the binary stream
     else:
@@ -558,7 +560,7 @@ def _restored(station: Station, restore: Logged) -> str:
 
 def _ask_central(station: Station) -> None:
     """Fetch central's receipt now, so the check below holds the log against it."""
-    from shared.shipper import Unreachable, ask_central
+    from shared.operations.shipper import Unreachable, ask_central
 
     try:
         receipt = ask_central(station)

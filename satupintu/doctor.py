@@ -27,8 +27,10 @@ from typing import Any
 
 from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
 from satupintu.opening import open_station
-from shared import audit, health, services
-from shared.config import (
+from shared.application import audit, services
+from shared.application.printing import PrintFault
+from shared.application.station import Station
+from shared.domain.config import (
     Config,
     ConfigError,
     PreviewPrinter,
@@ -36,10 +38,9 @@ from shared.config import (
     config_path,
     load_config,
 )
-from shared.errors import SatuPintuError, Unavailable
-from shared.health import Message, Notice, Result, make_notice
-from shared.printing import PrintFault
-from shared.station import Station
+from shared.domain.errors import SatuPintuError, Unavailable
+from shared.operations import health
+from shared.operations.health import Message, Notice, Result, make_notice
 
 PUBLIC_URL_TIMEOUT_SECONDS = 3
 SPEECH_SAMPLE = "Nomor antrian A satu, silakan menuju loket satu"

@@ -4,10 +4,10 @@ the commands and the read worker each open it."""
 from __future__ import annotations
 
 from printer import Printers
-from shared.clock import Clock, SystemClock
-from shared.config import Config
-from shared.printing import Printing
-from shared.station import Station
+from shared.application.printing import Printing
+from shared.application.station import Station
+from shared.domain.clock import Clock, SystemClock
+from shared.domain.config import Config
 
 
 def open_station(

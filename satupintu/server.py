@@ -28,11 +28,11 @@ from typing import Any
 import gevent
 from gevent import pywsgi
 
-from shared.clientaddress import TrustedProxies
-from shared.config import Limits
-from shared.web import LOCAL_ADDRESS
+from shared.application.clientaddress import TrustedProxies
+from shared.domain.config import Limits
+from shared.web.web import LOCAL_ADDRESS
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 IDLE_SECONDS = 60.0  # Socket.IO pings every 25 s and gives 20 s more for the answer
 
@@ -83,7 +83,7 @@ class HallHandler(pywsgi.WSGIHandler):
         try:
             body = self.wsgi_input.read(self.server.max_body + 1)
         except TimeoutError:
-            log.warning("closed a connection from %s: its request came too slowly", self.client)
+            logger.warning("closed a connection from %s: its request came too slowly", self.client)
             return False
         self.close_connection = self.close_connection or len(body) > self.server.max_body
         self.wsgi_input = self.environ["wsgi.input"] = ReadBody(body)
@@ -122,7 +122,9 @@ class HallServer(pywsgi.WSGIServer):
         client = address[0]
         counted = bool(self.per_address) and not self.proxies.trusts(client)
         if counted and self.open[client] >= self.per_address:
-            log.warning("refused a connection from %s: %d already open", client, self.per_address)
+            logger.warning(
+                "refused a connection from %s: %d already open", client, self.per_address
+            )
             sock.close()
             return
         self.open[client] += int(counted)
@@ -153,5 +155,5 @@ def serve_forever(
 ) -> None:
     """Serve HTTP and Socket.IO on one port until the process is stopped."""
     open_files = raise_open_file_limit()
-    log.info("serving on %s:%d (open files: %d)", host, port, open_files)
+    logger.info("serving on %s:%d (open files: %d)", host, port, open_files)
     HallServer((host, port), application, limits=limits, proxies=proxies).serve_forever()

@@ -22,14 +22,14 @@ from datetime import datetime
 from typing import Any, BinaryIO, Protocol
 
 from satupintu.opening import open_station
-from shared import audit
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.errors import SatuPintuError, Unavailable
-from shared.reporting import reports
-from shared.station import Station
+from shared.application import audit
+from shared.application.reporting import reports
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.domain.errors import SatuPintuError, Unavailable
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 FRAME = struct.Struct(">Q")
 
@@ -109,7 +109,7 @@ class WorkerReads:
                     outcome, value = _read(process.stdout)
                     break
                 except (EOFError, OSError, pickle.PickleError):
-                    log.warning("the reads worker stopped; starting it again")
+                    logger.warning("the reads worker stopped; starting it again")
                     self._stop()
                     if attempt:
                         raise Unavailable("error.storage", detail="the reads worker") from None
@@ -160,7 +160,7 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
         except SatuPintuError as error:
             answer = ("error", error)
         except Exception as error:  # a bug: report it to the server, keep serving
-            log.exception("a %s read failed", call)
+            logger.exception("a %s read failed", call)
             answer = ("crash", repr(error))
         _write(answers, answer)
 

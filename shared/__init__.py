@@ -1,1 +1,2 @@
-"""Satu Pintu's core: configuration, domain rules, store, events, auth and the app factory."""
+"""Satu Pintu's core, in layers a module imports downwards only: domain, store, application,
+operations, web (tests/test_structure.py checks it)."""

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from satupintu.app import open_station
-from shared import desk_actions, services
-from shared.clock import ManualClock
-from shared.config import Config, load_config
-from shared.errors import SatuPintuError
-from shared.station import Station
-from shared.survey import questions
-from shared.users import add_user
+from shared.application import desk_actions, services
+from shared.application.station import Station
+from shared.application.users import add_user
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config, load_config
+from shared.domain.errors import SatuPintuError
+from shared.domain.survey import questions
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 from tests.realserver import PASSWORD, ServerProcess
 

@@ -27,11 +27,11 @@ from central.config import parse_central_config
 from central.scratch import ScratchPostgres
 from central.stations import add_station
 from central.users import add_user
-from shared import chain
-from shared.clock import Clock
-from shared.config import Config
-from shared.shipper import Answer, Shipper
-from shared.station import Station
+from shared.application.station import Station
+from shared.domain import chain
+from shared.domain.clock import Clock
+from shared.domain.config import Config
+from shared.operations.shipper import Answer, Shipper
 from tests.realserver import PASSWORD, SATUPINTU, free_port
 
 _names = itertools.count(1)

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.station import Station
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
 from tests.central_fixtures import central_app, central_db, postgres  # noqa: F401 (fixtures)
 from tests.helpers import ALL_UNITS, MORNING, make_config
 from tests.realserver import ServerProcess
@@ -70,7 +70,7 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def station(config: Config, clock: ManualClock) -> Iterator[Station]:
     from satupintu.app import open_station
-    from shared.services import ensure_counters
+    from shared.application.services import ensure_counters
 
     the_station = open_station(config, clock=clock)
     ensure_counters(the_station)
@@ -101,7 +101,7 @@ class Auth:
         self.client = client
 
     def user(self, name: str, role: str = "officer", password: str = "rahasia-123") -> None:
-        from shared.users import add_user
+        from shared.application.users import add_user
 
         add_user(self.app.extensions["satupintu"], name, role, password, "test")
 

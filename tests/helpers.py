@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shared.config import Config, parse_config
+from shared.domain.config import Config, parse_config
 
 # 2026-05-20 09:00 in Kupang (WITA, UTC+8), a Wednesday.
 MORNING = datetime(2026, 5, 20, 1, 0, tzinfo=UTC)

@@ -13,9 +13,9 @@ from types import TracebackType
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
-from shared.config import Config, LocalText, parse_config
-from shared.estimates import WaitRange
-from shared.printing import BookingSlip, TicketPrint
+from shared.application.printing import BookingSlip, TicketPrint
+from shared.domain.config import Config, LocalText, parse_config
+from shared.domain.estimates import WaitRange
 
 OFFLINE_CAUSE_QUERY = b"\x10\x04\x02"  # DLE EOT 2
 PAPER_STATUS_QUERY = b"\x10\x04\x04"  # DLE EOT 4

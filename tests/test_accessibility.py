@@ -25,9 +25,9 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from shared.i18n import text
-from shared.pages import local_date
-from shared.reporting.formatting import format_number
+from shared.application.reporting.formatting import format_number
+from shared.domain.i18n import text
+from shared.web.pages import local_date
 from tests.helpers import ALL_UNITS
 from tests.realserver import PASSWORD, ServerProcess
 

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.clock import ManualClock
-from shared.users import add_user
+from shared.application.users import add_user
+from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 from tests.helpers import make_config
 

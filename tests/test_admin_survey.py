@@ -8,9 +8,9 @@ from datetime import date
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.clock import ManualClock
-from shared.queries import SURVEY_DESK_MINUTES
-from shared.reporting import reports
+from shared.application.queries import SURVEY_DESK_MINUTES
+from shared.application.reporting import reports
+from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.announce import (
+from shared.domain.announce import (
     announcement,
     announcement_parts,
     call_parts,
@@ -14,7 +14,7 @@ from shared.announce import (
     number_words,
     spoken_counter,
 )
-from shared.config import Announcement, Counter, load_config
+from shared.domain.config import Announcement, Counter, load_config
 from tests.helpers import make_config
 
 

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.devices import Kind, invite
+from shared.application.devices import Kind, invite
 from tests.conftest import Auth
 from tests.helpers import make_config
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from shared import anchors, audit, services
-from shared.chain import GENESIS, row_hash
-from shared.clock import ManualClock
-from shared.station import Station
+from shared.application import audit, services
+from shared.application.station import Station
+from shared.domain.chain import GENESIS, row_hash
+from shared.domain.clock import ManualClock
+from shared.store import anchors
 from tests.helpers import MORNING
 from tests.test_audit_chain import chain
 

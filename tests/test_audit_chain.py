@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared import audit
-from shared.chain import GENESIS, row_hash
+from shared.application import audit
+from shared.domain.chain import GENESIS, row_hash
 
 
 def chain(count: int) -> list[dict[str, Any]]:

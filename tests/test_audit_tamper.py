@@ -22,13 +22,14 @@ import yaml
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
-from shared import anchors, chain
-from shared.auth import SESSION_COOKIE
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.devices import DEVICE_COOKIE, Kind, invite, revoke
-from shared.services import ensure_counters
-from shared.users import add_user
+from shared.application.devices import DEVICE_COOKIE, Kind, invite, revoke
+from shared.application.services import ensure_counters
+from shared.application.users import add_user
+from shared.domain import chain
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.store import anchors
+from shared.web.auth import SESSION_COOKIE
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.helpers import BASE_CONFIG, MORNING
 from tests.realserver import PASSWORD, SATUPINTU

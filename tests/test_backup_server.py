@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared import backups
-from shared.config import load_config
+from shared.domain.config import load_config
+from shared.operations import backups
 from tests.realserver import SATUPINTU, ServerProcess, satupintu
 
 pytestmark = pytest.mark.server

@@ -18,10 +18,12 @@ from click.testing import CliRunner
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import anchors, audit, backups, services
-from shared.clock import ManualClock
-from shared.schema import migration_names
-from shared.station import Station
+from shared.application import audit, services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.operations import backups
+from shared.store import anchors
+from shared.store.schema import migration_names
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 
 FIXTURE = sorted((Path(__file__).parent / "fixtures" / "upgrade").glob("*.db"))[0]

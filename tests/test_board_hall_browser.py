@@ -20,7 +20,7 @@ import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from board.speech import Speech
-from shared.announce import Spoken
+from shared.domain.announce import Spoken
 from tests.helpers import ALL_UNITS, BASE_CONFIG
 from tests.layout_checks import outside, overflows, text_sizes
 from tests.realserver import ServerProcess

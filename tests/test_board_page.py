@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared import log, services
-from shared.config import Config
+from shared.application import services
+from shared.domain.config import Config
+from shared.store import eventlog
 from tests.conftest import Auth
 from tests.counter_board_fixtures import assert_no_inline_code, page_data
 from tests.helpers import make_config
@@ -77,7 +78,7 @@ def test_the_hall_never_learns_which_private_service_a_citizen_took(
     board = client.get("/api/board").get_json()
     assert board["waiting"] == {"lapor": 1, "surat": 0, "lantas": 0, "private": 1}
     with station.store.read() as db:
-        [announced] = [found.event for found in log.read(db.all(
+        [announced] = [found.event for found in eventlog.read(db.all(
             "SELECT id, at, actor, name, data FROM events WHERE name = 'queue.waiting' "
             "ORDER BY id DESC LIMIT 1"
         ))]  # fmt: skip

@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared import presence
-from shared.clock import ManualClock
-from shared.config import Config
+from shared.application import presence
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config
 

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 
 from board.speech import PAUSE_SECONDS, REPEAT_PAUSE_SECONDS, VOICES, Speech
 from satupintu.app import create_app
-from shared.announce import Spoken, announcement
-from shared.clock import ManualClock
-from shared.config import Announcement, Counter
-from shared.errors import Unavailable
+from shared.domain.announce import Spoken, announcement
+from shared.domain.clock import ManualClock
+from shared.domain.config import Announcement, Counter
+from shared.domain.errors import Unavailable
 from tests.conftest import Auth
 from tests.helpers import make_config
 

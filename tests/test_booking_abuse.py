@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.clock import ManualClock
-from shared.config import Config
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config
 
@@ -126,7 +126,7 @@ def test_an_officer_sees_only_the_bookings_of_a_counter_they_work_at(
     assert auth.client.get("/api/bookings?counter=nope").status_code == 404
     auth.user("tono")
     auth.client.post("/api/logout")
-    from shared.users import set_units
+    from shared.application.users import set_units
 
     set_units(app.extensions["satupintu"], "tono", "Lantas", "test")
     auth.client.post("/api/login", json={"username": "tono", "password": "rahasia-123"})

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.booking import RULES, BookingMove, BookingStatus, transition
-from shared.errors import BookingExpired, Conflict, Refused
+from shared.domain.booking import RULES, BookingMove, BookingStatus, transition
+from shared.domain.errors import BookingExpired, Conflict, Refused
 
 
 def test_the_table_says_something_for_every_move_from_every_status() -> None:

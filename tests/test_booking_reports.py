@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
-from shared import bookings, desk_actions, services
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.reporting import reports
-from shared.reporting.export import to_csv
-from shared.reporting.reports import Period
-from shared.station import Station
+from shared.application import bookings, desk_actions, services
+from shared.application.reporting import reports
+from shared.application.reporting.export import to_csv
+from shared.application.reporting.reports import Period
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
 from tests.test_bookings import booking_config
 
 DAY = Period(date(2026, 5, 20), date(2026, 5, 20))

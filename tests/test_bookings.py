@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, bookings, desk_actions, log, queries, repository, services
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.errors import (
+from shared.application import audit, bookings, desk_actions, queries, services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.domain.errors import (
     BookingExpired,
     Conflict,
     InvalidRequest,
@@ -20,9 +21,9 @@ from shared.errors import (
     SlotFull,
     TooEarly,
 )
-from shared.events import BookingCheckedIn, BookingMade, BookingMissed
-from shared.station import Station
-from shared.ticket import LOGGED_FIELDS, replay
+from shared.domain.events import BookingCheckedIn, BookingMade, BookingMissed
+from shared.domain.ticket import LOGGED_FIELDS, replay
+from shared.store import eventlog, repository
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 
 BOOKING = {"hours": ["08:00-12:00"], "slot_minutes": 30, "per_slot": 2, "days_ahead": 3,
@@ -74,12 +75,12 @@ def test_a_cancelled_booking_frees_its_place(station: Station) -> None:
 )  # fmt: skip
 def test_past_far_odd_and_malformed_slots_are_invalid_and_change_nothing(station, starts_at):
     with station.store.read() as db:
-        before = log.last_row(db)
+        before = eventlog.last_row(db)
     with pytest.raises(InvalidRequest):
         bookings.make_booking(station, "lapor", starts_at)
     with station.store.read() as db:
         assert repository.bookings_of_day(db, MORNING.date()) == []
-        assert log.last_row(db) == before
+        assert eventlog.last_row(db) == before
 
 
 def test_a_service_without_booking_cannot_be_booked(station: Station) -> None:
@@ -107,7 +108,7 @@ def test_a_late_citizen_is_told_the_booking_expired_and_it_counts_as_missed(stat
         bookings.check_in(station, booking.code)
     with station.store.read() as db:  # missed at once, not only at the next housekeeping
         assert repository.booking_by_token(db, booking.token).status == "missed"
-        assert log.last_of_kind(db, BookingMissed) is not None
+        assert eventlog.last_of_kind(db, BookingMissed) is not None
 
 
 def test_unknown_codes_are_not_found(station) -> None:
@@ -202,10 +203,10 @@ def test_the_log_folds_into_the_tickets_table_with_bookings_and_the_audit_holds(
     bookings.check_in(station, late.code)
     desk_actions.call_next(station, "loket-1", "budi")
     with station.store.read() as db:
-        folded = replay(log.every_ticket_event(db))
+        folded = replay(eventlog.every_ticket_event(db))
         table = {ticket.id: ticket for ticket in repository.every_ticket(db)}
-        assert log.last_of_kind(db, BookingMade) is not None
-        assert log.last_of_kind(db, BookingCheckedIn) is not None
+        assert eventlog.last_of_kind(db, BookingMade) is not None
+        assert eventlog.last_of_kind(db, BookingCheckedIn) is not None
     assert {i: [getattr(t, f) for f in LOGGED_FIELDS] for i, t in folded.items()} == {
         i: [getattr(t, f) for f in LOGGED_FIELDS] for i, t in table.items()
     }

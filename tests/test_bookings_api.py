@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import create_app
-from shared import audit
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.printing import DISABLED
+from shared.application import audit
+from shared.application.printing import DISABLED
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
 from tests.conftest import Auth
 from tests.printer_fixtures import PAPER_OUT, STOPPED_BY_PAPER_END, FakeNetworkPrinter
 from tests.test_bookings import TODAY_1000, booking_config

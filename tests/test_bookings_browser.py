@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.helpers import BASE_CONFIG
 from tests.realserver import ServerProcess
 from tests.test_accessibility import assert_axe_finds_nothing

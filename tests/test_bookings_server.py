@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.helpers import BASE_CONFIG
 from tests.realserver import ServerProcess
 from tests.test_bookings import BOOKING

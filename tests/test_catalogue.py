@@ -7,8 +7,8 @@ import string
 from datetime import date
 from pathlib import Path
 
-from shared.i18n import LANGUAGES, catalogue, pick_language, text
-from shared.pages import local_date
+from shared.domain.i18n import LANGUAGES, catalogue, pick_language, text
+from shared.web.pages import local_date
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [

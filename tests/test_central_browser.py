@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from central.scratch import ScratchPostgres
-from shared.i18n import text
+from shared.domain.i18n import text
 from tests.central_fixtures import CentralProcess
 from tests.realserver import PASSWORD, ServerProcess
 from tests.test_accessibility import (

@@ -14,7 +14,7 @@ import requests
 
 from central.scratch import ScratchPostgres
 from satupintu.central_demo import Demo, start_demo
-from shared.yamltext import safe_load
+from shared.domain.yamltext import safe_load
 
 pytestmark = pytest.mark.server
 

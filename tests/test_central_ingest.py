@@ -14,10 +14,11 @@ import pytest
 from flask import Flask
 
 from central.app import create_central_app
-from shared import desk_actions, services, wire
-from shared.chain import GENESIS, row_hash
-from shared.clock import ManualClock
-from shared.station import Station
+from shared.application import desk_actions, services
+from shared.application.station import Station
+from shared.domain import wire
+from shared.domain.chain import GENESIS, row_hash
+from shared.domain.clock import ManualClock
 from tests.central_fixtures import central_config, copy_rows, register, station_row
 
 KEY_HEADER = "Authorization"

@@ -13,9 +13,9 @@ from flask import Flask
 from central import users
 from central.config import load_central_config
 from satupintu.cli import main
-from shared.clock import ManualClock
-from shared.config import ConfigError
-from shared.web import SECURITY_HEADERS
+from shared.domain.clock import ManualClock
+from shared.domain.config import ConfigError
+from shared.web.web import SECURITY_HEADERS
 from tests.central_fixtures import log_in, register
 from tests.realserver import PASSWORD
 

@@ -17,12 +17,12 @@ from flask import Flask
 
 from satupintu.app import create_app
 from satupintu.cli import main
-from shared import services
-from shared.clock import ManualClock
-from shared.config import parse_config
-from shared.health import Monitor
-from shared.shipper import Shipper, http_post
-from shared.station import Station
+from shared.application import services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import parse_config
+from shared.operations.health import Monitor
+from shared.operations.shipper import Shipper, http_post
 from tests.central_fixtures import CentralProcess, ship_everything
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG

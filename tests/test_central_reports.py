@@ -22,13 +22,14 @@ from central.app import create_central_app
 from central.scratch import ScratchPostgres
 from central.users import add_user
 from satupintu.app import open_station
-from shared import anchors, services
-from shared.clock import ManualClock
-from shared.i18n import text
-from shared.reporting import reports
-from shared.reporting.export import TABLES
-from shared.reporting.reports import Period
-from shared.station import Station
+from shared.application import services
+from shared.application.reporting import reports
+from shared.application.reporting.export import TABLES
+from shared.application.reporting.reports import Period
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.i18n import text
+from shared.store import anchors
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.central_fixtures import (
     central_config,

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from central.scratch import ScratchPostgres
-from shared.config import load_config
+from shared.domain.config import load_config
 from tests.central_fixtures import CentralProcess, copy_rows, rewrite_row
 from tests.realserver import PASSWORD, SATUPINTU, ServerProcess, satupintu
 

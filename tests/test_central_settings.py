@@ -18,11 +18,11 @@ from pydantic_core import PydanticUndefined
 
 from central.reports import settings_of
 from satupintu.app import open_station
-from shared import wire
-from shared.clock import ManualClock
-from shared.config import Config, parse_config
-from shared.shipper import Shipper
-from shared.yamltext import safe_load
+from shared.domain import wire
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config, parse_config
+from shared.domain.yamltext import safe_load
+from shared.operations.shipper import Shipper
 from tests.central_fixtures import poster, register, station_row
 from tests.helpers import BASE_CONFIG
 

@@ -17,11 +17,14 @@ from flask.testing import FlaskClient
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared import audit, desk_actions, receipts, services, shipper, wire
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.shipper import Answer, Shipper, Unreachable
-from shared.station import Station
+from shared.application import audit, desk_actions, services
+from shared.application.station import Station
+from shared.domain import wire
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.operations import shipper
+from shared.operations.shipper import Answer, Shipper, Unreachable
+from shared.store import receipts
 from tests.central_fixtures import (
     copy_rows,
     poster,

@@ -10,10 +10,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import open_station
-from shared import desk_actions, health, services
-from shared.clock import ManualClock
-from shared.station import Station
-from shared.views import view_of
+from shared.application import desk_actions, services
+from shared.application.station import Station
+from shared.application.views import view_of
+from shared.domain.clock import ManualClock
+from shared.operations import health
 from tests.conftest import Auth
 from tests.helpers import MORNING
 
@@ -156,7 +157,7 @@ def test_a_server_restarting_26_hours_fast_expires_nobody_until_its_clock_is_con
 
 
 def restarted_ticket(station: Station, view: dict):
-    from shared import repository
+    from shared.store import repository
 
     with station.store.read() as db:
         return repository.get(db, view["id"])

@@ -7,7 +7,7 @@ from typing import Any
 import gevent
 import pytest
 
-from shared import concurrency
+from shared.store import concurrency
 
 
 def test_a_pooled_call_that_raises_is_handed_back_without_the_pool_reporting_it(

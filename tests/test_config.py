@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.config import ConfigError, load_config, parse_config
+from shared.domain.config import ConfigError, load_config, parse_config
 from tests.helpers import BASE_CONFIG
 from tests.realserver import SATUPINTU
 

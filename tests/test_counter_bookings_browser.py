@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.helpers import BASE_CONFIG
 from tests.realserver import PASSWORD, ServerProcess
 from tests.test_accessibility import assert_axe_finds_nothing

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from shared.clock import ManualClock
+from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 
 

@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared import audit, backups, desk_actions, services, shipper, wire
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.station import Station
+from shared.application import audit, desk_actions, services
+from shared.application.station import Station
+from shared.domain import wire
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.operations import backups, shipper
 from tests.central_fixtures import (
     copy_rows,
     log_in,

@@ -20,7 +20,7 @@ import pytest
 import requests
 import yaml
 
-from shared.config import load_config
+from shared.domain.config import load_config
 from tests.realserver import free_port
 
 ROOT = Path(__file__).resolve().parents[1]

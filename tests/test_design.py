@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from PIL import Image
 
 from satupintu.app import create_app
-from shared.config import ConfigError
+from shared.domain.config import ConfigError
 from tests.helpers import make_config
 
 pytestmark = pytest.mark.slow

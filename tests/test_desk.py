@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared import desk
-from shared.config import Counter
-from shared.desk import (
+from shared.domain import desk
+from shared.domain.config import Counter
+from shared.domain.desk import (
     RULES,
     UNCHECKED,
     Desk,
@@ -26,10 +26,10 @@ from shared.desk import (
     release,
     set_state,
 )
-from shared.errors import Conflict, NotFound, Refused, StaleCurrent
-from shared.events import CounterStateChanged, TicketCalled, TicketDone, TicketRecalled
-from shared.ticket import Ticket, issue
-from shared.ticketing import CounterState, Status
+from shared.domain.errors import Conflict, NotFound, Refused, StaleCurrent
+from shared.domain.events import CounterStateChanged, TicketCalled, TicketDone, TicketRecalled
+from shared.domain.queue_rules import CounterState, Status
+from shared.domain.ticket import Ticket, issue
 
 T0 = datetime(2026, 5, 20, 1, 0, tzinfo=UTC)
 LATER = T0 + timedelta(minutes=5)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from shared import desk_actions, repository, services
-from shared.errors import Conflict, NotFound
-from shared.station import Station
-from shared.ticketing import Status
+from shared.application import desk_actions, services
+from shared.application.station import Station
+from shared.domain.errors import Conflict, NotFound
+from shared.domain.queue_rules import Status
+from shared.store import repository
 
 
 def issue(station: Station, service: str = "lapor") -> str:

@@ -20,8 +20,7 @@ from flask.testing import FlaskClient
 from kiosk.qr import qr_svg
 from satupintu.app import create_app
 from satupintu.cli import main
-from shared.clock import ManualClock
-from shared.devices import (
+from shared.application.devices import (
     CREDENTIAL_DAYS,
     DEVICE_COOKIE,
     ENROL_HOURS,
@@ -30,8 +29,9 @@ from shared.devices import (
     invite,
     revoke,
 )
-from shared.printing import PrintOutcome, PrintResult, TicketPrint
-from shared.services import MAX_REPRINTS
+from shared.application.printing import PrintOutcome, PrintResult, TicketPrint
+from shared.application.services import MAX_REPRINTS
+from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config
 

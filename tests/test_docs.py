@@ -10,8 +10,8 @@ import click
 from pydantic import BaseModel
 
 from satupintu.cli import main
-from shared.config import Config
-from shared.events import BOARD_EVENT_NAMES
+from shared.domain.config import Config
+from shared.domain.events import BOARD_EVENT_NAMES
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

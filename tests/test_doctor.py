@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from satupintu.app import create_app
-from shared.config import load_config
+from shared.domain.config import load_config
 from tests.helpers import BASE_CONFIG
 from tests.printer_fixtures import PAPER_OUT, FakeNetworkPrinter, SilentNetworkPrinter
 from tests.realserver import SATUPINTU, ServerProcess

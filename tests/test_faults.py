@@ -11,11 +11,11 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared import audit, desk_actions, queries, services
-from shared.clock import ManualClock, parse_utc
-from shared.config import Config
-from shared.station import Station
-from shared.store import connect as real_connect
+from shared.application import audit, desk_actions, queries, services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock, parse_utc
+from shared.domain.config import Config
+from shared.store.store import connect as real_connect
 from tests.conftest import Auth
 
 
@@ -55,7 +55,7 @@ def faulty(
                 conn.execute(pragma)
             return conn
 
-        monkeypatch.setattr("shared.store.connect", connect)
+        monkeypatch.setattr("shared.store.store.connect", connect)
         return create_app(config, clock=clock).test_client()
 
     return make
@@ -66,7 +66,7 @@ def test_a_locked_database_is_a_clear_503_and_nothing_changes(
 ) -> None:
     client.post("/api/tickets", json={"service": "lapor"})
     before = counts(config)
-    monkeypatch.setattr("shared.store.BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr("shared.store.store.BUSY_TIMEOUT_SECONDS", 0.2)
     faulty_client = create_app(config, clock=clock).test_client()
     other = sqlite3.connect(config.database_path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock

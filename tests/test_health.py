@@ -13,11 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
-from shared import backups, health, log, receipts, services
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.health import Message, Notice, Result
-from shared.i18n import text
+from shared.application import services
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.domain.i18n import text
+from shared.operations import backups, health
+from shared.operations.health import Message, Notice, Result
+from shared.store import eventlog, receipts
 from tests.helpers import MORNING, make_config
 from tests.printer_fixtures import (
     PAPER_OUT,
@@ -274,7 +276,7 @@ def test_the_dashboard_shows_the_last_good_backup(auth_hall: Any, tmp_path: Path
 @pytest.fixture
 def auth_hall(hall: Any) -> Any:
     """A client logged in as a supervisor."""
-    from shared.users import add_user
+    from shared.application.users import add_user
 
     def build(config: Config) -> FlaskClient:
         client = hall(config)
@@ -339,7 +341,7 @@ def test_a_central_server_silent_for_long_is_a_warning_and_the_hall_works_on(
     clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
     [never] = central_result().notices
     with station.store.read() as db:
-        head = log.last_row(db)
+        head = eventlog.last_row(db)
     assert (never.json()["code"], never.level) == ("central_never", "warning")
     assert never.json()["text"]["en"] == text("ui.health.central_never", "en", n=head["id"])
     assert head["id"] >= 1  # the ticket at least
@@ -350,7 +352,7 @@ def test_a_central_server_silent_for_long_is_a_warning_and_the_hall_works_on(
     clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
     [behind] = central_result().notices
     with station.store.read() as db:
-        unsent = log.last_row(db)["id"] - head["id"]  # the second ticket's rows
+        unsent = eventlog.last_row(db)["id"] - head["id"]  # the second ticket's rows
     assert behind.json()["code"] == "central_behind"
     assert f": {unsent} baris log belum terkirim" in behind.json()["text"]["id"]
     assert link["url"] in behind.json()["advice"]["en"]

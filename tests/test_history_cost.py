@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 
 from satupintu.app import open_station
-from shared import audit, desk_actions, queries, services, store
-from shared.clock import ManualClock
-from shared.errors import SatuPintuError
-from shared.station import Station
+from shared.application import audit, desk_actions, queries, services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.errors import SatuPintuError
+from shared.store import store
 from tests.admin_fixtures import busy_day, oversight_config
 from tests.helpers import MORNING
 

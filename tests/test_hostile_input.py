@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared import store
-from shared.errors import Unavailable
-from shared.realtime import socketio
-from shared.reporting.export import to_csv
-from shared.reporting.reports import Period, build_report, station_source
-from shared.sessions import FREE_FAILURES
+from shared.application.reporting.export import to_csv
+from shared.application.reporting.reports import Period, build_report, station_source
+from shared.application.sessions import FREE_FAILURES
+from shared.domain.errors import Unavailable
+from shared.store import store
+from shared.web.realtime import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.realserver import PASSWORD
@@ -159,7 +159,7 @@ def test_writers_behind_a_locked_database_all_fail_within_one_timeout(
     started = time.monotonic()
 
     def write() -> None:
-        from shared import services
+        from shared.application import services
 
         with pytest.raises(Unavailable):
             services.issue_ticket(station, "lapor")

@@ -16,7 +16,7 @@ import requests
 import socketio
 
 from kiosk.qr import qr_svg
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.helpers import BASE_CONFIG
 from tests.realserver import ServerProcess
 

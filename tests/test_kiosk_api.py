@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 
 from kiosk.qr import qr_svg
 from satupintu.app import create_app
-from shared.clock import ManualClock
-from shared.config import ConfigError, parse_config
-from shared.services import MAX_REPRINTS
+from shared.application.services import MAX_REPRINTS
+from shared.domain.clock import ManualClock
+from shared.domain.config import ConfigError, parse_config
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config
 

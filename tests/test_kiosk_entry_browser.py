@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from shared.clock import SHIFT_FILE_ENV
+from shared.domain.clock import SHIFT_FILE_ENV
 from tests.helpers import BASE_CONFIG
 from tests.layout_checks import broken_words, overflows, overlaps
 from tests.realserver import ServerProcess

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared import desk_actions, estimates, positions, queries, repository, services
-from shared.clock import ManualClock
-from shared.config import CallPolicy
-from shared.estimates import CounterLoad, CounterNow, estimate_wait_minutes
-from shared.station import Station
-from shared.ticketing import QueueItem
+from shared.application import desk_actions, positions, queries, services
+from shared.application.station import Station
+from shared.domain import estimates
+from shared.domain.clock import ManualClock
+from shared.domain.config import CallPolicy
+from shared.domain.estimates import CounterLoad, CounterNow, estimate_wait_minutes
+from shared.domain.queue_rules import QueueItem
+from shared.store import repository
 from tests.helpers import MORNING
 
 TEN = {"a": 10.0, "b": 5.0}

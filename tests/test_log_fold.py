@@ -19,12 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satupintu.app import open_station
-from shared import audit, bookings, desk_actions, log, repository, services
-from shared.clock import ManualClock
-from shared.errors import SatuPintuError
-from shared.station import Station
-from shared.ticket import LOGGED_FIELDS
-from shared.ticketing import Status
+from shared.application import audit, bookings, desk_actions, services
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.errors import SatuPintuError
+from shared.domain.queue_rules import Status
+from shared.domain.ticket import LOGGED_FIELDS
+from shared.store import eventlog, repository
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 from tests.test_bookings import BOOKING
 
@@ -121,7 +122,7 @@ def test_folding_the_log_gives_the_tickets_table(steps: list[tuple[str, int, int
             with suppress(SatuPintuError):  # a refused action changes nothing: so must the fold
                 run(station, clock, step)
         with station.store.read() as db:
-            folded = audit.fold(log.every_ticket_event(db))
+            folded = audit.fold(eventlog.every_ticket_event(db))
             table = {ticket.id: ticket for ticket in repository.every_ticket(db)}
         station.store.close()
     assert folded.refused is None

@@ -18,9 +18,9 @@ from schemathesis.generation import GenerationMode
 from schemathesis.schemas import APIOperation
 
 from satupintu.app import create_app
-from shared.api_docs import openapi_spec
-from shared.config import Config
-from shared.users import add_user
+from shared.application.users import add_user
+from shared.domain.config import Config
+from shared.web.api_docs import openapi_spec
 from tests.helpers import make_config
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.clock import ManualClock
+from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 from tests.helpers import make_config
 

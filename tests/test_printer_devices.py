@@ -16,7 +16,7 @@ import usb.core
 from printer import Printers
 from printer.commands import escpos_bytes
 from printer.layout import ticket_layout
-from shared.printing import PrintFault
+from shared.application.printing import PrintFault
 from tests.printer_fixtures import a_ticket, station_config, wait_until
 
 CUT = b"\x1dV"

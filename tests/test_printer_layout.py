@@ -9,8 +9,8 @@ import pytest
 
 from printer import sample_ticket
 from printer.layout import Logo, QrCode, TextLine, ticket_layout, to_ascii
-from shared.config import LocalText
-from shared.estimates import WaitRange
+from shared.domain.config import LocalText
+from shared.domain.estimates import WaitRange
 from tests.printer_fixtures import (
     BOOKING_URL,
     STATUS_URL,

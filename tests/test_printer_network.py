@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from printer import Printers
-from shared.config import LocalText
-from shared.printing import PrintResult
+from shared.application.printing import PrintResult
+from shared.domain.config import LocalText
 from tests.printer_fixtures import (
     BOOKING_URL,
     COVER_OPEN,

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 import pytest
 
 from printer import Printers
-from shared.clock import ManualClock
-from shared.config import ConfigError
-from shared.printing import PrintFault, PrintOutcome, PrintResult
+from shared.application.printing import PrintFault, PrintOutcome, PrintResult
+from shared.domain.clock import ManualClock
+from shared.domain.config import ConfigError
 from tests.printer_fixtures import (
     FakeNetworkPrinter,
     a_ticket,

@@ -20,11 +20,11 @@ from PIL import Image
 from printer.logo import printable_logo
 from satupintu.app import create_app
 from satupintu.cli import main
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.health import Monitor
-from shared.i18n import text
-from shared.users import add_user
+from shared.application.users import add_user
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.domain.i18n import text
+from shared.operations.health import Monitor
 from tests.helpers import BASE_CONFIG, make_config
 from tests.printer_fixtures import (
     PAPER_OUT,

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 
 from printer.layout import TextLine, ticket_layout
 from satupintu.app import open_station
-from shared import services
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.realtime import socketio
+from shared.application import services
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.web.realtime import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.test_sockets import received

@@ -10,8 +10,8 @@ import pytest
 from flask_socketio import SocketIOTestClient
 
 from satupintu.app import create_app
-from shared.clock import ManualClock
-from shared.realtime import socketio
+from shared.domain.clock import ManualClock
+from shared.web.realtime import socketio
 from tests.helpers import make_config
 
 PHONE = {"REMOTE_ADDR": "10.0.0.5"}

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.config import CallPolicy
-from shared.ticketing import (
+from shared.domain.config import CallPolicy
+from shared.domain.queue_rules import (
     QueueCounts,
     QueueItem,
     ahead_of,

@@ -33,16 +33,17 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared import anchors, desk_actions, services
-from shared.clock import ManualClock
-from shared.config import Config
-from shared.errors import InvalidRequest
-from shared.i18n import text
-from shared.reporting import reports
-from shared.reporting.export import TABLES, to_csv
-from shared.reporting.reports import Period, current_shift
-from shared.reporting.xlsx import XLSX_TYPE
-from shared.station import Station
+from shared.application import desk_actions, services
+from shared.application.reporting import reports
+from shared.application.reporting.export import TABLES, to_csv
+from shared.application.reporting.reports import Period, current_shift
+from shared.application.reporting.xlsx import XLSX_TYPE
+from shared.application.station import Station
+from shared.domain.clock import ManualClock
+from shared.domain.config import Config
+from shared.domain.errors import InvalidRequest
+from shared.domain.i18n import text
+from shared.store import anchors
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, MORNING, make_config

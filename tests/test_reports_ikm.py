@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import desk_actions, services
-from shared.clock import ManualClock
-from shared.reporting import ikm, reports
-from shared.survey import FULL_FORM
+from shared.application import desk_actions, services
+from shared.application.reporting import ikm, reports
+from shared.domain.clock import ManualClock
+from shared.domain.survey import FULL_FORM
 from tests.admin_fixtures import oversight_config
 
 

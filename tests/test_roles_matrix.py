@@ -18,9 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.clock import ManualClock
-from shared.realtime import socketio
-from shared.users import Role, add_user
+from shared.application.users import Role, add_user
+from shared.domain.clock import ManualClock
+from shared.web.realtime import socketio
 from tests.helpers import MORNING, make_config
 
 pytestmark = pytest.mark.slow

@@ -12,10 +12,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from satupintu.app import open_station
-from shared import desk_actions, positions, queries, repository, services
-from shared.clock import ManualClock
-from shared.config import parse_config
-from shared.errors import (
+from shared.application import desk_actions, positions, queries, services
+from shared.application.station import Station
+from shared.application.views import ticket_views, view_of
+from shared.domain.clock import ManualClock
+from shared.domain.config import parse_config
+from shared.domain.errors import (
     Conflict,
     InvalidRequest,
     NotFound,
@@ -23,12 +25,11 @@ from shared.errors import (
     ServiceClosed,
     UnknownService,
 )
-from shared.events import Recorded
-from shared.i18n import text
-from shared.station import Station
-from shared.ticket import Ticket
-from shared.ticketing import call_order
-from shared.views import ticket_views, view_of
+from shared.domain.events import Recorded
+from shared.domain.i18n import text
+from shared.domain.queue_rules import call_order
+from shared.domain.ticket import Ticket
+from shared.store import repository
 from tests.helpers import make_config
 
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared import slots
-from shared.clock import ManualClock
-from shared.config import Booking, ConfigError, parse_config
+from shared.domain import slots
+from shared.domain.clock import ManualClock
+from shared.domain.config import Booking, ConfigError, parse_config
 from tests.helpers import BASE_CONFIG, MORNING
 
 KUPANG = ZoneInfo("Asia/Makassar")

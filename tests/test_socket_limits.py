@@ -3,7 +3,7 @@ cut off, one address's many connections share a budget, reconnecting too often i
 
 from __future__ import annotations
 
-from shared.socketlimits import BURST, STRIKES_BEFORE_DISCONNECT, Flood
+from shared.web.socketlimits import BURST, STRIKES_BEFORE_DISCONNECT, Flood
 
 
 class Tick:

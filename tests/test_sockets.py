@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-from shared.events import CounterStateChanged, TicketCalled, TicketIssued
-from shared.realtime import services_moved, socketio
+from shared.domain.events import CounterStateChanged, TicketCalled, TicketIssued
+from shared.web.realtime import services_moved, socketio
 from tests.conftest import Auth
 
 

@@ -1,6 +1,6 @@
 """The shape of the code: the core imports no surface, no surface imports another, nothing in
-the product imports itself in a cycle, the lifecycles need no web and no database, and the
-browser knows the same board events as the server."""
+the product imports itself in a cycle, the core's layers import only downwards, the domain
+needs no web and no database, and the browser knows the same board events as the server."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from shared.events import BOARD_EVENT_NAMES
+from shared.domain.events import BOARD_EVENT_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "counter", "board", "admin", "printer", "central")
@@ -108,22 +108,39 @@ def test_the_browser_listens_to_exactly_the_board_events_the_server_sends() -> N
     assert sorted(in_browser) == sorted(BOARD_EVENT_NAMES)
 
 
-DOMAIN = ("shared.ticketing", "shared.ticket", "shared.desk", "shared.booking")
+# The core's layers, lowest first: each imports only its own layer and those below it.
+LAYERS = ("domain", "store", "application", "operations", "web")
+
+
+def layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+
+def test_each_layer_of_the_core_imports_only_the_layers_below_it() -> None:
+    modules = modules_of("shared")
+    loose = sorted(name for name in modules if name != "shared" and layer_of(name) is None)
+    assert loose == [], "every module of the core lives in a layer"
+    offenders = {
+        name: sorted(
+            module
+            for module in imports_of(path)
+            if module.startswith("shared.") and (layer_of(module) or 0) > (layer_of(name) or 0)
+        )
+        for name, path in modules.items()
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
 NOT_IN_THE_DOMAIN = ("flask", "flask_socketio", "sqlite3", "sqlite_utils", "psycopg", "gevent")
 
 
-def test_the_lifecycles_need_no_web_and_no_database() -> None:
-    """The ticket's, the desk's and the booking's tables, and everything they import."""
-    modules = modules_of("shared")
-    reached: set[str] = set()
-    pending = list(DOMAIN)
-    while pending:
-        name = pending.pop()
-        if name in reached:
-            continue
-        reached.add(name)
-        imported = imports_of(modules[name])
-        outside = sorted(module for module in imported if module.split(".")[0] in NOT_IN_THE_DOMAIN)
-        assert outside == [], f"{name} imports {outside}"
-        pending.extend(module for module in imported if module in modules)
-    assert reached.isdisjoint({"shared.store", "shared.repository", "shared.station"})
+def test_the_domain_needs_no_web_and_no_database() -> None:
+    """The ticket's, the desk's and the booking's lifecycles and every other pure rule."""
+    offenders = {
+        name: sorted(
+            module for module in imports_of(path) if package_of(module) in NOT_IN_THE_DOMAIN
+        )
+        for name, path in modules_of("shared/domain").items()
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}

@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from shared.errors import Conflict
-from shared.events import (
+from shared.domain.errors import Conflict
+from shared.domain.events import (
     TicketBookingDue,
     TicketCalled,
     TicketCancelled,
@@ -26,8 +26,8 @@ from shared.events import (
     TicketReturned,
     TicketTransferred,
 )
-from shared.ticket import Logged, Ticket, apply, evolve, issue, replay, steps
-from shared.ticketing import ALLOWED_MOVES, Move, Status
+from shared.domain.queue_rules import ALLOWED_MOVES, Move, Status
+from shared.domain.ticket import Logged, Ticket, apply, evolve, issue, replay, steps
 
 T0 = datetime(2026, 5, 20, 1, 0, tzinfo=UTC)
 LATER = T0 + timedelta(minutes=5)

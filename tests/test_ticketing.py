@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.config import CallPolicy, Service
-from shared.errors import Conflict
-from shared.ticketing import (
+from shared.domain.config import CallPolicy, Service
+from shared.domain.errors import Conflict
+from shared.domain.queue_rules import (
     Move,
     QueueItem,
     Status,

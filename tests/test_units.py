@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.cli import main
-from shared.errors import InvalidRequest
-from shared.realtime import socketio
-from shared.users import add_user
+from shared.application.users import add_user
+from shared.domain.errors import InvalidRequest
+from shared.web.realtime import socketio
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG
 from tests.realserver import PASSWORD

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared import audit
-from shared.reporting.reports import Period, build_report, station_source
-from shared.schema import migration_names
+from shared.application import audit
+from shared.application.reporting.reports import Period, build_report, station_source
+from shared.store.schema import migration_names
 from tests.admin_fixtures import oversight_config
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "upgrade").glob("*.db"))

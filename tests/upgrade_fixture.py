@@ -22,10 +22,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from satupintu.app import open_station
-from shared import anchors, audit, services
-from shared.clock import ManualClock
-from shared.reporting.reports import Period, build_report, station_source
-from shared.users import add_user
+from shared.application import audit, services
+from shared.application.reporting.reports import Period, build_report, station_source
+from shared.application.users import add_user
+from shared.domain.clock import ManualClock
+from shared.store import anchors
 from tests.admin_fixtures import OFFICERS, busy_day, oversight_config
 from tests.helpers import MORNING
 

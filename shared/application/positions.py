@@ -1,0 +1,94 @@
+"""Where waiting tickets stand and how long they will wait: repository reads, pure rules.
+
+Positions come from counts SQLite gives through an index (`ticketing.ahead_of`), and the
+estimate from playing the queue forward over the open counters (`estimates.wait_estimates`).
+The rules themselves live in `shared.domain.queue_rules` and `shared.domain.estimates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from shared.application.station import Station
+from shared.domain import estimates
+from shared.domain.estimates import CounterNow
+from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff, regular_streak
+from shared.domain.ticket import Ticket
+from shared.store import eventlog, repository
+from shared.store.store import Reader
+
+PROJECTION_DEPTH = 30  # tickets per queue the wait estimate plays forward one by one
+
+
+def streak(
+    station: Station, db: Reader, *, counter: str | None = None, service: str | None = None
+) -> int | None:
+    """Regular calls since the last priority call (only the interleave policy needs it)."""
+    policy = station.config.call_policy
+    if policy.mode != "interleave":
+        return None
+    flags = eventlog.call_priorities(
+        db, counter=counter, service=service, limit=policy.interleave_every + 1
+    )
+    return regular_streak(flags)
+
+
+def people_ahead(
+    station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime
+) -> dict[int, int]:
+    """How many tickets the call order puts before each waiting ticket: {id: ahead}."""
+    by_service: dict[str, list[Ticket]] = {}
+    for ticket in tickets:
+        if ticket.waiting:
+            by_service.setdefault(ticket.service, []).append(ticket)
+    policy = station.config.call_policy
+    cutoff = overdue_cutoff(policy, now)
+    today = station.today(now)
+    ahead: dict[int, int] = {}
+    for service_id, waiting in by_service.items():
+        run = streak(station, db, service=service_id)
+        for ticket_id, counts in repository.queue_counts(
+            db, service_id, today, cutoff, waiting
+        ).items():
+            ahead[ticket_id] = ahead_of(counts, policy, run)
+    return ahead
+
+
+def wait_minutes(
+    station: Station, db: Reader, now: datetime, wanted: dict[int, tuple[str, int]]
+) -> dict[int, int]:
+    """Estimated minutes until each wanted waiting ticket is called: {id: minutes}.
+
+    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`.
+    """
+    if not wanted:
+        return {}
+    config = station.config
+    linked = sorted(estimates.linked_services(config, {service for service, _ in wanted.values()}))
+    played = repository.waiting_items(db, linked, station.today(now), per_stream=PROJECTION_DEPTH)
+    per_ticket = {
+        service: estimates.typical_minutes(
+            repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE),
+            float(
+                config.service_by_id[service].standard_minutes or estimates.DEFAULT_STANDARD_MINUTES
+            ),
+        )
+        for service in linked
+    }
+    rows = repository.counters(db)
+    now_counters = []
+    for counter in config.counters:
+        row = rows.get(counter.id)
+        serving = row.ticket if row else None
+        now_counters.append(
+            CounterNow(
+                services=counter.services,
+                open=(row.state if row else CounterState.OPEN) == CounterState.OPEN,
+                serving_service=serving.service if serving else None,
+                serving_since=serving.called_at if serving else None,
+                streak=streak(station, db, counter=counter.id),
+            )
+        )
+    loads = estimates.counter_loads(now_counters, per_ticket, now)
+    return estimates.wait_estimates(played, loads, per_ticket, config.call_policy, now, wanted)

@@ -1,0 +1,435 @@
+"""The event log replayed into facts: every issue, call, finish, transfer, recall and answer,
+and every step of a booking.
+
+Every oversight figure (reports, fairness, satisfaction, the dashboard, the shift hand-over)
+is computed from these facts, so a number is the same wherever it is shown. The events come
+from a `Source`: the station's own database, or the central server's copy of its log, so a
+report is the same function wherever it runs. `replay` is pure:
+it folds the typed events with the lifecycle's one reducer (`shared.domain.ticket.steps`), keeping
+each ticket's state, and turns each step into facts with the waits and service times it
+implies.
+
+How long a citizen waited is measured from the moment the ticket joined the queue it was
+called from: its issue, or its transfer from another service, or its return after a no-show.
+A call "passes over" another ticket when that ticket, eligible at the calling counter, had
+been in its queue longer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from shared.application.station import Station
+from shared.domain.clock import parse_utc
+from shared.domain.config import Config
+from shared.domain.events import (
+    BookingCancelled,
+    BookingCheckedIn,
+    BookingEvent,
+    BookingMade,
+    BookingMissed,
+    SurveyAnswered,
+    TicketCalled,
+    TicketCancelled,
+    TicketDone,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketPrioritized,
+    TicketRecalled,
+    TicketRequeued,
+    TicketReturned,
+    TicketTransferred,
+)
+from shared.domain.queue_rules import Status, service_day, service_day_bounds
+from shared.domain.ticket import Logged, Step, Ticket, steps
+from shared.store import eventlog
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a report is computed from: a station's settings, its events, its audit, and "now".
+
+    `events(start, end)` gives the ticket events of [start, end) with every event (any time)
+    of the tickets they touch, and the booking events of [start, end), in log order;
+    `audit(last_day)` the audit section of a report ending on that service day. The station
+    (`reports.station_source`) and the central server (over its copy of the station's log) each
+    provide one.
+    """
+
+    config: Config
+    now: datetime
+    events: Callable[[datetime, datetime], list[Logged]]
+    audit: Callable[[date], dict[str, Any]]
+
+    def today(self, instant: datetime | None = None) -> date:
+        """The service day of an instant (default: now) in the station's time zone."""
+        return service_day(instant or self.now, self.config.zone, self.config.day_starts_at)
+
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
+        return service_day_bounds(day, self.config.zone, self.config.day_starts_at)
+
+    def local(self, instant: datetime) -> datetime:
+        return instant.astimezone(self.config.zone)
+
+
+def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
+    """The ticket events of [start, end), with every event (any time) of the tickets they touch,
+    and the booking events of [start, end)."""
+    with station.store.read() as db:
+        return eventlog.in_log_order(
+            eventlog.lives_touched(db, start, end), eventlog.bookings_between(db, start, end)
+        )
+
+
+@dataclass(frozen=True)
+class Issue:
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    priority: bool
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A ticket that was waiting, eligible and in its queue longer when another was called."""
+
+    number: str
+    service: str
+    priority: bool
+    waiting_since: datetime
+    booked: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A ticket called to a counter, how long it had waited, and whom it passed over.
+
+    `joined_by` is how the ticket joined the queue it was called from: "issued",
+    "transferred", "sent_to_front" (a transfer to the front of the queue), "returned" (back to
+    the front after a counter left it) or "requeued". `reason` is the officer's: for a call
+    out of turn, else for sending it to the front; `marked` is why an officer gave it
+    priority at a counter, if one did.
+    """
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+    priority: bool
+    wait_seconds: float
+    issued_at: datetime
+    joined_by: str
+    out_of_order: bool
+    reason: str | None
+    passed_over: tuple[Passed, ...]
+    marked: str | None = None
+    booked: bool = False  # issued at a booking's check-in
+
+
+@dataclass(frozen=True)
+class Finish:
+    """A called ticket closed as done or no-show; `service_seconds` from its call (done only)."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+    outcome: str
+    service_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    at: datetime
+    ticket_id: int
+    number: str
+    from_service: str
+    to_service: str
+    counter: str
+    officer: str
+
+
+@dataclass(frozen=True)
+class Recall:
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """A ticket that was still waiting when its service day ended (counted on its issue day)."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """A citizen who gave up their number while waiting."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+
+
+@dataclass(frozen=True)
+class PriorityMark:
+    """An officer gave a waiting ticket priority, and why."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str
+    officer: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    counter: str | None
+    answers: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class BookingStep:
+    """A step in one booking's life (`step`: made, cancelled, checked_in or missed) and its slot."""
+
+    at: datetime
+    booking_id: int
+    service: str
+    starts_at: datetime
+    step: str
+
+
+BOOKING_STEPS = {
+    BookingMade: "made",
+    BookingCancelled: "cancelled",
+    BookingCheckedIn: "checked_in",
+    BookingMissed: "missed",
+}
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A ticket waiting in a queue: since when, how it joined it (see `Call.joined_by`) and
+    the officer's reason for that, if any, and why an officer gave it priority. `mark` is the
+    log row that put it there: it breaks ties in `joined_at`."""
+
+    ticket: Ticket
+    joined_at: datetime
+    mark: int
+    joined_by: str
+    reason: str | None = None
+    marked: str | None = None
+
+    @property
+    def order(self) -> tuple[datetime, int]:
+        return (self.joined_at, self.mark)
+
+
+@dataclass(frozen=True)
+class AtCounter:
+    """A ticket called to a counter and not yet finished: since its call, by whom."""
+
+    ticket_id: int
+    number: str
+    counter: str
+    officer: str
+    since: datetime
+
+
+@dataclass
+class Ledger:
+    """Every fact of the loaded events, in log order, plus the tickets waiting at the end and
+    those at a counter at the end."""
+
+    issues: list[Issue] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    finishes: list[Finish] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    recalls: list[Recall] = field(default_factory=list)
+    expiries: list[Expiry] = field(default_factory=list)
+    cancellations: list[Cancellation] = field(default_factory=list)
+    priority_marks: list[PriorityMark] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+    bookings: list[BookingStep] = field(default_factory=list)
+    waiting: dict[int, Queued] = field(default_factory=dict)
+    at_counters: dict[int, AtCounter] = field(default_factory=dict)
+
+
+JOINED_BY = {
+    TicketIssued: "issued",
+    TicketTransferred: "transferred",
+    TicketRequeued: "requeued",
+    TicketReturned: "returned",
+}
+
+
+def _joined_by(event: object) -> tuple[str, str | None] | None:
+    """How an event puts a ticket in a queue, and the officer's reason; None: it does not."""
+    joined = JOINED_BY.get(type(event))
+    if isinstance(event, TicketTransferred) and event.front:
+        return "sent_to_front", event.reason
+    return (joined, None) if joined else None
+
+
+def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str]]) -> Ledger:
+    """Turn logged events (in log order) into facts.
+
+    `counter_services` says which services each counter calls, to know which waiting tickets
+    a call passed over. Events of tickets whose issue was not loaded, and moves the lifecycle
+    refuses, make no facts (`audit verify` reports them).
+    """
+    serves = {counter: frozenset(services) for counter, services in counter_services.items()}
+    ledger = Ledger()
+    events = list(events)
+    for step in steps(events):
+        if step.after is not None:
+            _record(ledger, step, step.after, serves)
+    for logged in events:
+        match logged.event:
+            case SurveyAnswered(ticket_id=int(ticket_id)) as answer:
+                ledger.answers.append(
+                    Answer(
+                        logged.at,
+                        ticket_id,
+                        answer.number,
+                        answer.service,
+                        answer.counter,
+                        answer.answers,
+                    )
+                )
+            case BookingEvent(booking_id=booking_id, service=service, starts_at=starts_at):
+                ledger.bookings.append(
+                    BookingStep(
+                        logged.at,
+                        booking_id,
+                        service,
+                        parse_utc(starts_at),
+                        BOOKING_STEPS[type(logged.event)],
+                    )
+                )
+    return ledger
+
+
+def _record(
+    ledger: Ledger, step: Step, after: Ticket, serves: Mapping[str, frozenset[str]]
+) -> None:
+    """The facts of one folded step; the waiting queues and the counters follow the ticket's
+    new status."""
+    at, officer, queued = step.logged.at, step.logged.actor, ledger.waiting
+    if isinstance(step.event, TicketCalled):
+        ledger.at_counters[after.id] = AtCounter(
+            after.id, after.number, step.event.counter, officer, at
+        )
+    elif after.status != Status.CALLED:
+        ledger.at_counters.pop(after.id, None)
+    before = step.before or after
+    match step.event:
+        case TicketIssued():
+            ledger.issues.append(Issue(at, after.id, after.number, after.service, after.priority))
+        case TicketCalled(counter=counter):
+            ledger.calls.append(_call(after, step, queued, serves.get(counter, frozenset())))
+        case TicketDone(counter=counter) | TicketNoShow(counter=counter):
+            done = isinstance(step.event, TicketDone)
+            elapsed = (at - before.called_at).total_seconds() if before.called_at else None
+            ledger.finishes.append(
+                Finish(
+                    at=at,
+                    ticket_id=after.id,
+                    number=after.number,
+                    service=after.service,
+                    counter=counter,
+                    officer=officer,
+                    outcome=after.status.value,
+                    service_seconds=elapsed if done else None,
+                )
+            )
+        case TicketTransferred(counter=counter, from_service=from_service):
+            ledger.transfers.append(
+                Transfer(at, after.id, after.number, from_service, after.service, counter, officer)
+            )
+        case TicketRecalled(counter=counter):
+            ledger.recalls.append(
+                Recall(at, after.id, after.number, after.service, counter, officer)
+            )
+        case TicketCancelled():
+            ledger.cancellations.append(Cancellation(at, after.id, after.number, after.service))
+        case TicketPrioritized(counter=counter, reason=reason):
+            ledger.priority_marks.append(
+                PriorityMark(at, after.id, after.number, after.service, counter, officer, reason)
+            )
+        case TicketExpired():
+            ledger.expiries.append(
+                Expiry(at, after.id, after.number, after.service, after.issued_at)
+            )
+    joined = _joined_by(step.event)
+    if joined is not None:
+        marked = queued[after.id].marked if after.id in queued else None
+        queued[after.id] = Queued(after, at, step.logged.row, *joined, marked=marked)
+    elif not after.waiting:
+        queued.pop(after.id, None)
+    elif after.id in queued:  # still waiting, changed in place (given priority)
+        marked = step.event.reason if isinstance(step.event, TicketPrioritized) else None
+        entry = queued[after.id]
+        queued[after.id] = replace(entry, ticket=after, marked=marked or entry.marked)
+
+
+def _call(
+    ticket: Ticket, step: Step, queued: Mapping[int, Queued], eligible: frozenset[str]
+) -> Call:
+    event = step.event
+    assert isinstance(event, TicketCalled)
+    mine = queued[ticket.id]
+    passed = tuple(
+        Passed(
+            other.ticket.number,
+            other.ticket.service,
+            other.ticket.priority,
+            other.joined_at,
+            other.ticket.booked,
+        )
+        for other in sorted(queued.values(), key=lambda entry: entry.order)
+        if other.ticket.id != ticket.id
+        and other.ticket.service in eligible
+        and other.order < mine.order
+    )
+    return Call(
+        at=step.logged.at,
+        ticket_id=ticket.id,
+        number=ticket.number,
+        service=ticket.service,
+        counter=event.counter,
+        officer=step.logged.actor,
+        priority=ticket.priority,
+        wait_seconds=(step.logged.at - mine.joined_at).total_seconds(),
+        issued_at=ticket.issued_at,
+        joined_by=mine.joined_by,
+        out_of_order=event.out_of_order,
+        reason=event.reason if event.out_of_order else mine.reason,
+        passed_over=passed,
+        marked=mine.marked,
+        booked=ticket.booked,
+    )

@@ -1,0 +1,159 @@
+"""The ticket object T as the API shows it, built from domain tickets after the write committed.
+
+Positions and wait estimates are computed here, in a read of their own, never inside a write
+transaction. A citizen's view carries the ticket's token and status URL; staff views never do
+(whoever holds a token can answer that citizen's survey), and a citizen's view of a private
+service's ticket has `service` null: the phone, the kiosk and whoever looks over the citizen's
+shoulder learn only the neutral number. A citizen's view also says which number of its service
+is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`)
+and, after a no-show, until when it may be put back in the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.application import positions
+from shared.application.station import Station
+from shared.domain.estimates import almost_turn, wait_range
+from shared.domain.queue_rules import Status, may_requeue
+from shared.domain.slots import check_in_closes, check_in_opens
+from shared.domain.ticket import Ticket
+from shared.store import repository
+from shared.store.repository import BookingRow
+from shared.store.store import Reader
+
+CITIZEN_ONLY = ("token", "status_url")
+
+
+def local_text(station: Station, instant: datetime | None) -> str | None:
+    """An instant as the station's local time with its offset, to the second."""
+    if instant is None:
+        return None
+    return station.local(instant).isoformat(timespec="seconds")
+
+
+def _range(minutes: int | None) -> dict[str, int] | None:
+    found = wait_range(minutes)
+    return {"low": found.low, "high": found.high} if found else None
+
+
+def ticket_views(
+    station: Station,
+    db: Reader,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    *,
+    for_staff: bool = False,
+) -> list[dict[str, Any]]:
+    """The contract's ticket objects, computing queue positions once per service."""
+    ahead = positions.people_ahead(station, db, tickets, now)
+    waits = positions.wait_minutes(
+        station,
+        db,
+        now,
+        {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
+    )
+    serving = {} if for_staff else now_serving(db)
+    phone = station.config.phone
+    hidden = frozenset() if for_staff else station.private_services
+    views = []
+    for ticket in tickets:
+        view: dict[str, Any] = {
+            "id": ticket.id,
+            "number": ticket.number,
+            "service": None if ticket.service in hidden else ticket.service,
+            "status": ticket.status.value,
+            "priority": ticket.priority,
+            "issued_at": local_text(station, ticket.issued_at),
+            "called_at": local_text(station, ticket.called_at),
+            "finished_at": local_text(station, ticket.finished_at),
+            "counter": ticket.counter,
+            "ahead": ahead.get(ticket.id),
+            "estimated_wait_minutes": waits.get(ticket.id) if ticket.id in ahead else None,
+            "estimated_wait": _range(waits.get(ticket.id)) if ticket.id in ahead else None,
+            "recalls": ticket.recalls,
+            "booked": ticket.booked,
+            "booked_for": local_text(station, ticket.booked_for),
+            "reference": ticket.reference,
+        }
+        if not for_staff:
+            view["token"] = ticket.token
+            view["status_url"] = f"/t/{ticket.token}"
+            view["now_serving"] = serving.get(ticket.service)
+            view["almost_turn"] = almost_turn(
+                view["ahead"],
+                view["estimated_wait_minutes"],
+                phone.alert_ahead,
+                phone.alert_minutes,
+            )
+            view["requeue_until"] = local_text(station, requeue_until(station, ticket, now))
+        views.append(view)
+    return views
+
+
+def now_serving(db: Reader) -> dict[str, str]:
+    """Per service, the number most recently called among those at a counter now."""
+    latest: dict[str, Ticket] = {}
+    for row in repository.counters(db).values():
+        ticket = row.ticket
+        if ticket is None or ticket.called_at is None:
+            continue
+        known = latest.get(ticket.service)
+        if known is None or (ticket.called_at, ticket.id) > (known.called_at, known.id):
+            latest[ticket.service] = ticket
+    return {service: ticket.number for service, ticket in latest.items()}
+
+
+def requeue_until(station: Station, ticket: Ticket, now: datetime) -> datetime | None:
+    """Until when a no-show may still be put back in the queue (its service day only)."""
+    window = station.config.no_show_requeue_minutes
+    finished = ticket.finished_at
+    if (
+        ticket.status != Status.NO_SHOW
+        or finished is None
+        or not may_requeue(finished, now, window)
+    ):
+        return None
+    if ticket.queue_day != station.today(now):
+        return None
+    _, day_end = station.day_bounds(ticket.queue_day)
+    return min(finished + timedelta(minutes=window), day_end)
+
+
+def ticket_view(
+    station: Station, db: Reader, ticket: Ticket, now: datetime, *, for_staff: bool = False
+) -> dict[str, Any]:
+    return ticket_views(station, db, [ticket], now, for_staff=for_staff)[0]
+
+
+def view_of(station: Station, ticket: Ticket | None, *, for_staff: bool = False) -> Any:
+    """The view of a ticket just changed, in a read of its own (None stays None)."""
+    if ticket is None:
+        return None
+    now = station.now()
+    with station.store.read() as db:
+        return ticket_view(station, db, ticket, now, for_staff=for_staff)
+
+
+def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:
+    """A booking as its holder sees it (with its token), times in the station's zone."""
+    service = station.config.service_by_id.get(booking.service)
+    rules = service.booking if service else None
+    return {
+        "code": booking.code,
+        "service": booking.service,
+        "starts_at": local_text(station, booking.starts_at),
+        "status": booking.status,
+        "reference": booking.reference,
+        "check_in_opens": local_text(station, check_in_opens(rules, booking.starts_at))
+        if rules
+        else None,
+        "check_in_closes": local_text(station, check_in_closes(rules, booking.starts_at))
+        if rules
+        else None,
+        "token": booking.token,
+        "status_url": f"/b/{booking.token}",
+    }

@@ -1,0 +1,369 @@
+"""Domain events: what happened, as small dataclasses that are both log rows and Socket.IO payloads.
+
+Board events (`board = True`) get the next `seq` of the durable event log and go to every board;
+the others are kept in the log for oversight only. Fields in `log_only` never leave the server,
+and a private service's id is replaced by None in everything that is broadcast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+from shared.domain.queue_rules import STATUS_AFTER, Move, Status
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    name: ClassVar[str]
+    board: ClassVar[bool] = True
+    log_only: ClassVar[frozenset[str]] = frozenset({"ticket_id", "reason"})
+
+    ticket_id: int | None = None
+
+    def data(self) -> dict[str, Any]:
+        """Everything about the event, as stored in the log."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+    def payload(self, seq: int | None, private_services: Collection[str]) -> dict[str, Any]:
+        """The broadcast form: no log-only fields, no private service ids, plus `seq`."""
+        public = {key: value for key, value in self.data().items() if key not in self.log_only}
+        for key in ("service", "from_service"):
+            if public.get(key) in private_services:
+                public[key] = None
+        return {"seq": seq, **public}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketEvent(Event):
+    """A step in one ticket's life. Each kind declares the lifecycle move it records, so the
+    transition table (`ticketing.ALLOWED_MOVES`) alone decides what may happen; the ticket's
+    issue, which creates it, records no move. Broadcasts carry the status the ticket reaches."""
+
+    move: ClassVar[Move | None] = None
+
+    number: str
+    service: str
+
+    @property
+    def status(self) -> Status:
+        """The status the ticket has after this event."""
+        return Status.WAITING if self.move is None else STATUS_AFTER[self.move]
+
+    def payload(self, seq: int | None, private_services: Collection[str]) -> dict[str, Any]:
+        return {**super().payload(seq, private_services), "status": self.status.value}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketIssued(TicketEvent):
+    name = "ticket.issued"
+    log_only = Event.log_only | {"service_day", "reference", "booked_for", "queue_at"}
+    priority: bool
+    issued_at: str
+    kiosk: str | None
+    service_day: str | None = None  # the local service day (logs before 2026-12 lack it)
+    booked: bool = False  # issued at a booking's check-in
+    booked_for: str | None = None  # that booking's slot start (UTC)
+    queue_at: str | None = None  # its place in the queue, when not its issue time
+    reference: str | None = None  # a registration number from another system, as given
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCalled(TicketEvent):
+    name = "ticket.called"
+    move = Move.CALL
+    counter: str
+    counter_name: str
+    announcement: str
+    called_at: str
+    priority: bool
+    out_of_order: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketRecalled(TicketEvent):
+    name = "ticket.recalled"
+    move = Move.RECALL
+    counter: str
+    counter_name: str
+    announcement: str
+    called_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketDone(TicketEvent):
+    name = "ticket.done"
+    move = Move.FINISH
+    counter: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketNoShow(TicketEvent):
+    name = "ticket.no_show"
+    move = Move.NO_SHOW
+    counter: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketTransferred(TicketEvent):
+    name = "ticket.transferred"
+    move = Move.TRANSFER
+    log_only = Event.log_only | {"queue_day", "queue_at"}
+    from_service: str
+    counter: str
+    queue_day: str | None = None  # the day's queue it joins (logs before 2026-12 lack it)
+    queue_at: str | None = None  # sent to the front: its new place (else its issue time)
+    front: bool = False
+    reason: str | None = None  # why it was sent to the front
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReturned(TicketEvent):
+    """The officer left the counter before serving: the citizen is first in line again."""
+
+    name = "ticket.returned"
+    move = Move.RETURN
+    log_only = Event.log_only | {"queue_at"}
+    counter: str
+    queue_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketPrioritized(TicketEvent):
+    """An officer gave a waiting ticket priority (the reason stays in the log)."""
+
+    name = "ticket.prioritized"
+    move = Move.PRIORITIZE
+    counter: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCancelled(TicketEvent):
+    """The citizen gave up their number (from their phone)."""
+
+    name = "ticket.cancelled"
+    move = Move.CANCEL
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketRequeued(TicketEvent):
+    name = "ticket.requeued"
+    move = Move.REQUEUE
+    counter: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketBookingDue(TicketEvent):
+    """A booking checked in before its slot: the slot has begun, so it goes before walk-ins."""
+
+    name = "ticket.booking_due"
+    move = Move.BOOKING_DUE
+    board = False
+    log_only = Event.log_only | {"queue_at"}
+    queue_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketExpired(TicketEvent):
+    name = "ticket.expired"
+    move = Move.EXPIRE
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingEvent(Event):
+    """A step in one booking's life (never its code or token: those are the citizen's)."""
+
+    board = False
+    booking_id: int
+    service: str
+    starts_at: str  # the slot's start (UTC)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingMade(BookingEvent):
+    name = "booking.made"
+    by: str  # "citizen", or the officer who booked at the counter
+    reference: str | None = None
+    log_only = Event.log_only | {"reference"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCancelled(BookingEvent):
+    name = "booking.cancelled"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingCheckedIn(BookingEvent):
+    """The citizen came: `ticket_id` is the ticket the check-in gave, `number` its number."""
+
+    name = "booking.checked_in"
+    number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class BookingMissed(BookingEvent):
+    """Check-in closed (`late_minutes` after the slot began) and nobody came."""
+
+    name = "booking.missed"
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueWaiting(Event):
+    name = "queue.waiting"
+    waiting: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CounterStateChanged(Event):
+    name = "counter.state"
+    counter: str
+    state: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserChanged(Event):
+    name = "user.changed"
+    board = False
+    username: str
+    role: str | None
+    change: str  # added, disabled, enabled, password, role, units
+    units: tuple[str, ...] | None = None  # with "added" and "units": the units it may act in
+    password: str | None = None  # with "added" and "password": `credentials.password_print`
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLoggedIn(Event):
+    name = "user.login"
+    board = False
+    username: str
+    session: str | None = None  # `credentials.session_print` of the session it opened
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClockAccepted(Event):
+    """A wall clock which jumped (or was not believed at start) was confirmed right: by a
+    supervisor, or by a staff device whose own clock agreed with it (`by`: "device")."""
+
+    name = "clock.accepted"
+    board = False
+    wall: str
+    trusted: str
+    by: str = "supervisor"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StationRestored(Event):
+    """`satupintu restore` put back a copy whose log ends at `restored_row`: the first row of
+    the log after it. The database it replaced ended at `replaced_row` (None: there was none),
+    and the station ships this row to central as a declared restore
+    (`shared.operations.shipper`)."""
+
+    name = "station.restored"
+    board = False
+    restored_row: int
+    restored_hash: str
+    replaced_row: int | None
+    replaced_hash: str | None
+    source: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceEnrolled(Event):
+    """A browser became one of the station's kiosks or a counter's survey tablet."""
+
+    name = "device.enrolled"
+    board = False
+    kind: str
+    target: str
+    device: int
+    credential: str | None = None  # `credentials.device_print` of the credential
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceRevoked(Event):
+    """A kiosk's or survey tablet's credential ended: revoked, or replaced by enrolling again."""
+
+    name = "device.revoked"
+    board = False
+    kind: str
+    target: str
+    device: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditBaseline(Event):
+    """Digests of the credentials stored when the log began to record them (an upgrade): the
+    rows that predate their events."""
+
+    name = "audit.baseline"
+    board = False
+    users: dict[str, str]  # username -> `credentials.password_print`
+    sessions: list[str]
+    devices: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrintRecorded(Event):
+    """What came of printing a ticket: printer health is folded from these, across restarts.
+
+    `fault` is a `PrintFault` as JSON; `qr_base` is where the ticket's QR code leads.
+    """
+
+    name = "print.recorded"
+    board = False
+    printer: str
+    kiosk: str | None
+    number: str
+    status: str  # printed, unconfirmed or failed
+    fault: dict[str, Any] | None = None
+    paper: str | None = None
+    qr_base: str | None = None
+    reprint: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyAnswered(Event):
+    name = "survey.answered"
+    board = False
+    number: str
+    service: str
+    counter: str | None
+    answers: dict[str, int]
+
+
+def _kinds(base: type[Event]) -> Iterator[type[Event]]:
+    for kind in base.__subclasses__():
+        if "name" in vars(kind):
+            yield kind
+        yield from _kinds(kind)
+
+
+EVENT_KINDS: dict[str, type[Event]] = {kind.name: kind for kind in _kinds(Event)}
+BOARD_EVENT_NAMES = tuple(name for name, kind in EVENT_KINDS.items() if kind.board)
+
+
+def from_log(name: str, data: str | dict[str, Any]) -> Event | None:
+    """The typed event of a log row (its `name` and `data`); None for a name this code does not
+    know. A row whose data does not fit its kind raises ValueError."""
+    kind = EVENT_KINDS.get(name)
+    if kind is None:
+        return None
+    values = json.loads(data) if isinstance(data, str) else data
+    known = {item.name for item in fields(kind)}
+    try:
+        return kind(**{key: value for key, value in values.items() if key in known})
+    except TypeError as error:
+        raise ValueError(f"a {name} event without its fields: {error}") from None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """An event as committed to the log: its row id, its board `seq` (or None) and itself."""
+
+    id: int
+    seq: int | None
+    event: Event

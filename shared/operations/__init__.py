@@ -1,0 +1,2 @@
+"""Operations: health checks, verified backups, shipping the log to central and memory settings.
+Imports the application and below."""

@@ -1,0 +1,750 @@
+"""Every read and write of tickets, counters and what hangs off them: SQL in, domain objects out.
+
+Use cases load domain tickets from here, decide with the pure lifecycle (`shared.domain.ticket`) and
+save them back; read models count and list through here. Nothing else writes SQL about
+tickets or counters. Every function takes the caller's Reader (or Transaction, to write), so
+it runs inside the caller's consistent read or write transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.domain.booking import BookingStatus
+from shared.domain.clock import parse_utc, utc_text
+from shared.domain.queue_rules import CounterState, QueueCounts, QueueItem, Status
+from shared.domain.ticket import Ticket
+from shared.store.store import Reader, Transaction
+
+FEW_TICKETS = 8  # up to this many tickets, count one by one; more: one pass over the queue
+
+# ---- tickets ----------------------------------------------------------------------------------
+
+
+def _ticket(row: dict[str, Any]) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        number=row["number"],
+        service=row["service"],
+        issued_service=row["issued_service"],
+        day_seq=row["day_seq"],
+        service_day=date.fromisoformat(row["service_day"]),
+        queue_day=date.fromisoformat(row["queue_day"]),
+        priority=bool(row["priority"]),
+        status=Status(row["status"]),
+        issued_at=parse_utc(row["issued_at"]),
+        queue_at=parse_utc(row["queue_at"]),
+        kiosk=row["kiosk"],
+        called_at=parse_utc(row["called_at"]) if row["called_at"] else None,
+        finished_at=parse_utc(row["finished_at"]) if row["finished_at"] else None,
+        counter=row["counter"],
+        recalls=row["recalls"],
+        token=row["token"],
+        reprints=row["reprints"],
+        reference=row["reference"],
+        booked_for=parse_utc(row["booked_for"]) if row["booked_for"] else None,
+    )
+
+
+def _optional_text(instant: datetime | None) -> str | None:
+    return utc_text(instant) if instant else None
+
+
+def _marks(values: Sequence[Any], prefix: str) -> tuple[str, dict[str, Any]]:
+    """Named placeholders for an IN list: (":s0, :s1", {"s0": ..., "s1": ...})."""
+    names = {f"{prefix}{index}": value for index, value in enumerate(values)}
+    return ", ".join(f":{name}" for name in names), names
+
+
+def get(db: Reader, ticket_id: int) -> Ticket | None:
+    row = db.one("SELECT * FROM tickets WHERE id = ?", [ticket_id])
+    return _ticket(row) if row else None
+
+
+def by_token(db: Reader, token: str) -> Ticket | None:
+    row = db.one("SELECT * FROM tickets WHERE token = ?", [token])
+    return _ticket(row) if row else None
+
+
+def by_tokens(db: Reader, tokens: Sequence[str]) -> list[Ticket]:
+    if not tokens:
+        return []
+    marks, names = _marks(tokens, "k")
+    rows = db.all(f"SELECT * FROM tickets WHERE token IN ({marks})", names)  # noqa: S608
+    return [_ticket(row) for row in rows]
+
+
+def places_by_tokens(db: Reader, tokens: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """Each token's ticket id and current service, without reading whole tickets."""
+    if not tokens:
+        return {}
+    marks, names = _marks(tokens, "k")
+    rows = db.all(f"SELECT token, id, service FROM tickets WHERE token IN ({marks})", names)  # noqa: S608
+    return {row["token"]: (row["id"], row["service"]) for row in rows}
+
+
+def by_number(db: Reader, day: date, number: str) -> Ticket | None:
+    """The ticket with this number in a day's queues (the latest, should two share it: one
+    transferred on from the day before)."""
+    row = db.one(
+        "SELECT * FROM tickets WHERE queue_day = ? AND number = ? ORDER BY id DESC LIMIT 1",
+        [day.isoformat(), number],
+    )
+    return _ticket(row) if row else None
+
+
+def every_ticket(db: Reader) -> Iterator[Ticket]:
+    """Every ticket in id order, streamed (for the audit's cross-check)."""
+    for row in db.iterate("SELECT * FROM tickets ORDER BY id"):
+        yield _ticket(row)
+
+
+def tickets_by_ids(db: Reader, ids: Sequence[int]) -> list[Ticket]:
+    found: list[Ticket] = []
+    for start in range(0, len(ids), 500):
+        marks, names = _marks(ids[start : start + 500], "t")
+        rows = db.all(f"SELECT * FROM tickets WHERE id IN ({marks}) ORDER BY id", names)  # noqa: S608
+        found += [_ticket(row) for row in rows]
+    return found
+
+
+def ticket_count(db: Reader) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM tickets")
+    return row["n"] if row else 0
+
+
+def survey_count(db: Reader) -> int:
+    row = db.one("SELECT COUNT(*) AS n FROM surveys")
+    return row["n"] if row else 0
+
+
+def next_ticket_id(tx: Transaction) -> int:
+    row = tx.one("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM tickets")
+    assert row is not None
+    return row["id"]
+
+
+def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[str, int]:
+    """Tickets issued per service on a service day."""
+    sql = "SELECT issued_service, COUNT(*) AS n FROM tickets WHERE service_day = ?"
+    params: list[Any] = [day.isoformat()]
+    if issued_service is not None:
+        sql += " AND issued_service = ?"
+        params.append(issued_service)
+    rows = db.all(sql + " GROUP BY issued_service", params)
+    return {row["issued_service"]: row["n"] for row in rows}
+
+
+def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
+    """The highest number given on a day by services that share one sequence (0: none yet)."""
+    marks, names = _marks(services, "s")
+    row = db.one(
+        f"SELECT COALESCE(MAX(day_seq), 0) AS n FROM tickets WHERE service_day = :day "  # noqa: S608
+        f"AND issued_service IN ({marks})",
+        {"day": day.isoformat(), **names},
+    )
+    return row["n"] if row else 0
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone taking a ticket (`phone_tickets`): its cookie's and its address's hashes."""
+
+    device: str
+    address: str
+
+
+def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
+    """A new ticket; `phone` is the phone that took it, if a phone did."""
+    tx.execute(
+        "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
+        "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
+        "booked_for, device_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            ticket.id,
+            ticket.token,
+            ticket.number,
+            ticket.issued_service,
+            ticket.day_seq,
+            ticket.service_day.isoformat(),
+            ticket.queue_day.isoformat(),
+            ticket.service,
+            int(ticket.priority),
+            ticket.status.value,
+            ticket.kiosk,
+            utc_text(ticket.issued_at),
+            utc_text(ticket.queue_at),
+            phone.device if phone else None,
+            ticket.reference,
+            _optional_text(ticket.booked_for),
+            phone.address if phone else None,
+        ],
+    )
+
+
+def open_ticket_of_phone(db: Reader, phone: Phone) -> Ticket | None:
+    """A phone's ticket that still waits or is being served, found by its cookie or by its
+    address (a phone that dropped its cookie is still at its address)."""
+    row = db.one(
+        "SELECT * FROM tickets WHERE id IN ("
+        "SELECT id FROM tickets WHERE device = ? AND status IN ('waiting', 'called') UNION "
+        "SELECT id FROM tickets WHERE device_address = ? AND status IN ('waiting', 'called')) "
+        "ORDER BY id DESC LIMIT 1",
+        [phone.device, phone.address],
+    )
+    return _ticket(row) if row else None
+
+
+def phone_tickets_on(db: Reader, day: date, service: str) -> int:
+    """Tickets phones took for a service on a service day."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM tickets WHERE service_day = ? AND issued_service = ? "
+        "AND device IS NOT NULL",
+        [day.isoformat(), service],
+    )
+    return row["n"] if row else 0
+
+
+def save(tx: Transaction, ticket: Ticket) -> None:
+    """Write back what a move can change."""
+    tx.execute(
+        "UPDATE tickets SET status = ?, service = ?, queue_day = ?, queue_at = ?, priority = ?, "
+        "called_at = ?, finished_at = ?, counter = ?, recalls = ?, reprints = ? WHERE id = ?",
+        [
+            ticket.status.value,
+            ticket.service,
+            ticket.queue_day.isoformat(),
+            utc_text(ticket.queue_at),
+            int(ticket.priority),
+            _optional_text(ticket.called_at),
+            _optional_text(ticket.finished_at),
+            ticket.counter,
+            ticket.recalls,
+            ticket.reprints,
+            ticket.id,
+        ],
+    )
+
+
+def waiting_before(db: Reader, day: date) -> list[Ticket]:
+    """Tickets still waiting in the queues of days before `day`."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'waiting' AND queue_day < ? ORDER BY id",
+        [day.isoformat()],
+    )
+    return [_ticket(row) for row in rows]
+
+
+def waiting_counts(db: Reader, day: date, services: Iterable[str]) -> dict[str, int]:
+    """Waiting tickets per service on a day, every given service listed (0 if none)."""
+    counts = dict.fromkeys(services, 0)
+    for row in db.all(
+        "SELECT service, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND queue_day = ? "
+        "GROUP BY service",
+        [day.isoformat()],
+    ):
+        if row["service"] in counts:
+            counts[row["service"]] = row["n"]
+    return counts
+
+
+_WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
+
+
+def _item(row: dict[str, Any]) -> QueueItem:
+    return QueueItem(parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]))
+
+
+def heads(db: Reader, services: Sequence[str], day: date) -> list[QueueItem]:
+    """The oldest waiting priority and regular ticket of some services: all `next_in_line` needs."""
+    marks, names = _marks(services, "s")
+    waiting = _WAITING.format(services=marks)
+    head = "SELECT queue_at, id, service, priority FROM tickets WHERE"
+    rows = db.all(
+        f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY queue_at, id LIMIT 1) "  # noqa: S608
+        f"UNION ALL SELECT * FROM ({head} {waiting} AND priority = 0 "
+        "ORDER BY queue_at, id LIMIT 1)",
+        {"day": day.isoformat(), **names},
+    )
+    return [_item(row) for row in rows]
+
+
+def waiting_items(
+    db: Reader, services: Sequence[str], day: date, *, per_stream: int | None = None
+) -> list[QueueItem]:
+    """Waiting tickets of some services as the call order sees them, oldest first.
+
+    With `per_stream`, only the first so many of each service's priority and regular stream.
+    """
+    if per_stream is None:
+        marks, names = _marks(services, "s")
+        rows = db.all(
+            f"SELECT id, service, priority, queue_at FROM tickets "  # noqa: S608
+            f"WHERE {_WAITING.format(services=marks)} ORDER BY queue_at, id",
+            {"day": day.isoformat(), **names},
+        )
+        return [_item(row) for row in rows]
+    return [
+        _item(row)
+        for service in services
+        for priority in (1, 0)
+        for row in db.all(
+            "SELECT id, service, priority, queue_at FROM tickets WHERE status = 'waiting' "
+            "AND queue_day = ? AND service = ? AND priority = ? ORDER BY queue_at, id LIMIT ?",
+            [day.isoformat(), service, priority, per_stream],
+        )
+    ]
+
+
+def first_place(db: Reader, service: str, day: date) -> datetime | None:
+    """The earliest place taken in a service's queue on a day (None: nobody waits)."""
+    row = db.one(
+        "SELECT MIN(queue_at) AS first FROM tickets WHERE status = 'waiting' AND queue_day = ? "
+        "AND service = ?",
+        [day.isoformat(), service],
+    )
+    return parse_utc(row["first"]) if row and row["first"] else None
+
+
+@dataclass(frozen=True)
+class WaitingLabel:
+    """What a console shows of a waiting ticket beside its place: number, slot, reference."""
+
+    number: str
+    booked_for: datetime | None
+    reference: str | None
+
+
+def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
+    """The number, booked slot and reference of some tickets, by id."""
+    if not ids:
+        return {}
+    marks, names = _marks(ids, "t")
+    rows = db.all(
+        f"SELECT id, number, booked_for, reference FROM tickets WHERE id IN ({marks})",  # noqa: S608
+        names,
+    )
+    return {
+        row["id"]: WaitingLabel(
+            row["number"],
+            parse_utc(row["booked_for"]) if row["booked_for"] else None,
+            row["reference"],
+        )
+        for row in rows
+    }
+
+
+def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
+    """The counter's no-shows of a service day, latest first."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE counter = ? AND status = 'no_show' AND queue_day = ? "
+        "ORDER BY finished_at DESC",
+        [counter_id, day.isoformat()],
+    )
+    return [_ticket(row) for row in rows]
+
+
+def latest_counter_minutes(db: Reader, service_id: str, limit: int) -> list[float]:
+    """How long the latest finished tickets of a service kept their counter, newest first.
+
+    From the call to the end; no-shows count too (each one takes a counter a little while).
+    """
+    rows = db.all(
+        "SELECT called_at, finished_at FROM tickets WHERE service = ? "
+        "AND status IN ('done', 'no_show') AND called_at IS NOT NULL "
+        "AND finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+        [service_id, limit],
+    )
+    return [
+        (parse_utc(row["finished_at"]) - parse_utc(row["called_at"])).total_seconds() / 60
+        for row in rows
+    ]
+
+
+def queue_counts(
+    db: Reader, service_id: str, day: date, cutoff: datetime | None, tickets: Sequence[Ticket]
+) -> dict[int, QueueCounts]:
+    """Where each of some waiting tickets of one service stands, counted inside SQLite.
+
+    Tickets issued at or before `cutoff` are overdue (None: nobody is).
+    """
+    params = {"day": day.isoformat(), "s0": service_id, "cut": utc_text(cutoff) if cutoff else ""}
+    waiting = _WAITING.format(services=":s0")
+    totals = db.one(
+        "SELECT COALESCE(SUM(queue_at <= :cut), 0) AS overdue_total, "  # noqa: S608
+        "COALESCE(SUM(queue_at <= :cut AND priority), 0) AS overdue_priority, "
+        "COALESCE(SUM(queue_at > :cut AND priority), 0) AS priority_total, "
+        "COALESCE(SUM(queue_at > :cut AND NOT priority), 0) AS regular_total, "
+        "MAX(CASE WHEN queue_at <= :cut AND priority THEN queue_at END) AS last_priority "
+        f"FROM tickets WHERE {waiting}",
+        params,
+    )
+    assert totals is not None
+    after_last = 0
+    if totals["last_priority"] is not None:
+        after_last = _count(
+            db,
+            f"{waiting} AND NOT priority AND queue_at <= :cut AND queue_at > :last",
+            {**params, "last": totals["last_priority"]},
+        )
+    older = (
+        _older_one_by_one(db, waiting, params, tickets)
+        if len(tickets) <= FEW_TICKETS
+        else _older_in_one_pass(db, waiting, params, tickets)
+    )
+    return {
+        ticket.id: QueueCounts(
+            priority=ticket.priority,
+            overdue=utc_text(ticket.queue_at) <= params["cut"],
+            older_in_part=older[ticket.id],
+            overdue_total=totals["overdue_total"],
+            overdue_priority=totals["overdue_priority"],
+            overdue_regular_after_last_priority=after_last,
+            priority_total=totals["priority_total"],
+            regular_total=totals["regular_total"],
+        )
+        for ticket in tickets
+    }
+
+
+def _older_one_by_one(
+    db: Reader, waiting: str, params: dict[str, Any], tickets: Sequence[Ticket]
+) -> dict[int, int]:
+    """Per ticket, an index-backed COUNT of the older tickets in its part of the queue."""
+    older = {}
+    for ticket in tickets:
+        issued = utc_text(ticket.queue_at)
+        overdue = issued <= params["cut"]
+        part = "queue_at <= :cut" if overdue else "queue_at > :cut AND priority = :priority"
+        older[ticket.id] = _count(
+            db,
+            f"{waiting} AND {part} AND (queue_at, id) < (:at, :id)",
+            {**params, "priority": int(ticket.priority), "at": issued, "id": ticket.id},
+        )
+    return older
+
+
+def _older_in_one_pass(
+    db: Reader, waiting: str, params: dict[str, Any], tickets: Sequence[Ticket]
+) -> dict[int, int]:
+    """The same counts for many tickets at once: one ordered pass of a window function."""
+    marks, ids = _marks([ticket.id for ticket in tickets], "t")
+    rows = db.all(
+        "SELECT id, older FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608
+        "queue_at <= :cut, CASE WHEN queue_at <= :cut THEN 0 ELSE priority END "
+        f"ORDER BY queue_at, id) - 1 AS older FROM tickets WHERE {waiting}) "
+        f"WHERE id IN ({marks})",
+        {**params, **ids},
+    )
+    return {row["id"]: row["older"] for row in rows}
+
+
+def _count(db: Reader, where: str, params: dict[str, Any]) -> int:
+    row = db.one(f"SELECT COUNT(*) AS n FROM tickets WHERE {where}", params)  # noqa: S608
+    return row["n"] if row else 0
+
+
+# ---- counters ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CounterRow:
+    """A counter as stored: its state, the officer who last acted there, its called ticket
+    (the ticket's own fact, its status `called` and its counter: stored once)."""
+
+    id: str
+    state: CounterState
+    officer: str | None
+    ticket: Ticket | None  # the ticket it is serving (status `called`), if any
+
+
+def counter_ids(db: Reader) -> set[str]:
+    return {row["id"] for row in db.all("SELECT id FROM counters")}
+
+
+def add_counters(tx: Transaction, counter_ids: Iterable[str]) -> None:
+    """Give counters their row: open and idle."""
+    for counter_id in counter_ids:
+        tx.execute(
+            "INSERT OR IGNORE INTO counters (id, state, updated_at) VALUES (?, 'open', ?)",
+            [counter_id, utc_text(tx.now)],
+        )
+
+
+def counters(db: Reader) -> dict[str, CounterRow]:
+    """Every stored counter with its called ticket."""
+    rows = db.all(
+        "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called'"
+    )
+    return {row["counter_id"]: _counter_row(row) for row in rows}
+
+
+def counter(db: Reader, counter_id: str) -> CounterRow:
+    """One counter (open and idle if it has no row yet)."""
+    row = db.one(
+        "SELECT c.id AS counter_id, c.state AS counter_state, c.officer AS counter_officer, t.* "
+        "FROM counters c LEFT JOIN tickets t ON t.counter = c.id AND t.status = 'called' "
+        "WHERE c.id = ?",
+        [counter_id],
+    )
+    return _counter_row(row) if row else CounterRow(counter_id, CounterState.OPEN, None, None)
+
+
+def _counter_row(row: dict[str, Any]) -> CounterRow:
+    return CounterRow(
+        id=row["counter_id"],
+        state=CounterState(row["counter_state"]),
+        officer=row["counter_officer"],
+        ticket=_ticket(row) if row["id"] is not None else None,
+    )
+
+
+def save_desk(tx: Transaction, counter_id: str, state: CounterState) -> None:
+    """The counter's state after an officer acted there; the acting officer is remembered.
+
+    (Its called ticket is saved with the ticket.)"""
+    tx.execute(
+        "UPDATE counters SET state = ?, officer = ?, updated_at = ? WHERE id = ?",
+        [state.value, tx.actor, utc_text(tx.now), counter_id],
+    )
+
+
+# ---- idempotency keys and survey answers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """A kiosk request remembered by its Idempotency-Key for the service day."""
+
+    ticket_id: int
+    request_hash: str
+    print_status: str | None
+    print_error: str | None
+
+
+def keyed_request(db: Reader, day: date, key: str) -> KeyedRequest | None:
+    row = db.one(
+        "SELECT ticket_id, request_hash, print_status, print_error FROM idempotency "
+        "WHERE service_day = ? AND key = ?",
+        [day.isoformat(), key],
+    )
+    return KeyedRequest(**row) if row else None
+
+
+def remember_request(
+    tx: Transaction,
+    day: date,
+    key: str,
+    request_hash: str,
+    ticket_id: int,
+    print_status: str | None,
+) -> None:
+    tx.execute(
+        "INSERT INTO idempotency (service_day, key, request_hash, ticket_id, print_status) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [day.isoformat(), key, request_hash, ticket_id, print_status],
+    )
+
+
+def record_print(tx: Transaction, day: date, key: str, status: str, error: str | None) -> None:
+    tx.execute(
+        "UPDATE idempotency SET print_status = ?, print_error = ? "
+        "WHERE service_day = ? AND key = ?",
+        [status, error, day.isoformat(), key],
+    )
+
+
+def forget_requests_before(tx: Transaction, day: date) -> None:
+    tx.execute("DELETE FROM idempotency WHERE service_day < ?", [day.isoformat()])
+
+
+def surveyed(db: Reader, ticket_id: int) -> bool:
+    return db.one("SELECT 1 AS x FROM surveys WHERE ticket_id = ?", [ticket_id]) is not None
+
+
+def surveyed_ids(db: Reader) -> Iterator[int]:
+    for row in db.iterate("SELECT ticket_id FROM surveys ORDER BY ticket_id"):
+        yield row["ticket_id"]
+
+
+def save_survey(tx: Transaction, ticket_id: int, answers_json: str) -> None:
+    tx.execute(
+        "INSERT INTO surveys (ticket_id, answered_at, answers) VALUES (?, ?, ?)",
+        [ticket_id, utc_text(tx.now), answers_json],
+    )
+
+
+# ---- bookings ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """A booked slot (its lifecycle: `shared.domain.booking`); times are UTC."""
+
+    id: int
+    code: str
+    token: str
+    service: str
+    service_day: date
+    starts_at: datetime
+    status: BookingStatus
+    made_at: datetime
+    made_by: str
+    reference: str | None
+    ticket_id: int | None
+
+
+def _booking(row: dict[str, Any]) -> BookingRow:
+    return BookingRow(
+        id=row["id"],
+        code=row["code"],
+        token=row["token"],
+        service=row["service"],
+        service_day=date.fromisoformat(row["service_day"]),
+        starts_at=parse_utc(row["starts_at"]),
+        status=BookingStatus(row["status"]),
+        made_at=parse_utc(row["made_at"]),
+        made_by=row["made_by"],
+        reference=row["reference"],
+        ticket_id=row["ticket_id"],
+    )
+
+
+def booking_by_token(db: Reader, token: str) -> BookingRow | None:
+    row = db.one("SELECT * FROM bookings WHERE token = ?", [token])
+    return _booking(row) if row else None
+
+
+def booking_by_code(db: Reader, code: str) -> BookingRow | None:
+    row = db.one("SELECT * FROM bookings WHERE code = ?", [code])
+    return _booking(row) if row else None
+
+
+def code_taken(db: Reader, code: str) -> bool:
+    return db.one("SELECT 1 AS x FROM bookings WHERE code = ?", [code]) is not None
+
+
+def next_booking_id(tx: Transaction) -> int:
+    row = tx.one("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM bookings")
+    assert row is not None
+    return row["id"]
+
+
+def taken_places(db: Reader, service: str, start: datetime, end: datetime) -> dict[datetime, int]:
+    """Booked or checked-in places per slot start of a service, for starts in [start, end)."""
+    rows = db.all(
+        "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND starts_at >= ? "
+        "AND starts_at < ? AND status IN ('booked', 'checked_in') GROUP BY starts_at",
+        [service, utc_text(start), utc_text(end)],
+    )
+    return {parse_utc(row["starts_at"]): row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who books for themselves, as far as the station keeps it: hashes of their address, their
+    address's network and their phone's cookie."""
+
+    address: str | None = None
+    network: str | None = None
+    device: str | None = None
+
+
+def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None:
+    tx.execute(
+        "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, made_at, "
+        "made_by, address, device, reference, ticket_id, network) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        [
+            booking.id,
+            booking.code,
+            booking.token,
+            booking.service,
+            booking.service_day.isoformat(),
+            utc_text(booking.starts_at),
+            booking.status.value,
+            utc_text(booking.made_at),
+            booking.made_by,
+            booker.address,
+            booker.device,
+            booking.reference,
+            booker.network,
+        ],
+    )
+
+
+def set_booking_status(
+    tx: Transaction, booking_id: int, status: BookingStatus, ticket_id: int | None = None
+) -> None:
+    tx.execute(
+        "UPDATE bookings SET status = ?, ticket_id = COALESCE(?, ticket_id), updated_at = ? "
+        "WHERE id = ?",
+        [status.value, ticket_id, utc_text(tx.now), booking_id],
+    )
+
+
+def bookings_made_from(db: Reader, address: str, since: datetime) -> int:
+    """Bookings a (hashed) address made since an instant, cancelled ones too."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE address = ? AND made_at >= ?",
+        [address, utc_text(since)],
+    )
+    return row["n"] if row else 0
+
+
+def bookings_made_from_network(db: Reader, network: str, since: datetime) -> int:
+    """Bookings a (hashed) network made since an instant, cancelled ones too."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE network = ? AND made_at >= ?",
+        [network, utc_text(since)],
+    )
+    return row["n"] if row else 0
+
+
+def citizen_places(db: Reader, service: str, day: date) -> tuple[dict[datetime, int], int]:
+    """What citizens booking for themselves hold of a service day: per slot start, and in all."""
+    rows = db.all(
+        "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND service_day = ? "
+        "AND made_by = 'citizen' AND status IN ('booked', 'checked_in') GROUP BY starts_at",
+        [service, day.isoformat()],
+    )
+    per_slot = {parse_utc(row["starts_at"]): row["n"] for row in rows}
+    return per_slot, sum(per_slot.values())
+
+
+def open_bookings_of_device(db: Reader, device: str) -> int:
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM bookings WHERE device = ? AND status = 'booked'", [device]
+    )
+    return row["n"] if row else 0
+
+
+def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRow]:
+    """Bookings still waiting for their citizen whose slot began before `moment`."""
+    rows = db.all(
+        "SELECT * FROM bookings WHERE status = 'booked' AND starts_at < ? ORDER BY id",
+        [utc_text(moment)],
+    )
+    return [_booking(row) for row in rows]
+
+
+def bookings_of_day(db: Reader, day: date) -> list[BookingRow]:
+    rows = db.all(
+        "SELECT * FROM bookings WHERE service_day = ? ORDER BY starts_at, id", [day.isoformat()]
+    )
+    return [_booking(row) for row in rows]
+
+
+def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
+    """Waiting tickets of bookings whose slot has begun by `moment` (run by every ticket
+    transaction: the partial index keeps it off the day's other waiting tickets)."""
+    rows = db.all(
+        "SELECT * FROM tickets INDEXED BY tickets_booked_waiting "
+        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= ? ORDER BY id",
+        [utc_text(moment)],
+    )
+    return [_ticket(row) for row in rows]

@@ -1,0 +1,366 @@
+"""The database schema as numbered migrations; every command applies the pending ones first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from shared.domain.credentials import baseline
+
+if TYPE_CHECKING:
+    from shared.domain.events import Event
+    from shared.store.store import Reader
+
+migrations = Migrations("satupintu")
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            token TEXT NOT NULL UNIQUE,
+            number TEXT NOT NULL,
+            issued_service TEXT NOT NULL,
+            day_seq INTEGER NOT NULL,
+            service_day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            priority INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            kiosk TEXT,
+            issued_at TEXT NOT NULL,
+            called_at TEXT,
+            finished_at TEXT,
+            counter TEXT,
+            UNIQUE (service_day, issued_service, day_seq),
+            UNIQUE (service_day, number)
+        );
+        CREATE INDEX tickets_waiting
+            ON tickets (status, service_day, service, priority, issued_at, id);
+        CREATE INDEX tickets_finished ON tickets (service, status, finished_at);
+
+        CREATE TABLE counters (
+            id TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'open',
+            ticket_id INTEGER REFERENCES tickets(id),
+            officer TEXT,
+            updated_at TEXT
+        );
+
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            seq INTEGER UNIQUE,
+            at TEXT NOT NULL,
+            name TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            counter TEXT,
+            service TEXT,
+            ticket_id INTEGER,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX events_name_counter ON events (name, counter, id);
+        CREATE INDEX events_name_service ON events (name, service, id);
+        CREATE INDEX events_at ON events (at);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+        CREATE TABLE idempotency (
+            service_day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            print_status TEXT,
+            print_error TEXT,
+            PRIMARY KEY (service_day, key)
+        );
+
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            username TEXT NOT NULL REFERENCES users(username),
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+
+        CREATE TABLE surveys (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            answered_at TEXT NOT NULL,
+            answers TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m002_events_by_ticket(db: Database) -> None:
+    """Oversight reports read every event of the tickets a period touched."""
+    db.execute("CREATE INDEX IF NOT EXISTS events_ticket ON events (ticket_id, id)")
+
+
+@migrations()
+def m003_ticket_reprints(db: Database) -> None:
+    """The kiosk may reprint a waiting ticket a few times; count the reprints per ticket."""
+    db.execute("ALTER TABLE tickets ADD COLUMN reprints INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m004_devices_units_and_queue_days(db: Database) -> None:
+    """Kiosks and survey tablets are enrolled devices; officers may be limited to units; a
+    ticket waits in the queue of a service day that a transfer after midnight moves on; phones
+    taking tickets are told apart; failed logins slow an account down; reports' audit checks
+    start from the last row verified."""
+    db.executescript(
+        """
+        CREATE TABLE devices (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            target TEXT NOT NULL,
+            enrol_hash TEXT UNIQUE,
+            enrol_expires_at TEXT,
+            credential_hash TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            enrolled_at TEXT,
+            revoked_at TEXT
+        );
+        ALTER TABLE users ADD COLUMN units TEXT;
+        ALTER TABLE tickets ADD COLUMN device TEXT;
+        ALTER TABLE tickets ADD COLUMN queue_day TEXT NOT NULL DEFAULT '';
+        UPDATE tickets SET queue_day = service_day;
+        DROP INDEX tickets_waiting;
+        CREATE INDEX tickets_waiting
+            ON tickets (status, queue_day, service, priority, issued_at, id);
+        CREATE INDEX tickets_device ON tickets (device, status) WHERE device IS NOT NULL;
+        CREATE TABLE login_failures (
+            username TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failed_at TEXT NOT NULL
+        );
+        CREATE TABLE audit_progress (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            row INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            verified_at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m005_health_probe(db: Database) -> None:
+    """The health check proves the database takes a write by rewriting this one row."""
+    db.execute(
+        "CREATE TABLE health_probe "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), checked_at TEXT NOT NULL)"
+    )
+
+
+@migrations()
+def m006_queue_places_recalls_and_presence(db: Database) -> None:
+    """A ticket's place in the queue can differ from its issue time (sent to the front), the
+    recalls since its call are counted, and consoles say who is at which counter."""
+    db.executescript(
+        """
+        CREATE TABLE presence (
+            connection TEXT PRIMARY KEY,
+            counter_id TEXT NOT NULL,
+            username TEXT NOT NULL,
+            since TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        ALTER TABLE tickets ADD COLUMN queue_at TEXT NOT NULL DEFAULT '';
+        UPDATE tickets SET queue_at = issued_at;
+        ALTER TABLE tickets ADD COLUMN recalls INTEGER NOT NULL DEFAULT 0;
+        UPDATE tickets SET recalls = (
+            SELECT COUNT(*) FROM events AS recall
+            WHERE recall.ticket_id = tickets.id AND recall.name = 'ticket.recalled'
+              AND recall.id > (
+                SELECT MAX(id) FROM events AS call
+                WHERE call.ticket_id = tickets.id AND call.name = 'ticket.called'
+              )
+        ) WHERE called_at IS NOT NULL;
+        DROP INDEX tickets_waiting;
+        CREATE INDEX tickets_waiting
+            ON tickets (status, queue_day, service, priority, queue_at, id);
+        """
+    )
+
+
+@migrations()
+def m007_central_receipts(db: Database) -> None:
+    """A station that ships its log to a central server keeps central's latest receipt (the
+    row central confirmed and its hash) and when central last answered."""
+    db.executescript(
+        """
+        CREATE TABLE central_link (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            confirmed_row INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            last_contact TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m008_bookings(db: Database) -> None:
+    """Citizens book slots ahead and check in at the kiosk; tickets may carry a reference from
+    another system and the slot of the booking they were issued for."""
+    db.executescript(
+        """
+        CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            token TEXT NOT NULL UNIQUE,
+            service TEXT NOT NULL,
+            service_day TEXT NOT NULL,
+            starts_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            made_at TEXT NOT NULL,
+            made_by TEXT NOT NULL,
+            address TEXT,
+            device TEXT,
+            reference TEXT,
+            ticket_id INTEGER REFERENCES tickets(id),
+            updated_at TEXT
+        );
+        CREATE INDEX bookings_slot ON bookings (service, starts_at, status);
+        CREATE INDEX bookings_open ON bookings (status, starts_at);
+        CREATE INDEX bookings_address ON bookings (address, made_at);
+        CREATE INDEX bookings_device ON bookings (device, status);
+        ALTER TABLE tickets ADD COLUMN reference TEXT;
+        ALTER TABLE tickets ADD COLUMN booked_for TEXT;
+        -- Every ticket transaction looks for booked tickets whose slot began: without this
+        -- it would read every waiting ticket of the day.
+        CREATE INDEX tickets_booked_waiting ON tickets (booked_for)
+            WHERE status = 'waiting' AND booked_for IS NOT NULL;
+        """
+    )
+
+
+@migrations()
+def m009_central_attempts(db: Database) -> None:
+    """How the station's latest attempt to ship to central ended (accepted, refused with
+    central's reason, or unreachable), so every process can tell a refusal from a network
+    fault."""
+    db.executescript(
+        """
+        CREATE TABLE central_attempt (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'refused', 'unreachable')),
+            status INTEGER,
+            code TEXT,
+            reason TEXT,
+            at TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migrations()
+def m010_booking_networks_and_phone_addresses(db: Database) -> None:
+    """Bookings are limited per network too (a client that changes its address stays in its
+    network), and a phone's ticket is held by its (hashed) address as well as its cookie."""
+    db.executescript(
+        """
+        ALTER TABLE bookings ADD COLUMN network TEXT;
+        CREATE INDEX bookings_network ON bookings (network, made_at);
+        CREATE INDEX bookings_citizens ON bookings (service, service_day, made_by, status);
+        ALTER TABLE tickets ADD COLUMN device_address TEXT;
+        CREATE INDEX tickets_device_address ON tickets (device_address, status)
+            WHERE device_address IS NOT NULL;
+        """
+    )
+
+
+@migrations()
+def m011_credentials_in_the_log(db: Database) -> None:
+    """An enrolled device's credential ends 30 days after its last use (sliding); credentials
+    enrolled before start their 30 days now. Logins and enrolments log a digest of what they
+    store, looked up by index on every request; what is stored now is the log's baseline
+    (`UPGRADE_EVENTS`)."""
+    db.executescript(
+        """
+        ALTER TABLE devices ADD COLUMN expires_at TEXT;
+        UPDATE devices SET expires_at = strftime('%Y-%m-%dT%H:%M:%f000Z', 'now', '+30 days')
+            WHERE credential_hash IS NOT NULL AND revoked_at IS NULL;
+        CREATE INDEX events_session ON events (json_extract(data, '$.session'))
+            WHERE name = 'user.login';
+        CREATE INDEX events_credential ON events (json_extract(data, '$.credential'))
+            WHERE name = 'device.enrolled';
+        """
+    )
+
+
+@migrations()
+def m012_history_free_lookups(db: Database) -> None:
+    """What a console or a report asks on every action costs the same after a year as on the
+    first day: calling a number finds it by its queue day, and the reports' audit check keeps
+    the log's counts up to the row it verified, so the next check counts only the rows after."""
+    db.executescript(
+        """
+        CREATE INDEX tickets_queue_number ON tickets (queue_day, number);
+        ALTER TABLE audit_progress ADD COLUMN issued INTEGER;
+        ALTER TABLE audit_progress ADD COLUMN answered INTEGER;
+        """
+    )
+
+
+@migrations()
+def m013_counter_serving_from_tickets(db: Database) -> None:
+    """Who a counter serves is stored once, on the ticket (status `called`, its counter): the
+    counters' copy of it goes, and an index finds a counter's called ticket."""
+    db.executescript(
+        """
+        CREATE TABLE counters_new (
+            id TEXT PRIMARY KEY,
+            state TEXT NOT NULL DEFAULT 'open',
+            officer TEXT,
+            updated_at TEXT
+        );
+        INSERT INTO counters_new (id, state, officer, updated_at)
+            SELECT id, state, officer, updated_at FROM counters;
+        DROP TABLE counters;
+        ALTER TABLE counters_new RENAME TO counters;
+        CREATE INDEX tickets_serving ON tickets (counter) WHERE status = 'called';
+        """
+    )
+
+
+# What an upgrade logs once a migration has run: the event (if any) it makes of the database.
+UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
+    m011_credentials_in_the_log.__name__: baseline,
+}
+
+
+def migration_names() -> list[str]:
+    """Every migration of this code, in the order they apply."""
+    return [migration.name for migration in migrations._migrations]
+
+
+def pending_migrations(db: Database) -> bool:
+    """Whether the database is older than this code (a read: no lock taken)."""
+    return bool(migrations.pending(db))
+
+
+def migrate(db: Database) -> list[Callable[[Reader], Event | None]]:
+    """Bring the database to the current schema version (inside the caller's write lock);
+    what to log of the migrations that ran, in order."""
+    pending = [migration.name for migration in migrations.pending(db)]
+    migrations.apply(db)
+    return [UPGRADE_EVENTS[name] for name in pending if name in UPGRADE_EVENTS]

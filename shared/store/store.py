@@ -1,0 +1,269 @@
+"""SQLite through sqlite-utils: connections, one IMMEDIATE transaction per use case, the event log.
+
+Every write runs inside `Store.write()`: BEGIN IMMEDIATE takes SQLite's write lock before the
+first read, so a read-then-write (such as claiming the next ticket) is atomic across threads and
+processes. Events recorded in the transaction get their `seq` and hash inside it and are handed
+to the publisher only after COMMIT, in commit order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from shared.domain import chain
+from shared.domain.clock import parse_utc, utc_text
+from shared.domain.errors import Unavailable
+from shared.domain.events import Event, Recorded
+from shared.store.concurrency import blocking_call, let_others_run
+from shared.store.schema import migrate, pending_migrations
+
+Publisher = Callable[[Sequence[Recorded]], None]
+
+BUSY_TIMEOUT_SECONDS = 10
+SQLITE_MAX_INTEGER = 2**63 - 1  # larger ids in a URL cannot name a row: routes answer 404
+
+
+PRIVATE_MODE = 0o600  # session tokens and the log are in clear: the server's user alone
+
+
+def private(path: Path) -> None:
+    """Make a database file (and its -wal/-shm, which SQLite gives the file's own mode)
+    readable by its owner alone: created so before SQLite first opens it, whatever the umask,
+    and an older one's mode narrowed (when this user owns it)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_MODE))
+    except OSError:
+        return  # cannot be created here: connecting says why
+    for suffix in ("", "-wal", "-shm"):
+        part = Path(f"{path}{suffix}")
+        with suppress(OSError):
+            if part.stat().st_mode & 0o077:
+                part.chmod(PRIVATE_MODE)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (we BEGIN ourselves), WAL, durable commits."""
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_SECONDS
+    )
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _one(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> dict[str, Any] | None:
+    cursor = db.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
+
+
+def _all(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class Reader:
+    """A consistent read-only view (one deferred transaction) of the database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        return _one(self.db, sql, params)
+
+    def all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return _all(self.db, sql, params)
+
+    def iterate(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Rows one at a time, for reads too large to hold in memory at once."""
+        cursor = self.db.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row, strict=True))
+
+
+class Transaction(Reader):
+    """A write in progress: the sqlite-utils database plus the events recorded so far.
+
+    `now` never goes back before the last logged event, so a clock stepped backwards (a bad
+    NTP sync, a hand-set clock) cannot reorder the queue or make durations negative.
+    """
+
+    def __init__(self, db: Database, actor: str, now: datetime) -> None:
+        super().__init__(db)
+        self.actor = actor
+        self.recorded: list[Recorded] = []
+        last = self.one(
+            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq "
+            "FROM events ORDER BY id DESC LIMIT 1"
+        )
+        self._head = (last["id"], last["hash"], last["seq"]) if last else (0, chain.GENESIS, 0)
+        self.now = max(now, parse_utc(last["at"])) if last else now
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.db.execute(sql, params)
+
+    def record(self, event: Event) -> Recorded:
+        """Append an event to the hash-chained log; board events take the next `seq`."""
+        last_id, prev_hash, last_seq = self._head
+        data = event.data()
+        row = {
+            "id": last_id + 1,
+            "seq": last_seq + 1 if event.board else None,
+            "at": utc_text(self.now),
+            "name": event.name,
+            "actor": self.actor,
+            "counter": data.get("counter"),
+            "service": data.get("service"),
+            "ticket_id": event.ticket_id,
+            "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = chain.row_hash(row)
+        self.db.conn.execute(
+            "INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
+            "prev_hash, hash) VALUES (:id, :seq, :at, :name, :actor, :counter, :service, "
+            ":ticket_id, :data, :prev_hash, :hash)",
+            row,
+        )
+        self._head = (row["id"], row["hash"], row["seq"] or last_seq)
+        recorded = Recorded(id=row["id"], seq=row["seq"], event=event)
+        self.recorded.append(recorded)
+        return recorded
+
+
+class Store:
+    """The station's SQLite file, a small pool of connections and the write path."""
+
+    def __init__(self, path: Path, publisher: Publisher | None = None) -> None:
+        self.path = path
+        self.publisher: Publisher = publisher or (lambda recorded: None)
+        self._idle: list[Database] = []
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise Unavailable("error.storage", detail=str(error)) from error
+        private(path)
+        with self._database() as db:
+            if pending_migrations(db):
+                _storage_errors(db.conn.execute, "BEGIN IMMEDIATE")
+                to_log = migrate(db)
+                tx = Transaction(db, "migration", datetime.now(UTC))
+                for event in filter(None, (made(tx) for made in to_log)):
+                    tx.record(event)
+                db.conn.execute("COMMIT")
+
+    @contextmanager
+    def _database(self) -> Iterator[Database]:
+        """Borrow a pooled connection; whatever it left open is rolled back on return."""
+        with self._pool_lock:
+            db = self._idle.pop() if self._idle else None
+        if db is None:
+            db = Database(_storage_errors(connect, self.path), execute_plugins=False)
+        try:
+            yield db
+        finally:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            with self._pool_lock:
+                self._idle.append(db)
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        """A consistent snapshot for queries that span several statements."""
+        with self._database() as db:
+            _storage_errors(db.conn.execute, "BEGIN")
+            yield Reader(db)
+
+    @contextmanager
+    def write(self, actor: str, now: datetime, *, durable: bool = True) -> Iterator[Transaction]:
+        """One atomic change: BEGIN IMMEDIATE, the caller's work, COMMIT, then publish events.
+
+        A process-wide lock orders commits and publications alike, so subscribers see events
+        in `seq` order; SQLite's own lock serialises writers of other processes. Waiting for
+        both is bounded by BUSY_TIMEOUT_SECONDS in all: writers queued behind a database
+        another process keeps locked fail together, not one timeout after another. A storage
+        fault (locked too long, disk full, read-only file) rolls everything back and becomes
+        Unavailable. `durable=False` skips the fsync for bookkeeping that may be lost to a
+        power cut (it becomes durable with the next durable commit).
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            raise Unavailable("error.storage", detail="the database stayed busy")
+        try:
+            with self._database() as db:
+                try:
+                    left = max(0.0, deadline - time.monotonic())
+                    db.conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
+                    if not durable:
+                        db.conn.execute("PRAGMA synchronous = NORMAL")
+                    # Waiting for another process's lock and the fsync at COMMIT happen
+                    # off the event loop, so other connections keep being served meanwhile.
+                    blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
+                    tx = Transaction(db, actor, now)
+                    yield tx
+                    blocking_call(db.conn.execute, "COMMIT")
+                except sqlite3.OperationalError as error:
+                    raise Unavailable("error.storage", detail=str(error)) from error
+                finally:
+                    if db.conn.in_transaction:
+                        db.conn.execute("ROLLBACK")
+                    if not durable:
+                        db.conn.execute("PRAGMA synchronous = FULL")
+            if tx.recorded:
+                self.publisher(tx.recorded)
+        finally:
+            self._write_lock.release()
+        if tx.recorded:
+            let_others_run()  # the boards hear of the change before its writer answers
+
+    def backup(self, target: Path) -> None:
+        """Copy the database to `target` with SQLite's online backup API.
+
+        Safe while servers write: the copy is one consistent moment of the database, and
+        `target` is a complete database file of its own (restore it by copying it back while
+        no server runs).
+        """
+        if target.resolve() == self.path.resolve():
+            raise ValueError("the backup cannot overwrite the live database")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        private(target)
+        copy = sqlite3.connect(target)
+        try:
+            with self._database() as db:
+                db.conn.backup(copy)
+        finally:
+            copy.close()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            for db in self._idle:
+                db.conn.close()
+            self._idle.clear()
+
+
+def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:
+    """Run a SQLite call, turning storage faults (locked, full, read-only) into Unavailable."""
+    try:
+        return action(*args)
+    except sqlite3.OperationalError as error:
+        raise Unavailable("error.storage", detail=str(error)) from error
