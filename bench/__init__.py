@@ -1,1 +1,1 @@
-"""Benchmarks that start the real server and print figures (recorded in the README)."""
+"""Benchmarks that start the real server and print figures (recorded in docs/developer.md)."""

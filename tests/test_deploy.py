@@ -101,6 +101,7 @@ def test_files_land_where_they_should_with_owners_and_modes(installed: Installed
         "var/lib/satupintu/backups": (uid, gid, "0o750"),
         "var/lib/satupintu/satupintu.db": (uid, gid, "0o600"),
         "opt/satupintu/src/README.md": (0, 0, "0o644"),
+        "opt/satupintu/src/docs/technician.md": (0, 0, "0o644"),
         "opt/satupintu/venv/bin/satupintu": (0, 0, "0o755"),
         "usr/local/bin/satupintu": (0, 0, "0o755"),
         **{f"etc/systemd/system/{unit}": (0, 0, "0o644") for unit in UNITS},
@@ -253,13 +254,13 @@ def test_uninstall_keeps_the_data_unless_asked(installed: Installed, tmp_path: P
 
 
 @pytest.mark.external
-def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None:
+def test_a_screen_starts_chromium_with_the_documented_flags(tmp_path: Path) -> None:
     before = outside_state()
     root = new_root(tmp_path / "screen")
     board = run(DEPLOY / "kiosk-screen", "http://192.168.1.10:8000/board", "--root", root)
     flags = "--kiosk --noerrdialogs --autoplay-policy=no-user-gesture-required"
     assert f"chromium {flags} http://192.168.1.10:8000/board" in board.stdout
-    assert "--kiosk --noerrdialogs --autoplay-policy=no-user-gesture-required" in README
+    assert "--kiosk --noerrdialogs --autoplay-policy=no-user-gesture-required" in GUIDE
     conf = root / "etc/satupintu-screen.conf"
     assert f"FLAGS='{flags}'" in conf.read_text()
     kiosk = run(DEPLOY / "kiosk-screen", "http://192.168.1.10:8000/kiosk/kiosk-1", "--root", root)
@@ -299,7 +300,7 @@ def test_a_screen_starts_chromium_with_the_readmes_flags(tmp_path: Path) -> None
     assert outside_state() == before
 
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+GUIDE = (ROOT / "docs/technician.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.external

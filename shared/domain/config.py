@@ -688,7 +688,7 @@ def parse_config(data: Any, base_dir: Path = Path()) -> Config:
         first = error.errors()[0]
         message = first["msg"].removeprefix("Value error, ")
         if first["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling against the README's config reference)"
+            message = "unknown key (check the spelling against docs/technician.md)"
         elif first["type"] == "missing":
             message = "required key is missing"
         elif first["type"] == "union_tag_invalid":

@@ -1,7 +1,7 @@
 """The wire between a station and its central server: log rows as shipped, the station's settings
 central's reports need, and the limits of one batch.
 
-A station posts batches to `POST /api/central/events` (see the README's "Many stations"):
+A station posts batches to `POST /api/central/events` (see docs/central.md):
 `{"station", "head_row", "head_at", "rows": [...], "config"?}`. Each row is the log's row as
 stored, under the names below (`row` is the log's `id`); `data` is the JSON text exactly as
 stored, since the hash covers that text. `config` is `report_settings`, sent when central does

@@ -1,9 +1,9 @@
 """Calls that may block inside C code, kept from stalling a gevent server.
 
-`satupintu serve` runs on gevent (one OS thread, a greenlet per connection: see the README's
-figures). A greenlet stuck in C (a USB write, an Argon2 hash) would stall every connection,
-so such calls run in a real OS thread of gevent's pool while the greenlet waits. Without
-gevent (tests, `satupintu` commands) they simply run in the caller's thread.
+`satupintu serve` runs on gevent (one OS thread, a greenlet per connection: see the figures
+in docs/developer.md). A greenlet stuck in C (a USB write, an Argon2 hash) would stall every
+connection, so such calls run in a real OS thread of gevent's pool while the greenlet waits.
+Without gevent (tests, `satupintu` commands) they simply run in the caller's thread.
 """
 
 from __future__ import annotations
