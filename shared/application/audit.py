@@ -41,11 +41,8 @@ from shared.domain.credentials import device_print, password_print, session_prin
 from shared.domain.errors import Unavailable
 from shared.domain.events import (
     AuditBaseline,
-    BookingCancelled,
     BookingCheckedIn,
     BookingEvent,
-    BookingMade,
-    BookingMissed,
     DeviceEnrolled,
     DeviceRevoked,
     StationRestored,
@@ -345,12 +342,6 @@ def compare_credentials(db: Reader, rows: int) -> Verdict:
     return Verdict(True, rows)
 
 
-BOOKING_STATUS = {
-    BookingMade: "booked",
-    BookingCancelled: "cancelled",
-    BookingCheckedIn: "checked_in",
-    BookingMissed: "missed",
-}
 BOOKING_FIELDS = ("service", "starts_at", "status", "ticket_id")
 
 
@@ -362,7 +353,7 @@ def booking_states(events: Iterable[Logged]) -> dict[int, tuple[Any, ...]]:
         if isinstance(step, BookingEvent):
             ticket = step.ticket_id if isinstance(step, BookingCheckedIn) else None
             before = states.get(step.booking_id, (None, None, None, None))
-            status = BOOKING_STATUS[type(step)]
+            status = step.status
             states[step.booking_id] = (step.service, step.starts_at, status, ticket or before[3])
     return states
 

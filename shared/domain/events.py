@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from shared.domain.booking import BookingStatus
 from shared.domain.queue_rules import STATUS_AFTER, Move, Status
 
 
@@ -178,6 +179,7 @@ class BookingEvent(Event):
     """A step in one booking's life (never its code or token: those are the citizen's)."""
 
     board = False
+    status: ClassVar[BookingStatus]  # what the step leaves the booking in
     booking_id: int
     service: str
     starts_at: str  # the slot's start (UTC)
@@ -186,6 +188,7 @@ class BookingEvent(Event):
 @dataclass(frozen=True, kw_only=True)
 class BookingMade(BookingEvent):
     name = "booking.made"
+    status = BookingStatus.BOOKED
     by: str  # "citizen", or the officer who booked at the counter
     reference: str | None = None
     log_only = Event.log_only | {"reference"}
@@ -194,6 +197,7 @@ class BookingMade(BookingEvent):
 @dataclass(frozen=True, kw_only=True)
 class BookingCancelled(BookingEvent):
     name = "booking.cancelled"
+    status = BookingStatus.CANCELLED
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,6 +205,7 @@ class BookingCheckedIn(BookingEvent):
     """The citizen came: `ticket_id` is the ticket the check-in gave, `number` its number."""
 
     name = "booking.checked_in"
+    status = BookingStatus.CHECKED_IN
     number: str
 
 
@@ -209,6 +214,7 @@ class BookingMissed(BookingEvent):
     """Check-in closed (`late_minutes` after the slot began) and nobody came."""
 
     name = "booking.missed"
+    status = BookingStatus.MISSED
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -634,12 +634,16 @@ def next_booking_id(tx: Transaction) -> int:
     return row["id"]
 
 
+# The statuses in which a booking holds its place in a slot.
+HOLDING = (BookingStatus.BOOKED, BookingStatus.CHECKED_IN)
+
+
 def taken_places(db: Reader, service: str, start: datetime, end: datetime) -> dict[datetime, int]:
     """Booked or checked-in places per slot start of a service, for starts in [start, end)."""
     rows = db.all(
         "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND starts_at >= ? "
-        "AND starts_at < ? AND status IN ('booked', 'checked_in') GROUP BY starts_at",
-        [service, utc_text(start), utc_text(end)],
+        "AND starts_at < ? AND status IN (?, ?) GROUP BY starts_at",
+        [service, utc_text(start), utc_text(end), *HOLDING],
     )
     return {parse_utc(row["starts_at"]): row["n"] for row in rows}
 
@@ -709,8 +713,8 @@ def citizen_places(db: Reader, service: str, day: date) -> tuple[dict[datetime, 
     """What citizens booking for themselves hold of a service day: per slot start, and in all."""
     rows = db.all(
         "SELECT starts_at, COUNT(*) AS n FROM bookings WHERE service = ? AND service_day = ? "
-        "AND made_by = 'citizen' AND status IN ('booked', 'checked_in') GROUP BY starts_at",
-        [service, day.isoformat()],
+        "AND made_by = 'citizen' AND status IN (?, ?) GROUP BY starts_at",
+        [service, day.isoformat(), *HOLDING],
     )
     per_slot = {parse_utc(row["starts_at"]): row["n"] for row in rows}
     return per_slot, sum(per_slot.values())
@@ -718,7 +722,8 @@ def citizen_places(db: Reader, service: str, day: date) -> tuple[dict[datetime, 
 
 def open_bookings_of_device(db: Reader, device: str) -> int:
     row = db.one(
-        "SELECT COUNT(*) AS n FROM bookings WHERE device = ? AND status = 'booked'", [device]
+        "SELECT COUNT(*) AS n FROM bookings WHERE device = ? AND status = ?",
+        [device, BookingStatus.BOOKED],
     )
     return row["n"] if row else 0
 
@@ -726,8 +731,8 @@ def open_bookings_of_device(db: Reader, device: str) -> int:
 def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRow]:
     """Bookings still waiting for their citizen whose slot began before `moment`."""
     rows = db.all(
-        "SELECT * FROM bookings WHERE status = 'booked' AND starts_at < ? ORDER BY id",
-        [utc_text(moment)],
+        "SELECT * FROM bookings WHERE status = ? AND starts_at < ? ORDER BY id",
+        [BookingStatus.BOOKED, utc_text(moment)],
     )
     return [_booking(row) for row in rows]
 
