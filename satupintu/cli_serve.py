@@ -12,6 +12,7 @@ from satupintu.app import create_app
 from satupintu.cli_options import DEFAULT_PORT, config_from, config_option, lan_address, refused
 from satupintu.first_password import tell_first_password
 from shared.application import services
+from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.application.users import (
     create_first_admin,
@@ -19,7 +20,6 @@ from shared.application.users import (
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError
 from shared.operations.memory import return_large_buffers_to_the_system, settle_garbage_collector
-from shared.store import anchors
 from shared.store.concurrency import gevent_active
 
 logger = logging.getLogger("satupintu")
@@ -133,7 +133,7 @@ def _housekeeping(app: Any) -> None:
             services.follow_accepted_clock(station)
             if rounds % EXPIRE_EVERY == 0:
                 services.expire_past_days(station)
-                anchors.close_days(station)
+                close_days(station)
             if rounds % AUDIT_EVERY == 1:
                 reads.run("audit", station.now())
             if rounds % REFRESH_EVERY == 0:

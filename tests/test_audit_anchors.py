@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shared.application import audit, services
+from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.domain.chain import GENESIS, row_hash
 from shared.domain.clock import ManualClock
@@ -59,17 +60,17 @@ def test_each_closed_day_gets_one_anchor_at_its_last_row(
     path = station.config.anchor_path
     assert path == tmp_path / "satupintu.db.anchors"
     services.issue_ticket(station, "lapor")
-    assert anchors.close_days(station) == []  # the day is not over
+    assert close_days(station) == []  # the day is not over
     clock.set(MORNING + timedelta(days=1))
-    (first,) = anchors.close_days(station)
+    (first,) = close_days(station)
     with station.store.read() as db:
         last = db.one("SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
     assert (first.label, first.id, first.hash) == ("2026-05-20", last["id"], last["hash"])
-    assert anchors.close_days(station) == []  # written once
+    assert close_days(station) == []  # written once
     clock.set(MORNING + timedelta(days=3))  # two more days pass; only the first saw new rows
     services.expire_past_days(station)
     clock.set(MORNING + timedelta(days=4))
-    assert [anchor.label for anchor in anchors.close_days(station)] == ["2026-05-23"]
+    assert [anchor.label for anchor in close_days(station)] == ["2026-05-23"]
     labels = [anchor.label for anchor in anchors.read_anchors(path).anchors]
     assert labels == ["2026-05-20", "2026-05-23"]
     assert audit.check_station(station).ok
@@ -83,7 +84,7 @@ def test_a_torn_last_line_is_reported_and_the_next_anchor_still_lands(
     path = station.config.anchor_path
     services.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
-    anchors.close_days(station)
+    close_days(station)
     with path.open("a", encoding="utf-8") as handle:
         handle.write('{"day": "2026-05-21", "id": 9')  # torn: no end, no newline
     verdict = audit.check_station(station)
@@ -93,7 +94,7 @@ def test_a_torn_last_line_is_reported_and_the_next_anchor_still_lands(
     ]
     services.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=2))
-    assert [anchor.label for anchor in anchors.close_days(station)] == ["2026-05-21"]
+    assert [anchor.label for anchor in close_days(station)] == ["2026-05-21"]
     read = anchors.read_anchors(path)
     assert [anchor.label for anchor in read.anchors] == ["2026-05-20", "2026-05-21"]
     assert [flagged.line for flagged in read.flagged] == [2]
@@ -123,7 +124,7 @@ def test_housekeeping_survives_a_damaged_anchors_file(station: Station, clock: M
     station.config.anchor_path.write_bytes(b"\xff\xfe not json at all")
     services.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
-    assert [anchor.label for anchor in anchors.close_days(station)] == ["2026-05-20"]
+    assert [anchor.label for anchor in close_days(station)] == ["2026-05-20"]
 
 
 def test_the_quick_check_starts_from_the_last_verified_row(
@@ -133,7 +134,7 @@ def test_the_quick_check_starts_from_the_last_verified_row(
     anchors, which it looks up one by one."""
     services.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
-    anchors.close_days(station)
+    close_days(station)
     first = audit.check_recent(station)
     assert first.ok
     services.issue_ticket(station, "lapor")

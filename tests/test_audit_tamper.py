@@ -22,13 +22,13 @@ import yaml
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
+from shared.application.audit import close_days
 from shared.application.devices import DEVICE_COOKIE, Kind, invite, revoke
 from shared.application.services import ensure_counters
 from shared.application.users import add_user
 from shared.domain import chain
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
-from shared.store import anchors
 from shared.web.auth import SESSION_COOKIE
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.helpers import BASE_CONFIG, MORNING
@@ -111,7 +111,7 @@ def hall(tmp_path: Path) -> Hall:
     ensure_counters(station)
     scripted_day(station, clock)
     clock.set(MORNING + timedelta(days=1))
-    assert [anchor.label for anchor in anchors.close_days(station)] == ["2026-05-20"]
+    assert [anchor.label for anchor in close_days(station)] == ["2026-05-20"]
     station.store.close()
     return Hall(tmp_path, config)
 

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from satupintu.app import open_station
 from satupintu.cli import main
 from shared.application import audit, services
+from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.operations import backups
-from shared.store import anchors
 from shared.store.schema import migration_names
 from tests.helpers import BASE_CONFIG, MORNING, make_config
 
@@ -248,7 +248,7 @@ def test_restore_refuses_a_copy_older_than_a_closed_day(
     old = backups.make_backup(station).path
     issue(station, 2)
     clock.advance(days=1)
-    assert anchors.close_days(station)
+    assert close_days(station)
     _closed_station(station)
     with pytest.raises(backups.BackupError, match="does not verify"):
         backups.restore(station.config, old, clock.now())

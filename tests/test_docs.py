@@ -15,9 +15,9 @@ import click
 from pydantic import BaseModel
 
 from satupintu.cli import main
-from shared.web.api_docs import openapi_spec
 from shared.domain.config import Config
 from shared.domain.events import BOARD_EVENT_NAMES
+from shared.web.api_docs import openapi_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]

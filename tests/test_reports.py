@@ -34,6 +34,7 @@ from flask.testing import FlaskClient
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
 from shared.application import desk_actions, services
+from shared.application.audit import close_days
 from shared.application.reporting import reports
 from shared.application.reporting.export import TABLES, to_csv
 from shared.application.reporting.reports import Period, current_shift
@@ -43,7 +44,6 @@ from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import InvalidRequest
 from shared.domain.i18n import text
-from shared.store import anchors
 from tests.admin_fixtures import oversight_config, oversight_services, scripted_day
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, MORNING, make_config
@@ -586,6 +586,6 @@ def test_the_daily_report_states_that_the_chain_verified(
     assert verdict["head"]["witness"] == f"{last['id']}:{last['hash'][:16]}"
     assert verdict["day_anchor"] is None  # the day has not closed yet
     clock.set(MORNING + timedelta(days=1))
-    anchors.close_days(station)
+    close_days(station)
     closed = reports.build_report(reports.station_source(station), DAY)["audit"]
     assert closed["day_anchor"]["row"] == last["id"]

@@ -23,10 +23,10 @@ from pathlib import Path
 
 from satupintu.app import open_station
 from shared.application import audit, services
+from shared.application.audit import close_days
 from shared.application.reporting.reports import Period, build_report, station_source
 from shared.application.users import add_user
 from shared.domain.clock import ManualClock
-from shared.store import anchors
 from tests.admin_fixtures import OFFICERS, busy_day, oversight_config
 from tests.helpers import MORNING
 
@@ -51,7 +51,7 @@ def write_fixture(stem: Path) -> None:
         day = station.today()
         clock.set(station.day_bounds(day)[1] + timedelta(minutes=5))
         services.expire_past_days(station)
-        anchors.close_days(station)
+        close_days(station)
         report = build_report(station_source(station), Period(day, day))
         verdict = audit.check_station(station)
         assert verdict.ok and verdict.head is not None, verdict

@@ -13,7 +13,7 @@ The checks, each catching what the others cannot:
    (`ticket.steps`) must give the tickets table row for row, both ways; every survey answer
    must be logged; the users table must be what the user events make of it (a user made
    admin behind the log's back shows); every password hash, open session and live device
-   credential must be one the log records by its digest (`shared.domain.credentials`); the bookings
+   credential must be one the log records by its digest (`shared.store.credentials`); the bookings
    table must be what the booking events make of it; the log's
    append-only triggers must be in place.
 
@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 from shared.application import users
 from shared.domain.chain import GENESIS, row_hash
 from shared.domain.clock import utc_text
-from shared.domain.credentials import device_print, password_print, session_print
 from shared.domain.errors import Unavailable
 from shared.domain.events import (
     AuditBaseline,
@@ -52,7 +51,8 @@ from shared.domain.events import (
 )
 from shared.domain.ticket import LOGGED_FIELDS, DayOf, Logged, Ticket, steps
 from shared.store import eventlog, receipts, repository
-from shared.store.anchors import Anchor, Flagged, head, read_anchors
+from shared.store.anchors import Anchor, Flagged, head, read_anchors, write_day_anchors
+from shared.store.credentials import device_print, password_print, session_print
 from shared.store.store import Reader
 
 if TYPE_CHECKING:
@@ -530,3 +530,12 @@ def check_recent(station: Station) -> Verdict:
         except Unavailable:
             pass  # read-only or full: the next check simply starts from further back
     return replace(verdict, head=latest, flagged=tuple(anchors_file.flagged))
+
+
+def close_days(station: Station) -> list[Anchor]:
+    """Anchor every ended service day of a station (the server calls this periodically)."""
+    config = station.config
+    with station.store.read() as db:
+        return write_day_anchors(
+            db, config.anchor_path, station.today(), config.zone, config.day_starts_at
+        )

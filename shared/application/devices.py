@@ -23,9 +23,9 @@ from shared.application.clientaddress import in_networks, is_own_machine
 from shared.application.station import Station
 from shared.domain.clock import parse_utc, utc_text
 from shared.domain.config import Config
-from shared.domain.credentials import device_known, device_print
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.events import DeviceEnrolled, DeviceRevoked
+from shared.store.credentials import device_known, device_print
 from shared.store.store import Transaction
 
 ENROL_HOURS = 24

@@ -14,9 +14,9 @@ from shared.application.sessions import FAILURES_KEPT, Account
 from shared.application.station import Station
 from shared.domain.clock import parse_utc, utc_text
 from shared.domain.config import Config
-from shared.domain.credentials import password_print, session_known, session_print
 from shared.domain.errors import Conflict, InvalidRequest, NotFound
 from shared.domain.events import UserChanged, UserLoggedIn
+from shared.store.credentials import password_print, session_known, session_print
 from shared.store.store import Reader, Transaction
 
 

@@ -16,14 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from shared.store import eventlog
 from shared.store.store import Reader
-
-if TYPE_CHECKING:
-    from shared.application.station import Station
 
 HEX = frozenset("0123456789abcdef")
 
@@ -147,12 +143,3 @@ def _append(path: Path, anchors: Iterable[Anchor]) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def close_days(station: Station) -> list[Anchor]:
-    """Anchor every ended service day of a station (the server calls this periodically)."""
-    config = station.config
-    with station.store.read() as db:
-        return write_day_anchors(
-            db, config.anchor_path, station.today(), config.zone, config.day_starts_at
-        )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from shared.domain.credentials import baseline
+from shared.store.credentials import baseline
 
 if TYPE_CHECKING:
     from shared.domain.events import Event
