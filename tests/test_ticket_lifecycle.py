@@ -26,7 +26,7 @@ from shared.domain.events import (
     TicketReturned,
     TicketTransferred,
 )
-from shared.domain.queue_rules import ALLOWED_MOVES, Move, Status
+from shared.domain.queue_rules import ALLOWED_MOVES, ENDS_A_CALL, Move, Status
 from shared.domain.ticket import Logged, Ticket, apply, evolve, issue, replay, steps
 
 T0 = datetime(2026, 5, 20, 1, 0, tzinfo=UTC)
@@ -215,3 +215,13 @@ def test_an_impossible_logged_move_is_reported_and_changes_nothing() -> None:
 def test_an_event_for_a_ticket_never_issued_cannot_be_evolved() -> None:
     with pytest.raises(Conflict):
         evolve(None, TicketDone(ticket_id=3, number="A-003", service="a", counter="x"), T0)
+
+
+def test_a_call_ends_when_the_citizen_leaves_the_counter_by_any_move_but_a_recall() -> None:
+    """The board clears a call, and the counter's day counts move, on exactly these moves."""
+    leaving = {move for move in Move if (Status.CALLED, move) in ALLOWED_MOVES}
+    assert leaving - {Move.RECALL} == ENDS_A_CALL
+    called = in_status(Status.CALLED)
+    for move in ENDS_A_CALL:
+        moved, _ = apply(called, move, LATER, **DETAILS[move])
+        assert moved.status != Status.CALLED

@@ -71,6 +71,14 @@ QUEUE_MOVES = frozenset(
     move for (before, move), after in ALLOWED_MOVES.items() if Status.WAITING in (before, after)
 )
 
+# The moves that end a call at its counter: the citizen served, absent, sent to another
+# service, or back in line because the officer left.
+ENDS_A_CALL = frozenset(
+    move
+    for (before, move), after in ALLOWED_MOVES.items()
+    if before == Status.CALLED and after != Status.CALLED
+)
+
 
 # How a refused move is answered to the person who asked for it, by move (the contract's code
 # and the message they see); any other refused move is a conflict, move_not_allowed.

@@ -27,12 +27,12 @@ from shared.domain.events import (
     TicketIssued,
     TicketNoShow,
     TicketRecalled,
-    TicketReturned,
     TicketTransferred,
     UserChanged,
     UserLoggedIn,
     from_log,
 )
+from shared.domain.queue_rules import ENDS_A_CALL
 from shared.domain.ticket import Logged
 from shared.store.store import SQLITE_MAX_INTEGER, Reader, Transaction
 
@@ -272,13 +272,9 @@ def recent_calls(db: Reader, since: datetime, limit: int) -> list[Logged]:
     return [found for found in read(rows) if isinstance(found.event, TicketCalled)]
 
 
-# What ends a call at its counter: the citizen served, absent, sent to another service, or
-# back in line because the officer left.
-CALL_ENDINGS: tuple[type[TicketEvent], ...] = (
-    TicketDone,
-    TicketNoShow,
-    TicketTransferred,
-    TicketReturned,
+# The events of the moves that end a call at its counter (`queue_rules.ENDS_A_CALL`).
+CALL_ENDINGS: tuple[type[TicketEvent], ...] = tuple(
+    kind for kind in TICKET_KINDS if issubclass(kind, TicketEvent) and kind.move in ENDS_A_CALL
 )
 
 
