@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import queries, services
+from shared.application import hall_overview, services, survey_desk, ticket_reads
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.application.services import Issued
 from shared.application.views import view_of
@@ -43,7 +43,9 @@ bp = Blueprint(
 def list_services() -> Response:
     """Every service; only a logged-in officer sees the waiting count of each private one."""
     staff = current_user() is not None
-    return jsonify({"services": queries.services_overview(station(), language(), for_staff=staff)})
+    return jsonify(
+        {"services": hall_overview.services_overview(station(), language(), for_staff=staff)}
+    )
 
 
 def _issued_json(issued: Issued) -> Response:
@@ -139,7 +141,7 @@ def answer_survey(token: str) -> tuple[Response, int]:
 
 
 def _ticket(token: str) -> dict[str, Any]:
-    ticket = queries.ticket_by_token(station(), token)
+    ticket = ticket_reads.ticket_by_token(station(), token)
     if ticket is None:
         raise NotFound("error.unknown_ticket")
     return ticket
@@ -173,7 +175,7 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         data={
             "kiosk": kiosk_id,
             "issuing": _issuing_here(kiosk_id),
-            "services": queries.services_overview(station(), page_language()),
+            "services": hall_overview.services_overview(station(), page_language()),
             "screen": {
                 "reset_seconds": screen.reset_seconds,
                 "failed_print_seconds": screen.failed_print_seconds,
@@ -197,7 +199,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
     the board, the page carries no private service's name: a glance at the phone tells nothing.
     """
-    ticket = queries.ticket_by_token(station(), token)
+    ticket = ticket_reads.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
     config = station().config
@@ -212,7 +214,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
             },
             "survey": {
                 "questions": list(questions(config.survey.form)),
-                "answered": queries.survey_answered(station(), token),
+                "answered": survey_desk.survey_answered(station(), token),
             },
         },
     )

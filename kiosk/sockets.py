@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_socketio import emit, join_room, leave_room
 
-from shared.application import queries
+from shared.application import ticket_reads
 from shared.domain.errors import NotFound
 from shared.domain.text import text_field
 from shared.web.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
@@ -21,7 +21,7 @@ def watch(data: Any = None) -> dict[str, Any]:
     token = data.get("token") if isinstance(data, dict) else None
     if isinstance(token, str):
         token = text_field(token, "token", TOKEN_LIMIT)
-    view = queries.ticket_by_token(station(), token) if isinstance(token, str) else None
+    view = ticket_reads.ticket_by_token(station(), token) if isinstance(token, str) else None
     if view is None:
         return socket_error(NotFound("error.unknown_ticket"))
     previous = connections().watch(sid(), view["token"])

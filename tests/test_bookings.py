@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared.application import audit, bookings, desk_actions, queries, services
+from shared.application import audit, bookings, desk_actions, desk_view, services
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
@@ -138,7 +138,7 @@ def test_the_console_list_marks_a_booked_ticket_with_its_slot_and_reference(stat
     clock.advance(minutes=40)  # 09:40
     services.issue_ticket(station, "lapor", reference="SKCK/2026/0042")
     bookings.check_in(station, booking.code)
-    waiting = queries.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
+    waiting = desk_view.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
     marks = [(row["number"], row["booked_for"], row["reference"]) for row in waiting]
     assert marks == [
         ("A-001", None, "SKCK/2026/0042"),

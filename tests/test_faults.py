@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.application import audit, desk_actions, queries, services
+from shared.application import audit, desk_actions, hall_overview, services
 from shared.application.station import Station
 from shared.domain.clock import ManualClock, parse_utc
 from shared.domain.config import Config
@@ -167,7 +167,7 @@ def test_expiry_keeps_the_called_ticket_and_expires_only_waiting_ones(
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(days=1)
     services.expire_past_days(station)
-    overview = queries.counters_overview(station)
+    overview = hall_overview.counters_overview(station)
     assert overview[0]["ticket"]["status"] == "called"
     with station.store.read() as db:
         statuses = [row["status"] for row in db.all("SELECT status FROM tickets ORDER BY id")]

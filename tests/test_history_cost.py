@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from satupintu.app import open_station
-from shared.application import audit, desk_actions, queries, services
+from shared.application import audit, board_view, desk_actions, desk_view, services, ticket_reads
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.errors import SatuPintuError
@@ -110,9 +110,9 @@ def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dic
             lambda: desk_actions.call_number(station, "loket-1", "A-999", "janji temu", "budi")
         ),
     )
-    measure("counter_view", lambda: queries.counter_desk(station, counter))
-    measure("board_snapshot", lambda: queries.board_snapshot(station))
-    measure("ticket_view", lambda: queries.ticket_by_token(station, token))
+    measure("counter_view", lambda: desk_view.counter_desk(station, counter))
+    measure("board_snapshot", lambda: board_view.board_snapshot(station))
+    measure("ticket_view", lambda: ticket_reads.ticket_by_token(station, token))
     measure("audit_check", lambda: audit.check_recent(station))
     return measured
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared.application import desk_actions, positions, queries, services
+from shared.application import desk_actions, positions, services, ticket_reads
 from shared.application.station import Station
 from shared.domain import estimates
 from shared.domain.clock import ManualClock
@@ -74,7 +74,7 @@ def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
     assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
     assert last["estimated_wait_minutes"] == round(2 * learned)
     desk_actions.set_counter_state(station, "loket-3", "break", "budi")
-    on_break = queries.ticket_by_token(station, last["token"])
+    on_break = ticket_reads.ticket_by_token(station, last["token"])
     assert on_break["estimated_wait_minutes"] > last["estimated_wait_minutes"]
 
 
@@ -120,7 +120,9 @@ def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(
     played = [ticket["estimated_wait_minutes"] for ticket in issued]
     assert played == [0, 15, 30, 45, 60, 75]  # loket-3 alone, the standard 15 minutes each
     monkeypatch.setattr(positions, "PROJECTION_DEPTH", 2)
-    assert queries.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
+    assert (
+        ticket_reads.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
+    )
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shared.application import queries
+from shared.application import board_view
 from shared.application.station import Station
 from shared.domain import slots
 from shared.domain.booking import BookingMove, transition
@@ -41,7 +41,7 @@ def save_booking_move(
 
 
 def record_waiting(station: Station, tx: Transaction, today: date) -> None:
-    tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
+    tx.record(QueueWaiting(waiting=board_view.public_waiting(station, tx, today)))
 
 
 def begin(station: Station, tx: Transaction) -> date:

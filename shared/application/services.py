@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.application import queries
+from shared.application import survey_desk
 from shared.application.devices import Device
 from shared.application.housekeeping import begin, record_waiting, save_move
 from shared.application.printing import (
@@ -464,18 +464,18 @@ def answer_survey(station: Station, token: str, answers: Any) -> None:
 def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, answers: Any) -> None:
     """Keep answers given on a counter's survey tablet, for the ticket just finished there.
 
-    `handle` is what the tablet was shown with that ticket (queries.survey_desk); it is only
+    `handle` is what the tablet was shown with that ticket (survey_desk.survey_desk); it is only
     good while that ticket is the counter's latest finished one, unanswered, for
     SURVEY_DESK_MINUTES: nobody can answer there for any other ticket.
     """
     counter = counter_of(station, counter_id)
     clean = validate_answers(station.config.survey.form, answers)
     with station.store.write(f"survey-desk:{counter.id}", station.now()) as tx:
-        ticket = queries.survey_desk_ticket(tx, counter.id, tx.now)
+        ticket = survey_desk.survey_desk_ticket(tx, counter.id, tx.now)
         if (
             ticket is None
             or not isinstance(handle, str)
-            or not hmac.compare_digest(handle, queries.survey_handle(ticket))
+            or not hmac.compare_digest(handle, survey_desk.survey_handle(ticket))
         ):
             raise Conflict("error.survey_desk_stale")
         _save_survey(tx, ticket, clean)

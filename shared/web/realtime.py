@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
 
-from shared.application import presence, queries, sessions
+from shared.application import board_view, presence, sessions, ticket_reads
 from shared.application.station import Station
 from shared.application.users import StationSessions, User
 from shared.domain.config import Config, Limits
@@ -291,12 +291,12 @@ class PhoneUpdates:
         if not watched:
             return
         if unknown := watched - self._ids.keys():  # only phones that began watching since
-            places = queries.ticket_places(self.station, unknown)
+            places = ticket_reads.ticket_places(self.station, unknown)
             self._ids.update({token: ticket_id for token, (ticket_id, _) in places.items()})
         self._send({token for token in watched if self._ids.get(token) in tickets})
         if not (services or everything):
             return
-        where = queries.ticket_places(self.station, watched)  # services change on transfer
+        where = ticket_reads.ticket_places(self.station, watched)  # services change on transfer
         moved = sorted(
             token for token, (_, service) in where.items() if everything or service in services
         )
@@ -315,7 +315,7 @@ class PhoneUpdates:
         """`ticket.update` to each of these phones whose ticket looks different than last sent."""
         if not tokens:
             return
-        for token, view in queries.tickets_by_tokens(self.station, tokens).items():
+        for token, view in ticket_reads.tickets_by_tokens(self.station, tokens).items():
             if self._last_sent.get(token) != view:
                 self._last_sent[token] = view
                 socketio.emit("ticket.update", {"ticket": view}, to=ticket_room(token))
@@ -457,7 +457,7 @@ def connect(auth: Any = None) -> None:
     )
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
     join_room(BOARD_ROOM)
-    emit("snapshot", queries.board_snapshot(station(), board_id(auth)))
+    emit("snapshot", board_view.board_snapshot(station(), board_id(auth)))
 
 
 @socketio.on("disconnect")
