@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared.application import desk_view, hall_overview, services
+from shared.application import clock_trust, desk_view, hall_overview
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
@@ -172,7 +172,7 @@ def dashboard_api() -> Response:
 @require_role(Role.SUPERVISOR)
 def accept_clock() -> Response:
     """The supervisor confirms that the server's clock, which jumped, is right now."""
-    services.accept_clock(station(), _actor())
+    clock_trust.accept_clock(station(), _actor())
     return jsonify({"clock": clock_json()})
 
 

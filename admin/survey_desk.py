@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from shared.application import devices, services, survey_desk
+from shared.application import citizen_actions, devices, survey_desk
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.survey import questions
 from shared.web.pages import render_page
@@ -68,7 +68,7 @@ def answer(counter_id: str) -> tuple[Response, int]:
     body = json_body()
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
-    services.answer_survey_at_counter(
+    citizen_actions.answer_survey_at_counter(
         station(), counter_id, body.get("handle"), body.get("answers")
     )
     return jsonify({"ok": True}), 201

@@ -17,7 +17,7 @@ from shared.application import bookings, desk_view
 from shared.application.clientaddress import network_of
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.application.printing import PrintResult
-from shared.application.services import Issued
+from shared.application.ticket_printing import Issued
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound

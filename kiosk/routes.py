@@ -8,9 +8,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import hall_overview, services, survey_desk, ticket_reads
+from shared.application import (
+    citizen_actions,
+    hall_overview,
+    survey_desk,
+    ticket_issue,
+    ticket_printing,
+    ticket_reads,
+)
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.application.services import Issued
+from shared.application.ticket_printing import Issued
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -94,7 +101,7 @@ def issue_ticket() -> tuple[Response, int]:
         body.get("priority") is True,
     )
     phone_id = (request.cookies.get(PHONE_COOKIE) or new_phone_id()) if issuing.phone else None
-    issued = services.issue_ticket(
+    issued = ticket_issue.issue_ticket(
         station(),
         body.get("service"),
         priority=body.get("priority", False),
@@ -123,20 +130,20 @@ def show_ticket(token: str) -> Response:
 def reprint_ticket(token: str) -> Response:
     """Print a waiting ticket again (the kiosk offers it when its printer failed)."""
     return _issued_json(
-        services.reprint_ticket(station(), token, device(), public_base=public_base())
+        ticket_printing.reprint_ticket(station(), token, device(), public_base=public_base())
     )
 
 
 @bp.post("/api/tickets/<token>/cancel")
 def cancel_ticket(token: str) -> Response:
     """The citizen gives up their number: it leaves the queue (the token is the proof)."""
-    cancelled = services.cancel(station(), token)
+    cancelled = citizen_actions.cancel(station(), token)
     return jsonify({"ticket": view_of(station(), cancelled)})
 
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    services.answer_survey(station(), token, json_body().get("answers"))
+    citizen_actions.answer_survey(station(), token, json_body().get("answers"))
     return jsonify({"ok": True}), 201
 
 

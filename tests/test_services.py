@@ -16,8 +16,10 @@ from shared.application import (
     board_view,
     desk_actions,
     hall_overview,
+    housekeeping,
     positions,
     services,
+    ticket_issue,
     ticket_reads,
 )
 from shared.application.station import Station
@@ -66,7 +68,7 @@ def view(station: Station, ticket: Ticket | None) -> dict:
 
 
 def issue(station: Station, service: str = "lapor", **options: object) -> dict:
-    return services.issue_ticket(station, service, **options).ticket  # type: ignore[arg-type]
+    return ticket_issue.issue_ticket(station, service, **options).ticket  # type: ignore[arg-type]
 
 
 def test_numbers_count_up_per_service_from_001(station: Station) -> None:
@@ -255,7 +257,7 @@ def test_a_ticket_called_before_midnight_and_transferred_after_it_waits_today(
     clock.advance(minutes=10)  # 00:05 on the 21st: a new service day
     moved = desk_actions.transfer(station, "loket-1", "lantas", "budi")
     assert (moved.status, moved.queue_day.isoformat()) == ("waiting", "2026-05-21")
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     assert desk_actions.call_next(station, "loket-3", "wayan").number == "A-001"
 
 
@@ -275,7 +277,7 @@ def test_at_local_midnight_waiting_tickets_expire_and_numbers_restart(
     first = issue(station)
     issue(station)
     clock.set(datetime(2026, 5, 20, 16, 1, tzinfo=UTC))  # 00:01 on the 21st in Kupang
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     assert ticket_reads.ticket_by_token(station, first["token"])["status"] == "expired"
     assert board_view.board_snapshot(station)["waiting"]["lapor"] == 0
     assert issue(station)["number"] == "A-001"
@@ -345,22 +347,23 @@ def test_the_daily_quota_closes_a_service(tmp_path, clock) -> None:
 
 
 def test_the_same_idempotency_key_returns_the_same_ticket(station: Station) -> None:
-    first = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
-    again = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    first = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    again = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     assert first.created and not again.created
     assert again.ticket["number"] == first.ticket["number"]
     assert again.print == first.print
     with pytest.raises(Conflict):
-        services.issue_ticket(station, "surat", idempotency_key="tap-1")
+        ticket_issue.issue_ticket(station, "surat", idempotency_key="tap-1")
     assert (
-        services.issue_ticket(station, "lapor", idempotency_key="tap-2").ticket["number"] == "A-002"
+        ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-2").ticket["number"]
+        == "A-002"
     )
 
 
 def test_idempotency_keys_last_for_the_service_day(station: Station, clock: ManualClock) -> None:
-    services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     clock.advance(days=1)
-    again = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    again = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     assert again.created
     assert again.ticket["number"] == "A-001"
 

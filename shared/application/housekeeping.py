@@ -1,6 +1,6 @@
 """What every ticket-changing write transaction shares: the day's housekeeping it starts with
-(`begin`), saving a ticket's or a booking's move with its event, and the public waiting counts
-it records."""
+(`begin`), saving a ticket's or a booking's move with its event, the public waiting counts it
+records, and expiring the tickets of ended days."""
 
 from __future__ import annotations
 
@@ -78,3 +78,13 @@ def _close_missed_bookings(station: Station, tx: Transaction) -> None:
         rules = service.booking if service else None
         if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
             save_booking_move(tx, booking, BookingMove.MISS, BookingMissed)
+
+
+def expire_past_days(station: Station) -> None:
+    """Close earlier service days' queues and forget their idempotency keys.
+
+    Runs periodically, so boards roll over at the day's start even when nobody acts.
+    """
+    with station.store.write("system", station.now()) as tx:
+        today = begin(station, tx)
+        repository.forget_requests_before(tx, today)
