@@ -9,7 +9,8 @@ from flask_socketio import emit, join_room, leave_room
 from shared.application import ticket_reads
 from shared.domain.errors import NotFound
 from shared.domain.text import text_field
-from shared.web.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
+from shared.web.realtime import connections, on, sid, socket_error
+from shared.web.socket_server import BOARD_ROOM, ticket_room
 from shared.web.web import station
 
 TOKEN_LIMIT = 100  # tokens are 22 characters; anything much longer is no token

@@ -40,7 +40,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     from satupintu.server import serve_forever
     from satupintu.worker import WorkerReads
     from shared.application.clientaddress import TrustedProxies
-    from shared.web.realtime import socketio
+    from shared.web.socket_server import socketio
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -76,7 +76,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
 def _start_shipping(station: Station) -> None:
     """Ship the event log to the central server in the background (config `central:`)."""
     from shared.operations.shipper import ship_forever
-    from shared.web.realtime import socketio
+    from shared.web.socket_server import socketio
 
     assert station.config.central is not None
     if not station.config.central.bearer:

@@ -19,7 +19,7 @@ from shared.application.reporting.reports import Period, build_report, station_s
 from shared.application.sessions import FREE_FAILURES
 from shared.domain.errors import Unavailable
 from shared.store import store
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.realserver import PASSWORD

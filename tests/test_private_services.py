@@ -19,7 +19,7 @@ from satupintu.app import open_station
 from shared.application import ticket_printing
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.test_sockets import received
