@@ -7,7 +7,6 @@ by its slot. The slot arithmetic itself is pure and lives in `shared.domain.slot
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -22,7 +21,7 @@ from shared.application.services import (
     earlier_print,
     new_ticket,
     paper,
-    print_job,
+    print_issued,
     record_print,
     request_hash,
     service_of,
@@ -387,11 +386,5 @@ def check_in(
     view = view_of(station, ticket)
     if not station.printers.enabled(kiosk_id):
         return Issued(view, True, DISABLED)
-    job = print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        if idempotency_key is not None:
-            fault = json.dumps(result.fault.json()) if result.fault else None
-            repository.record_print(tx, today, idempotency_key, result.status, fault)
-        record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)
+    return print_issued(station, actor, service, ticket, view, kiosk_id, today, idempotency_key,
+                        public_base)  # fmt: skip

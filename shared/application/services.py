@@ -200,14 +200,8 @@ def issue_ticket(
         return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
-    job = print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        if idempotency_key is not None:
-            fault = json.dumps(result.fault.json()) if result.fault else None
-            repository.record_print(tx, today, idempotency_key, result.status, fault)
-        record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)
+    return print_issued(station, actor, service, ticket, view, kiosk_id, today, idempotency_key,
+                        public_base)  # fmt: skip
 
 
 def _check_phone(
@@ -315,6 +309,22 @@ def print_job(
         estimated_wait=wait_range(view["estimated_wait_minutes"]),
         status_url=f"{public_base.rstrip('/')}{view['status_url']}",
     )
+
+
+def print_issued(
+    station: Station, actor: str, service: Service, ticket: Ticket, view: dict[str, Any],
+    kiosk_id: str | None, today: date, idempotency_key: str | None, public_base: str,
+) -> Issued:  # fmt: skip
+    """Print a ticket just issued (at a kiosk or at a booking's check-in) and log what came of
+    it, for the request's Idempotency-Key too when it has one."""
+    job = print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
+        record_print(tx, kiosk_id, job, result)
+    return Issued(view, True, result)
 
 
 def record_print(
