@@ -15,6 +15,7 @@ import click
 from satupintu.app import create_app, open_station
 from satupintu.central_cli import central
 from satupintu.first_password import tell_first_password
+from satupintu.options import config_file_option, listen_options, log_to_console
 from shared.application import audit, services
 from shared.application.devices import ENROL_HOURS, Kind, invite, revoke
 from shared.application.station import Station
@@ -47,14 +48,7 @@ AUDIT_EVERY = 12  # and bring the reports' audit check up to date every minute
 REFRESH_EVERY = 6  # phones re-checked every 30 s (other processes tell at once via Redis)
 
 
-def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--config",
-        "config_file",
-        metavar="PATH",
-        default=None,
-        help="Config file (default: $SATUPINTU_CONFIG or ./config.yaml).",
-    )(command)
+config_option = config_file_option("Config file (default: $SATUPINTU_CONFIG or ./config.yaml).")
 
 
 def _config(config_file: str | None) -> Config:
@@ -77,10 +71,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
-)
+@listen_options(DEFAULT_PORT)
 @config_option
 def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
@@ -89,9 +80,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     from shared.application.clientaddress import TrustedProxies
     from shared.web.realtime import socketio
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_to_console()
     return_large_buffers_to_the_system()
     config = _config(config_file)
     try:
