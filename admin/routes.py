@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared.application import clock_trust, desk_view, hall_overview
+from shared.application import carryover, clock_trust, desk_view, hall_overview
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
@@ -174,6 +174,23 @@ def accept_clock() -> Response:
     """The supervisor confirms that the server's clock, which jumped, is right now."""
     clock_trust.accept_clock(station(), _actor())
     return jsonify({"clock": clock_json()})
+
+
+@bp.post("/api/admin/carry-over")
+@require_role(Role.SUPERVISOR)
+def carry_over() -> Response:
+    """Carry waiting tickets over to their service's next open day, with a reason: chosen
+    tickets (`numbers`), or every waiting ticket of some services (`services`; neither: all)."""
+    body = json_body()
+    if "numbers" in body:
+        carried = carryover.carry_over_tickets(
+            station(), body["numbers"], reason=body.get("reason"), by=_actor()
+        )
+        return jsonify({"carried": len(carried), "numbers": [each.number for each in carried]})
+    count = carryover.carry_over_waiting(
+        station(), reason=body.get("reason"), service_ids=body.get("services"), by=_actor()
+    )
+    return jsonify({"carried": count})
 
 
 # ---- reports ------------------------------------------------------------------------------------

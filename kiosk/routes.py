@@ -9,8 +9,10 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
 from shared.application import (
+    carryover,
     citizen_actions,
     hall_overview,
+    stepback,
     survey_desk,
     ticket_issue,
     ticket_printing,
@@ -139,6 +141,32 @@ def cancel_ticket(token: str) -> Response:
     """The citizen gives up their number: it leaves the queue (the token is the proof)."""
     cancelled = citizen_actions.cancel(station(), token)
     return jsonify({"ticket": view_of(station(), cancelled)})
+
+
+@bp.post("/api/tickets/<token>/step-back")
+def step_back(token: str) -> Response:
+    """Tunda giliran: the citizen lets a few others go first (the token is the proof)."""
+    return jsonify({"ticket": view_of(station(), stepback.step_back(station(), token))})
+
+
+@bp.post("/api/tickets/<token>/check-in")
+@rate_limited(lambda limits: limits.tickets_per_minute)
+def check_in_carried(token: str) -> tuple[Response, int]:
+    """A carried-over paper ticket scanned at a kiosk on its day: a "Lanjutan" ticket at the
+    front of its service's queue, printed like any other."""
+    named = json_body().get("kiosk")
+    asking = device()
+    issuing = may_issue(station().config, asking, named if isinstance(named, str) else None, False)
+    if issuing.phone:
+        raise Forbidden("error.not_a_kiosk")
+    issued = carryover.check_in(
+        station(),
+        token,
+        kiosk_id=named if asking.own else issuing.kiosk,
+        public_base=public_base(),
+        idempotency_key=request.headers.get("Idempotency-Key"),
+    )
+    return _issued_json(issued), 201 if issued.created else 200
 
 
 @bp.post("/api/tickets/<token>/survey")

@@ -49,6 +49,7 @@ EVERY_KEY: dict[str, Any] = {
             "daily_quota": 80,
             "icon": "report",
             "reference": "required",
+            "carry_over": True,
             "booking": {
                 "hours": ["13:00-15:00", "08:00-12:00"],
                 "slot_minutes": 20,

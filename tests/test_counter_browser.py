@@ -282,9 +282,18 @@ def test_an_officer_marks_a_waiting_citizen_priority_with_a_reason(
     expect(first_row).to_contain_text(elderly)
     # The mark is a badge by the service, not a button; the action says what it does.
     expect(first_row.locator(".service-cell .badge-priority")).to_have_text("Prioritas")
-    expect(first_row.get_by_role("button")).to_have_text(["Panggil"])
-    expect(second_row.get_by_role("button")).to_have_text(["Prioritaskan", "Panggil"])
+    expect(first_row.get_by_role("button")).to_have_text(["Tunda", "Panggil"])
+    expect(second_row.get_by_role("button")).to_have_text(["Prioritaskan", "Tunda", "Panggil"])
     serve_next(console, elderly)
+
+
+def test_an_officer_lets_a_citizen_go_back_a_few_places_for_them(
+    console: Page, server: ServerProcess
+) -> None:
+    photocopying, others = issue(server), [issue(server), issue(server)]
+    log_in(console)
+    console.get_by_role("button", name=f"Tunda giliran nomor {photocopying}").click()
+    expect(console.locator("#waiting-rows tr th")).to_have_text([*others, photocopying])
 
 
 def test_recalls_are_counted_and_stop_at_the_configured_limit(

@@ -81,6 +81,7 @@ def test_the_list_shows_service_priority_and_issue_time(
         "booked": False,
         "booked_for": None,
         "reference": None,
+        "carried": False,
     }
 
 

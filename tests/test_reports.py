@@ -133,7 +133,7 @@ def test_fairness_lists_every_call_that_went_ahead_of_a_longer_wait(
     assert fairness["calls"][1]["longest_passed_wait_minutes"] == 18.0
     assert fairness["by_kind"] == {"call": 1, "sent_to_front": 0, "returned": 0, "transfer": 1,
                                    "requeue": 0, "priority_mark": 0, "priority": 1,
-                                   "booking": 0, "policy": 0}  # fmt: skip
+                                   "booking": 0, "carried": 0, "policy": 0}  # fmt: skip
 
 
 def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[str, Any]) -> None:
@@ -367,9 +367,9 @@ def test_a_service_without_a_standard_time_is_not_judged_against_one(
 def test_the_csv_tables_carry_the_json_numbers(day_report: dict[str, Any]) -> None:
     summary = to_csv(day_report, "summary").splitlines()
     assert summary[0].startswith("group,id,name,standard_minutes,issued,called,served")
-    assert summary[1] == "total,all,SPKT Uji,,7,7,5,1,1,0,0,1,13.6,24.0,10.6,4,80.0"
-    assert "service,surat,Surat Kehilangan,10,1,1,0,0,1,0,0,0,16.0,16.0,,0," in summary
-    assert "counter,loket-3,Loket 3,,,3,2,1,0,,,1,12.7,24.0,11.5,2,100.0" in summary
+    assert summary[1] == "total,all,SPKT Uji,,7,7,5,1,1,0,0,0,0,0,0,1,13.6,24.0,10.6,4,80.0"
+    assert "service,surat,Surat Kehilangan,10,1,1,0,0,1,0,0,0,0,0,0,0,16.0,16.0,,0," in summary
+    assert "counter,loket-3,Loket 3,,,3,2,1,0,,,,,,0,1,12.7,24.0,11.5,2,100.0" in summary
     fairness = to_csv(day_report, "fairness").splitlines()
     assert len(fairness) == 4
     assert "dokumen sudah lengkap" in fairness[2]

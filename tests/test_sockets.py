@@ -10,7 +10,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
-from shared.domain.events import CounterStateChanged, TicketCalled, TicketIssued
+from shared.domain.events import (
+    CounterStateChanged,
+    TicketCalled,
+    TicketCarriedOver,
+    TicketIssued,
+    TicketSteppedBack,
+)
 from shared.web.phone_updates import services_moved
 from shared.web.socket_server import socketio
 from tests.conftest import Auth
@@ -130,3 +136,11 @@ def test_phones_are_refreshed_for_the_services_an_event_can_move(config) -> None
     assert services_moved(CounterStateChanged(counter="loket-3", state="break"), config) == {
         "lantas"
     }
+    carried = TicketIssued(number="C-003", service="lantas", priority=False, issued_at="",
+                           kiosk="kiosk-1", carried=True)  # fmt: skip
+    assert services_moved(carried, config) == {"lantas"}  # a "Lanjutan" goes to the front
+    back = TicketSteppedBack(number="C-001", service="lantas", places=3, queue_at="")
+    assert services_moved(back, config) == {"lantas"}
+    away = TicketCarriedOver(number="C-001", service="lantas", valid_until="2026-05-21",
+                             by="sari", reason="tutup")  # fmt: skip
+    assert services_moved(away, config) == {"lantas"}

@@ -16,6 +16,8 @@ from shared.domain.events import (
     TicketBookingDue,
     TicketCalled,
     TicketCancelled,
+    TicketCarriedOver,
+    TicketCarryLapsed,
     TicketDone,
     TicketExpired,
     TicketIssued,
@@ -23,7 +25,9 @@ from shared.domain.events import (
     TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketResumed,
     TicketReturned,
+    TicketSteppedBack,
     TicketTransferred,
 )
 from shared.domain.queue_rules import ALLOWED_MOVES, ENDS_A_CALL, Move, Status
@@ -44,6 +48,10 @@ DETAILS: dict[Move, dict[str, object]] = {
     Move.REQUEUE: {"counter": "loket-1"},
     Move.CANCEL: {},
     Move.BOOKING_DUE: {"queue_at": "2026-05-19T01:00:00.000000Z"},
+    Move.CARRY_OVER: {"valid_until": "2026-05-21", "by": "supervisor", "reason": "tutup"},
+    Move.RESUME: {"new_ticket": 99, "new_number": "A-001"},
+    Move.LAPSE: {"valid_until": "2026-05-21"},
+    Move.STEP_BACK: {"places": 3, "queue_at": "2026-05-20T01:02:00.000000Z"},
 }
 EVENT = {
     Move.CALL: TicketCalled,
@@ -57,6 +65,10 @@ EVENT = {
     Move.REQUEUE: TicketRequeued,
     Move.CANCEL: TicketCancelled,
     Move.BOOKING_DUE: TicketBookingDue,
+    Move.CARRY_OVER: TicketCarriedOver,
+    Move.RESUME: TicketResumed,
+    Move.LAPSE: TicketCarryLapsed,
+    Move.STEP_BACK: TicketSteppedBack,
 }
 
 
@@ -91,6 +103,8 @@ def in_status(status: Status) -> Ticket:
         Status.NO_SHOW: [Move.CALL, Move.NO_SHOW],
         Status.EXPIRED: [Move.EXPIRE],
         Status.CANCELLED: [Move.CANCEL],
+        Status.CARRIED: [Move.CARRY_OVER],
+        Status.RESUMED: [Move.CARRY_OVER, Move.RESUME],
     }[status]
     for move in path:
         ticket, _ = apply(ticket, move, T0, **DETAILS[move])

@@ -7,6 +7,7 @@ import { api } from "/static/js/api.js";
 import { byId, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import {
+  formatDate,
   formatTime,
   inLanguage,
   otherLanguage,
@@ -38,6 +39,12 @@ const ui = {
   number: byId("number"),
   service: byId("service"),
   priority: byId("priority"),
+  carriedBadge: byId("carried"),
+  stepBack: byId("step-back"),
+  stepBackHint: byId("step-back-hint"),
+  stepBackStatus: byId("step-back-status"),
+  carried: byId("state-carried"),
+  carriedMessage: byId("carried-message"),
   issued: byId("issued"),
   waiting: byId("state-waiting"),
   almost: byId("almost"),
@@ -76,6 +83,8 @@ let survey = page.survey.answered ? "already" : "open"; // open | sending | sent
 const answers = {};
 let sound = null; // the AudioContext, once a touch allowed it
 let cancelling = "no"; // no | asking | sending
+let steppingBack = false;
+let steppedBack = null; // what the last "let others go first" said, while it still waits
 let restoreTimer = null;
 const alerted = new Set(); // "almost your turn" alerts given, when storage is blocked
 
@@ -90,12 +99,15 @@ function render() {
   ui.number.textContent = ticket.number;
   ui.service.textContent = serviceName(ticket.service);
   ui.priority.hidden = !ticket.priority;
+  ui.carriedBadge.hidden = !ticket.carried;
   ui.issued.textContent = t("ui.phone.issued_at", { time: formatTime(ticket.issued_at) });
   const status = ticket.status;
   ui.waiting.hidden = status !== "waiting";
   ui.called.hidden = status !== "called";
   ui.done.hidden = status !== "done";
-  ui.closed.hidden = !["no_show", "expired", "cancelled"].includes(status);
+  ui.carried.hidden = !["carried", "resumed"].includes(status) && !ticket.carried_until;
+  ui.closed.hidden = !["no_show", "expired", "cancelled"].includes(status) || !ui.carried.hidden;
+  if (!ui.carried.hidden) renderCarried();
   document.body.classList.toggle("is-called", status === "called");
   if (status === "waiting") renderWaiting();
   if (status === "called") ui.goTo.textContent = t("ui.phone.go_to", { counter: counterName() });
@@ -129,6 +141,45 @@ function renderWaiting() {
   ui.alerts.textContent = t(soundOn ? "ui.phone.alerts_ready" : "ui.phone.alerts_on");
   ui.alerts.setAttribute("aria-pressed", String(soundOn));
   renderCancel();
+  renderStepBack();
+}
+
+// A carried-over ticket: until which day the kiosk honours it, or what became of it.
+function renderCarried() {
+  const until = formatDate(ticket.carried_until);
+  let key = "ui.phone.carried_until";
+  if (ticket.status === "resumed") key = "ui.phone.carried_checked_in";
+  else if (ticket.status !== "carried") key = "ui.phone.carried_lapsed";
+  ui.carriedMessage.textContent = t(key, { date: until });
+}
+
+// Tunda giliran: let a few others go first, while the ticket allows it.
+function renderStepBack() {
+  const offer = ticket.step_back;
+  ui.stepBack.closest("div").hidden = !offer;
+  if (!offer) return;
+  ui.stepBack.textContent = t("ui.phone.step_back", { n: offer.places });
+  ui.stepBack.disabled = steppingBack || offer.left === 0;
+  ui.stepBack.setAttribute("aria-busy", String(steppingBack));
+  ui.stepBackHint.textContent =
+    offer.left === 0 ? t("ui.phone.step_back_none_left") : t("ui.phone.step_back_left", { n: offer.left });
+  ui.stepBackStatus.hidden = steppedBack === null;
+  ui.stepBackStatus.textContent = steppedBack || "";
+}
+
+async function stepBack() {
+  steppingBack = true;
+  renderStepBack();
+  try {
+    const reply = await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/step-back`);
+    steppedBack = t("ui.phone.stepped_back", { n: reply.ticket.ahead || 0 });
+    steppingBack = false;
+    update(reply.ticket);
+  } catch (error) {
+    steppingBack = false;
+    steppedBack = error.status ? error.message : t("ui.phone.step_back_failed");
+    renderStepBack();
+  }
 }
 
 // After a no-show: which counter called, and until when an officer there can put it back.
@@ -377,6 +428,7 @@ function connect() {
 ui.language.addEventListener("click", () => switchLanguage(otherLanguage()));
 ui.alerts.addEventListener("click", enableAlerts);
 ui.cancel.addEventListener("click", askToCancel);
+ui.stepBack.addEventListener("click", stepBack);
 ui.cancelNo.addEventListener("click", keepWaiting);
 ui.cancelYes.addEventListener("click", cancelTicket);
 ui.survey.addEventListener("submit", sendSurvey);

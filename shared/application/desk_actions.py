@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shared.application import positions
+from shared.application import positions, stepback
 from shared.application.desk_commands import (
     CallNext,
     CallNumber,
@@ -28,6 +28,7 @@ from shared.application.desk_commands import (
     Requeue,
     Return,
     SetState,
+    StepBack,
     Transfer,
 )
 from shared.application.housekeeping import begin, record_waiting
@@ -214,6 +215,13 @@ def _requeue(context: Context, command: Command) -> Outcome:
     return Outcome(context.desk, back, (back,), (event,))
 
 
+def _step_back(context: Context, command: Command) -> Outcome:
+    assert isinstance(command, StepBack)
+    ticket = context.numbered(command.number, Move.STEP_BACK)
+    moved, event = stepback.decide(context.station, context.tx, ticket, context.counter.id)
+    return Outcome(context.desk, moved, (moved,), (event,))
+
+
 def _set_state(context: Context, command: Command) -> Outcome:
     assert isinstance(command, SetState)
     return desk.set_state(context.desk, command.state)
@@ -229,6 +237,7 @@ STEPS: dict[type[Command], Callable[[Context, Command], Outcome]] = {
     Return: _return,
     Prioritize: _prioritize,
     Requeue: _requeue,
+    StepBack: _step_back,
     SetState: _set_state,
 }
 
@@ -299,6 +308,12 @@ def requeue(
     station: Station, counter_id: str, number: Any, actor: str, current: Current = UNCHECKED
 ) -> Ticket:
     return _run(station, counter_id, actor, Requeue, current, number=number)
+
+
+def step_back(
+    station: Station, counter_id: str, number: Any, actor: str, current: Current = UNCHECKED
+) -> Ticket:
+    return _run(station, counter_id, actor, StepBack, current, number=number)
 
 
 def set_counter_state(

@@ -158,6 +158,20 @@ class Requeue(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StepBack(Command):
+    """Tunda giliran: the citizen of a waiting ticket, at the counter, lets a few others go
+    first."""
+
+    action = "step_back"
+    number: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> Command:
+        current = parse_current(body)
+        return cls(number=parse_number(body.get("number")), current=current)
+
+
+@dataclass(frozen=True, kw_only=True)
 class SetState(Command):
     """Open the counter, send it on break or close it."""
 
@@ -186,6 +200,7 @@ COMMANDS: dict[str, type[Command]] = {
         Return,
         Prioritize,
         Requeue,
+        StepBack,
         SetState,
     )
 }

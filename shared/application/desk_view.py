@@ -57,6 +57,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
                 "booked": labels[item.id].booked_for is not None,
                 "booked_for": local_text(station, labels[item.id].booked_for),
                 "reference": labels[item.id].reference,
+                "carried": labels[item.id].carried,
             }
             for item in call_order(items, station.config.call_policy, now, streak)
         ],

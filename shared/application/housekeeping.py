@@ -9,7 +9,7 @@ from typing import Any
 
 from shared.application import board_view
 from shared.application.station import Station
-from shared.domain import slots
+from shared.domain import carryover, slots
 from shared.domain.booking import BookingMove, transition
 from shared.domain.clock import utc_text
 from shared.domain.events import BookingEvent, BookingMissed, QueueWaiting
@@ -44,19 +44,37 @@ def record_waiting(station: Station, tx: Transaction, today: date) -> None:
     tx.record(QueueWaiting(waiting=board_view.public_waiting(station, tx, today)))
 
 
+DAY_CLOSED = "day closed"  # the reason logged for a service's own `carry_over`
+
+
 def begin(station: Station, tx: Transaction) -> date:
-    """Every ticket-changing transaction starts by closing yesterday's queue, closing the
-    bookings nobody came for, and sending booked tickets whose slot began to the front."""
+    """Every ticket-changing transaction starts by closing yesterday's queue (its waiting
+    tickets expire, or are carried over where their service says `carry_over`), ending the
+    carried-over tickets whose day passed, closing the bookings nobody came for, and sending
+    booked tickets whose slot began to the front (unless their citizen let others go first)."""
     today = station.today(tx.now)
-    expired = repository.waiting_before(tx, today)
-    for ticket in expired:
-        save_move(tx, ticket, Move.EXPIRE)
-    if expired:
+    closed = repository.waiting_before(tx, today)
+    for ticket in closed:
+        service = station.config.service_by_id.get(ticket.service)
+        if service is not None and service.carry_over:
+            until = carryover.valid_until(service, ticket.queue_day)
+            save_move(
+                tx, ticket, Move.CARRY_OVER,
+                valid_until=until.isoformat(), by="config", reason=DAY_CLOSED,
+            )  # fmt: skip
+        else:
+            save_move(tx, ticket, Move.EXPIRE)
+    for ticket in repository.carried_lapsed(tx, today):
+        assert ticket.carried_until is not None
+        save_move(tx, ticket, Move.LAPSE, valid_until=ticket.carried_until.isoformat())
+    if closed:
         record_waiting(station, tx, today)
     _close_missed_bookings(station, tx)
     mode = station.config.call_policy.bookings
     for ticket in repository.booked_waiting_due(tx, tx.now) if mode == "first" else ():
         assert ticket.booked_for is not None
+        if ticket.step_backs:
+            continue  # its citizen let others go first: it keeps the place they chose
         if slots.due_for_front(mode, ticket.booked_for, ticket.queue_at, tx.now):
             save_move(
                 tx,

@@ -15,7 +15,7 @@ from shared.application.services import service_of
 from shared.application.station import Station
 from shared.application.ticket_printing import Issued, earlier_print, print_issued
 from shared.application.views import view_of
-from shared.domain import slots
+from shared.domain import carryover, slots
 from shared.domain.config import Service
 from shared.domain.errors import Conflict, InvalidRequest, ServiceClosed
 from shared.domain.queue_rules import availability
@@ -150,14 +150,16 @@ def new_ticket(
     *,
     reference: str | None = None,
     booked_for: Any = None,
+    carried: Ticket | None = None,
 ) -> Ticket:
-    """A new ticket; a booking's (`booked_for`: its slot) is not held to opening hours or the
-    quota, since its place was given when it was booked."""
+    """A new ticket; a booking's (`booked_for`: its slot) and a carried-over ticket's
+    (`carried`: the "Lanjutan" ticket, placed where the carried one stood) are not held to
+    opening hours or the quota, since their place was given before."""
     config = station.config
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
     state = availability(service, station.local(tx.now), issued_today, next_day)
-    if not state.open and booked_for is None:
+    if not state.open and booked_for is None and carried is None:
         raise ServiceClosed(
             f"error.service_closed_{state.reason}",
             service=service.name.get(station.config.language),
@@ -178,8 +180,11 @@ def new_ticket(
         queue_at=(
             slots.queue_place(config.call_policy.bookings, booked_for, tx.now)
             if booked_for
+            else carryover.front_place(carried)
+            if carried
             else None
         ),
+        carried_from=carried.id if carried else None,
     )
     repository.insert(tx, ticket, phone)
     tx.record(event)

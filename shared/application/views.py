@@ -5,8 +5,10 @@ transaction. A citizen's view carries the ticket's token and status URL; staff v
 (whoever holds a token can answer that citizen's survey), and a citizen's view of a private
 service's ticket has `service` null: the phone, the kiosk and whoever looks over the citizen's
 shoulder learn only the neutral number. A citizen's view also says which number of its service
-is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`)
-and, after a no-show, until when it may be put back in the queue.
+is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`),
+after a no-show until when it may be put back in the queue, and while it waits whether it may
+still let others go first (`step_back`). A carried-over ticket says until which day it may be
+checked in (`carried_until`); a ticket its check-in gave is `carried` ("Lanjutan").
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ def ticket_views(
             "booked": ticket.booked,
             "booked_for": local_text(station, ticket.booked_for),
             "reference": ticket.reference,
+            "carried": ticket.carried,
+            "carried_until": ticket.carried_until.isoformat() if ticket.carried_until else None,
         }
         if not for_staff:
             view["token"] = ticket.token
@@ -90,6 +94,7 @@ def ticket_views(
                 phone.alert_minutes,
             )
             view["requeue_until"] = local_text(station, requeue_until(station, ticket, now))
+            view["step_back"] = step_back_offer(station, ticket)
         views.append(view)
     return views
 
@@ -121,6 +126,15 @@ def requeue_until(station: Station, ticket: Ticket, now: datetime) -> datetime |
         return None
     _, day_end = station.day_bounds(ticket.queue_day)
     return min(finished + timedelta(minutes=window), day_end)
+
+
+def step_back_offer(station: Station, ticket: Ticket) -> dict[str, int] | None:
+    """What the phone offers a waiting citizen who would let others go first: how many places
+    and how many times are left (None: not waiting, or not offered)."""
+    rules = station.config.step_back
+    if ticket.status != Status.WAITING or rules.times == 0:
+        return None
+    return {"places": rules.places, "left": max(0, rules.times - ticket.step_backs)}
 
 
 def ticket_view(

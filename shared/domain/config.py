@@ -320,6 +320,7 @@ class Service(_Model):
     icon: Literal[ICONS] | None = None  # type: ignore[valid-type]
     booking: Booking | None = None
     reference: Literal["none", "optional", "required"] = "none"
+    carry_over: bool = False  # at the day's close its waiting are carried over, not expired
 
 
 class Counter(_Model):
@@ -393,6 +394,14 @@ class CallPolicy(_Model):
     interleave_every: int = Field(3, ge=1, le=100)
     max_wait_minutes: int = Field(0, ge=0)
     bookings: Literal["first", "interleave"] = "first"
+
+
+class StepBack(_Model):
+    """Tunda giliran: a waiting citizen lets `places` others go first, at most `times` times
+    per ticket (0: not offered)."""
+
+    places: int = Field(3, ge=1, le=20)
+    times: int = Field(2, ge=0, le=10)
 
 
 class Announcement(_Model):
@@ -477,6 +486,7 @@ class Config(_Model):
     call_policy: CallPolicy = CallPolicy()
     no_show_requeue_minutes: int = Field(30, ge=0)
     no_show_after_recalls: int = Field(0, ge=0, le=20)
+    step_back: StepBack = StepBack()
     unattended_call_minutes: int = Field(10, ge=1, le=240)
     privacy: Privacy = Privacy()
     phone: Phone = Phone()

@@ -137,3 +137,11 @@ class TooEarly(SatuPintuError):
 class BookingExpired(SatuPintuError):
     code = "booking_expired"
     status = 409
+
+
+class NotCarried(SatuPintuError):
+    """A paper ticket shown at the kiosk that has no place to take up (never carried over, its
+    day passed, or checked in already); the message says which."""
+
+    code = "not_carried"
+    status = 409

@@ -60,7 +60,9 @@ class TicketEvent(Event):
 @dataclass(frozen=True, kw_only=True)
 class TicketIssued(TicketEvent):
     name = "ticket.issued"
-    log_only = Event.log_only | {"service_day", "reference", "booked_for", "queue_at"}
+    log_only = Event.log_only | {
+        "service_day", "reference", "booked_for", "queue_at", "carried_from"
+    }  # fmt: skip
     priority: bool
     issued_at: str
     kiosk: str | None
@@ -69,6 +71,8 @@ class TicketIssued(TicketEvent):
     booked_for: str | None = None  # that booking's slot start (UTC)
     queue_at: str | None = None  # its place in the queue, when not its issue time
     reference: str | None = None  # a registration number from another system, as given
+    carried: bool = False  # "Lanjutan": issued at a carried-over ticket's check-in
+    carried_from: int | None = None  # that carried-over ticket's id
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,6 +176,59 @@ class TicketBookingDue(TicketEvent):
 class TicketExpired(TicketEvent):
     name = "ticket.expired"
     move = Move.EXPIRE
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCarriedOver(TicketEvent):
+    """A waiting ticket that could not be served today keeps a place at the front of its
+    service's queue on `valid_until`, its next open day: by a supervisor (`by`, with a
+    reason), by the orderly close on battery, or by the service's `carry_over` at the day's
+    close (`by` "config")."""
+
+    name = "ticket.carried_over"
+    move = Move.CARRY_OVER
+    board = False
+    valid_until: str  # the last service day it may be checked in on (YYYY-MM-DD)
+    by: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketResumed(TicketEvent):
+    """A carried-over ticket was checked in at the kiosk: `new_number` is the ticket it gave
+    (`new_ticket` its id), placed at the front."""
+
+    name = "ticket.resumed"
+    move = Move.RESUME
+    board = False
+    log_only = Event.log_only | {"new_ticket"}
+    new_ticket: int
+    new_number: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCarryLapsed(TicketEvent):
+    """A carried-over ticket's day ended with nobody come: it is no longer honoured (said
+    in the log, never silently)."""
+
+    name = "ticket.carry_lapsed"
+    move = Move.LAPSE
+    board = False
+    valid_until: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketSteppedBack(TicketEvent):
+    """The citizen let others go first (tunda giliran): `places` back in its line, asked from
+    the phone (`counter` None) or through the officer at a counter."""
+
+    name = "ticket.stepped_back"
+    move = Move.STEP_BACK
+    board = False
+    log_only = Event.log_only | {"queue_at"}
+    places: int
+    queue_at: str
+    counter: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -35,7 +35,8 @@ def text(key: str, language: str, **params: Any) -> str:
     """The catalogue text for `key` in `language`, with `{name}` fields filled from params.
 
     A param in both languages (anything with `.get(language)`, e.g. a counter's name) is
-    filled in in `language`; a time of day is written the language's way ("09.30", "09:30").
+    filled in in `language`; a time of day is written the language's way ("09.30", "09:30"),
+    and so is a day ("7 Desember 2026", "7 December 2026").
     An entry with a singular form (`en_one`) uses it when `n` is 1.
     """
     entry = catalogue()[key]
@@ -50,9 +51,18 @@ def text(key: str, language: str, **params: Any) -> str:
 def _in_language(value: Any, language: str) -> Any:
     if isinstance(value, time):
         return value.strftime("%H.%M" if language == "id" else "%H:%M")
+    if isinstance(value, date):
+        months = MONTHS_ID if language == "id" else MONTHS_EN
+        return f"{value.day} {months[value.month - 1]} {value.year}"
     if hasattr(value, "get") and not isinstance(value, dict):
         return value.get(language)
     return value
+
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+             "September", "Oktober", "November", "Desember")  # fmt: skip
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")  # fmt: skip
 
 
 def pick_language(accept_language: str | None, default: Language) -> Language:

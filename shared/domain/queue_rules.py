@@ -23,6 +23,8 @@ class Status(StrEnum):
     NO_SHOW = "no_show"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    CARRIED = "carried"  # carried over: a place at the front of its next open day, not yet taken
+    RESUMED = "resumed"  # a carried ticket checked in: its place went to the ticket it gave
 
 
 class Move(StrEnum):
@@ -39,6 +41,10 @@ class Move(StrEnum):
     REQUEUE = "requeue"
     CANCEL = "cancel"  # the citizen gives up their number
     BOOKING_DUE = "booking_due"  # a booking checked in early: its slot began, to the front
+    CARRY_OVER = "carry_over"  # cannot be served today: kept for its service's next open day
+    RESUME = "resume"  # a carried ticket checked in at the kiosk on its day
+    LAPSE = "lapse"  # a carried ticket's day passed with nobody come
+    STEP_BACK = "step_back"  # the citizen lets a few others go first (tunda giliran)
 
 
 class CounterState(StrEnum):
@@ -55,6 +61,10 @@ ALLOWED_MOVES: dict[tuple[Status, Move], Status] = {
     (Status.WAITING, Move.EXPIRE): Status.EXPIRED,
     (Status.WAITING, Move.CANCEL): Status.CANCELLED,
     (Status.WAITING, Move.BOOKING_DUE): Status.WAITING,
+    (Status.WAITING, Move.CARRY_OVER): Status.CARRIED,
+    (Status.WAITING, Move.STEP_BACK): Status.WAITING,
+    (Status.CARRIED, Move.RESUME): Status.RESUMED,
+    (Status.CARRIED, Move.LAPSE): Status.EXPIRED,
     (Status.CALLED, Move.RECALL): Status.CALLED,
     (Status.CALLED, Move.FINISH): Status.DONE,
     (Status.CALLED, Move.NO_SHOW): Status.NO_SHOW,
@@ -87,6 +97,8 @@ REFUSAL: dict[Move, tuple[type[Conflict], str]] = {
     Move.PRIORITIZE: (NumberNotInStatus, "error.number_not_waiting"),
     Move.REQUEUE: (NumberNotInStatus, "error.number_not_no_show"),
     Move.CANCEL: (Conflict, "error.cancel_not_waiting"),
+    Move.CARRY_OVER: (NumberNotInStatus, "error.number_not_waiting"),
+    Move.STEP_BACK: (Conflict, "error.step_back_not_waiting"),
 }
 NOT_ALLOWED = (Conflict, "error.move_not_allowed")
 

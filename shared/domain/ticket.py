@@ -20,6 +20,8 @@ from shared.domain.events import (
     TicketBookingDue,
     TicketCalled,
     TicketCancelled,
+    TicketCarriedOver,
+    TicketCarryLapsed,
     TicketDone,
     TicketEvent,
     TicketExpired,
@@ -28,7 +30,9 @@ from shared.domain.events import (
     TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketResumed,
     TicketReturned,
+    TicketSteppedBack,
     TicketTransferred,
 )
 from shared.domain.queue_rules import Move, Status, format_number, transition
@@ -59,10 +63,18 @@ class Ticket:
     reprints: int = 0
     reference: str | None = None  # a registration number from another system, as given
     booked_for: datetime | None = None  # issued at a booking's check-in: the slot's start
+    carried_until: date | None = None  # carried over: the last day it may be checked in on
+    carried_from: int | None = None  # "Lanjutan": issued at this carried ticket's check-in
+    step_backs: int = 0  # times the citizen let others go first
 
     @property
     def booked(self) -> bool:
         return self.booked_for is not None
+
+    @property
+    def carried(self) -> bool:
+        """Issued at a carried-over ticket's check-in ("Lanjutan")."""
+        return self.carried_from is not None
 
     @property
     def waiting(self) -> bool:
@@ -91,11 +103,13 @@ def issue(
     reference: str | None = None,
     booked_for: datetime | None = None,
     queue_at: datetime | None = None,
+    carried_from: int | None = None,
 ) -> tuple[Ticket, TicketIssued]:
     """A new waiting ticket, numbered `sequence` of its service's day, and its issue event.
 
     A booking's ticket carries its slot (`booked_for`) and may wait elsewhere than at its issue
-    time (`queue_at`, see `slots.queue_place`)."""
+    time (`queue_at`, see `slots.queue_place`); so does a carried-over ticket's (`carried_from`,
+    placed by `carryover.front_place`)."""
     event = TicketIssued(
         ticket_id=ticket_id,
         number=format_number(prefix, sequence),
@@ -108,6 +122,8 @@ def issue(
         booked_for=utc_text(booked_for) if booked_for else None,
         queue_at=utc_text(queue_at) if queue_at and queue_at != now else None,
         reference=reference,
+        carried=carried_from is not None,
+        carried_from=carried_from,
     )
     return replace(evolve(None, event, now), token=token), event
 
@@ -171,6 +187,7 @@ def evolve(
             kiosk=event.kiosk,
             reference=event.reference,
             booked_for=parse_utc(event.booked_for) if event.booked_for else None,
+            carried_from=event.carried_from,
         )
     if ticket is None:
         raise Conflict("error.move_not_allowed", move=str(event.move), status="-")
@@ -203,6 +220,14 @@ def evolve(
             return replace(ticket, queue_at=parse_utc(queue_at))
         case TicketRequeued():
             return replace(ticket, status=status, called_at=None, finished_at=None, counter=None)
+        case TicketCarriedOver(valid_until=valid_until):
+            return replace(
+                ticket, status=status, finished_at=at, carried_until=date.fromisoformat(valid_until)
+            )
+        case TicketResumed() | TicketCarryLapsed():
+            return replace(ticket, status=status, finished_at=at)
+        case TicketSteppedBack(queue_at=queue_at):
+            return replace(ticket, queue_at=parse_utc(queue_at), step_backs=ticket.step_backs + 1)
     raise AssertionError(f"no lifecycle rule for {event.name}")
 
 

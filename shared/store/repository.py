@@ -46,6 +46,9 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         reprints=row["reprints"],
         reference=row["reference"],
         booked_for=parse_utc(row["booked_for"]) if row["booked_for"] else None,
+        carried_until=date.fromisoformat(row["carried_until"]) if row["carried_until"] else None,
+        carried_from=row["carried_from"],
+        step_backs=row["step_backs"],
     )
 
 
@@ -162,7 +165,8 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
-        "booked_for, device_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "booked_for, device_address, carried_from) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -181,6 +185,7 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             ticket.reference,
             _optional_text(ticket.booked_for),
             phone.address if phone else None,
+            ticket.carried_from,
         ],
     )
 
@@ -212,7 +217,8 @@ def save(tx: Transaction, ticket: Ticket) -> None:
     """Write back what a move can change."""
     tx.execute(
         "UPDATE tickets SET status = ?, service = ?, queue_day = ?, queue_at = ?, priority = ?, "
-        "called_at = ?, finished_at = ?, counter = ?, recalls = ?, reprints = ? WHERE id = ?",
+        "called_at = ?, finished_at = ?, counter = ?, recalls = ?, reprints = ?, "
+        "carried_until = ?, step_backs = ? WHERE id = ?",
         [
             ticket.status.value,
             ticket.service,
@@ -224,6 +230,8 @@ def save(tx: Transaction, ticket: Ticket) -> None:
             ticket.counter,
             ticket.recalls,
             ticket.reprints,
+            ticket.carried_until.isoformat() if ticket.carried_until else None,
+            ticket.step_backs,
             ticket.id,
         ],
     )
@@ -236,6 +244,58 @@ def waiting_before(db: Reader, day: date) -> list[Ticket]:
         [day.isoformat()],
     )
     return [_ticket(row) for row in rows]
+
+
+def waiting_of(db: Reader, day: date, services: Sequence[str]) -> list[Ticket]:
+    """Tickets waiting in some services' queues of a day, in queue order."""
+    marks, names = _marks(services, "s")
+    rows = db.all(
+        f"SELECT * FROM tickets WHERE {_WAITING.format(services=marks)} "  # noqa: S608
+        "ORDER BY queue_at, id",
+        {"day": day.isoformat(), **names},
+    )
+    return [_ticket(row) for row in rows]
+
+
+def carried_lapsed(db: Reader, day: date) -> list[Ticket]:
+    """Carried-over tickets whose last day came before `day`."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'carried' AND carried_until < ? ORDER BY id",
+        [day.isoformat()],
+    )
+    return [_ticket(row) for row in rows]
+
+
+def carried_numbered(db: Reader, number: str) -> list[Ticket]:
+    """Carried-over tickets still open that bear this number (several days may share it)."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'carried' AND number = ? ORDER BY id", [number]
+    )
+    return [_ticket(row) for row in rows]
+
+
+def issued_for_carried(db: Reader, carried_id: int) -> Ticket | None:
+    """The "Lanjutan" ticket a carried-over ticket's check-in gave, if it was checked in."""
+    row = db.one("SELECT * FROM tickets WHERE carried_from = ?", [carried_id])
+    return _ticket(row) if row else None
+
+
+def behind_in_line(db: Reader, ticket: Ticket, limit: int) -> list[datetime]:
+    """The places (queue_at) of up to `limit` tickets behind a waiting one in its line: its
+    service's queue of its day, among tickets of the same priority, in queue order."""
+    rows = db.all(
+        "SELECT queue_at FROM tickets WHERE status = 'waiting' AND queue_day = ? AND service = ? "
+        "AND priority = ? AND (queue_at, id) > (?, ?) ORDER BY queue_at, id LIMIT ?",
+        [
+            ticket.queue_day.isoformat(),
+            ticket.service,
+            int(ticket.priority),
+            utc_text(ticket.queue_at),
+            ticket.id,
+            limit,
+        ],
+    )
+    return [parse_utc(row["queue_at"]) for row in rows]
 
 
 def waiting_counts(db: Reader, day: date, services: Iterable[str]) -> dict[str, int]:
@@ -311,11 +371,13 @@ def first_place(db: Reader, service: str, day: date) -> datetime | None:
 
 @dataclass(frozen=True)
 class WaitingLabel:
-    """What a console shows of a waiting ticket beside its place: number, slot, reference."""
+    """What a console shows of a waiting ticket beside its place: number, slot, reference, and
+    whether it is a carried-over citizen's ("Lanjutan")."""
 
     number: str
     booked_for: datetime | None
     reference: str | None
+    carried: bool = False
 
 
 def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
@@ -324,7 +386,8 @@ def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
         return {}
     marks, names = _marks(ids, "t")
     rows = db.all(
-        f"SELECT id, number, booked_for, reference FROM tickets WHERE id IN ({marks})",  # noqa: S608
+        f"SELECT id, number, booked_for, reference, carried_from FROM tickets "  # noqa: S608
+        f"WHERE id IN ({marks})",
         names,
     )
     return {
@@ -332,6 +395,7 @@ def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
             row["number"],
             parse_utc(row["booked_for"]) if row["booked_for"] else None,
             row["reference"],
+            row["carried_from"] is not None,
         )
         for row in rows
     }

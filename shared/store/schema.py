@@ -342,6 +342,22 @@ def m013_counter_serving_from_tickets(db: Database) -> None:
     )
 
 
+@migrations()
+def m014_carry_over_and_step_back(db: Database) -> None:
+    """A waiting ticket may be carried over to its service's next open day (until when, and
+    the carried ticket a "Lanjutan" ticket was issued for), and its citizen may let others go
+    first a limited number of times."""
+    db.executescript(
+        """
+        ALTER TABLE tickets ADD COLUMN carried_until TEXT;
+        ALTER TABLE tickets ADD COLUMN carried_from INTEGER;
+        ALTER TABLE tickets ADD COLUMN step_backs INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX tickets_carried ON tickets (carried_until) WHERE status = 'carried';
+        CREATE INDEX tickets_carried_from ON tickets (carried_from) WHERE carried_from IS NOT NULL;
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

@@ -19,6 +19,7 @@ from shared.domain.events import (
     Recorded,
     TicketCalled,
     TicketCancelled,
+    TicketCarriedOver,
     TicketDone,
     TicketExpired,
     TicketIssued,
@@ -26,6 +27,7 @@ from shared.domain.events import (
     TicketPrioritized,
     TicketRequeued,
     TicketReturned,
+    TicketSteppedBack,
     TicketTransferred,
 )
 from shared.web.socket_server import IDLE_SECONDS, Connections, socketio, ticket_room
@@ -42,8 +44,12 @@ def services_moved(event: Event, config: Config) -> set[str]:
     match event:
         case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
             named = {event.service}
-        case TicketReturned() | TicketPrioritized() | TicketCancelled():
-            named = {event.service}  # a place in the queue taken, moved ahead or given up
+        case TicketIssued(carried=True):
+            named = {event.service}  # a "Lanjutan" ticket takes its place at the front
+        case TicketReturned() | TicketPrioritized() | TicketCancelled() | TicketSteppedBack():
+            named = {event.service}  # a place in the queue taken, moved ahead, back or given up
+        case TicketCarriedOver():
+            named = {event.service}  # left today's queue for its next open day
         case TicketDone() | TicketNoShow():
             named = {event.service}  # the number now served changes (after done, the estimate)
         case TicketTransferred():

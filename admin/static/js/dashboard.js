@@ -194,6 +194,25 @@ byId("clock-accept").addEventListener("click", async () => {
   refresh();
 });
 
+// Carry the waiting over to their next open day: chosen numbers, or everyone of a service (or
+// of every service), with the supervisor's reason.
+byId("carry-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const numbers = form.numbers.value.split(/[\s,]+/).filter(Boolean);
+  const body = { reason: form.reason.value };
+  if (numbers.length) body.numbers = numbers;
+  else if (form.service.value) body.services = [form.service.value];
+  try {
+    const reply = await api("POST", "/api/admin/carry-over", body);
+    setText("carry-result", t("ui.admin.carry_done", { n: reply.carried }));
+    form.numbers.value = "";
+  } catch (failure) {
+    setText("carry-result", failure.message);
+  }
+  refresh();
+});
+
 function render(data) {
   renderClock(data.clock);
   renderTiles(data);

@@ -42,13 +42,27 @@ export function renderWaiting() {
       );
       mark.addEventListener("click", () => openPriority(ticket.number));
     }
+    // Tunda giliran: the citizen, at the counter, lets a few others go first.
+    const stepBack = el(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small step-back",
+        "data-focus-key": `step-back:${ticket.number}`,
+        "aria-label": t("ui.counter.step_back_label", { number: ticket.number }),
+      },
+      t("ui.counter.step_back"),
+    );
+    stepBack.addEventListener("click", () =>
+      performShowingError("step_back", { number: ticket.number }, stepBack, byId("action-error")),
+    );
     return el(
       "tr",
       {},
       el("th", { scope: "row" }, ticket.number),
       serviceCell(ticket),
       el("td", { "data-issued": ticket.issued_at, title: formatTime(ticket.issued_at) }),
-      el("td", { class: "row-actions" }, mark, button),
+      el("td", { class: "row-actions" }, mark, stepBack, button),
     );
   });
   byId("waiting-rows").replaceChildren(...rows);
@@ -60,7 +74,8 @@ export function bookedText(ticket) {
   return t("ui.counter.booked_for", { time: formatTime(ticket.booked_for) });
 }
 
-// The service cell names the service, then marks priority and a booking and shows a reference.
+// The service cell names the service, then marks priority, a booking and a carried-over
+// citizen ("Lanjutan"), and shows a reference.
 function serviceCell(ticket) {
   return el(
     "td",
@@ -68,6 +83,7 @@ function serviceCell(ticket) {
     serviceName(ticket.service),
     ticket.priority ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority")) : null,
     ticket.booked ? el("span", { class: "badge badge-booking" }, bookedText(ticket)) : null,
+    ticket.carried ? el("span", { class: "badge badge-carried" }, t("ui.counter.carried")) : null,
     ticket.reference
       ? el(
           "span",

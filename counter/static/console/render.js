@@ -37,6 +37,7 @@ function renderCurrent() {
   byId("current-service").textContent = ticket ? serviceName(ticket.service) : t("ui.counter.no_current");
   byId("current-priority").hidden = !(ticket && ticket.priority);
   byId("current-booked").hidden = !(ticket && ticket.booked);
+  byId("current-carried").hidden = !(ticket && ticket.carried);
   byId("current-booked").textContent = ticket && ticket.booked ? bookedText(ticket) : "";
   byId("current-reference").hidden = !(ticket && ticket.reference);
   byId("current-reference").textContent =

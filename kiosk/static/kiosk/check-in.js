@@ -25,6 +25,7 @@ const BOOKING_PROBLEMS = {
   too_early: ["ui.kiosk.booking_too_early_title", "ui.kiosk.booking_too_early_hint"],
   booking_expired: ["ui.kiosk.booking_expired_title", "ui.kiosk.booking_expired_hint"],
   not_found: ["ui.kiosk.booking_unknown_title", "ui.kiosk.booking_unknown_hint"],
+  not_carried: ["ui.kiosk.carried_refused_title", "ui.kiosk.carried_refused_hint"],
 };
 
 function openBooking(open) {
@@ -50,7 +51,11 @@ async function checkIn(event) {
   const typed = booking.code.value.trim();
   if (!typed || kiosk.busy) return;
   // A scanned booking link ends in /b/<token>: the token names the booking as well as its code.
-  const code = typed.includes("/b/") ? typed.split("/b/").pop().replace(/\/+$/, "") : typed;
+  // A scanned paper ticket's link ends in /t/<token>: a carried-over ticket, checked in on its
+  // next open day.
+  const carried = typed.includes("/t/");
+  const code = typed.split(carried ? "/t/" : "/b/").pop().replace(/\/+$/, "");
+  const path = carried ? "tickets" : "bookings";
   // The same code sent again (its answer was lost) carries the same key: only that retry gets
   // the ticket's token back, so its QR code can still be shown.
   if (!checkInKey || checkInKey.code !== code) checkInKey = { code, key: newKey() };
@@ -58,7 +63,7 @@ async function checkIn(event) {
   try {
     const reply = await api(
       "POST",
-      `/api/bookings/${encodeURIComponent(code)}/check-in`,
+      `/api/${path}/${encodeURIComponent(code)}/check-in`,
       page.kiosk ? { kiosk: page.kiosk } : {},
       { "Idempotency-Key": checkInKey.key },
     );

@@ -10,6 +10,7 @@ export function renderConfirmation() {
   ui.number.textContent = ticket.number;
   ui.service.textContent = serviceName(ticket.service);
   ui.priority.hidden = !ticket.priority;
+  ui.carried.hidden = !ticket.carried;
   ui.ahead.textContent = ticket.ahead
     ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
     : t("ui.kiosk.ahead_none");

@@ -32,6 +32,7 @@ export const ui = {
   number: byId("confirm-number"),
   service: byId("confirm-service"),
   priority: byId("confirm-priority"),
+  carried: byId("confirm-carried"),
   ahead: byId("confirm-ahead"),
   wait: byId("confirm-wait"),
   qr: byId("confirm-qr"),

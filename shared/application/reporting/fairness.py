@@ -13,7 +13,11 @@ queue longer was still waiting. Its `kind` says why the called ticket went first
 - `priority_mark`: an officer gave it priority at a counter (with a reason);
 - `priority`: a priority ticket from the kiosk (disability, elderly, pregnant or nursing);
 - `booking`: a booked ticket whose slot had begun, called before walk-ins who came earlier;
+- `carried`: a "Lanjutan" ticket (a carried-over citizen checked in on their next open day),
+  which keeps the place it had: called before those who came that day;
 - `policy`: anything else the call policy decided (e.g. the long-wait guard).
+
+A citizen who let others go first (tunda giliran) is not passed over by their calls.
 
 `too_quick` lists tickets served in less than their service's `min_minutes`: a service that
 short is rarely a service (a number closed as done to clear the queue). With no service's
@@ -41,6 +45,7 @@ KINDS = (
     "priority_mark",
     "priority",
     "booking",
+    "carried",
     "policy",
 )
 JOINED_KINDS = {
@@ -60,6 +65,8 @@ def kind_of(call: Call) -> str:
         return "priority_mark" if call.marked else "priority"
     if call.booked and any(not passed.booked for passed in call.passed_over):
         return "booking"
+    if call.carried and any(not passed.carried for passed in call.passed_over):
+        return "carried"
     return "policy"
 
 

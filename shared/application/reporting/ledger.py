@@ -34,6 +34,8 @@ from shared.domain.events import (
     SurveyAnswered,
     TicketCalled,
     TicketCancelled,
+    TicketCarriedOver,
+    TicketCarryLapsed,
     TicketDone,
     TicketExpired,
     TicketIssued,
@@ -41,7 +43,9 @@ from shared.domain.events import (
     TicketPrioritized,
     TicketRecalled,
     TicketRequeued,
+    TicketResumed,
     TicketReturned,
+    TicketSteppedBack,
     TicketTransferred,
 )
 from shared.domain.queue_rules import Status, service_day, service_day_bounds
@@ -103,6 +107,7 @@ class Passed:
     priority: bool
     waiting_since: datetime
     booked: bool = False
+    carried: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,7 @@ class Call:
     passed_over: tuple[Passed, ...]
     marked: str | None = None
     booked: bool = False  # issued at a booking's check-in
+    carried: bool = False  # "Lanjutan": issued at a carried-over ticket's check-in
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,34 @@ class Expiry:
     number: str
     service: str
     issued_at: datetime
+
+
+@dataclass(frozen=True)
+class CarryStep:
+    """A step of carry-over (`step`: carried_over, resumed or lapsed) of a ticket; `actor` is
+    who carried it over ("config": its service at the day's close; "system": the orderly
+    close on battery) or the kiosk it was checked in at."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    step: str
+    actor: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StepBack:
+    """A citizen let others go first (tunda giliran): from the phone, or at `counter`."""
+
+    at: datetime
+    ticket_id: int
+    number: str
+    service: str
+    places: int
+    counter: str | None
+    officer: str | None
 
 
 @dataclass(frozen=True)
@@ -235,7 +269,8 @@ BOOKING_STEPS = {
 class Queued:
     """A ticket waiting in a queue: since when, how it joined it (see `Call.joined_by`) and
     the officer's reason for that, if any, and why an officer gave it priority. `mark` is the
-    log row that put it there: it breaks ties in `joined_at`."""
+    log row that put it there: it breaks ties in `joined_at`. A ticket whose citizen let
+    others go first (`stepped_back`) is not passed over by their calls."""
 
     ticket: Ticket
     joined_at: datetime
@@ -243,6 +278,7 @@ class Queued:
     joined_by: str
     reason: str | None = None
     marked: str | None = None
+    stepped_back: bool = False
 
     @property
     def order(self) -> tuple[datetime, int]:
@@ -272,6 +308,8 @@ class Ledger:
     recalls: list[Recall] = field(default_factory=list)
     expiries: list[Expiry] = field(default_factory=list)
     cancellations: list[Cancellation] = field(default_factory=list)
+    carry_steps: list[CarryStep] = field(default_factory=list)
+    step_backs: list[StepBack] = field(default_factory=list)
     priority_marks: list[PriorityMark] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     bookings: list[BookingStep] = field(default_factory=list)
@@ -385,16 +423,36 @@ def _record(
             ledger.expiries.append(
                 Expiry(at, after.id, after.number, after.service, after.issued_at)
             )
+        case TicketCarriedOver(reason=reason):
+            ledger.carry_steps.append(
+                CarryStep(at, after.id, after.number, after.service, "carried_over", officer,
+                          reason)
+            )  # fmt: skip
+        case TicketResumed() | TicketCarryLapsed():
+            kind = "resumed" if isinstance(step.event, TicketResumed) else "lapsed"
+            ledger.carry_steps.append(
+                CarryStep(at, after.id, after.number, after.service, kind, officer)
+            )
+        case TicketSteppedBack(places=places, counter=counter):
+            ledger.step_backs.append(
+                StepBack(at, after.id, after.number, after.service, places, counter,
+                         officer if counter else None)
+            )  # fmt: skip
     joined = _joined_by(step.event)
     if joined is not None:
         marked = queued[after.id].marked if after.id in queued else None
         queued[after.id] = Queued(after, at, step.logged.row, *joined, marked=marked)
     elif not after.waiting:
         queued.pop(after.id, None)
-    elif after.id in queued:  # still waiting, changed in place (given priority)
+    elif after.id in queued:  # still waiting, changed in place (given priority, stepped back)
         marked = step.event.reason if isinstance(step.event, TicketPrioritized) else None
         entry = queued[after.id]
-        queued[after.id] = replace(entry, ticket=after, marked=marked or entry.marked)
+        queued[after.id] = replace(
+            entry,
+            ticket=after,
+            marked=marked or entry.marked,
+            stepped_back=entry.stepped_back or isinstance(step.event, TicketSteppedBack),
+        )
 
 
 def _call(
@@ -410,9 +468,11 @@ def _call(
             other.ticket.priority,
             other.joined_at,
             other.ticket.booked,
+            other.ticket.carried,
         )
         for other in sorted(queued.values(), key=lambda entry: entry.order)
         if other.ticket.id != ticket.id
+        and not other.stepped_back
         and other.ticket.service in eligible
         and other.order < mine.order
     )
@@ -432,4 +492,5 @@ def _call(
         passed_over=passed,
         marked=mine.marked,
         booked=ticket.booked,
+        carried=ticket.carried,
     )

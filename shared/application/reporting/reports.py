@@ -6,6 +6,8 @@ when it happened inside it, except an expiry, which belongs to the day its ticke
 
 - waits are per call, from the moment the ticket joined that queue (issue, transfer, requeue);
   they count for the service it was called in, the counter that called and the officer;
+- a carry-over, its check-in and its lapse count for the service on the day they happen;
+  a step back (tunda giliran) for the service, and the counter and officer it was asked at;
 - service time is from a call to `done` at the same counter (no-shows have none);
 - "within standard" is a served ticket whose service time is at most its service's
   `standard_minutes`; a service without one (null) is not judged: its row says null (not
@@ -83,6 +85,10 @@ class Tally:
     transferred: int = 0
     expired: int = 0
     cancelled: int = 0
+    carried_over: int = 0  # waiting tickets carried over to their next open day
+    carried_in: int = 0  # carried-over tickets checked in on their day ("Lanjutan")
+    carry_lapsed: int = 0  # carried-over tickets whose day passed with nobody come
+    stepped_back: int = 0  # times citizens let others go first (tunda giliran)
     recalls: int = 0
     within_standard: int = 0
     judged: int = 0  # served tickets with a service time, of a service with a standard
@@ -92,8 +98,9 @@ class Tally:
     def figures(self, *, issued_here: bool = True, judged: bool = True) -> dict[str, Any]:
         """The group's figures.
 
-        Counters and officers (`issued_here` False) issue nothing and see nothing expire or
-        cancelled: their `issued`, `expired` and `cancelled` are None. A service with no
+        Counters and officers (`issued_here` False) issue nothing and see nothing expire,
+        cancelled or carried over: their `issued`, `expired`, `cancelled` and carry-over
+        figures are None. A service with no
         standard time (`judged` False) has None for `within_standard` and its share.
         """
         return {
@@ -104,6 +111,10 @@ class Tally:
             "transferred": self.transferred,
             "expired": self.expired if issued_here else None,
             "cancelled": self.cancelled if issued_here else None,
+            "carried_over": self.carried_over if issued_here else None,
+            "carried_in": self.carried_in if issued_here else None,
+            "carry_lapsed": self.carry_lapsed if issued_here else None,
+            "stepped_back": self.stepped_back,
             "recalls": self.recalls,
             "avg_wait_minutes": minutes(mean(self.waits)),
             "p90_wait_minutes": minutes(percentile_90(self.waits)),
@@ -178,7 +189,14 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
         count("expired", expiry.issued_at, expiry.service)
     for cancellation in facts.cancellations:
         count("cancelled", cancellation.at, cancellation.service)
+    for carry in facts.carry_steps:
+        count(CARRY_FIGURES[carry.step], carry.at, carry.service)
+    for back in facts.step_backs:
+        count("stepped_back", back.at, back.service, back.counter, back.officer)
     return tallies
+
+
+CARRY_FIGURES = {"carried_over": "carried_over", "resumed": "carried_in", "lapsed": "carry_lapsed"}
 
 
 def _name(text: LocalText | None, fallback: str, language: str) -> str:
