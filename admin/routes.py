@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared.application import carryover, clock_trust, desk_view, hall_overview
+from shared.application import carryover, clock_trust, desk_view, hall_overview, suspensions
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
@@ -130,6 +130,10 @@ def dashboard_json() -> dict[str, Any]:
             for counter in hall_overview.counters_overview(the_station)
         ],
         "printers": the_station.printers.health(),
+        "suspended": {
+            service: suspensions.public_json(the_station, found, for_staff=True)
+            for service, found in suspensions.suspensions_now(the_station).items()
+        },
         "shift": computed["shift"],
         **upkeep_json(),
     }

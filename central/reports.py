@@ -25,6 +25,7 @@ from shared.application.reporting.reports import (
     build_report,
     dashboard_figures,
 )
+from shared.domain import suspension
 from shared.domain.clock import utc_text
 from shared.domain.config import Config, parse_config
 from shared.domain.errors import NotFound
@@ -35,6 +36,7 @@ from shared.store.anchors import Anchor
 
 TICKET_NAMES = eventlog.names(eventlog.TICKET_KINDS)
 BOOKING_NAMES = eventlog.names(eventlog.BOOKING_KINDS)
+SUSPENSION_NAMES = eventlog.SUSPENSION_NAMES
 
 
 @contextmanager
@@ -66,6 +68,44 @@ def bookings_between(
         [station, BOOKING_NAMES, utc_text(start), utc_text(end)],
     ).fetchall()
     return list(eventlog.read(rows))
+
+
+def suspensions_between(
+    conn: Connection, station: str, start: datetime, end: datetime
+) -> list[Logged]:
+    """`shared.store.eventlog.suspensions_between` over central's copy of one station's log."""
+    rows = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
+        "AND at < %s AND (at >= %s OR id IN (SELECT max(id) FROM events WHERE station = %s "
+        "AND name = ANY(%s) AND at < %s GROUP BY service)) ORDER BY id",
+        [station, SUSPENSION_NAMES, utc_text(end), utc_text(start), station, SUSPENSION_NAMES,
+         utc_text(start)],
+    ).fetchall()  # fmt: skip
+    return list(eventlog.read(rows))
+
+
+def suspended_now(conn: Connection, station: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The services the station's copied log says are suspended now: id, name (the station's
+    language), reason, since and expected resume (UTC)."""
+    rows = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE id IN (SELECT max(id) FROM events "
+        "WHERE station = %s AND name = ANY(%s) GROUP BY service) AND station = %s ORDER BY id",
+        [station["id"], SUSPENSION_NAMES, station["id"]],
+    ).fetchall()
+    found = suspension.fold(logged.event for logged in eventlog.read(rows))
+    config = settings_of(station)
+    names = {service.id: service.name for service in config.services} if config else {}
+    language = config.language if config else "id"
+    return [
+        {
+            "service": each.service,
+            "name": names[each.service].get(language) if each.service in names else each.service,
+            "reason": each.reason,
+            "since": each.since,
+            "until": each.until,
+        }
+        for each in found.values()
+    ]
 
 
 def settings_of(station: Mapping[str, Any]) -> Config | None:
@@ -127,6 +167,7 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
         events=lambda start, end: eventlog.in_log_order(
             lives_touched(conn, station["id"], start, end),
             bookings_between(conn, station["id"], start, end),
+            suspensions_between(conn, station["id"], start, end),
         ),
         audit=lambda last_day: audit_section(conn, station, config, last_day, now),
     )

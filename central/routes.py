@@ -120,6 +120,10 @@ def station_json(conn: Any, station: dict[str, Any], now: datetime) -> dict[str,
         "chain_row": station["chain_row"],
         "restore": _restore_json(latest_restore(conn, station["id"])),
         "today": _today(conn, station, now),
+        "suspended": [
+            {**found, "since": _local(found["since"]), "until": _local(found["until"])}
+            for found in copies.suspended_now(conn, station)
+        ],
     }
 
 

@@ -1,11 +1,12 @@
-"""HTTP routes for counters: the console page, the counters, a counter's queue, every action."""
+"""HTTP routes for counters: the console page, the counters, a counter's queue, every action,
+and suspending or resuming a service (`shared.application.suspensions`)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify
 
 from counter.actions import http_path, perform
-from shared.application import desk_view, hall_overview
+from shared.application import desk_view, hall_overview, suspensions
 from shared.application.desk_commands import COMMANDS
 from shared.application.users import Role, User
 from shared.domain.config import Counter
@@ -109,3 +110,25 @@ def act(counter_id: str, action: str) -> Response:
     user = current_user()
     assert user is not None
     return jsonify(perform(station(), name, counter_id, json_body(), user))
+
+
+@bp.post("/api/services/<service_id>/suspend")
+@require_role(Role.OFFICER)
+def suspend_service(service_id: str) -> Response:
+    """`{"reason", "until"?}`: suspend a service, or change its suspension's reason or expected
+    resume time (local, "HH:MM" today or "YYYY-MM-DDTHH:MM"). A supervisor, or an officer of the
+    service's unit."""
+    body = json_body()
+    found = suspensions.suspend(
+        station(), service_id, body.get("reason"), body.get("until"), _user()
+    )
+    return jsonify({"suspension": suspensions.public_json(station(), found, for_staff=True)})
+
+
+@bp.post("/api/services/<service_id>/resume")
+@require_role(Role.OFFICER)
+def resume_service(service_id: str) -> Response:
+    """Resume a suspended service: its tickets are called again in the same order."""
+    json_body()
+    suspensions.resume(station(), service_id, _user())
+    return jsonify({"suspension": None})

@@ -246,7 +246,7 @@ def test_a_station_that_never_shipped_has_no_report_yet(
     assert listed == [
         {"id": "baru", "name": "SPKT Baru", "last_contact": None, "confirmed_row": 0,
          "station_row": None, "behind_rows": None, "behind_seconds": None, "chain": "ok",
-         "chain_row": None, "restore": None, "today": None}
+         "chain_row": None, "restore": None, "today": None, "suspended": []}
     ]  # fmt: skip
     assert client.get("/api/central/reports").get_json()["comparison"] == []
 

@@ -1,7 +1,7 @@
 // The wall board: each counter's number and state, the newest call large and spoken (with
 // nobody called, an invitation to take a number), and below it, taking turns a page at a time,
 // the recent calls (marked when the citizen did not come or was sent elsewhere) and people
-// waiting per service (closed ones say so); the date, a clock and the running text. Long names
+// waiting per service (closed and suspended ones say so); the date, a clock and the running text. Long names
 // wrap, and step down in size only while the tiles would not fit above the running text.
 // Everything is redrawn from a snapshot on every (re)connection and once a minute (opening
 // hours change with no event; a call left unattended leaves), then kept up to date by the
@@ -21,6 +21,7 @@ import {
   t,
 } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
+import { suspendedUntil } from "/static/js/suspension.js";
 import { Announcer } from "./announcer.js";
 
 const HIGHLIGHT_MS = 8000;
@@ -52,6 +53,7 @@ const board = {
   recent: [], // newest first: {number, counter, counter_name, called_at, outcome}
   waiting: {}, // service id -> people waiting
   closed: {}, // service id -> why it takes no tickets now
+  suspended: {}, // service id -> its suspension (reason, since, until)
   spotlight: null, // the call shown largest while its citizen is at the counter
 };
 
@@ -192,6 +194,7 @@ function renderWaiting() {
       label: serviceName(service.id),
       count: board.waiting[service.id] || 0,
       closed: board.closed[service.id],
+      suspended: board.suspended[service.id],
     });
   }
   if (page.private_prefix) {
@@ -206,7 +209,7 @@ function renderWaiting() {
   const items = rows.map((row) =>
     el(
       "li",
-      { "data-closed": row.closed || null },
+      { "data-closed": row.closed || null, "data-suspended": row.suspended ? "" : null },
       el("span", { class: "waiting-prefix" }, row.prefix),
       el(
         "span",
@@ -214,6 +217,13 @@ function renderWaiting() {
         row.label,
         row.closed
           ? el("span", { class: "waiting-closed" }, t(`ui.board.closed.${row.closed}`))
+          : null,
+        row.suspended && !row.closed
+          ? el(
+              "span",
+              { class: "waiting-closed waiting-suspended" },
+              `${t("ui.board.suspended")} · ${suspendedUntil(row.suspended)}`,
+            )
           : null,
       ),
       el("span", { class: "waiting-count" }, formatNumber(row.count)),
@@ -320,6 +330,7 @@ function onSnapshot(snapshot) {
   board.recent = snapshot.recent.filter((call) => shownCounters.has(call.counter));
   board.waiting = snapshot.waiting;
   board.closed = snapshot.closed || {};
+  board.suspended = snapshot.suspended || {};
   for (const id of tiles.keys()) renderCounter(id);
   const newest = board.recent[0];
   spotlight(newest && stillServed(newest) ? newest : null, false);
@@ -330,6 +341,13 @@ function onSnapshot(snapshot) {
 function onEvent(name, payload) {
   if (name === "queue.waiting") {
     board.waiting = payload.waiting;
+    renderWaiting();
+    return;
+  }
+  if (name === "service.suspended" || name === "service.resumed") {
+    // A private service's suspension reaches the hall without its id: nothing to mark.
+    if (payload.service && name === "service.suspended") board.suspended[payload.service] = payload;
+    if (payload.service && name === "service.resumed") delete board.suspended[payload.service];
     renderWaiting();
     return;
   }

@@ -28,6 +28,7 @@ connectLive({
   },
   onEvent: (name, payload) => {
     if (name === "queue.waiting") applyWaiting(payload.waiting);
+    if (name === "service.suspended" || name === "service.resumed") refreshServices();
   },
   onStatus: (connected) => {
     kiosk.online = connected;

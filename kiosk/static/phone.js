@@ -18,6 +18,7 @@ import {
   waitText,
 } from "/static/js/i18n.js";
 import { openSocket } from "/static/js/live.js";
+import { suspensionLines } from "/static/js/suspension.js";
 
 const LANGUAGE_KEY = "satupintu.language";
 const ALMOST_KEY = "satupintu.almost."; // + ticket id: this phone already alerted for it
@@ -50,6 +51,10 @@ const ui = {
   almost: byId("almost"),
   almostText: byId("almost-text"),
   moved: byId("moved"),
+  suspended: byId("suspended"),
+  suspendedTitle: byId("suspended-title"),
+  suspendedReason: byId("suspended-reason"),
+  suspendedUntil: byId("suspended-until"),
   serving: byId("serving"),
   ahead: byId("ahead"),
   wait: byId("wait"),
@@ -133,6 +138,7 @@ function renderWaiting() {
     ? t("ui.phone.ahead_people", { n: ticket.ahead })
     : t("ui.phone.ahead_none");
   ui.wait.textContent = waitText(ticket.estimated_wait);
+  renderSuspension();
   ui.moved.hidden = movedFrom === null;
   if (movedFrom !== null) {
     ui.moved.textContent = t("ui.phone.moved", { service: serviceName(ticket.service) });
@@ -142,6 +148,19 @@ function renderWaiting() {
   ui.alerts.setAttribute("aria-pressed", String(soundOn));
   renderCancel();
   renderStepBack();
+}
+
+// The ticket's service is suspended: why, when it is expected back, and that the number keeps
+// its place (the estimate already includes the outage).
+function renderSuspension() {
+  const { suspension } = ticket;
+  ui.suspended.hidden = !suspension;
+  if (!suspension) return;
+  const [title, ...rest] = suspensionLines(suspension);
+  ui.suspendedTitle.textContent = title;
+  ui.suspendedReason.textContent = suspension.reason ? rest[0] : "";
+  ui.suspendedReason.hidden = !suspension.reason;
+  ui.suspendedUntil.textContent = rest[rest.length - 1];
 }
 
 // A carried-over ticket: until which day the kiosk honours it, or what became of it.

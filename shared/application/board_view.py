@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.application import presence
 from shared.application.station import Station
+from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text
 from shared.domain.clock import parse_utc
 from shared.domain.config import Config, Counter
@@ -72,6 +73,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         waiting = public_waiting(station, db, today)
         issued = repository.issued_on(db, today)
         attending = presence.at_counters(db, now)
+        suspended = in_force(db)
     shown = {counter.id for counter in counters}
     calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
     return {
@@ -99,6 +101,11 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         ],
         "waiting": waiting,
         "closed": closed_services(station, rows, issued, now, next_day),
+        "suspended": {
+            service: public_json(station, found)
+            for service, found in suspended.items()
+            if service not in private
+        },
     }
 
 

@@ -34,11 +34,19 @@ from shared.application.desk_commands import (
 from shared.application.housekeeping import begin, record_waiting
 from shared.application.services import counter_of, service_of
 from shared.application.station import Station
+from shared.application.suspensions import in_force
 from shared.domain import announce, desk
 from shared.domain.clock import utc_text
 from shared.domain.config import Counter
 from shared.domain.desk import UNCHECKED, Current, Desk, DeskMove, Outcome
-from shared.domain.errors import Conflict, InvalidRequest, NotFound, QueueEmpty, ServiceClosed
+from shared.domain.errors import (
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    QueueEmpty,
+    ServiceClosed,
+    ServiceSuspended,
+)
 from shared.domain.queue_rules import (
     QUEUE_MOVES,
     REFUSAL,
@@ -47,6 +55,7 @@ from shared.domain.queue_rules import (
     next_in_line,
     within_hours,
 )
+from shared.domain.suspension import Suspension, check_callable
 from shared.domain.ticket import Ticket, apply
 from shared.store import repository
 from shared.store.store import Transaction
@@ -62,6 +71,7 @@ class Context:
     tx: Transaction
     today: date
     desk: Desk
+    suspended: dict[str, Suspension]  # the station's services suspended now
 
     @property
     def counter(self) -> Counter:
@@ -81,9 +91,18 @@ class Context:
         first = repository.first_place(self.tx, service, self.today)
         return utc_text((first or self.tx.now) - FRONT_MARGIN)
 
+    def service_name(self, service: str) -> str:
+        config = self.station.config
+        return config.service_by_id[service].name.get(config.language)
+
+    def callable_services(self) -> list[str]:
+        """This counter's services whose tickets may be called now (not suspended)."""
+        return [s for s in self.counter.services if s not in self.suspended]
+
     def expected(self) -> Ticket | None:
-        """Who is next at this counter in the call order."""
-        waiting = repository.heads(self.tx, self.counter.services, self.today)
+        """Who is next at this counter in the call order (a suspended service's tickets keep
+        their place but are passed by)."""
+        waiting = repository.heads(self.tx, self.callable_services(), self.today)
         streak = positions.streak(self.station, self.tx, counter=self.counter.id)
         return next_in_line(waiting, self.station.config.call_policy, self.tx.now, streak)
 
@@ -105,7 +124,8 @@ def act(station: Station, counter_id: str, actor: str, command: Command) -> Tick
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
         row = repository.counter(tx, counter.id)
-        context = Context(station, tx, today, Desk(counter, row.state, row.ticket))
+        desk_now = Desk(counter, row.state, row.ticket)
+        context = Context(station, tx, today, desk_now, in_force(tx))
         desk.check_current(context.desk, command.current)
         outcome = step(context, command)
         for ticket in outcome.moved:
@@ -122,6 +142,13 @@ def act(station: Station, counter_id: str, actor: str, command: Command) -> Tick
 def _call_next(context: Context, command: Command) -> Outcome:
     desk.decide(context.desk, DeskMove.CALL)
     chosen = context.expected()
+    held = [s for s in context.counter.services if s in context.suspended]
+    if chosen is None and held and repository.heads(context.tx, held, context.today):
+        raise ServiceSuspended(
+            "error.call_next_suspended",
+            counter=context.counter.name,
+            services=", ".join(context.service_name(service) for service in held),
+        )
     if chosen is None:
         raise QueueEmpty("error.queue_empty", counter=context.counter.name)
     ticket = repository.get(context.tx, chosen.id)
@@ -133,6 +160,13 @@ def _call_number(context: Context, command: Command) -> Outcome:
     assert isinstance(command, CallNumber)
     desk.decide(context.desk, DeskMove.CALL)
     ticket = context.numbered(command.number, Move.CALL)
+    if ticket.waiting:
+        check_callable(
+            context.suspended,
+            ticket.service,
+            ticket.number,
+            name=context.service_name(ticket.service),
+        )
     expected = context.expected()
     return desk.call(
         context.desk,

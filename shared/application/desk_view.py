@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.application import hall_overview, positions, presence
 from shared.application.station import Station
+from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text, ticket_view
 from shared.domain.config import Counter
 from shared.domain.queue_rules import call_order, may_requeue
@@ -37,6 +38,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
             db, counter.id, day_start, eventlog.COUNTER_DAY_KINDS
         )
         attending = presence.at_counters(db, now).get(counter.id, [])
+        suspended = in_force(db)
     window = station.config.no_show_requeue_minutes
     return {
         "id": counter.id,
@@ -71,6 +73,11 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
             if ticket.finished_at and may_requeue(ticket.finished_at, now, window)
         ],
         "today": {COUNTER_DAY_NAMES[kind.name]: count for kind, count in happened.items()},
+        "suspended": {
+            service: public_json(station, suspended[service], for_staff=True)
+            for service in counter.services
+            if service in suspended
+        },
     }
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from shared.application import board_view, presence
 from shared.application.station import Station
+from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text, ticket_views
 from shared.domain.queue_rules import availability
 from shared.store import repository
@@ -28,6 +29,7 @@ def services_overview(
     with station.store.read() as db:
         waiting = board_view.waiting_counts(station, db, today)
         issued = repository.issued_on(db, today)
+        suspended = in_force(db)
     result = []
     for service in station.config.services:
         state = availability(service, station.local(now), issued.get(service.id, 0), next_day)
@@ -49,6 +51,9 @@ def services_overview(
                 "waiting": waiting[service.id] if for_staff or not service.private else None,
                 "standard_minutes": service.standard_minutes,
                 "fee": {"id": service.fee.id, "en": service.fee.en} if service.fee else None,
+                "suspension": public_json(station, suspended[service.id], for_staff=for_staff)
+                if service.id in suspended
+                else None,
             }
         )
     return result

@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from shared.application.station import Station
+from shared.application.suspensions import in_force
 from shared.domain import estimates
 from shared.domain.estimates import CounterNow
 from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff, regular_streak
+from shared.domain.suspension import outage_minutes
 from shared.domain.ticket import Ticket
 from shared.store import eventlog, repository
 from shared.store.store import Reader
@@ -60,7 +62,9 @@ def wait_minutes(
 ) -> dict[int, int]:
     """Estimated minutes until each wanted waiting ticket is called: {id: minutes}.
 
-    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`.
+    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`. While a
+    service is suspended, the counters are played calling only the other services' tickets, and
+    the suspended service's tickets wait the rest of its expected outage on top.
     """
     if not wanted:
         return {}
@@ -91,4 +95,15 @@ def wait_minutes(
             )
         )
     loads = estimates.counter_loads(now_counters, per_ticket, now)
-    return estimates.wait_estimates(played, loads, per_ticket, config.call_policy, now, wanted)
+    policy = config.call_policy
+    found = estimates.wait_estimates(played, loads, per_ticket, policy, now, wanted)
+    suspended = in_force(db)
+    held = suspended.keys() & set(linked)
+    running = {ticket: wanted[ticket] for ticket in found if wanted[ticket][0] not in held}
+    if held and running:  # the counters call only the running services' tickets meanwhile
+        still = [item for item in played if item.service not in held]
+        found |= estimates.wait_estimates(still, loads, per_ticket, policy, now, running)
+    return {
+        ticket_id: minutes + outage_minutes(suspended.get(wanted[ticket_id][0]), now)
+        for ticket_id, minutes in found.items()
+    }

@@ -67,6 +67,16 @@ class User:
             return self.role >= Role.SUPERVISOR or not any(s.private for s in services)
         return all(service.unit in self.units for service in services)
 
+    def may_suspend(self, config: Config, service_id: str) -> bool:
+        """Whether this user may suspend or resume a service: one of their units; without
+        units, a supervisor any and an officer any but a private one (as at the counters)."""
+        service = config.service_by_id.get(service_id)
+        if service is None:
+            return True
+        if self.units is None:
+            return self.role >= Role.SUPERVISOR or not service.private
+        return service.unit in self.units
+
 
 def parse_units(config: Config, value: Any) -> tuple[str, ...] | None:
     """Units as given (a list, or "SPKT,Lantas"); none or empty means every unit."""

@@ -8,7 +8,9 @@ shoulder learn only the neutral number. A citizen's view also says which number 
 is being served now, whether it is almost its turn (`almost_turn`, see `estimates.almost_turn`),
 after a no-show until when it may be put back in the queue, and while it waits whether it may
 still let others go first (`step_back`). A carried-over ticket says until which day it may be
-checked in (`carried_until`); a ticket its check-in gave is `carried` ("Lanjutan").
+checked in (`carried_until`); a ticket its check-in gave is `carried` ("Lanjutan"). A waiting
+ticket of a suspended service carries its `suspension` (reason, since, expected resume; a
+private service's reason is not shown to the citizen).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from shared.application import positions
 from shared.application.station import Station
+from shared.application.suspensions import in_force, public_json
 from shared.domain.estimates import almost_turn, wait_range
 from shared.domain.queue_rules import Status, may_requeue
 from shared.domain.slots import check_in_closes, check_in_opens
@@ -59,6 +62,7 @@ def ticket_views(
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
     )
     serving = {} if for_staff else now_serving(db)
+    suspended = in_force(db)
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
     views = []
@@ -82,12 +86,15 @@ def ticket_views(
             "reference": ticket.reference,
             "carried": ticket.carried,
             "carried_until": ticket.carried_until.isoformat() if ticket.carried_until else None,
+            "suspension": public_json(station, suspended[ticket.service], for_staff=for_staff)
+            if ticket.waiting and ticket.service in suspended
+            else None,
         }
         if not for_staff:
             view["token"] = ticket.token
             view["status_url"] = f"/t/{ticket.token}"
             view["now_serving"] = serving.get(ticket.service)
-            view["almost_turn"] = almost_turn(
+            view["almost_turn"] = view["suspension"] is None and almost_turn(
                 view["ahead"],
                 view["estimated_wait_minutes"],
                 phone.alert_ahead,

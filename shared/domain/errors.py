@@ -80,6 +80,12 @@ class Conflict(SatuPintuError):
     status = 409
 
 
+class ServiceSuspended(Conflict):
+    """A service is suspended: none of its tickets is called until it resumes."""
+
+    code = "service_suspended"
+
+
 class NumberNotInStatus(NotFound, Conflict):
     """A ticket number that exists but is not in the status an officer's action needs (not
     waiting, not a no-show). The contract answers it as `not_found`, since the number is not

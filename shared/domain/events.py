@@ -288,6 +288,36 @@ class CounterStateChanged(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ServiceSuspended(Event):
+    """A service stopped calling (its national system is down, ...): its tickets keep their
+    place. Logged again when the reason or the expected resume time changes (`since` stays the
+    suspension's start). The board, kiosks and phones say so; a private service's broadcast
+    carries neither its id nor the reason (`shared.domain.suspension`)."""
+
+    name = "service.suspended"
+    log_only = frozenset({"ticket_id"})
+    service: str
+    reason: str
+    since: str  # UTC: when the suspension began
+    until: str | None = None  # UTC: when the service is expected back (None: not known)
+
+    def payload(self, seq: int | None, private_services: Collection[str]) -> dict[str, Any]:
+        public = super().payload(seq, private_services)
+        if self.service in private_services:
+            public["reason"] = None
+        return public
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceResumed(Event):
+    """A suspended service calls again, in the same order as before."""
+
+    name = "service.resumed"
+    service: str
+    since: str  # UTC: when the suspension it ends began
+
+
+@dataclass(frozen=True, kw_only=True)
 class UserChanged(Event):
     name = "user.changed"
     board = False

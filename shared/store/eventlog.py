@@ -20,6 +20,8 @@ from shared.domain.events import (
     DeviceRevoked,
     Event,
     PrintRecorded,
+    ServiceResumed,
+    ServiceSuspended,
     SurveyAnswered,
     TicketCalled,
     TicketDone,
@@ -364,6 +366,33 @@ def every_of_kind(db: Reader, kind: type[Event]) -> list[Logged]:
             )
         )
     )
+
+
+SUSPENSION_KINDS: tuple[type[Event], ...] = (ServiceSuspended, ServiceResumed)
+SUSPENSION_NAMES = names(SUSPENSION_KINDS)
+
+
+def latest_suspensions(db: Reader) -> list[Logged]:
+    """Each service's latest suspension event (suspended or resumed), in log order: what the
+    services' suspensions now are folded from (`shared.domain.suspension.fold`)."""
+    rows = db.all(
+        "SELECT id, at, actor, name, data FROM events WHERE id IN (SELECT max(id) FROM events "
+        "WHERE name IN (?, ?) GROUP BY service) ORDER BY id",
+        SUSPENSION_NAMES,
+    )
+    return list(read(rows))
+
+
+def suspensions_between(db: Reader, start: datetime, end: datetime) -> list[Logged]:
+    """The suspension events of [start, end), after each service's latest one before `start`
+    (a suspension going on when the window opens), in log order."""
+    rows = db.all(
+        "SELECT id, at, actor, name, data FROM events WHERE name IN (?, ?) AND at < ? "
+        "AND (at >= ? OR id IN (SELECT max(id) FROM events WHERE name IN (?, ?) AND at < ? "
+        "GROUP BY service)) ORDER BY id",
+        [*SUSPENSION_NAMES, utc_text(end), utc_text(start), *SUSPENSION_NAMES, utc_text(start)],
+    )
+    return list(read(rows))
 
 
 def last_finished_at(db: Reader, counter_id: str) -> Logged | None:

@@ -17,6 +17,8 @@ from shared.domain.events import (
     CounterStateChanged,
     Event,
     Recorded,
+    ServiceResumed,
+    ServiceSuspended,
     TicketCalled,
     TicketCancelled,
     TicketCarriedOver,
@@ -48,6 +50,8 @@ def services_moved(event: Event, config: Config) -> set[str]:
             named = {event.service}  # a "Lanjutan" ticket takes its place at the front
         case TicketReturned() | TicketPrioritized() | TicketCancelled() | TicketSteppedBack():
             named = {event.service}  # a place in the queue taken, moved ahead, back or given up
+        case ServiceSuspended() | ServiceResumed():
+            named = {event.service}  # its phones say so, and its estimates change
         case TicketCarriedOver():
             named = {event.service}  # left today's queue for its next open day
         case TicketDone() | TicketNoShow():

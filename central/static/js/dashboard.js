@@ -1,10 +1,12 @@
-// The central dashboard: every station's link and today's figures, from
-// /api/central/stations (embedded in the page, then fetched again every 15 s).
+// The central dashboard: every station's link and today's figures, and which halls have which
+// services suspended, from /api/central/stations (embedded in the page, then fetched again
+// every 15 s).
 
 import { api } from "/static/js/api.js";
 import { byId, el, replaceChildren, setText } from "/static/js/dom.js";
 import { formatNumber, formatTime, page, t } from "/static/js/i18n.js";
 import { number } from "/static/js/figures.js";
+import { suspendedUntil } from "/static/js/suspension.js";
 
 const REFRESH_MS = 15000;
 const CHAIN_BADGES = { ok: "badge-ok", gap: "badge-warn", fork: "badge-danger" };
@@ -74,7 +76,28 @@ function row(station) {
   );
 }
 
+// "SPKT Kupang — Laporan: Server SINAR gangguan (since 09.00, expected back at 11.30)".
+function suspendedItems(stations) {
+  const items = stations.flatMap((station) =>
+    (station.suspended || []).map((down) =>
+      el(
+        "li",
+        {},
+        el("strong", {}, `${station.name} — ${down.name}`),
+        `: ${down.reason} `,
+        el(
+          "span",
+          { class: "muted" },
+          `(${t("ui.central.suspended_since", { time: formatTime(down.since) })} · ${suspendedUntil(down)})`,
+        ),
+      ),
+    ),
+  );
+  return items.length ? items : [el("li", { class: "muted" }, t("ui.central.suspended_none"))];
+}
+
 function render(stations) {
+  replaceChildren(byId("suspended-list"), suspendedItems(stations));
   const body = byId("stations");
   if (!stations.length) {
     replaceChildren(body, [el("tr", {}, el("td", { colspan: "10", class: "muted" }, t("ui.central.no_stations")))]);

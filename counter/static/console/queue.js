@@ -21,6 +21,7 @@ export function renderWaiting() {
       {
         type: "button",
         class: "btn call-this",
+        "data-service": ticket.service,
         "data-focus-key": `call:${ticket.number}`,
         "aria-label": t("ui.counter.call_this_label", { number: ticket.number }),
       },
@@ -82,6 +83,9 @@ function serviceCell(ticket) {
     { class: "service-cell" },
     serviceName(ticket.service),
     ticket.priority ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority")) : null,
+    ticket.service in state.suspended
+      ? el("span", { class: "badge badge-warn" }, t("ui.counter.suspended_row"))
+      : null,
     ticket.booked ? el("span", { class: "badge badge-booking" }, bookedText(ticket)) : null,
     ticket.carried ? el("span", { class: "badge badge-carried" }, t("ui.counter.carried")) : null,
     ticket.reference

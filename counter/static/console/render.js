@@ -5,6 +5,7 @@ import { keepingFocus } from "/static/js/focus.js";
 import { formatNumber, page, serviceName, t } from "/static/js/i18n.js";
 import { bookedText, renderNoShows, renderWaiting } from "./queue.js";
 import { services, state } from "./state.js";
+import { renderSuspensions } from "./suspension.js";
 
 const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);
 
@@ -20,6 +21,7 @@ export function render() {
     renderCurrent();
     renderWaiting();
     renderNoShows();
+    renderSuspensions();
     for (const [key, id] of [
       ["served", "today-served"],
       ["no_show", "today-no-show"],
@@ -98,7 +100,9 @@ export function renderButtons() {
       button.disabled = !enabled;
     }
     for (const button of document.querySelectorAll(".call-this")) {
-      button.disabled = !online || state.counterState !== "open";
+      // A suspended service's ticket keeps its place but is not called until it resumes.
+      const suspended = button.dataset.service in state.suspended;
+      button.disabled = !online || state.counterState !== "open" || suspended;
     }
     for (const button of document.querySelectorAll(".put-back, .mark-priority")) {
       button.disabled = !online;

@@ -39,6 +39,9 @@ export function connect() {
 function concernsThisCounter(name, payload) {
   if (!state.counter) return false;
   if (payload.counter === state.counter.id) return true;
+  if (name === "service.suspended" || name === "service.resumed") {
+    return !payload.service || state.counter.services.includes(payload.service);
+  }
   if (name !== "queue.waiting") return false;
   const key = (id) => (id in payload.waiting ? id : "private");
   const changed = state.counter.services.some(
@@ -85,6 +88,7 @@ export function applyDesk(desk) {
   state.noShows = desk.no_shows;
   state.today = desk.today;
   state.present = desk.present;
+  state.suspended = desk.suspended || {};
   state.seq = desk.seq;
   render();
 }

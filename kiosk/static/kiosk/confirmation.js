@@ -1,5 +1,6 @@
 // The confirmation: the number, a QR code of the phone's status page, printing and reprinting.
 
+import { suspendedUntil } from "/static/js/suspension.js";
 import { api } from "/static/js/api.js";
 import { page, serviceName, t, waitText } from "/static/js/i18n.js";
 import { backToStart } from "./idle.js";
@@ -15,6 +16,14 @@ export function renderConfirmation() {
     ? t("ui.kiosk.ahead_people", { n: ticket.ahead })
     : t("ui.kiosk.ahead_none");
   ui.wait.textContent = waitText(ticket.estimated_wait);
+  ui.suspended.hidden = !ticket.suspension;
+  if (ticket.suspension) {
+    ui.suspended.textContent = [
+      t("ui.common.suspended"),
+      t("ui.kiosk.suspended_take"),
+      suspendedUntil(ticket.suspension),
+    ].join(" ");
+  }
   ui.qr.alt = t("ui.kiosk.qr_alt", { number: ticket.number });
   const trouble = PRINT_TROUBLE.includes(kiosk.current.print);
   let tone = trouble ? "notice-error" : "notice-ok";

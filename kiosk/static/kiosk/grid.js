@@ -1,5 +1,6 @@
 // The start screen's service grid: one button per service, and the neutral private one.
 
+import { suspensionLines } from "/static/js/suspension.js";
 import { el } from "/static/js/dom.js";
 import {
   currentLanguage,
@@ -84,6 +85,11 @@ function statusText(service) {
     const when = opensText(service.opens_at);
     return when ? `${why} · ${when}` : why;
   }
+  if (service.suspension) {
+    return [...suspensionLines(service.suspension), waitingText(service.waiting)]
+      .filter(Boolean)
+      .join(" · ");
+  }
   return waitingText(service.waiting);
 }
 
@@ -115,6 +121,7 @@ function updateButton(button, service) {
   const sending = kiosk.busy && kiosk.pending && kiosk.pending.service === service.id;
   status.textContent = sending ? t("ui.kiosk.busy") : statusText(service);
   button.classList.toggle("is-closed", !service.open);
+  button.classList.toggle("is-suspended", service.open && Boolean(service.suspension));
   button.setAttribute("aria-busy", String(sending));
   button.disabled = kiosk.busy || unreachable() || !service.open || page.issuing === "none";
 }

@@ -37,6 +37,7 @@ export const ui = {
   wait: byId("confirm-wait"),
   qr: byId("confirm-qr"),
   printMessage: byId("print-message"),
+  suspended: byId("confirm-suspended"),
   reprint: byId("reprint"),
   finish: byId("finish"),
   countdown: byId("countdown"),

@@ -37,6 +37,7 @@ from shared.domain.events import (
     TicketCarriedOver,
     TicketCarryLapsed,
     TicketDone,
+    TicketEvent,
     TicketExpired,
     TicketIssued,
     TicketNoShow,
@@ -49,6 +50,7 @@ from shared.domain.events import (
     TicketTransferred,
 )
 from shared.domain.queue_rules import Status, service_day, service_day_bounds
+from shared.domain.suspension import Outage, OutageLog
 from shared.domain.ticket import Logged, Step, Ticket, steps
 from shared.store import eventlog
 
@@ -82,10 +84,12 @@ class Source:
 
 def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
     """The ticket events of [start, end), with every event (any time) of the tickets they touch,
-    and the booking events of [start, end)."""
+    the booking events of [start, end) and the suspensions going on in it."""
     with station.store.read() as db:
         return eventlog.in_log_order(
-            eventlog.lives_touched(db, start, end), eventlog.bookings_between(db, start, end)
+            eventlog.lives_touched(db, start, end),
+            eventlog.bookings_between(db, start, end),
+            eventlog.suspensions_between(db, start, end),
         )
 
 
@@ -315,6 +319,7 @@ class Ledger:
     bookings: list[BookingStep] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
     at_counters: dict[int, AtCounter] = field(default_factory=dict)
+    outages: list[Outage] = field(default_factory=list)
 
 
 JOINED_BY = {
@@ -343,9 +348,24 @@ def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str
     serves = {counter: frozenset(services) for counter, services in counter_services.items()}
     ledger = Ledger()
     events = list(events)
-    for step in steps(events):
+    outages = OutageLog()
+
+    def noting_suspensions(logged_events: Iterable[Logged]) -> Iterable[Logged]:
+        """The events, each suspension noted with who waits at that moment of the replay."""
+        for logged in logged_events:
+            if not isinstance(logged.event, TicketEvent):
+                waiting: dict[str, list[int]] = {}
+                for queued in ledger.waiting.values():
+                    waiting.setdefault(queued.ticket.service, []).append(queued.ticket.id)
+                outages.record(logged.at, logged.event, waiting)
+            yield logged
+
+    for step in steps(noting_suspensions(events)):
         if step.after is not None:
             _record(ledger, step, step.after, serves)
+            if step.after.waiting:
+                outages.waits(step.after.id, step.after.service)
+    ledger.outages = outages.outages()
     for logged in events:
         match logged.event:
             case SurveyAnswered(ticket_id=int(ticket_id)) as answer:

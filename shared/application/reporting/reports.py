@@ -244,6 +244,60 @@ def tables(config: Config, tallies: Tallies, language: str | None = None) -> dic
     }
 
 
+def suspensions(
+    source: Source, facts: Ledger, start: datetime, end: datetime, language: str | None = None
+) -> dict[str, Any]:
+    """The services suspended in [start, end) (up to now): each suspension (`periods`: why,
+    from and to, local; `to` None while it goes on) and per service how often, how many
+    minutes in all, and how many tickets were waiting in it meanwhile (`waited`)."""
+    config = source.config
+    language = language or config.language
+    until = min(end, source.now)
+    shown = [
+        outage
+        for outage in facts.outages
+        if outage.start < until and (outage.end is None or outage.end > start)
+    ]
+    periods = [
+        {
+            "service": outage.service,
+            "name": _name(_service_name(config, outage.service), outage.service, language),
+            "reason": outage.reason,
+            "from": source.local(outage.start).isoformat(timespec="seconds"),
+            "to": source.local(outage.end).isoformat(timespec="seconds") if outage.end else None,
+            "minutes": round(outage.minutes(start, until)),
+            "waited": len(outage.waited),
+        }
+        for outage in shown
+    ]
+    services: dict[str, dict[str, Any]] = {}
+    for period, outage in zip(periods, shown, strict=True):
+        row = services.setdefault(
+            outage.service,
+            {"id": outage.service, "name": period["name"], "suspensions": 0,
+             "suspended_minutes": 0.0, "waited": set()},
+        )  # fmt: skip
+        row["suspensions"] += 1
+        row["suspended_minutes"] += outage.minutes(start, until)
+        row["waited"] |= outage.waited
+    return {
+        "services": [
+            {
+                **row,
+                "suspended_minutes": round(row["suspended_minutes"]),
+                "waited": len(row["waited"]),
+            }
+            for row in services.values()
+        ],
+        "periods": periods,
+    }
+
+
+def _service_name(config: Config, service_id: str) -> LocalText | None:
+    service = config.service_by_id.get(service_id)
+    return service.name if service else None
+
+
 def bookings(
     config: Config, facts: Ledger, start: datetime, end: datetime, language: str | None = None
 ) -> list[dict[str, Any]]:
@@ -383,6 +437,7 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         "hourly": hourly(source, facts, start, end),
         "fairness": fairness.review(source, facts, start, end),
         "bookings": bookings(config, facts, start, end, language),
+        "suspensions": suspensions(source, facts, start, end, language),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "audit": source.audit(period.last),
     }

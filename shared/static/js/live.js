@@ -16,6 +16,8 @@ export const BOARD_EVENTS = [
   "ticket.cancelled",
   "queue.waiting",
   "counter.state",
+  "service.suspended",
+  "service.resumed",
 ];
 
 // openSocket({auth, onStatus(online), onConnect(socket)}): the Socket.IO connection with the
