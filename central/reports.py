@@ -37,6 +37,7 @@ from shared.store.anchors import Anchor
 TICKET_NAMES = eventlog.names(eventlog.TICKET_KINDS)
 BOOKING_NAMES = eventlog.names(eventlog.BOOKING_KINDS)
 SUSPENSION_NAMES = eventlog.SUSPENSION_NAMES
+POWER_NAMES = eventlog.names(eventlog.POWER_KINDS)
 
 
 @contextmanager
@@ -108,6 +109,21 @@ def suspended_now(conn: Connection, station: Mapping[str, Any]) -> list[dict[str
     ]
 
 
+def power_between(conn: Connection, station: str, start: datetime, end: datetime) -> list[Logged]:
+    """`shared.store.eventlog.power_between` over central's copy of one station's log."""
+    before = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
+        "AND at < %s ORDER BY id DESC LIMIT 1",
+        [station, POWER_NAMES, utc_text(start)],
+    ).fetchall()
+    within = conn.execute(
+        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
+        "AND at >= %s AND at < %s ORDER BY id",
+        [station, POWER_NAMES, utc_text(start), utc_text(end)],
+    ).fetchall()
+    return list(eventlog.read([*before, *within]))
+
+
 def settings_of(station: Mapping[str, Any]) -> Config | None:
     """The station's settings as it shipped them (None before it sent any)."""
     return parse_config(station["settings"]) if station["settings"] else None
@@ -170,6 +186,7 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
             suspensions_between(conn, station["id"], start, end),
         ),
         audit=lambda last_day: audit_section(conn, station, config, last_day, now),
+        power=lambda start, end: power_between(conn, station["id"], start, end),
     )
 
 

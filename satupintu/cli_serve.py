@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,10 +23,13 @@ from shared.application import clock_trust, housekeeping
 from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.application.users import create_first_admin
-from shared.domain.config import Config
+from shared.domain.config import Config, Power
 from shared.domain.errors import SatuPintuError
 from shared.operations.memory import return_large_buffers_to_the_system, settle_garbage_collector
 from shared.store.concurrency import gevent_active
+
+if TYPE_CHECKING:
+    from satupintu.server import HallServer
 
 logger = logging.getLogger("satupintu")
 
@@ -35,6 +38,7 @@ EXPIRE_EVERY = 6  # housekeeping rounds: expire yesterday's tickets every 30 s
 AUDIT_EVERY = 12  # and bring the reports' audit check up to date every minute
 REFRESH_EVERY = 6  # phones re-checked every 30 s (other processes tell at once via Redis)
 FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
+STOP_SECONDS = 5.0  # an orderly close on battery lets open requests finish this long
 
 
 @click.command()
@@ -42,7 +46,7 @@ FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 @config_option
 def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
-    from satupintu.server import serve_forever
+    from satupintu.server import open_server
     from satupintu.worker import WorkerReads
     from shared.application.clientaddress import TrustedProxies
     from shared.web.socket_server import socketio
@@ -66,14 +70,28 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     socketio.start_background_task(_housekeeping, app)
     if config.central:
         _start_shipping(station)
-    click.echo(f"Satu Pintu for {config.station.name} on http://{host}:{port}/")
-    serve_forever(
-        app,
-        host,
-        port,
-        limits=config.limits,
-        proxies=TrustedProxies(config.trusted_proxies),
+    server = open_server(
+        app, host, port, limits=config.limits, proxies=TrustedProxies(config.trusted_proxies)
     )
+    if config.power:
+        _start_power_watch(station, config.power, server)
+    click.echo(f"Satu Pintu for {config.station.name} on http://{host}:{port}/")
+    server.serve_forever()
+    if station.power.closing:
+        click.echo("Stopped in good order before the UPS's battery ran out (see power.low).")
+
+
+def _start_power_watch(station: Station, power: Power, server: HallServer) -> None:
+    """Watch the UPS in the background (config `power:`); its orderly close stops `server`
+    (open connections get STOP_SECONDS to finish their request)."""
+    from shared.operations.power import PowerWatch
+    from shared.web.realtime import publish_power
+    from shared.web.socket_server import socketio
+
+    watch = PowerWatch(
+        station, power, publish=publish_power, stop_server=lambda: server.stop(STOP_SECONDS)
+    )
+    socketio.start_background_task(watch.watch_forever)
 
 
 def _start_shipping(station: Station) -> None:

@@ -4,9 +4,9 @@ It runs the health checks that the dashboard and `GET /healthz` run (database, d
 printers as the print log left them, `public_url`), so both say the same of the station, and
 goes further where only the machine itself can: the config file, the audit trail, each
 printer asked directly (the server only judges printers by their last jobs), espeak-ng
-speaking Indonesian, `public_url` answering, the time zone and the clock's synchronisation.
-Each result is a line; each failure is followed by what to do. Exit status 1 when something
-needs a person now.
+speaking Indonesian, `public_url` answering, the time zone and the clock's synchronisation,
+the UPS (config `power:`) asked directly. Each result is a line; each failure is followed by
+what to do. Exit status 1 when something needs a person now.
 """
 
 from __future__ import annotations
@@ -39,8 +39,10 @@ from shared.domain.config import (
     load_config,
 )
 from shared.domain.errors import SatuPintuError, Unavailable
+from shared.domain.power import NO_UPS, UNREACHABLE, read_status
 from shared.operations import health
 from shared.operations.health import Message, Notice, Result, make_notice
+from shared.operations.nut import NutError, read_variables
 
 PUBLIC_URL_TIMEOUT_SECONDS = 3
 SPEECH_SAMPLE = "Nomor antrian A satu, silakan menuju loket satu"
@@ -93,6 +95,7 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
     yield _speech(config)
     yield _public_url(config, printer_health)
     yield _clock(config)
+    yield _power(config)
 
 
 def _station_checks(station: Station) -> Iterator[Result]:
@@ -310,6 +313,17 @@ def _clock(config: Config) -> Result:
             "clock", "warning", "ui.doctor.clock_unknown", "ui.doctor.clock_advice"
         )
     return Result("clock", summary, (notice,))
+
+
+def _power(config: Config) -> Result:
+    """The UPS asked directly (config `power:`), as the server's health check judges it."""
+    if config.power is None:
+        return health.power_result(None, NO_UPS)
+    try:
+        state = read_status(read_variables(config.power))
+    except NutError:
+        state = UNREACHABLE
+    return health.power_result(config.power, state)
 
 
 def _synchronised() -> bool | None:

@@ -145,6 +145,21 @@ def raise_open_file_limit() -> int:
     return soft
 
 
+def open_server(
+    application: Callable[..., Any],
+    host: str,
+    port: int,
+    *,
+    limits: Limits,
+    proxies: TrustedProxies,
+) -> HallServer:
+    """The server for one port (its `serve_forever()` serves until `stop()` or the process
+    is stopped), with the process's open-file limit raised."""
+    open_files = raise_open_file_limit()
+    logger.info("serving on %s:%d (open files: %d)", host, port, open_files)
+    return HallServer((host, port), application, limits=limits, proxies=proxies)
+
+
 def serve_forever(
     application: Callable[..., Any],
     host: str,
@@ -154,6 +169,4 @@ def serve_forever(
     proxies: TrustedProxies,
 ) -> None:
     """Serve HTTP and Socket.IO on one port until the process is stopped."""
-    open_files = raise_open_file_limit()
-    logger.info("serving on %s:%d (open files: %d)", host, port, open_files)
-    HallServer((host, port), application, limits=limits, proxies=proxies).serve_forever()
+    open_server(application, host, port, limits=limits, proxies=proxies).serve_forever()

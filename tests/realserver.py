@@ -170,12 +170,18 @@ class Listener:
             return [data for event, data in self.events if event == name]
 
     def wait_for(
-        self, name: str, until: Callable[[Any], bool] = lambda data: True, timeout: float = 10.0
+        self,
+        name: str,
+        until: Callable[[Any], bool] = lambda data: True,
+        timeout: float = 10.0,
+        *,
+        after: int = 0,
     ) -> Any:
-        """The first `name` payload satisfying `until`, waiting up to `timeout` seconds."""
+        """The first `name` payload satisfying `until` (of those after the first `after`),
+        waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for data in self.received(name):
+            for data in self.received(name)[after:]:
                 if until(data):
                     return data
             time.sleep(0.02)

@@ -29,7 +29,9 @@ from shared.application.reporting.export import TABLES
 from shared.application.reporting.reports import Period
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
+from shared.domain.events import PowerBack, PowerLost
 from shared.domain.i18n import text
+from shared.operations.power import record
 from tests.admin_fixtures import busy_day, oversight_services
 from tests.central_fixtures import central_config, log_in, register, ship_everything, shipper_for
 from tests.helpers import make_config
@@ -57,10 +59,13 @@ def hall(tmp_path: Path, name: str, **overrides: Any) -> tuple[Station, ManualCl
     station = open_station(config, clock=clock)
     services.ensure_counters(station)
     busy_day(station, clock, day_start + timedelta(hours=7), day_start + timedelta(hours=15))
+    clock.set(day_start + timedelta(hours=15, minutes=30))
+    record(station, PowerLost(runtime_seconds=7200, charge_percent=100))  # over the night
     clock.set(day_start + timedelta(days=1, hours=7))
     housekeeping.expire_past_days(station)
     close_days(station)
     busy_day(station, clock, clock.now(), clock.now() + timedelta(hours=4), seed=11)
+    record(station, PowerBack(runtime_seconds=600, charge_percent=20))
     return station, clock
 
 
@@ -114,6 +119,7 @@ def test_a_station_report_at_central_is_exactly_the_station_own(
     central = reply.get_json()
     own = own_report(station, first, last)
     assert own["totals"]["issued"] > 0
+    assert own["power"]["outages"]  # the power cut from yesterday afternoon into this morning
     assert central == own
 
 

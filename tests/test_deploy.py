@@ -66,6 +66,11 @@ def outside_state() -> list[object]:
     return [passwd, *(place.exists() for place in REAL_PLACES)]
 
 
+def machine_nut() -> dict[str, bytes]:
+    """This machine's own NUT configuration (none where NUT is not installed)."""
+    return {path.name: path.read_bytes() for path in Path("/etc/nut").glob("*") if path.is_file()}
+
+
 @dataclass
 class Installed:
     root: Path
@@ -200,9 +205,12 @@ def test_running_it_again_upgrades_and_keeps_the_config_and_the_data(
     root = installed.root
     config = root / "etc/satupintu/config.yaml"
     edited = config.read_text().replace('name: "SPKT Polres Kupang"', 'name: "SPKT Polres Uji"')
+    edited += "power: {ups: aula@localhost, user: satupintu, password: rahasia-ups}\n"
     config.write_text(edited)
     again = run(DEPLOY / "install", "--root", root)
     assert "Satu Pintu is upgraded" in again.stdout
+    assert "[aula]" in (root / "etc/nut/ups.conf").read_text()  # a UPS in the config: NUT set up
+    assert "password = rahasia-ups" in (root / "etc/nut/upsd.users").read_text()
     assert "with the password" not in again.stdout
     assert config.read_text() == edited
     [before] = (root / "var/lib/satupintu/backups").glob("before-upgrade-*.db")
@@ -217,6 +225,45 @@ def test_running_it_again_upgrades_and_keeps_the_config_and_the_data(
     ).stdout  # fmt: skip
     assert users == "admin\tadmin\tenabled\tall units\n"
     assert outside_state() == installed.outside_before
+
+
+@pytest.mark.external
+def test_nut_is_prepared_for_a_ups_on_this_machine_and_kept_as_it_is_after(
+    tmp_path: Path,
+) -> None:
+    root = new_root(tmp_path / "root")
+    before = outside_state(), machine_nut()
+    setup = [DEPLOY / "nut-setup", "--root", root, "--ups", "hall@localhost:3500", "--user", "sp"]
+    env = {**os.environ, "NUT_PASSWORD": "rahasia ups"}
+    for _ in range(2):  # a second run changes nothing
+        done = subprocess.run(setup, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    nut = root / "etc/nut"
+    assert (nut / "nut.conf").read_text() == "MODE=standalone\n"
+    assert (nut / "ups.conf").read_text().count("[hall]") == 1
+    assert "driver = usbhid-ups" in (nut / "ups.conf").read_text()
+    assert (nut / "upsd.conf").read_text() == "LISTEN 127.0.0.1 3500\n"
+    users = nut / "upsd.users"
+    assert users.read_text().count("[sp]") == 1
+    assert "password = rahasia ups" in users.read_text()
+    assert owner_and_mode(users)[2] == "0o640"  # the password is not for everyone
+    assert (outside_state(), machine_nut()) == before  # this machine's own NUT untouched
+
+
+@pytest.mark.external
+def test_a_ups_on_another_machine_needs_nothing_here_and_a_bad_name_is_refused(
+    tmp_path: Path,
+) -> None:
+    root = new_root(tmp_path / "root")
+    remote = run(DEPLOY / "nut-setup", "--root", root, "--ups", "hall@192.168.1.5")
+    assert "served by 192.168.1.5" in remote.stdout
+    assert not (root / "etc/nut").exists()
+    bad = subprocess.run(
+        [DEPLOY / "nut-setup", "--root", root, "--ups", "hall"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert bad.returncode == 1
+    assert "--ups must be NAME@HOST or NAME@HOST:PORT" in bad.stderr
 
 
 @pytest.mark.server

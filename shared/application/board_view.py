@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.application import presence
+from shared.application.power import closed_by_power
 from shared.application.station import Station
 from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text
@@ -73,6 +74,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         waiting = public_waiting(station, db, today)
         issued = repository.issued_on(db, today)
         attending = presence.at_counters(db, now)
+        on_battery = closed_by_power(station, db, now)
         suspended = in_force(db)
     shown = {counter.id for counter in counters}
     calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
@@ -100,7 +102,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
             if call.counter in shown
         ],
         "waiting": waiting,
-        "closed": closed_services(station, rows, issued, now, next_day),
+        "closed": closed_services(station, rows, issued, now, next_day, on_battery),
         "suspended": {
             service: public_json(station, found)
             for service, found in suspended.items()
@@ -130,9 +132,11 @@ def closed_services(
     issued: dict[str, int],
     now: datetime,
     next_day: datetime,
+    on_battery: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """The services that take no tickets now, and why: outside their hours ("hours"), their
-    daily quota used ("quota"), or every counter serving them closed ("counters"). The
+    daily quota used ("quota"), every counter serving them closed ("counters"), or the
+    battery would run out before one more citizen is served (`on_battery`: "power"). The
     private services count as one (PRIVATE), closed only when all of them are."""
     config = station.config
     closed = {}
@@ -147,6 +151,8 @@ def closed_services(
             closed[service.id] = state.reason or "hours"
         elif counters and all(counter is CounterState.CLOSED for counter in counters):
             closed[service.id] = "counters"
+        elif service.id in on_battery:
+            closed[service.id] = "power"
     shown = {
         service: why for service, why in closed.items() if service not in config.private_services
     }

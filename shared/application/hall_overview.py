@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.application import board_view, presence
+from shared.application.power import closed_by_power
 from shared.application.station import Station
 from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text, ticket_views
@@ -30,9 +31,11 @@ def services_overview(
         waiting = board_view.waiting_counts(station, db, today)
         issued = repository.issued_on(db, today)
         suspended = in_force(db)
+        on_battery = closed_by_power(station, db, now)
     result = []
     for service in station.config.services:
         state = availability(service, station.local(now), issued.get(service.id, 0), next_day)
+        power_closed = state.open and service.id in on_battery
         result.append(
             {
                 "id": service.id,
@@ -43,8 +46,8 @@ def services_overview(
                 "unit": service.unit,
                 "icon": service.icon,
                 "private": service.private,
-                "open": state.open,
-                "closed_reason": state.reason,
+                "open": state.open and not power_closed,
+                "closed_reason": "power" if power_closed else state.reason,
                 "opens_at": state.opens_at.isoformat(timespec="minutes")
                 if state.opens_at
                 else None,

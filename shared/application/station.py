@@ -13,6 +13,7 @@ from shared.application.printing import Printing
 from shared.domain.clock import Clock, SystemClock, parse_utc
 from shared.domain.clockwatch import TrustedTime
 from shared.domain.config import Config
+from shared.domain.power import NO_UPS, PowerState
 from shared.domain.queue_rules import service_day, service_day_bounds
 from shared.store.store import Store
 
@@ -24,6 +25,8 @@ class Station:
     clock: Clock
     printers: Printing
     time: TrustedTime = field(init=False)
+    # The hall's power as the UPS last reported it (`shared.operations.power` keeps it current).
+    power: PowerState = field(init=False, default=NO_UPS)
 
     def __post_init__(self) -> None:
         self.time = TrustedTime(self.clock)

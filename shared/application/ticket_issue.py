@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from shared.application.housekeeping import begin, record_waiting
+from shared.application.power import closed_by_power
 from shared.application.printing import DISABLED
 from shared.application.services import service_of
 from shared.application.station import Station
@@ -154,7 +155,7 @@ def new_ticket(
 ) -> Ticket:
     """A new ticket; a booking's (`booked_for`: its slot) and a carried-over ticket's
     (`carried`: the "Lanjutan" ticket, placed where the carried one stood) are not held to
-    opening hours or the quota, since their place was given before."""
+    opening hours, the quota or the battery's runtime, since their place was given before."""
     config = station.config
     issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
     _, next_day = station.day_bounds(today)
@@ -165,6 +166,12 @@ def new_ticket(
             service=service.name.get(station.config.language),
             opens_at=station.local(state.opens_at).time() if state.opens_at else "-",
         )
+    if (
+        booked_for is None
+        and carried is None
+        and closed_by_power(station, tx, tx.now, [service.id])
+    ):
+        _refuse_on_battery(station, service)
     ticket, event = issue(
         repository.next_ticket_id(tx),
         service=service.id,
@@ -190,3 +197,12 @@ def new_ticket(
     tx.record(event)
     record_waiting(station, tx, today)
     return ticket
+
+
+def _refuse_on_battery(station: Station, service: Service) -> None:
+    """No new ticket for a service the battery cannot last for (or when the close began)."""
+    name = service.name.get(station.config.language)
+    power = station.power
+    if power.closing or power.runtime_minutes is None:
+        raise ServiceClosed("error.service_closed_power_closing", service=name)
+    raise ServiceClosed("error.service_closed_power", service=name, minutes=power.runtime_minutes)

@@ -470,6 +470,50 @@ class CentralShipping(_Model):
         return os.environ.get(CENTRAL_KEY_ENV) or self.key
 
 
+_UPS = re.compile(r"^([A-Za-z0-9_.-]+)@([A-Za-z0-9_.-]+)(?::(\d{1,5}))?$")
+NUT_PORT = 3493  # upsd's port when `power.ups` names none
+
+
+class Power(_Model):
+    """The UPS the server watches through NUT (upsd): `ups` is `NAME@HOST[:PORT]` as `upsc`
+    takes it. It is asked every `poll_seconds`; on battery with less than
+    `close_below_minutes` of runtime left (or a low battery), the orderly close starts.
+    `user`/`password` log in to upsd when it asks for them."""
+
+    ups: str
+    poll_seconds: int = Field(5, ge=1, le=300)
+    close_below_minutes: int = Field(5, ge=0, le=240)
+    user: str | None = Field(None, min_length=1, max_length=100, pattern=r"^\S+$")
+    password: str | None = Field(None, min_length=1, max_length=200)
+
+    @field_validator("ups")
+    @classmethod
+    def _ups_name(cls, value: str) -> str:
+        found = _UPS.match(value)
+        if found is None or not 1 <= int(found.group(3) or NUT_PORT) <= 65535:
+            raise ValueError(
+                f"must be NAME@HOST or NAME@HOST:PORT, such as hall@localhost, not {value!r}"
+            )
+        return value
+
+    @property
+    def name(self) -> str:
+        return self._parts()[0]
+
+    @property
+    def host(self) -> str:
+        return self._parts()[1]
+
+    @property
+    def port(self) -> int:
+        return self._parts()[2]
+
+    def _parts(self) -> tuple[str, str, int]:
+        found = _UPS.match(self.ups)
+        assert found is not None
+        return found.group(1), found.group(2), int(found.group(3) or NUT_PORT)
+
+
 class Config(_Model):
     station: StationIdentity
     public_url: str | None = Field(None, pattern=r"^https?://[^\s/]+(/.*)?$")
@@ -501,6 +545,7 @@ class Config(_Model):
     trusted_proxies: tuple[Network, ...] = ()
     phone_tickets: bool = False
     central: CentralShipping | None = None
+    power: Power | None = None
     base_dir: Path = Path()
 
     @cached_property

@@ -428,6 +428,39 @@ class SurveyAnswered(Event):
     answers: dict[str, int]
 
 
+@dataclass(frozen=True, kw_only=True)
+class PowerEvent(Event):
+    """The hall's power as the UPS reported it (`shared.domain.power`): the battery's runtime in
+    seconds and its charge in percent, when the UPS tells them."""
+
+    board = False
+    runtime_seconds: int | None = None
+    charge_percent: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerLost(PowerEvent):
+    """The UPS went on battery: the hall works on."""
+
+    name = "power.lost"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerBack(PowerEvent):
+    """The UPS is on mains again."""
+
+    name = "power.back"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PowerLow(PowerEvent):
+    """The orderly close began: the battery is low ("low_battery") or has less runtime left than
+    `power.close_below_minutes` ("runtime"). A verified backup and a clean stop follow."""
+
+    name = "power.low"
+    cause: str
+
+
 def _kinds(base: type[Event]) -> Iterator[type[Event]]:
     for kind in base.__subclasses__():
         if "name" in vars(kind):

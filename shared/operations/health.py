@@ -31,9 +31,10 @@ from shared.application import audit
 from shared.application.printing import is_loopback, kiosk_names, loopback_qr_base
 from shared.application.station import Station
 from shared.domain.clock import utc_text
-from shared.domain.config import Config
+from shared.domain.config import Config, Power
 from shared.domain.errors import Unavailable
 from shared.domain.i18n import LANGUAGES, text
+from shared.domain.power import PowerState, Supply
 from shared.operations import backups
 from shared.store import receipts
 from shared.store.eventlog import last_row
@@ -521,3 +522,33 @@ def audit_broken(verdict: audit.Verdict) -> Notice:
         row=verdict.broken_id,
         problem=Message(verdict.problem or "", verdict.params),
     )
+
+
+@check("power")
+def power(station: Station) -> Result:
+    """The UPS as the server last asked it (config `power:`): on mains, on battery (a warning:
+    the hall works on) or unreachable (a problem: a power cut would go unseen)."""
+    return power_result(station.config.power, station.power)
+
+
+def power_result(power: Power | None, state: PowerState) -> Result:
+    """The power check for a UPS's state (also `satupintu doctor`'s, which asks the UPS)."""
+    if power is None:
+        return Result("power", Message("ui.health.ups_off"))
+    if state.supply is Supply.UNKNOWN:
+        notice = make_notice(
+            "power", "problem", "ui.health.ups_unreachable", "ui.health.ups_unreachable_advice"
+        )
+        return Result("power", notice.message, (notice,))
+    if state.on_battery:
+        minutes = state.runtime_minutes
+        key = "ui.health.ups_battery" if minutes is not None else "ui.health.ups_battery_unknown"
+        notice = make_notice(
+            "power",
+            "warning",
+            key,
+            "ui.health.ups_battery_advice",
+            minutes=minutes if minutes is not None else "-",
+        )
+        return Result("power", notice.message, (notice,))
+    return Result("power", Message("ui.health.ups_mains"))

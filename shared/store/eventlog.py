@@ -19,6 +19,9 @@ from shared.domain.events import (
     DeviceEnrolled,
     DeviceRevoked,
     Event,
+    PowerBack,
+    PowerLost,
+    PowerLow,
     PrintRecorded,
     ServiceResumed,
     ServiceSuspended,
@@ -354,6 +357,39 @@ def last_of_kind(db: Reader, kind: type[Event]) -> Logged | None:
         [kind.name],
     )
     return logged(row) if row else None
+
+
+def last_of_kinds(db: Reader, kinds: Iterable[type[Event]]) -> Logged | None:
+    """The latest event of any of these kinds."""
+    wanted = names(kinds)
+    marks = ", ".join("?" * len(wanted))
+    row = db.one(
+        f"SELECT id, at, actor, name, data FROM events WHERE name IN ({marks}) "  # noqa: S608
+        "ORDER BY id DESC LIMIT 1",
+        wanted,
+    )
+    return logged(row) if row else None
+
+
+POWER_KINDS: tuple[type[Event], ...] = (PowerLost, PowerBack, PowerLow)
+
+
+def power_between(db: Reader, start: datetime, end: datetime) -> list[Logged]:
+    """The power events (lost, back, low) of [start, end), and the last one before `start`
+    (which tells whether the window began on battery), in log order."""
+    marks = ", ".join("?" * len(POWER_KINDS))
+    kinds = names(POWER_KINDS)
+    before = db.all(
+        f"SELECT id, at, actor, name, data FROM events WHERE +name IN ({marks}) "  # noqa: S608
+        "AND at < ? ORDER BY id DESC LIMIT 1",
+        [*kinds, utc_text(start)],
+    )
+    within = db.all(
+        f"SELECT id, at, actor, name, data FROM events WHERE +name IN ({marks}) "  # noqa: S608
+        "AND at >= ? AND at < ? ORDER BY id",
+        [*kinds, utc_text(start), utc_text(end)],
+    )
+    return list(read([*before, *within]))
 
 
 def every_of_kind(db: Reader, kind: type[Event]) -> list[Logged]:

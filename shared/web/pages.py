@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 
+from shared.application.power import power_view
 from shared.application.reporting.formatting import format_clock, format_number
 from shared.domain.config import LOGO_TYPES
 from shared.domain.i18n import LANGUAGES, catalogue, text
@@ -62,14 +63,15 @@ def render_page(
     Templates also get `service_names` (service id -> name in the page's language); it stays
     on the server unless a template shows it.
 
-    The JSON carries the language, the station's time zone, the catalogue entries whose keys
-    start with one of `catalogue_prefixes` (plus the shared `ui.` ones), every service's
+    The JSON carries the language, the station's time zone, the power state (`power`: the
+    notice every page shows on battery), the catalogue entries whose keys start with one of
+    `catalogue_prefixes` (plus the shared `ui.` ones), every service's
     names in both languages (`service_names`: a page shown to the hall, such as the board,
     passes `private_names=False` and never carries a private service's name) and `data`.
     """
     config = station().config
     lang = page_language()
-    prefixes = ("ui.common.", "ui.offline", *catalogue_prefixes)
+    prefixes = ("ui.common.", "ui.offline", "ui.power.", *catalogue_prefixes)
     page_data = {
         "language": lang,
         "timezone": config.timezone,
@@ -80,6 +82,7 @@ def render_page(
             for service in config.services
             if private_names or not service.private
         },
+        "power": power_view(station().power),
         **(data or {}),
     }
 

@@ -21,6 +21,7 @@ from flask import Flask, current_app, request
 from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
 from shared.application import board_view, presence, sessions
+from shared.application.power import power_view
 from shared.application.station import Station
 from shared.application.users import StationSessions, User
 from shared.domain.config import Limits
@@ -32,7 +33,7 @@ from shared.domain.i18n import pick_language, text
 from shared.web.auth import SESSION_COOKIE
 from shared.web.crossprocess import TicketsChanged
 from shared.web.phone_updates import PhoneUpdates
-from shared.web.socket_server import BOARD_ROOM, IDLE_SECONDS, Connections, socketio
+from shared.web.socket_server import BOARD_ROOM, IDLE_SECONDS, POWER_EVENT, Connections, socketio
 from shared.web.socketlimits import WIRE, Flood, MeteredSocket, Wire
 from shared.web.web import error_json, origin_allowed, station
 
@@ -98,6 +99,11 @@ class Dispatcher:
                     self.others.publish(batch, moved)
             except Exception:
                 logger.exception("could not publish %d events", len(batch))
+
+
+def publish_power(view: dict[str, Any]) -> None:
+    """Tell every connected screen the power state (`shared.operations.power` calls this)."""
+    socketio.emit(POWER_EVENT, view)
 
 
 def connections() -> Connections:
@@ -222,7 +228,8 @@ def board_id(data: Any) -> str | None:
 
 @socketio.on("connect")
 def connect(auth: Any = None) -> None:
-    """Every client starts with a snapshot; its cookie tells us whether it is an officer.
+    """Every client starts with a snapshot and the power state; its cookie tells us whether it
+    is an officer.
 
     Acks speak the page's language when the client names it (`auth: {language}`), else the
     browser's.
@@ -237,6 +244,7 @@ def connect(auth: Any = None) -> None:
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
     join_room(BOARD_ROOM)
     emit("snapshot", board_view.board_snapshot(station(), board_id(auth)))
+    emit(POWER_EVENT, power_view(station().power))
 
 
 @socketio.on("disconnect")

@@ -8,6 +8,7 @@ import threading
 from flask_socketio import SocketIO
 
 BOARD_ROOM = "board"
+POWER_EVENT = "power.state"  # to every client, phones too (`publish_power`)
 
 
 IDLE_SECONDS = 2.0  # a background thread with nothing to do for this long ends

@@ -61,7 +61,8 @@ class Source:
 
     `events(start, end)` gives the ticket events of [start, end) with every event (any time)
     of the tickets they touch, and the booking events of [start, end), in log order;
-    `audit(last_day)` the audit section of a report ending on that service day. The station
+    `audit(last_day)` the audit section of a report ending on that service day; `power(start,
+    end)` the power events of [start, end) and the last one before it. The station
     (`reports.station_source`) and the central server (over its copy of the station's log) each
     provide one.
     """
@@ -70,6 +71,7 @@ class Source:
     now: datetime
     events: Callable[[datetime, datetime], list[Logged]]
     audit: Callable[[date], dict[str, Any]]
+    power: Callable[[datetime, datetime], list[Logged]]
 
     def today(self, instant: datetime | None = None) -> date:
         """The service day of an instant (default: now) in the station's time zone."""
@@ -91,6 +93,12 @@ def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
             eventlog.bookings_between(db, start, end),
             eventlog.suspensions_between(db, start, end),
         )
+
+
+def load_power(station: Station, start: datetime, end: datetime) -> list[Logged]:
+    """The power events of [start, end) and the last one before it."""
+    with station.store.read() as db:
+        return eventlog.power_between(db, start, end)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from functools import partial
 from typing import Any
 
 from shared.application import audit
-from shared.application.reporting import fairness, ikm, ledger
+from shared.application.reporting import fairness, ikm, ledger, outages
 from shared.application.reporting.ledger import Ledger, Source
 from shared.application.reporting.numbers import mean, minutes, percent, percentile_90
 from shared.application.station import Station
@@ -380,6 +380,7 @@ def station_source(station: Station) -> Source:
         now=station.now(),
         events=partial(ledger.load, station),
         audit=partial(audit_section, station),
+        power=partial(ledger.load_power, station),
     )
 
 
@@ -439,7 +440,33 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         "bookings": bookings(config, facts, start, end, language),
         "suspensions": suspensions(source, facts, start, end, language),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
+        "power": power_cuts(source, facts, start, end),
         "audit": source.audit(period.last),
+    }
+
+
+def power_cuts(source: Source, facts: Ledger, start: datetime, end: datetime) -> dict[str, Any]:
+    """The period's power cuts (`shared.application.reporting.outages`): each one's local start
+    and end, minutes and tickets served meanwhile, and the totals."""
+    found = outages.outages(source.power(start, end), start, end, source.now)
+
+    def local(instant: datetime) -> str:
+        return source.local(instant).isoformat(timespec="minutes")
+
+    listed = [
+        {
+            "from": local(outage.start),
+            "to": None if outage.ongoing else local(outage.end),
+            "minutes": outage.minutes,
+            "served": outages.served_during(outage, facts.finishes),
+            "closed": outage.closed,
+        }
+        for outage in found
+    ]
+    return {
+        "outages": listed,
+        "minutes": sum(outage["minutes"] for outage in listed),
+        "served": sum(outage["served"] for outage in listed),
     }
 
 

@@ -12,6 +12,7 @@ export function currentLanguage() {
 export function setLanguage(next) {
   language = next;
   document.documentElement.lang = next;
+  document.dispatchEvent(new Event("satupintu:language"));
 }
 
 // The page's other language: the one its language button switches to.

@@ -1,6 +1,9 @@
 // The live connection every screen shares: Socket.IO with reconnection, a snapshot to start
-// from, board events applied in `seq` order, and a fresh snapshot whenever a gap shows.
+// from, board events applied in `seq` order, and a fresh snapshot whenever a gap shows or the
+// power changes (`power.state`, which also keeps the page's power notice current).
 // BOARD_EVENTS must equal shared/events.py's board events (tests/test_docs.py checks it).
+
+import { showPower } from "/static/js/power.js";
 
 export const BOARD_EVENTS = [
   "ticket.issued",
@@ -36,6 +39,7 @@ export function openSocket({ auth = {}, onStatus = () => {}, onConnect = () => {
   });
   socket.on("disconnect", () => onStatus(false));
   socket.on("connect_error", () => onStatus(false));
+  socket.on("power.state", showPower);
   return socket;
 }
 
@@ -74,6 +78,10 @@ export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatu
   }
 
   for (const name of BOARD_EVENTS) socket.on(name, (payload) => apply(name, payload));
+  // Which services the battery can still serve changes with the power: a fresh snapshot.
+  socket.on("power.state", () => {
+    if (seq !== null) resync();
+  });
   socket.on("disconnect", () => {
     seq = null;
   });
