@@ -34,7 +34,7 @@ from shared.domain.ticket import Logged
 from shared.store import eventlog
 from shared.store.anchors import Anchor
 
-TICKET_NAMES = eventlog.names(eventlog.TICKET_KINDS)
+TICKET_NAMES = eventlog.names(eventlog.LIFE_KINDS)
 BOOKING_NAMES = eventlog.names(eventlog.BOOKING_KINDS)
 SUSPENSION_NAMES = eventlog.SUSPENSION_NAMES
 POWER_NAMES = eventlog.names(eventlog.POWER_KINDS)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from counter.actions import http_path, perform
-from shared.application import desk_view, hall_overview, suspensions
-from shared.application.desk_commands import COMMANDS
+from shared.application import desk_view, hall_overview, sms, suspensions
+from shared.application.desk_commands import COMMANDS, parse_number
 from shared.application.users import Role, User
 from shared.domain.config import Counter
 from shared.domain.errors import Forbidden, NotFound
@@ -49,6 +49,7 @@ def console() -> str:
             ],
             "requeue_minutes": config.no_show_requeue_minutes,
             "recall_limit": config.no_show_after_recalls,
+            "sms": config.sms is not None,
         },
     )
 
@@ -99,6 +100,25 @@ def counter_queue(counter_id: str) -> Response:
     """The counter's waiting tickets in call order, its recent no-shows and today's counts."""
     desk = desk_view.counter_desk(station(), _counter(counter_id))
     return jsonify({key: desk[key] for key in ("waiting", "no_shows", "today")})
+
+
+@bp.post("/api/counters/<counter_id>/sms")
+@require_role(Role.OFFICER)
+def add_sms_number(counter_id: str) -> tuple[Response, int]:
+    """An officer adds a citizen's mobile number for SMS to a ticket of today in one of the
+    counter's services: `{"number", "phone", "language"?}`; the answer shows it masked."""
+    counter = _counter(counter_id)
+    body = json_body()
+    number = parse_number(body.get("number"))
+    masked = sms.add_number_for_citizen(
+        station(),
+        _user().username,
+        counter.services,
+        number,
+        body.get("phone"),
+        sms.checked_language(body.get("language"), station().config.language),
+    )
+    return jsonify({"number": number, "sms": masked}), 201
 
 
 @bp.post("/api/counters/<counter_id>/<action>")

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import bookings, desk_view
+from shared.application import bookings, desk_view, sms
 from shared.application.clientaddress import network_of
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.application.printing import PrintResult
@@ -102,6 +102,19 @@ def show_booking(token: str) -> Response:
 def cancel_booking(token: str) -> Response:
     """The holder of the booking gives it up: its place is free again."""
     return jsonify({"booking": booking_view(station(), bookings.cancel_booking(station(), token))})
+
+
+@bp.post("/api/bookings/<token>/sms")
+def add_booking_sms_number(token: str) -> tuple[Response, int]:
+    """The booking's holder adds a mobile number: its ticket gets the SMS after check-in."""
+    body = json_body()
+    masked = sms.add_number_to_booking(
+        station(),
+        bookings.find_booking(station(), token),
+        body.get("phone"),
+        sms.checked_language(body.get("language"), language()),
+    )
+    return jsonify({"sms": masked}), 201
 
 
 @bp.post("/api/bookings/<code>/check-in")

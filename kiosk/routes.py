@@ -12,6 +12,7 @@ from shared.application import (
     carryover,
     citizen_actions,
     hall_overview,
+    sms,
     stepback,
     survey_desk,
     ticket_issue,
@@ -35,6 +36,7 @@ PHONE_COOKIE_DAYS = 30
 # The kiosk's keypad for registration numbers from other systems (Super App, SINAR); a booking
 # code takes only the letters and digits codes are made of.
 REFERENCE_KEYS = string.digits + string.ascii_uppercase + "-/"
+PHONE_KEYS = string.digits + "+"  # a mobile number for SMS: 0812…, +62812…, 62812…
 
 bp = Blueprint(
     "kiosk",
@@ -169,6 +171,18 @@ def check_in_carried(token: str) -> tuple[Response, int]:
     return _issued_json(issued), 201 if issued.created else 200
 
 
+@bp.post("/api/tickets/<token>/sms")
+@rate_limited(lambda limits: limits.tickets_per_minute)
+def add_sms_number(token: str) -> tuple[Response, int]:
+    """The citizen asks for an SMS when their turn is near: `{"phone", "language"?}` (an
+    Indonesian mobile number; the messages come in `language`, else the caller's)."""
+    body = json_body()
+    sms.add_number(
+        station(), token, body.get("phone"), sms.checked_language(body.get("language"), language())
+    )
+    return jsonify({"ticket": _ticket(token)}), 201
+
+
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
     citizen_actions.answer_survey(station(), token, json_body().get("answers"))
@@ -206,11 +220,13 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         icons=ICONS,
         code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
         reference_keys=REFERENCE_KEYS,
+        phone_keys=PHONE_KEYS,
         catalogue_prefixes=("ui.kiosk.",),
         data={
             "kiosk": kiosk_id,
             "issuing": _issuing_here(kiosk_id),
             "services": hall_overview.services_overview(station(), page_language()),
+            "sms": config.sms is not None,
             "screen": {
                 "reset_seconds": screen.reset_seconds,
                 "failed_print_seconds": screen.failed_print_seconds,

@@ -39,6 +39,8 @@ def create_app(
     import board.sockets  # noqa: F401 (each surface registers its socket events)
     import counter.sockets  # noqa: F401
     import kiosk.sockets  # noqa: F401
+    import shared.operations.queue_alerts
+    import shared.operations.sms_health  # noqa: F401
     from admin.routes import bp as admin_bp
     from admin.survey_desk import bp as survey_desk_bp
     from board.routes import bp as board_bp

@@ -70,6 +70,10 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     socketio.start_background_task(_housekeeping, app)
     if config.central:
         _start_shipping(station)
+    if config.sms:
+        from shared.operations.sms_sender import send_forever
+
+        socketio.start_background_task(send_forever, station)
     server = open_server(
         app, host, port, limits=config.limits, proxies=TrustedProxies(config.trusted_proxies)
     )

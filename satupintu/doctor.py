@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import shared.operations.queue_alerts
+import shared.operations.sms_health  # noqa: F401
 from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
 from satupintu.opening import open_station
 from shared.application import audit, ticket_printing
@@ -103,7 +105,8 @@ def _station_checks(station: Station) -> Iterator[Result]:
     the link to central when the station ships)."""
     ticket_printing.restore_printer_health(station)
     shipping = ("central",) if station.config.central is not None else ()
-    report = health.run(station, ("database", "disk", "printers", "backup", *shipping))
+    texting = ("sms", "queue") if station.config.sms is not None else ()
+    report = health.run(station, ("database", "disk", "printers", "backup", *shipping, *texting))
     for result in report.results:
         if result.name == "database" and not result.notices:
             yield Result(

@@ -151,7 +151,7 @@ def test_systemd_accepts_the_units(installed: Installed, tmp_path: Path) -> None
     service = original
     for line in ("ProtectSystem=strict", "NoNewPrivileges=yes", "PrivateTmp=yes",
                  "LimitNOFILE=65536", "Restart=on-failure", "User=satupintu",
-                 "StandardOutput=journal", "ReadWritePaths=/var/lib/satupintu",
+                 "StandardOutput=journal", "ReadWritePaths=/var/lib/satupintu -/var/spool/gammu",
                  "CapabilityBoundingSet=", "SystemCallFilter=@system-service"):  # fmt: skip
         assert f"\n{line}\n" in service, line
 

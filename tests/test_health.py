@@ -33,7 +33,7 @@ from tests.system_fixtures import fill, refused_port, remount_read_only, tiny_fi
 pytestmark = pytest.mark.slow
 
 CHECK_NAMES = ["database", "disk", "printers", "public_url", "speech", "backup", "central", "clock",
-               "audit", "power"]  # fmt: skip
+               "audit", "power", "queue", "sms"]  # fmt: skip
 HALL_URL = "http://192.168.1.10:8000"  # the QR codes lead to the hall's network
 
 

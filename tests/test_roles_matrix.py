@@ -64,6 +64,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tickets/<token>/reprint"): PUBLIC,
     ("POST", "/api/tickets/<token>/survey"): PUBLIC,
     ("POST", "/api/tickets/<token>/cancel"): PUBLIC,
+    ("POST", "/api/tickets/<token>/sms"): PUBLIC,  # the token is the proof
     ("GET", "/api/bookings/slots"): PUBLIC,
     ("POST", "/api/bookings"): PUBLIC,  # anyone books; an officer books for a citizen
     ("GET", "/api/bookings"): OFFICER,
@@ -71,6 +72,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/admin/bookings"): SUPERVISOR,
     ("GET", "/api/bookings/<token>"): PUBLIC,
     ("POST", "/api/bookings/<token>/cancel"): PUBLIC,
+    ("POST", "/api/bookings/<token>/sms"): PUBLIC,
     ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
     ("GET", "/book"): PUBLIC,
     ("GET", "/b/<token>"): PUBLIC,
@@ -82,6 +84,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/counters/<counter_id>"): OFFICER,
     ("GET", "/api/counters/<counter_id>/waiting"): OFFICER,
     ("POST", "/api/counters/<counter_id>/<action>"): OFFICER,
+    ("POST", "/api/counters/<counter_id>/sms"): OFFICER,
     ("GET", "/api/survey/<counter_id>"): PUBLIC,
     ("POST", "/api/survey/<counter_id>"): PUBLIC,
     ("GET", "/api/admin/dashboard"): SUPERVISOR,

@@ -46,7 +46,7 @@ from shared.domain.errors import (
 from shared.domain.events import BookingCancelled, BookingCheckedIn, BookingMade
 from shared.domain.queue_rules import service_day
 from shared.domain.ticket import Ticket
-from shared.store import repository
+from shared.store import repository, sms_store
 from shared.store.store import Reader, Transaction
 
 MAX_CODE = 200  # a typed code, or the booking link a scanner types
@@ -317,6 +317,7 @@ def _checked_in(
     )  # fmt: skip
     status = transition(booking.status, BookingMove.CHECK_IN, booking.code)
     repository.set_booking_status(tx, booking.id, status, ticket.id)
+    sms_store.move_to_ticket(tx, booking.id, ticket.id)  # the booking's SMS number, if any
     tx.record(
         BookingCheckedIn(
             booking_id=booking.id,

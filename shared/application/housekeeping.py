@@ -15,7 +15,7 @@ from shared.domain.clock import utc_text
 from shared.domain.events import BookingEvent, BookingMissed, QueueWaiting
 from shared.domain.queue_rules import Move
 from shared.domain.ticket import Ticket, apply
-from shared.store import repository
+from shared.store import repository, sms_store
 from shared.store.store import Transaction
 
 
@@ -99,10 +99,12 @@ def _close_missed_bookings(station: Station, tx: Transaction) -> None:
 
 
 def expire_past_days(station: Station) -> None:
-    """Close earlier service days' queues and forget their idempotency keys.
+    """Close earlier service days' queues and forget their idempotency keys and the mobile
+    numbers registered for SMS (personal data: kept for the day only).
 
     Runs periodically, so boards roll over at the day's start even when nobody acts.
     """
     with station.store.write("system", station.now()) as tx:
         today = begin(station, tx)
         repository.forget_requests_before(tx, today)
+        sms_store.forget_numbers_before(tx, today)

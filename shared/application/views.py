@@ -10,7 +10,8 @@ after a no-show until when it may be put back in the queue, and while it waits w
 still let others go first (`step_back`). A carried-over ticket says until which day it may be
 checked in (`carried_until`); a ticket its check-in gave is `carried` ("Lanjutan"). A waiting
 ticket of a suspended service carries its `suspension` (reason, since, expected resume; a
-private service's reason is not shown to the citizen).
+private service's reason is not shown to the citizen). Both carry `sms`: the mobile number
+registered for SMS, masked (`0812•••7890`), or null.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from shared.application.suspensions import in_force, public_json
 from shared.domain.estimates import almost_turn, wait_range
 from shared.domain.queue_rules import Status, may_requeue
 from shared.domain.slots import check_in_closes, check_in_opens
+from shared.domain.sms import mask
 from shared.domain.ticket import Ticket
-from shared.store import repository
+from shared.store import repository, sms_store
 from shared.store.repository import BookingRow
 from shared.store.store import Reader
 
@@ -63,6 +65,7 @@ def ticket_views(
     )
     serving = {} if for_staff else now_serving(db)
     suspended = in_force(db)
+    sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
     views = []
@@ -90,6 +93,7 @@ def ticket_views(
             if ticket.waiting and ticket.service in suspended
             else None,
         }
+        view["sms"] = mask(sms[ticket.id]) if ticket.id in sms else None
         if not for_staff:
             view["token"] = ticket.token
             view["status_url"] = f"/t/{ticket.token}"

@@ -26,6 +26,9 @@ from pydantic import (
     model_validator,
 )
 
+from shared.domain.errors import InvalidRequest
+from shared.domain.sms import normalise_number
+from shared.domain.smsd_config import SmsdConfigError, read_smsd_config
 from shared.domain.yamltext import safe_load
 
 DEFAULT_CONFIG = Path("config.yaml")
@@ -347,6 +350,37 @@ class Phone(_Model):
     alert_minutes: int = Field(15, ge=0, le=240)
 
 
+# What a supervisor may hear of by SMS (the health notices of the same names).
+SMS_ALERTS = ("long_wait", "unattended", "paper_out", "sms_budget")
+
+
+def _mobile_number(value: Any) -> str:
+    """An Indonesian mobile number in its canonical form, or a one-line fault."""
+    try:
+        return normalise_number(value)
+    except InvalidRequest:
+        raise ValueError(
+            f"must be an Indonesian mobile number such as 0812..., not {value!r}"
+        ) from None
+
+
+class Sms(_Model):
+    """SMS through the hall's own GSM modem, driven by gammu-smsd with its `files` service: the
+    server hands messages to the daemon's outbox (`gammu-smsd-inject -c gammu_config`) and reads
+    its sent, error and inbox folders (named in that file's `[smsd]` section)."""
+
+    gammu_config: str = Field(min_length=1)
+    pid_file: str | None = None  # the daemon's -p PIDFILE: tells whether it runs
+    daily_budget: int = Field(200, ge=0, le=100_000)  # messages a service day, replies included
+    per_number_per_day: int = Field(10, ge=1, le=100)
+    retries: int = Field(2, ge=0, le=10)  # a message that failed is handed again this often
+    inject_command: str = "gammu-smsd-inject"
+    # Supervisors' duty phones, and the alerts they get (each once per occurrence).
+    alert_numbers: tuple[Annotated[str, BeforeValidator(_mobile_number)], ...] = ()
+    alerts: tuple[Literal[SMS_ALERTS], ...] = SMS_ALERTS  # type: ignore[valid-type]
+    alert_wait_factor: float = Field(2.0, ge=1.0, le=10.0)  # long wait: N x standard_minutes
+
+
 class Kiosk(_Model):
     id: Identifier
     name: str | None = None
@@ -546,6 +580,7 @@ class Config(_Model):
     phone_tickets: bool = False
     central: CentralShipping | None = None
     power: Power | None = None
+    sms: Sms | None = None
     base_dir: Path = Path()
 
     @cached_property
@@ -686,6 +721,7 @@ def _check_references(config: Config) -> None:
     if config.logo_path is not None and not config.logo_path.is_file():
         raise ConfigError(f"station.logo: no such file {str(config.logo_path)!r}")
     _check_printer_profiles(config)
+    _check_sms(config)
 
 
 def _check_private_counter(config: Config, index: int, counter: Counter) -> None:
@@ -718,6 +754,16 @@ def _check_printer_profiles(config: Config) -> None:
             raise ConfigError(
                 f"{key}.profile: unknown printer profile {profile!r} (e.g. TM-T88V, default)"
             ) from None
+
+
+def _check_sms(config: Config) -> None:
+    """`sms.gammu_config` must be a gammu-smsd config with the `files` service and its folders."""
+    if config.sms is None:
+        return
+    try:
+        read_smsd_config(config.resolve(config.sms.gammu_config))
+    except SmsdConfigError as error:
+        raise ConfigError(f"sms.gammu_config: {error}") from None
 
 
 def _location(loc: tuple[Any, ...]) -> str:

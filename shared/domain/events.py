@@ -419,6 +419,42 @@ class PrintRecorded(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SmsNumberAdded(Event):
+    """A mobile number was registered for a ticket's (or a booking's) SMS. The number itself is
+    personal data: it stays in its own table and is never logged."""
+
+    name = "sms.number_added"
+    board = False
+    number: str | None  # the ticket's number (None for a booking)
+    by: str  # "citizen", or the officer who added it
+    booking_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmsRecorded(Event):
+    """What came of one SMS (as `print.recorded` for a ticket): `status` is sent, failed (its
+    retries spent), retrying or over_budget; never the number it went to."""
+
+    name = "sms.recorded"
+    board = False
+    number: str | None  # the ticket's number
+    kind: str  # almost, called, no_show, or reply_* for an answer to a reply
+    status: str
+    attempts: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmsReplied(Event):
+    """A citizen answered by SMS from the number registered for their ticket: `command` is
+    BATAL, STATUS, TUNDA or HELP (anything else)."""
+
+    name = "sms.replied"
+    board = False
+    number: str
+    command: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyAnswered(Event):
     name = "survey.answered"
     board = False

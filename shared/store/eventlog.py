@@ -25,6 +25,9 @@ from shared.domain.events import (
     PrintRecorded,
     ServiceResumed,
     ServiceSuspended,
+    SmsNumberAdded,
+    SmsRecorded,
+    SmsReplied,
     SurveyAnswered,
     TicketCalled,
     TicketDone,
@@ -46,6 +49,8 @@ TICKET_KINDS: tuple[type[Event], ...] = (
     *TicketEvent.__subclasses__(),
     SurveyAnswered,
 )
+# A ticket's life as the reports read it: its moves, its survey answer and its SMS.
+LIFE_KINDS: tuple[type[Event], ...] = (*TICKET_KINDS, SmsNumberAdded, SmsRecorded, SmsReplied)
 
 
 def names(kinds: Iterable[type[Event]]) -> list[str]:
@@ -202,18 +207,19 @@ def every_ticket_event(db: Reader) -> Iterator[Logged]:
 
 
 def lives_touched(db: Reader, start: datetime, end: datetime) -> list[Logged]:
-    """The ticket events of [start, end), with every event (any time) of the tickets they touch.
+    """The ticket events of [start, end), with every event (any time) of the tickets they touch
+    (their survey answers and SMS too).
 
     Loading a ticket's whole life lets a call in the period know when its ticket joined the
     queue, and an expiry recorded the morning after be counted on its ticket's own day.
     """
     query = _of_kinds(
-        TICKET_KINDS,
+        LIFE_KINDS,
         "ticket_id IN (SELECT DISTINCT ticket_id "
         "FROM events WHERE at >= ? AND at < ? AND ticket_id IS NOT NULL)",
         by_name=False,
     )
-    return list(read(db.all(query, [*names(TICKET_KINDS), utc_text(start), utc_text(end)])))
+    return list(read(db.all(query, [*names(LIFE_KINDS), utc_text(start), utc_text(end)])))
 
 
 BOOKING_KINDS: tuple[type[Event], ...] = tuple(BookingEvent.__subclasses__())

@@ -358,6 +358,55 @@ def m014_carry_over_and_step_back(db: Database) -> None:
     )
 
 
+@migrations()
+def m015_sms(db: Database) -> None:
+    """SMS (issue 23): citizens' mobile numbers in a table of their own, kept apart from the
+    tickets and the log and deleted at the day's close (`sms_numbers`, for a ticket or for a
+    booking until its check-in), and each message once (`sms_outbox`, unique `key`; a
+    supervisor's alert names its `recipient`, a duty phone of the config), and the alerts
+    raised and not yet over (`sms_alerts`), so each occurrence is told once."""
+    db.executescript(
+        """
+        CREATE TABLE sms_numbers (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER UNIQUE REFERENCES tickets(id),
+            booking_id INTEGER UNIQUE REFERENCES bookings(id),
+            number TEXT NOT NULL,
+            language TEXT NOT NULL,
+            service_day TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            CHECK (ticket_id IS NOT NULL OR booking_id IS NOT NULL)
+        );
+        CREATE INDEX sms_numbers_number ON sms_numbers (number, service_day);
+        CREATE INDEX sms_numbers_day ON sms_numbers (service_day);
+
+        CREATE TABLE sms_outbox (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            ticket_id INTEGER REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            recipient TEXT,
+            service_day TEXT NOT NULL,
+            language TEXT NOT NULL,
+            text TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            spool_digest TEXT,
+            created_at TEXT NOT NULL,
+            handed_at TEXT,
+            finished_at TEXT
+        );
+        CREATE INDEX sms_outbox_open ON sms_outbox (status) WHERE status IN ('pending', 'handed');
+        CREATE INDEX sms_outbox_day ON sms_outbox (service_day, status);
+
+        CREATE TABLE sms_alerts (
+            key TEXT PRIMARY KEY,
+            raised_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

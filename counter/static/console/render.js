@@ -4,6 +4,7 @@ import { byId, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import { formatNumber, page, serviceName, t } from "/static/js/i18n.js";
 import { bookedText, renderNoShows, renderWaiting } from "./queue.js";
+import { renderSms } from "./sms.js";
 import { services, state } from "./state.js";
 import { renderSuspensions } from "./suspension.js";
 
@@ -40,6 +41,7 @@ function renderCurrent() {
   byId("current-priority").hidden = !(ticket && ticket.priority);
   byId("current-booked").hidden = !(ticket && ticket.booked);
   byId("current-carried").hidden = !(ticket && ticket.carried);
+  renderSms(ticket);
   byId("current-booked").textContent = ticket && ticket.booked ? bookedText(ticket) : "";
   byId("current-reference").hidden = !(ticket && ticket.reference);
   byId("current-reference").textContent =

@@ -1,9 +1,10 @@
 // The confirmation: the number, a QR code of the phone's status page, printing and reprinting.
 
-import { suspendedUntil } from "/static/js/suspension.js";
 import { api } from "/static/js/api.js";
 import { page, serviceName, t, waitText } from "/static/js/i18n.js";
+import { suspendedUntil } from "/static/js/suspension.js";
 import { backToStart } from "./idle.js";
+import { offerSms } from "./sms.js";
 import { PRINT_TROUBLE, SCREEN, kiosk, ui } from "./state.js";
 
 export function renderConfirmation() {
@@ -37,6 +38,7 @@ export function renderConfirmation() {
     kiosk.current.print === "reprinting" ? "ui.kiosk.reprinting" : "ui.kiosk.reprint",
   );
   renderCountdown();
+  offerSms();
 }
 
 export function showConfirmation(ticket, print) {
@@ -83,7 +85,7 @@ function renderCountdown() {
   ui.countdown.textContent = kiosk.countdown ? t("ui.kiosk.back_in", { n: kiosk.countdown.remaining }) : "";
 }
 
-function startCountdown(seconds) {
+export function startCountdown(seconds) {
   stopCountdown();
   kiosk.countdown = { remaining: seconds, timer: null };
   kiosk.countdown.timer = setInterval(() => {

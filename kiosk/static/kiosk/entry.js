@@ -4,11 +4,12 @@ import { byId } from "/static/js/dom.js";
 import { serviceName, t } from "/static/js/i18n.js";
 import { booking } from "./check-in.js";
 import { send } from "./issue.js";
+import { sms } from "./sms.js";
 import { kiosk, ui } from "./state.js";
 
 // Show one entry form in place of the start screen, or (null) the start screen again.
 export function showEntry(form) {
-  for (const one of [booking.form, reference.form]) one.hidden = one !== form;
+  for (const one of [booking.form, reference.form, sms.form]) one.hidden = one !== form;
   ui.entry.hidden = !form;
   ui.start.hidden = Boolean(form);
   form?.querySelector("input").focus();

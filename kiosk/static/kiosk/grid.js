@@ -1,6 +1,5 @@
 // The start screen's service grid: one button per service, and the neutral private one.
 
-import { suspensionLines } from "/static/js/suspension.js";
 import { el } from "/static/js/dom.js";
 import {
   currentLanguage,
@@ -10,6 +9,7 @@ import {
   serviceName,
   t,
 } from "/static/js/i18n.js";
+import { suspensionLines } from "/static/js/suspension.js";
 import { tap } from "./issue.js";
 import { PRIVATE, kiosk, priorityChoices, ui, unreachable } from "./state.js";
 

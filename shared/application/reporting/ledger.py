@@ -31,6 +31,9 @@ from shared.domain.events import (
     BookingEvent,
     BookingMade,
     BookingMissed,
+    SmsNumberAdded,
+    SmsRecorded,
+    SmsReplied,
     SurveyAnswered,
     TicketCalled,
     TicketCancelled,
@@ -298,6 +301,18 @@ class Queued:
 
 
 @dataclass(frozen=True)
+class SmsFact:
+    """An SMS step of a ticket: a number added (`kind` "number"), a message's final outcome
+    (`kind` its message kind, `status` sent, failed, over_budget …) or a reply (`kind`
+    "reply", `status` its command)."""
+
+    at: datetime
+    ticket_id: int | None
+    kind: str
+    status: str
+
+
+@dataclass(frozen=True)
 class AtCounter:
     """A ticket called to a counter and not yet finished: since its call, by whom."""
 
@@ -325,6 +340,7 @@ class Ledger:
     priority_marks: list[PriorityMark] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
     bookings: list[BookingStep] = field(default_factory=list)
+    sms: list[SmsFact] = field(default_factory=list)
     waiting: dict[int, Queued] = field(default_factory=dict)
     at_counters: dict[int, AtCounter] = field(default_factory=dict)
     outages: list[Outage] = field(default_factory=list)
@@ -387,6 +403,12 @@ def replay(events: Iterable[Logged], counter_services: Mapping[str, Iterable[str
                         answer.answers,
                     )
                 )
+            case SmsNumberAdded(ticket_id=ticket_id):
+                ledger.sms.append(SmsFact(logged.at, ticket_id, "number", "added"))
+            case SmsRecorded(ticket_id=ticket_id, kind=kind, status=status):
+                ledger.sms.append(SmsFact(logged.at, ticket_id, kind, status))
+            case SmsReplied(ticket_id=ticket_id, command=command):
+                ledger.sms.append(SmsFact(logged.at, ticket_id, "reply", command))
             case BookingEvent(booking_id=booking_id, service=service, starts_at=starts_at):
                 ledger.bookings.append(
                     BookingStep(

@@ -333,6 +333,34 @@ def bookings(
     return rows
 
 
+def sms_figures(facts: Ledger, start: datetime, end: datetime) -> dict[str, Any]:
+    """SMS of [start, end): messages by final outcome, replies by command, and how often
+    citizens missed their call with an SMS number and without one (no-shows among the calls
+    closed in the period)."""
+    inside = [fact for fact in facts.sms if start <= fact.at < end]
+    outcomes = Counter(f.status for f in inside if f.kind not in ("number", "reply"))
+    replies = Counter(fact.status for fact in inside if fact.kind == "reply")
+    with_sms = {fact.ticket_id for fact in facts.sms if fact.kind == "number"}
+    closed = [finish for finish in facts.finishes if start <= finish.at < end]
+    texted = [finish for finish in closed if finish.ticket_id in with_sms]
+    others = [finish for finish in closed if finish.ticket_id not in with_sms]
+
+    def no_show_pct(finishes: list[Any]) -> float | None:
+        return percent(sum(1 for f in finishes if f.outcome == "no_show"), len(finishes))
+
+    return {
+        "numbers_added": sum(1 for fact in inside if fact.kind == "number"),
+        "sent": outcomes.get("sent", 0),
+        "failed": outcomes.get("failed", 0),
+        "over_budget": outcomes.get("over_budget", 0),
+        "replies": {
+            command: replies.get(command, 0) for command in ("BATAL", "STATUS", "TUNDA", "HELP")
+        },
+        "no_show_pct_with_sms": no_show_pct(texted),
+        "no_show_pct_without_sms": no_show_pct(others),
+    }
+
+
 def hourly(source: Source, facts: Ledger, start: datetime, end: datetime) -> list[dict[str, Any]]:
     """Tickets issued, called and served in each local hour of the day, summed over the period.
 
@@ -439,6 +467,7 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         "fairness": fairness.review(source, facts, start, end),
         "bookings": bookings(config, facts, start, end, language),
         "suspensions": suspensions(source, facts, start, end, language),
+        "sms": sms_figures(facts, start, end),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "power": power_cuts(source, facts, start, end),
         "audit": source.audit(period.last),

@@ -1,0 +1,279 @@
+"""SMS use cases: registering a citizen's number, choosing the messages due, answering replies.
+
+A number is registered for a ticket by the citizen (the kiosk, after taking a number), by an
+officer at the counter, or for a booking (moved to its ticket at check-in); it is logged as
+`sms.number_added` without the number. `plan_messages` looks at every ticket of the day with
+a number and puts the message its state calls for in the outbox (each kind once per ticket);
+`answer_reply` reads a citizen's reply from the number registered for a ticket. Handing the
+outbox to the modem is `shared.operations.sms_sender`'s work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from shared.application.citizen_actions import cancel
+from shared.application.housekeeping import begin
+from shared.application.station import Station
+from shared.application.views import requeue_until, ticket_views
+from shared.domain.config import Sms
+from shared.domain.errors import Conflict, InvalidRequest, NotFound, SatuPintuError
+from shared.domain.events import SmsNumberAdded, SmsReplied
+from shared.domain.i18n import LANGUAGES, text
+from shared.domain.queue_rules import Status
+from shared.domain.sms import (
+    MessageKind,
+    Reply,
+    due_kind,
+    fit_message,
+    mask,
+    normalise_number,
+    reply_command,
+)
+from shared.domain.ticket import Ticket
+from shared.store import repository, sms_store
+from shared.store.store import Reader, Transaction
+
+# Where a citizen may still be reached: a number added later than this has nothing to say.
+OPEN_STATUSES = (Status.WAITING, Status.CALLED)
+
+
+def sms_config(station: Station) -> Sms:
+    """The station's `sms:` config, or 409 when the station sends no SMS."""
+    if station.config.sms is None:
+        raise Conflict("error.sms.off")
+    return station.config.sms
+
+
+def checked_language(value: object, default: str) -> str:
+    """The language a request asks its messages in (`id` or `en`), else `default`."""
+    if value is None:
+        return default
+    if value not in LANGUAGES:
+        raise InvalidRequest("error.field_type", field="language", expected="id | en")
+    return str(value)
+
+
+def _register(tx: Transaction, today: date, ticket: Ticket, number: str, language: str) -> None:
+    if ticket.status not in OPEN_STATUSES or ticket.queue_day != today:
+        raise Conflict("error.sms.ticket_over", number=ticket.number)
+    sms_store.add_for_ticket(tx, ticket.id, number, language, ticket.queue_day)
+    tx.record(SmsNumberAdded(ticket_id=ticket.id, number=ticket.number, by=tx.actor))
+
+
+def add_number(station: Station, token: str, raw: object, language: str) -> str:
+    """The citizen asks for SMS on their ticket (the token is the proof); the masked number."""
+    sms_config(station)
+    number = normalise_number(raw)
+    with station.store.write("citizen", station.now()) as tx:
+        today = begin(station, tx)
+        ticket = repository.by_token(tx, token)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket")
+        _register(tx, today, ticket, number, language)
+    return mask(number)
+
+
+def add_number_for_citizen(
+    station: Station,
+    officer: str,
+    services: tuple[str, ...],
+    ticket_number: str,
+    raw: object,
+    language: str,
+) -> str:
+    """An officer adds a citizen's number to a ticket of today in one of their counter's
+    services (say after a transfer to a long queue); the masked number."""
+    sms_config(station)
+    number = normalise_number(raw)
+    with station.store.write(officer, station.now()) as tx:
+        today = begin(station, tx)
+        ticket = repository.by_number(tx, today, ticket_number)
+        if ticket is None or ticket.service not in services:
+            raise NotFound("error.sms.unknown_number", number=ticket_number)
+        _register(tx, today, ticket, number, language)
+    return mask(number)
+
+
+def add_number_to_booking(
+    station: Station, booking: repository.BookingRow, raw: object, language: str
+) -> str:
+    """A booking carries a number until its check-in gives it a ticket; the masked number."""
+    sms_config(station)
+    number = normalise_number(raw)
+    if booking.status != "booked":
+        raise Conflict("error.sms.booking_over")
+    with station.store.write("citizen", station.now()) as tx:
+        sms_store.add_for_booking(
+            tx, booking.id, number, language, station.today(booking.starts_at)
+        )
+        tx.record(SmsNumberAdded(booking_id=booking.id, number=None, by="citizen"))
+    return mask(number)
+
+
+def masked_numbers(db: Reader, ticket_ids: list[int]) -> dict[int, str]:
+    """What staff see of the tickets' numbers: {ticket id: 0812•••7890}."""
+    return {ticket: mask(number) for ticket, number in sms_store.of_tickets(db, ticket_ids).items()}
+
+
+# ---- the messages due ---------------------------------------------------------------------------
+
+
+def _body(
+    station: Station,
+    kind: MessageKind,
+    language: str,
+    ticket: Ticket,
+    view: dict[str, Any],
+    now: datetime,
+) -> str:
+    """The words of a message, before the station's name is put in front."""
+    config = station.config
+    if kind is MessageKind.ALMOST:
+        ahead = view["ahead"] or 0
+        key = "sms.almost_next" if ahead == 0 else "sms.almost"
+        return text(key, language, number=ticket.number, n=ahead)
+    if kind is MessageKind.CALLED:
+        counter = config.counter_by_id.get(ticket.counter or "")
+        place = config.shown_name(counter) if counter else ticket.counter or ""
+        return text("sms.called", language, number=ticket.number, counter=place)
+    until = requeue_until(station, ticket, now)
+    if until is None:
+        return text("sms.no_show_final", language, number=ticket.number)
+    return text("sms.no_show", language, number=ticket.number, until=station.local(until).time())
+
+
+def message_text(station: Station, body: str) -> str:
+    """A message as sent: the station's name, then the words, as one GSM 7-bit SMS."""
+    return fit_message(station.config.station.name, body)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A message a ticket's state calls for, ready for the outbox."""
+
+    ticket_id: int
+    kind: MessageKind
+    language: str
+    text: str
+
+
+def due_messages(station: Station, now: datetime) -> list[Planned]:
+    """The message each of today's tickets with a number calls for now, not yet in the outbox."""
+    today = station.today(now)
+    with station.store.read() as db:
+        registered = sms_store.registered_on(db, today)
+        if not registered:
+            return []
+        ids = [entry.ticket_id for entry in registered]
+        done = sms_store.queued_kinds(db, ids)
+        tickets = repository.tickets_by_ids(db, ids)
+        views = {view["id"]: view for view in ticket_views(station, db, tickets, now)}
+    language = {entry.ticket_id: entry.language for entry in registered}
+    planned = []
+    for ticket in tickets:
+        view = views[ticket.id]
+        kind = due_kind(view["status"], bool(view["almost_turn"]))
+        if kind is None or (ticket.id, kind.value) in done:
+            continue
+        body = _body(station, kind, language[ticket.id], ticket, view, now)
+        planned.append(Planned(ticket.id, kind, language[ticket.id], message_text(station, body)))
+    return planned
+
+
+def plan_messages(station: Station) -> int:
+    """Put the messages due in the outbox (each kind once per ticket); how many were new."""
+    now = station.now()
+    planned = due_messages(station, now)
+    if not planned:
+        return 0
+    new = 0
+    with station.store.write("sms", now, durable=False) as tx:
+        for message in planned:
+            new += sms_store.queue(
+                tx,
+                key=f"{message.ticket_id}:{message.kind.value}",
+                ticket_id=message.ticket_id,
+                kind=message.kind.value,
+                day=station.today(now),
+                language=message.language,
+                text=message.text,
+            )
+    return new
+
+
+# ---- replies ----------------------------------------------------------------------------------
+
+
+def _replying_ticket(db: Reader, number: str, today: date) -> Ticket | None:
+    """The ticket a reply from this number is about: its newest still in the queue, else its
+    newest (None: the number is registered for no ticket of today)."""
+    tickets = repository.tickets_by_ids(db, sms_store.tickets_of_number(db, number, today))
+    tickets.sort(key=lambda ticket: ticket.id, reverse=True)
+    open_ones = [t for t in tickets if t.status in (*OPEN_STATUSES, Status.NO_SHOW)]
+    return (open_ones or tickets or [None])[0]
+
+
+def _status_body(station: Station, ticket: Ticket, language: str, now: datetime) -> str:
+    with station.store.read() as db:
+        view = ticket_views(station, db, [ticket], now)[0]
+    if ticket.status == Status.CALLED:
+        return _body(station, MessageKind.CALLED, language, ticket, view, now)
+    if ticket.status != Status.WAITING:
+        return text("sms.status_over", language, number=ticket.number)
+    estimate = view["estimated_wait"]
+    if estimate is None:
+        return text("sms.status_soon", language, number=ticket.number, n=view["ahead"])
+    return text(
+        "sms.status", language, number=ticket.number, n=view["ahead"], low=estimate["low"],
+        high=estimate["high"],
+    )  # fmt: skip
+
+
+def answer_reply(station: Station, sender: str, body: str, received: str) -> Reply | None:
+    """A reply arrived from `sender`: act on it when that number is registered for a ticket of
+    today, and queue the answer (once per received message, keyed by `received`). Replies from
+    any other number change nothing and get no answer (None)."""
+    try:
+        number = normalise_number(sender)
+    except InvalidRequest:
+        return None
+    now = station.now()
+    today = station.today(now)
+    with station.store.read() as db:
+        ticket = _replying_ticket(db, number, today)
+        registered = sms_store.of_ticket(db, ticket.id) if ticket else None
+    if ticket is None or registered is None:
+        return None
+    language = registered.language
+    command = reply_command(body)
+    if command is Reply.CANCEL:
+        try:
+            cancelled = cancel(station, ticket.token)
+        except SatuPintuError:
+            answer = text("sms.status_over", language, number=ticket.number)
+        else:
+            answer = text("sms.cancelled", language, number=cancelled.number)
+    elif command is Reply.STATUS:
+        answer = _status_body(station, ticket, language, now)
+    elif command is Reply.POSTPONE:
+        answer = text("sms.postpone_unavailable", language, number=ticket.number)
+    else:
+        answer = text("sms.help", language, number=ticket.number)
+    key = hashlib.sha256(received.encode()).hexdigest()[:32]
+    with station.store.write("sms", station.now()) as tx:
+        fresh = sms_store.queue(
+            tx,
+            key=f"reply:{key}",
+            ticket_id=ticket.id,
+            kind=f"reply_{command.name.lower()}",
+            day=today,
+            language=language,
+            text=message_text(station, answer),
+        )
+        if fresh:
+            tx.record(SmsReplied(ticket_id=ticket.id, number=ticket.number, command=command.value))
+    return command
