@@ -48,41 +48,49 @@ def snapshot(store: CentralStore) -> Iterator[Connection]:
         yield conn
 
 
+def _logged(
+    conn: Connection, station: str, names: list[str], condition: str, params: list[Any]
+) -> list[Logged]:
+    """The events of one station's copied log named in `names` that meet `condition` (SQL of
+    ours, with `params`), in log order."""
+    select = "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s)"
+    query = f"{select} AND {condition} ORDER BY id"
+    return list(eventlog.read(conn.execute(query, [station, names, *params]).fetchall()))
+
+
 def lives_touched(conn: Connection, station: str, start: datetime, end: datetime) -> list[Logged]:
     """`shared.store.eventlog.lives_touched` over central's copy of one station's log."""
-    rows = conn.execute(
-        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
-        "AND ticket_id IN (SELECT DISTINCT ticket_id FROM events WHERE station = %s "
-        "AND at >= %s AND at < %s AND ticket_id IS NOT NULL) ORDER BY id",
-        [station, TICKET_NAMES, station, utc_text(start), utc_text(end)],
-    ).fetchall()
-    return list(eventlog.read(rows))
+    return _logged(
+        conn,
+        station,
+        TICKET_NAMES,
+        "ticket_id IN (SELECT DISTINCT ticket_id FROM events WHERE station = %s "
+        "AND at >= %s AND at < %s AND ticket_id IS NOT NULL)",
+        [station, utc_text(start), utc_text(end)],
+    )
 
 
 def bookings_between(
     conn: Connection, station: str, start: datetime, end: datetime
 ) -> list[Logged]:
     """`shared.store.eventlog.bookings_between` over central's copy of one station's log."""
-    rows = conn.execute(
-        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
-        "AND at >= %s AND at < %s ORDER BY id",
-        [station, BOOKING_NAMES, utc_text(start), utc_text(end)],
-    ).fetchall()
-    return list(eventlog.read(rows))
+    return _logged(
+        conn, station, BOOKING_NAMES, "at >= %s AND at < %s", [utc_text(start), utc_text(end)]
+    )
 
 
 def suspensions_between(
     conn: Connection, station: str, start: datetime, end: datetime
 ) -> list[Logged]:
     """`shared.store.eventlog.suspensions_between` over central's copy of one station's log."""
-    rows = conn.execute(
-        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
-        "AND at < %s AND (at >= %s OR id IN (SELECT max(id) FROM events WHERE station = %s "
-        "AND name = ANY(%s) AND at < %s GROUP BY service)) ORDER BY id",
-        [station, SUSPENSION_NAMES, utc_text(end), utc_text(start), station, SUSPENSION_NAMES,
-         utc_text(start)],
-    ).fetchall()  # fmt: skip
-    return list(eventlog.read(rows))
+    return _logged(
+        conn,
+        station,
+        SUSPENSION_NAMES,
+        "at < %s AND (at >= %s OR id IN (SELECT max(id) FROM events WHERE station = %s "
+        "AND name = ANY(%s) AND at < %s GROUP BY service))",
+        [utc_text(end), utc_text(start), station, SUSPENSION_NAMES, utc_text(start)],
+    )
 
 
 def suspended_now(conn: Connection, station: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -116,12 +124,10 @@ def power_between(conn: Connection, station: str, start: datetime, end: datetime
         "AND at < %s ORDER BY id DESC LIMIT 1",
         [station, POWER_NAMES, utc_text(start)],
     ).fetchall()
-    within = conn.execute(
-        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
-        "AND at >= %s AND at < %s ORDER BY id",
-        [station, POWER_NAMES, utc_text(start), utc_text(end)],
-    ).fetchall()
-    return list(eventlog.read([*before, *within]))
+    within = _logged(
+        conn, station, POWER_NAMES, "at >= %s AND at < %s", [utc_text(start), utc_text(end)]
+    )
+    return [*eventlog.read(before), *within]
 
 
 def settings_of(station: Mapping[str, Any]) -> Config | None:

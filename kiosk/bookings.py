@@ -8,16 +8,14 @@ comes from a kiosk, like tickets.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from kiosk.answers import checked_in, print_json
 from kiosk.qr import qr_svg
 from shared.application import bookings, desk_view, sms
 from shared.application.clientaddress import network_of
-from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.application.printing import PrintResult
-from shared.application.ticket_printing import Issued
+from shared.application.devices import PHONE_COOKIE, digest, new_phone_id
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -30,19 +28,6 @@ from shared.web.web import device, json_body, language, public_base, station
 PHONE_COOKIE_DAYS = 30
 
 bp = Blueprint("booking", __name__, template_folder="templates")
-
-
-def _print_json(result: PrintResult) -> dict[str, Any]:
-    fault = result.fault
-    return {
-        "status": result.status,
-        "error": fault.message(language()) if fault else None,
-        "fault": fault.code if fault else None,
-    }
-
-
-def _issued_json(issued: Issued) -> Response:
-    return jsonify({"ticket": issued.ticket, "print": _print_json(issued.print)})
 
 
 @bp.get("/api/bookings/slots")
@@ -121,19 +106,7 @@ def add_booking_sms_number(token: str) -> tuple[Response, int]:
 @rate_limited(lambda limits: limits.tickets_per_minute)
 def check_in(code: str) -> tuple[Response, int]:
     """The citizen has come: from a kiosk, the booking's ticket, printed like any other."""
-    named = json_body().get("kiosk")
-    asking = device()
-    issuing = may_issue(station().config, asking, named if isinstance(named, str) else None, False)
-    if issuing.phone:
-        raise Forbidden("error.not_a_kiosk")
-    issued = bookings.check_in(
-        station(),
-        code,
-        kiosk_id=named if asking.own else issuing.kiosk,
-        public_base=public_base(),
-        idempotency_key=request.headers.get("Idempotency-Key"),
-    )
-    return _issued_json(issued), 201 if issued.created else 200
+    return checked_in(bookings.check_in, code)
 
 
 @bp.post("/api/bookings/<code>/print")
@@ -143,7 +116,7 @@ def print_booking(code: str) -> Response:
     user = current_user()
     assert user is not None  # require_role saw to it
     result = bookings.print_booking(station(), code, public_base(), user.username)
-    return jsonify({"print": _print_json(result)})
+    return jsonify({"print": print_json(result)})
 
 
 @bp.get("/api/bookings")

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from kiosk.answers import checked_in, issued_json
 from kiosk.qr import qr_svg
 from shared.application import (
     carryover,
@@ -20,7 +21,6 @@ from shared.application import (
     ticket_reads,
 )
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.application.ticket_printing import Issued
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -57,17 +57,6 @@ def list_services() -> Response:
     return jsonify(
         {"services": hall_overview.services_overview(station(), language(), for_staff=staff)}
     )
-
-
-def _issued_json(issued: Issued) -> Response:
-    """The ticket and its print result; a fault is worded in the caller's language."""
-    fault = issued.print.fault
-    print_result = {
-        "status": issued.print.status,
-        "error": fault.message(language()) if fault else None,
-        "fault": fault.code if fault else None,
-    }
-    return jsonify({"ticket": issued.ticket, "print": print_result})
 
 
 def _named_kiosk() -> str | None:
@@ -115,7 +104,7 @@ def issue_ticket() -> tuple[Response, int]:
         phone=Phone(digest(phone_id), digest(f"phone:{asking.address}")) if phone_id else None,
         reference=body.get("reference"),
     )
-    response = _issued_json(issued)
+    response = issued_json(issued)
     if phone_id and not request.cookies.get(PHONE_COOKIE):
         response.set_cookie(
             PHONE_COOKIE, phone_id, max_age=PHONE_COOKIE_DAYS * 86400, httponly=True,
@@ -133,7 +122,7 @@ def show_ticket(token: str) -> Response:
 @bp.post("/api/tickets/<token>/reprint")
 def reprint_ticket(token: str) -> Response:
     """Print a waiting ticket again (the kiosk offers it when its printer failed)."""
-    return _issued_json(
+    return issued_json(
         ticket_printing.reprint_ticket(station(), token, device(), public_base=public_base())
     )
 
@@ -156,19 +145,7 @@ def step_back(token: str) -> Response:
 def check_in_carried(token: str) -> tuple[Response, int]:
     """A carried-over paper ticket scanned at a kiosk on its day: a "Lanjutan" ticket at the
     front of its service's queue, printed like any other."""
-    named = json_body().get("kiosk")
-    asking = device()
-    issuing = may_issue(station().config, asking, named if isinstance(named, str) else None, False)
-    if issuing.phone:
-        raise Forbidden("error.not_a_kiosk")
-    issued = carryover.check_in(
-        station(),
-        token,
-        kiosk_id=named if asking.own else issuing.kiosk,
-        public_base=public_base(),
-        idempotency_key=request.headers.get("Idempotency-Key"),
-    )
-    return _issued_json(issued), 201 if issued.created else 200
+    return checked_in(carryover.check_in, token)
 
 
 @bp.post("/api/tickets/<token>/sms")

@@ -9,7 +9,6 @@ scanned at the kiosk by then, it gives a "Lanjutan" ticket at the front of that 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +18,7 @@ from shared.application.printing import DISABLED
 from shared.application.services import service_of
 from shared.application.station import Station
 from shared.application.ticket_issue import checked_idempotency_key, new_ticket, request_hash
-from shared.application.ticket_printing import Issued, earlier_print, print_job, record_print
+from shared.application.ticket_printing import Issued, earlier_print, print_issued
 from shared.application.views import view_of
 from shared.domain import carryover
 from shared.domain.errors import Conflict, InvalidRequest, NotCarried, NotFound
@@ -171,11 +170,6 @@ def check_in(
     view = view_of(station, ticket)
     if not printing:
         return Issued(view, True, DISABLED)
-    job = print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        if idempotency_key is not None:
-            fault = json.dumps(result.fault.json()) if result.fault else None
-            repository.record_print(tx, today, idempotency_key, result.status, fault)
-        record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)
+    return print_issued(
+        station, actor, service, ticket, view, kiosk_id, today, idempotency_key, public_base
+    )

@@ -114,8 +114,8 @@ def print_issued(
     idempotency_key: str | None,
     public_base: str,
 ) -> Issued:
-    """Print a ticket just issued (at a kiosk or at a booking's check-in) and log what came of
-    it, for the request's Idempotency-Key too when it has one."""
+    """Print a ticket just issued (at a kiosk, at a booking's check-in or a carried ticket's)
+    and log what came of it, for the request's Idempotency-Key too when it has one."""
     job = print_job(station, service, ticket, view, public_base)
     result = station.printers.print_ticket(kiosk_id, job)
     with station.store.write(actor, station.now(), durable=False) as tx:

@@ -29,10 +29,8 @@ the lock file `<database>.shipping` does.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
-import os
 import time
 import urllib.error
 import urllib.request
@@ -46,6 +44,7 @@ from shared.application.station import Station
 from shared.domain import wire
 from shared.domain.config import CentralShipping
 from shared.domain.events import StationRestored
+from shared.operations.one_process import become_the_one
 from shared.store import eventlog, receipts
 from shared.store.store import Reader
 
@@ -321,16 +320,7 @@ def ship_forever(station: Station) -> None:
     """The task `satupintu serve` starts when config.yaml has `central:` (one process ships)."""
     link = station.config.central
     assert link is not None
-    lock_path = station.config.database_path.with_name(
-        f"{station.config.database_path.name}.shipping"
-    )
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            time.sleep(HEARTBEAT_SECONDS)  # another process ships; take over if it stops
+    become_the_one(station, "shipping", HEARTBEAT_SECONDS)
     logger.info("shipping the event log to %s as station %s", link.url, link.station)
     Shipper(station, http_post(link)).run_forever()
 

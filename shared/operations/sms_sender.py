@@ -23,9 +23,7 @@ health check says meanwhile that it is not sending. One process sends: with seve
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import time
 from datetime import date
 
@@ -34,12 +32,13 @@ from shared.application.station import Station
 from shared.domain.errors import Unavailable
 from shared.domain.events import SmsRecorded
 from shared.domain.sms import MessageKind
+from shared.operations.one_process import become_the_one
 from shared.operations.queue_alerts import alert_supervisors
 from shared.operations.smsd import HandOverFailed, Smsd, smsd_for
 from shared.store import sms_store
 from shared.store.sms_store import Outgoing
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0
 ALERT_EVERY = 15  # rounds: the supervisors' alerts are looked at every 30 s
@@ -132,7 +131,7 @@ class SmsSender:
         try:
             digest = self.smsd.hand_over(number, message.text)
         except HandOverFailed as error:
-            log.warning("SMS %s for %s not handed to the daemon: %s", message.kind,
+            logger.warning("SMS %s for %s not handed to the daemon: %s", message.kind,
                         message.ticket_number, error)  # fmt: skip
             with self.station.store.write("sms", self.station.now(), durable=False) as tx:
                 sms_store.attempt_failed(tx, message.id)
@@ -164,7 +163,7 @@ class SmsSender:
             try:
                 self.step()
             except Exception:
-                log.exception("an SMS round failed; retrying in %s s", POLL_SECONDS)
+                logger.exception("an SMS round failed; retrying in %s s", POLL_SECONDS)
             time.sleep(POLL_SECONDS)
 
 
@@ -172,13 +171,6 @@ def send_forever(station: Station) -> None:
     """The task `satupintu serve` starts when config.yaml has `sms:` (one process sends)."""
     smsd = smsd_for(station.config)
     assert smsd is not None
-    lock_path = station.config.database_path.with_name(f"{station.config.database_path.name}.sms")
-    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            time.sleep(LOCK_RETRY_SECONDS)  # another process sends; take over if it stops
-    log.info("sending SMS through gammu-smsd (%s)", smsd.folders.config)
+    become_the_one(station, "sms", LOCK_RETRY_SECONDS)
+    logger.info("sending SMS through gammu-smsd (%s)", smsd.folders.config)
     SmsSender(station, smsd).run_forever()

@@ -27,7 +27,7 @@ from typing import Literal
 from shared.domain.config import Config
 from shared.domain.smsd_config import SmsdFolders, read_smsd_config
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 INJECT_TIMEOUT_SECONDS = 15.0
 _WRITTEN = re.compile(r"Written message with ID (?P<path>\S+)")
@@ -108,7 +108,7 @@ class Smsd:
         try:
             received.path.unlink()
         except OSError as error:
-            log.warning("could not remove a read SMS from the inbox: %s", error.strerror)
+            logger.warning("could not remove a read SMS from the inbox: %s", error.strerror)
 
     def running(self) -> bool | None:
         """Whether the daemon of `sms.pid_file` runs (None: no pid file configured)."""

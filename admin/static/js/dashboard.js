@@ -4,9 +4,10 @@
 import { api } from "/static/js/api.js";
 import { currentLanguage, formatDate, formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
-import { byId, el, replaceChildren, setText, showNotice } from "/static/js/dom.js";
+import { byId, el, replaceChildren, setText } from "/static/js/dom.js";
 import { minutes, number } from "/static/js/figures.js";
 import { suspendedUntil } from "/static/js/suspension.js";
+import { suspensionItem } from "/static/js/suspension-controls.js";
 
 const REFRESH_MS = 30000;
 const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-muted" };
@@ -236,77 +237,30 @@ function renderSuspensions(suspended) {
   if (shown === suspensionsShown) return;
   suspensionsShown = shown;
   replaceChildren(
-    document.getElementById("suspensions"),
-    Object.keys(page.service_names).map((id) => suspensionItem(id, suspended[id])),
+    byId("suspensions"),
+    Object.keys(page.service_names).map((id) => suspensionItem(id, suspended[id], SUSPENSION_PAGE)),
   );
 }
 
-function suspensionItem(id, suspension) {
-  const name = el("strong", {}, serviceName(id));
-  if (suspension) {
-    const resume = el(
-      "button",
-      { type: "button", class: "btn", "data-focus-key": `resume:${id}` },
-      t("ui.admin.resume"),
-    );
-    resume.addEventListener("click", () => changeSuspension(id, "resume", {}, resume));
-    return el(
-      "li",
-      { "data-service": id },
-      name,
-      " ",
+// The dashboard's words for the suspension controls, and what it shows beside each service.
+const SUSPENSION_PAGE = {
+  labels: {
+    resume: t("ui.admin.resume"),
+    suspend: t("ui.admin.suspend"),
+    reason: t("ui.admin.suspend_reason"),
+    until: t("ui.admin.suspend_until"),
+  },
+  shown: {
+    suspended: (suspension) => [
       el("span", { class: "badge badge-warn" }, t("ui.common.suspended")),
       ` ${suspension.reason} · ${suspendedUntil(suspension)} `,
-      resume,
-    );
-  }
-  const reason = el("input", {
-    type: "text",
-    name: "reason",
-    maxlength: "120",
-    required: "",
-    "data-focus-key": `suspend-reason:${id}`,
-  });
-  const until = el("input", {
-    type: "text",
-    name: "until",
-    inputmode: "numeric",
-    placeholder: "11:30",
-    "data-focus-key": `suspend-until:${id}`,
-  });
-  const submit = el(
-    "button",
-    { type: "submit", class: "btn", "data-focus-key": `suspend:${id}` },
-    t("ui.admin.suspend"),
-  );
-  const form = el(
-    "form",
-    { class: "suspend-form", "data-service": id },
-    name,
-    el("span", { class: "badge badge-ok" }, t("ui.admin.running")),
-    el("label", {}, t("ui.admin.suspend_reason"), reason),
-    el("label", {}, t("ui.admin.suspend_until"), until),
-    submit,
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    changeSuspension(id, "suspend", { reason: reason.value, until: until.value }, submit);
-  });
-  return el("li", {}, form);
-}
-
-async function changeSuspension(id, action, body, button) {
-  button.disabled = true;
-  try {
-    await api("POST", `/api/services/${encodeURIComponent(id)}/${action}`, body);
-    showNotice(document.getElementById("suspension-error"), "");
-  } catch (failure) {
-    showNotice(document.getElementById("suspension-error"), failure.message);
-  } finally {
-    button.disabled = false;
-  }
-  refresh();
-}
+    ],
+    running: () => [el("span", { class: "badge badge-ok" }, t("ui.admin.running"))],
+  },
+  errorNotice: () => byId("suspension-error"),
+  describe: (failure) => failure.message,
+  done: () => refresh(),
+};
 
 let pending = null;
 let lastFetch = 0;

@@ -1,10 +1,10 @@
 // Suspending a service from the counter: why each suspended service is not called, and the
 // forms that suspend or resume the counter's services.
 
-import { api } from "/static/js/api.js";
-import { byId, el, showNotice } from "/static/js/dom.js";
+import { byId, el } from "/static/js/dom.js";
 import { serviceName, t } from "/static/js/i18n.js";
 import { suspendedUntil } from "/static/js/suspension.js";
+import { suspensionItem } from "/static/js/suspension-controls.js";
 import { messageOf, state } from "./state.js";
 import { refresh } from "./sync.js";
 
@@ -34,63 +34,22 @@ export function renderSuspensions() {
   const shown = `${state.counter.id} ${JSON.stringify(state.suspended)}`;
   if (shown === suspensionsShown) return;
   suspensionsShown = shown;
-  byId("suspension-list").replaceChildren(...state.counter.services.map(suspensionItem));
+  byId("suspension-list").replaceChildren(
+    ...state.counter.services.map((id) => suspensionItem(id, state.suspended[id], SUSPENSION_PAGE)),
+  );
 }
 
-function suspensionItem(serviceId) {
-  const name = serviceName(serviceId);
-  if (serviceId in state.suspended) {
-    const resume = el(
-      "button",
-      { type: "button", class: "btn", "data-focus-key": `resume:${serviceId}` },
-      t("ui.counter.resume"),
-    );
-    resume.addEventListener("click", () => changeSuspension(serviceId, "resume", {}, resume));
-    return el("li", { "data-service": serviceId }, el("strong", {}, name), " ", resume);
-  }
-  const reason = el("input", {
-    type: "text",
-    name: "reason",
-    maxlength: "120",
-    required: "",
-    "data-focus-key": `suspend-reason:${serviceId}`,
-  });
-  const until = el("input", {
-    type: "text",
-    name: "until",
-    inputmode: "numeric",
-    placeholder: "11:30",
-    "data-focus-key": `suspend-until:${serviceId}`,
-  });
-  const submit = el(
-    "button",
-    { type: "submit", class: "btn", "data-focus-key": `suspend:${serviceId}` },
-    t("ui.counter.suspend"),
-  );
-  const form = el(
-    "form",
-    { class: "suspend-form", "data-service": serviceId },
-    el("strong", {}, name),
-    el("label", {}, t("ui.counter.suspend_reason"), reason),
-    el("label", {}, t("ui.counter.suspend_until"), until),
-    submit,
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    changeSuspension(serviceId, "suspend", { reason: reason.value, until: until.value }, submit);
-  });
-  return el("li", {}, form);
-}
-
-async function changeSuspension(serviceId, action, body, button) {
-  button.disabled = true;
-  try {
-    await api("POST", `/api/services/${encodeURIComponent(serviceId)}/${action}`, body);
-    showNotice(byId("suspension-error"), "");
-  } catch (error) {
-    showNotice(byId("suspension-error"), messageOf(error));
-  } finally {
-    button.disabled = false;
-  }
-  await refresh();
-}
+// The console's words for the suspension controls (a suspended service shows only its name and
+// the resume button: its banner above says why).
+const SUSPENSION_PAGE = {
+  labels: {
+    resume: t("ui.counter.resume"),
+    suspend: t("ui.counter.suspend"),
+    reason: t("ui.counter.suspend_reason"),
+    until: t("ui.counter.suspend_until"),
+  },
+  shown: { suspended: () => [], running: () => [] },
+  errorNotice: () => byId("suspension-error"),
+  describe: messageOf,
+  done: () => refresh(),
+};
