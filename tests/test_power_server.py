@@ -120,7 +120,7 @@ class Kiosk(threading.Thread):
                 self.acknowledged.append(reply.json()["ticket"]["number"])
 
 
-def test_a_low_battery_backs_up_and_stops_with_nothing_lost_and_mains_resumes(
+def test_a_low_battery_carries_over_backs_up_and_stops_with_nothing_lost_and_mains_resumes(
     hall: ServerProcess,
     ups: DummyUps,  # noqa: F811
 ) -> None:
@@ -144,8 +144,10 @@ def test_a_low_battery_backs_up_and_stops_with_nothing_lost_and_mains_resumes(
     assert copy is not None, hall.log_path.read_text()
     for database in (config.database_path, copy.path):
         with sqlite3.connect(database) as db:
-            kept = {row[0] for row in db.execute("SELECT number FROM tickets")}
-        assert set(kiosk.acknowledged) <= kept, database  # the backup too: issuing stopped first
+            kept = dict(db.execute("SELECT number, status FROM tickets").fetchall())
+        assert set(kiosk.acknowledged) <= set(kept), database  # the backup too: issuing stopped
+        # nobody waiting was sent home: each keeps a place at the front of the next open day
+        assert set(kept.values()) == {"carried"}, database
     ups.set("OL")
     ups.wait_for("OL")
     hall.start()
