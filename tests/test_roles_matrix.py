@@ -65,6 +65,8 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/tickets/<token>/survey"): PUBLIC,
     ("POST", "/api/tickets/<token>/cancel"): PUBLIC,
     ("POST", "/api/tickets/<token>/sms"): PUBLIC,  # the token is the proof
+    ("POST", "/api/tickets/<token>/step-back"): PUBLIC,  # the token is the proof
+    ("POST", "/api/tickets/<token>/check-in"): PUBLIC,  # a kiosk, like a booking's check-in
     ("GET", "/api/bookings/slots"): PUBLIC,
     ("POST", "/api/bookings"): PUBLIC,  # anyone books; an officer books for a citizen
     ("GET", "/api/bookings"): OFFICER,
@@ -93,6 +95,9 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/api/admin/printers"): SUPERVISOR,
     ("GET", "/api/printers/faults"): OFFICER,
     ("POST", "/api/admin/clock/accept"): SUPERVISOR,
+    ("POST", "/api/admin/carry-over"): SUPERVISOR,
+    ("POST", "/api/services/<service_id>/suspend"): OFFICER,  # of the service's unit
+    ("POST", "/api/services/<service_id>/resume"): OFFICER,
     ("GET", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users/<username>/disable"): ADMIN,
@@ -114,6 +119,7 @@ SOCKET_EVENTS: dict[str, Role | None] = {
     "return": OFFICER,
     "prioritize": OFFICER,
     "requeue": OFFICER,
+    "step_back": OFFICER,
     "state": OFFICER,
     "counter.attend": OFFICER,
     "counter.leave": OFFICER,
@@ -178,6 +184,7 @@ def url(app: Flask, rule: str, endpoint: str, token: str) -> str:
     """The rule with a plausible value for each of its parameters."""
     values = {
         "counter_id": "loket-1",
+        "service_id": "lapor",
         "action": "recall",
         "token": token,
         "board_id": "utama",
