@@ -15,7 +15,7 @@ from typing import Any
 from shared.application.desk_commands import MAX_REASON, parse_number
 from shared.application.housekeeping import begin, record_waiting, save_move
 from shared.application.printing import DISABLED
-from shared.application.services import service_of
+from shared.application.services import service_of, ticket_of
 from shared.application.station import Station
 from shared.application.ticket_issue import checked_idempotency_key, new_ticket, request_hash
 from shared.application.ticket_printing import Issued, earlier_print, print_issued
@@ -130,9 +130,7 @@ def check_in(
     actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
-        carried = repository.by_token(tx, token)
-        if carried is None:
-            raise NotFound("error.unknown_ticket")
+        carried = ticket_of(tx, token)
         asked = request_hash("carried-check-in", carried.id, kiosk_id)
         keyed = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
         if keyed is not None and keyed.request_hash != asked:

@@ -9,9 +9,9 @@ from typing import Any
 
 from shared.application import survey_desk
 from shared.application.housekeeping import begin, record_waiting, save_move
-from shared.application.services import counter_of
+from shared.application.services import counter_of, ticket_of
 from shared.application.station import Station
-from shared.domain.errors import Conflict, NotFound
+from shared.domain.errors import Conflict
 from shared.domain.events import SurveyAnswered
 from shared.domain.queue_rules import Move, Status
 from shared.domain.survey import validate_answers
@@ -24,9 +24,7 @@ def cancel(station: Station, token: str) -> Ticket:
     """The citizen gives up their number (from the phone page): it leaves the queue for good."""
     with station.store.write("citizen", station.now()) as tx:
         today = begin(station, tx)
-        ticket = repository.by_token(tx, token)
-        if ticket is None:
-            raise NotFound("error.unknown_ticket")
+        ticket = ticket_of(tx, token)
         cancelled = save_move(tx, ticket, Move.CANCEL)
         record_waiting(station, tx, today)
         return cancelled
@@ -36,9 +34,7 @@ def answer_survey(station: Station, token: str, answers: Any) -> None:
     """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket."""
     clean = validate_answers(station.config.survey.form, answers)
     with station.store.write("citizen", station.now()) as tx:
-        ticket = repository.by_token(tx, token)
-        if ticket is None:
-            raise NotFound("error.unknown_ticket")
+        ticket = ticket_of(tx, token)
         _save_survey(tx, ticket, clean)
 
 

@@ -1,5 +1,6 @@
-"""The configured services and counters looked up as the use cases need them (an unknown one is
-refused with its code), and every counter given its row at start."""
+"""The configured services and counters, and a ticket by its holder's token, looked up as the
+use cases need them (an unknown one is refused with its code), and every counter given its row
+at start."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from shared.application.station import Station
 from shared.domain.config import Counter, Service
 from shared.domain.errors import NotFound, UnknownService
+from shared.domain.ticket import Ticket
 from shared.store import repository
+from shared.store.store import Reader
 
 
 def service_of(station: Station, service_id: Any) -> Service:
@@ -22,6 +25,14 @@ def counter_of(station: Station, counter_id: str) -> Counter:
     if counter is None:
         raise NotFound("error.unknown_counter", counter=counter_id[:40])
     return counter
+
+
+def ticket_of(db: Reader, token: str) -> Ticket:
+    """The ticket its holder's token names; an unknown token is NotFound."""
+    ticket = repository.by_token(db, token)
+    if ticket is None:
+        raise NotFound("error.unknown_ticket")
+    return ticket
 
 
 def ensure_counters(station: Station) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from shared.application.citizen_actions import cancel
 from shared.application.housekeeping import begin
+from shared.application.services import ticket_of
 from shared.application.station import Station
 from shared.application.views import requeue_until, ticket_views
 from shared.domain.config import Sms
@@ -70,9 +71,7 @@ def add_number(station: Station, token: str, raw: object, language: str) -> str:
     number = normalise_number(raw)
     with station.store.write("citizen", station.now()) as tx:
         today = begin(station, tx)
-        ticket = repository.by_token(tx, token)
-        if ticket is None:
-            raise NotFound("error.unknown_ticket")
+        ticket = ticket_of(tx, token)
         _register(tx, today, ticket, number, language)
     return mask(number)
 

@@ -9,10 +9,11 @@ tickets of its own priority), at most `step_back.times` times; each move is the 
 from __future__ import annotations
 
 from shared.application.housekeeping import begin, record_waiting
+from shared.application.services import ticket_of
 from shared.application.station import Station
 from shared.domain import carryover
 from shared.domain.clock import utc_text
-from shared.domain.errors import Conflict, NotFound
+from shared.domain.errors import Conflict
 from shared.domain.events import TicketEvent
 from shared.domain.queue_rules import Move, transition
 from shared.domain.ticket import Ticket, apply
@@ -43,9 +44,7 @@ def step_back(station: Station, token: str) -> Ticket:
     """The citizen, from their phone, lets a few others go first."""
     with station.store.write("citizen", station.now()) as tx:
         today = begin(station, tx)
-        ticket = repository.by_token(tx, token)
-        if ticket is None:
-            raise NotFound("error.unknown_ticket")
+        ticket = ticket_of(tx, token)
         moved, event = decide(station, tx, ticket, None)
         repository.save(tx, moved)
         tx.record(event)

@@ -19,11 +19,11 @@ from shared.application.printing import (
     TicketPrint,
     qr_base,
 )
-from shared.application.services import service_of
+from shared.application.services import service_of, ticket_of
 from shared.application.station import Station
 from shared.application.views import view_of
 from shared.domain.config import Config, LocalText, Service
-from shared.domain.errors import Conflict, Forbidden, NotFound
+from shared.domain.errors import Conflict, Forbidden
 from shared.domain.estimates import wait_range
 from shared.domain.events import PrintRecorded
 from shared.domain.i18n import text
@@ -208,9 +208,7 @@ def reprint_ticket(
     """
     actor = f"kiosk:{device.kiosk}" if device.kiosk else "kiosk"
     with station.store.write(actor, station.now()) as tx:
-        ticket = repository.by_token(tx, token)
-        if ticket is None:
-            raise NotFound("error.unknown_ticket")
+        ticket = ticket_of(tx, token)
         if not (device.own or (device.kiosk is not None and device.kiosk == ticket.kiosk)):
             raise Forbidden("error.reprint_not_this_kiosk", number=ticket.number)
         if not ticket.waiting or ticket.queue_day != station.today(tx.now):
