@@ -103,3 +103,5 @@ def test_the_report_page_lists_the_power_cuts(
     assert text("ui.admin.power_title", "id") in page
     assert text("ui.admin.power_intro", "id", minutes=45, served=0) in page
     assert "2026-05-20 09:10+08:00" in page
+    section = page.split('id="power"', 1)[1].split("</section>", 1)[0]
+    assert '<td class="num">45</td>' in section and '<td class="num">0</td>' in section

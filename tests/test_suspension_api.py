@@ -249,6 +249,8 @@ def test_the_report_page_lists_each_suspension_with_who_waited(
     page = hall.get("/admin/reports?from=2026-05-20&to=2026-05-20&lang=en").get_data(as_text=True)
     assert "Services suspended" in page and "Server SINAR gangguan" in page
     assert "2026-05-20 09:00" in page and "2026-05-20 09:30" in page
+    section = page.split('id="suspensions"', 1)[1].split("</section>", 1)[0]
+    assert '<td class="num">30</td>' in section and '<td class="num">2</td>' in section
 
 
 def test_the_other_services_waits_no_longer_count_the_suspended_services_tickets(
