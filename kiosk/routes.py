@@ -14,6 +14,7 @@ from shared.application.services import Issued
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.survey import questions
 from shared.store.repository import Phone
@@ -134,7 +135,8 @@ def cancel_ticket(token: str) -> Response:
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    services.answer_survey(station(), token, json_body().get("answers"))
+    body = json_body()
+    services.answer_survey(station(), token, body.get("answers"), body.get("profile"))
     return jsonify({"ok": True}), 201
 
 
@@ -203,7 +205,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     config = station().config
     return render_page(
         "kiosk/phone.html",
-        catalogue_prefixes=("ui.phone.", "ui.survey."),
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile."),
         private_names=False,
         data={
             "ticket": ticket,
@@ -212,6 +214,9 @@ def phone_page(token: str) -> str | tuple[str, int]:
             },
             "survey": {
                 "questions": list(questions(config.survey.form)),
+                "profile": {key: list(values) for key, values in PROFILE.items()}
+                if config.survey.form == "full"
+                else None,
                 "answered": queries.survey_answered(station(), token),
             },
         },

@@ -76,6 +76,7 @@ let ticket = page.ticket;
 let movedFrom = null; // the service the ticket was transferred from, while it waits again
 let survey = page.survey.answered ? "already" : "open"; // open | sending | sent | already
 const answers = {};
+const profile = {};
 let sound = null; // the AudioContext, once a touch allowed it
 let cancelling = "no"; // no | asking | sending
 let restoreTimer = null;
@@ -262,6 +263,38 @@ function questionField(question) {
   );
 }
 
+// The optional respondent profile (nine-element form only): categories, each may be skipped.
+function profileField(question) {
+  const select = node(
+    "select",
+    { name: `profile-${question}`, "data-focus-key": `profile:${question}` },
+    node("option", { value: "" }, t("ui.skm.profile.skip")),
+    ...page.survey.profile[question].map((category) =>
+      node(
+        "option",
+        { value: category, selected: profile[question] === category },
+        t(`ui.skm.profile.${question}_${category}`),
+      ),
+    ),
+  );
+  select.addEventListener("change", () => {
+    profile[question] = select.value;
+  });
+  return node("label", { class: "phone-profile-field" }, t(`ui.skm.profile.${question}`), select);
+}
+
+function profileFields() {
+  if (!page.survey.profile) return [];
+  return [
+    node(
+      "fieldset",
+      { class: "phone-question phone-profile" },
+      node("legend", {}, t("ui.skm.profile.intro")),
+      ...Object.keys(page.survey.profile).map(profileField),
+    ),
+  ];
+}
+
 function renderSurvey() {
   el.survey.hidden = !["open", "sending"].includes(survey);
   el.thanks.hidden = !["sent", "already"].includes(survey);
@@ -269,7 +302,9 @@ function renderSurvey() {
     el.thanks.textContent = t(survey === "sent" ? "ui.survey.thanks" : "ui.survey.already");
   }
   if (!el.survey.hidden) {
-    keepingFocus(() => el.questions.replaceChildren(...page.survey.questions.map(questionField)));
+    keepingFocus(() =>
+      el.questions.replaceChildren(...page.survey.questions.map(questionField), ...profileFields()),
+    );
   }
   el.submit.disabled = survey === "sending";
 }
@@ -284,7 +319,11 @@ async function sendSurvey(event) {
   survey = "sending";
   renderSurvey();
   try {
-    await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/survey`, { answers });
+    const given = Object.fromEntries(Object.entries(profile).filter(([, category]) => category));
+    await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/survey`, {
+      answers,
+      profile: given,
+    });
     survey = "sent";
   } catch (error) {
     survey = error.status === 409 ? "already" : "open";

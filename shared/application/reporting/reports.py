@@ -25,13 +25,14 @@ from functools import partial
 from typing import Any
 
 from shared.application import audit
-from shared.application.reporting import fairness, ikm, ledger
+from shared.application.reporting import fairness, ikm, ledger, skm_report
 from shared.application.reporting.ledger import Ledger, Source
 from shared.application.reporting.numbers import mean, minutes, percent, percentile_90
 from shared.application.station import Station
 from shared.domain.config import Config, LocalText
 from shared.domain.errors import InvalidRequest
-from shared.store import anchors
+from shared.domain.skm import SkmPeriod
+from shared.store import anchors, skm_records
 
 MAX_DAYS = 366
 FIRST_YEAR, LAST_YEAR = 2000, 9998  # beyond these, time zone arithmetic overflows
@@ -45,11 +46,22 @@ class Period:
     last: date
 
     @classmethod
-    def parse(cls, first: str | None, last: str | None, month: str | None, today: date) -> Period:
-        """From `from`/`to` dates (YYYY-MM-DD; `to` defaults to `from`) or a month (YYYY-MM).
+    def parse(
+        cls,
+        first: str | None,
+        last: str | None,
+        month: str | None,
+        today: date,
+        skm_period: str | None = None,
+    ) -> Period:
+        """From `from`/`to` dates (YYYY-MM-DD; `to` defaults to `from`), a month (YYYY-MM) or
+        an SKM period (2026-Q4, 2026-S2, 2026).
 
         Nothing given means today.
         """
+        if skm_period:
+            chosen = SkmPeriod.parse(skm_period)
+            return cls(chosen.first, chosen.last)
         try:
             if month:
                 start = date.fromisoformat(f"{month}-01")
@@ -64,6 +76,11 @@ class Period:
         if end < start or (end - start).days >= MAX_DAYS:
             raise InvalidRequest("error.report_range", days=MAX_DAYS)
         return cls(start, end)
+
+    @property
+    def skm(self) -> SkmPeriod | None:
+        """The quarter, semester or year this period is, if it is one."""
+        return SkmPeriod.matching(self.first, self.last)
 
     def bounds(self, source: Source) -> tuple[datetime, datetime]:
         """The first day's start and the day after the last day's start (UTC-comparable)."""
@@ -310,7 +327,17 @@ def station_source(station: Station) -> Source:
         now=station.now(),
         events=partial(ledger.load, station),
         audit=partial(audit_section, station),
+        skm_records=partial(station_skm_records, station),
     )
+
+
+def station_skm_records(station: Station, period: SkmPeriod) -> dict[str, Any]:
+    """The station's respondent profile counts and register entries of an SKM period."""
+    with station.store.read() as db:
+        return {
+            "profile": skm_records.profile_counts(db, period.quarters),
+            "followups": skm_records.followups(db, [period.label]),
+        }
 
 
 def audit_section(station: Station, last_day: date) -> dict[str, Any]:
@@ -368,8 +395,27 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         "fairness": fairness.review(source, facts, start, end),
         "bookings": bookings(config, facts, start, end, language),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
+        "skm": skm_section(source, period, facts, start, end),
         "audit": source.audit(period.last),
     }
+
+
+def skm_section(
+    source: Source, period: Period, facts: Ledger, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The SKM of the report's period; with its profile and register when the period is a
+    quarter, semester or year and the source keeps them (the station)."""
+    chosen = period.skm
+    records = source.skm_records(chosen) if chosen and source.skm_records else {}
+    return skm_report.from_ledger(
+        facts.answers,
+        facts.finishes,
+        start,
+        end,
+        chosen,
+        records.get("profile"),
+        records.get("followups"),
+    )
 
 
 # ---- the live views: today so far and the duty shift ------------------------------------------
