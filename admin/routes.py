@@ -234,11 +234,11 @@ def skm_choices(today: date) -> list[tuple[str, str]]:
     return choices
 
 
-@bp.get("/admin/reports/skm.pdf")
-@require_role(Role.SUPERVISOR)
-def skm_pdf() -> Response:
-    """The SKM report of `?period=2026-Q4` (a quarter, half-year or year) as a PDF."""
-    label = SkmPeriod.parse(request.args.get("period") or "").label
+def _skm_pdf(period: reports.Period) -> Response:
+    """The SKM report PDF of a quarter, half-year or year, always as a download."""
+    if period.skm is None:
+        raise InvalidRequest("error.skm_period")
+    label = period.skm.label
     response = Response(heavy("skm_pdf", label), mimetype=PDF_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="skm-{label}.pdf"'
     return response
@@ -257,13 +257,16 @@ def _names() -> dict[str, dict[str, str]]:
 @bp.get("/api/admin/reports")
 @require_role(Role.SUPERVISOR)
 def report_api() -> Response:
-    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`) or every
-    table as an XLSX workbook (`format=xlsx`)."""
+    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`), every
+    table as an XLSX workbook (`format=xlsx`), or the SKM report of an SKM period
+    (`period=2026-Q4&format=skm-pdf`) as a PDF."""
     period = _period()
     output = request.args.get("format", "json")
     table = request.args.get("table", "summary")
-    if output not in ("json", "csv", "xlsx") or table not in TABLES:
+    if output not in ("json", "csv", "xlsx", "skm-pdf") or table not in TABLES:
         raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
+    if output == "skm-pdf":
+        return _skm_pdf(period)
     report = _report(period)
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
     if output == "json":
