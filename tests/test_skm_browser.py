@@ -1,0 +1,200 @@
+"""The SKM in Chromium against a real server, both languages, axe clean: the latest result on
+the start page and the board, the follow-up register (adding an entry through its form) and
+the dashboard's notice of overdue follow-ups.
+
+The station is seeded before it starts: three citizens served and surveyed in the quarter
+before today's, and one follow-up past its due day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from satupintu.app import open_station
+from shared.application import desk_actions, followups, services
+from shared.domain.clock import ManualClock
+from shared.domain.config import load_config
+from shared.domain.i18n import text
+from shared.domain.skm import ELEMENTS, SkmPeriod
+from tests.realserver import ServerProcess
+from tests.test_accessibility import Screen, assert_axe_finds_nothing, assert_in_language
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+SCORES = [(4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3), (3, 2, 3, 3, 3, 3, 3, 2, 3)]
+LANGUAGES = ("id", "en")
+
+
+@dataclass
+class Hall:
+    server: ServerProcess
+    period: SkmPeriod
+    cookies: list[dict[str, str]]
+
+
+def seed(config_path: Path, period: SkmPeriod) -> None:
+    """Three surveyed citizens early in `period`, a follow-up due at its end, not done; then
+    the clock is today's."""
+    clock = ManualClock(datetime.combine(period.first + timedelta(days=10), time(2), tzinfo=UTC))
+    station = open_station(load_config(config_path), clock=clock)
+    services.ensure_counters(station)
+    for scores in SCORES:
+        token = services.issue_ticket(station, "lapor").ticket["token"]
+        desk_actions.call_next(station, "loket-1", "budi")
+        clock.advance(minutes=4)
+        desk_actions.finish(station, "loket-1", "budi")
+        services.answer_survey(station, token, dict(zip(ELEMENTS, scores, strict=True)))
+    followups.save(
+        station,
+        "sari",
+        {
+            "period": period.label,
+            "element": "pengaduan",
+            "action": "Kotak saran di lobi",
+            "owner": "Kanit SPKT",
+            "due": period.last.isoformat(),
+        },
+    )
+    station.store.close()
+    # The station believes a wall clock months after its last event only once confirmed.
+    today = open_station(load_config(config_path))
+    services.accept_clock(today, "sari")
+    today.store.close()
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
+    server = ServerProcess(tmp_path_factory.mktemp("skm"), survey={"form": "full"})
+    period = SkmPeriod.containing("quarter", date.today()).previous()
+    seed(server.config_path, period)
+    server.add_user("sari", "supervisor")
+    server.start()
+    cookies = [
+        {"name": key, "value": value, "url": server.url}
+        for key, value in server.session("sari").cookies.items()
+    ]
+    yield Hall(server, period, cookies)
+    server.stop()
+
+
+def open_page(chromium: Browser, hall: Hall, path: str, lang: str, user: bool = False) -> Page:
+    context = chromium.new_context(viewport={"width": 1920, "height": 1080})
+    if user:
+        context.add_cookies(hall.cookies)  # type: ignore[arg-type]
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{hall.server.url}{path}?lang={lang}")
+    page.wait_for_load_state("load")
+    assert errors == [], errors
+    return page
+
+
+def period_words(period: SkmPeriod, lang: str) -> str:
+    return text("ui.skm.period.quarter", lang, part=["I", "II", "III", "IV"][period.part - 1],
+                year=period.year)  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", ["/", "/board"])
+def test_the_start_page_and_the_board_show_the_latest_result(
+    chromium: Browser, hall: Hall, path: str, lang: str
+) -> None:
+    page = open_page(chromium, hall, path, lang)
+    try:
+        panel = page.locator(".skm-result")
+        expect(panel).to_be_visible()
+        index = "80,56" if lang == "id" else "80.56"
+        words = text("ui.ikm.grade.b", lang)
+        expect(panel).to_contain_text(
+            text("ui.skm.latest_line", lang, index=index, grade="B", words=words)
+        )
+        expect(panel).to_contain_text(
+            text("ui.skm.respondents", lang, period=period_words(hall.period, lang), n=3)
+        )
+        assert_in_language(page, Screen("skm", path, (), ".skm-result", "ui.skm.latest"), lang)
+        assert_axe_finds_nothing(page)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_register_shows_findings_and_overdue_entries_accessibly(
+    chromium: Browser, hall: Hall, lang: str
+) -> None:
+    page = open_page(chromium, hall, "/admin/followups", lang, user=True)
+    try:
+        expect(page.locator("h1")).to_have_text(text("ui.followup.title", lang))
+        row = page.locator("#followups tbody tr").filter(has_text="Kotak saran di lobi")
+        expect(row).to_contain_text(text("ui.followup.state.overdue", lang))
+        expect(page.locator(".followup-periods")).to_contain_text(
+            text(
+                "ui.followup.summary",
+                lang,
+                period=period_words(hall.period, lang),
+                followed=0,
+                findings=2,
+            )
+        )
+        screen = Screen("followups", "/admin/followups", (), "h1", "ui.followup.intro")
+        assert_in_language(page, screen, lang)
+        assert_axe_finds_nothing(page)
+    finally:
+        page.context.close()
+
+
+def test_an_entry_is_added_and_then_marked_done_through_the_form(
+    chromium: Browser, hall: Hall
+) -> None:
+    page = open_page(chromium, hall, "/admin/followups", "id", user=True)
+    try:
+        form = page.locator("#followup-form")
+        form.locator("[name=element]").select_option("prosedur")
+        form.locator("[name=action]").fill("Alur layanan dipasang di ruang tunggu")
+        form.locator("[name=owner]").fill("Kasi Humas")
+        form.locator("[name=due]").fill(hall.period.last.isoformat())
+        form.get_by_role("button", name=text("ui.followup.save", "id")).click()
+        row = page.locator("#followups tbody tr").filter(has_text="Alur layanan dipasang")
+        expect(row).to_contain_text(text("ui.followup.state.overdue", "id"))
+        row.get_by_role("button").click()
+        expect(form.locator("[name=action]")).to_have_value("Alur layanan dipasang di ruang tunggu")
+        form.locator("[name=done]").fill(date.today().isoformat())
+        form.locator("[name=evidence]").fill("https://polres.example/alur.jpg")
+        form.get_by_role("button", name=text("ui.followup.save", "id")).click()
+        expect(row).to_contain_text(text("ui.followup.state.done", "id"))
+        expect(row).to_contain_text("https://polres.example/alur.jpg")
+        expect(page.locator(".followup-periods")).to_contain_text(
+            text(
+                "ui.followup.summary",
+                "id",
+                period=period_words(hall.period, "id"),
+                followed=1,
+                findings=2,
+            )
+        )
+        form.locator("[name=due]").fill("")
+        form.locator("[name=action]").fill("Tanpa batas waktu")
+        form.get_by_role("button", name=text("ui.followup.save", "id")).click()
+        expect(page.locator("#followup-message")).to_contain_text("due")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_dashboard_points_to_overdue_follow_ups(
+    chromium: Browser, hall: Hall, lang: str
+) -> None:
+    page = open_page(chromium, hall, "/admin", lang, user=True)
+    try:
+        notice = page.locator("#followups-overdue")
+        expect(notice).to_be_visible()
+        expect(notice).to_contain_text(text("ui.followup.overdue_notice", lang, n=1))
+        assert_axe_finds_nothing(page)
+    finally:
+        page.context.close()
