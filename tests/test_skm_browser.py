@@ -8,6 +8,7 @@ before today's, and one follow-up past its due day.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,7 +24,12 @@ from shared.domain.config import load_config
 from shared.domain.i18n import text
 from shared.domain.skm import ELEMENTS, SkmPeriod
 from tests.realserver import ServerProcess
-from tests.test_accessibility import Screen, assert_axe_finds_nothing, assert_in_language
+from tests.test_accessibility import (
+    Screen,
+    assert_aaa_contrast,
+    assert_axe_finds_nothing,
+    assert_in_language,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -36,6 +42,16 @@ class Hall:
     server: ServerProcess
     period: SkmPeriod
     cookies: list[dict[str, str]]
+
+    def served_ticket(self) -> str:
+        """A ticket issued, called and finished now at loket-1; its token."""
+        citizen, officer = self.server.session(), self.server.session("budi")
+        reply = citizen.post(
+            f"{self.server.url}/api/tickets", json={"service": "lapor"}, timeout=10
+        )
+        for action in ("call-next", "done"):
+            officer.post(f"{self.server.url}/api/counters/loket-1/{action}", json={}, timeout=10)
+        return str(reply.json()["ticket"]["token"])
 
 
 def seed(config_path: Path, period: SkmPeriod) -> None:
@@ -74,6 +90,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     period = SkmPeriod.containing("quarter", date.today()).previous()
     seed(server.config_path, period)
     server.add_user("sari", "supervisor")
+    server.add_user("budi", "officer")
     server.start()
     cookies = [
         {"name": key, "value": value, "url": server.url}
@@ -120,6 +137,8 @@ def test_the_start_page_and_the_board_show_the_latest_result(
         )
         assert_in_language(page, Screen("skm", path, (), ".skm-result", "ui.skm.latest"), lang)
         assert_axe_finds_nothing(page)
+        if path == "/board":  # read from afar
+            assert_aaa_contrast(page)
     finally:
         page.context.close()
 
@@ -198,3 +217,33 @@ def test_the_dashboard_points_to_overdue_follow_ups(
         assert_axe_finds_nothing(page)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_phone_survey_offers_the_optional_profile_and_keeps_only_its_counts(
+    chromium: Browser, hall: Hall, lang: str
+) -> None:
+    token = hall.served_ticket()
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{hall.server.url}/t/{token}?lang={lang}")
+        expect(page.locator(".phone-profile")).to_be_visible()
+        expect(page.locator(".phone-profile legend")).to_have_text(
+            text("ui.skm.profile.intro", lang)
+        )
+        assert_axe_finds_nothing(page)
+        for element in ELEMENTS:
+            page.locator(f'input[name="{element}"][value="3"]').check(force=True)
+        page.get_by_label(text("ui.skm.profile.age", lang)).select_option("31_40")
+        page.locator("#survey-submit").click()
+        expect(page.locator("#survey-thanks")).to_have_text(text("ui.survey.thanks", lang))
+    finally:
+        context.close()
+    with sqlite3.connect(hall.server.folder / "satupintu.db") as db:
+        counts = db.execute(
+            "SELECT question, category, answers FROM survey_profiles WHERE quarter = ?",
+            [SkmPeriod.containing("quarter", date.today()).label],
+        ).fetchall()
+    assert ("age", "31_40", LANGUAGES.index(lang) + 1) in counts
+    assert {question for question, _, _ in counts} == {"age"}
