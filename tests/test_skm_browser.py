@@ -11,19 +11,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from satupintu.app import open_station
-from shared.application import desk_actions, followups, services
-from shared.domain.clock import ManualClock
-from shared.domain.config import load_config
 from shared.domain.i18n import text
 from shared.domain.skm import ELEMENTS, SkmPeriod
 from tests.realserver import ServerProcess
+from tests.skm_fixtures import seed
 from tests.test_accessibility import (
     Screen,
     assert_aaa_contrast,
@@ -33,7 +29,6 @@ from tests.test_accessibility import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-SCORES = [(4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3), (3, 2, 3, 3, 3, 3, 3, 2, 3)]
 LANGUAGES = ("id", "en")
 
 
@@ -52,36 +47,6 @@ class Hall:
         for action in ("call-next", "done"):
             officer.post(f"{self.server.url}/api/counters/loket-1/{action}", json={}, timeout=10)
         return str(reply.json()["ticket"]["token"])
-
-
-def seed(config_path: Path, period: SkmPeriod) -> None:
-    """Three surveyed citizens early in `period`, a follow-up due at its end, not done; then
-    the clock is today's."""
-    clock = ManualClock(datetime.combine(period.first + timedelta(days=10), time(2), tzinfo=UTC))
-    station = open_station(load_config(config_path), clock=clock)
-    services.ensure_counters(station)
-    for scores in SCORES:
-        token = services.issue_ticket(station, "lapor").ticket["token"]
-        desk_actions.call_next(station, "loket-1", "budi")
-        clock.advance(minutes=4)
-        desk_actions.finish(station, "loket-1", "budi")
-        services.answer_survey(station, token, dict(zip(ELEMENTS, scores, strict=True)))
-    followups.save(
-        station,
-        "sari",
-        {
-            "period": period.label,
-            "element": "pengaduan",
-            "action": "Kotak saran di lobi",
-            "owner": "Kanit SPKT",
-            "due": period.last.isoformat(),
-        },
-    )
-    station.store.close()
-    # The station believes a wall clock months after its last event only once confirmed.
-    today = open_station(load_config(config_path))
-    services.accept_clock(today, "sari")
-    today.store.close()
 
 
 @pytest.fixture(scope="module")
