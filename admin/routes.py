@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared.application import followups, queries, services
+from shared.application import clock_trust, desk_view, followups, hall_overview
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
@@ -131,7 +131,7 @@ def dashboard_json() -> dict[str, Any]:
         **computed["figures"],
         "counters": [
             {**counter, "ticket": _without_token(counter["ticket"])}
-            for counter in queries.counters_overview(the_station)
+            for counter in hall_overview.counters_overview(the_station)
         ],
         "printers": the_station.printers.health(),
         "shift": computed["shift"],
@@ -177,7 +177,7 @@ def dashboard_api() -> Response:
 @require_role(Role.SUPERVISOR)
 def accept_clock() -> Response:
     """The supervisor confirms that the server's clock, which jumped, is right now."""
-    services.accept_clock(station(), _actor())
+    clock_trust.accept_clock(station(), _actor())
     return jsonify({"clock": clock_json()})
 
 
@@ -335,7 +335,7 @@ def handover_page() -> tuple[str, int]:
 @page_for(Role.SUPERVISOR)
 def bookings_page() -> tuple[str, int]:
     """Today's bookings per bookable service: slot, code, status, reference, ticket number."""
-    return _render("bookings.html", bookings=queries.todays_bookings(station()))
+    return _render("bookings.html", bookings=desk_view.todays_bookings(station()))
 
 
 @bp.get("/api/admin/handover")

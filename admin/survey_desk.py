@@ -3,7 +3,7 @@ just served at that counter to rate the service.
 
 The tablet only ever learns the finished ticket's number and an opaque handle, never its
 token; an answer is taken only for the counter's latest finished ticket, unanswered, within
-a few minutes (shared.application.queries.survey_desk_ticket), once. Only the counter's enrolled
+a few minutes (shared.application.survey_desk.survey_desk_ticket), once. Only the counter's enrolled
 tablet (`satupintu enrol survey COUNTER_ID`) gets the handle and may answer.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from shared.application import devices, queries, services
+from shared.application import citizen_actions, devices, survey_desk
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.survey import questions
 from shared.web.pages import render_page
@@ -35,7 +35,7 @@ def _state(counter_id: str) -> dict[str, object]:
     return {
         "counter": counter,
         "questions": list(questions(station().config.survey.form)),
-        "ticket": queries.survey_desk(station(), counter_id),
+        "ticket": survey_desk.survey_desk(station(), counter_id),
     }
 
 
@@ -68,7 +68,7 @@ def answer(counter_id: str) -> tuple[Response, int]:
     body = json_body()
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
-    services.answer_survey_at_counter(
+    citizen_actions.answer_survey_at_counter(
         station(), counter_id, body.get("handle"), body.get("answers"), body.get("profile")
     )
     return jsonify({"ok": True}), 201

@@ -32,7 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from satupintu.app import open_station
-from shared.application import desk_actions, services
+from shared.application import desk_actions, services, ticket_issue
 from shared.domain.clock import ManualClock
 from shared.domain.config import parse_config
 from shared.domain.errors import QueueEmpty
@@ -165,7 +165,7 @@ class Simulation:
 
     def _arrive(self, minute: float, service: str) -> None:
         priority = self.rng.random() < PRIORITY_SHARE
-        view = services.issue_ticket(self.station, service, priority=priority).ticket
+        view = ticket_issue.issue_ticket(self.station, service, priority=priority).ticket
         ahead = view["ahead"]
         self.tickets[view["number"]] = Ticket(
             number=view["number"],

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, sen
 from flask.blueprints import BlueprintSetupState
 
 from board.speech import Speech
-from shared.application import queries
+from shared.application import board_view, ticket_reads
 from shared.domain import announce
 from shared.domain.config import Config
 from shared.domain.errors import NotFound
@@ -42,7 +42,7 @@ def speech() -> Speech:
 @bp.get("/api/board")
 @public_read
 def snapshot() -> Response:
-    return jsonify(queries.board_snapshot(station(), request.args.get("board")))
+    return jsonify(board_view.board_snapshot(station(), request.args.get("board")))
 
 
 @bp.get(f"/api/board/speech/<int(max={SQLITE_MAX_INTEGER}):seq>")
@@ -53,7 +53,7 @@ def announcement_audio(seq: int) -> Response:
     The words are rebuilt from the logged call (its number and counter), never taken from the
     request, so this address can only ever say sentences the server itself makes.
     """
-    call = queries.announced_call(station(), seq)
+    call = ticket_reads.announced_call(station(), seq)
     config = station().config
     counter = config.counter_by_id.get(call.counter) if call else None
     if call is None or counter is None:
@@ -86,7 +86,7 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
     Private services are not listed (not even by id): the board shows them together, under a
     neutral label and the shared `private_prefix` (null when its counters serve none).
     """
-    counters = queries.board_counters(config, board_id)
+    counters = board_view.board_counters(config, board_id)
     served = {service for counter in counters for service in counter.services}
     private = served & config.private_services
     running = config.station.running_text

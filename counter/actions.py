@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.application import queries
+from shared.application import desk_view
 from shared.application.desk_actions import act
 from shared.application.desk_commands import COMMANDS
 from shared.application.station import Station
@@ -31,7 +31,7 @@ def perform(
     counter = station.config.counter_by_id[counter_id]
     return {
         "ticket": view_of(station, ticket, for_staff=True),
-        "counter": queries.counter_desk(station, counter),
+        "counter": desk_view.counter_desk(station, counter),
     }
 
 

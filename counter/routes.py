@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 
 from counter.actions import http_path, perform
-from shared.application import queries
+from shared.application import desk_view, hall_overview
 from shared.application.desk_commands import COMMANDS
 from shared.application.users import Role, User
 from shared.domain.config import Counter
@@ -62,7 +62,7 @@ def list_counters() -> Response:
         {
             "counters": [
                 counter
-                for counter in queries.counters_overview(station())
+                for counter in hall_overview.counters_overview(station())
                 if user.may_act_at(config, counter["id"])
             ]
         }
@@ -89,14 +89,14 @@ def _counter(counter_id: str) -> Counter:
 @require_role(Role.OFFICER)
 def counter_desk(counter_id: str) -> Response:
     """Everything a console shows about one counter (the same as an action's `counter`)."""
-    return jsonify(queries.counter_desk(station(), _counter(counter_id)))
+    return jsonify(desk_view.counter_desk(station(), _counter(counter_id)))
 
 
 @bp.get("/api/counters/<counter_id>/waiting")
 @require_role(Role.OFFICER)
 def counter_queue(counter_id: str) -> Response:
     """The counter's waiting tickets in call order, its recent no-shows and today's counts."""
-    desk = queries.counter_desk(station(), _counter(counter_id))
+    desk = desk_view.counter_desk(station(), _counter(counter_id))
     return jsonify({key: desk[key] for key in ("waiting", "no_shows", "today")})
 
 

@@ -13,11 +13,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import bookings, queries
+from shared.application import bookings, desk_view
 from shared.application.clientaddress import network_of
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.application.printing import PrintResult
-from shared.application.services import Issued
+from shared.application.ticket_printing import Issued
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -145,13 +145,13 @@ def todays_bookings() -> Response:
     if named is None and user.role < Role.SUPERVISOR:
         raise InvalidRequest("error.field_required", field="counter")
     if named is None:
-        return jsonify(queries.todays_bookings(station()))
+        return jsonify(desk_view.todays_bookings(station()))
     counter = config.counter_by_id.get(named)
     if counter is None:
         raise NotFound("error.unknown_counter", counter=named[:40])
     if user.role < Role.SUPERVISOR and not user.may_act_at(config, counter.id):
         raise Forbidden("error.forbidden_unit", counter=counter.id)
-    return jsonify(queries.todays_bookings(station(), counter.services))
+    return jsonify(desk_view.todays_bookings(station(), counter.services))
 
 
 # ---- pages -----------------------------------------------------------------------------------

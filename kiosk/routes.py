@@ -8,9 +8,16 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import queries, services
+from shared.application import (
+    citizen_actions,
+    hall_overview,
+    survey_desk,
+    ticket_issue,
+    ticket_printing,
+    ticket_reads,
+)
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
-from shared.application.services import Issued
+from shared.application.ticket_printing import Issued
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
@@ -44,7 +51,9 @@ bp = Blueprint(
 def list_services() -> Response:
     """Every service; only a logged-in officer sees the waiting count of each private one."""
     staff = current_user() is not None
-    return jsonify({"services": queries.services_overview(station(), language(), for_staff=staff)})
+    return jsonify(
+        {"services": hall_overview.services_overview(station(), language(), for_staff=staff)}
+    )
 
 
 def _issued_json(issued: Issued) -> Response:
@@ -93,7 +102,7 @@ def issue_ticket() -> tuple[Response, int]:
         body.get("priority") is True,
     )
     phone_id = (request.cookies.get(PHONE_COOKIE) or new_phone_id()) if issuing.phone else None
-    issued = services.issue_ticket(
+    issued = ticket_issue.issue_ticket(
         station(),
         body.get("service"),
         priority=body.get("priority", False),
@@ -122,26 +131,26 @@ def show_ticket(token: str) -> Response:
 def reprint_ticket(token: str) -> Response:
     """Print a waiting ticket again (the kiosk offers it when its printer failed)."""
     return _issued_json(
-        services.reprint_ticket(station(), token, device(), public_base=public_base())
+        ticket_printing.reprint_ticket(station(), token, device(), public_base=public_base())
     )
 
 
 @bp.post("/api/tickets/<token>/cancel")
 def cancel_ticket(token: str) -> Response:
     """The citizen gives up their number: it leaves the queue (the token is the proof)."""
-    cancelled = services.cancel(station(), token)
+    cancelled = citizen_actions.cancel(station(), token)
     return jsonify({"ticket": view_of(station(), cancelled)})
 
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
     body = json_body()
-    services.answer_survey(station(), token, body.get("answers"), body.get("profile"))
+    citizen_actions.answer_survey(station(), token, body.get("answers"), body.get("profile"))
     return jsonify({"ok": True}), 201
 
 
 def _ticket(token: str) -> dict[str, Any]:
-    ticket = queries.ticket_by_token(station(), token)
+    ticket = ticket_reads.ticket_by_token(station(), token)
     if ticket is None:
         raise NotFound("error.unknown_ticket")
     return ticket
@@ -175,7 +184,7 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         data={
             "kiosk": kiosk_id,
             "issuing": _issuing_here(kiosk_id),
-            "services": queries.services_overview(station(), page_language()),
+            "services": hall_overview.services_overview(station(), page_language()),
             "screen": {
                 "reset_seconds": screen.reset_seconds,
                 "failed_print_seconds": screen.failed_print_seconds,
@@ -199,7 +208,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
     the board, the page carries no private service's name: a glance at the phone tells nothing.
     """
-    ticket = queries.ticket_by_token(station(), token)
+    ticket = ticket_reads.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
     config = station().config
@@ -217,7 +226,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
                 "profile": {key: list(values) for key, values in PROFILE.items()}
                 if config.survey.form == "full"
                 else None,
-                "answered": queries.survey_answered(station(), token),
+                "answered": survey_desk.survey_answered(station(), token),
             },
         },
     )

@@ -6,10 +6,11 @@ from typing import Any
 
 from flask_socketio import emit, join_room, leave_room
 
-from shared.application import queries
+from shared.application import ticket_reads
 from shared.domain.errors import NotFound
 from shared.domain.text import text_field
-from shared.web.realtime import BOARD_ROOM, connections, on, sid, socket_error, ticket_room
+from shared.web.realtime import connections, on, sid, socket_error
+from shared.web.socket_server import BOARD_ROOM, ticket_room
 from shared.web.web import station
 
 TOKEN_LIMIT = 100  # tokens are 22 characters; anything much longer is no token
@@ -21,7 +22,7 @@ def watch(data: Any = None) -> dict[str, Any]:
     token = data.get("token") if isinstance(data, dict) else None
     if isinstance(token, str):
         token = text_field(token, "token", TOKEN_LIMIT)
-    view = queries.ticket_by_token(station(), token) if isinstance(token, str) else None
+    view = ticket_reads.ticket_by_token(station(), token) if isinstance(token, str) else None
     if view is None:
         return socket_error(NotFound("error.unknown_ticket"))
     previous = connections().watch(sid(), view["token"])

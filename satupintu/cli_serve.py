@@ -11,12 +11,10 @@ import click
 from satupintu.app import create_app
 from satupintu.cli_options import DEFAULT_PORT, config_from, config_option, lan_address, refused
 from satupintu.first_password import tell_first_password
-from shared.application import services
+from shared.application import clock_trust, housekeeping
 from shared.application.audit import close_days
 from shared.application.station import Station
-from shared.application.users import (
-    create_first_admin,
-)
+from shared.application.users import create_first_admin
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError
 from shared.operations.memory import return_large_buffers_to_the_system, settle_garbage_collector
@@ -42,7 +40,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     from satupintu.server import serve_forever
     from satupintu.worker import WorkerReads
     from shared.application.clientaddress import TrustedProxies
-    from shared.web.realtime import socketio
+    from shared.web.socket_server import socketio
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -78,7 +76,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
 def _start_shipping(station: Station) -> None:
     """Ship the event log to the central server in the background (config `central:`)."""
     from shared.operations.shipper import ship_forever
-    from shared.web.realtime import socketio
+    from shared.web.socket_server import socketio
 
     assert station.config.central is not None
     if not station.config.central.bearer:
@@ -130,9 +128,9 @@ def _housekeeping(app: Any) -> None:
         time.sleep(HOUSEKEEPING_SECONDS)
         rounds += 1
         try:
-            services.follow_accepted_clock(station)
+            clock_trust.follow_accepted_clock(station)
             if rounds % EXPIRE_EVERY == 0:
-                services.expire_past_days(station)
+                housekeeping.expire_past_days(station)
                 close_days(station)
             if rounds % AUDIT_EVERY == 1:
                 reads.run("audit", station.now())

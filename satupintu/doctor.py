@@ -27,7 +27,7 @@ from typing import Any
 
 from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
 from satupintu.opening import open_station
-from shared.application import audit, services
+from shared.application import audit, ticket_printing
 from shared.application.printing import PrintFault
 from shared.application.station import Station
 from shared.domain.config import (
@@ -98,7 +98,7 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
 def _station_checks(station: Station) -> Iterator[Result]:
     """The dashboard's own checks (printers judged by the log, as the server does at start;
     the link to central when the station ships)."""
-    services.restore_printer_health(station)
+    ticket_printing.restore_printer_health(station)
     shipping = ("central",) if station.config.central is not None else ()
     report = health.run(station, ("database", "disk", "printers", "backup", *shipping))
     for result in report.results:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from satupintu.app import open_station
-from shared.application import desk_actions, services
+from shared.application import citizen_actions, desk_actions, services, ticket_issue
 from shared.application.station import Station
 from shared.application.users import add_user
 from shared.domain.clock import ManualClock
@@ -61,7 +61,7 @@ def scripted_day(station: Station, clock: ManualClock, start: datetime = MORNING
 
     def issue(minute: int, service: str, priority: bool = False) -> None:
         at(minute)
-        ticket = services.issue_ticket(station, service, priority=priority).ticket
+        ticket = ticket_issue.issue_ticket(station, service, priority=priority).ticket
         day.tokens[ticket["number"]] = ticket["token"]
 
     issue(0, "lapor")
@@ -80,12 +80,12 @@ def scripted_day(station: Station, clock: ManualClock, start: datetime = MORNING
     at(18)
     desk_actions.finish(station, "loket-1", "budi")  # A-003 served in 8 min
     at(19)
-    services.answer_survey(station, day.tokens["A-003"], {"kepuasan": 4})
+    citizen_actions.answer_survey(station, day.tokens["A-003"], {"kepuasan": 4})
     at(20)
     # A-001 done (8 min); B-001 called out of turn ahead of A-002
     desk_actions.call_number(station, "loket-2", "B-001", "dokumen sudah lengkap", "ani")
     at(21)
-    services.answer_survey(station, day.tokens["A-001"], {"kepuasan": 3})
+    citizen_actions.answer_survey(station, day.tokens["A-001"], {"kepuasan": 3})
     at(22)
     desk_actions.recall(station, "loket-3", "wayan")
     at(25)
@@ -135,7 +135,7 @@ def busy_day(
         clock.set(minute)
         for service, rate in ARRIVALS_PER_MINUTE.items():
             if rng.random() < rate:
-                services.issue_ticket(station, service, priority=rng.random() < 0.1)
+                ticket_issue.issue_ticket(station, service, priority=rng.random() < 0.1)
         for counter, desk in desks.items():
             officer = OFFICERS[counter]
             if desk.until is not None and desk.until <= minute:
@@ -179,7 +179,7 @@ def _leave(station: Station, counter: str, officer: str, outcome: str, rng: rand
         finished = desk_actions.finish(station, counter, officer)
         if rng.random() < 0.6:
             score = rng.choices([2, 3, 4], weights=[1, 4, 5])[0]
-            services.answer_survey(station, finished.token, _answers(station, score, rng))
+            citizen_actions.answer_survey(station, finished.token, _answers(station, score, rng))
 
 
 def _answers(station: Station, around: int, rng: random.Random) -> dict[str, int]:

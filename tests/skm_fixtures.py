@@ -8,7 +8,14 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from satupintu.app import open_station
-from shared.application import desk_actions, followups, services
+from shared.application import (
+    citizen_actions,
+    clock_trust,
+    desk_actions,
+    followups,
+    services,
+    ticket_issue,
+)
 from shared.domain.clock import ManualClock
 from shared.domain.config import load_config
 from shared.domain.skm import ELEMENTS, SkmPeriod
@@ -23,11 +30,11 @@ def seed(config_path: Path, period: SkmPeriod) -> None:
     station = open_station(load_config(config_path), clock=clock)
     services.ensure_counters(station)
     for scores in SCORES:
-        token = services.issue_ticket(station, "lapor").ticket["token"]
+        token = ticket_issue.issue_ticket(station, "lapor").ticket["token"]
         desk_actions.call_next(station, "loket-1", "budi")
         clock.advance(minutes=4)
         desk_actions.finish(station, "loket-1", "budi")
-        services.answer_survey(station, token, dict(zip(ELEMENTS, scores, strict=True)))
+        citizen_actions.answer_survey(station, token, dict(zip(ELEMENTS, scores, strict=True)))
     followups.save(
         station,
         "sari",
@@ -42,5 +49,5 @@ def seed(config_path: Path, period: SkmPeriod) -> None:
     station.store.close()
     # The station believes a wall clock months after its last event only once confirmed.
     today = open_station(load_config(config_path))
-    services.accept_clock(today, "sari")
+    clock_trust.accept_clock(today, "sari")
     today.store.close()

@@ -8,7 +8,7 @@ from datetime import date
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.application.queries import SURVEY_DESK_MINUTES
+from shared.application import survey_desk
 from shared.application.reporting import reports
 from shared.domain.clock import ManualClock
 from tests.conftest import Auth
@@ -99,7 +99,7 @@ def test_the_tablet_stops_asking_after_a_few_minutes(
     auth.login()
     serve(client)
     handle = client.get("/api/survey/loket-1").get_json()["ticket"]["handle"]
-    clock.advance(minutes=SURVEY_DESK_MINUTES + 1)
+    clock.advance(minutes=survey_desk.SURVEY_DESK_MINUTES + 1)
     assert client.get("/api/survey/loket-1").get_json()["ticket"] is None
     late = client.post("/api/survey/loket-1", json={"handle": handle, "answers": {"kepuasan": 4}})
     assert late.status_code == 409

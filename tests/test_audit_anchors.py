@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.application import audit, services
+from shared.application import audit, housekeeping, ticket_issue
 from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.domain.chain import GENESIS, row_hash
@@ -59,7 +59,7 @@ def test_each_closed_day_gets_one_anchor_at_its_last_row(
 ) -> None:
     path = station.config.anchor_path
     assert path == tmp_path / "satupintu.db.anchors"
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     assert close_days(station) == []  # the day is not over
     clock.set(MORNING + timedelta(days=1))
     (first,) = close_days(station)
@@ -68,7 +68,7 @@ def test_each_closed_day_gets_one_anchor_at_its_last_row(
     assert (first.label, first.id, first.hash) == ("2026-05-20", last["id"], last["hash"])
     assert close_days(station) == []  # written once
     clock.set(MORNING + timedelta(days=3))  # two more days pass; only the first saw new rows
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     clock.set(MORNING + timedelta(days=4))
     assert [anchor.label for anchor in close_days(station)] == ["2026-05-23"]
     labels = [anchor.label for anchor in anchors.read_anchors(path).anchors]
@@ -82,7 +82,7 @@ def test_a_torn_last_line_is_reported_and_the_next_anchor_still_lands(
     """A power cut mid-append leaves half a line: the audit names it, never trusts it, and
     the next day's anchor is written on a line of its own."""
     path = station.config.anchor_path
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
     close_days(station)
     with path.open("a", encoding="utf-8") as handle:
@@ -92,7 +92,7 @@ def test_a_torn_last_line_is_reported_and_the_next_anchor_still_lands(
     assert [(flagged.line, flagged.problem) for flagged in verdict.flagged] == [
         (2, "ui.audit.anchor_unreadable")
     ]
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=2))
     assert [anchor.label for anchor in close_days(station)] == ["2026-05-21"]
     read = anchors.read_anchors(path)
@@ -106,7 +106,7 @@ def test_a_far_future_or_hashless_anchor_is_flagged_never_trusted(
     """Such lines would make every check fail ("the log was cut short") or pass ("any hash
     starts with nothing"): they are set aside and reported."""
     path = station.config.anchor_path
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     path.write_text(
         '{"day": "2999-01-01", "id": 999999, "hash": "' + "a" * 64 + '"}\n'
         '{"day": "2026-05-20", "id": 1, "hash": ""}\n',
@@ -122,7 +122,7 @@ def test_a_far_future_or_hashless_anchor_is_flagged_never_trusted(
 
 def test_housekeeping_survives_a_damaged_anchors_file(station: Station, clock: ManualClock) -> None:
     station.config.anchor_path.write_bytes(b"\xff\xfe not json at all")
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
     assert [anchor.label for anchor in close_days(station)] == ["2026-05-20"]
 
@@ -132,12 +132,12 @@ def test_the_quick_check_starts_from_the_last_verified_row(
 ) -> None:
     """A report's check verifies what is new; a rewrite of old rows still shows through the
     anchors, which it looks up one by one."""
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.set(MORNING + timedelta(days=1))
     close_days(station)
     first = audit.check_recent(station)
     assert first.ok
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     second = audit.check_recent(station)
     assert second.ok
     assert second.rows > first.rows
@@ -155,14 +155,14 @@ def test_the_quick_check_still_counts_tickets_deleted_before_the_last_verified_r
 ) -> None:
     """The quick check counts only the new rows of the log, on top of the counts it kept with
     its progress; the tickets table is still held to the whole log's count."""
-    first = services.issue_ticket(station, "lapor").ticket
+    first = ticket_issue.issue_ticket(station, "lapor").ticket
     assert audit.check_recent(station).ok
-    services.issue_ticket(station, "surat")
+    ticket_issue.issue_ticket(station, "surat")
     assert audit.check_recent(station).ok
     with station.store.read() as db:
         kept = db.one("SELECT row, issued, answered FROM audit_progress")
     assert (kept["issued"], kept["answered"]) == (2, 0)
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     with sqlite3.connect(station.config.database_path) as attacker:
         attacker.execute("DELETE FROM tickets WHERE token = ?", [first["token"]])
     attacker.close()

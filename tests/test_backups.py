@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared.application import audit, services
+from shared.application import audit, ticket_issue
 from shared.application.audit import close_days
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
@@ -36,7 +36,7 @@ def tickets_in(database: Path) -> list[str]:
 
 def issue(station: Station, count: int) -> None:
     for _ in range(count):
-        services.issue_ticket(station, "lapor")
+        ticket_issue.issue_ticket(station, "lapor")
 
 
 def test_a_backup_is_verified_self_contained_and_named_by_its_time(station: Station) -> None:
@@ -269,7 +269,7 @@ def test_restore_puts_the_copy_back_and_keeps_the_replaced_database(
     reopened = open_station(station.config, clock=clock)
     try:
         assert audit.check_station(reopened).ok
-        services.issue_ticket(reopened, "lapor")
+        ticket_issue.issue_ticket(reopened, "lapor")
     finally:
         reopened.store.close()
     assert tickets_in(database)[-1] == "A-003"

@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.application import services
+from shared.application import ticket_issue
 from shared.domain.config import Config
 from shared.store import eventlog
 from tests.conftest import Auth
@@ -73,8 +73,8 @@ def test_the_hall_never_learns_which_private_service_a_citizen_took(
     app: Flask, client: FlaskClient, auth: Auth
 ) -> None:
     station = app.extensions["satupintu"]
-    services.issue_ticket(station, "propam")
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "propam")
+    ticket_issue.issue_ticket(station, "lapor")
     board = client.get("/api/board").get_json()
     assert board["waiting"] == {"lapor": 1, "surat": 0, "lantas": 0, "private": 1}
     with station.store.read() as db:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from shared.application import bookings, desk_actions, services
+from shared.application import bookings, desk_actions, housekeeping, ticket_issue
 from shared.application.reporting import reports
 from shared.application.reporting.export import to_csv
 from shared.application.reporting.reports import Period
@@ -46,7 +46,7 @@ def scripted_morning(station: Station, clock: ManualClock) -> None:
     clock.advance(minutes=5)
     bookings.cancel_booking(station, cancelled.token)
     clock.advance(minutes=5)
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.advance(minutes=10)
     bookings.check_in(station, early.code)
     clock.advance(minutes=15)
@@ -56,7 +56,7 @@ def scripted_morning(station: Station, clock: ManualClock) -> None:
         desk_actions.call_next(station, "loket-1", "budi")
         desk_actions.finish(station, "loket-1", "budi")
     clock.advance(minutes=36)
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
 
 
 @pytest.fixture

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared.application import audit, bookings, desk_actions, queries, services
+from shared.application import (
+    audit,
+    bookings,
+    desk_actions,
+    desk_view,
+    housekeeping,
+    services,
+    ticket_issue,
+)
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
@@ -121,9 +129,9 @@ def test_unknown_codes_are_not_found(station) -> None:
 def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clock) -> None:
     booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(minutes=40)  # 09:40: check in early
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     booked = bookings.check_in(station, booking.code).ticket
-    walk_in = services.issue_ticket(station, "lapor").ticket
+    walk_in = ticket_issue.issue_ticket(station, "lapor").ticket
     first = desk_actions.call_next(station, "loket-1", "budi")
     assert first.booked_for is None  # its slot has not begun: the walk-in before it goes first
     clock.advance(minutes=21)  # 10:01
@@ -136,9 +144,9 @@ def test_a_booked_ticket_whose_slot_began_is_called_before_walk_ins(station, clo
 def test_the_console_list_marks_a_booked_ticket_with_its_slot_and_reference(station, clock) -> None:
     booking = bookings.make_booking(station, "lapor", TODAY_1000, reference="SINAR-77")
     clock.advance(minutes=40)  # 09:40
-    services.issue_ticket(station, "lapor", reference="SKCK/2026/0042")
+    ticket_issue.issue_ticket(station, "lapor", reference="SKCK/2026/0042")
     bookings.check_in(station, booking.code)
-    waiting = queries.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
+    waiting = desk_view.counter_desk(station, station.config.counter_by_id["loket-1"])["waiting"]
     marks = [(row["number"], row["booked_for"], row["reference"]) for row in waiting]
     assert marks == [
         ("A-001", None, "SKCK/2026/0042"),
@@ -153,10 +161,10 @@ def test_interleave_keeps_the_booking_at_its_slot_start(tmp_path, clock) -> None
     services.ensure_counters(station)
     booking = bookings.make_booking(station, "lapor", TODAY_1000)
     clock.advance(minutes=58)  # 09:58
-    walk_in = services.issue_ticket(station, "lapor").ticket
+    walk_in = ticket_issue.issue_ticket(station, "lapor").ticket
     clock.advance(minutes=5)  # 10:03
     booked = bookings.check_in(station, booking.code).ticket
-    later = services.issue_ticket(station, "lapor").ticket
+    later = ticket_issue.issue_ticket(station, "lapor").ticket
     order = [desk_actions.call_next(station, "loket-1", "budi").id for _ in range(3)]
     assert order == [walk_in["id"], booked["id"], later["id"]]
     station.store.close()
@@ -164,10 +172,10 @@ def test_interleave_keeps_the_booking_at_its_slot_start(tmp_path, clock) -> None
 
 def test_references_are_kept_as_given_and_required_where_the_service_says(station) -> None:
     with pytest.raises(InvalidRequest):
-        services.issue_ticket(station, "surat")
+        ticket_issue.issue_ticket(station, "surat")
     with pytest.raises(InvalidRequest):
-        services.issue_ticket(station, "surat", reference="x" * 41)
-    issued = services.issue_ticket(station, "surat", reference=" SKCK/2026/0042 ")
+        ticket_issue.issue_ticket(station, "surat", reference="x" * 41)
+    issued = ticket_issue.issue_ticket(station, "surat", reference=" SKCK/2026/0042 ")
     with station.store.read() as db:
         assert repository.get(db, issued.ticket["id"]).reference == " SKCK/2026/0042 "
 
@@ -197,7 +205,7 @@ def test_the_log_folds_into_the_tickets_table_with_bookings_and_the_audit_holds(
     early = bookings.make_booking(station, "lapor", TODAY_1000)
     late = bookings.make_booking(station, "lapor", "2026-05-20T10:30+08:00", reference="SINAR-9")
     clock.advance(minutes=45)
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     bookings.check_in(station, early.code)
     clock.advance(minutes=30)  # 10:15: the early one is due, the other checks in on time
     bookings.check_in(station, late.code)
@@ -219,7 +227,7 @@ def test_checked_in_early_then_slot_begins_moves_to_the_front_in_the_table(stati
     clock.advance(minutes=40)
     ticket = bookings.check_in(station, booking.code).ticket
     clock.advance(minutes=25)
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     with station.store.read() as db:
         moved = repository.get(db, ticket["id"])
     assert moved.queue_at == moved.booked_for - timedelta(days=1)

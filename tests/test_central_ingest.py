@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 
 from central.app import create_central_app
-from shared.application import desk_actions, services
+from shared.application import desk_actions, ticket_issue
 from shared.application.station import Station
 from shared.domain import wire
 from shared.domain.chain import GENESIS, row_hash
@@ -33,7 +33,7 @@ def log_rows(station: Station) -> list[dict[str, Any]]:
 def busy(station: Station, clock: ManualClock, tickets: int = 6) -> None:
     for index in range(tickets):
         clock.advance(minutes=1)
-        services.issue_ticket(station, ("lapor", "lantas")[index % 2])
+        ticket_issue.issue_ticket(station, ("lapor", "lantas")[index % 2])
     desk_actions.call_next(station, "loket-1", "budi")
     desk_actions.finish(station, "loket-1", "budi")
 

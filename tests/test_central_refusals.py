@@ -17,7 +17,7 @@ from flask import Flask
 
 from satupintu.app import create_app
 from satupintu.cli import main
-from shared.application import services
+from shared.application import ticket_issue
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import parse_config
@@ -92,7 +92,7 @@ def test_a_refused_batch_is_shown_as_refused_with_centrals_reason(
     hall: Flask, config_file: Path, central: CentralProcess, clock: ManualClock
 ) -> None:
     station: Station = hall.extensions["satupintu"]
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     shipper(station, WRONG_KEY).step()
 
     [notice] = central_notices(hall)
@@ -130,7 +130,7 @@ def test_central_out_of_reach_still_says_unreachable(
     key = central.add_station("kupang", "SPKT Uji")
     ship_everything(shipper(station, key))
     central.stop()
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     shipper(station, key).step()
 
     assert central_notices(hall) == []  # central may be back any moment

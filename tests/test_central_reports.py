@@ -22,7 +22,7 @@ from central.app import create_central_app
 from central.scratch import ScratchPostgres
 from central.users import add_user
 from satupintu.app import open_station
-from shared.application import services
+from shared.application import housekeeping, services
 from shared.application.audit import close_days
 from shared.application.reporting import reports
 from shared.application.reporting.export import TABLES
@@ -31,13 +31,7 @@ from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.i18n import text
 from tests.admin_fixtures import busy_day, oversight_services
-from tests.central_fixtures import (
-    central_config,
-    log_in,
-    register,
-    ship_everything,
-    shipper_for,
-)
+from tests.central_fixtures import central_config, log_in, register, ship_everything, shipper_for
 from tests.helpers import make_config
 from tests.realserver import PASSWORD
 
@@ -64,7 +58,7 @@ def hall(tmp_path: Path, name: str, **overrides: Any) -> tuple[Station, ManualCl
     services.ensure_counters(station)
     busy_day(station, clock, day_start + timedelta(hours=7), day_start + timedelta(hours=15))
     clock.set(day_start + timedelta(days=1, hours=7))
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     close_days(station)
     busy_day(station, clock, clock.now(), clock.now() + timedelta(hours=4), seed=11)
     return station, clock

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared.application import audit, desk_actions, services
+from shared.application import audit, desk_actions, services, ticket_issue
 from shared.application.station import Station
 from shared.domain import wire
 from shared.domain.clock import ManualClock
@@ -65,7 +65,7 @@ def client(central_app: Flask) -> FlaskClient:
 def work(station: Station, clock: ManualClock, tickets: int) -> None:
     for _ in range(tickets):
         clock.advance(minutes=1)
-        services.issue_ticket(station, "lapor")
+        ticket_issue.issue_ticket(station, "lapor")
         desk_actions.call_next(station, "loket-1", "budi")
 
 
@@ -216,7 +216,7 @@ def test_a_log_rewritten_after_shipping_fails_its_audit_and_central_flags_the_fo
     assert not audit.check_recent(station).ok
 
     clock.advance(minutes=1)
-    services.issue_ticket(station, "lapor")  # the next row, chained to the forgery
+    ticket_issue.issue_ticket(station, "lapor")  # the next row, chained to the forgery
     good = copy_rows(central_db, "kupang")
     ship_everything(shipper_for(station, client, key))
     found = station_row(central_db, "kupang")

@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import open_station
-from shared.application import desk_actions, services
+from shared.application import clock_trust, desk_actions, housekeeping, ticket_issue
 from shared.application.station import Station
 from shared.application.views import view_of
 from shared.domain.clock import ManualClock
@@ -20,7 +20,7 @@ from tests.helpers import MORNING
 
 
 def issue(station: Station, service: str = "lapor") -> dict:
-    return services.issue_ticket(station, service).ticket
+    return ticket_issue.issue_ticket(station, service).ticket
 
 
 def test_a_clock_jumping_a_day_ahead_expires_nobody_and_numbers_go_on(
@@ -66,11 +66,11 @@ def test_a_supervisor_confirms_the_new_time_and_the_day_rolls_over(
 ) -> None:
     issue(station)
     clock.step(hours=26)
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     assert issue(station)["number"] == "A-002"  # held: no rollover on a jump alone
-    services.accept_clock(station, "sari")
+    clock_trust.accept_clock(station, "sari")
     assert station.time.jump is None
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     fresh = issue(station)
     assert fresh["number"] == "A-001"  # the 21st's first ticket
     assert fresh["issued_at"].startswith("2026-05-21T11:00")
@@ -86,8 +86,8 @@ def test_another_process_follows_a_confirmation_it_finds_in_the_log(
     issue(station)
     other.now()
     assert other.time.jump is not None
-    services.accept_clock(station, "sari")
-    services.follow_accepted_clock(other)
+    clock_trust.accept_clock(station, "sari")
+    clock_trust.follow_accepted_clock(other)
     assert other.time.jump is None
     other.store.close()
 
@@ -128,7 +128,7 @@ def test_a_jump_is_a_health_warning_until_a_supervisor_accepts_the_new_time(
     [notice] = health.run(station, ("clock",)).notices
     assert (notice.level, notice.message.params["minutes"]) == ("warning", 180)
     assert "180 minutes" in notice.message.text("en")
-    services.accept_clock(station, "sari")
+    clock_trust.accept_clock(station, "sari")
     assert health.run(station, ("clock",)).notices == []
 
 
@@ -139,7 +139,7 @@ def test_a_server_restarting_26_hours_fast_expires_nobody_until_its_clock_is_con
     station.store.close()
     clock.step(hours=26)  # the server comes back with its clock a day and two hours fast
     restarted = open_station(station.config, clock=clock)
-    services.expire_past_days(restarted)
+    housekeeping.expire_past_days(restarted)
     third = issue(restarted)
     assert third["number"] == "A-003"  # the same day's numbering goes on
     assert third["issued_at"].startswith("2026-05-20T09:00")

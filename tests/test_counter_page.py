@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.counter_board_fixtures import assert_no_inline_code, page_data
 

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared.application import audit, desk_actions, services
+from shared.application import audit, desk_actions, services, ticket_issue
 from shared.application.station import Station
 from shared.domain import wire
 from shared.domain.clock import ManualClock
@@ -61,7 +61,7 @@ def client(central_app: Flask) -> FlaskClient:
 def work(station: Station, clock: ManualClock, tickets: int) -> None:
     for _ in range(tickets):
         clock.advance(minutes=1)
-        services.issue_ticket(station, "lapor")
+        ticket_issue.issue_ticket(station, "lapor")
         desk_actions.call_next(station, "loket-1", "budi")
 
 
@@ -197,7 +197,7 @@ def test_healthz_warns_of_a_real_fork_and_of_a_broken_audit(
     forged = open_station(shipping_config, clock=clock)
     try:
         clock.advance(minutes=1)
-        services.issue_ticket(forged, "lapor")
+        ticket_issue.issue_ticket(forged, "lapor")
         the_shipper = shipper_for(forged, client, key)
         ship_everything(the_shipper)
         the_shipper.last_answer = None  # a heartbeat now: central still says fork

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.application import desk_actions, services
+from shared.application import citizen_actions, desk_actions, ticket_issue
 from shared.application.station import Station
 from shared.domain.errors import Conflict, NotFound
 from shared.domain.queue_rules import Status
@@ -13,7 +13,7 @@ from shared.store import repository
 
 
 def issue(station: Station, service: str = "lapor") -> str:
-    return services.issue_ticket(station, service).ticket["number"]
+    return ticket_issue.issue_ticket(station, service).ticket["number"]
 
 
 def test_calling_a_number_that_was_called_already_says_it_does_not_wait(
@@ -50,11 +50,11 @@ def test_a_priority_for_a_ticket_being_served_is_refused_by_its_lifecycle(
 
 
 def test_cancelling_a_ticket_being_served_is_refused_by_its_lifecycle(station: Station) -> None:
-    ticket = services.issue_ticket(station, "lapor").ticket
+    ticket = ticket_issue.issue_ticket(station, "lapor").ticket
     desk_actions.call_next(station, "loket-1", "budi")
     token = ticket["status_url"].rsplit("/", 1)[1]
     with pytest.raises(Conflict) as refused:
-        services.cancel(station, token)
+        citizen_actions.cancel(station, token)
     assert refused.value.message_key == "error.cancel_not_waiting"
 
 

@@ -30,7 +30,7 @@ from shared.application.devices import (
     revoke,
 )
 from shared.application.printing import PrintOutcome, PrintResult, TicketPrint
-from shared.application.services import MAX_REPRINTS
+from shared.application.ticket_printing import MAX_REPRINTS
 from shared.domain.clock import ManualClock
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG, make_config

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.application import audit, desk_actions, queries, services
+from shared.application import audit, desk_actions, hall_overview, housekeeping, ticket_issue
 from shared.application.station import Station
 from shared.domain.clock import ManualClock, parse_utc
 from shared.domain.config import Config
@@ -125,9 +125,9 @@ def test_a_full_disk_or_read_only_file_refuses_cleanly_and_the_server_stays_up(
 
 
 def test_a_clock_stepping_back_cannot_jump_the_queue(station: Station, clock: ManualClock) -> None:
-    first = services.issue_ticket(station, "lapor").ticket
+    first = ticket_issue.issue_ticket(station, "lapor").ticket
     clock.advance(minutes=-10)  # the clock is corrected backwards
-    second = services.issue_ticket(station, "lapor").ticket
+    second = ticket_issue.issue_ticket(station, "lapor").ticket
     assert second["number"] == "A-002"
     assert second["issued_at"] >= first["issued_at"]
     assert second["ahead"] == 1
@@ -162,12 +162,12 @@ def test_the_day_rolls_over_while_a_counter_is_serving(
 def test_expiry_keeps_the_called_ticket_and_expires_only_waiting_ones(
     station: Station, clock: ManualClock
 ) -> None:
-    services.issue_ticket(station, "lapor")
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(days=1)
-    services.expire_past_days(station)
-    overview = queries.counters_overview(station)
+    housekeeping.expire_past_days(station)
+    overview = hall_overview.counters_overview(station)
     assert overview[0]["ticket"]["status"] == "called"
     with station.store.read() as db:
         statuses = [row["status"] for row in db.all("SELECT status FROM tickets ORDER BY id")]

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
-from shared.application import services
+from shared.application import services, ticket_issue
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.i18n import text
@@ -28,12 +28,7 @@ from tests.printer_fixtures import (
     SilentNetworkPrinter,
 )
 from tests.realserver import ServerProcess
-from tests.system_fixtures import (
-    fill,
-    refused_port,
-    remount_read_only,
-    tiny_filesystem,
-)
+from tests.system_fixtures import fill, refused_port, remount_read_only, tiny_filesystem
 
 pytestmark = pytest.mark.slow
 
@@ -203,7 +198,7 @@ def test_the_disk_check_warns_before_it_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_backups_raise_notices_when_missing_old_or_failed(station: Any, clock: ManualClock) -> None:
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     assert health.backup(station).notices == ()  # a new station has had no night yet
     clock.advance(hours=30)
     assert [n.message.key for n in health.backup(station).notices] == ["ui.health.backup_none"]
@@ -336,7 +331,7 @@ def test_a_central_server_silent_for_long_is_a_warning_and_the_hall_works_on(
     def central_result() -> Result:
         return health.run(station, ("central",)).results[0]
 
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     assert central_result().notices == ()  # just started: central may answer any moment
     clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
     [never] = central_result().notices
@@ -348,7 +343,7 @@ def test_a_central_server_silent_for_long_is_a_warning_and_the_hall_works_on(
     with station.store.write("central", clock.now(), durable=False) as tx:
         receipts.save(tx, head["id"], head["hash"])  # central confirmed everything, just now
     assert central_result().notices == ()
-    services.issue_ticket(station, "lapor")
+    ticket_issue.issue_ticket(station, "lapor")
     clock.advance(minutes=health.CENTRAL_SILENT_MINUTES + 1)
     [behind] = central_result().notices
     with station.store.read() as db:

@@ -20,7 +20,15 @@ from typing import Any
 import pytest
 
 from satupintu.app import open_station
-from shared.application import audit, desk_actions, queries, services
+from shared.application import (
+    audit,
+    board_view,
+    desk_actions,
+    desk_view,
+    services,
+    ticket_issue,
+    ticket_reads,
+)
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.errors import SatuPintuError
@@ -81,17 +89,17 @@ def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dic
     """The same hour at loket-1 on any day: each action's steps, and the views' and check's."""
     clock.set(MORNING + timedelta(days=day))
     for _ in range(3):
-        services.issue_ticket(station, "lapor")  # the first also closes yesterday's queues
+        ticket_issue.issue_ticket(station, "lapor")  # the first also closes yesterday's queues
     audit.check_recent(station)  # as the housekeeping does: the next check starts here
     counter = station.config.counter_by_id["loket-1"]
-    token = services.issue_ticket(station, "lapor").ticket["token"]
+    token = ticket_issue.issue_ticket(station, "lapor").ticket["token"]
     measured: dict[str, int] = {}
 
     def measure(name: str, action: Callable[[], Any]) -> None:
         clock.advance(minutes=1)
         measured[name] = steps.measure(action)
 
-    measure("issue", lambda: services.issue_ticket(station, "surat"))
+    measure("issue", lambda: ticket_issue.issue_ticket(station, "surat"))
     measure("call_next", lambda: desk_actions.call_next(station, "loket-1", "budi"))
     measure("recall", lambda: desk_actions.recall(station, "loket-1", "budi"))
     measure("done", lambda: desk_actions.finish(station, "loket-1", "budi"))
@@ -110,9 +118,9 @@ def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dic
             lambda: desk_actions.call_number(station, "loket-1", "A-999", "janji temu", "budi")
         ),
     )
-    measure("counter_view", lambda: queries.counter_desk(station, counter))
-    measure("board_snapshot", lambda: queries.board_snapshot(station))
-    measure("ticket_view", lambda: queries.ticket_by_token(station, token))
+    measure("counter_view", lambda: desk_view.counter_desk(station, counter))
+    measure("board_snapshot", lambda: board_view.board_snapshot(station))
+    measure("ticket_view", lambda: ticket_reads.ticket_by_token(station, token))
     measure("audit_check", lambda: audit.check_recent(station))
     return measured
 

@@ -13,12 +13,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
+from shared.application import ticket_issue
 from shared.application.reporting.export import to_csv
 from shared.application.reporting.reports import Period, build_report, station_source
 from shared.application.sessions import FREE_FAILURES
 from shared.domain.errors import Unavailable
 from shared.store import store
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.realserver import PASSWORD
@@ -159,10 +160,9 @@ def test_writers_behind_a_locked_database_all_fail_within_one_timeout(
     started = time.monotonic()
 
     def write() -> None:
-        from shared.application import services
 
         with pytest.raises(Unavailable):
-            services.issue_ticket(station, "lapor")
+            ticket_issue.issue_ticket(station, "lapor")
         failed.append(time.monotonic() - started)
 
     writers = [threading.Thread(target=write) for _ in range(3)]

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from kiosk.qr import qr_svg
 from satupintu.app import create_app
-from shared.application.services import MAX_REPRINTS
+from shared.application.ticket_printing import MAX_REPRINTS
 from shared.domain.clock import ManualClock
 from shared.domain.config import ConfigError, parse_config
 from tests.conftest import Auth

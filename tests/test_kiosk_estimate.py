@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.estimate import simulate_day
-from shared.application import desk_actions, positions, queries, services
+from shared.application import desk_actions, positions, ticket_issue, ticket_reads
 from shared.application.station import Station
 from shared.domain import estimates
 from shared.domain.clock import ManualClock
@@ -62,19 +62,19 @@ def test_the_estimate_learns_the_real_service_time_and_sees_breaks(
     station: Station, clock: ManualClock
 ) -> None:
     for _ in range(6):
-        services.issue_ticket(station, "lantas")  # loket-3 alone, standard 15 minutes
+        ticket_issue.issue_ticket(station, "lantas")  # loket-3 alone, standard 15 minutes
     for _ in range(4):
         desk_actions.call_next(station, "loket-3", "budi")
         clock.advance(minutes=5)
     desk_actions.finish(station, "loket-3", "budi")
-    last = services.issue_ticket(station, "lantas").ticket
+    last = ticket_issue.issue_ticket(station, "lantas").ticket
     with station.store.read() as db:
         times = repository.latest_counter_minutes(db, "lantas", estimates.SERVICE_TIME_SAMPLE)
     learned = estimates.typical_minutes(times, 15.0)
     assert 5 < learned < 10  # four 5-minute tickets count more than the standard 15
     assert last["estimated_wait_minutes"] == round(2 * learned)
     desk_actions.set_counter_state(station, "loket-3", "break", "budi")
-    on_break = queries.ticket_by_token(station, last["token"])
+    on_break = ticket_reads.ticket_by_token(station, last["token"])
     assert on_break["estimated_wait_minutes"] > last["estimated_wait_minutes"]
 
 
@@ -116,11 +116,13 @@ def test_a_ticket_deeper_than_the_played_queue_is_extrapolated() -> None:
 def test_tickets_deep_in_a_long_queue_share_the_counters_evenly(
     station: Station, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    issued = [services.issue_ticket(station, "lantas").ticket for _ in range(6)]
+    issued = [ticket_issue.issue_ticket(station, "lantas").ticket for _ in range(6)]
     played = [ticket["estimated_wait_minutes"] for ticket in issued]
     assert played == [0, 15, 30, 45, 60, 75]  # loket-3 alone, the standard 15 minutes each
     monkeypatch.setattr(positions, "PROJECTION_DEPTH", 2)
-    assert queries.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
+    assert (
+        ticket_reads.ticket_by_token(station, issued[-1]["token"])["estimated_wait_minutes"] == 75
+    )
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from satupintu.app import open_station
-from shared.application import audit, bookings, desk_actions, services
+from shared.application import audit, bookings, desk_actions, housekeeping, services, ticket_issue
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.errors import SatuPintuError
@@ -83,7 +83,7 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
     counter = COUNTERS[which]
     match kind:
         case "issue":
-            services.issue_ticket(station, SERVICES[which], priority=flag)
+            ticket_issue.issue_ticket(station, SERVICES[which], priority=flag)
         case "call_next" | "recall" | "finish" | "no_show":
             getattr(desk_actions, kind)(station, counter, "budi")
         case "transfer":
@@ -106,7 +106,7 @@ def run(station: Station, clock: ManualClock, step: tuple[str, int, int, bool]) 
             clock.advance(minutes=5 * index + 1)
         case "next_day":
             clock.advance(days=1)
-            services.expire_past_days(station)
+            housekeeping.expire_past_days(station)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

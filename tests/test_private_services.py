@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 
 from printer.layout import TextLine, ticket_layout
 from satupintu.app import open_station
-from shared.application import services
+from shared.application import ticket_printing
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.helpers import make_config
 from tests.test_sockets import received
@@ -113,7 +113,7 @@ def test_the_paper_of_every_private_service_reads_the_same(
     station = open_station(config, clock=clock)
 
     def printed(service: str) -> list[str]:
-        job = services.paper(
+        job = ticket_printing.paper(
             station, config.service_by_id[service], number="R-001", priority=False,
             issued_at=station.local(clock.now()), ahead=0, estimated_wait=None,
             status_url="http://192.0.2.1/t/x",

@@ -11,7 +11,7 @@ from flask_socketio import SocketIOTestClient
 
 from satupintu.app import create_app
 from shared.domain.clock import ManualClock
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.helpers import make_config
 
 PHONE = {"REMOTE_ADDR": "10.0.0.5"}

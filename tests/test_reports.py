@@ -33,7 +33,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import create_app, open_station
 from satupintu.cli import main
-from shared.application import desk_actions, services
+from shared.application import citizen_actions, desk_actions, housekeeping, services, ticket_issue
 from shared.application.audit import close_days
 from shared.application.reporting import reports
 from shared.application.reporting.export import TABLES, to_csv
@@ -151,7 +151,7 @@ def test_officers_moving_citizens_ahead_are_listed_with_their_reasons(
 ) -> None:
     clock.set(MORNING)
     for service in ("lapor", "lapor", "lapor"):
-        services.issue_ticket(station, service)  # A-001 A-002 A-003
+        ticket_issue.issue_ticket(station, service)  # A-001 A-002 A-003
         clock.advance(minutes=1)
     desk_actions.prioritize(station, "loket-1", "A-003", "Lanjut usia", "budi")
     desk_actions.call_next(station, "loket-1", "budi")  # A-003 ahead of
@@ -173,7 +173,7 @@ def test_a_return_and_a_transfer_to_the_front_are_listed_when_they_pass_someone(
 ) -> None:
     clock.set(MORNING)
     for service in ("lapor", "surat", "lapor", "lantas"):
-        services.issue_ticket(station, service)  # A-001 B-001 A-002 C-001
+        ticket_issue.issue_ticket(station, service)  # A-001 B-001 A-002 C-001
     clock.advance(minutes=3)
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=1)
@@ -202,7 +202,7 @@ def test_services_far_shorter_than_plausible_are_flagged(
     services.ensure_counters(station)
     clock.set(MORNING)
     for _ in range(2):
-        services.issue_ticket(station, "lapor")
+        ticket_issue.issue_ticket(station, "lapor")
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=1)
     desk_actions.finish(station, "loket-1", "budi")  # A-001 in one minute: under 3
@@ -220,9 +220,9 @@ def test_cancelled_tickets_are_counted_for_their_service(
     station: Station, clock: ManualClock
 ) -> None:
     clock.set(MORNING)
-    token = services.issue_ticket(station, "lapor").ticket["token"]
-    services.issue_ticket(station, "lapor")
-    services.cancel(station, token)
+    token = ticket_issue.issue_ticket(station, "lapor").ticket["token"]
+    ticket_issue.issue_ticket(station, "lapor")
+    citizen_actions.cancel(station, token)
     report = reports.build_report(reports.station_source(station), DAY)
     assert (report["totals"]["issued"], report["totals"]["cancelled"]) == (2, 1)
     assert by_id(report["services"])["lapor"]["cancelled"] == 1
@@ -274,7 +274,7 @@ def test_a_ticket_that_expires_the_next_morning_counts_on_its_own_day(
 ) -> None:
     scripted_day(station, clock)
     clock.set(MORNING + timedelta(days=1))
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     report = reports.build_report(reports.station_source(station), DAY)
     assert by_id(report["services"])["lapor"]["expired"] == 1
     assert report["totals"]["expired"] == 1
@@ -531,8 +531,8 @@ def test_the_hand_over_names_who_is_at_a_counter_and_keeps_private_services_neut
     station: Station, clock: ManualClock
 ) -> None:
     clock.set(MORNING)
-    services.issue_ticket(station, "lapor")
-    private = services.issue_ticket(station, "propam").ticket
+    ticket_issue.issue_ticket(station, "lapor")
+    private = ticket_issue.issue_ticket(station, "propam").ticket
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(minutes=3)
     desk_actions.call_next(station, "loket-4", "wayan")

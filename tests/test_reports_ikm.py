@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from satupintu.app import open_station
-from shared.application import desk_actions, services
+from shared.application import citizen_actions, desk_actions, services, ticket_issue
 from shared.application.reporting import ikm, reports
 from shared.domain.clock import ManualClock
 from shared.domain.survey import FULL_FORM
@@ -86,11 +86,11 @@ def test_a_full_form_day_reports_every_elements_mean(tmp_path: Path, clock: Manu
     station = open_station(oversight_config(tmp_path, survey={"form": "full"}), clock=clock)
     services.ensure_counters(station)
     for scores in ((4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3)):
-        token = services.issue_ticket(station, "lapor").ticket["token"]
+        token = ticket_issue.issue_ticket(station, "lapor").ticket["token"]
         desk_actions.call_next(station, "loket-1", "budi")
         clock.advance(minutes=5)
         desk_actions.finish(station, "loket-1", "budi")
-        services.answer_survey(station, token, full(*scores))
+        citizen_actions.answer_survey(station, token, full(*scores))
     report = reports.build_report(
         reports.station_source(station), reports.Period(date(2026, 5, 20), date(2026, 5, 20))
     )

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from satupintu.app import create_app
 from shared.application.users import Role, add_user
 from shared.domain.clock import ManualClock
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.helpers import MORNING, make_config
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from satupintu.app import open_station
-from shared.application import desk_actions, positions, queries, services
+from shared.application import (
+    board_view,
+    desk_actions,
+    hall_overview,
+    housekeeping,
+    positions,
+    services,
+    ticket_issue,
+    ticket_reads,
+)
 from shared.application.station import Station
 from shared.application.views import ticket_views, view_of
 from shared.domain.clock import ManualClock
@@ -59,7 +68,7 @@ def view(station: Station, ticket: Ticket | None) -> dict:
 
 
 def issue(station: Station, service: str = "lapor", **options: object) -> dict:
-    return services.issue_ticket(station, service, **options).ticket  # type: ignore[arg-type]
+    return ticket_issue.issue_ticket(station, service, **options).ticket  # type: ignore[arg-type]
 
 
 def test_numbers_count_up_per_service_from_001(station: Station) -> None:
@@ -101,7 +110,7 @@ def test_the_full_life_of_a_ticket(
     clock.advance(minutes=7)
     done = view(station, desk_actions.finish(station, "loket-1", "budi"))
     assert done["status"] == "done"
-    assert queries.ticket_by_token(station, ticket["token"])["status"] == "done"
+    assert ticket_reads.ticket_by_token(station, ticket["token"])["status"] == "done"
     assert published.names() == [
         "ticket.issued", "queue.waiting",
         "ticket.called", "queue.waiting",
@@ -117,7 +126,7 @@ def test_board_events_carry_consecutive_seq_numbers(station: Station, published:
     desk_actions.set_counter_state(station, "loket-2", "break", "ani")
     seqs = [recorded.seq for recorded in published.events]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
-    assert queries.board_snapshot(station)["seq"] == seqs[-1]
+    assert board_view.board_snapshot(station)["seq"] == seqs[-1]
 
 
 def test_call_next_finishes_the_current_ticket_then_calls_the_next(
@@ -137,7 +146,7 @@ def test_an_empty_queue_leaves_the_current_ticket_called(station: Station) -> No
     desk_actions.call_next(station, "loket-1", "budi")
     with pytest.raises(QueueEmpty):
         desk_actions.call_next(station, "loket-1", "budi")
-    current = queries.counters_overview(station)[0]["ticket"]
+    current = hall_overview.counters_overview(station)[0]["ticket"]
     assert (current["number"], current["status"]) == ("A-001", "called")
 
 
@@ -190,7 +199,7 @@ def test_a_counter_on_break_calls_nobody_until_opened(station: Station) -> None:
         desk_actions.call_next(station, "loket-1", "budi")
     with pytest.raises(Conflict):
         desk_actions.call_number(station, "loket-1", "A-001", "urgent", "budi")
-    assert queries.board_snapshot(station)["counters"][0]["state"] == "break"
+    assert board_view.board_snapshot(station)["counters"][0]["state"] == "break"
     desk_actions.set_counter_state(station, "loket-1", "open", "budi")
     assert desk_actions.call_next(station, "loket-1", "budi").number == "A-001"
 
@@ -248,7 +257,7 @@ def test_a_ticket_called_before_midnight_and_transferred_after_it_waits_today(
     clock.advance(minutes=10)  # 00:05 on the 21st: a new service day
     moved = desk_actions.transfer(station, "loket-1", "lantas", "budi")
     assert (moved.status, moved.queue_day.isoformat()) == ("waiting", "2026-05-21")
-    services.expire_past_days(station)
+    housekeeping.expire_past_days(station)
     assert desk_actions.call_next(station, "loket-3", "wayan").number == "A-001"
 
 
@@ -268,9 +277,9 @@ def test_at_local_midnight_waiting_tickets_expire_and_numbers_restart(
     first = issue(station)
     issue(station)
     clock.set(datetime(2026, 5, 20, 16, 1, tzinfo=UTC))  # 00:01 on the 21st in Kupang
-    services.expire_past_days(station)
-    assert queries.ticket_by_token(station, first["token"])["status"] == "expired"
-    assert queries.board_snapshot(station)["waiting"]["lapor"] == 0
+    housekeeping.expire_past_days(station)
+    assert ticket_reads.ticket_by_token(station, first["token"])["status"] == "expired"
+    assert board_view.board_snapshot(station)["waiting"]["lapor"] == 0
     assert issue(station)["number"] == "A-001"
     assert published.names().count("ticket.expired") == 2
 
@@ -321,7 +330,7 @@ def test_a_closed_service_refuses_tickets_and_says_when_it_opens(tmp_path, clock
     error = refused.value
     assert text(error.message_key, "id", **error.params).endswith("10.00.")  # Indonesian: 10.00
     assert "10:00" in text(error.message_key, "en", **error.params)
-    overview = {s["id"]: s for s in queries.services_overview(station, "id")}
+    overview = {s["id"]: s for s in hall_overview.services_overview(station, "id")}
     assert overview["lantas"]["open"] is False
     assert overview["lantas"]["closed_reason"] == "hours"
 
@@ -338,22 +347,23 @@ def test_the_daily_quota_closes_a_service(tmp_path, clock) -> None:
 
 
 def test_the_same_idempotency_key_returns_the_same_ticket(station: Station) -> None:
-    first = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
-    again = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    first = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    again = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     assert first.created and not again.created
     assert again.ticket["number"] == first.ticket["number"]
     assert again.print == first.print
     with pytest.raises(Conflict):
-        services.issue_ticket(station, "surat", idempotency_key="tap-1")
+        ticket_issue.issue_ticket(station, "surat", idempotency_key="tap-1")
     assert (
-        services.issue_ticket(station, "lapor", idempotency_key="tap-2").ticket["number"] == "A-002"
+        ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-2").ticket["number"]
+        == "A-002"
     )
 
 
 def test_idempotency_keys_last_for_the_service_day(station: Station, clock: ManualClock) -> None:
-    services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     clock.advance(days=1)
-    again = services.issue_ticket(station, "lapor", idempotency_key="tap-1")
+    again = ticket_issue.issue_ticket(station, "lapor", idempotency_key="tap-1")
     assert again.created
     assert again.ticket["number"] == "A-001"
 
@@ -367,7 +377,7 @@ def test_private_services_never_reach_the_board_with_their_name(
         payload = recorded.event.payload(recorded.seq, station.private_services)
         assert payload.get("service") is None or payload["service"] != "propam"
         assert "token" not in json.dumps(payload)
-    assert queries.board_snapshot(station)["recent"][0]["service"] is None
+    assert board_view.board_snapshot(station)["recent"][0]["service"] is None
 
 
 def test_the_event_log_cannot_be_changed_through_sql(station: Station) -> None:

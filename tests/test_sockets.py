@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
 
 from shared.domain.events import CounterStateChanged, TicketCalled, TicketIssued
-from shared.web.realtime import services_moved, socketio
+from shared.web.phone_updates import services_moved
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 
 

@@ -1,6 +1,7 @@
 """The shape of the code: the core imports no surface, no surface imports another, nothing in
 the product imports itself in a cycle, the core's layers import only downwards, the domain
-needs no web and no database, and the browser knows the same board events as the server."""
+needs no web and no database, and the browser knows the same board events and call endings as
+the server."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from pathlib import Path
 
 from shared.domain.events import BOARD_EVENT_NAMES
+from shared.store.eventlog import CALL_ENDINGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SURFACES = ("kiosk", "counter", "board", "admin", "printer", "central")
@@ -108,6 +110,15 @@ def test_the_browser_listens_to_exactly_the_board_events_the_server_sends() -> N
     assert listed, "live.js declares BOARD_EVENTS"
     in_browser = json.loads(re.sub(r",\s*\]", "]", listed.group(1)))
     assert sorted(in_browser) == sorted(BOARD_EVENT_NAMES)
+
+
+def test_the_browser_ends_a_call_on_exactly_the_events_the_server_does() -> None:
+    script = (ROOT / "shared" / "static" / "js" / "calls.js").read_text(encoding="utf-8")
+    listed = re.search(r"export const CALL_ENDINGS = (\{.*?\});", script, re.S)
+    assert listed, "calls.js declares CALL_ENDINGS"
+    in_browser = json.loads(re.sub(r",\s*\}", "}", listed.group(1)))
+    assert sorted(in_browser) == sorted(ending.name for ending in CALL_ENDINGS)
+    assert all(outcome == name.removeprefix("ticket.") for name, outcome in in_browser.items())
 
 
 # The core's layers, lowest first: each imports only its own layer and those below it.

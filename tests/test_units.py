@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from satupintu.cli import main
 from shared.application.users import add_user
 from shared.domain.errors import InvalidRequest
-from shared.web.realtime import socketio
+from shared.web.socket_server import socketio
 from tests.conftest import Auth
 from tests.helpers import BASE_CONFIG
 from tests.realserver import PASSWORD

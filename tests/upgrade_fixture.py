@@ -22,7 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from satupintu.app import open_station
-from shared.application import audit, services
+from shared.application import audit, housekeeping, services
 from shared.application.audit import close_days
 from shared.application.reporting.reports import Period, build_report, station_source
 from shared.application.users import add_user
@@ -50,7 +50,7 @@ def write_fixture(stem: Path) -> None:
         busy_day(station, clock, MORNING, MORNING + timedelta(hours=HOURS))
         day = station.today()
         clock.set(station.day_bounds(day)[1] + timedelta(minutes=5))
-        services.expire_past_days(station)
+        housekeeping.expire_past_days(station)
         close_days(station)
         report = build_report(station_source(station), Period(day, day))
         verdict = audit.check_station(station)

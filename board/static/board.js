@@ -7,13 +7,15 @@
 // hours change with no event; a call left unattended leaves), then kept up to date by the
 // board events; live.js resynchronises on any `seq` gap.
 
-import { byId as $, el } from "/static/js/dom.js";
+import { callOutcome } from "/static/js/calls.js";
+import { byId, el } from "/static/js/dom.js";
 import {
   currentLanguage,
   formatDate,
   formatNumber,
   formatTime,
   inLanguage,
+  otherLanguage,
   page,
   serviceName,
   t,
@@ -26,13 +28,6 @@ const RECENT_SHOWN = 3;
 const SNAPSHOT_EVERY_MS = 60000;
 const PRIVATE = "private"; // every private service together, in the waiting counts
 const TICKER_SECONDS_PER_CHARACTER = 0.22;
-// How a call ended, from the event that ended it (the snapshot says the same as `outcome`).
-const OUTCOMES = {
-  "ticket.done": "done",
-  "ticket.no_show": "no_show",
-  "ticket.transferred": "transferred",
-  "ticket.returned": "returned",
-};
 const MARKED = new Set(["no_show", "transferred", "returned"]);
 
 // The sizes of the tiles' numbers and of the names on tiles and in the lists, largest first:
@@ -75,7 +70,7 @@ function stillServed(call) {
 const tiles = new Map();
 
 function buildTiles() {
-  const list = $("counter-list");
+  const list = byId("counter-list");
   for (const counter of page.counters) {
     const number = el("p", { class: "counter-number" });
     const status = el("p", { class: "counter-state" });
@@ -107,7 +102,7 @@ function renderCounter(id) {
 // Whether every tile is on the screen, above the running text.
 function tilesFit() {
   const layout = document.querySelector(".board-layout");
-  const list = $("counter-list");
+  const list = byId("counter-list");
   return layout.scrollHeight <= layout.clientHeight && list.scrollHeight <= list.clientHeight;
 }
 
@@ -123,13 +118,13 @@ function spotlight(call, fresh) {
   const unchanged = sameCall(call, board.spotlight);
   board.spotlight = call;
   // With nobody called, the panel invites people to take a number instead of an empty highlight.
-  const panel = $("now-calling");
+  const panel = byId("now-calling");
   panel.toggleAttribute("data-idle", !call);
-  $("now-idle").hidden = Boolean(call);
-  const number = $("now-number");
+  byId("now-idle").hidden = Boolean(call);
+  const number = byId("now-number");
   number.hidden = !call;
   number.textContent = call ? call.number : "";
-  const where = $("now-counter");
+  const where = byId("now-counter");
   where.hidden = !call;
   where.textContent = call ? counterName(call.counter) || call.counter_name : "";
   // A name longer than two lines takes the smaller size, leaving room for the recent calls.
@@ -183,7 +178,7 @@ function renderRecent() {
           : null,
       ),
     );
-  $("recent-list").replaceChildren(...items);
+  byId("recent-list").replaceChildren(...items);
   relayout();
 }
 
@@ -224,7 +219,7 @@ function renderWaiting() {
       el("span", { class: "waiting-count" }, formatNumber(row.count)),
     ),
   );
-  $("waiting-list").replaceChildren(...items);
+  byId("waiting-list").replaceChildren(...items);
   relayout();
 }
 
@@ -239,7 +234,7 @@ let turn = 0;
 let turnTimer = null;
 
 function showSection(name) {
-  for (const part of SECTIONS) $(part.section).hidden = part.section !== name;
+  for (const part of SECTIONS) byId(part.section).hidden = part.section !== name;
 }
 
 // The items of a list grouped into pages that each fit the list's height.
@@ -293,7 +288,7 @@ function measureTurns() {
   let rowsFit = true;
   for (const part of SECTIONS) {
     showSection(part.section);
-    const list = $(part.list);
+    const list = byId(part.list);
     const pages = pagesOf(list);
     rowsFit &&= [...list.children].every((item) => item.offsetHeight <= list.clientHeight);
     for (const items of part.firstPageOnly ? pages.slice(0, 1) : pages) turns.push({ part, items });
@@ -315,7 +310,7 @@ function showTurn() {
   const current = turns[turn];
   showSection(current ? current.part.section : null);
   if (!current) return;
-  for (const item of $(current.part.list).children) item.hidden = !current.items.includes(item);
+  for (const item of byId(current.part.list).children) item.hidden = !current.items.includes(item);
 }
 
 // ---- snapshot and events ---------------------------------------------------------------------
@@ -346,11 +341,12 @@ function onEvent(name, payload) {
       renderCounter(id);
     }
   }
-  if (name in OUTCOMES) {
+  const outcome = callOutcome(name); // the snapshot says the same as the call's `outcome`
+  if (outcome) {
     const call = board.recent.find(
       (each) => each.number === payload.number && each.counter === payload.counter && !each.outcome,
     );
-    if (call) call.outcome = OUTCOMES[name];
+    if (call) call.outcome = outcome;
   }
   if (shownCounters.has(payload.counter)) {
     const counter = counterNow(payload.counter);
@@ -378,7 +374,7 @@ function announce(call) {
   spotlight(call, true);
   renderRecent();
   announcer.say(call);
-  $("call-announcer").textContent = t("ui.board.announce_call", {
+  byId("call-announcer").textContent = t("ui.board.announce_call", {
     number: call.number,
     counter: counterName(call.counter) || call.counter_name,
   });
@@ -389,15 +385,15 @@ function announce(call) {
 const announcer = new Announcer(updateSoundButton, page.announcement_repeat);
 
 function updateSoundButton() {
-  $("sound-enable").hidden = !announcer.context || announcer.enabled;
+  byId("sound-enable").hidden = !announcer.context || announcer.enabled;
 }
 
-$("sound-enable").addEventListener("click", () => announcer.enable().then(updateSoundButton));
+byId("sound-enable").addEventListener("click", () => announcer.enable().then(updateSoundButton));
 
 function tick() {
   const now = new Date().toISOString();
-  $("board-date").textContent = formatDate(now);
-  const clock = $("board-clock");
+  byId("board-date").textContent = formatDate(now);
+  const clock = byId("board-clock");
   clock.textContent = formatTime(now);
   clock.dateTime = now;
 }
@@ -406,23 +402,17 @@ function showRunningText() {
   const running = page.running_text;
   if (!running) return;
   const language = currentLanguage();
-  const main = document.createElement("span");
-  main.textContent = running[language];
-  const parts = [main];
-  const other = running[language === "id" ? "en" : "id"];
+  const parts = [el("span", {}, running[language])];
+  const other = running[otherLanguage(language)];
   if (other && other !== running[language]) {
     // The second language scrolls after the first; a still ticker shows the first only.
-    const second = document.createElement("span");
-    second.className = "ticker-other";
-    second.lang = language === "id" ? "en" : "id";
-    second.textContent = other;
-    parts.push(second);
+    parts.push(el("span", { class: "ticker-other", lang: otherLanguage(language) }, other));
   }
-  const text = $("ticker-text");
+  const text = byId("ticker-text");
   text.replaceChildren(...parts);
   const seconds = Math.max(20, text.textContent.length * TICKER_SECONDS_PER_CHARACTER);
   text.style.setProperty("--ticker-seconds", `${seconds}s`);
-  $("ticker").hidden = false;
+  byId("ticker").hidden = false;
 }
 
 buildTiles();
@@ -438,7 +428,7 @@ const live = connectLive({
   onSnapshot,
   onEvent,
   onStatus: (online) => {
-    $("offline-mark").hidden = online;
+    byId("offline-mark").hidden = online;
   },
 });
 setInterval(() => live.emit("snapshot", liveAuth), SNAPSHOT_EVERY_MS);

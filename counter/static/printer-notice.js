@@ -4,9 +4,10 @@
 // its effect: it fills #printer-notice, asking /api/printers/faults every POLL_MS.
 
 import { api } from "/static/js/api.js";
+import { byId } from "/static/js/dom.js";
 
 const POLL_MS = 15000;
-const notice = document.getElementById("printer-notice");
+const notice = byId("printer-notice");
 
 async function check() {
   let words = "";

@@ -2,19 +2,18 @@
 // type with the QR code the kiosk's scanner reads, a calendar file and the booking's own page.
 
 import { api } from "/static/js/api.js";
-import { byId, el as node, replaceChildren } from "/static/js/dom.js";
+import { byId, el, replaceChildren, showNotice } from "/static/js/dom.js";
 import {
-  currentLanguage,
   formatDate,
   formatTime,
   inLanguage,
+  otherLanguage,
   page,
-  setLanguage,
+  showInLanguage,
   t,
-  translatePage,
 } from "/static/js/i18n.js";
 
-const el = {
+const ui = {
   language: byId("language"),
   form: byId("book-form"),
   service: byId("service"),
@@ -35,14 +34,14 @@ const el = {
 };
 
 function chosenService() {
-  return page.services.find((service) => service.id === el.service.value);
+  return page.services.find((service) => service.id === ui.service.value);
 }
 
 function fillServices() {
   replaceChildren(
-    el.service,
+    ui.service,
     page.services.map((service) =>
-      node("option", { value: service.id }, inLanguage(service.name)),
+      el("option", { value: service.id }, inLanguage(service.name)),
     ),
   );
 }
@@ -52,63 +51,62 @@ function limitDays() {
   if (!service) return;
   const last = new Date(`${page.today}T00:00:00Z`);
   last.setUTCDate(last.getUTCDate() + service.days_ahead);
-  el.day.min = page.today;
-  el.day.max = last.toISOString().slice(0, 10);
-  el.referenceField.hidden = service.reference === "none";
+  ui.day.min = page.today;
+  ui.day.max = last.toISOString().slice(0, 10);
+  ui.referenceField.hidden = service.reference === "none";
 }
 
 async function loadSlots() {
-  el.error.hidden = true;
+  ui.error.hidden = true;
   const service = chosenService();
-  if (!service || !el.day.value) return;
+  if (!service || !ui.day.value) return;
   let reply;
   try {
     reply = await api(
       "GET",
-      `/api/bookings/slots?service=${encodeURIComponent(service.id)}&date=${encodeURIComponent(el.day.value)}`,
+      `/api/bookings/slots?service=${encodeURIComponent(service.id)}&date=${encodeURIComponent(ui.day.value)}`,
     );
   } catch (error) {
     showError(error.message);
     return;
   }
   const open = reply.slots.filter((slot) => slot.free > 0);
-  el.noSlots.hidden = open.length > 0;
+  ui.noSlots.hidden = open.length > 0;
   replaceChildren(
-    el.slots,
+    ui.slots,
     reply.slots.map((slot, index) => {
       const id = `slot-${index}`;
-      const input = node("input", {
+      const input = el("input", {
         type: "radio",
         name: "slot",
         id,
         value: slot.starts_at,
       });
       input.disabled = slot.free === 0;
-      const label = node(
+      const label = el(
         "label",
         { for: id, class: "book-slot-label" },
         `${formatTime(slot.starts_at)} · ${slot.free === 0 ? t("ui.book.full") : t("ui.book.free", { n: slot.free })}`,
       );
-      return node("div", { class: "book-slot" }, input, label);
+      return el("div", { class: "book-slot" }, input, label);
     }),
   );
 }
 
 function showError(message) {
-  el.error.textContent = message;
-  el.error.hidden = false;
+  showNotice(ui.error, message);
 }
 
 async function book(event) {
   event.preventDefault();
-  const slot = el.form.querySelector("input[name=slot]:checked");
+  const slot = ui.form.querySelector("input[name=slot]:checked");
   if (!slot) {
     showError(t("ui.book.pick_slot"));
     return;
   }
-  const body = { service: el.service.value, starts_at: slot.value };
-  if (el.reference.value) body.reference = el.reference.value;
-  el.submit.disabled = true;
+  const body = { service: ui.service.value, starts_at: slot.value };
+  if (ui.reference.value) body.reference = ui.reference.value;
+  ui.submit.disabled = true;
   try {
     const { booking } = await api("POST", "/api/bookings", body);
     show(booking);
@@ -116,44 +114,40 @@ async function book(event) {
     showError(error.message);
     loadSlots();
   } finally {
-    el.submit.disabled = false;
+    ui.submit.disabled = false;
   }
 }
 
 function show(booking) {
-  el.form.hidden = true;
-  el.booked.hidden = false;
-  el.code.textContent = booking.code;
-  el.when.textContent = `${formatDate(booking.starts_at)}, ${formatTime(booking.starts_at)}`;
-  el.qr.src = `${booking.status_url}/qr.svg`;
-  el.ics.href = `${booking.status_url}/booking.ics`;
-  el.link.href = booking.status_url;
-  el.announcer.textContent = t("ui.book.booked", { code: booking.code });
-  el.code.focus?.();
+  ui.form.hidden = true;
+  ui.booked.hidden = false;
+  ui.code.textContent = booking.code;
+  ui.when.textContent = `${formatDate(booking.starts_at)}, ${formatTime(booking.starts_at)}`;
+  ui.qr.src = `${booking.status_url}/qr.svg`;
+  ui.ics.href = `${booking.status_url}/booking.ics`;
+  ui.link.href = booking.status_url;
+  ui.announcer.textContent = t("ui.book.booked", { code: booking.code });
+  ui.code.focus?.();
 }
 
 function switchLanguage(language) {
-  setLanguage(language);
-  el.language.lang = language === "id" ? "en" : "id";
-  translatePage();
+  showInLanguage(language, ui.language);
   fillServicesKeeping();
 }
 
 function fillServicesKeeping() {
-  const chosen = el.service.value;
+  const chosen = ui.service.value;
   fillServices();
-  if (chosen) el.service.value = chosen;
+  if (chosen) ui.service.value = chosen;
   limitDays();
   loadSlots();
 }
 
-el.language.addEventListener("click", () =>
-  switchLanguage(currentLanguage() === "id" ? "en" : "id"),
-);
-el.service.addEventListener("change", () => {
+ui.language.addEventListener("click", () => switchLanguage(otherLanguage()));
+ui.service.addEventListener("change", () => {
   limitDays();
   loadSlots();
 });
-el.day.addEventListener("change", loadSlots);
-el.form.addEventListener("submit", book);
+ui.day.addEventListener("change", loadSlots);
+ui.form.addEventListener("submit", book);
 fillServicesKeeping();

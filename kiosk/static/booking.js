@@ -1,19 +1,18 @@
 // A booking's own page (/b/<token>): its code, time and status, and a way to cancel it.
 
 import { api } from "/static/js/api.js";
-import { byId } from "/static/js/dom.js";
+import { byId, showNotice } from "/static/js/dom.js";
 import {
-  currentLanguage,
   formatDate,
   formatTime,
   inLanguage,
+  otherLanguage,
   page,
-  setLanguage,
+  showInLanguage,
   t,
-  translatePage,
 } from "/static/js/i18n.js";
 
-const el = {
+const ui = {
   language: byId("language"),
   when: byId("booked-when"),
   status: byId("booking-status"),
@@ -29,34 +28,31 @@ const STATUS_TEXT = {
 let booking = page.booking;
 
 function render() {
-  el.when.textContent = `${inLanguage(page.service)} · ${formatDate(booking.starts_at)}, ${formatTime(booking.starts_at)}`;
-  el.status.textContent = t(STATUS_TEXT[booking.status], {
+  ui.when.textContent = `${inLanguage(page.service)} · ${formatDate(booking.starts_at)}, ${formatTime(booking.starts_at)}`;
+  ui.status.textContent = t(STATUS_TEXT[booking.status], {
     opens: formatTime(booking.check_in_opens),
     closes: formatTime(booking.check_in_closes),
   });
-  el.cancel.hidden = booking.status !== "booked";
+  ui.cancel.hidden = booking.status !== "booked";
 }
 
 async function cancel() {
-  el.cancel.disabled = true;
+  ui.cancel.disabled = true;
   try {
     booking = (await api("POST", `/api/bookings/${encodeURIComponent(booking.token)}/cancel`))
       .booking;
-    el.error.hidden = true;
+    showNotice(ui.error, "");
   } catch (error) {
-    el.error.textContent = error.message;
-    el.error.hidden = false;
+    showNotice(ui.error, error.message);
   } finally {
-    el.cancel.disabled = false;
+    ui.cancel.disabled = false;
   }
   render();
 }
 
-el.language.addEventListener("click", () => {
-  setLanguage(currentLanguage() === "id" ? "en" : "id");
-  el.language.lang = currentLanguage() === "id" ? "en" : "id";
-  translatePage();
+ui.language.addEventListener("click", () => {
+  showInLanguage(otherLanguage(), ui.language);
   render();
 });
-el.cancel.addEventListener("click", cancel);
+ui.cancel.addEventListener("click", cancel);
 render();

@@ -3,17 +3,17 @@
 // one large key per character, then "delete" and "clear all". A scanner or a keyboard still
 // types into the field itself.
 
-import { el as node } from "/static/js/dom.js";
+import { byId, el } from "/static/js/dom.js";
 import { t } from "/static/js/i18n.js";
 
 function key(label, onPress, { className = "kiosk-key", i18n = null } = {}) {
-  const button = node("button", { type: "button", class: className, "data-i18n": i18n }, label);
+  const button = el("button", { type: "button", class: className, "data-i18n": i18n }, label);
   button.addEventListener("click", onPress);
   return button;
 }
 
 function build(pad) {
-  const input = document.getElementById(pad.dataset.input);
+  const input = byId(pad.dataset.input);
   const type = (change) => {
     input.value = change(input.value).slice(0, input.maxLength);
     input.dispatchEvent(new Event("input", { bubbles: true }));
@@ -22,8 +22,8 @@ function build(pad) {
     key(t(i18n), () => type(change), { className: "kiosk-key kiosk-key-edit", i18n });
   const keys = [...pad.dataset.keys].map((char) => key(char, () => type((value) => value + char)));
   pad.replaceChildren(
-    node("div", { class: "kiosk-keys" }, ...keys),
-    node(
+    el("div", { class: "kiosk-keys" }, ...keys),
+    el(
       "div",
       { class: "kiosk-keys-edit" },
       edit("ui.kiosk.key_backspace", (value) => value.slice(0, -1)),

@@ -4,17 +4,16 @@
 // service is done. No framework: this page must open fast on a cheap phone.
 
 import { api } from "/static/js/api.js";
-import { byId, el as node } from "/static/js/dom.js";
+import { byId, el, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
 import {
-  currentLanguage,
   formatTime,
   inLanguage,
+  otherLanguage,
   page,
   serviceName,
-  setLanguage,
+  showInLanguage,
   t,
-  translatePage,
   waitText,
 } from "/static/js/i18n.js";
 import { openSocket } from "/static/js/live.js";
@@ -34,42 +33,41 @@ const ALMOST_BEEPS = [
   [0.25, 880],
 ];
 
-const element = byId;
-const el = {
-  language: element("language"),
-  number: element("number"),
-  service: element("service"),
-  priority: element("priority"),
-  issued: element("issued"),
-  waiting: element("state-waiting"),
-  almost: element("almost"),
-  almostText: element("almost-text"),
-  moved: element("moved"),
-  serving: element("serving"),
-  ahead: element("ahead"),
-  wait: element("wait"),
-  alerts: element("alerts"),
-  cancel: element("cancel"),
-  confirm: element("cancel-confirm"),
-  question: element("cancel-question"),
-  cancelError: element("cancel-error"),
-  cancelYes: element("cancel-yes"),
-  cancelNo: element("cancel-no"),
-  called: element("state-called"),
-  goTo: element("go-to"),
-  done: element("state-done"),
-  survey: element("survey"),
-  questions: element("survey-questions"),
-  surveyError: element("survey-error"),
-  submit: element("survey-submit"),
-  thanks: element("survey-thanks"),
-  closed: element("state-closed"),
-  closedMessage: element("closed-message"),
-  noShow: element("no-show"),
-  noShowCalled: element("no-show-called"),
-  noShowRestore: element("no-show-restore"),
-  announcer: element("announcer"),
-  offline: element("offline-mark"),
+const ui = {
+  language: byId("language"),
+  number: byId("number"),
+  service: byId("service"),
+  priority: byId("priority"),
+  issued: byId("issued"),
+  waiting: byId("state-waiting"),
+  almost: byId("almost"),
+  almostText: byId("almost-text"),
+  moved: byId("moved"),
+  serving: byId("serving"),
+  ahead: byId("ahead"),
+  wait: byId("wait"),
+  alerts: byId("alerts"),
+  cancel: byId("cancel"),
+  confirm: byId("cancel-confirm"),
+  question: byId("cancel-question"),
+  cancelError: byId("cancel-error"),
+  cancelYes: byId("cancel-yes"),
+  cancelNo: byId("cancel-no"),
+  called: byId("state-called"),
+  goTo: byId("go-to"),
+  done: byId("state-done"),
+  survey: byId("survey"),
+  questions: byId("survey-questions"),
+  surveyError: byId("survey-error"),
+  submit: byId("survey-submit"),
+  thanks: byId("survey-thanks"),
+  closed: byId("state-closed"),
+  closedMessage: byId("closed-message"),
+  noShow: byId("no-show"),
+  noShowCalled: byId("no-show-called"),
+  noShowRestore: byId("no-show-restore"),
+  announcer: byId("announcer"),
+  offline: byId("offline-mark"),
 };
 
 let ticket = page.ticket;
@@ -90,20 +88,20 @@ function counterName() {
 }
 
 function render() {
-  el.number.textContent = ticket.number;
-  el.service.textContent = serviceName(ticket.service);
-  el.priority.hidden = !ticket.priority;
-  el.issued.textContent = t("ui.phone.issued_at", { time: formatTime(ticket.issued_at) });
+  ui.number.textContent = ticket.number;
+  ui.service.textContent = serviceName(ticket.service);
+  ui.priority.hidden = !ticket.priority;
+  ui.issued.textContent = t("ui.phone.issued_at", { time: formatTime(ticket.issued_at) });
   const status = ticket.status;
-  el.waiting.hidden = status !== "waiting";
-  el.called.hidden = status !== "called";
-  el.done.hidden = status !== "done";
-  el.closed.hidden = !["no_show", "expired", "cancelled"].includes(status);
+  ui.waiting.hidden = status !== "waiting";
+  ui.called.hidden = status !== "called";
+  ui.done.hidden = status !== "done";
+  ui.closed.hidden = !["no_show", "expired", "cancelled"].includes(status);
   document.body.classList.toggle("is-called", status === "called");
   if (status === "waiting") renderWaiting();
-  if (status === "called") el.goTo.textContent = t("ui.phone.go_to", { counter: counterName() });
+  if (status === "called") ui.goTo.textContent = t("ui.phone.go_to", { counter: counterName() });
   if (status === "done") renderSurvey();
-  if (!el.closed.hidden) el.closedMessage.textContent = t(`ui.phone.closed.${status}`);
+  if (!ui.closed.hidden) ui.closedMessage.textContent = t(`ui.phone.closed.${status}`);
   renderNoShow();
 }
 
@@ -113,40 +111,40 @@ function almostYourTurn(which = ticket) {
 }
 
 function renderWaiting() {
-  el.almost.hidden = !almostYourTurn();
+  ui.almost.hidden = !almostYourTurn();
   if (almostYourTurn()) {
-    el.almostText.textContent = ticket.ahead
+    ui.almostText.textContent = ticket.ahead
       ? t("ui.phone.almost_ahead", { n: ticket.ahead })
       : t("ui.phone.almost_next");
   }
-  el.serving.textContent = ticket.now_serving || t("ui.phone.serving_none");
-  el.ahead.textContent = ticket.ahead
+  ui.serving.textContent = ticket.now_serving || t("ui.phone.serving_none");
+  ui.ahead.textContent = ticket.ahead
     ? t("ui.phone.ahead_people", { n: ticket.ahead })
     : t("ui.phone.ahead_none");
-  el.wait.textContent = waitText(ticket.estimated_wait);
-  el.moved.hidden = movedFrom === null;
+  ui.wait.textContent = waitText(ticket.estimated_wait);
+  ui.moved.hidden = movedFrom === null;
   if (movedFrom !== null) {
-    el.moved.textContent = t("ui.phone.moved", { service: serviceName(ticket.service) });
+    ui.moved.textContent = t("ui.phone.moved", { service: serviceName(ticket.service) });
   }
   const soundOn = sound !== null && sound.state === "running";
-  el.alerts.textContent = t(soundOn ? "ui.phone.alerts_ready" : "ui.phone.alerts_on");
-  el.alerts.setAttribute("aria-pressed", String(soundOn));
+  ui.alerts.textContent = t(soundOn ? "ui.phone.alerts_ready" : "ui.phone.alerts_on");
+  ui.alerts.setAttribute("aria-pressed", String(soundOn));
   renderCancel();
 }
 
 // After a no-show: which counter called, and until when an officer there can put it back.
 function renderNoShow() {
   clearTimeout(restoreTimer);
-  el.noShow.hidden = ticket.status !== "no_show";
-  if (el.noShow.hidden) return;
-  el.noShowCalled.textContent = t("ui.phone.no_show_called", {
+  ui.noShow.hidden = ticket.status !== "no_show";
+  if (ui.noShow.hidden) return;
+  ui.noShowCalled.textContent = t("ui.phone.no_show_called", {
     counter: counterName(),
     time: formatTime(ticket.called_at),
   });
   const until = ticket.requeue_until ? Date.parse(ticket.requeue_until) : 0;
   const open = until > Date.now();
   const restore = { time: formatTime(ticket.requeue_until), counter: counterName() };
-  el.noShowRestore.textContent = open
+  ui.noShowRestore.textContent = open
     ? t("ui.phone.no_show_restore", restore)
     : t("ui.phone.no_show_too_late");
   if (open) restoreTimer = setTimeout(renderNoShow, until - Date.now());
@@ -199,9 +197,9 @@ function beep(tones = BEEPS) {
 }
 
 function announce(text) {
-  el.announcer.textContent = "";
+  ui.announcer.textContent = "";
   setTimeout(() => {
-    el.announcer.textContent = text;
+    ui.announcer.textContent = text;
   }, 100);
 }
 
@@ -225,7 +223,7 @@ function alertAlmostOnce() {
   }
   if (navigator.vibrate) navigator.vibrate(ALMOST_VIBRATION_MS);
   beep(ALMOST_BEEPS);
-  announce(`${t("ui.phone.almost_title")}. ${el.almostText.textContent}`);
+  announce(`${t("ui.phone.almost_title")}. ${ui.almostText.textContent}`);
 }
 
 // Browsers only play sound after a touch: this button gives that touch (and a test beep).
@@ -242,7 +240,7 @@ function questionField(question) {
     .split("|")
     .map((words, index) => {
       const score = index + 1;
-      const input = node("input", {
+      const input = el("input", {
         type: "radio",
         name: question,
         value: String(score),
@@ -251,26 +249,26 @@ function questionField(question) {
       });
       input.addEventListener("change", () => {
         answers[question] = score;
-        el.surveyError.hidden = true;
+        ui.surveyError.hidden = true;
       });
-      return node("label", { class: "phone-option" }, input, node("span", {}, words.trim()));
+      return el("label", { class: "phone-option" }, input, el("span", {}, words.trim()));
     });
-  return node(
+  return el(
     "fieldset",
     { class: "phone-question" },
-    node("legend", {}, t(`ui.survey.question.${question}`)),
-    node("div", { class: "phone-options" }, ...options),
+    el("legend", {}, t(`ui.survey.question.${question}`)),
+    el("div", { class: "phone-options" }, ...options),
   );
 }
 
 // The optional respondent profile (nine-element form only): categories, each may be skipped.
 function profileField(question) {
-  const select = node(
+  const select = el(
     "select",
     { name: `profile-${question}`, "data-focus-key": `profile:${question}` },
-    node("option", { value: "" }, t("ui.skm.profile.skip")),
+    el("option", { value: "" }, t("ui.skm.profile.skip")),
     ...page.survey.profile[question].map((category) =>
-      node(
+      el(
         "option",
         { value: category, selected: profile[question] === category },
         t(`ui.skm.profile.${question}_${category}`),
@@ -280,40 +278,39 @@ function profileField(question) {
   select.addEventListener("change", () => {
     profile[question] = select.value;
   });
-  return node("label", { class: "phone-profile-field" }, t(`ui.skm.profile.${question}`), select);
+  return el("label", { class: "phone-profile-field" }, t(`ui.skm.profile.${question}`), select);
 }
 
 function profileFields() {
   if (!page.survey.profile) return [];
   return [
-    node(
+    el(
       "fieldset",
       { class: "phone-question phone-profile" },
-      node("legend", {}, t("ui.skm.profile.intro")),
+      el("legend", {}, t("ui.skm.profile.intro")),
       ...Object.keys(page.survey.profile).map(profileField),
     ),
   ];
 }
 
 function renderSurvey() {
-  el.survey.hidden = !["open", "sending"].includes(survey);
-  el.thanks.hidden = !["sent", "already"].includes(survey);
-  if (!el.thanks.hidden) {
-    el.thanks.textContent = t(survey === "sent" ? "ui.survey.thanks" : "ui.survey.already");
+  ui.survey.hidden = !["open", "sending"].includes(survey);
+  ui.thanks.hidden = !["sent", "already"].includes(survey);
+  if (!ui.thanks.hidden) {
+    ui.thanks.textContent = t(survey === "sent" ? "ui.survey.thanks" : "ui.survey.already");
   }
-  if (!el.survey.hidden) {
+  if (!ui.survey.hidden) {
     keepingFocus(() =>
-      el.questions.replaceChildren(...page.survey.questions.map(questionField), ...profileFields()),
+      ui.questions.replaceChildren(...page.survey.questions.map(questionField), ...profileFields()),
     );
   }
-  el.submit.disabled = survey === "sending";
+  ui.submit.disabled = survey === "sending";
 }
 
 async function sendSurvey(event) {
   event.preventDefault();
   if (page.survey.questions.some((question) => !(question in answers))) {
-    el.surveyError.textContent = t("ui.survey.unanswered");
-    el.surveyError.hidden = false;
+    showNotice(ui.surveyError, t("ui.survey.unanswered"));
     return;
   }
   survey = "sending";
@@ -328,8 +325,7 @@ async function sendSurvey(event) {
   } catch (error) {
     survey = error.status === 409 ? "already" : "open";
     if (survey === "open") {
-      el.surveyError.textContent = error.message;
-      el.surveyError.hidden = false;
+      showNotice(ui.surveyError, error.message);
     }
   }
   renderSurvey();
@@ -338,24 +334,24 @@ async function sendSurvey(event) {
 // ---- giving the number up -------------------------------------------------------------------
 
 function renderCancel() {
-  el.cancel.hidden = cancelling !== "no";
-  el.confirm.hidden = cancelling === "no";
-  el.question.textContent = t("ui.phone.cancel_question", { number: ticket.number });
-  el.cancelYes.disabled = cancelling === "sending";
-  el.cancelYes.setAttribute("aria-busy", String(cancelling === "sending"));
+  ui.cancel.hidden = cancelling !== "no";
+  ui.confirm.hidden = cancelling === "no";
+  ui.question.textContent = t("ui.phone.cancel_question", { number: ticket.number });
+  ui.cancelYes.disabled = cancelling === "sending";
+  ui.cancelYes.setAttribute("aria-busy", String(cancelling === "sending"));
 }
 
 function askToCancel() {
   cancelling = "asking";
-  el.cancelError.hidden = true;
+  ui.cancelError.hidden = true;
   renderCancel();
-  el.cancelNo.focus();
+  ui.cancelNo.focus();
 }
 
 function keepWaiting() {
   cancelling = "no";
   renderCancel();
-  el.cancel.focus();
+  ui.cancel.focus();
 }
 
 async function cancelTicket() {
@@ -366,8 +362,7 @@ async function cancelTicket() {
     update(reply.ticket);
   } catch (error) {
     cancelling = "asking";
-    el.cancelError.textContent = error.status ? error.message : t("ui.phone.cancel_failed");
-    el.cancelError.hidden = false;
+    showNotice(ui.cancelError, error.status ? error.message : t("ui.phone.cancel_failed"));
     renderCancel();
     refresh(); // it may have been called meanwhile
   }
@@ -387,14 +382,12 @@ function savedLanguage() {
 }
 
 function switchLanguage(language) {
-  setLanguage(language);
+  showInLanguage(language, ui.language);
   try {
     localStorage.setItem(LANGUAGE_KEY, language);
   } catch {
     // storage blocked: the choice lasts until the page is closed
   }
-  el.language.lang = language === "id" ? "en" : "id";
-  translatePage();
   render();
 }
 
@@ -409,7 +402,7 @@ async function refresh() {
 function connect() {
   const socket = openSocket({
     onStatus: (online) => {
-      el.offline.hidden = online;
+      ui.offline.hidden = online;
     },
     // Watch again after every reconnect: a restarted server knows nothing of this phone.
     onConnect: (live) =>
@@ -420,14 +413,12 @@ function connect() {
   socket.on("ticket.update", (payload) => update(payload.ticket));
 }
 
-el.language.addEventListener("click", () =>
-  switchLanguage(currentLanguage() === "id" ? "en" : "id"),
-);
-el.alerts.addEventListener("click", enableAlerts);
-el.cancel.addEventListener("click", askToCancel);
-el.cancelNo.addEventListener("click", keepWaiting);
-el.cancelYes.addEventListener("click", cancelTicket);
-el.survey.addEventListener("submit", sendSurvey);
+ui.language.addEventListener("click", () => switchLanguage(otherLanguage()));
+ui.alerts.addEventListener("click", enableAlerts);
+ui.cancel.addEventListener("click", askToCancel);
+ui.cancelNo.addEventListener("click", keepWaiting);
+ui.cancelYes.addEventListener("click", cancelTicket);
+ui.survey.addEventListener("submit", sendSurvey);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") refresh(); // a phone that slept
 });

@@ -15,19 +15,15 @@ from typing import Any
 
 from shared.application.housekeeping import begin, save_booking_move
 from shared.application.printing import DISABLED, BookingSlip, PrintResult
-from shared.application.services import (
-    Issued,
+from shared.application.services import service_of
+from shared.application.station import Station
+from shared.application.ticket_issue import (
     checked_idempotency_key,
     checked_reference,
-    earlier_print,
     new_ticket,
-    paper,
-    print_job,
-    record_print,
     request_hash,
-    service_of,
 )
-from shared.application.station import Station
+from shared.application.ticket_printing import Issued, earlier_print, paper, print_job, record_print
 from shared.application.views import view_of
 from shared.domain import slots
 from shared.domain.booking import BookingMove, BookingStatus, transition

@@ -1,13 +1,13 @@
 """What every ticket-changing write transaction shares: the day's housekeeping it starts with
-(`begin`), saving a ticket's or a booking's move with its event, and the public waiting counts
-it records."""
+(`begin`), saving a ticket's or a booking's move with its event, the public waiting counts it
+records, and expiring the tickets of ended days."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from shared.application import queries
+from shared.application import board_view
 from shared.application.station import Station
 from shared.domain import slots
 from shared.domain.booking import BookingMove, transition
@@ -41,7 +41,7 @@ def save_booking_move(
 
 
 def record_waiting(station: Station, tx: Transaction, today: date) -> None:
-    tx.record(QueueWaiting(waiting=queries.public_waiting(station, tx, today)))
+    tx.record(QueueWaiting(waiting=board_view.public_waiting(station, tx, today)))
 
 
 def begin(station: Station, tx: Transaction) -> date:
@@ -78,3 +78,13 @@ def _close_missed_bookings(station: Station, tx: Transaction) -> None:
         rules = service.booking if service else None
         if rules is None or tx.now > slots.check_in_closes(rules, booking.starts_at):
             save_booking_move(tx, booking, BookingMove.MISS, BookingMissed)
+
+
+def expire_past_days(station: Station) -> None:
+    """Close earlier service days' queues and forget their idempotency keys.
+
+    Runs periodically, so boards roll over at the day's start even when nobody acts.
+    """
+    with station.store.write("system", station.now()) as tx:
+        today = begin(station, tx)
+        repository.forget_requests_before(tx, today)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import request
 
-from shared.application import services
+from shared.application import clock_trust
 from shared.application.users import StationSessions, User
 from shared.web.limits import rate_limited
 from shared.web.login import Login
@@ -33,7 +33,7 @@ def _confirm_clock(user: User) -> bool:
     if station().time.jump is None:
         return False
     device_time = _client_clock(request.headers.get(CLIENT_CLOCK_HEADER))
-    return device_time is not None and services.confirm_clock_by_device(
+    return device_time is not None and clock_trust.confirm_clock_by_device(
         station(), user.username, device_time
     )
 

@@ -1,4 +1,5 @@
-"""Socket.IO: one server per process, board events pushed after commit, phones watching tickets.
+"""Socket.IO's events: board events pushed after commit (phones through `phone_updates`), the
+connect and watch handlers, and `on` for the surfaces' own events.
 
 Committed events go through a queue to one dispatcher thread, so they leave in `seq` order.
 Every client gets a `snapshot` on connect and is in the "board" room until it `watch`es a
@@ -12,105 +13,33 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, request
-from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, emit, join_room
+from flask_socketio import ConnectionRefusedError, disconnect, emit, join_room
 
-from shared.application import presence, queries, sessions
+from shared.application import board_view, presence, sessions
 from shared.application.station import Station
 from shared.application.users import StationSessions, User
-from shared.domain.config import Config, Limits
+from shared.domain.config import Limits
 from shared.domain.errors import RateLimited, SatuPintuError
-from shared.domain.estimates import linked_services
 from shared.domain.events import (
-    CounterStateChanged,
-    Event,
     Recorded,
-    TicketCalled,
-    TicketCancelled,
-    TicketDone,
-    TicketExpired,
-    TicketIssued,
-    TicketNoShow,
-    TicketPrioritized,
-    TicketRequeued,
-    TicketReturned,
-    TicketTransferred,
 )
 from shared.domain.i18n import pick_language, text
 from shared.web.auth import SESSION_COOKIE
 from shared.web.crossprocess import TicketsChanged
+from shared.web.phone_updates import PhoneUpdates
+from shared.web.socket_server import BOARD_ROOM, IDLE_SECONDS, Connections, socketio
 from shared.web.socketlimits import WIRE, Flood, MeteredSocket, Wire
 from shared.web.web import error_json, origin_allowed, station
 
 logger = logging.getLogger(__name__)
 
-BOARD_ROOM = "board"
-POSITION_REFRESH_SECONDS = 0.5
-PHONES_AT_ONCE = 20  # phones refreshed between two chances for other work to run
-IDLE_SECONDS = 2.0  # a background thread with nothing to do for this long ends
 
-socketio = SocketIO()
 Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-def ticket_room(token: str) -> str:
-    return f"ticket:{token}"
-
-
-class Connections:
-    """What this process knows about its own sockets: session token, language, watched ticket."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._session: dict[str, str | None] = {}
-        self._language: dict[str, str] = {}
-        self._watching: dict[str, str] = {}
-        self._attending: set[str] = set()
-
-    def opened(self, sid: str, session_token: str | None, language: str) -> None:
-        with self._lock:
-            self._session[sid] = session_token
-            self._language[sid] = language
-
-    def closed(self, sid: str) -> bool:
-        """Forget `sid`; whether it was a console at a counter."""
-        with self._lock:
-            self._session.pop(sid, None)
-            self._language.pop(sid, None)
-            self._watching.pop(sid, None)
-            attending = sid in self._attending
-            self._attending.discard(sid)
-            return attending
-
-    def attending(self, sid: str, at_counter: bool) -> None:
-        """Remember whether `sid` is a console at a counter (its presence is to be cleared)."""
-        with self._lock:
-            if at_counter:
-                self._attending.add(sid)
-            else:
-                self._attending.discard(sid)
-
-    def session_token(self, sid: str) -> str | None:
-        return self._session.get(sid)
-
-    def language(self, sid: str, default: str) -> str:
-        return self._language.get(sid, default)
-
-    def watch(self, sid: str, token: str) -> str | None:
-        """Remember what `sid` watches; returns the token it watched before, if any."""
-        with self._lock:
-            previous = self._watching.get(sid)
-            self._watching[sid] = token
-            return previous
-
-    def watched_tokens(self) -> set[str]:
-        with self._lock:
-            return set(self._watching.values())
 
 
 class Dispatcher:
@@ -169,156 +98,6 @@ class Dispatcher:
                     self.others.publish(batch, moved)
             except Exception:
                 logger.exception("could not publish %d events", len(batch))
-
-
-def services_moved(event: Event, config: Config) -> set[str]:
-    """Services whose waiting tickets' positions or wait estimates this event may change:
-    the ones it names, and those sharing counters with them (their estimates interlock)."""
-    match event:
-        case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
-            named = {event.service}
-        case TicketReturned() | TicketPrioritized() | TicketCancelled():
-            named = {event.service}  # a place in the queue taken, moved ahead or given up
-        case TicketDone() | TicketNoShow():
-            named = {event.service}  # the number now served changes (after done, the estimate)
-        case TicketTransferred():
-            named = {event.service, event.from_service}
-        case CounterStateChanged() if event.counter in config.counter_by_id:
-            named = set(config.counter_by_id[event.counter].services)
-        case _:
-            return set()
-    return linked_services(config, named)
-
-
-class PhoneUpdates:
-    """Sends `ticket.update` to phones whose ticket changed: at once to the phones of the
-    tickets an event is about (a called citizen hears straight away), then, at most every
-    POSITION_REFRESH_SECONDS, new queue positions in the services the events moved.
-    """
-
-    def __init__(self, station: Station, connections: Connections) -> None:
-        self.station = station
-        self.connections = connections
-        self._changed = threading.Condition()
-        self._tickets: set[int] = set()
-        self._services: set[str] = set()
-        self._everything = False
-        self._running = False
-        self._next_positions = 0.0
-        self._last_sent: dict[str, dict[str, Any]] = {}
-        self._ids: dict[str, int] = {}  # watched token -> its ticket's id (which never changes)
-
-    def mark(self, batch: Sequence[Recorded]) -> set[str]:
-        """Note a committed batch; returns the services whose positions it moved."""
-        moved: set[str] = set()
-        for recorded in batch:
-            moved |= services_moved(recorded.event, self.station.config)
-        tickets = {r.event.ticket_id for r in batch if r.event.ticket_id is not None}
-        self.mark_changes(tickets, moved)
-        return moved
-
-    def mark_changes(self, tickets: set[int], services: set[str]) -> None:
-        """Note changed tickets and moved services (also as told by another process)."""
-        with self._changed:
-            self._tickets |= tickets
-            self._services |= services
-            self._wake()
-
-    def mark_everything(self) -> None:
-        with self._changed:
-            self._everything = True
-            self._wake()
-
-    def _wake(self) -> None:
-        """Tell the worker there is work, starting it if it ended (caller holds the lock)."""
-        if not self.connections.watched_tokens():
-            self._tickets.clear()
-            self._services.clear()
-            self._everything = False
-            return
-        self._changed.notify()
-        if not self._running:
-            self._running = True
-            threading.Thread(target=self._run, name="satupintu-phones", daemon=True).start()
-
-    def _take(self) -> tuple[set[int], set[str], bool] | None:
-        """Wait for work; the tickets now, the positions only once their interval is over.
-
-        None once there was nothing to do for IDLE_SECONDS: the worker ends.
-        """
-        with self._changed:
-            idle_since = time.monotonic()
-            while True:
-                positions_due = time.monotonic() >= self._next_positions
-                has_positions = bool(self._services) or self._everything
-                if self._tickets or (has_positions and positions_due):
-                    break
-                if not has_positions and time.monotonic() - idle_since >= IDLE_SECONDS:
-                    self._running = False
-                    return None
-                timeout = self._next_positions - time.monotonic() if has_positions else IDLE_SECONDS
-                self._changed.wait(max(0.0, timeout))
-            tickets, self._tickets = self._tickets, set()
-            services: set[str] = set()
-            everything = False
-            if positions_due:
-                services, self._services = self._services, set()
-                everything, self._everything = self._everything, False
-                if services or everything:
-                    self._next_positions = time.monotonic() + POSITION_REFRESH_SECONDS
-            return tickets, services, everything
-
-    def _take_tickets(self) -> set[int]:
-        """The tickets events named since the last look, without waiting."""
-        with self._changed:
-            tickets, self._tickets = self._tickets, set()
-            return tickets
-
-    def _run(self) -> None:
-        while (work := self._take()) is not None:
-            tickets, services, everything = work
-            try:
-                self._refresh(tickets, services, everything)
-            except Exception:
-                logger.exception("could not update watching phones")
-
-    def _refresh(self, tickets: set[int], services: set[str], everything: bool) -> None:
-        watched = self.connections.watched_tokens()
-        for gone in set(self._last_sent) - watched:
-            del self._last_sent[gone]
-        for gone in set(self._ids) - watched:
-            del self._ids[gone]
-        if not watched:
-            return
-        if unknown := watched - self._ids.keys():  # only phones that began watching since
-            places = queries.ticket_places(self.station, unknown)
-            self._ids.update({token: ticket_id for token, (ticket_id, _) in places.items()})
-        self._send({token for token in watched if self._ids.get(token) in tickets})
-        if not (services or everything):
-            return
-        where = queries.ticket_places(self.station, watched)  # services change on transfer
-        moved = sorted(
-            token for token, (_, service) in where.items() if everything or service in services
-        )
-        for start in range(0, len(moved), PHONES_AT_ONCE):
-            self._send(set(moved[start : start + PHONES_AT_ONCE]))
-            time.sleep(0)  # let calls and boards through between chunks
-            called = self._take_tickets()
-            if called:  # a citizen called meanwhile hears it before the others' new positions
-                self._send(
-                    {token for token, (ticket_id, _) in where.items() if ticket_id in called}
-                )
-                with self._changed:  # tickets of phones that began watching since: next round
-                    self._tickets |= called - {ticket_id for ticket_id, _ in where.values()}
-
-    def _send(self, tokens: set[str]) -> None:
-        """`ticket.update` to each of these phones whose ticket looks different than last sent."""
-        if not tokens:
-            return
-        for token, view in queries.tickets_by_tokens(self.station, tokens).items():
-            if self._last_sent.get(token) != view:
-                self._last_sent[token] = view
-                socketio.emit("ticket.update", {"ticket": view}, to=ticket_room(token))
 
 
 def connections() -> Connections:
@@ -457,7 +236,7 @@ def connect(auth: Any = None) -> None:
     )
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
     join_room(BOARD_ROOM)
-    emit("snapshot", queries.board_snapshot(station(), board_id(auth)))
+    emit("snapshot", board_view.board_snapshot(station(), board_id(auth)))
 
 
 @socketio.on("disconnect")

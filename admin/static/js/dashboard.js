@@ -4,7 +4,7 @@
 import { api } from "/static/js/api.js";
 import { currentLanguage, formatDate, formatTime, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
-import { el, replaceChildren } from "/static/js/dom.js";
+import { byId, el, replaceChildren, setText } from "/static/js/dom.js";
 import { minutes, number } from "/static/js/figures.js";
 
 const REFRESH_MS = 30000;
@@ -12,26 +12,22 @@ const STATE_BADGES = { open: "badge-ok", break: "badge-warn", closed: "badge-mut
 const THROTTLE_MS = 1000;
 const NOTICE_CLASSES = { problem: "notice-error", warning: "notice-warn" };
 
-function text(id, value) {
-  document.getElementById(id).textContent = value;
-}
-
 function renderTiles(data) {
-  text("tile-waiting", number(data.waiting));
+  setText("tile-waiting", number(data.waiting));
   const longest = data.longest_wait;
   const unit = t("ui.admin.minutes_unit");
-  text("tile-longest", longest ? number(longest.longest_wait_minutes) : "—");
-  text(
+  setText("tile-longest", longest ? number(longest.longest_wait_minutes) : "—");
+  setText(
     "tile-longest-note",
     longest ? `${unit} · ${longest.longest_waiting_number} · ${serviceName(longest.id)}` : "",
   );
-  text("tile-served", number(data.totals.served));
-  text("tile-no-show", number(data.totals.no_show));
-  text("tile-avg-wait", number(data.totals.avg_wait_minutes));
-  text("tile-avg-wait-note", data.totals.avg_wait_minutes === null ? "" : unit);
+  setText("tile-served", number(data.totals.served));
+  setText("tile-no-show", number(data.totals.no_show));
+  setText("tile-avg-wait", number(data.totals.avg_wait_minutes));
+  setText("tile-avg-wait-note", data.totals.avg_wait_minutes === null ? "" : unit);
   const ikm = data.satisfaction[0];
-  text("tile-ikm", ikm ? number(ikm.ikm) : "—");
-  text(
+  setText("tile-ikm", ikm ? number(ikm.ikm) : "—");
+  setText(
     "tile-ikm-note",
     ikm ? t("ui.admin.ikm_note", { grade: ikm.grade, n: ikm.respondents }) : t("ui.admin.no_answers"),
   );
@@ -39,7 +35,7 @@ function renderTiles(data) {
 
 function renderServices(services) {
   replaceChildren(
-    document.getElementById("services"),
+    byId("services"),
     services.map((service) =>
       el(
         "tr",
@@ -64,7 +60,7 @@ function renderServices(services) {
 
 function renderCounters(counters) {
   replaceChildren(
-    document.getElementById("counters"),
+    byId("counters"),
     counters.map((counter) =>
       el(
         "li",
@@ -93,7 +89,7 @@ function renderCounters(counters) {
 
 function renderShift(shift) {
   const start = formatTime(shift.starts_at);
-  text(
+  setText(
     "shift-when",
     shift.names
       ? t("ui.admin.shift_when", { name: shift.names[page.language], start, end: formatTime(shift.ends_at) })
@@ -108,7 +104,7 @@ function renderShift(shift) {
     [t("ui.admin.out_of_turn"), number(outOfTurn)],
   ];
   replaceChildren(
-    document.getElementById("shift"),
+    byId("shift"),
     pairs.flatMap(([label, value]) => [el("dt", {}, label), el("dd", {}, value)]),
   );
 }
@@ -128,7 +124,7 @@ function faultText(fault) {
 
 function renderPrinters(printers) {
   replaceChildren(
-    document.getElementById("printers"),
+    byId("printers"),
     printers.map((printer) => {
       const status = printer.status || "none";
       const [badge, state] = PRINTER_BADGES[status];
@@ -152,7 +148,7 @@ function renderUpkeep(all, backup) {
   const language = currentLanguage();
   const notices = all.filter((notice) => notice.check !== "clock"); // the clock box says it
   replaceChildren(
-    document.getElementById("notices"),
+    byId("notices"),
     notices.length
       ? notices.map((notice) =>
           el(
@@ -164,7 +160,7 @@ function renderUpkeep(all, backup) {
         )
       : [el("li", { class: "notice notice-ok" }, t("ui.admin.notices_none"))],
   );
-  text(
+  setText(
     "backup-last",
     backup
       ? t("ui.admin.backup_last", { date: formatDate(backup.made_at), time: formatTime(backup.made_at) })
@@ -175,17 +171,17 @@ function renderUpkeep(all, backup) {
 // SKM follow-ups past their due day, with a link to the register.
 function renderFollowups(overdue) {
   document.getElementById("followups-overdue").hidden = !overdue;
-  if (overdue) text("followups-overdue-link", t("ui.followup.overdue_notice", { n: overdue }));
+  if (overdue) setText("followups-overdue-link", t("ui.followup.overdue_notice", { n: overdue }));
 }
 
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
 // supervisor confirms the new time.
 function renderClock(clock) {
-  document.getElementById("clock-jump").hidden = !clock;
+  byId("clock-jump").hidden = !clock;
   if (!clock) return;
   const jumped = clock.off_minutes > 0 ? "ui.admin.clock_ahead" : "ui.admin.clock_behind";
   const key = clock.at_start ? "ui.admin.clock_at_start" : jumped;
-  text(
+  setText(
     "clock-jump-text",
     t(key, {
       minutes: number(Math.abs(clock.off_minutes)),
@@ -195,11 +191,11 @@ function renderClock(clock) {
   );
 }
 
-document.getElementById("clock-accept").addEventListener("click", async () => {
+byId("clock-accept").addEventListener("click", async () => {
   try {
     await api("POST", "/api/admin/clock/accept");
   } catch (failure) {
-    text("live-status", failure.message);
+    setText("live-status", failure.message);
   }
   refresh();
 });
@@ -213,7 +209,7 @@ function render(data) {
   renderPrinters(data.printers);
   renderUpkeep(data.notices, data.backup);
   renderFollowups(data.followups_overdue);
-  text("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
+  setText("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 
 let pending = null;
@@ -226,7 +222,7 @@ async function refresh() {
     render(await api("GET", "/api/admin/dashboard"));
   } catch (failure) {
     if (failure.status === 401 || failure.status === 403) window.location.reload();
-    else text("live-status", failure.message);
+    else setText("live-status", failure.message);
   }
 }
 
@@ -240,7 +236,7 @@ const live = connectLive({
   onSnapshot: soon,
   onEvent: soon,
   onStatus: (online) => {
-    document.getElementById("offline-mark").hidden = online;
+    byId("offline-mark").hidden = online;
   },
 });
 live.on("counter.presence", soon); // an officer came to or left a counter

@@ -4,23 +4,23 @@
 // one citizen: the tablet returns to the station's language after each answer.
 
 import { api } from "/static/js/api.js";
-import { currentLanguage, page, setLanguage, t, translatePage } from "/static/js/i18n.js";
+import { currentLanguage, otherLanguage, page, showInLanguage, t } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
-import { el, replaceChildren } from "/static/js/dom.js";
+import { byId, el, replaceChildren, setText, showNotice } from "/static/js/dom.js";
 
 const THANKS_MS = 6000;
 const SCALE = [1, 2, 3, 4];
 const counterId = page.desk.counter.id;
 const DEFAULT_LANGUAGE = page.language;
-const languageButton = document.getElementById("language");
+const languageButton = byId("language");
 const panels = {
-  idle: document.getElementById("desk-idle"),
-  form: document.getElementById("desk-form"),
-  thanks: document.getElementById("desk-thanks"),
+  idle: byId("desk-idle"),
+  form: byId("desk-form"),
+  thanks: byId("desk-thanks"),
 };
 const form = panels.form;
-const error = document.getElementById("desk-error");
-const sendButton = document.getElementById("desk-send");
+const error = byId("desk-error");
+const sendButton = byId("desk-send");
 let desk = page.desk;
 let thanking = false;
 
@@ -63,10 +63,8 @@ function render() {
   const shown = `${desk.ticket.handle} ${currentLanguage()}`;
   if (form.dataset.shown !== shown || form.hidden) {
     form.dataset.shown = shown;
-    document.getElementById("desk-ask").textContent = t("ui.survey_desk.ask", {
-      number: desk.ticket.number,
-    });
-    replaceChildren(document.getElementById("desk-questions"), desk.questions.map(question));
+    setText("desk-ask", t("ui.survey_desk.ask", { number: desk.ticket.number }));
+    replaceChildren(byId("desk-questions"), desk.questions.map(question));
     error.hidden = true;
   }
   sendButton.hidden = desk.questions.length === 1;
@@ -104,22 +102,17 @@ form.addEventListener("submit", async (event) => {
       refresh();
     }, THANKS_MS);
   } catch (failure) {
-    error.textContent = failure.message;
-    error.hidden = false;
+    showNotice(error, failure.message);
     if (failure.status === 409) setTimeout(refresh, THANKS_MS);
   }
 });
 
 function switchLanguage(language) {
-  setLanguage(language);
-  languageButton.lang = language === "id" ? "en" : "id";
-  translatePage();
+  showInLanguage(language, languageButton);
   render();
 }
 
-languageButton.addEventListener("click", () =>
-  switchLanguage(currentLanguage() === "id" ? "en" : "id"),
-);
+languageButton.addEventListener("click", () => switchLanguage(otherLanguage()));
 
 render();
 connectLive({
@@ -128,7 +121,7 @@ connectLive({
     if (payload.counter === counterId) refresh();
   },
   onStatus: (online) => {
-    document.getElementById("offline-mark").hidden = online;
+    byId("offline-mark").hidden = online;
   },
 });
 setInterval(refresh, 60000); // the question lapses after a few minutes

@@ -3,10 +3,10 @@
 import { api } from "/static/js/api.js";
 import { formatDate, formatTime, page, t } from "/static/js/i18n.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { el, replaceChildren } from "/static/js/dom.js";
+import { byId, el, replaceChildren } from "/static/js/dom.js";
 
 const ROLES = ["officer", "supervisor", "admin"];
-const message = document.getElementById("users-message");
+const message = byId("users-message");
 
 function say(text, isError = false) {
   message.textContent = text;
@@ -127,7 +127,7 @@ function toggleButton(user) {
 
 // Every change redraws the list; the focus stays on the same control of the same user.
 function render(users) {
-  keepingFocus(() => replaceChildren(document.getElementById("users"), users.map(userRow)));
+  keepingFocus(() => replaceChildren(byId("users"), users.map(userRow)));
 }
 
 function userRow(user) {
@@ -155,7 +155,7 @@ function userRow(user) {
   );
 }
 
-const addForm = document.getElementById("add-user");
+const addForm = byId("add-user");
 addForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   const fields = new FormData(addForm);

@@ -2,7 +2,7 @@
 // /api/central/stations (embedded in the page, then fetched again every 15 s).
 
 import { api } from "/static/js/api.js";
-import { el, replaceChildren } from "/static/js/dom.js";
+import { byId, el, replaceChildren, setText } from "/static/js/dom.js";
 import { formatNumber, formatTime, page, t } from "/static/js/i18n.js";
 import { number } from "/static/js/figures.js";
 
@@ -75,22 +75,20 @@ function row(station) {
 }
 
 function render(stations) {
-  const body = document.getElementById("stations");
+  const body = byId("stations");
   if (!stations.length) {
     replaceChildren(body, [el("tr", {}, el("td", { colspan: "10", class: "muted" }, t("ui.central.no_stations")))]);
   } else {
     replaceChildren(body, stations.map(row));
   }
-  document.getElementById("live-status").textContent = t("ui.central.refreshed", {
-    time: formatTime(new Date().toISOString()),
-  });
+  setText("live-status", t("ui.central.refreshed", { time: formatTime(new Date().toISOString()) }));
 }
 
 async function refresh() {
   try {
     render((await api("GET", "/api/central/stations")).stations);
   } catch {
-    document.getElementById("live-status").textContent = t("ui.central.refresh_failed");
+    setText("live-status", t("ui.central.refresh_failed"));
   }
 }
 

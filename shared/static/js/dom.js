@@ -18,6 +18,11 @@ export function el(tag, attributes = {}, ...children) {
   return element;
 }
 
+// Put `value` as the text of the element with this id.
+export function setText(id, value) {
+  byId(id).textContent = value;
+}
+
 export function replaceChildren(parent, children) {
   parent.replaceChildren(...children);
 }

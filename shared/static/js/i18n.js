@@ -14,6 +14,19 @@ export function setLanguage(next) {
   document.documentElement.lang = next;
 }
 
+// The page's other language: the one its language button switches to.
+export function otherLanguage(lang = language) {
+  return lang === "id" ? "en" : "id";
+}
+
+// Show the page in `lang`: every data-i18n text, and its language button (`button`) marked
+// as offering the other language.
+export function showInLanguage(lang, button) {
+  setLanguage(lang);
+  button.lang = otherLanguage(lang);
+  translatePage();
+}
+
 // The catalogue text for `key` in `lang` (default: the current language), fields filled in.
 // Numbers are written the language's way; an entry with a singular form (`en_one`) uses it
 // when `n` is 1 ("1 person", "2 people").

@@ -1,0 +1,192 @@
+"""Taking a number: the kiosk's and the phone's issue of a ticket (idempotent per key and day,
+within quotas and opening hours), committed before it is printed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import date
+from typing import Any
+
+from shared.application.housekeeping import begin, record_waiting
+from shared.application.printing import DISABLED
+from shared.application.services import service_of
+from shared.application.station import Station
+from shared.application.ticket_printing import Issued, earlier_print, print_job, record_print
+from shared.application.views import view_of
+from shared.domain import slots
+from shared.domain.config import Service
+from shared.domain.errors import Conflict, InvalidRequest, ServiceClosed
+from shared.domain.queue_rules import availability
+from shared.domain.text import text_field
+from shared.domain.ticket import Ticket, issue
+from shared.store import repository
+from shared.store.store import Transaction
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+MAX_REFERENCE = 40
+
+
+def checked_idempotency_key(key: str | None) -> None:
+    """A kiosk request's Idempotency-Key: none, or short printable text."""
+    if key is not None and not 0 < len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise InvalidRequest("error.idempotency_key", limit=MAX_IDEMPOTENCY_KEY)
+    if key is not None:
+        text_field(key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
+
+
+def request_hash(*parts: Any) -> str:
+    """What an Idempotency-Key's request asked, to refuse the key reused for another one."""
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _request_hash(
+    service_id: str, priority: bool, kiosk_id: str | None, reference: str | None = None
+) -> str:
+    return request_hash(service_id, priority, kiosk_id, *([reference] if reference else []))
+
+
+def checked_reference(service: Service | None, reference: Any) -> str | None:
+    """A registration number from another system, kept exactly as given (at most 40 characters);
+    required where the service says so."""
+    if reference is None or reference == "":
+        if service is not None and service.reference == "required":
+            raise InvalidRequest("error.reference_required")
+        return None
+    if not isinstance(reference, str) or not reference.strip():
+        raise InvalidRequest("error.field_type", field="reference", expected="text")
+    return text_field(reference, "reference", MAX_REFERENCE)
+
+
+def issue_ticket(
+    station: Station,
+    service_id: Any,
+    *,
+    priority: Any = False,
+    kiosk_id: Any = None,
+    idempotency_key: str | None = None,
+    public_base: str = "",
+    phone: repository.Phone | None = None,
+    reference: Any = None,
+) -> Issued:
+    """Give a citizen the next number of a service, then print it.
+
+    The ticket is committed before printing starts, so a printer fault never loses it. The same
+    Idempotency-Key on the same service day returns the same ticket and its print result. A
+    ticket a phone takes (`phone`) is not printed; a phone (by its cookie or its address) holds at
+    most one open ticket, and phones take at most `limits.phone_quota_percent` of a quota.
+    """
+    service = service_of(station, service_id)
+    if not isinstance(priority, bool):
+        raise InvalidRequest("error.field_type", field="priority", expected="true/false")
+    if kiosk_id is not None and (
+        not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
+    ):
+        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
+    checked_idempotency_key(idempotency_key)
+    reference = checked_reference(service, reference)
+    request_hash = _request_hash(service.id, priority, kiosk_id, reference)
+    printing = phone is None and station.printers.enabled(kiosk_id)
+    actor = "phone" if phone else f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
+    with station.store.write(actor, station.now()) as tx:
+        today = begin(station, tx)
+        earlier = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
+        if earlier is not None and earlier.request_hash != request_hash:
+            raise Conflict("error.idempotency_reused")
+        if earlier is not None:
+            ticket = repository.get(tx, earlier.ticket_id)
+            assert ticket is not None
+        else:
+            if phone is not None:
+                _check_phone(station, tx, phone, service, today)
+            ticket = new_ticket(
+                station, tx, service, priority, kiosk_id, today, phone, reference=reference
+            )
+            if idempotency_key is not None:
+                repository.remember_request(
+                    tx,
+                    today,
+                    idempotency_key,
+                    request_hash,
+                    ticket.id,
+                    None if printing else DISABLED.status,
+                )
+    view = view_of(station, ticket)
+    if earlier is not None:
+        assert idempotency_key is not None
+        return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
+    if not printing:
+        return Issued(view, True, DISABLED)
+    job = print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
+        record_print(tx, kiosk_id, job, result)
+    return Issued(view, True, result)
+
+
+def _check_phone(
+    station: Station, tx: Transaction, phone: repository.Phone, service: Service, today: date
+) -> None:
+    """A phone holds one open ticket, and phones leave the kiosk its share of a quota."""
+    held = repository.open_ticket_of_phone(tx, phone)
+    if held is not None:
+        raise Conflict("error.phone_has_ticket", number=held.number)
+    quota = service.daily_quota
+    if quota is not None:
+        share = -(-quota * station.config.limits.phone_quota_percent // 100)
+        if repository.phone_tickets_on(tx, today, service.id) >= share:
+            raise Conflict("error.phone_quota", service=service.name.get(station.config.language))
+
+
+def new_ticket(
+    station: Station,
+    tx: Transaction,
+    service: Service,
+    priority: bool,
+    kiosk_id: str | None,
+    today: date,
+    phone: repository.Phone | None,
+    *,
+    reference: str | None = None,
+    booked_for: Any = None,
+) -> Ticket:
+    """A new ticket; a booking's (`booked_for`: its slot) is not held to opening hours or the
+    quota, since its place was given when it was booked."""
+    config = station.config
+    issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
+    _, next_day = station.day_bounds(today)
+    state = availability(service, station.local(tx.now), issued_today, next_day)
+    if not state.open and booked_for is None:
+        raise ServiceClosed(
+            f"error.service_closed_{state.reason}",
+            service=service.name.get(station.config.language),
+            opens_at=station.local(state.opens_at).time() if state.opens_at else "-",
+        )
+    ticket, event = issue(
+        repository.next_ticket_id(tx),
+        service=service.id,
+        prefix=config.number_prefix(service),
+        sequence=repository.last_sequence(tx, today, config.numbered_with(service)) + 1,
+        service_day=today,
+        priority=priority,
+        kiosk=kiosk_id,
+        token=secrets.token_urlsafe(16),
+        now=tx.now,
+        reference=reference,
+        booked_for=booked_for,
+        queue_at=(
+            slots.queue_place(config.call_policy.bookings, booked_for, tx.now)
+            if booked_for
+            else None
+        ),
+    )
+    repository.insert(tx, ticket, phone)
+    tx.record(event)
+    record_waiting(station, tx, today)
+    return ticket

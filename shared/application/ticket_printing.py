@@ -1,0 +1,212 @@
+"""A ticket on paper: what is printed for it (the private services' neutral label), the print job
+and its outcome, the printers' health as the log remembers it, an earlier request's result, and
+reprints."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from shared.application.devices import Device
+from shared.application.printing import (
+    DISABLED,
+    PrintFault,
+    PrintOutcome,
+    PrintResult,
+    TicketPrint,
+    qr_base,
+)
+from shared.application.services import service_of
+from shared.application.station import Station
+from shared.application.views import view_of
+from shared.domain.config import Config, LocalText, Service
+from shared.domain.errors import Conflict, Forbidden, NotFound
+from shared.domain.estimates import wait_range
+from shared.domain.events import PrintRecorded
+from shared.domain.i18n import text
+from shared.domain.ticket import Ticket
+from shared.store import eventlog, repository
+from shared.store.store import Transaction
+
+PRINT_WAIT_MARGIN_SECONDS = 2.0
+
+
+MAX_REPRINTS = 3
+
+
+PRINT_HISTORY_PAGE = 500  # print outcomes read back per query at start-up
+
+
+PRINT_HISTORY_MAX = 5000  # at most this many: older ones tell nothing about a printer now
+
+
+# What a private service's ticket and the kiosk's neutral button say instead of its name.
+PRIVATE_LABEL = LocalText(
+    id=text("ui.common.private_services", "id"), en=text("ui.common.private_services", "en")
+)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A kiosk's answer: the ticket (T), whether this request created it, the print outcome."""
+
+    ticket: dict[str, Any]
+    created: bool
+    print: PrintResult
+
+
+def _shared_terms(config: Config, service: Service) -> tuple[int | None, LocalText | None]:
+    """The standard time and fee a service's paper states. A private service's paper states
+    only what every private service has alike: a time or fee of its own would tell it apart."""
+    alike = [config.service_by_id[each] for each in config.numbered_with(service)]
+    minutes = {each.standard_minutes for each in alike}
+    fees = {each.fee for each in alike}
+    return (
+        next(iter(minutes)) if len(minutes) == 1 else None,
+        next(iter(fees)) if len(fees) == 1 else None,
+    )
+
+
+def paper(station: Station, service: Service, **job: Any) -> TicketPrint:
+    """A print job with what every paper says of the station and the service; a private
+    service's paper shows the neutral label, never its name, unit, or a time or fee of its
+    own. `job` is the rest (the number, the times, the QR's link)."""
+    standard_minutes, fee = _shared_terms(station.config, service)
+    return TicketPrint(
+        station=station.config.station.name,
+        logo=station.config.logo_path,
+        service=PRIVATE_LABEL if service.private else service.name,
+        unit=None if service.private else service.unit,
+        standard_minutes=standard_minutes,
+        fee=fee,
+        language=station.config.language,
+        **job,
+    )
+
+
+def print_job(
+    station: Station, service: Service, ticket: Ticket, view: dict[str, Any], public_base: str
+) -> TicketPrint:
+    """The paper ticket."""
+    return paper(
+        station,
+        service,
+        number=ticket.number,
+        priority=ticket.priority,
+        issued_at=station.local(ticket.issued_at),
+        ahead=view["ahead"] or 0,
+        estimated_wait=wait_range(view["estimated_wait_minutes"]),
+        status_url=f"{public_base.rstrip('/')}{view['status_url']}",
+    )
+
+
+def record_print(
+    tx: Transaction, kiosk_id: str | None, job: TicketPrint, result: PrintResult, *,
+    reprint: bool = False,
+) -> None:  # fmt: skip
+    """Log what came of a print job: the printers' health is folded from these at start-up."""
+    if result.printer is None:
+        return
+    tx.record(
+        PrintRecorded(
+            printer=result.printer,
+            kiosk=kiosk_id,
+            number=job.number,
+            status=result.status,
+            fault=result.fault.json() if result.fault else None,
+            paper=result.paper,
+            qr_base=qr_base(job.status_url),
+            reprint=reprint,
+        )
+    )
+
+
+def restore_printer_health(station: Station) -> None:
+    """Give the printers back, at start-up, what the log's latest print outcomes say of them.
+
+    Reads back from the newest outcome until every printer has appeared (or
+    PRINT_HISTORY_MAX outcomes), and hands them over oldest first.
+    """
+    wanted = {printer["printer"] for printer in station.printers.health()}
+    found: list[eventlog.Logged] = []
+    with station.store.read() as db:
+        while len(found) < PRINT_HISTORY_MAX:
+            before = found[-1].row if found else None
+            page = eventlog.print_events(db, before, PRINT_HISTORY_PAGE)
+            found += page
+            seen = {item.event.printer for item in found if isinstance(item.event, PrintRecorded)}
+            if len(page) < PRINT_HISTORY_PAGE or wanted <= seen:
+                break
+    station.printers.restore(_print_outcome(station, item) for item in reversed(found))
+
+
+def _print_outcome(station: Station, logged: eventlog.Logged) -> PrintOutcome:
+    event = logged.event
+    assert isinstance(event, PrintRecorded)
+    result = PrintResult(
+        event.status,  # type: ignore[arg-type]
+        PrintFault.from_json(event.fault) if event.fault else None,
+        event.printer,
+        event.paper,  # type: ignore[arg-type]
+    )
+    return PrintOutcome(station.local(logged.at), result, event.qr_base)
+
+
+def earlier_print(station: Station, today: date, key: str, kiosk_id: str | None) -> PrintResult:
+    """The print result of the first request with this key, waiting while it is still printing."""
+    printer = station.config.printer_for(kiosk_id)
+    deadline = time.monotonic() + getattr(printer, "timeout", 0.0) + PRINT_WAIT_MARGIN_SECONDS
+    while True:
+        with station.store.read() as db:
+            request = repository.keyed_request(db, today, key)
+        if request and request.print_status:
+            fault = json.loads(request.print_error) if request.print_error else None
+            return PrintResult(
+                request.print_status,  # type: ignore[arg-type]
+                PrintFault.from_json(fault) if fault else None,
+            )
+        if time.monotonic() > deadline:
+            return PrintResult("failed", PrintFault("unknown_result", ""))
+        time.sleep(0.05)
+
+
+def reprint_ticket(
+    station: Station, token: str, device: Device, *, public_base: str = ""
+) -> Issued:
+    """Print a ticket of today that still waits again, on the printer of the kiosk that issued it.
+
+    Only that kiosk (or the server's own machine) may ask. At most MAX_REPRINTS reprints per
+    ticket: each is claimed in a write transaction before printing, so concurrent requests
+    cannot print more, and a failed print gives its claim back. The reprint shows the ticket's
+    place in the queue now.
+    """
+    actor = f"kiosk:{device.kiosk}" if device.kiosk else "kiosk"
+    with station.store.write(actor, station.now()) as tx:
+        ticket = repository.by_token(tx, token)
+        if ticket is None:
+            raise NotFound("error.unknown_ticket")
+        if not (device.own or (device.kiosk is not None and device.kiosk == ticket.kiosk)):
+            raise Forbidden("error.reprint_not_this_kiosk", number=ticket.number)
+        if not ticket.waiting or ticket.queue_day != station.today(tx.now):
+            raise Conflict("error.reprint_not_waiting", number=ticket.number)
+        if ticket.reprints >= MAX_REPRINTS:
+            raise Conflict("error.reprint_limit", number=ticket.number, limit=MAX_REPRINTS)
+        printing = station.printers.enabled(ticket.kiosk)
+        if printing:
+            repository.save(tx, replace(ticket, reprints=ticket.reprints + 1))
+    view = view_of(station, ticket)
+    if not printing:
+        return Issued(view, False, DISABLED)
+    job = print_job(station, service_of(station, ticket.service), ticket, view, public_base)
+    result = station.printers.print_ticket(ticket.kiosk, job)
+    gave_back = result.status == "failed"  # an unconfirmed ticket may have come out: it counts
+    with station.store.write(actor, station.now(), durable=gave_back) as tx:
+        if gave_back:
+            claimed = repository.get(tx, ticket.id)
+            assert claimed is not None
+            repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
+        record_print(tx, ticket.kiosk, job, result, reprint=True)
+    return Issued(view, False, result)

@@ -1,0 +1,186 @@
+"""Phones watching their ticket: `ticket.update` at once to the tickets an event is about, then
+new queue positions, at most every POSITION_REFRESH_SECONDS, in the services the events moved."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from shared.application import ticket_reads
+from shared.application.station import Station
+from shared.domain.config import Config
+from shared.domain.estimates import linked_services
+from shared.domain.events import (
+    CounterStateChanged,
+    Event,
+    Recorded,
+    TicketCalled,
+    TicketCancelled,
+    TicketDone,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketPrioritized,
+    TicketRequeued,
+    TicketReturned,
+    TicketTransferred,
+)
+from shared.web.socket_server import IDLE_SECONDS, Connections, socketio, ticket_room
+
+logger = logging.getLogger(__name__)
+
+POSITION_REFRESH_SECONDS = 0.5
+PHONES_AT_ONCE = 20  # phones refreshed between two chances for other work to run
+
+
+def services_moved(event: Event, config: Config) -> set[str]:
+    """Services whose waiting tickets' positions or wait estimates this event may change:
+    the ones it names, and those sharing counters with them (their estimates interlock)."""
+    match event:
+        case TicketIssued(priority=True) | TicketCalled() | TicketRequeued() | TicketExpired():
+            named = {event.service}
+        case TicketReturned() | TicketPrioritized() | TicketCancelled():
+            named = {event.service}  # a place in the queue taken, moved ahead or given up
+        case TicketDone() | TicketNoShow():
+            named = {event.service}  # the number now served changes (after done, the estimate)
+        case TicketTransferred():
+            named = {event.service, event.from_service}
+        case CounterStateChanged() if event.counter in config.counter_by_id:
+            named = set(config.counter_by_id[event.counter].services)
+        case _:
+            return set()
+    return linked_services(config, named)
+
+
+class PhoneUpdates:
+    """Sends `ticket.update` to phones whose ticket changed: at once to the phones of the
+    tickets an event is about (a called citizen hears straight away), then, at most every
+    POSITION_REFRESH_SECONDS, new queue positions in the services the events moved.
+    """
+
+    def __init__(self, station: Station, connections: Connections) -> None:
+        self.station = station
+        self.connections = connections
+        self._changed = threading.Condition()
+        self._tickets: set[int] = set()
+        self._services: set[str] = set()
+        self._everything = False
+        self._running = False
+        self._next_positions = 0.0
+        self._last_sent: dict[str, dict[str, Any]] = {}
+        self._ids: dict[str, int] = {}  # watched token -> its ticket's id (which never changes)
+
+    def mark(self, batch: Sequence[Recorded]) -> set[str]:
+        """Note a committed batch; returns the services whose positions it moved."""
+        moved: set[str] = set()
+        for recorded in batch:
+            moved |= services_moved(recorded.event, self.station.config)
+        tickets = {r.event.ticket_id for r in batch if r.event.ticket_id is not None}
+        self.mark_changes(tickets, moved)
+        return moved
+
+    def mark_changes(self, tickets: set[int], services: set[str]) -> None:
+        """Note changed tickets and moved services (also as told by another process)."""
+        with self._changed:
+            self._tickets |= tickets
+            self._services |= services
+            self._wake()
+
+    def mark_everything(self) -> None:
+        with self._changed:
+            self._everything = True
+            self._wake()
+
+    def _wake(self) -> None:
+        """Tell the worker there is work, starting it if it ended (caller holds the lock)."""
+        if not self.connections.watched_tokens():
+            self._tickets.clear()
+            self._services.clear()
+            self._everything = False
+            return
+        self._changed.notify()
+        if not self._running:
+            self._running = True
+            threading.Thread(target=self._run, name="satupintu-phones", daemon=True).start()
+
+    def _take(self) -> tuple[set[int], set[str], bool] | None:
+        """Wait for work; the tickets now, the positions only once their interval is over.
+
+        None once there was nothing to do for IDLE_SECONDS: the worker ends.
+        """
+        with self._changed:
+            idle_since = time.monotonic()
+            while True:
+                positions_due = time.monotonic() >= self._next_positions
+                has_positions = bool(self._services) or self._everything
+                if self._tickets or (has_positions and positions_due):
+                    break
+                if not has_positions and time.monotonic() - idle_since >= IDLE_SECONDS:
+                    self._running = False
+                    return None
+                timeout = self._next_positions - time.monotonic() if has_positions else IDLE_SECONDS
+                self._changed.wait(max(0.0, timeout))
+            tickets, self._tickets = self._tickets, set()
+            services: set[str] = set()
+            everything = False
+            if positions_due:
+                services, self._services = self._services, set()
+                everything, self._everything = self._everything, False
+                if services or everything:
+                    self._next_positions = time.monotonic() + POSITION_REFRESH_SECONDS
+            return tickets, services, everything
+
+    def _take_tickets(self) -> set[int]:
+        """The tickets events named since the last look, without waiting."""
+        with self._changed:
+            tickets, self._tickets = self._tickets, set()
+            return tickets
+
+    def _run(self) -> None:
+        while (work := self._take()) is not None:
+            tickets, services, everything = work
+            try:
+                self._refresh(tickets, services, everything)
+            except Exception:
+                logger.exception("could not update watching phones")
+
+    def _refresh(self, tickets: set[int], services: set[str], everything: bool) -> None:
+        watched = self.connections.watched_tokens()
+        for gone in set(self._last_sent) - watched:
+            del self._last_sent[gone]
+        for gone in set(self._ids) - watched:
+            del self._ids[gone]
+        if not watched:
+            return
+        if unknown := watched - self._ids.keys():  # only phones that began watching since
+            places = ticket_reads.ticket_places(self.station, unknown)
+            self._ids.update({token: ticket_id for token, (ticket_id, _) in places.items()})
+        self._send({token for token in watched if self._ids.get(token) in tickets})
+        if not (services or everything):
+            return
+        where = ticket_reads.ticket_places(self.station, watched)  # services change on transfer
+        moved = sorted(
+            token for token, (_, service) in where.items() if everything or service in services
+        )
+        for start in range(0, len(moved), PHONES_AT_ONCE):
+            self._send(set(moved[start : start + PHONES_AT_ONCE]))
+            time.sleep(0)  # let calls and boards through between chunks
+            called = self._take_tickets()
+            if called:  # a citizen called meanwhile hears it before the others' new positions
+                self._send(
+                    {token for token, (ticket_id, _) in where.items() if ticket_id in called}
+                )
+                with self._changed:  # tickets of phones that began watching since: next round
+                    self._tickets |= called - {ticket_id for ticket_id, _ in where.values()}
+
+    def _send(self, tokens: set[str]) -> None:
+        """`ticket.update` to each of these phones whose ticket looks different than last sent."""
+        if not tokens:
+            return
+        for token, view in ticket_reads.tickets_by_tokens(self.station, tokens).items():
+            if self._last_sent.get(token) != view:
+                self._last_sent[token] = view
+                socketio.emit("ticket.update", {"ticket": view}, to=ticket_room(token))
