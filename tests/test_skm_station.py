@@ -8,19 +8,23 @@ import io
 import json
 import re
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
+from satupintu.cli import main
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
-from shared.domain.skm import ELEMENTS
+from shared.domain.skm import ELEMENTS, SkmPeriod
 from tests.conftest import Auth
 from tests.helpers import MORNING, make_config
+from tests.realserver import ServerProcess
+from tests.skm_fixtures import seed
 
 Q3_DAY = MORNING + timedelta(days=80)  # 8 August 2026, in the third quarter
 SCORES = [(4, 4, 4, 4, 4, 4, 4, 4, 4), (3, 3, 3, 3, 3, 3, 3, 2, 3), (3, 2, 3, 3, 3, 3, 3, 2, 3)]
@@ -273,3 +277,25 @@ def test_the_start_page_and_the_board_publish_the_last_quarters_result(
 
 def test_without_answers_in_the_last_year_nothing_is_published(client: FlaskClient) -> None:
     assert "skm-result" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.slow  # renders a PDF with WeasyPrint (about a second)
+def test_the_report_command_prints_the_skm_pdf_and_table_of_a_period(tmp_path: Path) -> None:
+    server = ServerProcess(tmp_path, survey={"form": "full"})  # its config only: never started
+    period = SkmPeriod.containing("quarter", date.today()).previous()
+    seed(server.config_path, period)
+    config = ["--config", str(server.config_path)]
+    pdf = CliRunner().invoke(
+        main, ["report", "--period", period.label, "--format", "skm-pdf", *config]
+    )
+    assert pdf.exit_code == 0, pdf.output
+    assert pdf.stdout_bytes.startswith(b"%PDF-")
+    table = CliRunner().invoke(
+        main, ["report", "--period", period.label, "--table", "skm", *config]
+    )
+    assert table.exit_code == 0, table.output
+    assert "index,,,80.56" in table.output
+    assert "required_sample,,,3" in table.output
+    refused = CliRunner().invoke(main, ["report", "--format", "skm-pdf", *config])
+    assert refused.exit_code == 2
+    assert "--period" in refused.output
