@@ -9,13 +9,12 @@ first. `status` runs on a station and takes the station's config.
 from __future__ import annotations
 
 import json
-import logging
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
+from satupintu.cli_options import config_file_option, listen_options, log_to_console
 from shared.domain.config import ConfigError, Limits, config_path, load_config
 from shared.domain.errors import SatuPintuError
 from shared.domain.i18n import text
@@ -24,14 +23,9 @@ DEFAULT_PORT = 8100
 FIRST_PASSWORD_FILE = "central-first-admin-password"  # noqa: S105 (a file name)
 
 
-def central_config_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--config",
-        "config_file",
-        metavar="PATH",
-        default=None,
-        help="Central config (default: $SATUPINTU_CENTRAL_CONFIG or ./central.yaml).",
-    )(command)
+central_config_option = config_file_option(
+    "Central config (default: $SATUPINTU_CENTRAL_CONFIG or ./central.yaml)."
+)
 
 
 def _store_and_config(config_file: str | None) -> tuple[Any, Any]:
@@ -60,10 +54,7 @@ def central() -> None:
 
 
 @central.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
-)
+@listen_options(DEFAULT_PORT)
 @central_config_option
 def central_serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the central dashboard, reports and the stations' shipping API."""
@@ -75,9 +66,7 @@ def central_serve(host: str, port: int, config_file: str | None) -> None:
     from shared.application.clientaddress import TrustedProxies
     from shared.domain.wire import MAX_BATCH_BYTES
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_to_console()
     config, store = _store_and_config(config_file)
     app = create_central_app(config, store=store)
     central_state = app.extensions["satupintu.central"]

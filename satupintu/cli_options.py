@@ -1,8 +1,10 @@
-"""What every `satupintu` command shares: the --config option, loading it, a refusal as one
-line, and this machine's address on the hall's network."""
+"""What the station's commands and central's share: the --config option and loading it, where
+a server listens, its log lines on the console, a refusal as one line, and this machine's
+address on the hall's network."""
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Callable
 from typing import Any
@@ -14,16 +16,36 @@ from shared.domain.errors import SatuPintuError
 from shared.domain.i18n import text
 
 DEFAULT_PORT = 8000
+Command = Callable[..., Any]
 
 
-def config_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--config",
-        "config_file",
-        metavar="PATH",
-        default=None,
-        help="Config file (default: $SATUPINTU_CONFIG or ./config.yaml).",
-    )(command)
+def config_file_option(help_text: str) -> Callable[[Command], Command]:
+    """`--config PATH` (as `config_file`; None when not given)."""
+    return click.option("--config", "config_file", metavar="PATH", default=None, help=help_text)
+
+
+def listen_options(default_port: int) -> Callable[[Command], Command]:
+    """`--host` (this machine only by default) and `--port`, for a command that serves HTTP."""
+
+    def add(command: Command) -> Command:
+        command = click.option(
+            "--port", default=default_port, show_default=True, type=int, help="Port to listen on."
+        )(command)
+        return click.option(
+            "--host", default="127.0.0.1", show_default=True, help="Address to listen on."
+        )(command)
+
+    return add
+
+
+def log_to_console() -> None:
+    """The server's log lines, with their time and source, on standard error."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+config_option = config_file_option("Config file (default: $SATUPINTU_CONFIG or ./config.yaml).")
 
 
 def config_from(config_file: str | None) -> Config:

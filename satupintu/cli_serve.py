@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from satupintu.app import create_app
-from satupintu.cli_options import DEFAULT_PORT, config_from, config_option, lan_address, refused
+from satupintu.cli_options import (
+    DEFAULT_PORT,
+    config_from,
+    config_option,
+    lan_address,
+    listen_options,
+    log_to_console,
+    refused,
+)
 from satupintu.first_password import tell_first_password
 from shared.application import clock_trust, housekeeping
 from shared.application.audit import close_days
@@ -30,10 +38,7 @@ FIRST_PASSWORD_FILE = "first-admin-password"  # noqa: S105 (a file name)
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on."
-)
+@listen_options(DEFAULT_PORT)
 @config_option
 def serve(host: str, port: int, config_file: str | None) -> None:
     """Serve the kiosk, counters, boards and API (HTTP and Socket.IO on one port)."""
@@ -42,9 +47,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     from shared.application.clientaddress import TrustedProxies
     from shared.web.socket_server import socketio
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    log_to_console()
     return_large_buffers_to_the_system()
     config = config_from(config_file)
     try:

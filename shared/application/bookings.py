@@ -7,7 +7,6 @@ by its slot. The slot arithmetic itself is pure and lives in `shared.domain.slot
 
 from __future__ import annotations
 
-import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -23,7 +22,13 @@ from shared.application.ticket_issue import (
     new_ticket,
     request_hash,
 )
-from shared.application.ticket_printing import Issued, earlier_print, paper, print_job, record_print
+from shared.application.ticket_printing import (
+    Issued,
+    earlier_print,
+    paper,
+    print_issued,
+    record_print,
+)
 from shared.application.views import view_of
 from shared.domain import slots
 from shared.domain.booking import BookingMove, BookingStatus, transition
@@ -383,11 +388,6 @@ def check_in(
     view = view_of(station, ticket)
     if not station.printers.enabled(kiosk_id):
         return Issued(view, True, DISABLED)
-    job = print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        if idempotency_key is not None:
-            fault = json.dumps(result.fault.json()) if result.fault else None
-            repository.record_print(tx, today, idempotency_key, result.status, fault)
-        record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)
+    return print_issued(
+        station, actor, service, ticket, view, kiosk_id, today, idempotency_key, public_base
+    )

@@ -13,7 +13,7 @@ from shared.application.housekeeping import begin, record_waiting
 from shared.application.printing import DISABLED
 from shared.application.services import service_of
 from shared.application.station import Station
-from shared.application.ticket_printing import Issued, earlier_print, print_job, record_print
+from shared.application.ticket_printing import Issued, earlier_print, print_issued
 from shared.application.views import view_of
 from shared.domain import slots
 from shared.domain.config import Service
@@ -120,14 +120,9 @@ def issue_ticket(
         return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
     if not printing:
         return Issued(view, True, DISABLED)
-    job = print_job(station, service, ticket, view, public_base)
-    result = station.printers.print_ticket(kiosk_id, job)
-    with station.store.write(actor, station.now(), durable=False) as tx:
-        if idempotency_key is not None:
-            fault = json.dumps(result.fault.json()) if result.fault else None
-            repository.record_print(tx, today, idempotency_key, result.status, fault)
-        record_print(tx, kiosk_id, job, result)
-    return Issued(view, True, result)
+    return print_issued(
+        station, actor, service, ticket, view, kiosk_id, today, idempotency_key, public_base
+    )
 
 
 def _check_phone(

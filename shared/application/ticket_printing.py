@@ -103,6 +103,29 @@ def print_job(
     )
 
 
+def print_issued(
+    station: Station,
+    actor: str,
+    service: Service,
+    ticket: Ticket,
+    view: dict[str, Any],
+    kiosk_id: str | None,
+    today: date,
+    idempotency_key: str | None,
+    public_base: str,
+) -> Issued:
+    """Print a ticket just issued (at a kiosk or at a booking's check-in) and log what came of
+    it, for the request's Idempotency-Key too when it has one."""
+    job = print_job(station, service, ticket, view, public_base)
+    result = station.printers.print_ticket(kiosk_id, job)
+    with station.store.write(actor, station.now(), durable=False) as tx:
+        if idempotency_key is not None:
+            fault = json.dumps(result.fault.json()) if result.fault else None
+            repository.record_print(tx, today, idempotency_key, result.status, fault)
+        record_print(tx, kiosk_id, job, result)
+    return Issued(view, True, result)
+
+
 def record_print(
     tx: Transaction, kiosk_id: str | None, job: TicketPrint, result: PrintResult, *,
     reprint: bool = False,

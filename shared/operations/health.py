@@ -184,6 +184,14 @@ def make_notice(
     return Notice(name, level, Message(key, params), Message(advice, params))
 
 
+def noticed(
+    name: str, level: Literal["warning", "problem"], key: str, advice: str, **params: Any
+) -> Result:
+    """A check's result that is one notice (its message and the notice)."""
+    notice = make_notice(name, level, key, advice, **params)
+    return Result(name, notice.message, (notice,))
+
+
 # ---- the checks ---------------------------------------------------------------------------------
 
 # What SQLite says when a write cannot happen, and the words a person needs for it.
@@ -207,8 +215,7 @@ def database(station: Station) -> Result:
             )
     except Unavailable as error:
         key, advice = storage_fault(station.config.database_path, error)
-        notice = make_notice("database", "problem", key, advice)
-        return Result("database", notice.message, (notice,))
+        return noticed("database", "problem", key, advice)
     return Result("database", Message("ui.health.database_ok"))
 
 
@@ -331,32 +338,29 @@ def public_url_result(config: Config, printer_health: list[dict[str, Any]]) -> R
     url = config.public_url
     if url is not None:
         if is_loopback(url):
-            notice = make_notice(
+            return noticed(
                 "public_url",
                 "warning",
                 "ui.health.public_url_loopback",
                 "ui.health.qr_loopback_advice",
                 base=url,
             )
-            return Result("public_url", notice.message, (notice,))
         return Result("public_url", Message("ui.health.public_url_set", {"url": url}))
     loopback = loopback_qr_base(printer_health)
     if loopback is not None:
-        notice = make_notice(
+        return noticed(
             "public_url",
             "warning",
             "ui.health.qr_loopback",
             "ui.health.qr_loopback_advice",
             base=loopback,
         )
-        return Result("public_url", notice.message, (notice,))
     kiosks = (None, *(kiosk.id for kiosk in config.kiosks))
     if all(config.printer_for(kiosk).type == "none" for kiosk in kiosks):
         return Result("public_url", Message("ui.health.public_url_unneeded"))
-    notice = make_notice(
+    return noticed(
         "public_url", "warning", "ui.health.public_url_unset", "ui.health.public_url_unset_advice"
     )
-    return Result("public_url", notice.message, (notice,))
 
 
 def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:
@@ -368,10 +372,7 @@ def printer_label(config: Config, kiosk_ids: Iterable[str]) -> str | Message:
 def speech(station: Station) -> Result:
     """The board's voice: espeak-ng can be found by the server."""
     if shutil.which(SPEECH_COMMAND) is None:
-        notice = make_notice(
-            "speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice"
-        )
-        return Result("speech", notice.message, (notice,))
+        return noticed("speech", "problem", "ui.health.speech_missing", "ui.health.speech_advice")
     return Result("speech", Message("ui.health.speech_ok"))
 
 
@@ -427,7 +428,7 @@ def central(station: Station) -> Result:
     silent_since = now - timedelta(minutes=CENTRAL_SILENT_MINUTES)
     params = {"n": waiting, "url": link.url}
     if attempt is not None and attempt.outcome == "refused" and attempt.code == "chain_conflict":
-        notice = make_notice(
+        return noticed(
             "central",
             "warning",
             "ui.health.central_fork",
@@ -435,9 +436,8 @@ def central(station: Station) -> Result:
             reason=attempt.reason or "",
             **params,
         )
-        return Result("central", notice.message, (notice,))
     if attempt is not None and attempt.outcome == "refused":
-        notice = make_notice(
+        return noticed(
             "central",
             "warning",
             "ui.health.central_refused",
@@ -446,7 +446,6 @@ def central(station: Station) -> Result:
             reason=attempt.reason or "",
             **params,
         )
-        return Result("central", notice.message, (notice,))
     unreachable = attempt is not None and attempt.outcome == "unreachable"
     meanwhile = Message(
         "ui.health.central_trying" if unreachable else "ui.health.central_ok", params
@@ -456,14 +455,13 @@ def central(station: Station) -> Result:
     if receipt is None:
         if not _first_event_before(station, silent_since):
             return Result("central", meanwhile)
-        notice = make_notice(
+        return noticed(
             "central", "warning", "ui.health.central_never", "ui.health.central_advice", **params
         )
-        return Result("central", notice.message, (notice,))
     if receipt.last_contact > silent_since:
         return Result("central", meanwhile)
     since = receipt.last_contact.astimezone(station.config.zone).strftime("%Y-%m-%d %H:%M")
-    notice = make_notice(
+    return noticed(
         "central",
         "warning",
         "ui.health.central_behind",
@@ -471,7 +469,6 @@ def central(station: Station) -> Result:
         since=since,
         **params,
     )
-    return Result("central", notice.message, (notice,))
 
 
 @check("clock")
@@ -485,14 +482,13 @@ def clock(station: Station) -> Result:
         if jump.at_start
         else ("ui.health.clock_jumped", "ui.health.clock_jumped_advice")
     )
-    notice = make_notice(
+    return noticed(
         "clock",
         "warning",
         key,
         advice,
         minutes=round(abs(jump.off_by.total_seconds()) / 60),
     )
-    return Result("clock", notice.message, (notice,))
 
 
 def _first_event_before(station: Station, instant: datetime) -> bool:

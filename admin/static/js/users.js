@@ -14,11 +14,14 @@ function say(text, isError = false) {
   message.hidden = false;
 }
 
-async function act(path, body, done) {
+// A change to one user (POST /api/admin/users/<username>/<what>): the list drawn again and
+// `doneKey`'s words said.
+async function change(user, what, body, doneKey) {
   try {
+    const path = `/api/admin/users/${encodeURIComponent(user.username)}/${what}`;
     const reply = await api("POST", path, body);
     render(reply.users);
-    say(done);
+    say(t(doneKey, { user: user.username }));
   } catch (failure) {
     if (failure.status === 401) window.location.reload();
     say(failure.message, true);
@@ -37,11 +40,7 @@ function roleSelect(user) {
     ),
   );
   select.addEventListener("change", () =>
-    act(
-      `/api/admin/users/${encodeURIComponent(user.username)}/role`,
-      { role: select.value },
-      t("ui.admin.role_changed", { user: user.username }),
-    ),
+    change(user, "role", { role: select.value }, "ui.admin.role_changed"),
   );
   return select;
 }
@@ -58,11 +57,7 @@ function unitsField(user) {
     });
     box.addEventListener("change", () => {
       const units = [...field.querySelectorAll("input:checked")].map((input) => input.value);
-      act(
-        `/api/admin/users/${encodeURIComponent(user.username)}/units`,
-        { units: units.length ? units : null },
-        t("ui.admin.units_changed", { user: user.username }),
-      );
+      change(user, "units", { units: units.length ? units : null }, "ui.admin.units_changed");
     });
     return el("label", { class: "unit-choice" }, box, " ", unit);
   });
@@ -93,11 +88,7 @@ function passwordForm(user) {
   const form = el("form", { class: "inline-form" }, input, submit);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    act(
-      `/api/admin/users/${encodeURIComponent(user.username)}/password`,
-      { password: input.value },
-      t("ui.admin.password_reset", { user: user.username }),
-    );
+    change(user, "password", { password: input.value }, "ui.admin.password_reset");
   });
   return form;
 }
@@ -113,15 +104,8 @@ function toggleButton(user) {
     },
     user.disabled ? t("ui.admin.enable") : t("ui.admin.disable"),
   );
-  button.addEventListener("click", () =>
-    act(
-      `/api/admin/users/${encodeURIComponent(user.username)}/${action}`,
-      undefined,
-      user.disabled
-        ? t("ui.admin.user_enabled", { user: user.username })
-        : t("ui.admin.user_disabled", { user: user.username }),
-    ),
-  );
+  const doneKey = user.disabled ? "ui.admin.user_enabled" : "ui.admin.user_disabled";
+  button.addEventListener("click", () => change(user, action, undefined, doneKey));
   return button;
 }
 

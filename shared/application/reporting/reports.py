@@ -156,10 +156,16 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
         return start <= moment < end
 
     tallies = Tallies()
+
+    def count(field: str, moment: datetime, service: str, counter: str | None = None,
+              officer: str | None = None) -> None:  # fmt: skip
+        """One more `field` for every group of a fact at `moment`, if it is inside."""
+        if inside(moment):
+            for group in tallies.groups(service, counter, officer):
+                setattr(group, field, getattr(group, field) + 1)
+
     for issue in facts.issues:
-        if inside(issue.at):
-            for group in tallies.groups(issue.service, None, None):
-                group.issued += 1
+        count("issued", issue.at, issue.service)
     for call in facts.calls:
         if inside(call.at):
             for group in tallies.groups(call.service, call.counter, call.officer):
@@ -182,21 +188,13 @@ def tally(config: Config, facts: Ledger, start: datetime, end: datetime) -> Tall
                     if finish.service_seconds <= standard * 60:
                         group.within_standard += 1
     for transfer in facts.transfers:
-        if inside(transfer.at):
-            for group in tallies.groups(transfer.from_service, transfer.counter, transfer.officer):
-                group.transferred += 1
+        count("transferred", transfer.at, transfer.from_service, transfer.counter, transfer.officer)
     for recall in facts.recalls:
-        if inside(recall.at):
-            for group in tallies.groups(recall.service, recall.counter, recall.officer):
-                group.recalls += 1
+        count("recalls", recall.at, recall.service, recall.counter, recall.officer)
     for expiry in facts.expiries:
-        if inside(expiry.issued_at):
-            for group in tallies.groups(expiry.service, None, None):
-                group.expired += 1
+        count("expired", expiry.issued_at, expiry.service)
     for cancellation in facts.cancellations:
-        if inside(cancellation.at):
-            for group in tallies.groups(cancellation.service, None, None):
-                group.cancelled += 1
+        count("cancelled", cancellation.at, cancellation.service)
     return tallies
 
 
