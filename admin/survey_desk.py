@@ -64,11 +64,11 @@ def current(counter_id: str) -> Response:
 
 @bp.post("/api/survey/<counter_id>")
 def answer(counter_id: str) -> tuple[Response, int]:
-    """`{"handle", "answers"}` for the ticket the tablet was shown."""
+    """`{"handle", "answers", "profile"?}` for the ticket the tablet was shown."""
     body = json_body()
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
     citizen_actions.answer_survey_at_counter(
-        station(), counter_id, body.get("handle"), body.get("answers")
+        station(), counter_id, body.get("handle"), body.get("answers"), body.get("profile")
     )
     return jsonify({"ok": True}), 201

@@ -14,7 +14,7 @@ from shared.domain.config import Config
 from shared.domain.errors import NotFound
 from shared.store.store import SQLITE_MAX_INTEGER
 from shared.web.auth import public_read
-from shared.web.pages import render_page
+from shared.web.pages import latest_skm, render_page
 from shared.web.web import station
 
 bp = Blueprint(
@@ -75,6 +75,7 @@ def page(board_id: str | None = None) -> str:
         data=board_page_data(config, board_id),
         private_names=False,
         board_name=config.board_by_id[board_id].name if board_id else None,
+        skm=latest_skm(),
     )
 
 

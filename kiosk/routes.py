@@ -24,6 +24,7 @@ from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phon
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.survey import questions
 from shared.store.repository import Phone
@@ -162,7 +163,8 @@ def add_sms_number(token: str) -> tuple[Response, int]:
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    citizen_actions.answer_survey(station(), token, json_body().get("answers"))
+    body = json_body()
+    citizen_actions.answer_survey(station(), token, body.get("answers"), body.get("profile"))
     return jsonify({"ok": True}), 201
 
 
@@ -233,7 +235,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
     config = station().config
     return render_page(
         "kiosk/phone.html",
-        catalogue_prefixes=("ui.phone.", "ui.survey."),
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile."),
         private_names=False,
         data={
             "ticket": ticket,
@@ -242,6 +244,9 @@ def phone_page(token: str) -> str | tuple[str, int]:
             },
             "survey": {
                 "questions": list(questions(config.survey.form)),
+                "profile": {key: list(values) for key, values in PROFILE.items()}
+                if config.survey.form == "full"
+                else None,
                 "answered": survey_desk.survey_answered(station(), token),
             },
         },

@@ -14,7 +14,7 @@ from shared.application.printing import Printing
 from shared.domain.clock import Clock
 from shared.domain.config import Config
 from shared.web.limits import apply_rate_limits
-from shared.web.pages import render_page
+from shared.web.pages import latest_skm, render_page
 from shared.web.web import (
     add_security_headers,
     check_origin,
@@ -90,6 +90,6 @@ def create_app(
 
     @app.get("/")
     def index() -> str:
-        return render_page("index.html")
+        return render_page("index.html", skm=latest_skm())
 
     return app

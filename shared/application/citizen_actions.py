@@ -14,9 +14,10 @@ from shared.application.station import Station
 from shared.domain.errors import Conflict
 from shared.domain.events import SurveyAnswered
 from shared.domain.queue_rules import Move, Status
+from shared.domain.skm import SkmPeriod, validate_profile
 from shared.domain.survey import validate_answers
 from shared.domain.ticket import Ticket
-from shared.store import repository
+from shared.store import repository, skm_records
 from shared.store.store import Transaction
 
 
@@ -30,15 +31,19 @@ def cancel(station: Station, token: str) -> Ticket:
         return cancelled
 
 
-def answer_survey(station: Station, token: str, answers: Any) -> None:
-    """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket."""
+def answer_survey(station: Station, token: str, answers: Any, profile: Any = None) -> None:
+    """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket;
+    with the optional respondent profile (`shared.domain.skm.PROFILE`)."""
     clean = validate_answers(station.config.survey.form, answers)
+    categories = validate_profile(profile)
     with station.store.write("citizen", station.now()) as tx:
         ticket = ticket_of(tx, token)
-        _save_survey(tx, ticket, clean)
+        _save_survey(station, tx, ticket, clean, categories)
 
 
-def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, answers: Any) -> None:
+def answer_survey_at_counter(
+    station: Station, counter_id: str, handle: Any, answers: Any, profile: Any = None
+) -> None:
     """Keep answers given on a counter's survey tablet, for the ticket just finished there.
 
     `handle` is what the tablet was shown with that ticket (survey_desk.survey_desk); it is only
@@ -47,6 +52,7 @@ def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, ans
     """
     counter = counter_of(station, counter_id)
     clean = validate_answers(station.config.survey.form, answers)
+    categories = validate_profile(profile)
     with station.store.write(f"survey-desk:{counter.id}", station.now()) as tx:
         ticket = survey_desk.survey_desk_ticket(tx, counter.id, tx.now)
         if (
@@ -55,16 +61,25 @@ def answer_survey_at_counter(station: Station, counter_id: str, handle: Any, ans
             or not hmac.compare_digest(handle, survey_desk.survey_handle(ticket))
         ):
             raise Conflict("error.survey_desk_stale")
-        _save_survey(tx, ticket, clean)
+        _save_survey(station, tx, ticket, clean, categories)
 
 
-def _save_survey(tx: Transaction, ticket: Ticket, answers: dict[str, int]) -> None:
-    """Keep one ticket's answers: only once it is done, and only once."""
+def _save_survey(
+    station: Station,
+    tx: Transaction,
+    ticket: Ticket,
+    answers: dict[str, int],
+    profile: dict[str, str],
+) -> None:
+    """Keep one ticket's answers: only once it is done, and only once. The profile only adds
+    to its quarter's counts, apart from the answers and the ticket."""
     if ticket.status != Status.DONE:
         raise Conflict("error.survey_not_done")
     if repository.surveyed(tx, ticket.id):
         raise Conflict("error.survey_answered")
     repository.save_survey(tx, ticket.id, json.dumps(answers))
+    quarter = SkmPeriod.containing("quarter", station.today(tx.now)).label
+    skm_records.count_profile(tx, quarter, profile)
     tx.record(
         SurveyAnswered(
             ticket_id=ticket.id,

@@ -497,6 +497,25 @@ class PowerLow(PowerEvent):
     cause: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class FollowupSaved(Event):
+    """An entry of the SKM's follow-up register (rencana tindak lanjut) added or changed, whole:
+    the period and element it answers, the action, who does it, by when, when it was done and
+    the evidence."""
+
+    name = "followup.saved"
+    board = False
+    followup_id: int
+    created: bool
+    period: str
+    element: str
+    action: str
+    owner: str
+    due: str
+    done: str | None
+    evidence: str | None
+
+
 def _kinds(base: type[Event]) -> Iterator[type[Event]]:
     for kind in base.__subclasses__():
         if "name" in vars(kind):
