@@ -8,18 +8,20 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kiosk.qr import qr_svg
-from shared.application import queries, services
+from shared.application import queries, services, standards
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.application.reporting.formatting import format_clock
 from shared.application.services import Issued
 from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.i18n import text
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.survey import questions
 from shared.store.repository import Phone
 from shared.web.auth import current_user, public_read
 from shared.web.limits import rate_limited
-from shared.web.pages import page_language, render_page
+from shared.web.pages import local_date, page_language, render_page
 from shared.web.web import device, json_body, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
@@ -225,3 +227,28 @@ def phone_qr(token: str) -> Response:
     response = Response(qr_svg(f"{public_base()}{ticket['status_url']}"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@bp.get("/standar")
+def standard_page() -> str:
+    """The station's Standar Pelayanan for anyone: the Maklumat, every service's standard (a
+    private service's too: this page is linked to no ticket) and the complaint channels, each
+    with since when it has been in effect."""
+    config = station().config
+    lang = page_language()
+    since = {
+        part: text(
+            "ui.standard.since",
+            lang,
+            date=local_date(at.date(), lang),
+            time=format_clock(at.isoformat(), lang),
+        )
+        for part, at in standards.publication(station()).since.items()
+    }
+    return render_page(
+        "kiosk/standar.html",
+        services=config.services,
+        maklumat=config.station.maklumat,
+        channels=config.complaint_channels,
+        since=since,
+    )
