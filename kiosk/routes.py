@@ -17,6 +17,7 @@ from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.i18n import text
 from shared.domain.slots import CODE_ALPHABET
+from shared.domain.standards import public_standards
 from shared.domain.survey import questions
 from shared.store.repository import Phone
 from shared.web.auth import current_user, public_read
@@ -171,9 +172,10 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         icons=ICONS,
         code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
         reference_keys=REFERENCE_KEYS,
-        catalogue_prefixes=("ui.kiosk.",),
+        catalogue_prefixes=("ui.kiosk.", "ui.standard."),
         data={
             "kiosk": kiosk_id,
+            "standards": public_standards(config),
             "issuing": _issuing_here(kiosk_id),
             "services": queries.services_overview(station(), page_language()),
             "screen": {

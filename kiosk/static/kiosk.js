@@ -2,7 +2,8 @@
 // number and a QR code of the phone status page, then back to the start. Every tap carries
 // its own Idempotency-Key, reused when the request is retried, so no tap gives two numbers.
 // The priority choice comes first; private services sit behind one neutral button whose list
-// names them only once a citizen opens it. While the server cannot be reached the service
+// names them only once a citizen opens it. A service with a Standar Pelayanan has "Cek
+// persyaratan" under its button: the documents to bring in large type, then back or a number. While the server cannot be reached the service
 // buttons wait under a large notice, which goes by itself once the server answers again.
 
 import { api } from "/static/js/api.js";
@@ -11,6 +12,7 @@ import {
   currentLanguage,
   formatDate,
   formatTime,
+  inLanguage,
   page,
   serviceName,
   setLanguage,
@@ -118,7 +120,28 @@ function cardOf(key, icon, prefix, onTap) {
 }
 
 function serviceButton(service) {
-  return cardOf(service.id, service.icon, service.prefix, () => tap(service.id));
+  const button = cardOf(service.id, service.icon, service.prefix, () => tap(service.id));
+  button.querySelector(".kiosk-service-name").id = `service-name-${service.id}`;
+  return button;
+}
+
+// "Cek persyaratan" under a service that has a standard (never a private one: the hall would
+// see which private service a citizen reads about).
+function checkButton(key) {
+  if (!(key in page.standards)) return null;
+  const button = node(
+    "button",
+    {
+      type: "button",
+      class: "btn kiosk-check",
+      "data-check": key,
+      "data-i18n": "ui.kiosk.check_requirements",
+      "aria-describedby": `service-name-${key}`,
+    },
+    t("ui.kiosk.check_requirements"),
+  );
+  button.addEventListener("click", () => openRequirements(key));
+  return button;
 }
 
 // The one neutral button in front of every private service: nothing on it says which.
@@ -221,7 +244,9 @@ function renderServices() {
     buttons = new Map(
       keys.map((key) => [key, key === PRIVATE ? privateButton() : serviceButton(byId.get(key))]),
     );
-    el.services.replaceChildren(...[...buttons.values()].map((button) => node("li", {}, button)));
+    el.services.replaceChildren(
+      ...[...buttons].map(([key, button]) => node("li", {}, button, checkButton(key))),
+    );
     layoutGrid();
   }
   for (const service of services) {
@@ -232,9 +257,11 @@ function renderServices() {
   el.headingPrivate.hidden = !privateOpen;
   el.unreachable.hidden = !unreachable();
   el.services.classList.toggle("is-unreachable", unreachable());
+  for (const check of el.services.querySelectorAll(".kiosk-check")) check.disabled = busy;
   for (const choice of priorityChoices) choice.disabled = busy;
   el.language.disabled = busy;
   el.privateBack.disabled = busy;
+  renderRequirements();
 }
 
 function openPrivate(open) {
@@ -339,6 +366,62 @@ function tap(serviceId) {
   }
   send();
 }
+
+// ---- "Cek persyaratan": a service's documents to bring, before its number ------------------
+
+const requirements = {
+  screen: element("requirements"),
+  title: element("requirements-title"),
+  list: element("requirements-list"),
+  time: element("requirements-time"),
+  cost: element("requirements-cost"),
+  status: element("requirements-status"),
+  back: element("requirements-back"),
+  take: element("requirements-take"),
+  service: null, // the service whose requirements are shown
+};
+
+function openRequirements(serviceId) {
+  requirements.service = serviceId;
+  el.start.hidden = true;
+  requirements.screen.hidden = false;
+  renderRequirements();
+  requirements.title.focus();
+}
+
+function closeRequirements() {
+  requirements.service = null;
+  requirements.screen.hidden = true;
+  el.start.hidden = false;
+}
+
+function renderRequirements() {
+  const id = requirements.service;
+  if (id === null) return;
+  const standard = page.standards[id];
+  const service = services.find((item) => item.id === id);
+  requirements.title.textContent = t("ui.standard.requirements_of", { service: serviceName(id) });
+  requirements.list.replaceChildren(
+    ...standard.requirements.map((item) => node("li", {}, inLanguage(item))),
+  );
+  requirements.time.textContent = inLanguage(standard.time);
+  requirements.cost.textContent = inLanguage(standard.cost);
+  const open = Boolean(service && service.open);
+  requirements.status.textContent = open ? "" : statusText(service);
+  requirements.status.hidden = open;
+  requirements.take.disabled = busy || unreachable() || !open || page.issuing === "none";
+}
+
+requirements.back.addEventListener("click", () => {
+  const id = requirements.service;
+  closeRequirements();
+  el.services.querySelector(`[data-check="${id}"]`)?.focus();
+});
+requirements.take.addEventListener("click", () => {
+  const id = requirements.service;
+  closeRequirements();
+  tap(id);
+});
 
 // ---- typed entries: a code or a number on its own screen, with the keypad (keypad.js) -----
 
@@ -619,6 +702,7 @@ function backToStart() {
   hideAlert();
   el.qr.removeAttribute("src");
   showEntry(null);
+  closeRequirements();
   el.confirm.hidden = true;
   switchLanguage(DEFAULT_LANGUAGE);
   renderPriority();
@@ -649,6 +733,7 @@ function resetWhenIdle() {
     priorityReason !== null ||
     privateOpen ||
     !el.entry.hidden ||
+    !requirements.screen.hidden ||
     currentLanguage() !== DEFAULT_LANGUAGE;
   const idle = Date.now() - lastTouch > SCREEN.idle_seconds * 1000;
   if (!current && !busy && idle && (changed || !el.alert.hidden)) {
