@@ -198,15 +198,19 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
-    the board, the page carries no private service's name: a glance at the phone tells nothing.
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards, with
+    the service's standard and the complaint channels. Like the board, the page carries no
+    private service's name (nor its standard): a glance at the phone tells nothing.
     """
     ticket = queries.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
     config = station().config
+    service = config.service_by_id.get(ticket["service"] or "")
     return render_page(
         "kiosk/phone.html",
+        standard=service.standard if service and not service.private else None,
+        channels=config.complaint_channels,
         catalogue_prefixes=("ui.phone.", "ui.survey."),
         private_names=False,
         data={

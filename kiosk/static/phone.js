@@ -356,6 +356,9 @@ function switchLanguage(language) {
   }
   el.language.lang = language === "id" ? "en" : "id";
   translatePage();
+  for (const part of document.querySelectorAll("[data-language]")) {
+    part.hidden = part.dataset.language !== language; // the standard, written in both
+  }
   render();
 }
 
