@@ -182,7 +182,7 @@ def ask_a_reference(page: Page, hall: Hall) -> None:
 
 
 def check_requirements(page: Page, hall: Hall) -> None:
-    """"Cek persyaratan" of a service: the documents to bring."""
+    """ "Cek persyaratan" of a service: the documents to bring."""
     page.locator('[data-check="lapor"]').click()
     expect(page.locator("#requirements-list li")).to_have_count(2)
 
