@@ -126,3 +126,15 @@ def test_standar_says_since_when_each_part_reads_as_it_does(
 def test_a_station_that_never_published_a_standard_logs_nothing(app: Flask) -> None:
     assert publications(app) == []
     assert app.test_client().get("/standar").status_code == 200
+
+
+def test_the_start_page_shows_the_maklumat_and_leads_to_standar(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    app = start(hall_config(tmp_path, maklumat="Kami siap melayani sesuai standar."), clock)
+    try:
+        page = app.test_client().get("/?lang=en").get_data(as_text=True)
+        assert "Service pledge" in page and "Kami siap melayani sesuai standar." in page
+        assert 'href="/standar?lang=en"' in page
+    finally:
+        app.extensions["satupintu"].store.close()
