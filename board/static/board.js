@@ -297,7 +297,9 @@ function measureTurns() {
   let rowsFit = true;
   for (const part of SECTIONS) {
     if (part.standard) {
-      if (standardSlides().length) turns.push({ part, items: [] });
+      showSection(part.section);
+      standardShown = standardSlides().filter(fitsItsPages);
+      if (standardShown.length) turns.push({ part, items: [] });
       continue;
     }
     showSection(part.section);
@@ -334,6 +336,7 @@ function showTurn() {
 // ---- the Standar Pelayanan between the queue's pages ----------------------------------------
 
 const standardAt = { slide: 0, page: 0, pages: 1 }; // what the next standard turn shows
+let standardShown = []; // the slides whose every item fits the board's room for them
 
 // Each service's requirements with its time and cost, then the complaint channels, in the
 // board's language: {title, items}.
@@ -362,13 +365,24 @@ function standardSlides() {
   return slides;
 }
 
-// The standard's current page: its slide's items cut into pages that fit, like the lists above.
-function showStandardPage() {
-  const slides = standardSlides();
-  const slide = slides[standardAt.slide % slides.length];
+function drawSlide(slide) {
   $("standard-title").textContent = slide.title;
   const list = $("standard-list");
   list.replaceChildren(...slide.items.map((text) => el("li", {}, text)));
+  return list;
+}
+
+// Whether each of a slide's items fits the room under its title: a board with little room
+// leaves out what it cannot show whole (the queue's own pages come first).
+function fitsItsPages(slide) {
+  const list = drawSlide(slide);
+  return [...list.children].every((item) => item.offsetHeight <= list.clientHeight);
+}
+
+// The standard's current page: its slide's items cut into pages that fit, like the lists above.
+function showStandardPage() {
+  const slide = standardShown[standardAt.slide % standardShown.length];
+  const list = drawSlide(slide);
   const pages = pagesOf(list);
   standardAt.pages = pages.length;
   const shown = pages[Math.min(standardAt.page, pages.length - 1)] || [];
@@ -379,7 +393,7 @@ function nextStandardPage() {
   standardAt.page += 1;
   if (standardAt.page < standardAt.pages) return;
   standardAt.page = 0;
-  standardAt.slide = (standardAt.slide + 1) % Math.max(1, standardSlides().length);
+  standardAt.slide = (standardAt.slide + 1) % Math.max(1, standardShown.length);
 }
 
 // ---- snapshot and events ---------------------------------------------------------------------
