@@ -8,7 +8,7 @@ from flask import Flask
 
 from satupintu.opening import open_station
 from satupintu.worker import InlineReads, WorkerReads
-from shared.application import services, ticket_printing
+from shared.application import services, standards, ticket_printing
 from shared.application.clientaddress import ForwardedFrom, TrustedProxies
 from shared.application.printing import Printing
 from shared.domain.clock import Clock
@@ -62,6 +62,7 @@ def create_app(
     app.extensions["satupintu"] = the_station
     services.ensure_counters(the_station)
     ticket_printing.restore_printer_health(the_station)
+    standards.record_publication(the_station)
 
     app.before_request(check_origin)
     app.after_request(add_security_headers)

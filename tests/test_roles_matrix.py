@@ -78,6 +78,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/bookings/<token>/sms"): PUBLIC,
     ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
     ("GET", "/book"): PUBLIC,
+    ("GET", "/standar"): PUBLIC,
     ("GET", "/b/<token>"): PUBLIC,
     ("GET", "/b/<token>/qr.svg"): PUBLIC,
     ("GET", "/b/<token>/booking.ics"): PUBLIC,

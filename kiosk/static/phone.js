@@ -458,6 +458,9 @@ function switchLanguage(language) {
   } catch {
     // storage blocked: the choice lasts until the page is closed
   }
+  for (const part of document.querySelectorAll("[data-language]")) {
+    part.hidden = part.dataset.language !== language; // the standard, written in both
+  }
   render();
 }
 
