@@ -46,7 +46,7 @@ from shared.domain.i18n import text
 from shared.domain.skm import CODES, SkmPeriod
 from shared.operations import backups
 from shared.operations.speech import pack_report, sample_call
-from shared.store.store import parse_utc
+from shared.store.store import SQLITE_MAX_INTEGER, parse_utc
 from shared.web.auth import current_user, require_role
 from shared.web.healthz import current_report
 from shared.web.pages import page_helpers, page_language, render_page
@@ -343,7 +343,7 @@ def followup_add() -> tuple[Response, int]:
     return jsonify({"followup": saved}), 201
 
 
-@bp.post("/api/admin/followups/<int:followup_id>")
+@bp.post(f"/api/admin/followups/<int(max={SQLITE_MAX_INTEGER}):followup_id>")
 @require_role(Role.SUPERVISOR)
 def followup_change(followup_id: int) -> Response:
     """An entry changed: the same fields, whole."""

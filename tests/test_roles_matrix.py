@@ -105,7 +105,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/services/<service_id>/resume"): OFFICER,
     ("GET", "/api/admin/followups"): SUPERVISOR,
     ("POST", "/api/admin/followups"): SUPERVISOR,
-    ("POST", "/api/admin/followups/<int:followup_id>"): SUPERVISOR,
+    ("POST", "/api/admin/followups/<int(max=9223372036854775807):followup_id>"): SUPERVISOR,
     ("GET", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users/<username>/disable"): ADMIN,
@@ -143,7 +143,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/admin/users/<username>/password"): {"password": "rahasia-456"},
     ("POST", "/api/admin/users/<username>/role"): {"role": "officer"},
     ("POST", "/api/admin/followups"): FOLLOWUP,
-    ("POST", "/api/admin/followups/<int:followup_id>"): FOLLOWUP,
+    ("POST", "/api/admin/followups/<int(max=9223372036854775807):followup_id>"): FOLLOWUP,
 }
 ROLES: list[Role | None] = [None, OFFICER, SUPERVISOR, ADMIN]
 LOGIN_FORM = 'id="login-form"'
