@@ -80,7 +80,7 @@ def issue_ticket(
     ticket a phone takes (`phone`) is not printed; a phone (by its cookie or its address) holds at
     most one open ticket, and phones take at most `limits.phone_quota_percent` of a quota.
     """
-    service = service_of(station, service_id)
+    service = service_of(station.config, service_id)
     if not isinstance(priority, bool):
         raise InvalidRequest("error.field_type", field="priority", expected="true/false")
     if kiosk_id is not None and (
