@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from shared.application.citizen_commands import Asked, checked_kiosk, kiosk_actor, sms_number
+from shared.application.citizen_commands import Asked, SmsRequest
 from shared.application.services import service_of
-from shared.application.ticket_issue import checked_idempotency_key, checked_reference
+from shared.application.ticket_issue import (
+    checked_idempotency_key,
+    checked_kiosk,
+    checked_reference,
+    kiosk_actor,
+)
 from shared.domain.config import Booking, Config, Service
 from shared.domain.errors import InvalidRequest
 from shared.domain.slots import normal_code
@@ -100,18 +105,11 @@ class CancelBooking(NamedBooking):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddBookingSms(NamedBooking):
+class AddBookingSms(SmsRequest, NamedBooking):
     """The booking's holder adds a mobile number: its ticket gets the SMS after check-in."""
 
     action = "sms"
     shows = ("sms",)
-    phone: str
-    language: str
-
-    @classmethod
-    def parse(cls, asked: Asked, config: Config) -> BookingCommand:
-        phone, language = sms_number(config, asked)
-        return cls(token=asked.named, phone=phone, language=language)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,7 +35,7 @@ from shared.application.citizen_commands import Asked
 from shared.application.housekeeping import begin, save_booking_move
 from shared.application.printing import DISABLED, BookingSlip
 from shared.application.station import Station
-from shared.application.ticket_issue import new_ticket, request_hash
+from shared.application.ticket_issue import keyed_request, new_ticket, request_hash
 from shared.application.ticket_printing import Issued, paper, print_checked_in, record_print
 from shared.application.views import view_of
 from shared.domain import slots
@@ -294,9 +294,7 @@ def _check_in(context: Context, command: BookingCommand) -> Outcome:
     station, tx, today, booking = context.station, context.tx, context.today, context.named
     key = command.idempotency_key
     asked = request_hash("check-in", booking.id, command.kiosk)
-    keyed = repository.keyed_request(tx, today, key) if key else None
-    if keyed is not None and keyed.request_hash != asked:
-        raise Conflict("error.idempotency_reused")
+    keyed = keyed_request(tx, today, key, asked)
     service = station.config.service_by_id.get(booking.service)
     if service is None or service.booking is None:
         raise BookingExpired("error.booking_missed", code=booking.code)

@@ -36,7 +36,7 @@ from shared.application.printing import DISABLED, PrintResult
 from shared.application.services import counter_of, ticket_of
 from shared.application.sms import register_number
 from shared.application.station import Station
-from shared.application.ticket_issue import new_ticket, request_hash
+from shared.application.ticket_issue import keyed_request, new_ticket, request_hash
 from shared.application.ticket_printing import MAX_REPRINTS, Issued, print_checked_in, reprint
 from shared.application.views import view_of
 from shared.domain import carryover
@@ -182,9 +182,7 @@ def _check_in_carried(context: Context, command: CitizenCommand) -> Outcome:
     station, tx, today, carried = context.station, context.tx, context.today, context.ticket
     key = command.idempotency_key
     asked = request_hash("carried-check-in", carried.id, command.kiosk)
-    keyed = repository.keyed_request(tx, today, key) if key else None
-    if keyed is not None and keyed.request_hash != asked:
-        raise Conflict("error.idempotency_reused")
+    keyed = keyed_request(tx, today, key, asked)
     earlier = repository.issued_for_carried(tx, carried.id)
     if keyed is not None and earlier is not None and keyed.ticket_id == earlier.id:
         return Outcome(earlier, retried=True)

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from shared.application.devices import Device
 from shared.application.sms import checked_language, sms_config
-from shared.application.ticket_issue import checked_idempotency_key
+from shared.application.ticket_issue import checked_idempotency_key, checked_kiosk, kiosk_actor
 from shared.domain.config import Config
 from shared.domain.errors import InvalidRequest
 from shared.domain.sms import normalise_number
@@ -41,24 +41,21 @@ class Asked:
     idempotency_key: str | None = None
 
 
-def sms_number(config: Config, asked: Asked) -> tuple[str, str]:
-    """The mobile number a request registers for SMS (canonical) and the messages' language; a
-    station that sends no SMS refuses first."""
-    sms_config(config)
-    phone = normalise_number(asked.body.get("phone"))
-    return phone, checked_language(asked.body.get("language"), asked.language)
+@dataclass(frozen=True, kw_only=True)
+class SmsRequest:
+    """A mobile number to send SMS to (canonical), and the messages' language: for a ticket, or
+    for a booking until its check-in. A station that sends no SMS refuses first."""
 
+    token: str
+    phone: str
+    language: str
 
-def checked_kiosk(config: Config, kiosk: Any) -> str | None:
-    """The kiosk a check-in prints at: none, or one the configuration knows."""
-    if kiosk is not None and (not isinstance(kiosk, str) or kiosk not in config.kiosk_by_id):
-        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk)[:40])
-    return kiosk
-
-
-def kiosk_actor(kiosk: str | None) -> str:
-    """Who the log says acted for a request from a kiosk."""
-    return f"kiosk:{kiosk}" if kiosk else "kiosk"
+    @classmethod
+    def parse(cls, asked: Asked, config: Config) -> Any:
+        sms_config(config)
+        phone = normalise_number(asked.body.get("phone"))
+        language = checked_language(asked.body.get("language"), asked.language)
+        return cls(token=asked.named, phone=phone, language=language)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,17 +91,10 @@ class StepBack(CitizenCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddSmsNumber(CitizenCommand):
+class AddSmsNumber(SmsRequest, CitizenCommand):
     """The citizen asks for an SMS when their turn is near, in `language`."""
 
     action = "sms"
-    phone: str
-    language: str
-
-    @classmethod
-    def parse(cls, asked: Asked, config: Config) -> CitizenCommand:
-        phone, language = sms_number(config, asked)
-        return cls(token=asked.named, phone=phone, language=language)
 
 
 @dataclass(frozen=True, kw_only=True)
