@@ -39,7 +39,7 @@ def config(tmp_path: Path) -> Config:
 
 def refusal(kind: type[BookingCommand], asked: Asked, config: Config) -> SatuPintuError:
     with pytest.raises(SatuPintuError) as refused:
-        kind.parse(asked, config)  # type: ignore[attr-defined]
+        kind.parse(asked, config)
     return refused.value
 
 
