@@ -9,6 +9,7 @@ with the contract's error JSON. Officers may read one thing here: which printers
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,11 +17,20 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from shared.application import carryover, clock_trust, desk_view, hall_overview, suspensions
+from shared.application import (
+    carryover,
+    clock_trust,
+    desk_view,
+    followups,
+    hall_overview,
+    suspensions,
+)
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
 from shared.application.reporting.export import TABLES, to_csv
+from shared.application.reporting.formatting import period_words
+from shared.application.reporting.skm_pdf import PDF_TYPE
 from shared.application.reporting.xlsx import XLSX_TYPE, report_workbook
 from shared.application.users import (
     Role,
@@ -33,6 +43,7 @@ from shared.application.users import (
 )
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.i18n import text
+from shared.domain.skm import CODES, SkmPeriod
 from shared.operations import backups
 from shared.store.store import parse_utc
 from shared.web.auth import current_user, require_role
@@ -48,7 +59,7 @@ bp = Blueprint(
     static_url_path="/admin/static",
 )
 View = TypeVar("View", bound=Callable[..., Any])
-CATALOGUE = ("ui.admin.", "ui.audit.", "error.")
+CATALOGUE = ("ui.admin.", "ui.audit.", "ui.followup.", "error.")
 
 
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
@@ -135,6 +146,7 @@ def dashboard_json() -> dict[str, Any]:
             for service, found in suspensions.suspensions_now(the_station).items()
         },
         "shift": computed["shift"],
+        "followups_overdue": followups.overdue_count(the_station),
         **upkeep_json(),
     }
 
@@ -206,6 +218,7 @@ def _period() -> reports.Period:
         request.args.get("to"),
         request.args.get("month"),
         station().today(),
+        request.args.get("period"),
     )
 
 
@@ -231,7 +244,32 @@ def report_page() -> tuple[str, int]:
         chart=hourly_chart(report["hourly"]),
         tables=tuple(TABLES),
         names=_names(),
+        skm_periods=skm_choices(station().today()),
     )
+
+
+def skm_choices(today: date) -> list[tuple[str, str]]:
+    """The SKM periods the report page offers: the last four quarters, two half-years and two
+    years before today's, and the running ones (label, words)."""
+    choices = []
+    for kind, count in (("quarter", 5), ("semester", 3), ("year", 2)):
+        period = SkmPeriod(
+            kind, today.year, (today.month - 1) // (SkmPeriod(kind, 1, 1).months) + 1
+        )
+        for _ in range(count):
+            choices.append((period.label, period_words(period.label, page_language())))
+            period = period.previous()
+    return choices
+
+
+def _skm_pdf(period: reports.Period) -> Response:
+    """The SKM report PDF of a quarter, half-year or year, always as a download."""
+    if period.skm is None:
+        raise InvalidRequest("error.skm_period")
+    label = period.skm.label
+    response = Response(heavy("skm_pdf", label), mimetype=PDF_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="skm-{label}.pdf"'
+    return response
 
 
 def _names() -> dict[str, dict[str, str]]:
@@ -247,13 +285,16 @@ def _names() -> dict[str, dict[str, str]]:
 @bp.get("/api/admin/reports")
 @require_role(Role.SUPERVISOR)
 def report_api() -> Response:
-    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`) or every
-    table as an XLSX workbook (`format=xlsx`)."""
+    """The report as JSON (default), one of its tables as CSV (`format=csv&table=...`), every
+    table as an XLSX workbook (`format=xlsx`), or the SKM report of an SKM period
+    (`period=2026-Q4&format=skm-pdf`) as a PDF."""
     period = _period()
     output = request.args.get("format", "json")
     table = request.args.get("table", "summary")
-    if output not in ("json", "csv", "xlsx") or table not in TABLES:
+    if output not in ("json", "csv", "xlsx", "skm-pdf") or table not in TABLES:
         raise InvalidRequest("error.report_format", tables=", ".join(TABLES))
+    if output == "skm-pdf":
+        return _skm_pdf(period)
     report = _report(period)
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
     if output == "json":
@@ -268,6 +309,44 @@ def report_api() -> Response:
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# ---- the SKM's follow-up register ---------------------------------------------------------------
+
+
+@bp.get("/admin/followups")
+@page_for(Role.SUPERVISOR)
+def followups_page() -> tuple[str, int]:
+    register = followups.register(station())
+    language = page_language()
+    return _render(
+        "followups.html",
+        register=register,
+        data={"register": register},
+        codes=CODES,
+        period_words=lambda label: period_words(label, language),
+    )
+
+
+@bp.get("/api/admin/followups")
+@require_role(Role.SUPERVISOR)
+def followups_api() -> Response:
+    return jsonify(followups.register(station()))
+
+
+@bp.post("/api/admin/followups")
+@require_role(Role.SUPERVISOR)
+def followup_add() -> tuple[Response, int]:
+    """A new entry: `{"period", "element", "action", "owner", "due", "done"?, "evidence"?}`."""
+    saved = followups.save(station(), _actor(), json_body())
+    return jsonify({"followup": saved}), 201
+
+
+@bp.post("/api/admin/followups/<int:followup_id>")
+@require_role(Role.SUPERVISOR)
+def followup_change(followup_id: int) -> Response:
+    """An entry changed: the same fields, whole."""
+    return jsonify({"followup": followups.save(station(), _actor(), json_body(), followup_id)})
 
 
 # ---- shift hand-over ----------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def current(counter_id: str) -> Response:
 
 @bp.post("/api/survey/<counter_id>")
 def answer(counter_id: str) -> tuple[Response, int]:
-    """`{"handle", "answers"}` for the ticket the tablet was shown."""
+    """`{"handle", "answers", "profile"?}` for the ticket the tablet was shown."""
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
     return citizen_command(AnswerSurveyAtCounter, counter_id)

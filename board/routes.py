@@ -12,9 +12,10 @@ from shared.application import board_view, ticket_reads
 from shared.domain import announce
 from shared.domain.config import Config
 from shared.domain.errors import NotFound
+from shared.domain.standards import public_standards
 from shared.store.store import SQLITE_MAX_INTEGER
 from shared.web.auth import public_read
-from shared.web.pages import render_page
+from shared.web.pages import latest_skm, render_page
 from shared.web.web import station
 
 bp = Blueprint(
@@ -71,16 +72,18 @@ def page(board_id: str | None = None) -> str:
         abort(404)
     return render_page(
         "board/board.html",
-        catalogue_prefixes=("ui.board.",),
+        catalogue_prefixes=("ui.board.", "ui.standard."),
         data=board_page_data(config, board_id),
         private_names=False,
         board_name=config.board_by_id[board_id].name if board_id else None,
+        skm=latest_skm(),
     )
 
 
 def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
     """What a board's script needs besides the snapshot: its counters, services, running text,
-    and how often to say a call when it must use the browser's own voice.
+    the Maklumat, the standards of its public services and the complaint channels, and how often
+    to say a call when it must use the browser's own voice.
 
     Private services are not listed (not even by id): the board shows them together, under a
     neutral label and the shared `private_prefix` (null when its counters serve none).
@@ -102,4 +105,14 @@ def board_page_data(config: Config, board_id: str | None) -> dict[str, Any]:
         "private_prefix": config.privacy.prefix if private else None,
         "running_text": {"id": running.id, "en": running.en} if running else None,
         "announcement_repeat": config.announcement.repeat,
+        "maklumat": config.station.maklumat.json() if config.station.maklumat else None,
+        "standards": {
+            service_id: standard
+            for service_id, standard in public_standards(config).items()
+            if service_id in served
+        },
+        "complaint_channels": [
+            {"name": channel.name.json(), "contact": channel.contact.json()}
+            for channel in config.complaint_channels
+        ],
     }

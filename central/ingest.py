@@ -39,7 +39,7 @@ from typing import Any
 from central.stations import lock
 from central.store import CentralStore, Connection
 from shared.domain import wire
-from shared.domain.chain import GENESIS, row_hash
+from shared.domain.chain import GENESIS, MAX_ROW_DATA_CHARS, row_hash
 from shared.domain.clock import parse_utc
 from shared.domain.config import ConfigError, parse_config
 from shared.domain.errors import Conflict, InvalidRequest, Unauthorized
@@ -49,7 +49,13 @@ HASH = re.compile(r"^[0-9a-f]{64}$")
 UTC_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
 MAX_ID = 2**63 - 1
 RESTORED = StationRestored.name
-TEXT_LIMITS = {"name": 100, "actor": 200, "counter": 200, "service": 200, "data": 65536}
+TEXT_LIMITS = {
+    "name": 100,
+    "actor": 200,
+    "counter": 200,
+    "service": 200,
+    "data": MAX_ROW_DATA_CHARS,
+}
 
 
 class ChainConflict(Conflict):

@@ -10,6 +10,9 @@ Debian's Chromium:
 - docs/kiosk-private.png: the private services behind their neutral button (portrait);
 - docs/kiosk-reference.png: the registration-number screen of a service that asks for one,
   a number half typed on the keypad (portrait);
+- docs/kiosk-requirements.png: "Cek persyaratan" of a service, the documents to bring
+  (portrait);
+- docs/standar.png: the public /standar page (390 px wide, its top);
 - docs/kiosk-phone.png (390 px wide): the kiosk page as a phone on the hall's Wi-Fi sees it;
 - docs/kiosk-ticket.png: the confirmation after a tap (portrait), and docs/ticket-preview.png
   the paper ticket it printed (the `preview` printer's picture; one for both languages);
@@ -61,7 +64,11 @@ def station_overrides() -> dict[str, Any]:
             service["standard_minutes"] = MY_STANDARD_MINUTES
         services.append(service)
     return {
-        "station": {"name": bundled["station"]["name"]},
+        "station": {
+            "name": bundled["station"]["name"],
+            "maklumat": bundled["station"]["maklumat"],
+        },
+        "complaint_channels": bundled["complaint_channels"],
         "public_url": PUBLIC_URL,
         "printer": {"type": "preview"},
         "services": services,
@@ -152,6 +159,10 @@ def take(server: ServerProcess, shots: Shots) -> None:
         expect(page.locator("#reference-input")).to_have_value(REFERENCE_TYPED[:5])
         page.screenshot(path=shots.file("kiosk-reference.png"))
         page.locator("#reference-back").click()
+        page.locator(f'[data-check="{REFERENCE_SERVICE}"]').click()
+        page.wait_for_selector("#requirements:not([hidden])")
+        page.screenshot(path=shots.file("kiosk-requirements.png"))
+        page.locator("#requirements-back").click()
         page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
         expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)
@@ -163,6 +174,9 @@ def take(server: ServerProcess, shots: Shots) -> None:
 
         on_phone = shots.url(server.url, "/kiosk")
         shoot(browser, on_phone, PHONE_KIOSK, shots.file("kiosk-phone.png"), 2, headers=ON_THE_WIFI)
+
+        standar = shots.url(server.url, "/standar")
+        shoot(browser, standar, PHONE, shots.file("standar.png"), scale=2)
 
         phone = shots.url(server.url, mine["status_url"])
         shoot(browser, phone, PHONE, shots.file("phone.png"), scale=2)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.answers import check_in_kiosk
 from kiosk.qr import qr_svg
-from shared.application import hall_overview, survey_desk, ticket_issue, ticket_reads
+from shared.application import hall_overview, standards, survey_desk, ticket_issue, ticket_reads
 from shared.application.citizen_commands import (
     AddSmsNumber,
     AnswerSurvey,
@@ -19,9 +19,13 @@ from shared.application.citizen_commands import (
     StepBack,
 )
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
+from shared.application.reporting.formatting import format_clock, local_date
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.i18n import text
+from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
+from shared.domain.standards import public_standards
 from shared.domain.survey import questions
 from shared.store.repository import Phone
 from shared.web.answers import citizen_command, issued_json
@@ -153,7 +157,8 @@ def add_sms_number(token: str) -> tuple[Response, int]:
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    """`{"answers"}`: the citizen's satisfaction answers, once the ticket is done."""
+    """`{"answers", "profile"?}`: the citizen's satisfaction answers, once the ticket is done,
+    with the optional respondent profile."""
     return citizen_command(AnswerSurvey, token)
 
 
@@ -189,9 +194,10 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
         reference_keys=REFERENCE_KEYS,
         phone_keys=PHONE_KEYS,
-        catalogue_prefixes=("ui.kiosk.",),
+        catalogue_prefixes=("ui.kiosk.", "ui.standard."),
         data={
             "kiosk": kiosk_id,
+            "standards": public_standards(config),
             "issuing": _issuing_here(kiosk_id),
             "services": hall_overview.services_overview(station(), page_language()),
             "sms": config.sms is not None,
@@ -215,16 +221,20 @@ def _issuing_here(kiosk_id: str | None) -> str:
 
 @bp.get("/t/<token>")
 def phone_page(token: str) -> str | tuple[str, int]:
-    """A citizen's phone: where their ticket stands, the call, and the survey afterwards. Like
-    the board, the page carries no private service's name: a glance at the phone tells nothing.
+    """A citizen's phone: where their ticket stands, the call, and the survey afterwards, with
+    the service's standard and the complaint channels. Like the board, the page carries no
+    private service's name (nor its standard): a glance at the phone tells nothing.
     """
     ticket = ticket_reads.ticket_by_token(station(), token)
     if ticket is None:
         return _not_found("ui.phone.unknown_title", "ui.phone.unknown_message")
     config = station().config
+    service = config.service_by_id.get(ticket["service"] or "")
     return render_page(
         "kiosk/phone.html",
-        catalogue_prefixes=("ui.phone.", "ui.survey."),
+        standard=service.standard if service and not service.private else None,
+        channels=config.complaint_channels,
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile."),
         private_names=False,
         data={
             "ticket": ticket,
@@ -233,6 +243,9 @@ def phone_page(token: str) -> str | tuple[str, int]:
             },
             "survey": {
                 "questions": list(questions(config.survey.form)),
+                "profile": {key: list(values) for key, values in PROFILE.items()}
+                if config.survey.form == "full"
+                else None,
                 "answered": survey_desk.survey_answered(station(), token),
             },
         },
@@ -246,3 +259,28 @@ def phone_qr(token: str) -> Response:
     response = Response(qr_svg(f"{public_base()}{ticket['status_url']}"), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@bp.get("/standar")
+def standard_page() -> str:
+    """The station's Standar Pelayanan for anyone: the Maklumat, every service's standard (a
+    private service's too: this page is linked to no ticket) and the complaint channels, each
+    with since when it has been in effect."""
+    config = station().config
+    lang = page_language()
+    since = {
+        part: text(
+            "ui.standard.since",
+            lang,
+            date=local_date(at.date(), lang),
+            time=format_clock(at.isoformat(), lang),
+        )
+        for part, at in standards.publication(station()).since.items()
+    }
+    return render_page(
+        "kiosk/standar.html",
+        services=config.services,
+        maklumat=config.station.maklumat,
+        channels=config.complaint_channels,
+        since=since,
+    )

@@ -3,8 +3,9 @@
 Pure (no I/O, no clock). The ESC/POS commands and the PNG preview are both drawn from this
 one list, so paper and preview always say the same thing. From the top: the station's logo
 and name, the number in characters four times the normal size, the issue time; then one
-block per language (the station's language first), each line in one language only; then the
-QR code of the status page. A booking slip (`TicketPrint.booking`) has the booking's code
+block per language (the station's language first), each line in one language only, with the
+service's requirements in short and the complaint channels; then the QR code of the status
+page. A booking slip (`TicketPrint.booking`) has the booking's code
 large, its slot, the check-in window and the QR of its page instead. Every word comes from the
 catalogue (`ui.ticket.*`, the wait as the screens word it, `ui.common.wait_*`).
 """
@@ -157,8 +158,13 @@ def _in_language(ticket: TicketPrint, lang: str) -> list[tuple[str, Style]]:
         said.append((text("ui.ticket.standard", lang, n=ticket.standard_minutes), "plain"))
     if ticket.fee:
         said.append((ticket.fee.get(lang), "bold"))
+    if ticket.requirements:
+        requirements = ticket.requirements.get(lang)
+        said.append((text("ui.ticket.requirements", lang, requirements=requirements), "plain"))
     said.append((text("ui.ticket.scan", lang), "plain"))
     said.append((text("ui.ticket.keep", lang), "plain"))
+    if ticket.complaints:
+        said.append((text("ui.ticket.complaints", lang, channels=ticket.complaints), "plain"))
     return said
 
 

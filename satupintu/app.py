@@ -8,13 +8,13 @@ from flask import Flask
 
 from satupintu.opening import open_station
 from satupintu.worker import InlineReads, WorkerReads
-from shared.application import services, ticket_printing
+from shared.application import services, standards, ticket_printing
 from shared.application.clientaddress import ForwardedFrom, TrustedProxies
 from shared.application.printing import Printing
 from shared.domain.clock import Clock
 from shared.domain.config import Config
 from shared.web.limits import apply_rate_limits
-from shared.web.pages import render_page
+from shared.web.pages import latest_skm, render_page
 from shared.web.web import (
     add_security_headers,
     check_origin,
@@ -62,6 +62,7 @@ def create_app(
     app.extensions["satupintu"] = the_station
     services.ensure_counters(the_station)
     ticket_printing.restore_printer_health(the_station)
+    standards.record_publication(the_station)
 
     app.before_request(check_origin)
     app.after_request(add_security_headers)
@@ -90,6 +91,6 @@ def create_app(
 
     @app.get("/")
     def index() -> str:
-        return render_page("index.html")
+        return render_page("index.html", skm=latest_skm())
 
     return app

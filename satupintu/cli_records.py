@@ -23,18 +23,25 @@ from shared.store import anchors
 @click.option("--to", "last", metavar="YYYY-MM-DD", help="Last day of a range (default: --date).")
 @click.option("--month", metavar="YYYY-MM", help="A whole month instead of --date/--to.")
 @click.option(
+    "--period",
+    "skm_period",
+    metavar="2026-Q4|2026-S2|2026",
+    help="A quarter, half-year or year (the SKM's periods) instead of --date/--to.",
+)
+@click.option(
     "--format",
     "output",
-    type=click.Choice(["csv", "json", "xlsx"]),
+    type=click.Choice(["csv", "json", "xlsx", "skm-pdf"]),
     default="csv",
     show_default=True,
     help="csv prints one table (see --table); json the whole report; xlsx writes every table "
-    "as a spreadsheet to standard output (redirect it to a file).",
+    "as a spreadsheet, skm-pdf the SKM report of --period as a PDF, to standard output "
+    "(redirect it to a file).",
 )
 @click.option(
     "--table",
     type=click.Choice(
-        ["summary", "hourly", "fairness", "officers", "longest", "satisfaction", "audit"]
+        ["summary", "hourly", "fairness", "officers", "longest", "satisfaction", "skm", "audit"]
     ),
     default="summary",
     show_default=True,
@@ -48,6 +55,7 @@ def report(
     first: str | None,
     last: str | None,
     month: str | None,
+    skm_period: str | None,
     output: str,
     table: str,
     lang: str | None,
@@ -64,10 +72,18 @@ def report(
     from shared.application.reporting.reports import Period, build_report, station_source
 
     station = open_station(config_from(config_file))
+    if output == "skm-pdf" and not skm_period:
+        raise click.UsageError("--format skm-pdf needs --period (e.g. 2026-Q4).")
     try:
-        period = Period.parse(first, last, month, station.today())
+        period = Period.parse(first, last, month, station.today(), skm_period)
     except SatuPintuError as error:
         raise refused(error) from None
+    if output == "skm-pdf":
+        from shared.application.reporting.skm_pdf import skm_document
+
+        assert skm_period is not None
+        click.echo(skm_document(station, skm_period), nl=False)
+        return
     built = build_report(station_source(station), period, lang)
     if output == "json":
         click.echo(json.dumps(built, ensure_ascii=False, indent=2))

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, Protocol
 from satupintu.opening import open_station
 from shared.application import audit
 from shared.application.reporting import reports
+from shared.application.reporting.skm_pdf import skm_document
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
@@ -54,6 +55,7 @@ def _audit(station: Station) -> audit.Verdict:
 
 CALLS: dict[str, Callable[..., Any]] = {
     "report": _report,
+    "skm_pdf": skm_document,
     "dashboard": _dashboard,
     "handover": _handover,
     "audit": _audit,

@@ -49,19 +49,36 @@ WORDS = {
     "en": {"the", "please", "your", "queue", "number", "waiting", "service", "counter",
            "called", "choose", "with", "and", "not", "today"},
 }  # fmt: skip
+STANDARD = {
+    "requirements": [{"id": "KTP pelapor", "en": "Reporter's ID card"},
+                     {"id": "Bukti bila ada", "en": "Evidence if any"}],
+    "procedure": [{"id": "Sampaikan laporan", "en": "Tell the officer"}],
+    "time": {"id": "± 20 menit", "en": "About 20 minutes"},
+    "cost": {"id": "Gratis", "en": "Free"},
+    "product": {"id": "Tanda terima laporan", "en": "Report receipt"},
+}  # fmt: skip
 HALL_CONFIG = {
     "station": {
         "name": "SPKT Uji",
         "running_text": {"id": "Semua layanan GRATIS.", "en": "Every service is FREE."},
+        "maklumat": {"id": "Kami siap melayani sesuai standar pelayanan.",
+                     "en": "We pledge to serve you by these standards."},
     },
+    "complaint_channels": [
+        {"name": "LAPOR!", "contact": {"id": "SMS 1708", "en": "Text 1708"},
+         "short": "LAPOR! SMS 1708"},
+        {"name": "Ombudsman NTT", "contact": {"id": "Telepon 137", "en": "Call 137"}},
+    ],
     "printer": {"type": "preview", "directory": "prints"},
     "boards": [{"id": "lantas", "name": "Papan Lantas", "counters": ["loket-3"]}],  # idle
     "services": [
-        {"id": "lapor", "name": {"id": "Laporan", "en": "Reports"}, "prefix": "A", "unit": "SPKT"},
+        {"id": "lapor", "name": {"id": "Laporan", "en": "Reports"}, "prefix": "A", "unit": "SPKT",
+         "standard": STANDARD},
         {"id": "surat", "name": {"id": "Surat Kehilangan", "en": "Lost documents"},
          "prefix": "B", "unit": "SPKT", "daily_quota": 3},
         {"id": "lantas", "name": {"id": "Lalu Lintas", "en": "Traffic"}, "prefix": "C",
-         "unit": "Lantas"},
+         "unit": "Lantas", "standard": {**STANDARD, "complaints": {
+             "id": "Hubungi Kasat Lantas", "en": "Ask the head of traffic police"}}},
         {"id": "propam", "name": {"id": "Pengaduan Propam", "en": "Propam complaints"},
          "prefix": "G", "unit": "Propam", "private": True, "reference": "required"},
     ],
@@ -164,6 +181,22 @@ def ask_a_reference(page: Page, hall: Hall) -> None:
     expect(page.locator("#reference-error")).to_be_visible()
 
 
+def check_requirements(page: Page, hall: Hall) -> None:
+    """ "Cek persyaratan" of a service: the documents to bring."""
+    page.locator('[data-check="lapor"]').click()
+    expect(page.locator("#requirements-list li")).to_have_count(2)
+
+
+def show_the_standard(page: Page, hall: Hall) -> None:
+    """The board's turn of the standard, after the queue's pages (its clock sped on)."""
+    standard = page.locator("#standard")
+    for _ in range(30):
+        if standard.is_visible():
+            break
+        page.clock.run_for(2000)
+    expect(page.locator("#standard-list li").first).to_be_visible()
+
+
 def open_transfer(page: Page, hall: Hall) -> None:
     # The key works once the console is live and serving (its Transfer button is enabled).
     expect(page.locator('[data-action="transfer"]')).to_be_enabled()
@@ -198,6 +231,7 @@ class Screen:
     touch: bool = False  # a public touch screen: every target at least 64 px
     aaa: bool = False  # read from afar: every text at least 7:1
     reduced_motion: bool = False
+    clock: bool = False  # the page's clock is Playwright's, for `then` to speed on
 
 
 PHONE, PORTRAIT, FULL_HD = ("phone",), ("kiosk-portrait",), ("full-hd",)
@@ -215,6 +249,10 @@ SCREENS = [
            "ui.kiosk.booking_unknown_title", then=type_a_booking_code, touch=True),
     Screen("kiosk-reference", "/kiosk/kiosk-1", KIOSK, ".kiosk-service",
            "ui.kiosk.reference_required_help", then=ask_a_reference, touch=True),
+    Screen("kiosk-requirements", "/kiosk/kiosk-1", KIOSK, ".kiosk-check",
+           "ui.kiosk.requirements_bring", then=check_requirements, touch=True),
+    Screen("standar", "/standar", ("phone", "full-hd"), ".standard-service",
+           "ui.standard.maklumat"),
     Screen("phone-waiting", "/t/{waiting}", PHONE, "#state-waiting:not([hidden])",
            "ui.phone.ahead"),
     Screen("phone-called", "/t/{called}", PHONE, "#state-called:not([hidden])",
@@ -225,6 +263,9 @@ SCREENS = [
            "ui.board.recent", aaa=True),
     Screen("board-idle", "/board/lantas", ("full-hd", "kiosk-portrait"),
            '.counter-tile[data-state="open"]', "ui.board.idle_take", aaa=True),
+    Screen("board-standard", "/board", ("full-hd", "kiosk-portrait"),
+           '.counter-tile[data-state="break"]', "ui.standard.requirements",
+           then=show_the_standard, aaa=True, clock=True),
     Screen("board-call", "/board", FULL_HD, '.counter-tile[data-state="break"]',
            "ui.board.now_calling", then=call_again, aaa=True, reduced_motion=True),
     Screen("counter-login", "/counter", FULL_HD, "#login-view:not([hidden])",
@@ -268,6 +309,8 @@ def open_screen(chromium: Browser, hall: Hall, screen: Screen, size: str, lang: 
     if screen.counter:
         context.add_init_script(f"localStorage.setItem('satupintu.counter', '{screen.counter}')")
     page = context.new_page()
+    if screen.clock:
+        page.clock.install()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{hall.server.url}{screen.path.format(**hall.tokens)}?lang={lang}")

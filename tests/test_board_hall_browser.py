@@ -33,8 +33,8 @@ ORIENTATIONS = {"landscape": LANDSCAPE, "portrait": PORTRAIT}
 READABLE_PX = 48  # the smallest text readable from 8 m on a full-HD screen
 SQUEEZED_NAME_PX = 32  # the smallest a name on a tile or in a list may get to keep tiles on screen
 NUMBER_PX = 140
-# Recent calls show for 12 s, each page of people waiting for 8 s.
-TURN_MS = {"recent": 12_000, "waiting": 8_000}
+# Recent calls show for 12 s, each page of people waiting for 8 s, a page of the standard 10 s.
+TURN_MS = {"recent": 12_000, "waiting": 8_000, "standard": 10_000}
 MAX_TURNS = 8
 BUNDLED = yaml.safe_load((Path(__file__).parents[1] / "config.yaml").read_text(encoding="utf-8"))
 # Every unit of the bundled station: an officer of them all may act at every counter.
@@ -245,15 +245,15 @@ def test_a_private_call_shows_and_says_only_its_number_and_the_neutral_room(
 
 def each_turn(board: Page) -> Iterator[str]:
     """Stop the board's clock, then bring the part below the big call through its turns: the
-    recent calls, then each page of people waiting, until the recent calls come round again.
-    Yields which of the two shows."""
+    recent calls, then each page of people waiting, then a page of the service standard, until
+    the recent calls come round again. Yields which shows."""
     board.clock.pause_at((board.evaluate("Date.now()") + 100) / 1000)  # seconds in Python
     showing = "recent"
     for _ in range(MAX_TURNS):
         assert board.locator(f"#{showing}").is_visible()
         yield showing
         board.clock.fast_forward(TURN_MS[showing])
-        showing = "recent" if board.locator("#recent").is_visible() else "waiting"
+        showing = next(part for part in TURN_MS if board.locator(f"#{part}").is_visible())
         if showing == "recent":
             return
     raise AssertionError("the turns never came back round to the recent calls")

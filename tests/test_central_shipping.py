@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -17,7 +18,7 @@ from flask.testing import FlaskClient
 
 from satupintu.app import open_station
 from satupintu.cli import main
-from shared.application import audit, desk_actions, services, ticket_issue
+from shared.application import audit, desk_actions, services, standards, ticket_issue
 from shared.application.station import Station
 from shared.domain import wire
 from shared.domain.clock import ManualClock
@@ -102,6 +103,33 @@ def _receipt(station: Station) -> receipts.Receipt:
         found = receipts.latest(db)
     assert found is not None
     return found
+
+
+def test_the_published_standard_reaches_central_as_it_was_logged(
+    tmp_path: Path, clock: ManualClock, client: FlaskClient, key: str, central_db: str
+) -> None:
+    config = make_config(
+        tmp_path,
+        station={"name": "SPKT Uji", "maklumat": "Kami siap melayani sesuai standar."},
+        complaint_channels=[{"name": "LAPOR!", "contact": "SMS 1708"}],
+        central={"url": "http://127.0.0.1:9", "station": "kupang", "key": "k" * 64},
+    )
+    station = open_station(config, clock=clock)
+    try:
+        published = standards.record_publication(station)
+        assert published is not None
+        work(station, clock, 2)
+        ship_everything(shipper_for(station, client, key))
+        assert copy_rows(central_db, "kupang") == log_of(station)
+    finally:
+        station.store.close()
+    with psycopg.connect(central_db) as conn:
+        [(data,)] = conn.execute(
+            "SELECT data FROM events WHERE station = 'kupang' AND name = 'standard.published'"
+        ).fetchall()
+    held = json.loads(data)
+    assert held["digest"] == published.digest
+    assert held["standard"]["maklumat"]["id"] == "Kami siap melayani sesuai standar."
 
 
 def test_after_a_restart_the_shipper_carries_on_from_the_receipt(

@@ -215,3 +215,27 @@ def test_a_booking_slip_shows_the_code_large_the_slot_the_check_in_window_and_it
 def test_a_ticket_is_not_a_booking_slip():
     lines = [block.text for block in ticket_layout(a_ticket(), 42) if isinstance(block, TextLine)]
     assert "BOOKING" not in lines
+
+
+REQUIREMENTS = LocalText(
+    id="KTP asli + fotokopi, surat sehat, surat psikologi, SIM lama (perpanjangan)",
+    en="ID card + copy, health and psychology certificates, old licence (renewal)",
+)
+CHANNELS = "LAPOR! SMS 1708; Dumas Presisi / 110; Propam Polres Kupang; Ombudsman 137"
+
+
+@pytest.mark.parametrize("width", [24, 32, 42, 64])
+def test_the_requirements_and_complaint_channels_are_printed_in_each_language_within_the_paper(
+    width,
+):
+    ticket = a_ticket(requirements=REQUIREMENTS, complaints=CHANNELS)
+    lines = [block for block in ticket_layout(ticket, width) if isinstance(block, TextLine)]
+    assert all(len(line.text) <= width for line in lines if line.style != "number")
+    indonesian, english = (" ".join(block) for block in language_blocks(ticket))
+    assert f"Bawa: {REQUIREMENTS.id}" in indonesian and f"Bring: {REQUIREMENTS.en}" in english
+    assert f"Pengaduan: {CHANNELS}" in indonesian and f"Complaints: {CHANNELS}" in english
+
+
+def test_a_ticket_without_requirements_or_channels_prints_neither():
+    lines = " ".join(texts(a_ticket(requirements=None, complaints=None)))
+    assert "Bawa:" not in lines and "Pengaduan:" not in lines

@@ -52,6 +52,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/admin/printer"): SUPERVISOR,
     ("GET", "/admin/printer/preview.png"): SUPERVISOR,
     ("GET", "/admin/users"): ADMIN,
+    ("GET", "/admin/followups"): SUPERVISOR,
     ("GET", "/admin/static/<path:filename>"): PUBLIC,
     ("POST", "/api/login"): PUBLIC,
     ("POST", "/api/logout"): PUBLIC,
@@ -77,6 +78,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/bookings/<token>/sms"): PUBLIC,
     ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
     ("GET", "/book"): PUBLIC,
+    ("GET", "/standar"): PUBLIC,
     ("GET", "/b/<token>"): PUBLIC,
     ("GET", "/b/<token>/qr.svg"): PUBLIC,
     ("GET", "/b/<token>/booking.ics"): PUBLIC,
@@ -98,6 +100,9 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/admin/carry-over"): SUPERVISOR,
     ("POST", "/api/services/<service_id>/suspend"): OFFICER,  # of the service's unit
     ("POST", "/api/services/<service_id>/resume"): OFFICER,
+    ("GET", "/api/admin/followups"): SUPERVISOR,
+    ("POST", "/api/admin/followups"): SUPERVISOR,
+    ("POST", "/api/admin/followups/<int:followup_id>"): SUPERVISOR,
     ("GET", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users"): ADMIN,
     ("POST", "/api/admin/users/<username>/disable"): ADMIN,
@@ -126,12 +131,16 @@ SOCKET_EVENTS: dict[str, Role | None] = {
 }
 SOCKET_LIFECYCLE = {"connect", "disconnect"}
 
+FOLLOWUP = {"period": "2026-Q1", "element": "waktu", "action": "Tambah loket", "owner": "Kasat",
+            "due": "2026-06-30"}  # fmt: skip
 # Request bodies that reach the role check and beyond without changing who is logged in.
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/tickets"): {"service": "lapor"},
     ("POST", "/api/admin/users"): {"username": "baru", "role": "officer", "password": "x"},
     ("POST", "/api/admin/users/<username>/password"): {"password": "rahasia-456"},
     ("POST", "/api/admin/users/<username>/role"): {"role": "officer"},
+    ("POST", "/api/admin/followups"): FOLLOWUP,
+    ("POST", "/api/admin/followups/<int:followup_id>"): FOLLOWUP,
 }
 ROLES: list[Role | None] = [None, OFFICER, SUPERVISOR, ADMIN]
 LOGIN_FORM = 'id="login-form"'
@@ -190,6 +199,7 @@ def url(app: Flask, rule: str, endpoint: str, token: str) -> str:
         "board_id": "utama",
         "kiosk_id": "kiosk-1",
         "username": "korban",
+        "followup_id": "1",
         "seq": "1",
         "code": "no-such-code",
         "filename": _static_file(app, endpoint),

@@ -1,7 +1,9 @@
 // The wall board: each counter's number and state, the newest call large and spoken (with
 // nobody called, an invitation to take a number), and below it, taking turns a page at a time,
 // the recent calls (marked when the citizen did not come or was sent elsewhere) and people
-// waiting per service (closed and suspended ones say so); the date, a clock and the running text. Long names
+// waiting per service (closed and suspended ones say so), and after them, one at a time, a page of
+// the Standar Pelayanan (a service's requirements, time and cost; the complaint channels); the
+// date, a clock and the running text, followed by the Maklumat Pelayanan. Long names
 // wrap, and step down in size only while the tiles would not fit above the running text.
 // Everything is redrawn from a snapshot on every (re)connection and once a minute (opening
 // hours change with no event; a call left unattended leaves), then kept up to date by the
@@ -235,9 +237,11 @@ function renderWaiting() {
 
 // ---- recent calls and people waiting take turns, a page that fits at a time -----------------
 
+// `standard` is one turn per round: each time it comes, the next page of the standard.
 const SECTIONS = [
   { section: "recent", list: "recent-list", seconds: 12, firstPageOnly: true },
   { section: "waiting", list: "waiting-list", seconds: 8, firstPageOnly: false },
+  { section: "standard", list: "standard-list", seconds: 10, standard: true },
 ];
 let turns = []; // [{part, items}]: every page of every section, in the order they are shown
 let turn = 0;
@@ -297,6 +301,12 @@ function measureTurns() {
   turns = [];
   let rowsFit = true;
   for (const part of SECTIONS) {
+    if (part.standard) {
+      showSection(part.section);
+      standardShown = standardSlides().filter(fitsItsPages);
+      if (standardShown.length) turns.push({ part, items: [] });
+      continue;
+    }
     showSection(part.section);
     const list = byId(part.list);
     const pages = pagesOf(list);
@@ -310,6 +320,7 @@ function nextTurnLater() {
   turnTimer = setTimeout(() => {
     turnTimer = null;
     if (turns.length < 2) return;
+    if (turns[turn].part.standard) nextStandardPage();
     turn = (turn + 1) % turns.length;
     showTurn();
     nextTurnLater();
@@ -320,7 +331,74 @@ function showTurn() {
   const current = turns[turn];
   showSection(current ? current.part.section : null);
   if (!current) return;
+  if (current.part.standard) {
+    showStandardPage();
+    return;
+  }
   for (const item of byId(current.part.list).children) item.hidden = !current.items.includes(item);
+}
+
+// ---- the Standar Pelayanan between the queue's pages ----------------------------------------
+
+const standardAt = { slide: 0, page: 0, pages: 1 }; // what the next standard turn shows
+let standardShown = []; // the slides whose every item fits the board's room for them
+
+// Each service's requirements with its time and cost, then the complaint channels, in the
+// board's language: {title, items}.
+function standardSlides() {
+  const slides = page.services
+    .filter((service) => service.id in page.standards)
+    .map((service) => {
+      const standard = page.standards[service.id];
+      return {
+        title: t("ui.standard.requirements_of", { service: serviceName(service.id) }),
+        items: [
+          ...standard.requirements.map((item) => inLanguage(item)),
+          `${t("ui.standard.time")}: ${inLanguage(standard.time)}`,
+          `${t("ui.standard.cost")}: ${inLanguage(standard.cost)}`,
+        ],
+      };
+    });
+  if (page.complaint_channels.length) {
+    slides.push({
+      title: t("ui.standard.channels"),
+      items: page.complaint_channels.map(
+        (channel) => `${inLanguage(channel.name)}: ${inLanguage(channel.contact)}`,
+      ),
+    });
+  }
+  return slides;
+}
+
+function drawSlide(slide) {
+  byId("standard-title").textContent = slide.title;
+  const list = byId("standard-list");
+  list.replaceChildren(...slide.items.map((text) => el("li", {}, text)));
+  return list;
+}
+
+// Whether each of a slide's items fits the room under its title: a board with little room
+// leaves out what it cannot show whole (the queue's own pages come first).
+function fitsItsPages(slide) {
+  const list = drawSlide(slide);
+  return [...list.children].every((item) => item.offsetHeight <= list.clientHeight);
+}
+
+// The standard's current page: its slide's items cut into pages that fit, like the lists above.
+function showStandardPage() {
+  const slide = standardShown[standardAt.slide % standardShown.length];
+  const list = drawSlide(slide);
+  const pages = pagesOf(list);
+  standardAt.pages = pages.length;
+  const shown = pages[Math.min(standardAt.page, pages.length - 1)] || [];
+  for (const item of list.children) item.hidden = !shown.includes(item);
+}
+
+function nextStandardPage() {
+  standardAt.page += 1;
+  if (standardAt.page < standardAt.pages) return;
+  standardAt.page = 0;
+  standardAt.slide = (standardAt.slide + 1) % Math.max(1, standardShown.length);
 }
 
 // ---- snapshot and events ---------------------------------------------------------------------
@@ -416,16 +494,26 @@ function tick() {
   clock.dateTime = now;
 }
 
+// The running text and the Maklumat Pelayanan, each in the board's language, then the other.
 function showRunningText() {
-  const running = page.running_text;
-  if (!running) return;
   const language = currentLanguage();
-  const parts = [el("span", {}, running[language])];
-  const other = running[otherLanguage(language)];
-  if (other && other !== running[language]) {
-    // The second language scrolls after the first; a still ticker shows the first only.
-    parts.push(el("span", { class: "ticker-other", lang: otherLanguage(language) }, other));
-  }
+  const other = otherLanguage(language);
+  const texts = (lang) => [
+    page.running_text?.[lang],
+    page.maklumat && `${t("ui.standard.maklumat", {}, lang)}: ${page.maklumat[lang]}`,
+  ];
+  const mine = texts(language).filter(Boolean);
+  if (!mine.length) return;
+  const parts = mine.map((text, index) =>
+    el("span", { class: index ? "ticker-more" : null }, text),
+  );
+  const others = texts(other);
+  texts(language).forEach((text, index) => {
+    if (others[index] && others[index] !== text) {
+      // The second language scrolls after the first; a still ticker shows the first only.
+      parts.push(el("span", { class: "ticker-other", lang: other }, others[index]));
+    }
+  });
   const text = byId("ticker-text");
   text.replaceChildren(...parts);
   const seconds = Math.max(20, text.textContent.length * TICKER_SECONDS_PER_CHARACTER);

@@ -2,8 +2,10 @@
 // number and a QR code of the phone status page, then back to the start. Every tap carries
 // its own Idempotency-Key, reused when the request is retried, so no tap gives two numbers.
 // The priority choice comes first; private services sit behind one neutral button whose list
-// names them only once a citizen opens it. While the server cannot be reached the service
-// buttons wait under a large notice, which goes by itself once the server answers again.
+// names them only once a citizen opens it. A service with a Standar Pelayanan has "Cek
+// persyaratan" under its button: the documents to bring in large type, then back or a number.
+// While the server cannot be reached the service buttons wait under a large notice, which goes
+// by itself once the server answers again.
 
 import { connectLive } from "/static/js/live.js";
 import "./kiosk/check-in.js";

@@ -86,6 +86,7 @@ let ticket = page.ticket;
 let movedFrom = null; // the service the ticket was transferred from, while it waits again
 let survey = page.survey.answered ? "already" : "open"; // open | sending | sent | already
 const answers = {};
+const profile = {};
 let sound = null; // the AudioContext, once a touch allowed it
 let cancelling = "no"; // no | asking | sending
 let steppingBack = false;
@@ -330,6 +331,38 @@ function questionField(question) {
   );
 }
 
+// The optional respondent profile (nine-element form only): categories, each may be skipped.
+function profileField(question) {
+  const select = el(
+    "select",
+    { name: `profile-${question}`, "data-focus-key": `profile:${question}` },
+    el("option", { value: "" }, t("ui.skm.profile.skip")),
+    ...page.survey.profile[question].map((category) =>
+      el(
+        "option",
+        { value: category, selected: profile[question] === category },
+        t(`ui.skm.profile.${question}_${category}`),
+      ),
+    ),
+  );
+  select.addEventListener("change", () => {
+    profile[question] = select.value;
+  });
+  return el("label", { class: "phone-profile-field" }, t(`ui.skm.profile.${question}`), select);
+}
+
+function profileFields() {
+  if (!page.survey.profile) return [];
+  return [
+    el(
+      "fieldset",
+      { class: "phone-question phone-profile" },
+      el("legend", {}, t("ui.skm.profile.intro")),
+      ...Object.keys(page.survey.profile).map(profileField),
+    ),
+  ];
+}
+
 function renderSurvey() {
   ui.survey.hidden = !["open", "sending"].includes(survey);
   ui.thanks.hidden = !["sent", "already"].includes(survey);
@@ -337,7 +370,9 @@ function renderSurvey() {
     ui.thanks.textContent = t(survey === "sent" ? "ui.survey.thanks" : "ui.survey.already");
   }
   if (!ui.survey.hidden) {
-    keepingFocus(() => ui.questions.replaceChildren(...page.survey.questions.map(questionField)));
+    keepingFocus(() =>
+      ui.questions.replaceChildren(...page.survey.questions.map(questionField), ...profileFields()),
+    );
   }
   ui.submit.disabled = survey === "sending";
 }
@@ -351,7 +386,11 @@ async function sendSurvey(event) {
   survey = "sending";
   renderSurvey();
   try {
-    await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/survey`, { answers });
+    const given = Object.fromEntries(Object.entries(profile).filter(([, category]) => category));
+    await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/survey`, {
+      answers,
+      profile: given,
+    });
     survey = "sent";
   } catch (error) {
     survey = error.status === 409 ? "already" : "open";
@@ -418,6 +457,9 @@ function switchLanguage(language) {
     localStorage.setItem(LANGUAGE_KEY, language);
   } catch {
     // storage blocked: the choice lasts until the page is closed
+  }
+  for (const part of document.querySelectorAll("[data-language]")) {
+    part.hidden = part.dataset.language !== language; // the standard, written in both
   }
   render();
 }

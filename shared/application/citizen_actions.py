@@ -43,9 +43,10 @@ from shared.domain import carryover
 from shared.domain.errors import Conflict, Forbidden, NotCarried
 from shared.domain.events import SurveyAnswered
 from shared.domain.queue_rules import Move, Status
+from shared.domain.skm import SkmPeriod
 from shared.domain.sms import mask
 from shared.domain.ticket import Ticket
-from shared.store import repository
+from shared.store import repository, skm_records
 from shared.store.store import Transaction
 
 
@@ -143,6 +144,9 @@ def _answer_survey(context: Context, command: CitizenCommand) -> Outcome:
     if repository.surveyed(context.tx, ticket.id):
         raise Conflict("error.survey_answered")
     repository.save_survey(context.tx, ticket.id, json.dumps(command.answers))
+    # The profile only adds to its quarter's counts, apart from the answers and the ticket.
+    quarter = SkmPeriod.containing("quarter", context.today).label
+    skm_records.count_profile(context.tx, quarter, command.profile)
     context.tx.record(
         SurveyAnswered(
             ticket_id=ticket.id,
@@ -286,9 +290,10 @@ def add_sms_number(station: Station, token: str, phone: object, language: str) -
     return mask(command.phone)
 
 
-def answer_survey(station: Station, token: str, answers: Any) -> None:
-    """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket."""
-    _run(station, AnswerSurvey, Asked(token, {"answers": answers}))
+def answer_survey(station: Station, token: str, answers: Any, profile: Any = None) -> None:
+    """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket;
+    with the optional respondent profile (`shared.domain.skm.PROFILE`)."""
+    _run(station, AnswerSurvey, Asked(token, {"answers": answers, "profile": profile}))
 
 
 def check_in_carried(

@@ -20,6 +20,7 @@ from shared.application.sms import checked_language, sms_config
 from shared.application.ticket_issue import checked_idempotency_key, checked_kiosk, kiosk_actor
 from shared.domain.config import Config
 from shared.domain.errors import InvalidRequest
+from shared.domain.skm import validate_profile
 from shared.domain.sms import normalise_number
 from shared.domain.survey import validate_answers
 
@@ -99,16 +100,19 @@ class AddSmsNumber(SmsRequest, CitizenCommand):
 
 @dataclass(frozen=True, kw_only=True)
 class AnswerSurvey(CitizenCommand):
-    """The citizen's satisfaction answers, once the ticket is done; once per ticket."""
+    """The citizen's satisfaction answers, once the ticket is done; once per ticket; with the
+    optional respondent profile (`shared.domain.skm.PROFILE`: kept only as counts)."""
 
     action = "survey"
     shows = ()
     answers: dict[str, int]
+    profile: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, asked: Asked, config: Config) -> CitizenCommand:
         answers = validate_answers(config.survey.form, asked.body.get("answers"))
-        return cls(token=asked.named, answers=answers)
+        profile = validate_profile(asked.body.get("profile"))
+        return cls(token=asked.named, answers=answers, profile=profile)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,12 +127,14 @@ class AnswerSurveyAtCounter(AnswerSurvey):
     @classmethod
     def parse(cls, asked: Asked, config: Config) -> CitizenCommand:
         answers = validate_answers(config.survey.form, asked.body.get("answers"))
+        profile = validate_profile(asked.body.get("profile"))
         handle = asked.body.get("handle")
         return cls(
             token="",
             counter=asked.named,
             handle=handle if isinstance(handle, str) else None,
             answers=answers,
+            profile=profile,
         )
 
     def actor(self) -> str:

@@ -104,6 +104,10 @@ class TicketPrint:
     standard_minutes: int | None  # None: none set (or private services differ): none printed
     fee: LocalText | None
     language: str  # the station language, printed first
+    # The service's requirements in short (`ServiceStandard.paper_requirements`); None for a
+    # private service or one without a standard.
+    requirements: LocalText | None = None
+    complaints: str | None = None  # the complaint channels' `short`s, joined
     test: bool = False  # a printer test ticket (`satupintu printer test`), not a queue number
     booking: BookingSlip | None = None
 

@@ -70,17 +70,28 @@ def _shared_terms(config: Config, service: Service) -> tuple[int | None, LocalTe
 
 def paper(station: Station, service: Service, **job: Any) -> TicketPrint:
     """A print job with what every paper says of the station and the service; a private
-    service's paper shows the neutral label, never its name, unit, or a time or fee of its
-    own. `job` is the rest (the number, the times, the QR's link)."""
-    standard_minutes, fee = _shared_terms(station.config, service)
+    service's paper shows the neutral label, never its name, unit, requirements, or a time or
+    fee of its own. Every paper names the complaint channels. `job` is the rest (the number,
+    the times, the QR's link)."""
+    config = station.config
+    standard_minutes, fee = _shared_terms(config, service)
+    standard = None if service.private else service.standard
+    requirements = (
+        LocalText(id=standard.paper_requirements("id"), en=standard.paper_requirements("en"))
+        if standard
+        else None
+    )
+    shorts = [channel.short for channel in config.complaint_channels if channel.short]
     return TicketPrint(
-        station=station.config.station.name,
-        logo=station.config.logo_path,
+        station=config.station.name,
+        logo=config.logo_path,
         service=PRIVATE_LABEL if service.private else service.name,
         unit=None if service.private else service.unit,
         standard_minutes=standard_minutes,
         fee=fee,
-        language=station.config.language,
+        language=config.language,
+        requirements=requirements,
+        complaints="; ".join(shorts) or None,
         **job,
     )
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 GENESIS = "0" * 64
+# The most characters a row's `data` may hold: what the central server takes in one row.
+MAX_ROW_DATA_CHARS = 65536
 HASHED_COLUMNS = ("id", "seq", "at", "name", "actor", "counter", "service", "ticket_id", "data")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 from datetime import time
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.domain.chain import MAX_ROW_DATA_CHARS
 from shared.domain.errors import InvalidRequest
 from shared.domain.sms import normalise_number
 from shared.domain.smsd_config import SmsdConfigError, read_smsd_config
@@ -118,6 +120,20 @@ STATION_NAME_MAX = 50
 BOARD_NAME_MAX = 20
 COUNTER_NAME_MAX = 60
 SERVICE_NAME_MAX = 70
+# The Standar Pelayanan (PermenPANRB 15/2014) as citizens read it: one item or step per line on
+# the kiosk and the phone, the pledge in a paragraph, the paper's short line in a few lines.
+REQUIREMENT_MAX = 160
+REQUIREMENTS_MAX = 15
+STEP_MAX = 200
+STEPS_MAX = 15
+STANDARD_TERM_MAX = 160
+STANDARD_NOTE_MAX = 400
+PAPER_REQUIREMENTS_MAX = 160
+MAKLUMAT_MAX = 800
+CHANNEL_NAME_MAX = 60
+CHANNEL_CONTACT_MAX = 200
+CHANNEL_SHORT_MAX = 40
+CHANNELS_MAX = 8
 
 
 # In JSON (`model_dump(mode="json")`) times are written as config.yaml writes them, so the
@@ -217,6 +233,8 @@ class StationIdentity(_Model):
     name: str = Field(min_length=1, max_length=STATION_NAME_MAX)
     logo: str | None = None
     running_text: Text | None = None
+    # The Maklumat Pelayanan: the hall's public pledge, on the start page and the board.
+    maklumat: Annotated[Text, _at_most(MAKLUMAT_MAX)] | None = None
 
     @field_validator("logo")
     @classmethod
@@ -309,6 +327,52 @@ class Booking(_Model):
         return tuple(ordered)
 
 
+class ServiceStandard(_Model):
+    """A service's Standar Pelayanan as the citizen reads it (PermenPANRB 15/2014): the
+    documents to bring, the steps, the time to complete, the cost, the product and how
+    complaints about it are handled. `requirements_short` is what the paper ticket prints of
+    the requirements; without it the paper prints them joined, which must then fit as well."""
+
+    requirements: tuple[Annotated[Text, _at_most(REQUIREMENT_MAX)], ...] = Field(
+        min_length=1, max_length=REQUIREMENTS_MAX
+    )
+    procedure: tuple[Annotated[Text, _at_most(STEP_MAX)], ...] = Field(
+        min_length=1, max_length=STEPS_MAX
+    )
+    time: Annotated[Text, _at_most(STANDARD_TERM_MAX)]
+    cost: Annotated[Text, _at_most(STANDARD_TERM_MAX)]
+    product: Annotated[Text, _at_most(STANDARD_TERM_MAX)]
+    complaints: Annotated[Text, _at_most(STANDARD_NOTE_MAX)] | None = None
+    requirements_short: Annotated[Text, _at_most(PAPER_REQUIREMENTS_MAX)] | None = None
+
+    @model_validator(mode="after")
+    def _paper_fits(self) -> ServiceStandard:
+        if self.requirements_short is None:
+            for language in ("id", "en"):
+                if len(self.paper_requirements(language)) > PAPER_REQUIREMENTS_MAX:
+                    raise ValueError(
+                        f"the requirements together are longer than {PAPER_REQUIREMENTS_MAX} "
+                        "characters, more than a ticket prints: give requirements_short"
+                    )
+        return self
+
+    def paper_requirements(self, language: str) -> str:
+        """The requirements as the paper ticket prints them, in one language."""
+        if self.requirements_short is not None:
+            return self.requirements_short.get(language)
+        return "; ".join(item.get(language) for item in self.requirements)
+
+
+class ComplaintChannel(_Model):
+    """Where a citizen may complain (LAPOR!, Dumas Presisi, Propam, the Ombudsman): shown on the
+    phone page, /standar and the board; `short` (e.g. "LAPOR! SMS 1708"), if given, is printed
+    on the ticket."""
+
+    name: Annotated[Text, _at_most(CHANNEL_NAME_MAX)]
+    contact: Annotated[Text, _at_most(CHANNEL_CONTACT_MAX)]
+    short: str | None = Field(None, min_length=1, max_length=CHANNEL_SHORT_MAX)
+
+
 class Service(_Model):
     id: Identifier
     name: Annotated[Text, _at_most(SERVICE_NAME_MAX)]
@@ -324,6 +388,7 @@ class Service(_Model):
     booking: Booking | None = None
     reference: Literal["none", "optional", "required"] = "none"
     carry_over: bool = False  # at the day's close its waiting are carried over, not expired
+    standard: ServiceStandard | None = None
 
 
 class Counter(_Model):
@@ -581,6 +646,7 @@ class Config(_Model):
     central: CentralShipping | None = None
     power: Power | None = None
     sms: Sms | None = None
+    complaint_channels: tuple[ComplaintChannel, ...] = Field((), max_length=CHANNELS_MAX)
     base_dir: Path = Path()
 
     @cached_property
@@ -664,6 +730,21 @@ class Config(_Model):
         """The station's logo file (`station.logo`), or None for the built-in icon."""
         return self.resolve(self.station.logo) if self.station.logo else None
 
+    def published_standard(self) -> dict[str, Any]:
+        """What the station publishes to citizens as its Standar Pelayanan: the Maklumat, every
+        service's standard (a private one's too: only /standar shows it) and the complaint
+        channels, as JSON; the event that records its publication carries exactly this."""
+        return {
+            "maklumat": self.station.maklumat.json() if self.station.maklumat else None,
+            "services": {
+                service.id: service.standard.model_dump(mode="json") if service.standard else None
+                for service in self.services
+            },
+            "complaint_channels": [
+                channel.model_dump(mode="json") for channel in self.complaint_channels
+            ],
+        }
+
     def printer_for(self, kiosk_id: str | None) -> PrinterConfig:
         """The kiosk's own printer, else the station's default printer."""
         kiosk = self.kiosk_by_id.get(kiosk_id) if kiosk_id else None
@@ -722,6 +803,19 @@ def _check_references(config: Config) -> None:
         raise ConfigError(f"station.logo: no such file {str(config.logo_path)!r}")
     _check_printer_profiles(config)
     _check_sms(config)
+    _check_published_size(config)
+
+
+def _check_published_size(config: Config) -> None:
+    """The published standard is logged whole in one event, which central takes only up to
+    `MAX_ROW_DATA_CHARS` characters: a longer standard must be said in fewer words."""
+    size = len(json.dumps(config.published_standard(), ensure_ascii=False))
+    if size > MAX_ROW_DATA_CHARS * 9 // 10:
+        raise ConfigError(
+            f"services[].standard: the standards, station.maklumat and complaint_channels "
+            f"together are {size} characters, more than the {MAX_ROW_DATA_CHARS * 9 // 10} "
+            "the audit trail keeps in one event: shorten them"
+        )
 
 
 def _check_private_counter(config: Config, index: int, counter: Counter) -> None:

@@ -455,6 +455,22 @@ class SmsReplied(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class StandardPublished(Event):
+    """The Standar Pelayanan, the Maklumat and the complaint channels the station publishes
+    changed (or were first published): logged at the start that first serves them, with their
+    text (`Config.published_standard`), its digest and each part's (`shared.domain.standards`),
+    so an evaluator sees since when each has been in effect. `changed`: the parts that differ
+    from the publication before."""
+
+    name = "standard.published"
+    board = False
+    digest: str
+    parts: dict[str, str]
+    changed: list[str]
+    standard: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
 class SurveyAnswered(Event):
     name = "survey.answered"
     board = False
@@ -495,6 +511,25 @@ class PowerLow(PowerEvent):
 
     name = "power.low"
     cause: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FollowupSaved(Event):
+    """An entry of the SKM's follow-up register (rencana tindak lanjut) added or changed, whole:
+    the period and element it answers, the action, who does it, by when, when it was done and
+    the evidence."""
+
+    name = "followup.saved"
+    board = False
+    followup_id: int
+    created: bool
+    period: str
+    element: str
+    action: str
+    owner: str
+    due: str
+    done: str | None
+    evidence: str | None
 
 
 def _kinds(base: type[Event]) -> Iterator[type[Event]]:

@@ -407,6 +407,37 @@ def m015_sms(db: Database) -> None:
     )
 
 
+@migrations()
+def m016_skm_profiles_and_followups(db: Database) -> None:
+    """The SKM respondent profile, kept only as counts per quarter (never beside an answer or
+    a ticket), and the follow-up register of the SKM's weak elements (its history is in the
+    log: `followup.saved`)."""
+    db.executescript(
+        """
+        CREATE TABLE survey_profiles (
+            quarter TEXT NOT NULL,
+            question TEXT NOT NULL,
+            category TEXT NOT NULL,
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (quarter, question, category)
+        );
+        CREATE TABLE followups (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            element TEXT NOT NULL,
+            action TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            due TEXT NOT NULL,
+            done TEXT,
+            evidence TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX followups_period ON followups (period);
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

@@ -9,8 +9,14 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, request, send_file
 
+from shared.application import skm_latest
 from shared.application.power import power_view
-from shared.application.reporting.formatting import format_clock, format_number
+from shared.application.reporting.formatting import (
+    format_clock,
+    format_number,
+    local_date,
+    period_words,
+)
 from shared.domain.config import LOGO_TYPES
 from shared.domain.i18n import LANGUAGES, catalogue, text
 from shared.web.web import station
@@ -34,20 +40,6 @@ def page_language() -> str:
     """`?lang=en` or `?lang=id` if given, else the station's language."""
     asked = request.args.get("lang")
     return asked if asked in LANGUAGES else station().config.language
-
-
-def local_date(value: str | date, language: str, *, weekday: bool = False) -> str:
-    """A day as people write it: "20 Mei 2026" (id) or "20 May 2026" (en), like i18n.js.
-
-    `value` is a date or a local ISO timestamp (its first ten characters are the day).
-    """
-    day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    month = text("ui.common.months", language).split("|")[day.month - 1]
-    written = text("ui.common.date", language, day=day.day, month=month, year=day.year)
-    if not weekday:
-        return written
-    name = text("ui.common.weekdays", language).split("|")[day.weekday()]
-    return text("ui.common.date_with_weekday", language, weekday=name, date=written)
 
 
 def render_page(
@@ -104,6 +96,19 @@ def render_page(
         page_data=page_data,
         **context,
     )
+
+
+def latest_skm() -> dict[str, Any] | None:
+    """The latest SKM result as the start page and the board show it, in the page's language."""
+    result = skm_latest.latest(station())
+    if result is None:
+        return None
+    language = page_language()
+    return {
+        **result,
+        "index_text": format_number(result["index"], language, 2),
+        "period_text": period_words(result["period"], language),
+    }
 
 
 def page_helpers() -> dict[str, Callable[..., Any]]:

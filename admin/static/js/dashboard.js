@@ -170,6 +170,12 @@ function renderUpkeep(all, backup) {
   );
 }
 
+// SKM follow-ups past their due day, with a link to the register.
+function renderFollowups(overdue) {
+  document.getElementById("followups-overdue").hidden = !overdue;
+  if (overdue) setText("followups-overdue-link", t("ui.followup.overdue_notice", { n: overdue }));
+}
+
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
 // supervisor confirms the new time.
 function renderClock(clock) {
@@ -224,6 +230,7 @@ function render(data) {
   renderPrinters(data.printers);
   renderSuspensions(data.suspended || {});
   renderUpkeep(data.notices, data.backup);
+  renderFollowups(data.followups_overdue);
   setText("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 

@@ -1,17 +1,11 @@
 // The start screen's service grid: one button per service, and the neutral private one.
 
 import { el } from "/static/js/dom.js";
-import {
-  currentLanguage,
-  formatTime,
-  otherLanguage,
-  page,
-  serviceName,
-  t,
-} from "/static/js/i18n.js";
-import { suspensionLines } from "/static/js/suspension.js";
+import { currentLanguage, otherLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { tap } from "./issue.js";
+import { openRequirements, renderRequirements } from "./requirements.js";
 import { PRIVATE, kiosk, priorityChoices, ui, unreachable } from "./state.js";
+import { statusText, waitingText } from "./status.js";
 
 const LONG_NAME = 36; // characters: a longer name gets the smaller type that fits it
 
@@ -48,56 +42,34 @@ function cardOf(key, icon, prefix, onTap) {
 }
 
 function serviceButton(service) {
-  return cardOf(service.id, service.icon, service.prefix, () => tap(service.id));
+  const button = cardOf(service.id, service.icon, service.prefix, () => tap(service.id));
+  button.querySelector(".kiosk-service-name").id = `service-name-${service.id}`;
+  return button;
+}
+
+// "Cek persyaratan" under a service that has a standard (never a private one: the hall would
+// see which private service a citizen reads about).
+function checkButton(key) {
+  if (!(key in page.standards)) return null;
+  const button = el(
+    "button",
+    {
+      type: "button",
+      class: "btn kiosk-check",
+      "data-check": key,
+      "data-i18n": "ui.kiosk.check_requirements",
+      "aria-describedby": `service-name-${key}`,
+    },
+    t("ui.kiosk.check_requirements"),
+  );
+  button.addEventListener("click", () => openRequirements(key));
+  return button;
 }
 
 // The one neutral button in front of every private service: nothing on it says which.
 function privateButton() {
   const prefix = kiosk.services.find((service) => service.private).prefix;
   return cardOf(PRIVATE, PRIVATE, prefix, () => openPrivate(true));
-}
-
-function sameDay(a, b) {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone: page.timezone, dateStyle: "short" });
-  return day.format(a) === day.format(b);
-}
-
-// "Opens at 08.00", "Opens tomorrow at 08.00" or "Opens Monday at 08.00".
-function opensText(iso) {
-  if (!iso) return "";
-  const opens = new Date(iso);
-  const now = new Date();
-  const time = formatTime(iso);
-  if (sameDay(opens, now)) return t("ui.kiosk.opens_today", { time });
-  if (sameDay(opens, new Date(now.getTime() + 86400000))) {
-    return t("ui.kiosk.opens_tomorrow", { time });
-  }
-  const day = new Intl.DateTimeFormat(currentLanguage() === "en" ? "en-GB" : "id-ID", {
-    weekday: "long",
-    timeZone: page.timezone,
-  }).format(opens);
-  return t("ui.kiosk.opens_on", { day, time });
-}
-
-function statusText(service) {
-  if (!service.open) {
-    const why = t(`ui.kiosk.closed.${service.closed_reason}`);
-    const when = opensText(service.opens_at);
-    return when ? `${why} · ${when}` : why;
-  }
-  if (service.suspension) {
-    return [...suspensionLines(service.suspension), waitingText(service.waiting)]
-      .filter(Boolean)
-      .join(" · ");
-  }
-  return waitingText(service.waiting);
-}
-
-// How many wait; nothing when the hall may not know (each private service's own count).
-function waitingText(waiting) {
-  if (waiting === null) return "";
-  if (waiting === 0) return t("ui.kiosk.waiting_none");
-  return t("ui.kiosk.waiting", { n: waiting });
 }
 
 function setNames(button, names, lang, other) {
@@ -157,7 +129,7 @@ export function renderServices() {
     kiosk.buttons = new Map(
       keys.map((key) => [key, key === PRIVATE ? privateButton() : serviceButton(serviceById.get(key))]),
     );
-    const items = [...kiosk.buttons.values()].map((button) => el("li", {}, button));
+    const items = [...kiosk.buttons].map(([key, button]) => el("li", {}, button, checkButton(key)));
     ui.services.replaceChildren(...items);
     layoutGrid();
   }
@@ -169,9 +141,11 @@ export function renderServices() {
   ui.headingPrivate.hidden = !kiosk.privateOpen;
   ui.unreachable.hidden = !unreachable();
   ui.services.classList.toggle("is-unreachable", unreachable());
+  for (const check of ui.services.querySelectorAll(".kiosk-check")) check.disabled = kiosk.busy;
   for (const choice of priorityChoices) choice.disabled = kiosk.busy;
   ui.language.disabled = kiosk.busy;
   ui.privateBack.disabled = kiosk.busy;
+  renderRequirements();
 }
 
 function openPrivate(open) {

@@ -13,6 +13,7 @@ import { renderServices } from "./grid.js";
 import { hideAlert } from "./issue.js";
 import { renderPriority } from "./priority.js";
 import { refreshServices } from "./reach.js";
+import { closeRequirements, requirementsShown } from "./requirements.js";
 import { DEFAULT_LANGUAGE, SCREEN, kiosk, ui } from "./state.js";
 
 // The next citizen starts fresh: station language, no priority, no message.
@@ -24,6 +25,7 @@ export function backToStart() {
   hideAlert();
   ui.qr.removeAttribute("src");
   showEntry(null);
+  closeRequirements();
   ui.confirm.hidden = true;
   switchLanguage(DEFAULT_LANGUAGE);
   renderPriority();
@@ -50,6 +52,7 @@ export function resetWhenIdle() {
     kiosk.priorityReason !== null ||
     kiosk.privateOpen ||
     !ui.entry.hidden ||
+    requirementsShown() ||
     currentLanguage() !== DEFAULT_LANGUAGE;
   const idle = Date.now() - kiosk.lastTouch > SCREEN.idle_seconds * 1000;
   if (!kiosk.current && !kiosk.busy && idle && (changed || !ui.alert.hidden)) {

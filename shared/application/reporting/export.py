@@ -92,6 +92,25 @@ def _satisfaction(report: dict[str, Any]) -> Iterator[list[Any]]:
                    row["grade"], *means]  # fmt: skip
 
 
+def _skm(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """The SKM section, one measure a row: the sample, each element's NRR and weighted NRR,
+    the index and grade, and the respondent profile's counts (`question_category`)."""
+    skm = report["skm"]
+    yield ["measure", "element", "category", "value"]
+    for measure in ("population", "respondents", "short_form_answers", "required_sample"):
+        yield [measure, None, None, skm[measure]]
+    yield ["adequate", None, None, skm["adequate"]]
+    for row in skm["elements"]:
+        yield ["nrr", row["element"], None, row["nrr"]]
+        yield ["weighted_nrr", row["element"], None, row["weighted_nrr"]]
+    for measure in ("weighted_total", "index", "grade"):
+        yield [measure, None, None, skm[measure]]
+    for question, counts in (skm["profile"] or {}).items():
+        for category, count in counts["categories"].items():
+            yield ["profile", None, f"{question}_{category}", count]
+        yield ["profile", None, f"{question}_not_given", counts["not_given"]]
+
+
 def _audit(report: dict[str, Any]) -> Iterator[list[Any]]:
     audit = report["audit"]
     head = audit["head"] or {}
@@ -110,6 +129,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Iterator[list[Any]]]] = {
     "longest": _longest,
     "bookings": _bookings,
     "satisfaction": _satisfaction,
+    "skm": _skm,
     "audit": _audit,
 }
 

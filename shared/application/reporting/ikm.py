@@ -3,7 +3,7 @@
 For each element the mean score (NRR) of the respondents, on the 1-4 scale; each mean
 weighted exactly 1/9 (the regulation's "0.111" is a rounded 1/9); their sum times 25 is the
 IKM, rounded half up to two decimals only at the very end. The short form is one element with
-weight 1. Grades (mutu pelayanan): A 88.31-100, B 76.61-88.30, C 65.00-76.60, D 25.00-64.99.
+weight 1. Grades (mutu pelayanan): see `shared.domain.skm`, where the SKM by the book lives.
 
 Answers are grouped by the form they were given in, so a change of `survey.form` never mixes
 nine-element answers with one-question ones.
@@ -11,7 +11,6 @@ nine-element answers with one-question ones.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,31 +19,17 @@ from fractions import Fraction
 from typing import Any
 
 from shared.application.reporting.ledger import Answer
+from shared.domain import skm
 from shared.domain.config import Config
+from shared.domain.skm import SCALE_FACTOR, round_half_up
 from shared.domain.survey import FULL_FORM, SHORT_FORM
 
-SCALE_FACTOR = 25
-GRADES = (
-    (Decimal("88.31"), "A"),
-    (Decimal("76.61"), "B"),
-    (Decimal("65.00"), "C"),
-    (Decimal("25.00"), "D"),
-)
 FORMS = {"full": FULL_FORM, "short": SHORT_FORM}
-
-
-def round_half_up(value: Fraction, places: int) -> Decimal:
-    """An exact fraction rounded half up to `places` decimals (no float on the way)."""
-    scale = 10**places
-    return Decimal(math.floor(value * scale + Fraction(1, 2))) / scale
 
 
 def grade(value: Decimal) -> str:
     """The service quality grade of an IKM value already rounded to two decimals."""
-    for threshold, letter in GRADES:
-        if value >= threshold:
-            return letter
-    return "D"
+    return skm.grade(value)[0]
 
 
 @dataclass(frozen=True)

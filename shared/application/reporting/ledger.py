@@ -53,6 +53,7 @@ from shared.domain.events import (
     TicketTransferred,
 )
 from shared.domain.queue_rules import Status, service_day, service_day_bounds
+from shared.domain.skm import SkmPeriod
 from shared.domain.suspension import Outage, OutageLog
 from shared.domain.ticket import Logged, Step, Ticket, steps
 from shared.store import eventlog
@@ -67,7 +68,8 @@ class Source:
     `audit(last_day)` the audit section of a report ending on that service day; `power(start,
     end)` the power events of [start, end) and the last one before it. The station
     (`reports.station_source`) and the central server (over its copy of the station's log) each
-    provide one.
+    provide one. `skm_records(period)` is what only the station keeps for an SKM period: the
+    respondent profile's counts (`profile`) and the follow-up register's entries (`followups`).
     """
 
     config: Config
@@ -75,6 +77,7 @@ class Source:
     events: Callable[[datetime, datetime], list[Logged]]
     audit: Callable[[date], dict[str, Any]]
     power: Callable[[datetime, datetime], list[Logged]]
+    skm_records: Callable[[SkmPeriod], dict[str, Any]] | None = None
 
     def today(self, instant: datetime | None = None) -> date:
         """The service day of an instant (default: now) in the station's time zone."""

@@ -27,13 +27,14 @@ from functools import partial
 from typing import Any
 
 from shared.application import audit
-from shared.application.reporting import fairness, ikm, ledger, outages
+from shared.application.reporting import fairness, ikm, ledger, outages, skm_report
 from shared.application.reporting.ledger import Ledger, Source
 from shared.application.reporting.numbers import mean, minutes, percent, percentile_90
 from shared.application.station import Station
 from shared.domain.config import Config, LocalText
 from shared.domain.errors import InvalidRequest
-from shared.store import anchors
+from shared.domain.skm import SkmPeriod
+from shared.store import anchors, skm_records
 
 MAX_DAYS = 366
 FIRST_YEAR, LAST_YEAR = 2000, 9998  # beyond these, time zone arithmetic overflows
@@ -47,11 +48,22 @@ class Period:
     last: date
 
     @classmethod
-    def parse(cls, first: str | None, last: str | None, month: str | None, today: date) -> Period:
-        """From `from`/`to` dates (YYYY-MM-DD; `to` defaults to `from`) or a month (YYYY-MM).
+    def parse(
+        cls,
+        first: str | None,
+        last: str | None,
+        month: str | None,
+        today: date,
+        skm_period: str | None = None,
+    ) -> Period:
+        """From `from`/`to` dates (YYYY-MM-DD; `to` defaults to `from`), a month (YYYY-MM) or
+        an SKM period (2026-Q4, 2026-S2, 2026).
 
         Nothing given means today.
         """
+        if skm_period:
+            chosen = SkmPeriod.parse(skm_period)
+            return cls(chosen.first, chosen.last)
         try:
             if month:
                 start = date.fromisoformat(f"{month}-01")
@@ -66,6 +78,11 @@ class Period:
         if end < start or (end - start).days >= MAX_DAYS:
             raise InvalidRequest("error.report_range", days=MAX_DAYS)
         return cls(start, end)
+
+    @property
+    def skm(self) -> SkmPeriod | None:
+        """The quarter, semester or year this period is, if it is one."""
+        return SkmPeriod.matching(self.first, self.last)
 
     def bounds(self, source: Source) -> tuple[datetime, datetime]:
         """The first day's start and the day after the last day's start (UTC-comparable)."""
@@ -409,7 +426,17 @@ def station_source(station: Station) -> Source:
         events=partial(ledger.load, station),
         audit=partial(audit_section, station),
         power=partial(ledger.load_power, station),
+        skm_records=partial(station_skm_records, station),
     )
+
+
+def station_skm_records(station: Station, period: SkmPeriod) -> dict[str, Any]:
+    """The station's respondent profile counts and register entries of an SKM period."""
+    with station.store.read() as db:
+        return {
+            "profile": skm_records.profile_counts(db, period.quarters),
+            "followups": skm_records.followups(db, [period.label]),
+        }
 
 
 def audit_section(station: Station, last_day: date) -> dict[str, Any]:
@@ -470,6 +497,7 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         "sms": sms_figures(facts, start, end),
         "satisfaction": ikm.summary(config, facts.answers, start, end, language),
         "power": power_cuts(source, facts, start, end),
+        "skm": skm_section(source, period, facts, start, end),
         "audit": source.audit(period.last),
     }
 
@@ -497,6 +525,24 @@ def power_cuts(source: Source, facts: Ledger, start: datetime, end: datetime) ->
         "minutes": sum(outage["minutes"] for outage in listed),
         "served": sum(outage["served"] for outage in listed),
     }
+
+
+def skm_section(
+    source: Source, period: Period, facts: Ledger, start: datetime, end: datetime
+) -> dict[str, Any]:
+    """The SKM of the report's period; with its profile and register when the period is a
+    quarter, semester or year and the source keeps them (the station)."""
+    chosen = period.skm
+    records = source.skm_records(chosen) if chosen and source.skm_records else {}
+    return skm_report.from_ledger(
+        facts.answers,
+        facts.finishes,
+        start,
+        end,
+        chosen,
+        records.get("profile"),
+        records.get("followups"),
+    )
 
 
 # ---- the live views: today so far and the duty shift ------------------------------------------

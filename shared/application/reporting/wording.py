@@ -21,6 +21,9 @@ WORDS = {
     "kind": "ui.admin.kind.{}",
     "scope": "ui.admin.scope.{}",
     "form": "ui.report.form.{}",
+    "measure": "ui.skm.measure.{}",
+    "element": "ui.ikm.element.{}",
+    "category": "ui.skm.profile.{}",
 }
 
 
