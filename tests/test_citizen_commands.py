@@ -113,6 +113,29 @@ def test_bad_survey_answers_are_refused_as_invalid(body, message_key, config: Co
         assert refused.message_key == message_key
 
 
+def test_a_survey_may_say_who_answered_in_the_profiles_categories(config: Config) -> None:
+    body = {"answers": answers(config), "profile": {"age": "31_40", "sex": "", "education": None}}
+    for kind in (AnswerSurvey, AnswerSurveyAtCounter):
+        command = kind.parse(Asked("loket-1", body), config)
+        assert command.profile == {"age": "31_40"}  # a question left blank is left out
+
+
+@pytest.mark.parametrize(
+    ("profile", "message_key"),
+    [
+        ("31_40", "error.skm_profile"),
+        ({"income": "high"}, "error.skm_profile"),
+        ({"age": "31-40"}, "error.skm_profile_value"),
+    ],
+)
+def test_a_bad_profile_is_refused_as_invalid(profile, message_key, config: Config) -> None:
+    body = {"answers": answers(config), "profile": profile}
+    for kind in (AnswerSurvey, AnswerSurveyAtCounter):
+        refused = refusal(kind, Asked("loket-1", body), config)
+        assert isinstance(refused, InvalidRequest)
+        assert refused.message_key == message_key
+
+
 def test_the_survey_tablet_answers_with_its_handle_for_its_counter(config: Config) -> None:
     body = {"handle": "h4ndle", "answers": answers(config)}
     command = AnswerSurveyAtCounter.parse(Asked("loket-1", body), config)
