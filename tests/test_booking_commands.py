@@ -21,11 +21,11 @@ from shared.application.booking_commands import (
     PrintSlip,
 )
 from shared.application.bookings import STEPS
-from shared.application.citizen_actions import Answer
 from shared.application.citizen_commands import Asked
 from shared.domain.config import Config
 from shared.domain.errors import Conflict, InvalidRequest, SatuPintuError, UnknownService
 from tests.conftest import Auth
+from tests.helpers import handler_spy
 from tests.sms_fixtures import SMSD_CONFIG
 from tests.test_bookings import TODAY_1000, booking_config
 
@@ -183,13 +183,7 @@ def test_each_booking_route_runs_its_command_through_the_handler(
     auth: Auth,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ran: list[BookingCommand] = []
-
-    def handler(station: Any, command: BookingCommand, **_: Any) -> Answer:
-        ran.append(command)
-        return Answer(None)
-
-    monkeypatch.setattr(bookings, "act", handler)
+    ran = handler_spy(monkeypatch, bookings)
     if kind is PrintSlip:
         auth.login()  # an officer's
     path, body = ROUTES[kind]

@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from shared.application import citizen_actions
-from shared.application.citizen_actions import STEPS, Answer
+from shared.application.citizen_actions import STEPS
 from shared.application.citizen_commands import (
     COMMANDS,
     AddSmsNumber,
@@ -27,7 +27,7 @@ from shared.application.devices import Device
 from shared.domain.config import Config
 from shared.domain.errors import Conflict, InvalidRequest, SatuPintuError
 from shared.domain.survey import questions
-from tests.helpers import make_config
+from tests.helpers import handler_spy, make_config
 from tests.sms_fixtures import SMSD_CONFIG
 
 
@@ -226,13 +226,7 @@ def test_each_citizen_route_runs_its_command_through_the_handler(
     config: Config,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    ran: list[CitizenCommand] = []
-
-    def handler(station: Any, command: CitizenCommand, **_: Any) -> Answer:
-        ran.append(command)
-        return Answer(None)
-
-    monkeypatch.setattr(citizen_actions, "act", handler)
+    ran = handler_spy(monkeypatch, citizen_actions)
     path, body = ROUTES[kind]
     if body.get("answers") == "form":
         body = {**body, "answers": answers(config)}
