@@ -13,11 +13,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify
 
-from shared.application import citizen_actions, devices, survey_desk
+from shared.application import devices, survey_desk
+from shared.application.citizen_commands import AnswerSurveyAtCounter
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.survey import questions
+from shared.web.answers import citizen_command
 from shared.web.pages import render_page
-from shared.web.web import device, json_body, station
+from shared.web.web import device, station
 
 bp = Blueprint("survey_desk", __name__, template_folder="templates")
 
@@ -65,10 +67,6 @@ def current(counter_id: str) -> Response:
 @bp.post("/api/survey/<counter_id>")
 def answer(counter_id: str) -> tuple[Response, int]:
     """`{"handle", "answers", "profile"?}` for the ticket the tablet was shown."""
-    body = json_body()
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
-    citizen_actions.answer_survey_at_counter(
-        station(), counter_id, body.get("handle"), body.get("answers"), body.get("profile")
-    )
-    return jsonify({"ok": True}), 201
+    return citizen_command(AnswerSurveyAtCounter, counter_id)

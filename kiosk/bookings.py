@@ -11,19 +11,27 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response, jsonify, request
 
-from kiosk.answers import checked_in, print_json
+from kiosk.answers import check_in_kiosk
 from kiosk.qr import qr_svg
-from shared.application import bookings, desk_view, sms
+from shared.application import bookings, desk_view
+from shared.application.booking_commands import (
+    AddBookingSms,
+    Book,
+    CancelBooking,
+    CheckIn,
+    PrintSlip,
+)
 from shared.application.clientaddress import network_of
 from shared.application.devices import PHONE_COOKIE, digest, new_phone_id
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.store.repository import Booker
+from shared.web.answers import booking_command
 from shared.web.auth import current_user, public_read, require_role
 from shared.web.limits import rate_limited
 from shared.web.pages import page_language, render_page
-from shared.web.web import device, json_body, language, public_base, station
+from shared.web.web import device, language, public_base, station
 
 PHONE_COOKIE_DAYS = 30
 
@@ -49,32 +57,23 @@ def list_slots() -> Response:
 @rate_limited(lambda limits: limits.bookings_per_minute)
 def make_booking() -> tuple[Response, int]:
     """Book a place; an officer's booking (at the counter, for a citizen) is not limited."""
-    body = json_body()
     user = current_user()
-    staff = user is not None and user.role >= Role.OFFICER
-    phone_id = None if staff else request.cookies.get(PHONE_COOKIE) or new_phone_id()
+    if user is not None and user.role >= Role.OFFICER:
+        return booking_command(Book, by=user.username)
+    phone_id = request.cookies.get(PHONE_COOKIE) or new_phone_id()
     address = device().address
-    booking = bookings.make_booking(
-        station(),
-        body.get("service"),
-        body.get("starts_at"),
-        actor=user.username if staff and user else "citizen",
-        booker=None
-        if staff
-        else Booker(
-            address=digest(f"booking:{address}"),
-            network=digest(f"booking:{network_of(address)}"),
-            device=digest(phone_id) if phone_id else None,
-        ),
-        reference=body.get("reference"),
+    booker = Booker(
+        address=digest(f"booking:{address}"),
+        network=digest(f"booking:{network_of(address)}"),
+        device=digest(phone_id),
     )
-    response = jsonify({"booking": booking_view(station(), booking)})
-    if phone_id and not request.cookies.get(PHONE_COOKIE):
+    response, status = booking_command(Book, booker=booker)
+    if not request.cookies.get(PHONE_COOKIE):
         response.set_cookie(
             PHONE_COOKIE, phone_id, max_age=PHONE_COOKIE_DAYS * 86400, httponly=True,
             samesite="Strict", secure=request.is_secure,
         )  # fmt: skip
-    return response, 201
+    return response, status
 
 
 @bp.get("/api/bookings/<token>")
@@ -84,39 +83,32 @@ def show_booking(token: str) -> Response:
 
 
 @bp.post("/api/bookings/<token>/cancel")
-def cancel_booking(token: str) -> Response:
+def cancel_booking(token: str) -> tuple[Response, int]:
     """The holder of the booking gives it up: its place is free again."""
-    return jsonify({"booking": booking_view(station(), bookings.cancel_booking(station(), token))})
+    return booking_command(CancelBooking, token)
 
 
 @bp.post("/api/bookings/<token>/sms")
 def add_booking_sms_number(token: str) -> tuple[Response, int]:
     """The booking's holder adds a mobile number: its ticket gets the SMS after check-in."""
-    body = json_body()
-    masked = sms.add_number_to_booking(
-        station(),
-        bookings.find_booking(station(), token),
-        body.get("phone"),
-        sms.checked_language(body.get("language"), language()),
-    )
-    return jsonify({"sms": masked}), 201
+    return booking_command(AddBookingSms, token)
 
 
 @bp.post("/api/bookings/<code>/check-in")
 @rate_limited(lambda limits: limits.tickets_per_minute)
 def check_in(code: str) -> tuple[Response, int]:
-    """The citizen has come: from a kiosk, the booking's ticket, printed like any other."""
-    return checked_in(bookings.check_in, code)
+    """The citizen has come: from a kiosk, the booking's ticket, printed like any other (201;
+    200 when asked again)."""
+    return booking_command(CheckIn, code, kiosk=check_in_kiosk())
 
 
 @bp.post("/api/bookings/<code>/print")
 @require_role(Role.OFFICER)
-def print_booking(code: str) -> Response:
+def print_booking(code: str) -> tuple[Response, int]:
     """An officer prints a booking's slip on the station's printer (booked at the counter)."""
     user = current_user()
     assert user is not None  # require_role saw to it
-    result = bookings.print_booking(station(), code, public_base(), user.username)
-    return jsonify({"print": print_json(result)})
+    return booking_command(PrintSlip, code, by=user.username)
 
 
 @bp.get("/api/bookings")

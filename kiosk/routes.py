@@ -7,23 +7,19 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from kiosk.answers import checked_in, issued_json
+from kiosk.answers import check_in_kiosk
 from kiosk.qr import qr_svg
-from shared.application import (
-    carryover,
-    citizen_actions,
-    hall_overview,
-    sms,
-    standards,
-    stepback,
-    survey_desk,
-    ticket_issue,
-    ticket_printing,
-    ticket_reads,
+from shared.application import hall_overview, standards, survey_desk, ticket_issue, ticket_reads
+from shared.application.citizen_commands import (
+    AddSmsNumber,
+    AnswerSurvey,
+    Cancel,
+    CheckInCarried,
+    Reprint,
+    StepBack,
 )
 from shared.application.devices import PHONE_COOKIE, digest, may_issue, new_phone_id
 from shared.application.reporting.formatting import format_clock, local_date
-from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.i18n import text
@@ -32,6 +28,7 @@ from shared.domain.slots import CODE_ALPHABET
 from shared.domain.standards import public_standards
 from shared.domain.survey import questions
 from shared.store.repository import Phone
+from shared.web.answers import citizen_command, issued_json
 from shared.web.auth import current_user, public_read
 from shared.web.limits import rate_limited
 from shared.web.pages import page_language, render_page
@@ -125,32 +122,29 @@ def show_ticket(token: str) -> Response:
 
 
 @bp.post("/api/tickets/<token>/reprint")
-def reprint_ticket(token: str) -> Response:
+def reprint_ticket(token: str) -> tuple[Response, int]:
     """Print a waiting ticket again (the kiosk offers it when its printer failed)."""
-    return issued_json(
-        ticket_printing.reprint_ticket(station(), token, device(), public_base=public_base())
-    )
+    return citizen_command(Reprint, token)
 
 
 @bp.post("/api/tickets/<token>/cancel")
-def cancel_ticket(token: str) -> Response:
+def cancel_ticket(token: str) -> tuple[Response, int]:
     """The citizen gives up their number: it leaves the queue (the token is the proof)."""
-    cancelled = citizen_actions.cancel(station(), token)
-    return jsonify({"ticket": view_of(station(), cancelled)})
+    return citizen_command(Cancel, token)
 
 
 @bp.post("/api/tickets/<token>/step-back")
-def step_back(token: str) -> Response:
+def step_back(token: str) -> tuple[Response, int]:
     """Tunda giliran: the citizen lets a few others go first (the token is the proof)."""
-    return jsonify({"ticket": view_of(station(), stepback.step_back(station(), token))})
+    return citizen_command(StepBack, token)
 
 
 @bp.post("/api/tickets/<token>/check-in")
 @rate_limited(lambda limits: limits.tickets_per_minute)
 def check_in_carried(token: str) -> tuple[Response, int]:
     """A carried-over paper ticket scanned at a kiosk on its day: a "Lanjutan" ticket at the
-    front of its service's queue, printed like any other."""
-    return checked_in(carryover.check_in, token)
+    front of its service's queue, printed like any other (201; 200 when asked again)."""
+    return citizen_command(CheckInCarried, token, kiosk=check_in_kiosk())
 
 
 @bp.post("/api/tickets/<token>/sms")
@@ -158,18 +152,14 @@ def check_in_carried(token: str) -> tuple[Response, int]:
 def add_sms_number(token: str) -> tuple[Response, int]:
     """The citizen asks for an SMS when their turn is near: `{"phone", "language"?}` (an
     Indonesian mobile number; the messages come in `language`, else the caller's)."""
-    body = json_body()
-    sms.add_number(
-        station(), token, body.get("phone"), sms.checked_language(body.get("language"), language())
-    )
-    return jsonify({"ticket": _ticket(token)}), 201
+    return citizen_command(AddSmsNumber, token)
 
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    body = json_body()
-    citizen_actions.answer_survey(station(), token, body.get("answers"), body.get("profile"))
-    return jsonify({"ok": True}), 201
+    """`{"answers", "profile"?}`: the citizen's satisfaction answers, once the ticket is done,
+    with the optional respondent profile."""
+    return citizen_command(AnswerSurvey, token)
 
 
 def _ticket(token: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from shared.domain.config import Config, parse_config
@@ -50,3 +51,18 @@ def make_config(tmp_path: Path, **overrides: Any) -> Config:
     data = copy.deepcopy(BASE_CONFIG)
     data.update(overrides)
     return parse_config(data, base_dir=tmp_path)
+
+
+def handler_spy(monkeypatch: Any, handlers: ModuleType) -> list[Any]:
+    """Put a spy in place of a command family's one handler (`handlers.act`): it keeps the
+    commands it is given, in order, and answers only "ok"."""
+    from shared.application.citizen_actions import Answer
+
+    ran: list[Any] = []
+
+    def handler(station: Any, command: Any, **context: Any) -> Answer:
+        ran.append(command)
+        return Answer(None)
+
+    monkeypatch.setattr(handlers, "act", handler)
+    return ran

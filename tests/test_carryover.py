@@ -13,9 +13,9 @@ import pytest
 from shared.application import (
     audit,
     carryover,
+    citizen_actions,
     desk_actions,
     housekeeping,
-    stepback,
     ticket_issue,
     ticket_reads,
 )
@@ -97,8 +97,10 @@ def test_a_supervisor_carries_a_service_over_and_the_old_ticket_is_first_the_nex
 
     next_morning(clock)
     walk_in = issue(station, "lapor")
-    later = carryover.check_in(station, f"http://hall/t/{second['token']}", kiosk_id="kiosk-1")
-    earlier = carryover.check_in(station, first["token"], kiosk_id="kiosk-1")
+    later = citizen_actions.check_in_carried(
+        station, f"http://hall/t/{second['token']}", kiosk_id="kiosk-1"
+    )
+    earlier = citizen_actions.check_in_carried(station, first["token"], kiosk_id="kiosk-1")
     assert later.created and earlier.ticket["carried"] is True
     assert earlier.ticket["ahead"] == 0  # the carried keep their old order, before everyone
     assert ticket_reads.ticket_by_token(station, later.ticket["token"])["ahead"] == 1
@@ -117,18 +119,18 @@ def test_checking_in_twice_or_a_ticket_never_carried_is_refused_and_changes_noth
     kept, dropped = issue(station, "lapor"), issue(station, "lapor")
     carryover.carry_over_tickets(station, [kept["number"]], reason="tutup", by="sari")
     next_morning(clock)
-    carryover.check_in(station, kept["token"])
+    citizen_actions.check_in_carried(station, kept["token"])
     with station.store.read() as db:
         before = eventlog.last_row(db)
     with pytest.raises(NotCarried) as twice:
-        carryover.check_in(station, kept["token"])
+        citizen_actions.check_in_carried(station, kept["token"])
     assert "sudah check-in" in said(twice, "id")
     with pytest.raises(NotCarried) as never:
-        carryover.check_in(station, dropped["token"])
+        citizen_actions.check_in_carried(station, dropped["token"])
     assert "tidak dilanjutkan" in said(never, "id")
     assert "20 Mei 2026" in said(never, "id")
     with pytest.raises(NotFound):
-        carryover.check_in(station, "no-such-token")
+        citizen_actions.check_in_carried(station, "no-such-token")
     with station.store.read() as db:
         assert eventlog.last_row(db) == before
 
@@ -136,7 +138,7 @@ def test_checking_in_twice_or_a_ticket_never_carried_is_refused_and_changes_noth
 def test_a_ticket_still_waiting_today_needs_no_check_in(station: Station) -> None:
     waiting = issue(station, "lapor")
     with pytest.raises(NotCarried) as refused:
-        carryover.check_in(station, waiting["token"])
+        citizen_actions.check_in_carried(station, waiting["token"])
     assert "masih ada dalam antrean" in said(refused, "id")
 
 
@@ -151,7 +153,7 @@ def test_a_carried_ticket_lapses_after_its_day_said_in_the_log(
     (lapsed,) = events_of(station, TicketCarryLapsed)
     assert lapsed.valid_until == "2026-05-21"
     with pytest.raises(NotCarried) as refused:
-        carryover.check_in(station, ticket["token"])
+        citizen_actions.check_in_carried(station, ticket["token"])
     assert "sudah lewat" in said(refused, "id")
     assert "21 May 2026" in said(refused, "en")
 
@@ -167,7 +169,7 @@ def test_the_day_close_carries_a_carry_over_service_and_expires_the_others(
     assert (kept["status"], kept["carried_until"]) == ("carried", "2026-05-21")
     (event,) = events_of(station, TicketCarriedOver)
     assert (event.by, event.number) == ("config", lantas["number"])
-    assert carryover.check_in(station, lantas["token"]).ticket["carried"] is True
+    assert citizen_actions.check_in_carried(station, lantas["token"]).ticket["carried"] is True
 
 
 def test_a_service_open_on_some_days_is_valid_until_its_next_open_day(
@@ -214,16 +216,16 @@ def test_choosing_a_number_not_waiting_carries_none_of_the_chosen(station: Stati
 def test_letting_others_go_first_moves_back_within_its_limit(station: Station) -> None:
     tickets = [issue(station, "lapor") for _ in range(6)]
     first = tickets[0]
-    moved = stepback.step_back(station, first["token"])
+    moved = citizen_actions.step_back(station, first["token"])
     view = ticket_reads.ticket_by_token(station, first["token"])
     assert view["ahead"] == 3 and view["step_back"] == {"places": 3, "left": 1}
     assert moved.step_backs == 1
-    stepback.step_back(station, first["token"])  # two places left behind it: the last
+    citizen_actions.step_back(station, first["token"])  # two places left behind it: the last
     assert ticket_reads.ticket_by_token(station, first["token"])["ahead"] == 5
-    stepback.step_back(station, tickets[1]["token"])
-    stepback.step_back(station, tickets[1]["token"])
+    citizen_actions.step_back(station, tickets[1]["token"])
+    citizen_actions.step_back(station, tickets[1]["token"])
     with pytest.raises(Conflict) as limit:
-        stepback.step_back(station, tickets[1]["token"])
+        citizen_actions.step_back(station, tickets[1]["token"])
     assert "sudah ditunda 2 kali" in said(limit, "id")
     events = events_of(station, TicketSteppedBack)
     assert [event.places for event in events[:2]] == [3, 2]
@@ -233,11 +235,11 @@ def test_letting_others_go_first_moves_back_within_its_limit(station: Station) -
 def test_the_last_in_line_or_a_ticket_not_waiting_cannot_step_back(station: Station) -> None:
     first, last = issue(station, "lapor"), issue(station, "lapor")
     with pytest.raises(Conflict) as alone:
-        stepback.step_back(station, last["token"])
+        citizen_actions.step_back(station, last["token"])
     assert "Tidak ada yang menunggu" in said(alone, "id")
     desk_actions.call_next(station, "loket-1", "budi")
     with pytest.raises(Conflict) as called:
-        stepback.step_back(station, first["token"])
+        citizen_actions.step_back(station, first["token"])
     assert "tidak sedang menunggu" in said(called, "id")
     assert "not waiting" in said(called, "en")
 
@@ -255,13 +257,13 @@ def test_reports_count_carry_overs_check_ins_lapses_and_step_backs(
 ) -> None:
     tickets = [issue(station, "lapor") for _ in range(4)]
     walk_ins_tomorrow = 2
-    stepback.step_back(station, tickets[2]["token"])
+    citizen_actions.step_back(station, tickets[2]["token"])
     carryover.carry_over_waiting(station, reason="tutup", by="sari")
     next_morning(clock)
     for _ in range(walk_ins_tomorrow):
         issue(station, "lapor")
-    carryover.check_in(station, tickets[0]["token"])
-    carryover.check_in(station, tickets[1]["token"])
+    citizen_actions.check_in_carried(station, tickets[0]["token"])
+    citizen_actions.check_in_carried(station, tickets[1]["token"])
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(days=1)
     housekeeping.expire_past_days(station)
@@ -289,7 +291,7 @@ def test_a_booked_citizen_who_let_others_go_first_is_not_sent_back_to_the_front(
         clock.advance(minutes=1)
         mine = bookings.check_in(station, booked.code).ticket  # early: waits as a walk-in
         walk_ins = [issue(station, "lapor") for _ in range(2)]
-        stepback.step_back(station, mine["token"])
+        citizen_actions.step_back(station, mine["token"])
         clock.advance(minutes=30)  # its slot has begun
         issue(station, "lapor")
         assert ticket_reads.ticket_by_token(station, mine["token"])["ahead"] == len(walk_ins)

@@ -17,7 +17,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from shared.application import bookings, desk_actions, housekeeping, services, sms, ticket_issue
+from shared.application import (
+    bookings,
+    citizen_actions,
+    desk_actions,
+    housekeeping,
+    services,
+    ticket_issue,
+)
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
@@ -81,7 +88,7 @@ def sender(station: Station, spool: SpoolStandIn) -> SmsSender:
 
 def ticket_with_number(station: Station, language: str = "id") -> Any:
     issued = ticket_issue.issue_ticket(station, "lapor")
-    sms.add_number(station, issued.ticket["token"], "0812 3456 7890", language)
+    citizen_actions.add_sms_number(station, issued.ticket["token"], "0812 3456 7890", language)
     return issued.ticket
 
 
@@ -104,7 +111,7 @@ def test_each_message_goes_once_whatever_the_rounds(station: Station) -> None:
 def test_a_private_service_call_names_only_the_neutral_room(station: Station) -> None:
     spool = SpoolStandIn()
     issued = ticket_issue.issue_ticket(station, "propam")
-    sms.add_number(station, issued.ticket["token"], "081234567890", "en")
+    citizen_actions.add_sms_number(station, issued.ticket["token"], "081234567890", "en")
     desk_actions.call_next(station, "loket-4", "budi")
     sender(station, spool).step()
     [(_, text)] = spool.handed
@@ -150,7 +157,7 @@ def test_the_daily_and_per_number_budgets_hold(station: Station) -> None:
     for _ in range(6):
         ticket_with_number(station)
     other = ticket_issue.issue_ticket(station, "lapor").ticket
-    sms.add_number(station, other["token"], "085211112222", "id")
+    citizen_actions.add_sms_number(station, other["token"], "085211112222", "id")
     rounds.step()  # only A-001 is almost up (alert_ahead 1: A-002 has one ahead)
     for _ in range(7):
         desk_actions.call_next(station, "loket-1", "budi")
@@ -280,7 +287,7 @@ def test_a_bookings_number_passes_to_its_ticket_at_check_in(
     config = make_config(tmp_path, services=services_, sms={"gammu_config": "smsdrc"})
     station = open_station(config, clock=clock)
     booking = bookings.make_booking(station, "lapor", TODAY_1000)
-    assert sms.add_number_to_booking(station, booking, "0812-3456-7890", "en") == "0812•••7890"
+    assert bookings.add_sms_number(station, booking.token, "0812-3456-7890", "en") == "0812•••7890"
     clock.advance(minutes=50)  # 09:50: check-in is open
     ticket = bookings.check_in(station, booking.code).ticket
     with station.store.read() as db:

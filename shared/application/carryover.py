@@ -1,5 +1,6 @@
 """Carry-over as use cases: a supervisor (or the orderly close on battery) carries the waiting
-over to their service's next open day, and the citizen checks the old paper ticket in there.
+over to their service's next open day; the citizen checks the old paper ticket in there (the
+`CheckInCarried` command of `citizen_actions`).
 
 A carried ticket is valid until its service's next open day (`domain.carryover.valid_until`);
 scanned at the kiosk by then, it gives a "Lanjutan" ticket at the front of that service's queue
@@ -14,21 +15,16 @@ from typing import Any
 
 from shared.application.desk_commands import MAX_REASON, parse_number
 from shared.application.housekeeping import begin, record_waiting, save_move
-from shared.application.printing import DISABLED
-from shared.application.services import service_of, ticket_of
+from shared.application.services import service_of
 from shared.application.station import Station
-from shared.application.ticket_issue import checked_idempotency_key, new_ticket, request_hash
-from shared.application.ticket_printing import Issued, earlier_print, print_issued
-from shared.application.views import view_of
 from shared.domain import carryover
-from shared.domain.errors import Conflict, InvalidRequest, NotCarried, NotFound
+from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.queue_rules import REFUSAL, Move
 from shared.domain.text import text_field
 from shared.domain.ticket import Ticket
 from shared.store import repository
 from shared.store.store import Transaction
 
-MAX_TOKEN = 200  # a scanned status link, or its token
 MAX_NUMBERS = 500  # tickets one request may carry over
 
 
@@ -52,7 +48,7 @@ def _service_ids(station: Station, service_ids: Any) -> list[str]:
         return [service.id for service in station.config.services]
     if not isinstance(service_ids, list | tuple):
         raise InvalidRequest("error.field_type", field="services", expected="[service id, ...]")
-    return [service_of(station, service_id).id for service_id in service_ids]
+    return [service_of(station.config, service_id).id for service_id in service_ids]
 
 
 def carry_over_waiting(
@@ -97,77 +93,3 @@ def carry_over_tickets(station: Station, numbers: Any, *, reason: Any, by: str) 
             carried.append(_carry(station, tx, ticket, reason, by))
         record_waiting(station, tx, today)
         return carried
-
-
-def _token_of(typed: Any) -> str:
-    """The token a scanned status link (…/t/<token>) or a typed token names."""
-    if not isinstance(typed, str) or not typed.strip() or len(typed) > MAX_TOKEN:
-        raise InvalidRequest("error.field_required", field="code")
-    text = typed.strip().rstrip("/")
-    return text.rsplit("/t/", 1)[1] if "/t/" in text else text
-
-
-def check_in(
-    station: Station,
-    typed: Any,
-    *,
-    kiosk_id: Any = None,
-    public_base: str = "",
-    idempotency_key: str | None = None,
-) -> Issued:
-    """The citizen brings a carried-over paper ticket back on its day: its QR code (scanned,
-    or its token) gives a "Lanjutan" ticket at the front of its service's queue, printed like
-    any other. Refused, changing nothing, with what to do instead: a ticket never carried
-    over, one whose day has passed, one checked in already (its new number said), one still
-    in today's queue. A retry of the same request (its Idempotency-Key) gets the same answer.
-    """
-    token = _token_of(typed)
-    if kiosk_id is not None and (
-        not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
-    ):
-        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
-    checked_idempotency_key(idempotency_key)
-    actor = f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
-    with station.store.write(actor, station.now()) as tx:
-        today = begin(station, tx)
-        carried = ticket_of(tx, token)
-        asked = request_hash("carried-check-in", carried.id, kiosk_id)
-        keyed = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
-        if keyed is not None and keyed.request_hash != asked:
-            raise Conflict("error.idempotency_reused")
-        earlier = repository.issued_for_carried(tx, carried.id)
-        if keyed is not None and earlier is not None and keyed.ticket_id == earlier.id:
-            retried = earlier
-        else:
-            retried = None
-            refused = carryover.check_in_refusal(
-                carried, today, earlier.number if earlier else None
-            )
-            service = station.config.service_by_id.get(carried.service)
-            if refused is None and service is None:
-                refused = NotCarried("error.carry_not_carried", number=carried.number,
-                                     date=carried.queue_day)  # fmt: skip
-            if refused is not None:
-                raise refused
-            assert service is not None
-            ticket = new_ticket(
-                station, tx, service, carried.priority, kiosk_id, today, None,
-                reference=carried.reference, carried=carried,
-            )  # fmt: skip
-            save_move(tx, carried, Move.RESUME, new_ticket=ticket.id, new_number=ticket.number)
-            printing = station.printers.enabled(kiosk_id)
-            if idempotency_key is not None:
-                repository.remember_request(
-                    tx, today, idempotency_key, asked, ticket.id,
-                    None if printing else DISABLED.status,
-                )  # fmt: skip
-    if retried is not None:
-        assert idempotency_key is not None
-        printed = earlier_print(station, today, idempotency_key, kiosk_id)
-        return Issued(view_of(station, retried), False, printed)
-    view = view_of(station, ticket)
-    if not printing:
-        return Issued(view, True, DISABLED)
-    return print_issued(
-        station, actor, service, ticket, view, kiosk_id, today, idempotency_key, public_base
-    )

@@ -195,7 +195,7 @@ def _no_show(context: Context, command: Command) -> Outcome:
 
 def _transfer(context: Context, command: Command) -> Outcome:
     assert isinstance(command, Transfer)
-    service = service_of(context.station, command.service)
+    service = service_of(context.station.config, command.service)
     desk.decide(context.desk, DeskMove.TRANSFER)
     assert context.desk.serving is not None
     if context.desk.serving.service == service.id:

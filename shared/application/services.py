@@ -7,17 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from shared.application.station import Station
-from shared.domain.config import Counter, Service
+from shared.domain.config import Config, Counter, Service
 from shared.domain.errors import NotFound, UnknownService
 from shared.domain.ticket import Ticket
 from shared.store import repository
 from shared.store.store import Reader
 
 
-def service_of(station: Station, service_id: Any) -> Service:
-    if not isinstance(service_id, str) or service_id not in station.config.service_by_id:
+def service_of(config: Config, service_id: Any) -> Service:
+    if not isinstance(service_id, str) or service_id not in config.service_by_id:
         raise UnknownService("error.unknown_service", service=str(service_id)[:40])
-    return station.config.service_by_id[service_id]
+    return config.service_by_id[service_id]
 
 
 def counter_of(station: Station, counter_id: str) -> Counter:

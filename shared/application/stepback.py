@@ -1,5 +1,5 @@
-"""Tunda giliran as a use case: a waiting citizen lets a few others go first, from the phone
-page or through the officer at a counter (`desk_actions` runs the same decision).
+"""Tunda giliran's decision: a waiting citizen lets a few others go first, from the phone page
+(`citizen_actions`) or through the officer at a counter (`desk_actions`): both run this one.
 
 The ticket moves back `step_back.places` places in its line (its service's queue, among
 tickets of its own priority), at most `step_back.times` times; each move is the ticket's
@@ -8,8 +8,6 @@ tickets of its own priority), at most `step_back.times` times; each move is the 
 
 from __future__ import annotations
 
-from shared.application.housekeeping import begin, record_waiting
-from shared.application.services import ticket_of
 from shared.application.station import Station
 from shared.domain import carryover
 from shared.domain.clock import utc_text
@@ -38,15 +36,3 @@ def decide(
         ticket, Move.STEP_BACK, tx.now,
         places=min(rules.places, len(behind)), queue_at=utc_text(place), counter=counter,
     )  # fmt: skip
-
-
-def step_back(station: Station, token: str) -> Ticket:
-    """The citizen, from their phone, lets a few others go first."""
-    with station.store.write("citizen", station.now()) as tx:
-        today = begin(station, tx)
-        ticket = ticket_of(tx, token)
-        moved, event = decide(station, tx, ticket, None)
-        repository.save(tx, moved)
-        tx.record(event)
-        record_waiting(station, tx, today)
-        return moved

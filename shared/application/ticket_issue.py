@@ -17,7 +17,7 @@ from shared.application.station import Station
 from shared.application.ticket_printing import Issued, earlier_print, print_issued
 from shared.application.views import view_of
 from shared.domain import carryover, slots
-from shared.domain.config import Service
+from shared.domain.config import Config, Service
 from shared.domain.errors import Conflict, InvalidRequest, ServiceClosed
 from shared.domain.queue_rules import availability
 from shared.domain.text import text_field
@@ -39,9 +39,32 @@ def checked_idempotency_key(key: str | None) -> None:
         text_field(key, "Idempotency-Key", MAX_IDEMPOTENCY_KEY)
 
 
+def checked_kiosk(config: Config, kiosk: Any) -> str | None:
+    """The kiosk a request prints at: none, or one the configuration knows."""
+    if kiosk is not None and (not isinstance(kiosk, str) or kiosk not in config.kiosk_by_id):
+        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk)[:40])
+    return kiosk
+
+
+def kiosk_actor(kiosk: str | None) -> str:
+    """Who the log says acted for a request from a kiosk."""
+    return f"kiosk:{kiosk}" if kiosk else "kiosk"
+
+
 def request_hash(*parts: Any) -> str:
     """What an Idempotency-Key's request asked, to refuse the key reused for another one."""
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def keyed_request(
+    tx: Transaction, today: date, key: str | None, asked: str
+) -> repository.KeyedRequest | None:
+    """The request an Idempotency-Key was first given with today (None: no key, or a new one);
+    the key given again for another request (`asked`: its request_hash) is Conflict."""
+    keyed = repository.keyed_request(tx, today, key) if key else None
+    if keyed is not None and keyed.request_hash != asked:
+        raise Conflict("error.idempotency_reused")
+    return keyed
 
 
 def _request_hash(
@@ -80,23 +103,18 @@ def issue_ticket(
     ticket a phone takes (`phone`) is not printed; a phone (by its cookie or its address) holds at
     most one open ticket, and phones take at most `limits.phone_quota_percent` of a quota.
     """
-    service = service_of(station, service_id)
+    service = service_of(station.config, service_id)
     if not isinstance(priority, bool):
         raise InvalidRequest("error.field_type", field="priority", expected="true/false")
-    if kiosk_id is not None and (
-        not isinstance(kiosk_id, str) or kiosk_id not in station.config.kiosk_by_id
-    ):
-        raise InvalidRequest("error.unknown_kiosk", kiosk=str(kiosk_id)[:40])
+    checked_kiosk(station.config, kiosk_id)
     checked_idempotency_key(idempotency_key)
     reference = checked_reference(service, reference)
     request_hash = _request_hash(service.id, priority, kiosk_id, reference)
     printing = phone is None and station.printers.enabled(kiosk_id)
-    actor = "phone" if phone else f"kiosk:{kiosk_id}" if kiosk_id else "kiosk"
+    actor = "phone" if phone else kiosk_actor(kiosk_id)
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
-        earlier = repository.keyed_request(tx, today, idempotency_key) if idempotency_key else None
-        if earlier is not None and earlier.request_hash != request_hash:
-            raise Conflict("error.idempotency_reused")
+        earlier = keyed_request(tx, today, idempotency_key, request_hash)
         if earlier is not None:
             ticket = repository.get(tx, earlier.ticket_id)
             assert ticket is not None

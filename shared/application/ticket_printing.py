@@ -1,6 +1,6 @@
 """A ticket on paper: what is printed for it (the private services' neutral label), the print job
-and its outcome, the printers' health as the log remembers it, an earlier request's result, and
-reprints."""
+and its outcome, the printers' health as the log remembers it, an earlier request's result, a
+check-in's print, and reprints."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from shared.application.devices import Device
 from shared.application.printing import (
     DISABLED,
     PrintFault,
@@ -19,11 +18,10 @@ from shared.application.printing import (
     TicketPrint,
     qr_base,
 )
-from shared.application.services import service_of, ticket_of
+from shared.application.services import service_of
 from shared.application.station import Station
 from shared.application.views import view_of
 from shared.domain.config import Config, LocalText, Service
-from shared.domain.errors import Conflict, Forbidden
 from shared.domain.estimates import wait_range
 from shared.domain.events import PrintRecorded
 from shared.domain.i18n import text
@@ -207,32 +205,32 @@ def earlier_print(station: Station, today: date, key: str, kiosk_id: str | None)
         time.sleep(0.05)
 
 
-def reprint_ticket(
-    station: Station, token: str, device: Device, *, public_base: str = ""
-) -> Issued:
-    """Print a ticket of today that still waits again, on the printer of the kiosk that issued it.
-
-    Only that kiosk (or the server's own machine) may ask. At most MAX_REPRINTS reprints per
-    ticket: each is claimed in a write transaction before printing, so concurrent requests
-    cannot print more, and a failed print gives its claim back. The reprint shows the ticket's
-    place in the queue now.
-    """
-    actor = f"kiosk:{device.kiosk}" if device.kiosk else "kiosk"
-    with station.store.write(actor, station.now()) as tx:
-        ticket = ticket_of(tx, token)
-        if not (device.own or (device.kiosk is not None and device.kiosk == ticket.kiosk)):
-            raise Forbidden("error.reprint_not_this_kiosk", number=ticket.number)
-        if not ticket.waiting or ticket.queue_day != station.today(tx.now):
-            raise Conflict("error.reprint_not_waiting", number=ticket.number)
-        if ticket.reprints >= MAX_REPRINTS:
-            raise Conflict("error.reprint_limit", number=ticket.number, limit=MAX_REPRINTS)
-        printing = station.printers.enabled(ticket.kiosk)
-        if printing:
-            repository.save(tx, replace(ticket, reprints=ticket.reprints + 1))
+def print_checked_in(
+    station: Station, actor: str, ticket: Ticket, kiosk_id: str | None, today: date,
+    idempotency_key: str | None, public_base: str, *, retried: bool,
+) -> Issued:  # fmt: skip
+    """The answer to a check-in at a kiosk (a booking's, a carried ticket's) that gave `ticket`:
+    a retry of the same request (its Idempotency-Key) gets its first print's result; a new
+    ticket is printed at that kiosk, unless its printer is off."""
     view = view_of(station, ticket)
-    if not printing:
-        return Issued(view, False, DISABLED)
-    job = print_job(station, service_of(station, ticket.service), ticket, view, public_base)
+    if retried:
+        assert idempotency_key is not None
+        return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
+    if not station.printers.enabled(kiosk_id):
+        return Issued(view, True, DISABLED)
+    service = service_of(station.config, ticket.service)
+    return print_issued(
+        station, actor, service, ticket, view, kiosk_id, today, idempotency_key, public_base
+    )
+
+
+def reprint(
+    station: Station, actor: str, ticket: Ticket, view: dict[str, Any], public_base: str
+) -> PrintResult:
+    """Print a ticket again on the printer of the kiosk that issued it, its reprint claimed
+    already (at most MAX_REPRINTS): a failed print gives its claim back. The reprint shows the
+    ticket's place in the queue now (`view`)."""
+    job = print_job(station, service_of(station.config, ticket.service), ticket, view, public_base)
     result = station.printers.print_ticket(ticket.kiosk, job)
     gave_back = result.status == "failed"  # an unconfirmed ticket may have come out: it counts
     with station.store.write(actor, station.now(), durable=gave_back) as tx:
@@ -241,4 +239,4 @@ def reprint_ticket(
             assert claimed is not None
             repository.save(tx, replace(claimed, reprints=max(0, claimed.reprints - 1)))
         record_print(tx, ticket.kiosk, job, result, reprint=True)
-    return Issued(view, False, result)
+    return result

@@ -7,8 +7,8 @@ Every POLL_SECONDS one round (and every ALERT_EVERY rounds first the supervisors
    kind once per ticket);
 2. the outcome of each message handed to the daemon is read from its sent and error folders:
    sent, or failed — handed again later while `sms.retries` allows, else failed for good;
-3. replies in the daemon's inbox are answered (`answer_reply`: the answer joins the outbox)
-   and removed;
+3. replies in the daemon's inbox are answered (`shared.application.sms_replies.answer_reply`:
+   the answer joins the outbox) and removed;
 4. the outbox's pending messages are handed to the daemon (`gammu-smsd-inject`), unless the
    day's budget (`sms.daily_budget`) or the number's (`sms.per_number_per_day`) is spent
    (and "almost your turn" is dropped when the ticket was called meanwhile);
@@ -27,7 +27,7 @@ import logging
 import time
 from datetime import date
 
-from shared.application import sms
+from shared.application import sms, sms_replies
 from shared.application.station import Station
 from shared.domain.errors import Unavailable
 from shared.domain.events import SmsRecorded
@@ -51,7 +51,7 @@ class SmsSender:
     def __init__(self, station: Station, smsd: Smsd) -> None:
         self.station = station
         self.smsd = smsd
-        self.config = sms.sms_config(station)
+        self.config = sms.sms_config(station.config)
         self.forgotten: date | None = None
         self.rounds = 0
 
@@ -144,7 +144,9 @@ class SmsSender:
         """Answer what citizens sent; a reply is removed once answered (or ignored)."""
         for received in self.smsd.received():
             try:
-                sms.answer_reply(self.station, received.sender, received.text, received.path.name)
+                sms_replies.answer_reply(
+                    self.station, received.sender, received.text, received.path.name
+                )
             except Unavailable:
                 return  # the database is busy: the reply stays for the next round
             self.smsd.remove(received)
