@@ -2,23 +2,28 @@
 
 A number is registered for a ticket by the citizen (the kiosk, after taking a number), by an
 officer at the counter, or for a booking (moved to its ticket at check-in); it is logged as
-`sms.number_added` without the number. `plan_messages` looks at every ticket of the day with
-a number and puts the message its state calls for in the outbox (each kind once per ticket);
-`answer_reply` reads a citizen's reply from the number registered for a ticket. Handing the
-outbox to the modem is `shared.operations.sms_sender`'s work.
+`sms.number_added` without the number; a booking's number gets the booking's confirmation.
+`plan_messages` looks at every ticket of the day with a number and puts the message its state
+calls for in the outbox (each kind once per ticket), and a booking's reminder once its slot is
+`sms.booking_reminder_minutes` away; `answer_reply` reads a citizen's reply from the number
+registered for a ticket (BATAL cancels, STATUS tells the place, TUNDA lets others go first where
+that move is allowed). What a move tells by itself (a suspension, a carry-over) is
+`sms_notices`'. Handing the outbox to the modem is `shared.operations.sms_sender`'s work.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.application.citizen_actions import cancel
 from shared.application.housekeeping import begin
 from shared.application.services import ticket_of
+from shared.application.sms_notices import message_text, tell_booking
 from shared.application.station import Station
+from shared.application.stepback import step_back
 from shared.application.views import requeue_until, ticket_views
 from shared.domain.config import Sms
 from shared.domain.errors import Conflict, InvalidRequest, NotFound, SatuPintuError
@@ -29,7 +34,6 @@ from shared.domain.sms import (
     MessageKind,
     Reply,
     due_kind,
-    fit_message,
     mask,
     normalise_number,
     reply_command,
@@ -110,7 +114,15 @@ def add_number_to_booking(
             tx, booking.id, number, language, station.today(booking.starts_at)
         )
         tx.record(SmsNumberAdded(booking_id=booking.id, number=None, by="citizen"))
+        tell_booking(station, tx, booking, MessageKind.BOOKING_CONFIRMED)
     return mask(number)
+
+
+def masked_booking_number(station: Station, booking: repository.BookingRow) -> str | None:
+    """What the booking's page shows of its number (None: it has none)."""
+    with station.store.read() as db:
+        registered = sms_store.of_booking(db, booking.id)
+    return mask(registered[0]) if registered else None
 
 
 def masked_numbers(db: Reader, ticket_ids: list[int]) -> dict[int, str]:
@@ -143,11 +155,6 @@ def _body(
     if until is None:
         return text("sms.no_show_final", language, number=ticket.number)
     return text("sms.no_show", language, number=ticket.number, until=station.local(until).time())
-
-
-def message_text(station: Station, body: str) -> str:
-    """A message as sent: the station's name, then the words, as one GSM 7-bit SMS."""
-    return fit_message(station.config.station.name, body)
 
 
 @dataclass(frozen=True)
@@ -183,14 +190,33 @@ def due_messages(station: Station, now: datetime) -> list[Planned]:
     return planned
 
 
+def _bookings_to_remind(station: Station, now: datetime) -> list[int]:
+    """The open bookings with a number whose slot starts within the reminder's time."""
+    config = sms_config(station)
+    until = now + timedelta(minutes=config.booking_reminder_minutes)
+    with station.store.read() as db:
+        found = sms_store.bookings_starting_before(db, now, until)
+        return [
+            entry.booking_id
+            for entry in found
+            if not sms_store.has_key(db, f"booking:{entry.booking_id}:booking_reminder")
+        ]
+
+
 def plan_messages(station: Station) -> int:
-    """Put the messages due in the outbox (each kind once per ticket); how many were new."""
+    """Put the messages due in the outbox (each kind once per ticket, a booking's reminder once);
+    how many were new."""
     now = station.now()
     planned = due_messages(station, now)
-    if not planned:
+    reminded = _bookings_to_remind(station, now)
+    if not planned and not reminded:
         return 0
     new = 0
     with station.store.write("sms", now, durable=False) as tx:
+        for booking_id in reminded:
+            booking = repository.booking_by_id(tx, booking_id)
+            if booking is not None:
+                new += tell_booking(station, tx, booking, MessageKind.BOOKING_REMINDER)
         for message in planned:
             new += sms_store.queue(
                 tx,
@@ -232,6 +258,18 @@ def _status_body(station: Station, ticket: Ticket, language: str, now: datetime)
     )  # fmt: skip
 
 
+def _postpone(station: Station, ticket: Ticket, language: str) -> str:
+    """TUNDA: the ticket's step-back move (Tunda giliran), where it is allowed; the outcome."""
+    try:
+        moved = step_back(station, ticket.token)
+    except SatuPintuError as refused:
+        reason = text(refused.message_key, language, **refused.params)
+        return text("sms.postpone_refused", language, number=ticket.number, reason=reason)
+    with station.store.read() as db:
+        view = ticket_views(station, db, [moved], station.now())[0]
+    return text("sms.postponed", language, number=moved.number, n=view["ahead"])
+
+
 def answer_reply(station: Station, sender: str, body: str, received: str) -> Reply | None:
     """A reply arrived from `sender`: act on it when that number is registered for a ticket of
     today, and queue the answer (once per received message, keyed by `received`). Replies from
@@ -259,7 +297,7 @@ def answer_reply(station: Station, sender: str, body: str, received: str) -> Rep
     elif command is Reply.STATUS:
         answer = _status_body(station, ticket, language, now)
     elif command is Reply.POSTPONE:
-        answer = text("sms.postpone_unavailable", language, number=ticket.number)
+        answer = _postpone(station, ticket, language)
     else:
         answer = text("sms.help", language, number=ticket.number)
     key = hashlib.sha256(received.encode()).hexdigest()[:32]
