@@ -233,10 +233,11 @@ def phone_page(token: str) -> str | tuple[str, int]:
     config = station().config
     return render_page(
         "kiosk/phone.html",
-        catalogue_prefixes=("ui.phone.", "ui.survey."),
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.optin."),
         private_names=False,
         data={
             "ticket": ticket,
+            "sms": config.sms is not None,
             "counters": {
                 counter.id: config.shown_name(counter).json() for counter in config.counters
             },
