@@ -206,6 +206,8 @@ def test_doctor_says_the_sms_daemon_is_not_running(tmp_path: Path) -> None:
     )
     _, output = doctor(config)
     assert "WARNING    The SMS daemon (gammu-smsd) is not running" in output
+    assert "OK         The SMS modem answers (gammu identify): Gammu unknown (Dummy)." in output
+    assert "gammu-smsd runs" not in output
     daemon.start()
     try:
         _, output = doctor(config)
@@ -213,3 +215,21 @@ def test_doctor_says_the_sms_daemon_is_not_running(tmp_path: Path) -> None:
         daemon.stop()
     assert "gammu-smsd) is not running" not in output
     assert "OK         SMS: 0 sent today (0 of the budget of 200)." in output
+    assert "OK         gammu-smsd runs: 0 sent, 0 received, 0 failed since it started" in output
+    assert "999999999999999" not in output  # the modem's IMEI is not shown
+
+
+def test_doctor_says_a_modem_that_does_not_answer(tmp_path: Path) -> None:
+    from tests.test_doctor import doctor, write_config
+
+    daemon = Smsd(tmp_path / "gammu")
+    text = daemon.config.read_text(encoding="utf-8")
+    daemon.config.write_text(
+        text.replace("connection = none", "connection = at")
+        .replace("model = dummy", "model =")
+        .replace(f"device = {daemon.root}/phone/", "device = /dev/ttyNOTHERE0"),
+        encoding="utf-8",
+    )
+    _, output = doctor(write_config(tmp_path, sms={"gammu_config": str(daemon.config)}))
+    assert "WARNING    The SMS modem does not answer gammu identify: Error opening device" in output
+    assert "the device line in the [gammu] section of" in output
