@@ -333,3 +333,49 @@ def test_the_cli_sets_and_removes_a_users_phone(tmp_path: Path, config: Config) 
     assert gone.exit_code == 0
     with sqlite3.connect(tmp_path / "satupintu.db") as db:
         assert db.execute("SELECT * FROM user_phones").fetchall() == []
+
+
+# ---- the numbers stay out of the log, the reports and central ----------------------------------
+
+
+def test_no_number_of_the_new_paths_reaches_the_log_the_reports_or_central(
+    staff: Station, clock: ManualClock
+) -> None:
+    from shared.application.reporting import reports
+    from shared.domain import wire
+    from shared.operations import shipper
+    from shared.store import eventlog
+
+    spool = SpoolStandIn()
+    rounds = sender(staff, spool)
+    staff_phones.set_phone(staff, "sari", "0813 1111 2222", True, "admin")
+    booking = bookings.make_booking(staff, "lapor", TODAY_1000)
+    sms.add_number_to_booking(staff, booking, "0812 3456 7890", "id")
+    with_number(staff, service="surat")
+    clock.advance(minutes=1)
+    with_number(staff, service="lantas")
+    suspensions.suspend(staff, "surat", "Listrik", None, SARI)
+    suspensions.resume(staff, "surat", SARI)
+    carryover.carry_over_tickets(staff, ["C-001"], reason="Server gangguan", by="sari")
+    spool.inbox = [sms_received("IN1", "TUNDA")]
+    rounds.step()
+    clock.advance(minutes=40)
+    queue_alerts.alert_supervisors(staff)
+    rounds.step()
+    kinds = set(_outbox_kinds(staff))
+    assert {"booking_confirmed", "booking_reminder", "suspended", "resumed", "carried",
+            "reply_postpone", "alert_queue_long_wait"} <= kinds  # fmt: skip
+    assert {number for number, _ in spool.handed} == {NUMBER, "+6281311112222"}
+    with staff.store.read() as db:
+        head = db.one("SELECT id, at FROM events ORDER BY id DESC LIMIT 1")
+        rows = [wire.wire_row(row) for row in eventlog.rows_after(db, 0)]
+    shipped = json.dumps(shipper.batch("polres-kupang", head, rows))
+    day = reports.Period(staff.today(), staff.today())
+    report = json.dumps(reports.build_report(reports.station_source(staff), day), default=str)
+    for where in (shipped, report):
+        assert not any(digits in where for digits in DIGITS)
+
+
+def _outbox_kinds(station: Station) -> list[str]:
+    with station.store.read() as db:
+        return [row["kind"] for row in db.all("SELECT kind FROM sms_outbox")]

@@ -233,3 +233,35 @@ def test_doctor_says_a_modem_that_does_not_answer(tmp_path: Path) -> None:
     _, output = doctor(write_config(tmp_path, sms={"gammu_config": str(daemon.config)}))
     assert "WARNING    The SMS modem does not answer gammu identify: Error opening device" in output
     assert "the device line in the [gammu] section of" in output
+
+
+def test_a_suspension_its_end_and_tunda_reach_the_citizen_through_the_daemon(
+    hall: ServerProcess, smsd: Smsd, tmp_path: Path
+) -> None:
+    mine = issue(hall)
+    add_number(hall, mine, "081398765432", "en")
+    for _ in range(3):
+        issue(hall)
+    arrived(smsd, VISITOR, 1)  # almost up: it is next
+    supervisor = hall.session("sari")
+    suspended = supervisor.post(
+        f"{hall.url}/api/services/lapor/suspend", json={"reason": "SINAR down"}, timeout=10
+    )
+    assert suspended.status_code == 200, suspended.text
+    arrived(smsd, VISITOR, 2)
+    assert supervisor.post(f"{hall.url}/api/services/lapor/resume", timeout=10).status_code == 200
+    arrived(smsd, VISITOR, 3)
+    smsd.receive(VISITOR, "TUNDA")
+    arrived(smsd, VISITOR, 4)
+    texts = to(smsd, VISITOR)
+    number = mine["number"]
+    assert f"SPKT Uji: Service for number {number} is suspended for now." in texts[1]
+    assert texts[2].startswith(f"SPKT Uji: Service for number {number} has resumed.")
+    assert texts[3] == (
+        f"SPKT Uji: Number {number} moved back in the queue: 3 people ahead of you now."
+    )
+    ticket = requests.get(f"{hall.url}/api/tickets/{mine['token']}", timeout=10).json()["ticket"]
+    assert ticket["ahead"] == 3
+    with sqlite3.connect(tmp_path / "satupintu.db") as db:
+        rows = db.execute("SELECT * FROM events").fetchall()
+    assert not any(digits in repr(rows) for digits in DIGITS)
