@@ -4,25 +4,30 @@ types the mobile number (a wrong one is refused in words, the right one shown ma
 phone page (/t/<token>) takes a number the same way; the counter console adds a number for the
 citizen being served and shows it masked; the dashboard shows the SMS alerts (the daemon not
 running, people waiting at a service whose counters all paused, named neutrally for a private
-service). axe finds nothing on any of them."""
+service), and the booking's page takes a number for its confirmation and reminder. axe finds
+nothing on any of them."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import ALL_UNITS
+from tests.helpers import ALL_UNITS, BASE_CONFIG
 from tests.realserver import PASSWORD, ServerProcess
 from tests.sms_fixtures import SMSD_CONFIG
 from tests.test_accessibility import assert_axe_finds_nothing
 from tests.test_admin_browser import open_as
 from tests.test_board_browser import CONSOLE_VIEW
 from tests.test_board_browser import open_page as open_console
+from tests.test_bookings import BOOKING
 from tests.test_kiosk_browser import PORTRAIT, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -59,6 +64,7 @@ PHONE_WORDS = {
         "send": "Kirim SMS ke nomor ini",
         "refused": "Nomor ponsel tidak dikenali",
         "done": "SMS akan dikirim ke 0813•••4444 saat giliran Anda hampir tiba.",
+        "booked": "Konfirmasi dan pengingat dikirim lewat SMS ke 0813•••4444.",
         "stopped": "Layanan SMS (gammu-smsd) tidak berjalan",
         "unattended": "Ruang Layanan Khusus: 1 warga menunggu, tetapi semua loketnya istirahat",
     },
@@ -67,6 +73,7 @@ PHONE_WORDS = {
         "send": "Text this number",
         "refused": "Not a mobile number we know",
         "done": "We will text 0813•••4444 when your turn is near.",
+        "booked": "The confirmation and a reminder go by SMS to 0813•••4444.",
         "stopped": "The SMS daemon (gammu-smsd) is not running",
         "unattended": "Private service room: 1 citizen waits, but every counter of it is on a",
     },
@@ -83,7 +90,9 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     root.mkdir()
     (root / "smsdrc").write_text(SMSD_CONFIG.format(root=root), encoding="utf-8")
     sms = {"gammu_config": str(root / "smsdrc"), "pid_file": str(root / "smsd.pid")}
-    server = ServerProcess(folder, sms=sms)
+    services = copy.deepcopy(BASE_CONFIG["services"])
+    services[1]["booking"] = BOOKING  # surat: bookable, for the booking page's opt-in
+    server = ServerProcess(folder, sms=sms, services=services)
     server.add_user("budi", units=ALL_UNITS)
     server.add_user("sari", "supervisor")
     server.start()
@@ -193,3 +202,32 @@ def test_the_dashboard_shows_the_sms_alerts(
     finally:
         page.context.close()
     assert not [problem for problem in problems if "401" not in problem], problems
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_booking_page_takes_a_number_for_sms(
+    chromium: Browser, hall: ServerProcess, lang: str
+) -> None:
+    words = PHONE_WORDS[lang]
+    tomorrow = datetime.now(ZoneInfo("Asia/Makassar")).date() + timedelta(days=1)
+    reply = requests.post(
+        f"{hall.url}/api/bookings",
+        json={"service": "surat", "starts_at": f"{tomorrow.isoformat()}T09:00+08:00"},
+        timeout=10,
+    )
+    assert reply.status_code == 201, reply.text
+    token = reply.json()["booking"]["token"]
+    with open_page(chromium, PHONE_VIEW, f"{hall.url}/b/{token}?lang={lang}") as page:
+        page.get_by_label(words["label"], exact=True).fill("12345")
+        page.get_by_role("button", name=words["send"]).click()
+        expect(page.locator("#sms-error")).to_contain_text(words["refused"])
+        page.locator("#sms-phone").fill("0813-3333-4444")
+        page.get_by_role("button", name=words["send"]).click()
+        expect(page.locator("#sms-done")).to_have_text(words["booked"])
+        expect(page.locator("#sms-form")).to_be_hidden()
+        assert_axe_finds_nothing(page)
+        page.reload()
+        expect(page.locator("#sms-done")).to_have_text(words["booked"])
+        page.locator("#cancel").click()  # a cancelled booking offers no SMS any more
+        expect(page.locator("#sms-done")).to_be_visible()
+        expect(page.locator("#sms-form")).to_be_hidden()
