@@ -61,6 +61,10 @@ WORDS = {
 PHONE_WORDS = {
     "id": {
         "label": "Nomor ponsel",
+        "new_number": "Nomor ponsel baru untuk sari",
+        "alerts": "Peringatan lewat SMS",
+        "save": "Simpan",
+        "saved": "Ponsel sari diperbarui.",
         "send": "Kirim SMS ke nomor ini",
         "refused": "Nomor ponsel tidak dikenali",
         "done": "SMS akan dikirim ke 0813•••4444 saat giliran Anda hampir tiba.",
@@ -70,6 +74,10 @@ PHONE_WORDS = {
     },
     "en": {
         "label": "Mobile number",
+        "new_number": "New mobile number for sari",
+        "alerts": "Alerts by SMS",
+        "save": "Save",
+        "saved": "Mobile number of sari updated.",
         "send": "Text this number",
         "refused": "Not a mobile number we know",
         "done": "We will text 0813•••4444 when your turn is near.",
@@ -95,6 +103,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     server = ServerProcess(folder, sms=sms, services=services)
     server.add_user("budi", units=ALL_UNITS)
     server.add_user("sari", "supervisor")
+    server.add_user("root", "admin")
     server.start()
     yield server
     server.stop()
@@ -231,3 +240,25 @@ def test_the_booking_page_takes_a_number_for_sms(
         page.locator("#cancel").click()  # a cancelled booking offers no SMS any more
         expect(page.locator("#sms-done")).to_be_visible()
         expect(page.locator("#sms-form")).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_admin_gives_a_supervisor_a_number_for_the_alerts(
+    chromium: Browser, hall: ServerProcess, lang: str
+) -> None:
+    words = PHONE_WORDS[lang]
+    page, problems = open_as(chromium, f"{hall.url}/admin/users?lang={lang}", "root")
+    try:
+        page.get_by_label(words["new_number"]).fill("0813 5555 6666")
+        row = page.locator("#users tr", has_text="sari")
+        row.get_by_label(words["alerts"]).check()
+        row.get_by_role("button", name=words["save"]).click()
+        expect(page.locator("#users-message")).to_have_text(words["saved"])
+        expect(row).to_contain_text("0813•••6666")
+        budi = page.locator("#users tr", has_text="budi")
+        expect(budi.get_by_label(words["alerts"])).to_be_disabled()  # officers get no alerts
+        assert "81355556666" not in page.content()
+        assert_axe_finds_nothing(page)
+    finally:
+        page.context.close()
+    assert not [problem for problem in problems if "401" not in problem], problems

@@ -80,7 +80,7 @@ function phoneForm(user) {
     autocomplete: "off",
     "aria-label": t("ui.admin.phone_of", { user: user.username }),
     "data-focus-key": `phone:${user.username}`,
-    placeholder: user.phone || t("ui.admin.phone_none"),
+    placeholder: t("ui.admin.phone_none"),
   });
   const alerts = el("input", {
     type: "checkbox",
