@@ -379,3 +379,16 @@ def test_no_number_of_the_new_paths_reaches_the_log_the_reports_or_central(
 def _outbox_kinds(station: Station) -> list[str]:
     with station.store.read() as db:
         return [row["kind"] for row in db.all("SELECT kind FROM sms_outbox")]
+
+
+def test_a_booking_cancelled_before_its_confirmation_went_gets_none(station: Station) -> None:
+    spool = SpoolStandIn()
+    booking = bookings.make_booking(station, "lapor", TODAY_1000)
+    sms.add_number_to_booking(station, booking, "0812-3456-7890", "en")
+    bookings.cancel_booking(station, booking.token)
+    sender(station, spool).step()
+    assert spool.handed == []
+    with station.store.read() as db:
+        assert db.all("SELECT kind, status FROM sms_outbox") == [
+            {"kind": "booking_confirmed", "status": "stale"}
+        ]

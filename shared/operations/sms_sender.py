@@ -11,7 +11,8 @@ Every POLL_SECONDS one round (and every ALERT_EVERY rounds first the supervisors
    and removed;
 4. the outbox's pending messages are handed to the daemon (`gammu-smsd-inject`), unless the
    day's budget (`sms.daily_budget`) or the number's (`sms.per_number_per_day`) is spent
-   (and "almost your turn" is dropped when the ticket was called meanwhile);
+   (and "almost your turn" is dropped when the ticket was called meanwhile, a booking's
+   message when the booking is no longer open);
 5. once a day, the spool's files of earlier days (they name numbers) are removed.
 
 Each final outcome is logged as `sms.recorded` (the ticket's number, the kind, the status and
@@ -122,6 +123,8 @@ class SmsSender:
                 self._record(message, "no_number", message.attempts, final=True)
             elif message.kind == MessageKind.ALMOST and message.ticket_status != "waiting":
                 self._record(message, "stale", message.attempts, final=True)  # called already
+            elif message.booking_id is not None and message.booking_status != "booked":
+                self._record(message, "stale", message.attempts, final=True)  # cancelled, …
             elif spent >= self.config.daily_budget or spent_here >= self.config.per_number_per_day:
                 self._record(message, "over_budget", message.attempts, final=True)
             else:

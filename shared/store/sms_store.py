@@ -43,6 +43,7 @@ class Outgoing:
     ticket_number: str | None  # the ticket's number, for the log (never the mobile number)
     ticket_status: str | None  # where the ticket is now
     recipient: str | None  # an alert's: a duty phone, or `user:NAME`; None: the citizen's
+    booking_status: str | None = None  # where the booking is now (a booking's message)
 
 
 def add_for_ticket(tx: Transaction, ticket_id: int, number: str, language: str, day: date) -> None:
@@ -200,9 +201,10 @@ def queued_kinds(db: Reader, ticket_ids: list[int]) -> set[tuple[int, str]]:
 def with_status(db: Reader, status: str) -> list[Outgoing]:
     rows = db.all(
         "SELECT o.id, o.ticket_id, o.booking_id, o.kind, o.language, o.text, o.status, o.attempts, "
-        "o.spool_digest, t.number AS ticket_number, t.status AS ticket_status, o.recipient "
-        "FROM sms_outbox o "
-        "LEFT JOIN tickets t ON t.id = o.ticket_id WHERE o.status = ? ORDER BY o.id",
+        "o.spool_digest, t.number AS ticket_number, t.status AS ticket_status, o.recipient, "
+        "b.status AS booking_status FROM sms_outbox o "
+        "LEFT JOIN tickets t ON t.id = o.ticket_id LEFT JOIN bookings b ON b.id = o.booking_id "
+        "WHERE o.status = ? ORDER BY o.id",
         (status,),
     )
     return [Outgoing(**row) for row in rows]
