@@ -23,6 +23,7 @@ from shared.application import (
     desk_view,
     followups,
     hall_overview,
+    staff_phones,
     suspensions,
 )
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
@@ -488,8 +489,11 @@ def voice_sample() -> Response:
 
 def _users() -> list[dict[str, Any]]:
     local = station().local
+    phones = staff_phones.phones_shown(station())
+    no_phone = {"phone": None, "sms_alerts": False}
     return [
         {
+            **phones.get(row["username"], no_phone),
             "username": row["username"],
             "role": row["role"],
             "disabled": bool(row["disabled"]),
@@ -563,6 +567,23 @@ def user_password(username: str) -> Response:
 def user_units(username: str) -> Response:
     """`{"units": ["SPKT", "Lantas"]}` (or null: every counter)."""
     set_units(station(), username, json_body().get("units"), _actor())
+    return jsonify({"users": _users()})
+
+
+@bp.post("/api/admin/users/<username>/phone")
+@require_role(Role.ADMIN)
+def user_phone(username: str) -> Response:
+    """`{"phone"?: "0812…" or null, "sms_alerts": bool}`: a user's mobile number (shown only
+    masked; left out: it stays, null: removed) and whether a supervisor gets the alerts by
+    SMS."""
+    body = json_body()
+    staff_phones.set_phone(
+        station(),
+        username,
+        body.get("phone", staff_phones.KEEP),
+        body.get("sms_alerts", False),
+        _actor(),
+    )
     return jsonify({"users": _users()})
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from kiosk.answers import check_in_kiosk
 from kiosk.qr import qr_svg
-from shared.application import bookings, desk_view
+from shared.application import bookings, desk_view, sms
 from shared.application.booking_commands import (
     AddBookingSms,
     Book,
@@ -176,8 +176,13 @@ def booking_page(token: str) -> str | tuple[str, int]:
     service = config.service_by_id[booking.service]
     return render_page(
         "kiosk/booking.html",
-        catalogue_prefixes=("ui.book.",),
-        data={"booking": booking_view(station(), booking), "service": service.name.json()},
+        catalogue_prefixes=("ui.book.", "ui.optin."),
+        data={
+            "booking": booking_view(station(), booking),
+            "service": service.name.json(),
+            "sms": config.sms is not None,
+            "sms_number": sms.masked_booking_number(station(), booking),
+        },
     )
 
 

@@ -234,10 +234,11 @@ def phone_page(token: str) -> str | tuple[str, int]:
         "kiosk/phone.html",
         standard=service.standard if service and not service.private else None,
         channels=config.complaint_channels,
-        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile."),
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile.", "ui.optin."),
         private_names=False,
         data={
             "ticket": ticket,
+            "sms": config.sms is not None,
             "counters": {
                 counter.id: config.shown_name(counter).json() for counter in config.counters
             },

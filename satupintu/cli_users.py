@@ -10,6 +10,7 @@ import click
 
 from satupintu.app import open_station
 from satupintu.cli_options import config_from, config_option, refused
+from shared.application.staff_phones import set_phone
 from shared.application.station import Station
 from shared.application.users import (
     add_user,
@@ -144,4 +145,26 @@ def user_role(name: str, role: str, config_file: str | None) -> None:
         config_file,
         lambda station: change_role(station, name, role, "cli"),
         f"'{name}' is now {role}.",
+    )
+
+
+@user.command("phone")
+@click.argument("name")
+@click.argument("number", metavar="NUMBER|none")
+@click.option(
+    "--sms-alerts/--no-sms-alerts",
+    default=False,
+    help="A supervisor's (or an admin's) alerts by SMS to this number (default: no).",
+)
+@config_option
+def user_phone(name: str, number: str, sms_alerts: bool, config_file: str | None) -> None:
+    """Give a user a mobile number (`none`: remove it), shown only masked."""
+    phone = None if number == "none" else number
+    _change_user(
+        config_file,
+        lambda station: set_phone(station, name, phone, sms_alerts, "cli"),
+        f"'{name}' has no mobile number now."
+        if phone is None
+        else f"Mobile number of '{name}' set"
+        + (" (alerts by SMS)." if sms_alerts else " (no alerts by SMS)."),
     )

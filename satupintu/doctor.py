@@ -5,7 +5,8 @@ printers as the print log left them, `public_url`), so both say the same of the 
 goes further where only the machine itself can: the config file, the audit trail, each
 printer asked directly (the server only judges printers by their last jobs), espeak-ng
 speaking Indonesian, `public_url` answering, the time zone and the clock's synchronisation,
-the UPS (config `power:`) asked directly. Each result is a line; each failure is followed by
+the UPS (config `power:`) asked directly, the GSM modem asked with `gammu identify` and the
+SMS daemon's status (config `sms:`). Each result is a line; each failure is followed by
 what to do. Exit status 1 when something needs a person now.
 """
 
@@ -21,6 +22,7 @@ import urllib.request
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from shared.domain.config import (
 )
 from shared.domain.errors import SatuPintuError, Unavailable
 from shared.domain.power import NO_UPS, UNREACHABLE, read_status
-from shared.operations import health
+from shared.operations import health, modem
 from shared.operations.health import Message, Notice, Result, make_notice
 from shared.operations.nut import NutError, read_variables
 
@@ -98,6 +100,7 @@ def diagnose(config_file: str | None) -> Iterator[Result]:
     yield _public_url(config, printer_health)
     yield _clock(config)
     yield _power(config)
+    yield from _modem(config)
 
 
 def _station_checks(station: Station) -> Iterator[Result]:
@@ -327,6 +330,32 @@ def _power(config: Config) -> Result:
     except NutError:
         state = UNREACHABLE
     return health.power_result(config.power, state)
+
+
+def _modem(config: Config) -> Iterator[Result]:
+    """The GSM modem asked with `gammu identify`, and the running daemon's status (config
+    `sms:`; whether the daemon runs at all is the `sms` check's word)."""
+    if config.sms is None:
+        return
+    smsd_config = config.resolve(config.sms.gammu_config)
+    gammu, monitor = modem.tools_of(config.sms)
+    found = modem.identify(smsd_config, gammu)
+    running = modem.daemon_status(smsd_config, monitor)
+    if found.error is None:
+        yield Result(
+            "sms",
+            Message("ui.doctor.modem_ok", {"maker": found.manufacturer, "model": found.model}),
+        )
+    elif running is None:
+        yield _failed(
+            "sms",
+            make_notice(
+                "sms", "warning", "ui.doctor.modem_silent", "ui.doctor.modem_silent_advice",
+                error=found.error, config=str(smsd_config),
+            ),
+        )  # fmt: skip
+    if running is not None:
+        yield Result("sms", Message("ui.doctor.smsd_status", asdict(running)))
 
 
 def _synchronised() -> bool | None:

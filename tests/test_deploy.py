@@ -5,6 +5,7 @@ the prefix is touched."""
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import json
 import os
@@ -248,6 +249,58 @@ def test_nut_is_prepared_for_a_ups_on_this_machine_and_kept_as_it_is_after(
     assert "password = rahasia ups" in users.read_text()
     assert owner_and_mode(users)[2] == "0o640"  # the password is not for everyone
     assert (outside_state(), machine_nut()) == before  # this machine's own NUT untouched
+
+
+@pytest.mark.external
+def test_gammu_smsd_is_set_up_for_sms_and_an_edited_config_is_kept(tmp_path: Path) -> None:
+    from shared.domain.smsd_config import read_smsd_config
+
+    root = new_root(tmp_path / "root")
+    (root / "etc/gammu-smsdrc").write_text(DEBIAN_SMSDRC)  # as the Debian package leaves it
+    before = outside_state(), Path("/etc/gammu-smsdrc").read_bytes()
+    setup = [DEPLOY / "smsd-setup", "--root", root, "--smsdrc", "/etc/gammu-smsdrc", "--user",
+             "nobody"]  # fmt: skip
+    run(*setup)
+    smsdrc = root / "etc/gammu-smsdrc"
+    written = smsdrc.read_text()
+    assert "device = /dev/ttyUSB0" in written and "/dev/null" not in written
+    folders = read_smsd_config(smsdrc)
+    assert folders.outbox == Path("/var/spool/gammu/outbox")
+    gammu = grp.getgrnam("gammu").gr_gid if _has_group("gammu") else None
+    for folder in (folders.inbox, folders.outbox, folders.sent, folders.error):
+        owner, group, mode = owner_and_mode(root / str(folder).lstrip("/"))
+        assert (owner, mode) == (0, "0o2770")
+        assert gammu is None or group == gammu
+    assert "nobody" in next(
+        line for line in (root / "etc/group").read_text().splitlines() if line.startswith("gammu:")
+    )
+    smsdrc.write_text(written.replace("/dev/ttyUSB0", "/dev/ttyACM0"))
+    again = run(*setup)  # a config set up already is the technician's: kept
+    assert "Keeping /etc/gammu-smsdrc" in again.stdout
+    assert "device = /dev/ttyACM0" in smsdrc.read_text()
+    assert (outside_state(), Path("/etc/gammu-smsdrc").read_bytes()) == before
+
+
+DEBIAN_SMSDRC = """[gammu]
+port = /dev/null
+connection = at
+
+[smsd]
+service = files
+logfile = syslog
+inboxpath = /var/spool/gammu/inbox/
+outboxpath = /var/spool/gammu/outbox/
+sentsmspath = /var/spool/gammu/sent/
+errorsmspath = /var/spool/gammu/error/
+"""
+
+
+def _has_group(name: str) -> bool:
+    try:
+        grp.getgrnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 @pytest.mark.external

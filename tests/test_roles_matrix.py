@@ -111,6 +111,7 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("POST", "/api/admin/users/<username>/disable"): ADMIN,
     ("POST", "/api/admin/users/<username>/enable"): ADMIN,
     ("POST", "/api/admin/users/<username>/password"): ADMIN,
+    ("POST", "/api/admin/users/<username>/phone"): ADMIN,
     ("POST", "/api/admin/users/<username>/role"): ADMIN,
     ("POST", "/api/admin/users/<username>/units"): ADMIN,
 }

@@ -57,7 +57,14 @@ def test_a_station_with_sms_has_its_defaults(tmp_path: Path) -> None:
         ({"gammu_config": "smsdrc", "retries": 11}, "sms.retries:"),
         ({"gammu_config": "smsdrc", "per_number_per_day": 0}, "sms.per_number_per_day:"),
         ({"gammu_config": "smsdrc", "modem": "/dev/ttyUSB0"}, "sms.modem: unknown key"),
-        ({"gammu_config": "smsdrc", "alert_numbers": ["021555"]}, "sms.alert_numbers[0]: must be"),
+        (
+            {"gammu_config": "smsdrc", "alert_numbers": ["081234567890"]},
+            "sms.alert_numbers: unknown",
+        ),
+        (
+            {"gammu_config": "smsdrc", "booking_reminder_minutes": 2},
+            "sms.booking_reminder_minutes:",
+        ),
         ({"gammu_config": "smsdrc", "alerts": ["power"]}, "sms.alerts[0]:"),
     ],
 )

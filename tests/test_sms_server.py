@@ -163,9 +163,11 @@ def test_a_stopped_daemon_shows_on_healthz_and_the_message_goes_once_it_runs(
 ) -> None:
     smsd.stop()
     ticket = issue(hall)
-    add_number(hall, ticket, "081234567890", "id")
     officer = hall.session("budi")
     assert act(officer, hall, "call-next")["number"] == ticket["number"]  # the queue goes on
+    # Added once called (as an officer may), so the call's SMS is the only one due: added
+    # before, "almost your turn" could be handed over first, depending on the sender's round.
+    add_number(hall, ticket, "081234567890", "id")
     wait_until(lambda: smsd.outbox(), "the call's SMS was never handed to the daemon")
 
     def notices() -> list[str]:
@@ -206,6 +208,8 @@ def test_doctor_says_the_sms_daemon_is_not_running(tmp_path: Path) -> None:
     )
     _, output = doctor(config)
     assert "WARNING    The SMS daemon (gammu-smsd) is not running" in output
+    assert "OK         The SMS modem answers (gammu identify): Gammu unknown (Dummy)." in output
+    assert "gammu-smsd runs" not in output
     daemon.start()
     try:
         _, output = doctor(config)
@@ -213,3 +217,53 @@ def test_doctor_says_the_sms_daemon_is_not_running(tmp_path: Path) -> None:
         daemon.stop()
     assert "gammu-smsd) is not running" not in output
     assert "OK         SMS: 0 sent today (0 of the budget of 200)." in output
+    assert "OK         gammu-smsd runs: 0 sent, 0 received, 0 failed since it started" in output
+    assert "999999999999999" not in output  # the modem's IMEI is not shown
+
+
+def test_doctor_says_a_modem_that_does_not_answer(tmp_path: Path) -> None:
+    from tests.test_doctor import doctor, write_config
+
+    daemon = Smsd(tmp_path / "gammu")
+    text = daemon.config.read_text(encoding="utf-8")
+    daemon.config.write_text(
+        text.replace("connection = none", "connection = at")
+        .replace("model = dummy", "model =")
+        .replace(f"device = {daemon.root}/phone/", "device = /dev/ttyNOTHERE0"),
+        encoding="utf-8",
+    )
+    _, output = doctor(write_config(tmp_path, sms={"gammu_config": str(daemon.config)}))
+    assert "WARNING    The SMS modem does not answer gammu identify: Error opening device" in output
+    assert "the device line in the [gammu] section of" in output
+
+
+def test_a_suspension_its_end_and_tunda_reach_the_citizen_through_the_daemon(
+    hall: ServerProcess, smsd: Smsd, tmp_path: Path
+) -> None:
+    mine = issue(hall)
+    add_number(hall, mine, "081398765432", "en")
+    for _ in range(3):
+        issue(hall)
+    arrived(smsd, VISITOR, 1)  # almost up: it is next
+    supervisor = hall.session("sari")
+    suspended = supervisor.post(
+        f"{hall.url}/api/services/lapor/suspend", json={"reason": "SINAR down"}, timeout=10
+    )
+    assert suspended.status_code == 200, suspended.text
+    arrived(smsd, VISITOR, 2)
+    assert supervisor.post(f"{hall.url}/api/services/lapor/resume", timeout=10).status_code == 200
+    arrived(smsd, VISITOR, 3)
+    smsd.receive(VISITOR, "TUNDA")
+    arrived(smsd, VISITOR, 4)
+    texts = to(smsd, VISITOR)
+    number = mine["number"]
+    assert f"SPKT Uji: Service for number {number} is suspended for now." in texts[1]
+    assert texts[2].startswith(f"SPKT Uji: Service for number {number} has resumed.")
+    assert texts[3] == (
+        f"SPKT Uji: Number {number} moved back in the queue: 3 people ahead of you now."
+    )
+    ticket = requests.get(f"{hall.url}/api/tickets/{mine['token']}", timeout=10).json()["ticket"]
+    assert ticket["ahead"] == 3
+    with sqlite3.connect(tmp_path / "satupintu.db") as db:
+        rows = db.execute("SELECT * FROM events").fetchall()
+    assert not any(digits in repr(rows) for digits in DIGITS)

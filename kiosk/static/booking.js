@@ -1,4 +1,5 @@
-// A booking's own page (/b/<token>): its code, time and status, and a way to cancel it.
+// A booking's own page (/b/<token>): its code, time and status, a way to cancel it, and a
+// mobile number for its confirmation, its reminder and its ticket's SMS.
 
 import { api } from "/static/js/api.js";
 import { byId, showNotice } from "/static/js/dom.js";
@@ -11,6 +12,7 @@ import {
   showInLanguage,
   t,
 } from "/static/js/i18n.js";
+import { renderSmsOptIn, startSmsOptIn } from "./sms-optin.js";
 
 const ui = {
   language: byId("language"),
@@ -26,6 +28,7 @@ const STATUS_TEXT = {
   missed: "ui.book.status_missed",
 };
 let booking = page.booking;
+let masked = page.sms_number;
 
 function render() {
   ui.when.textContent = `${inLanguage(page.service)} · ${formatDate(booking.starts_at)}, ${formatTime(booking.starts_at)}`;
@@ -34,6 +37,8 @@ function render() {
     closes: formatTime(booking.check_in_closes),
   });
   ui.cancel.hidden = booking.status !== "booked";
+  const offered = page.sms && booking.status === "booked";
+  renderSmsOptIn({ offered, masked, doneKey: "ui.optin.booking_done" });
 }
 
 async function cancel() {
@@ -55,4 +60,11 @@ ui.language.addEventListener("click", () => {
   render();
 });
 ui.cancel.addEventListener("click", cancel);
+startSmsOptIn({
+  path: () => `/api/bookings/${encodeURIComponent(booking.token)}/sms`,
+  onDone: (reply) => {
+    masked = reply.sms;
+    render();
+  },
+});
 render();

@@ -1,7 +1,7 @@
 // A citizen's phone: where the ticket stands and which number is being served (live through
 // Socket.IO `watch`), an "almost your turn" alert once, the call with a sound and a vibration,
 // a way to give the number up, a no-show's way back, and the satisfaction survey once the
-// service is done. No framework: this page must open fast on a cheap phone.
+// service is done; an SMS when the turn is near. No framework: this page must open fast on a cheap phone.
 
 import { api } from "/static/js/api.js";
 import { byId, el, showNotice } from "/static/js/dom.js";
@@ -19,6 +19,7 @@ import {
 } from "/static/js/i18n.js";
 import { openSocket } from "/static/js/live.js";
 import { suspensionLines } from "/static/js/suspension.js";
+import { renderSmsOptIn, startSmsOptIn } from "./sms-optin.js";
 
 const LANGUAGE_KEY = "satupintu.language";
 const ALMOST_KEY = "satupintu.almost."; // + ticket id: this phone already alerted for it
@@ -149,6 +150,7 @@ function renderWaiting() {
   ui.alerts.setAttribute("aria-pressed", String(soundOn));
   renderCancel();
   renderStepBack();
+  renderSmsOptIn({ offered: page.sms, masked: ticket.sms, doneKey: "ui.optin.ticket_done" });
 }
 
 // The ticket's service is suspended: why, when it is expected back, and that the number keeps
@@ -497,5 +499,9 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") refresh(); // a phone that slept
 });
 
+startSmsOptIn({
+  path: () => `/api/tickets/${encodeURIComponent(ticket.token)}/sms`,
+  onDone: (reply) => update(reply.ticket),
+});
 switchLanguage(savedLanguage());
 connect();

@@ -34,6 +34,7 @@ from shared.application.citizen_actions import Answer
 from shared.application.citizen_commands import Asked
 from shared.application.housekeeping import begin, save_booking_move
 from shared.application.printing import DISABLED, BookingSlip
+from shared.application.sms_notices import tell_booking
 from shared.application.station import Station
 from shared.application.ticket_issue import keyed_request, new_ticket, request_hash
 from shared.application.ticket_printing import Issued, paper, print_checked_in, record_print
@@ -52,7 +53,7 @@ from shared.domain.errors import (
 )
 from shared.domain.events import BookingCancelled, BookingCheckedIn, BookingMade, SmsNumberAdded
 from shared.domain.queue_rules import service_day
-from shared.domain.sms import mask
+from shared.domain.sms import MessageKind, mask
 from shared.domain.ticket import Ticket
 from shared.store import repository, sms_store
 from shared.store.store import Reader, Transaction
@@ -282,6 +283,7 @@ def _add_sms_number(context: Context, command: BookingCommand) -> Outcome:
     day = context.station.today(booking.starts_at)
     sms_store.add_for_booking(context.tx, booking.id, command.phone, command.language, day)
     context.tx.record(SmsNumberAdded(booking_id=booking.id, number=None, by=context.tx.actor))
+    tell_booking(context.station, context.tx, booking, MessageKind.BOOKING_CONFIRMED)
     return Outcome(booking, created=True, sms=mask(command.phone))
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from shared.application.desk_commands import MAX_REASON, parse_number
 from shared.application.housekeeping import begin, record_waiting, save_move
 from shared.application.services import service_of
+from shared.application.sms_notices import tell_carried
 from shared.application.station import Station
 from shared.domain import carryover
 from shared.domain.errors import InvalidRequest, NotFound
@@ -31,9 +32,11 @@ MAX_NUMBERS = 500  # tickets one request may carry over
 def _carry(station: Station, tx: Transaction, ticket: Ticket, reason: str, by: str) -> Ticket:
     service = station.config.service_by_id.get(ticket.service)
     until = carryover.valid_until(service, ticket.queue_day)
-    return save_move(
+    moved = save_move(
         tx, ticket, Move.CARRY_OVER, valid_until=until.isoformat(), by=by, reason=reason
     )
+    tell_carried(station, tx, moved)
+    return moved
 
 
 def _reason(reason: Any) -> str:

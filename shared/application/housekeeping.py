@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from shared.application import board_view
+from shared.application.sms_notices import tell_carried
 from shared.application.station import Station
 from shared.domain import carryover, slots
 from shared.domain.booking import BookingMove, transition
@@ -58,10 +59,11 @@ def begin(station: Station, tx: Transaction) -> date:
         service = station.config.service_by_id.get(ticket.service)
         if service is not None and service.carry_over:
             until = carryover.valid_until(service, ticket.queue_day)
-            save_move(
+            carried = save_move(
                 tx, ticket, Move.CARRY_OVER,
                 valid_until=until.isoformat(), by="config", reason=DAY_CLOSED,
             )  # fmt: skip
+            tell_carried(station, tx, carried)
         else:
             save_move(tx, ticket, Move.EXPIRE)
     for ticket in repository.carried_lapsed(tx, today):

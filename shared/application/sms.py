@@ -3,18 +3,22 @@
 A number is registered for a ticket by the citizen (the kiosk, after taking a number: the
 `AddSmsNumber` command of `citizen_actions`), by an officer at the counter (here), or for a
 booking (`bookings`; moved to its ticket at check-in); it is logged as `sms.number_added`
-without the number. `plan_messages` looks at every ticket of the day with a number and puts the
-message its state calls for in the outbox (each kind once per ticket); `sms_replies` answers a
-citizen's reply. Handing the outbox to the modem is `shared.operations.sms_sender`'s work.
+without the number; a booking's number gets the booking's confirmation. `plan_messages` looks at
+every ticket of the day with a number and puts the message its state calls for in the outbox
+(each kind once per ticket), and a booking's reminder once its slot is
+`sms.booking_reminder_minutes` away; `sms_replies` answers a citizen's reply (BATAL, STATUS,
+TUNDA). What a move tells by itself (a suspension, a carry-over) is `sms_notices`'. Handing the
+outbox to the modem is `shared.operations.sms_sender`'s work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared.application.housekeeping import begin
+from shared.application.sms_notices import message_text, tell_booking
 from shared.application.station import Station
 from shared.application.views import requeue_until, ticket_views
 from shared.domain.config import Config, Sms
@@ -22,7 +26,7 @@ from shared.domain.errors import Conflict, InvalidRequest, NotFound
 from shared.domain.events import SmsNumberAdded
 from shared.domain.i18n import LANGUAGES, text
 from shared.domain.queue_rules import Status
-from shared.domain.sms import MessageKind, due_kind, fit_message, mask, normalise_number
+from shared.domain.sms import MessageKind, due_kind, mask, normalise_number
 from shared.domain.ticket import Ticket
 from shared.store import repository, sms_store
 from shared.store.store import Reader, Transaction
@@ -78,6 +82,13 @@ def add_number_for_citizen(
     return mask(number)
 
 
+def masked_booking_number(station: Station, booking: repository.BookingRow) -> str | None:
+    """What the booking's page shows of its number (None: it has none)."""
+    with station.store.read() as db:
+        registered = sms_store.of_booking(db, booking.id)
+    return mask(registered[0]) if registered else None
+
+
 def masked_numbers(db: Reader, ticket_ids: list[int]) -> dict[int, str]:
     """What staff see of the tickets' numbers: {ticket id: 0812•••7890}."""
     return {ticket: mask(number) for ticket, number in sms_store.of_tickets(db, ticket_ids).items()}
@@ -108,11 +119,6 @@ def message_body(
     if until is None:
         return text("sms.no_show_final", language, number=ticket.number)
     return text("sms.no_show", language, number=ticket.number, until=station.local(until).time())
-
-
-def message_text(station: Station, body: str) -> str:
-    """A message as sent: the station's name, then the words, as one GSM 7-bit SMS."""
-    return fit_message(station.config.station.name, body)
 
 
 @dataclass(frozen=True)
@@ -148,14 +154,33 @@ def due_messages(station: Station, now: datetime) -> list[Planned]:
     return planned
 
 
+def _bookings_to_remind(station: Station, now: datetime) -> list[int]:
+    """The open bookings with a number whose slot starts within the reminder's time."""
+    config = sms_config(station.config)
+    until = now + timedelta(minutes=config.booking_reminder_minutes)
+    with station.store.read() as db:
+        found = sms_store.bookings_starting_before(db, now, until)
+        return [
+            entry.booking_id
+            for entry in found
+            if not sms_store.has_key(db, f"booking:{entry.booking_id}:booking_reminder")
+        ]
+
+
 def plan_messages(station: Station) -> int:
-    """Put the messages due in the outbox (each kind once per ticket); how many were new."""
+    """Put the messages due in the outbox (each kind once per ticket, a booking's reminder once);
+    how many were new."""
     now = station.now()
     planned = due_messages(station, now)
-    if not planned:
+    reminded = _bookings_to_remind(station, now)
+    if not planned and not reminded:
         return 0
     new = 0
     with station.store.write("sms", now, durable=False) as tx:
+        for booking_id in reminded:
+            booking = repository.booking_by_id(tx, booking_id)
+            if booking is not None:
+                new += tell_booking(station, tx, booking, MessageKind.BOOKING_REMINDER)
         for message in planned:
             new += sms_store.queue(
                 tx,

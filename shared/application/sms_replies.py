@@ -8,7 +8,8 @@ import hashlib
 from datetime import date, datetime
 
 from shared.application import citizen_actions
-from shared.application.sms import OPEN_STATUSES, message_body, message_text
+from shared.application.sms import OPEN_STATUSES, message_body
+from shared.application.sms_notices import message_text
 from shared.application.station import Station
 from shared.application.views import ticket_views
 from shared.domain.errors import InvalidRequest, SatuPintuError
@@ -46,6 +47,18 @@ def _status_body(station: Station, ticket: Ticket, language: str, now: datetime)
     )  # fmt: skip
 
 
+def _postpone(station: Station, ticket: Ticket, language: str) -> str:
+    """TUNDA: the ticket's step-back move (Tunda giliran), where it is allowed; the outcome."""
+    try:
+        moved = citizen_actions.step_back(station, ticket.token)
+    except SatuPintuError as refused:
+        reason = text(refused.message_key, language, **refused.params)
+        return text("sms.postpone_refused", language, number=ticket.number, reason=reason)
+    with station.store.read() as db:
+        view = ticket_views(station, db, [moved], station.now())[0]
+    return text("sms.postponed", language, number=moved.number, n=view["ahead"])
+
+
 def answer_reply(station: Station, sender: str, body: str, received: str) -> Reply | None:
     """A reply arrived from `sender`: act on it when that number is registered for a ticket of
     today, and queue the answer (once per received message, keyed by `received`). Replies from
@@ -73,7 +86,7 @@ def answer_reply(station: Station, sender: str, body: str, received: str) -> Rep
     elif command is Reply.STATUS:
         answer = _status_body(station, ticket, language, now)
     elif command is Reply.POSTPONE:
-        answer = text("sms.postpone_unavailable", language, number=ticket.number)
+        answer = _postpone(station, ticket, language)
     else:
         answer = text("sms.help", language, number=ticket.number)
     key = hashlib.sha256(received.encode()).hexdigest()[:32]

@@ -3,13 +3,15 @@
 The rule is `shared.domain.suspension`; the state is folded from the log every time it is asked
 (each service's latest suspension event, a lookup through an index), so it is never stored twice
 and every server process sees the same. A suspension is one write transaction: the store
-publishes its event after COMMIT, so boards, kiosks, consoles and phones hear of it at once.
+publishes its event after COMMIT, so boards, kiosks, consoles and phones hear of it at once; the
+waiting citizens with a number for SMS hear of it by SMS (`sms_notices`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from shared.application.sms_notices import tell_resumed, tell_suspended
 from shared.application.station import Station
 from shared.application.users import User
 from shared.domain import suspension
@@ -60,6 +62,7 @@ def suspend(station: Station, service_id: Any, reason: Any, until: Any, user: Us
             in_force(tx).get(service), service, why, expected, tx.now, name=_name(station, service)
         )
         tx.record(event)
+        tell_suspended(station, tx, found)
     return found
 
 
@@ -67,5 +70,8 @@ def resume(station: Station, service_id: Any, user: User) -> None:
     """Resume a suspended service (Conflict when it is not suspended)."""
     service = _checked(station, service_id, user)
     with station.store.write(user.username, station.now()) as tx:
-        event = suspension.resume(in_force(tx).get(service), service, name=_name(station, service))
+        ended = in_force(tx).get(service)
+        event = suspension.resume(ended, service, name=_name(station, service))
         tx.record(event)
+        if ended is not None:
+            tell_resumed(station, tx, ended)

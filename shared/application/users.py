@@ -264,7 +264,8 @@ def list_users(station: Station) -> list[dict[str, Any]]:
         )
 
 
-def _require_user(tx: Transaction, username: Any) -> dict[str, Any]:
+def require_user(tx: Transaction, username: Any) -> dict[str, Any]:
+    """The user's row, or 404 naming the unknown username."""
     row = (
         tx.one("SELECT * FROM users WHERE username = ?", [username])
         if isinstance(username, str)
@@ -295,7 +296,7 @@ def _end_sessions(tx: Transaction, username: str) -> None:
 def set_disabled(station: Station, username: Any, disabled: bool, actor: str) -> None:
     """Disable a user (ending every session at once) or enable them again."""
     with station.store.write(actor, station.now()) as tx:
-        row = _require_user(tx, username)
+        row = require_user(tx, username)
         if bool(row["disabled"]) == disabled:
             return
         if disabled and row["role"] == Role.ADMIN.label:
@@ -313,7 +314,7 @@ def reset_password(station: Station, username: Any, password: Any, actor: str) -
     """Give a user a new password; their open sessions end."""
     digest = hash_password(check_password(password))
     with station.store.write(actor, station.now()) as tx:
-        row = _require_user(tx, username)
+        row = require_user(tx, username)
         tx.execute(
             "UPDATE users SET password_hash = ? WHERE username = ?", [digest, row["username"]]
         )
@@ -332,7 +333,7 @@ def set_units(station: Station, username: Any, units: Any, actor: str) -> None:
     """Limit a user to some units' counters (none: every counter), from their next action."""
     limited = parse_units(station.config, units)
     with station.store.write(actor, station.now()) as tx:
-        row = _require_user(tx, username)
+        row = require_user(tx, username)
         if _stored_units(row["units"]) != limited:
             tx.execute(
                 "UPDATE users SET units = ? WHERE username = ?",
@@ -349,7 +350,7 @@ def change_role(station: Station, username: Any, role: Any, actor: str) -> User:
     """Give a user another role; it applies to their very next request."""
     parsed = Role.parse(role)
     with station.store.write(actor, station.now()) as tx:
-        row = _require_user(tx, username)
+        row = require_user(tx, username)
         if row["role"] == Role.ADMIN.label and parsed != Role.ADMIN and not row["disabled"]:
             _keep_an_admin(tx, row["username"])
         if row["role"] != parsed.label:

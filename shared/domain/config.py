@@ -28,8 +28,6 @@ from pydantic import (
 )
 
 from shared.domain.chain import MAX_ROW_DATA_CHARS
-from shared.domain.errors import InvalidRequest
-from shared.domain.sms import normalise_number
 from shared.domain.smsd_config import SmsdConfigError, read_smsd_config
 from shared.domain.yamltext import safe_load
 
@@ -419,16 +417,6 @@ class Phone(_Model):
 SMS_ALERTS = ("long_wait", "unattended", "paper_out", "sms_budget")
 
 
-def _mobile_number(value: Any) -> str:
-    """An Indonesian mobile number in its canonical form, or a one-line fault."""
-    try:
-        return normalise_number(value)
-    except InvalidRequest:
-        raise ValueError(
-            f"must be an Indonesian mobile number such as 0812..., not {value!r}"
-        ) from None
-
-
 class Sms(_Model):
     """SMS through the hall's own GSM modem, driven by gammu-smsd with its `files` service: the
     server hands messages to the daemon's outbox (`gammu-smsd-inject -c gammu_config`) and reads
@@ -440,10 +428,10 @@ class Sms(_Model):
     per_number_per_day: int = Field(10, ge=1, le=100)
     retries: int = Field(2, ge=0, le=10)  # a message that failed is handed again this often
     inject_command: str = "gammu-smsd-inject"
-    # Supervisors' duty phones, and the alerts they get (each once per occurrence).
-    alert_numbers: tuple[Annotated[str, BeforeValidator(_mobile_number)], ...] = ()
+    # The alerts supervisors may get by SMS (each once per occurrence; who: `user phone`).
     alerts: tuple[Literal[SMS_ALERTS], ...] = SMS_ALERTS  # type: ignore[valid-type]
     alert_wait_factor: float = Field(2.0, ge=1.0, le=10.0)  # long wait: N x standard_minutes
+    booking_reminder_minutes: int = Field(60, ge=5, le=1440)  # a booking's reminder: this early
 
 
 class Kiosk(_Model):

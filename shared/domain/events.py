@@ -323,7 +323,7 @@ class UserChanged(Event):
     board = False
     username: str
     role: str | None
-    change: str  # added, disabled, enabled, password, role, units
+    change: str  # added, disabled, enabled, password, role, units, phone (never the number)
     units: tuple[str, ...] | None = None  # with "added" and "units": the units it may act in
     password: str | None = None  # with "added" and "password": `credentials.password_print`
 

@@ -39,9 +39,12 @@ class MessageKind(StrEnum):
     ALMOST = "almost"  # at most `phone.alert_ahead` ahead and a short wait
     CALLED = "called"  # its number and counter (a private service's neutral destination)
     NO_SHOW = "no_show"  # missed its call, with until when it can be put back
-    # Kinds other moves may add, each with its `sms.<kind>` text in the catalogue and its rule
-    # in `due_kind`: the service suspended or resumed, carried over to another day, a booking's
-    # reminder.
+    # Told by the move itself, in its own transaction (`shared.application.sms_notices`):
+    SUSPENDED = "suspended"  # its service suspended (once per suspension)
+    RESUMED = "resumed"  # its service resumed (to those told of the suspension)
+    CARRIED = "carried"  # carried over to its service's next open day
+    BOOKING_CONFIRMED = "booking_confirmed"  # a booking's number was added: code, day, time
+    BOOKING_REMINDER = "booking_reminder"  # `sms.booking_reminder_minutes` before the slot
 
 
 class Reply(StrEnum):

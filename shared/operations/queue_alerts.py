@@ -6,9 +6,10 @@ wait in a service whose every counter is on a break or closed (`unattended`). It
 a station with `sms:` (its supervisors chose to hear of such things).
 
 `alert_supervisors` sends the notices chosen in `sms.alerts` (these two, a printer out of
-paper, the SMS budget nearly spent) to `sms.alert_numbers`, once per occurrence: an alert is
+paper, the SMS budget nearly spent) to the supervisors (and admins) who chose the alerts by SMS
+on their phone number (`satupintu user phone`, /admin/users), once per occurrence: an alert is
 raised when its notice appears, told once, and over when the notice goes; it is told again
-only when it comes back.
+only when it comes back. The outbox names the supervisor (`user:NAME`), never their number.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ ALERT_CODES = {
     "sms_budget": "sms_budget",
 }
 ALERT_CHECKS = ("queue", "printers", "sms")
+USER_RECIPIENT = "user:"  # an alert's recipient: this and the supervisor's username
 
 
 def _shown(config: Config, service_id: str) -> LocalText:
@@ -104,10 +106,14 @@ def alert_key(notice: Notice) -> str:
 
 
 def alert_supervisors(station: Station) -> int:
-    """Queue an SMS to every duty phone for each chosen alert that has just appeared; forget
-    the alerts that are over. How many alerts were raised."""
+    """Queue an SMS to every supervisor who chose them for each chosen alert that has just
+    appeared; forget the alerts that are over. How many alerts were raised."""
     config = station.config.sms
-    if config is None or not config.alert_numbers:
+    if config is None:
+        return 0
+    with station.store.read() as db:
+        supervisors = sms_store.alerted_supervisors(db)
+    if not supervisors:
         return 0
     wanted = {ALERT_CODES[name] for name in config.alerts}
     notices = {
@@ -130,15 +136,15 @@ def alert_supervisors(station: Station) -> int:
             sms_store.raise_alert(tx, key)
             notice = notices[key]
             text = fit_message(station.config.station.name, notice.message.text(language))
-            for number in config.alert_numbers:
+            for username in supervisors:
                 sms_store.queue(
                     tx,
-                    key=f"alert:{key}:{tx.now.isoformat()}:{number}",
+                    key=f"alert:{key}:{tx.now.isoformat()}:{username}",
                     ticket_id=None,
                     kind=f"alert_{notice.json()['code']}",
                     day=today,
                     language=language,
                     text=text,
-                    recipient=number,
+                    recipient=f"{USER_RECIPIENT}{username}",
                 )
     return len(new)

@@ -11,7 +11,8 @@ Every POLL_SECONDS one round (and every ALERT_EVERY rounds first the supervisors
    the answer joins the outbox) and removed;
 4. the outbox's pending messages are handed to the daemon (`gammu-smsd-inject`), unless the
    day's budget (`sms.daily_budget`) or the number's (`sms.per_number_per_day`) is spent
-   (and "almost your turn" is dropped when the ticket was called meanwhile);
+   (and "almost your turn" is dropped when the ticket was called meanwhile, a booking's
+   message when the booking is no longer open);
 5. once a day, the spool's files of earlier days (they name numbers) are removed.
 
 Each final outcome is logged as `sms.recorded` (the ticket's number, the kind, the status and
@@ -33,10 +34,11 @@ from shared.domain.errors import Unavailable
 from shared.domain.events import SmsRecorded
 from shared.domain.sms import MessageKind
 from shared.operations.one_process import become_the_one
-from shared.operations.queue_alerts import alert_supervisors
+from shared.operations.queue_alerts import USER_RECIPIENT, alert_supervisors
 from shared.operations.smsd import HandOverFailed, Smsd, smsd_for
 from shared.store import sms_store
 from shared.store.sms_store import Outgoing
+from shared.store.store import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -106,26 +108,27 @@ class SmsSender:
             pending = sms_store.with_status(db, "pending")
         for message in pending:
             with self.station.store.read() as db:
-                registered = (
-                    sms_store.of_ticket(db, message.ticket_id) if message.ticket_id else None
-                )
+                number = _citizen_number(db, message)
                 spent = sms_store.spent_on(db, today)
-                spent_here = (
-                    sms_store.spent_on_number(db, registered.number, today) if registered else 0
-                )
+                spent_here = sms_store.spent_on_number(db, number, today) if number else 0
+                staff = _staff_number(db, message.recipient) if message.recipient else None
             if message.recipient:  # a supervisor's alert: the day's budget alone limits it
-                if spent >= self.config.daily_budget:
+                if staff is None:
+                    self._record(message, "no_number", message.attempts, final=True)
+                elif spent >= self.config.daily_budget:
                     self._record(message, "over_budget", message.attempts, final=True)
                 else:
-                    self._hand(message, message.recipient)
-            elif registered is None:
+                    self._hand(message, staff)
+            elif number is None:
                 self._record(message, "no_number", message.attempts, final=True)
             elif message.kind == MessageKind.ALMOST and message.ticket_status != "waiting":
                 self._record(message, "stale", message.attempts, final=True)  # called already
+            elif message.booking_id is not None and message.booking_status != "booked":
+                self._record(message, "stale", message.attempts, final=True)  # cancelled, …
             elif spent >= self.config.daily_budget or spent_here >= self.config.per_number_per_day:
                 self._record(message, "over_budget", message.attempts, final=True)
             else:
-                self._hand(message, registered.number)
+                self._hand(message, number)
 
     def _hand(self, message: Outgoing, number: str) -> None:
         try:
@@ -167,6 +170,24 @@ class SmsSender:
             except Exception:
                 logger.exception("an SMS round failed; retrying in %s s", POLL_SECONDS)
             time.sleep(POLL_SECONDS)
+
+
+def _citizen_number(db: Reader, message: Outgoing) -> str | None:
+    """The number a citizen's message goes to: its ticket's, else its booking's."""
+    if message.ticket_id is not None:
+        registered = sms_store.of_ticket(db, message.ticket_id)
+        return registered.number if registered else None
+    if message.booking_id is not None:
+        booked = sms_store.of_booking(db, message.booking_id)
+        return booked[0] if booked else None
+    return None
+
+
+def _staff_number(db: Reader, recipient: str) -> str | None:
+    """An alert's number: a supervisor's (`user:NAME`, looked up now: a number removed since
+    gets nothing)."""
+    username = recipient.removeprefix(USER_RECIPIENT)
+    return sms_store.phone_of_user(db, username)
 
 
 def send_forever(station: Station) -> None:

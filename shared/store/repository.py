@@ -683,6 +683,11 @@ def booking_by_token(db: Reader, token: str) -> BookingRow | None:
     return _booking(row) if row else None
 
 
+def booking_by_id(db: Reader, booking_id: int) -> BookingRow | None:
+    row = db.one("SELECT * FROM bookings WHERE id = ?", [booking_id])
+    return _booking(row) if row else None
+
+
 def booking_by_code(db: Reader, code: str) -> BookingRow | None:
     row = db.one("SELECT * FROM bookings WHERE code = ?", [code])
     return _booking(row) if row else None

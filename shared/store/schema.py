@@ -438,6 +438,25 @@ def m016_skm_profiles_and_followups(db: Database) -> None:
     )
 
 
+@migrations()
+def m017_sms_bookings_and_staff_phones(db: Database) -> None:
+    """SMS, second part (issue 23): a message may be about a booking (`sms_outbox.booking_id`:
+    its confirmation and its reminder, joined to the booking's number only when handed), and
+    staff may have a mobile number, kept apart from `users` like the citizens' (`user_phones`),
+    with whether a supervisor chose the alerts by SMS (`sms_alerts`)."""
+    db.executescript(
+        """
+        ALTER TABLE sms_outbox ADD COLUMN booking_id INTEGER REFERENCES bookings(id);
+        CREATE TABLE user_phones (
+            username TEXT PRIMARY KEY REFERENCES users(username),
+            number TEXT NOT NULL,
+            sms_alerts INTEGER NOT NULL DEFAULT 0,
+            changed_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

@@ -1,10 +1,12 @@
 """SMS tables in SQL: citizens' numbers (apart from the tickets and the log) and the outbox.
 
-`sms_numbers` holds a number for a ticket (or a booking, until its check-in gives it a
-ticket) and is emptied of every day before today at the day's close; the deleted rows are
-overwritten (`secure_delete`), not merely unlinked. `sms_outbox` keeps each message once by
-its `key` (ticket + kind, or the reply's inbox file) and never holds a number: a message is
-joined to its number only when it is handed to the daemon.
+`sms_numbers` holds a number for a ticket (or a booking, and then for the ticket its check-in
+gives) and is emptied of every day before today at the day's close (a number whose ticket was
+carried over keeps until that message is sent); the deleted rows are overwritten
+(`secure_delete`), not merely unlinked. `sms_outbox` keeps each message once by its `key`
+(ticket or booking + kind, or the reply's inbox file) and never holds a citizen's number: a
+message is joined to its number only when it is handed to the daemon. `user_phones` holds
+staff's numbers, apart from `users`, and whether a supervisor chose the alerts by SMS.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Outgoing:
 
     id: int
     ticket_id: int | None
+    booking_id: int | None
     kind: str
     language: str
     text: str
@@ -39,7 +42,8 @@ class Outgoing:
     spool_digest: str | None
     ticket_number: str | None  # the ticket's number, for the log (never the mobile number)
     ticket_status: str | None  # where the ticket is now
-    recipient: str | None  # a supervisor's duty phone (an alert), else the ticket's number
+    recipient: str | None  # an alert's: a duty phone, or `user:NAME`; None: the citizen's
+    booking_status: str | None = None  # where the booking is now (a booking's message)
 
 
 def add_for_ticket(tx: Transaction, ticket_id: int, number: str, language: str, day: date) -> None:
@@ -65,9 +69,9 @@ def add_for_booking(
 
 
 def move_to_ticket(tx: Transaction, booking_id: int, ticket_id: int) -> bool:
-    """A booking checked in: its number now belongs to the ticket it gave."""
+    """A booking checked in: its number now belongs to the ticket it gave (too)."""
     cursor = tx.execute(
-        "UPDATE sms_numbers SET ticket_id = ?, booking_id = NULL WHERE booking_id = ?",
+        "UPDATE sms_numbers SET ticket_id = ? WHERE booking_id = ?",
         (ticket_id, booking_id),
     )
     return cursor.rowcount > 0
@@ -92,9 +96,32 @@ def of_tickets(db: Reader, ticket_ids: list[int]) -> dict[int, str]:
     return {row["ticket_id"]: row["number"] for row in rows}
 
 
-def of_booking(db: Reader, booking_id: int) -> str | None:
-    row = db.one("SELECT number FROM sms_numbers WHERE booking_id = ?", (booking_id,))
-    return row["number"] if row else None
+def of_booking(db: Reader, booking_id: int) -> tuple[str, str] | None:
+    """A booking's number and the language of its messages."""
+    row = db.one("SELECT number, language FROM sms_numbers WHERE booking_id = ?", (booking_id,))
+    return (row["number"], row["language"]) if row else None
+
+
+@dataclass(frozen=True)
+class BookedWithNumber:
+    """An open booking with a number, whose slot starts before some time."""
+
+    booking_id: int
+    code: str
+    service: str
+    starts_at: datetime
+    language: str
+
+
+def bookings_starting_before(db: Reader, now: datetime, until: datetime) -> list[BookedWithNumber]:
+    """The open (`booked`) bookings with a number whose slot starts in [now, until)."""
+    rows = db.all(
+        "SELECT b.id AS booking_id, b.code, b.service, b.starts_at, n.language "
+        "FROM sms_numbers n JOIN bookings b ON b.id = n.booking_id "
+        "WHERE b.status = 'booked' AND b.starts_at >= ? AND b.starts_at < ? ORDER BY b.id",
+        (utc_text(now), utc_text(until)),
+    )
+    return [BookedWithNumber(**{**row, "starts_at": parse_utc(row["starts_at"])}) for row in rows]
 
 
 def registered_on(db: Reader, day: date) -> list[Registered]:
@@ -118,10 +145,16 @@ def tickets_of_number(db: Reader, number: str, day: date) -> list[int]:
 
 
 def forget_numbers_before(tx: Transaction, day: date) -> int:
-    """The day's close: delete the numbers of every earlier day, overwriting their bytes."""
+    """The day's close: delete the numbers of every earlier day, overwriting their bytes. A
+    number whose ticket's carry-over message is still to go keeps until it went."""
     tx.execute("PRAGMA secure_delete = ON")
     try:
-        cursor = tx.execute("DELETE FROM sms_numbers WHERE service_day < ?", (day.isoformat(),))
+        cursor = tx.execute(
+            "DELETE FROM sms_numbers WHERE service_day < ? AND ticket_id IS NOT ("
+            "SELECT ticket_id FROM sms_outbox WHERE ticket_id = sms_numbers.ticket_id "
+            "AND kind = 'carried' AND status IN ('pending', 'handed'))",
+            (day.isoformat(),),
+        )
     finally:
         tx.execute("PRAGMA secure_delete = OFF")
     return cursor.rowcount
@@ -140,13 +173,16 @@ def queue(
     language: str,
     text: str,
     recipient: str | None = None,
+    booking_id: int | None = None,
 ) -> bool:
     """Put a message in the outbox unless one with this key is there; whether it was new."""
     cursor = tx.execute(
-        "INSERT INTO sms_outbox (key, ticket_id, kind, recipient, service_day, language, text, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-        (key, ticket_id, kind, recipient, day.isoformat(), language, text, utc_text(tx.now)),
-    )
+        "INSERT INTO sms_outbox (key, ticket_id, booking_id, kind, recipient, service_day, "
+        "language, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) DO NOTHING",
+        (key, ticket_id, booking_id, kind, recipient, day.isoformat(), language, text,
+         utc_text(tx.now)),
+    )  # fmt: skip
     return cursor.rowcount > 0
 
 
@@ -164,10 +200,11 @@ def queued_kinds(db: Reader, ticket_ids: list[int]) -> set[tuple[int, str]]:
 
 def with_status(db: Reader, status: str) -> list[Outgoing]:
     rows = db.all(
-        "SELECT o.id, o.ticket_id, o.kind, o.language, o.text, o.status, o.attempts, "
-        "o.spool_digest, t.number AS ticket_number, t.status AS ticket_status, o.recipient "
-        "FROM sms_outbox o "
-        "LEFT JOIN tickets t ON t.id = o.ticket_id WHERE o.status = ? ORDER BY o.id",
+        "SELECT o.id, o.ticket_id, o.booking_id, o.kind, o.language, o.text, o.status, o.attempts, "
+        "o.spool_digest, t.number AS ticket_number, t.status AS ticket_status, o.recipient, "
+        "b.status AS booking_status FROM sms_outbox o "
+        "LEFT JOIN tickets t ON t.id = o.ticket_id LEFT JOIN bookings b ON b.id = o.booking_id "
+        "WHERE o.status = ? ORDER BY o.id",
         (status,),
     )
     return [Outgoing(**row) for row in rows]
@@ -203,13 +240,19 @@ def spent_on(db: Reader, day: date) -> int:
     return int(row["spent"]) if row else 0
 
 
+def has_key(db: Reader, key: str) -> bool:
+    return db.one("SELECT 1 AS found FROM sms_outbox WHERE key = ?", (key,)) is not None
+
+
 def spent_on_number(db: Reader, number: str, day: date) -> int:
-    """Messages handed for one number on a service day (through any of its tickets)."""
+    """Messages handed for one number on a service day (through any of its tickets and
+    bookings)."""
     row = db.one(
         "SELECT COALESCE(SUM(o.attempts), 0) AS spent FROM sms_outbox o "
-        "JOIN sms_numbers n ON n.ticket_id = o.ticket_id "
-        "WHERE n.number = ? AND o.service_day = ?",
-        (number, day.isoformat()),
+        "WHERE o.service_day = ? AND o.id IN (SELECT o2.id FROM sms_outbox o2 "
+        "JOIN sms_numbers n ON n.ticket_id = o2.ticket_id OR n.booking_id = o2.booking_id "
+        "WHERE n.number = ?)",
+        (day.isoformat(), number),
     )
     return int(row["spent"]) if row else 0
 
@@ -246,3 +289,53 @@ def raise_alert(tx: Transaction, key: str) -> None:
 
 def end_alert(tx: Transaction, key: str) -> None:
     tx.execute("DELETE FROM sms_alerts WHERE key = ?", (key,))
+
+
+# ---- staff's phones ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffPhone:
+    username: str
+    number: str
+    sms_alerts: bool
+
+
+def set_user_phone(tx: Transaction, username: str, number: str | None, alerts: bool) -> None:
+    """A user's number and whether they get the alerts by SMS (None: no number any more)."""
+    if number is None:
+        tx.execute("PRAGMA secure_delete = ON")
+        try:
+            tx.execute("DELETE FROM user_phones WHERE username = ?", (username,))
+        finally:
+            tx.execute("PRAGMA secure_delete = OFF")
+        return
+    tx.execute(
+        "INSERT INTO user_phones (username, number, sms_alerts, changed_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET number = excluded.number, "
+        "sms_alerts = excluded.sms_alerts, changed_at = excluded.changed_at",
+        (username, number, int(alerts), utc_text(tx.now)),
+    )
+
+
+def user_phones(db: Reader) -> dict[str, StaffPhone]:
+    rows = db.all("SELECT username, number, sms_alerts FROM user_phones ORDER BY username")
+    return {
+        row["username"]: StaffPhone(row["username"], row["number"], bool(row["sms_alerts"]))
+        for row in rows
+    }
+
+
+def alerted_supervisors(db: Reader) -> list[str]:
+    """The supervisors and admins, not disabled, with a number who chose the alerts by SMS."""
+    rows = db.all(
+        "SELECT p.username FROM user_phones p JOIN users u ON u.username = p.username "
+        "WHERE p.sms_alerts = 1 AND u.disabled = 0 AND u.role IN ('supervisor', 'admin') "
+        "ORDER BY p.username"
+    )
+    return [row["username"] for row in rows]
+
+
+def phone_of_user(db: Reader, username: str) -> str | None:
+    row = db.one("SELECT number FROM user_phones WHERE username = ?", (username,))
+    return row["number"] if row else None

@@ -1,4 +1,5 @@
-// The admin's user list: add users, change roles, disable/enable, set a new password.
+// The admin's user list: add users, change roles, disable/enable, set a new password, give a
+// mobile number (shown only masked) and choose a supervisor's alerts by SMS.
 
 import { api } from "/static/js/api.js";
 import { formatDate, formatTime, page, t } from "/static/js/i18n.js";
@@ -70,6 +71,56 @@ function unitsField(user) {
   return field;
 }
 
+// A mobile number (typed anew; the saved one is shown masked) and, for a supervisor or an
+// admin, whether the alerts come by SMS. An empty number removes it.
+function phoneForm(user) {
+  const input = el("input", {
+    type: "tel",
+    inputmode: "tel",
+    autocomplete: "off",
+    "aria-label": t("ui.admin.phone_of", { user: user.username }),
+    "data-focus-key": `phone:${user.username}`,
+    placeholder: t("ui.admin.phone_none"),
+  });
+  const alerts = el("input", {
+    type: "checkbox",
+    checked: user.sms_alerts,
+    disabled: user.role === "officer",
+    "data-focus-key": `alerts:${user.username}`,
+  });
+  const submit = el(
+    "button",
+    { class: "btn", type: "submit", "data-focus-key": `save-phone:${user.username}` },
+    t("ui.admin.phone_save"),
+  );
+  const form = el(
+    "form",
+    { class: "inline-form" },
+    el("span", { class: "phone-masked" }, user.phone || "—"),
+    input,
+    el("label", { class: "unit-choice" }, alerts, " ", t("ui.admin.sms_alerts")),
+    submit,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = { sms_alerts: alerts.checked };
+    if (input.value.trim()) body.phone = input.value.trim(); // else the saved number stays
+    change(user, "phone", body, "ui.admin.phone_changed");
+  });
+  if (user.phone) {
+    const remove = el(
+      "button",
+      { class: "btn", type: "button", "data-focus-key": `remove-phone:${user.username}` },
+      t("ui.admin.phone_remove"),
+    );
+    remove.addEventListener("click", () =>
+      change(user, "phone", { phone: null, sms_alerts: false }, "ui.admin.phone_changed"),
+    );
+    form.append(remove);
+  }
+  return form;
+}
+
 function passwordForm(user) {
   const input = el("input", {
     type: "password",
@@ -125,6 +176,7 @@ function userRow(user) {
     el("th", { scope: "row" }, user.username, you),
     el("td", {}, roleSelect(user)),
     el("td", {}, unitsField(user)),
+    el("td", {}, phoneForm(user)),
     el(
       "td",
       {},
