@@ -15,7 +15,9 @@ from flask import Blueprint, Response, jsonify
 
 from shared.application import citizen_actions, devices, survey_desk
 from shared.domain.errors import Forbidden, NotFound
+from shared.domain.integrity import integrity_questions
 from shared.domain.survey import questions
+from shared.web.auth import current_user
 from shared.web.pages import render_page
 from shared.web.web import device, json_body, station
 
@@ -35,6 +37,7 @@ def _state(counter_id: str) -> dict[str, object]:
     return {
         "counter": counter,
         "questions": list(questions(station().config.survey.form)),
+        "integrity": list(integrity_questions(station().config)),
         "ticket": survey_desk.survey_desk(station(), counter_id),
     }
 
@@ -49,7 +52,7 @@ def page(counter_id: str) -> str:
         desk = None
     return render_page(
         "admin/survey_desk.html",
-        catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "error."),
+        catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "ui.integrity.", "error."),
         data={"desk": desk, "counter_id": counter_id},
         counter=counter,
         enrolled=desk is not None,
@@ -64,11 +67,18 @@ def current(counter_id: str) -> Response:
 
 @bp.post("/api/survey/<counter_id>")
 def answer(counter_id: str) -> tuple[Response, int]:
-    """`{"handle", "answers", "profile"?}` for the ticket the tablet was shown."""
+    """`{"handle", "answers", "profile"?, "integrity"?}` for the ticket the tablet was shown;
+    integrity answers are refused (403) from a staff member's session."""
     body = json_body()
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
     citizen_actions.answer_survey_at_counter(
-        station(), counter_id, body.get("handle"), body.get("answers"), body.get("profile")
+        station(),
+        counter_id,
+        body.get("handle"),
+        body.get("answers"),
+        body.get("profile"),
+        integrity=body.get("integrity"),
+        from_staff=current_user() is not None,
     )
     return jsonify({"ok": True}), 201

@@ -27,6 +27,7 @@ from shared.application.views import view_of
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.i18n import text
+from shared.domain.integrity import integrity_questions
 from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.standards import public_standards
@@ -167,8 +168,17 @@ def add_sms_number(token: str) -> tuple[Response, int]:
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
+    """`{"answers", "profile"?, "integrity"?}`; integrity answers are refused (403) from a
+    staff member's session."""
     body = json_body()
-    citizen_actions.answer_survey(station(), token, body.get("answers"), body.get("profile"))
+    citizen_actions.answer_survey(
+        station(),
+        token,
+        body.get("answers"),
+        body.get("profile"),
+        integrity=body.get("integrity"),
+        from_staff=current_user() is not None,
+    )
     return jsonify({"ok": True}), 201
 
 
@@ -244,7 +254,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
         "kiosk/phone.html",
         standard=service.standard if service and not service.private else None,
         channels=config.complaint_channels,
-        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile."),
+        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile.", "ui.integrity."),
         private_names=False,
         data={
             "ticket": ticket,
@@ -256,6 +266,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
                 "profile": {key: list(values) for key, values in PROFILE.items()}
                 if config.survey.form == "full"
                 else None,
+                "integrity": list(integrity_questions(config)),
                 "answered": survey_desk.survey_answered(station(), token),
             },
         },
