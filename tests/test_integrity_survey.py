@@ -47,7 +47,9 @@ def surveys(app: Flask) -> int:
 def logged_in(app: Flask, name: str, role: str) -> FlaskClient:
     add_user(app.extensions["satupintu"], name, role, PASSWORD, "test")
     client = app.test_client()
-    assert client.post("/api/login", json={"username": name, "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/api/login", json={"username": name, "password": PASSWORD}).status_code == 200
+    )
     return client
 
 
