@@ -208,6 +208,10 @@ def test_propam_sees_the_answers_and_the_alarms_and_nobody_else_does(
     ]  # fmt: skip
     page = propam.get("/admin/propam").get_data(as_text=True)
     assert 'data-alarm="quick_low"' in page and 'data-alarm="yes_counter"' in page
+    bad = propam.get("/api/admin/propam?from=2026-13-01")
+    assert (bad.status_code, bad.get_json()["error"]["code"]) == (400, "invalid_request")
+    fallback = propam.get("/admin/propam?from=2026-13-01")
+    assert fallback.status_code == 400 and 'data-alarm="quick_low"' in fallback.text
     for role in ("officer", "supervisor", "admin"):
         other = logged_in(app, f"{role}-x", role)
         assert other.get("/api/admin/propam").status_code == 403
