@@ -45,11 +45,12 @@ from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.i18n import text
 from shared.domain.skm import CODES, SkmPeriod
 from shared.operations import backups
+from shared.operations.speech import pack_report, sample_call
 from shared.store.store import parse_utc
 from shared.web.auth import current_user, require_role
 from shared.web.healthz import current_report
 from shared.web.pages import page_helpers, page_language, render_page
-from shared.web.web import json_body, language, station
+from shared.web.web import json_body, language, speech, station
 
 bp = Blueprint(
     "admin",
@@ -485,6 +486,41 @@ def printer_preview() -> Response:
     if latest is None or not latest.exists():
         raise NotFound("error.no_preview")
     return send_file(latest, mimetype="image/png", max_age=0)
+
+
+# ---- the board's voices (supervisor+) -----------------------------------------------------------
+
+
+@bp.get("/admin/voices")
+@page_for(Role.SUPERVISOR)
+def voices_page() -> tuple[str, int]:
+    """The voice packs: which phrases each language's pack holds and which espeak-ng still says,
+    and a sample call to any counter."""
+    config = station().config
+    return _render(
+        "voices.html",
+        packs=pack_report(config),
+        counters=[(counter.id, config.shown_name(counter)) for counter in config.counters],
+    )
+
+
+@bp.get("/api/admin/voices")
+@require_role(Role.SUPERVISOR)
+def voices_api() -> Response:
+    return jsonify({"packs": pack_report(station().config)})
+
+
+@bp.get("/api/admin/voices/sample")
+@require_role(Role.SUPERVISOR)
+def voice_sample() -> Response:
+    """A call to `?counter=ID` said as the board says it (once), as a WAV file."""
+    config = station().config
+    counter_id = request.args.get("counter", "")
+    counter = config.counter_by_id.get(counter_id)
+    if counter is None:
+        raise NotFound("error.unknown_counter", counter=counter_id[:40])
+    audio = speech().audio(sample_call(config, counter))
+    return send_file(audio, mimetype="audio/wav", max_age=0)
 
 
 # ---- users (admin) ------------------------------------------------------------------------------

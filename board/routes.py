@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, abort, jsonify, request, send_file
 
-from board.speech import Speech
 from shared.application import board_view, ticket_reads
 from shared.domain import announce
 from shared.domain.config import Config
@@ -16,7 +14,7 @@ from shared.domain.standards import public_standards
 from shared.store.store import SQLITE_MAX_INTEGER
 from shared.web.auth import public_read
 from shared.web.pages import latest_skm, render_page
-from shared.web.web import station
+from shared.web.web import speech, station
 
 bp = Blueprint(
     "board",
@@ -25,19 +23,8 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/board/static",
 )
-SPEECH_CACHE = "var/speech"
 # The audio of a call never changes: boards and browsers may keep it for a day.
 SPEECH_MAX_AGE_SECONDS = 24 * 3600
-
-
-@bp.record_once
-def _set_up_speech(state: BlueprintSetupState) -> None:
-    config: Config = state.app.extensions["satupintu"].config
-    state.app.extensions["satupintu.speech"] = Speech(config.resolve(SPEECH_CACHE))
-
-
-def speech() -> Speech:
-    return current_app.extensions["satupintu.speech"]
 
 
 @bp.get("/api/board")

@@ -11,6 +11,8 @@ Chromium, the whole of each page:
 - docs/admin-printer.png: printer health (one kiosk's printer takes tickets without ever
   answering, so they are unconfirmed) and the latest printed ticket;
 - docs/admin-users.png: the admin's user list;
+- docs/admin-voices.png: the voice pack, half recorded (tones stand in for the recordings),
+  with what is still missing and a sample call to Loket 2;
 
 and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_admin`
 (`--lang id` or `--lang en` for one language only).
@@ -18,6 +20,7 @@ and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screensho
 
 from __future__ import annotations
 
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -39,7 +42,9 @@ PAGES = [  # (path, user, picture)
     ("/admin/handover", "sari", "admin-handover.png"),
     ("/admin/printer", "sari", "admin-printer.png"),
     ("/admin/users", "root", "admin-users.png"),
+    ("/admin/voices?counter=loket-2", "sari", "admin-voices.png"),
 ]
+RECORDED = ["nomor-antrean", "silakan-menuju", "a", "b", "satu", "dua", "tiga", "belas", "puluh"]
 
 
 def shoot(browser: Browser, server: ServerProcess, shots: Shots) -> None:
@@ -58,11 +63,19 @@ def shoot(browser: Browser, server: ServerProcess, shots: Shots) -> None:
 
 
 def with_a_silent_printer(server: ServerProcess, port: int) -> None:
-    """The hall's config with phones' address set, and a kiosk whose printer never answers."""
+    """The hall's config with phones' address set, a kiosk whose printer never answers and a
+    voice pack with a few of its clips."""
     config = yaml.safe_load(server.config_path.read_text(encoding="utf-8"))
     config["public_url"] = "http://192.168.1.10:8000"
     printer = {"type": "network", "host": "127.0.0.1", "port": port, "timeout": 1}
     config["kiosks"] = [*config["kiosks"], {"id": "kiosk-2", "printer": printer}]
+    config["announcement"] = {**config.get("announcement", {}), "voice_packs": {"id": "voices/id"}}
+    pack = server.config_path.parent / "voices" / "id"
+    pack.mkdir(parents=True)
+    for index, name in enumerate(RECORDED):
+        tone = ["synth", "0.3", "sine", str(300 + 40 * index)]
+        sox = ["sox", "-n", "-r", "22050", "-c", "1", "-b", "16", str(pack / f"{name}.wav")]
+        subprocess.run([*sox, *tone], check=True)  # noqa: S603 (a tone for a recording)
     server.config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ from shared.application.clientaddress import ForwardedFrom, TrustedProxies
 from shared.application.printing import Printing
 from shared.domain.clock import Clock
 from shared.domain.config import Config
+from shared.operations.speech import station_speech
 from shared.web.limits import apply_rate_limits
 from shared.web.pages import latest_skm, render_page
 from shared.web.web import (
@@ -60,6 +61,7 @@ def create_app(
     app.json.sort_keys = False  # type: ignore[attr-defined]
     the_station = open_station(config, clock=clock, printers=printers)
     app.extensions["satupintu"] = the_station
+    app.extensions["satupintu.speech"] = station_speech(config)
     services.ensure_counters(the_station)
     ticket_printing.restore_printer_health(the_station)
     standards.record_publication(the_station)

@@ -288,6 +288,8 @@ SCREENS = [
            "ui.admin.waiting_handed_over", user="sari"),
     Screen("admin-printer", "/admin/printer", FULL_HD, "[data-page=admin-printer]",
            "ui.admin.printer_health", user="sari"),
+    Screen("admin-voices", "/admin/voices", FULL_HD, "[data-page=admin-voices]",
+           "ui.voices.no_pack", user="sari"),
     Screen("admin-users", "/admin/users", FULL_HD, "#users tr", "ui.admin.users_list",
            user="root"),
     Screen("admin-propam", "/admin/propam", ("full-hd", "phone"), "[data-page=admin-propam]",

@@ -19,8 +19,8 @@ import requests
 import yaml
 from playwright.sync_api import Browser, Page, expect
 
-from board.speech import Speech
 from shared.domain.announce import Spoken
+from shared.operations.speech import Speech
 from tests.helpers import ALL_UNITS, BASE_CONFIG
 from tests.layout_checks import outside, overflows, text_sizes
 from tests.realserver import ServerProcess

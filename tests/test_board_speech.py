@@ -14,12 +14,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from board.speech import PAUSE_SECONDS, REPEAT_PAUSE_SECONDS, VOICES, Speech
 from satupintu.app import create_app
 from shared.domain.announce import Spoken, announcement
 from shared.domain.clock import ManualClock
 from shared.domain.config import Announcement, Counter
 from shared.domain.errors import Unavailable
+from shared.operations.speech import PAUSE_SECONDS, REPEAT_PAUSE_SECONDS, VOICES, Speech
 from tests.conftest import Auth
 from tests.helpers import make_config
 

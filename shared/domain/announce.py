@@ -49,7 +49,9 @@ def spoken_counter(name: LocalText, spoken: str | None, language: str = "id") ->
 def announcement_parts(
     number: str, name: LocalText, spoken: str | None, config: Announcement
 ) -> list[Spoken]:
-    """The call's sentences with their languages: Indonesian first, then English if configured.
+    """The call's sentences with their languages: Indonesian first, then English and the local
+    language if configured (the local sentence says the number and the counter in Indonesian
+    words, which its voice pack says in the local language).
 
     A voice speaks each part in its own language; the ticket's letters stay capitals, which
     the Indonesian voice names the Indonesian way ("B" is "be", "C" is "ce").
@@ -67,6 +69,11 @@ def announcement_parts(
             number=spoken_number(number, "en"), counter=spoken_counter(name, spoken, "en")
         )
         parts.append(Spoken("en", english))
+    if config.local:
+        local = config.local.template.format(
+            number=spoken_number(number), counter=spoken_counter(name, spoken)
+        )
+        parts.append(Spoken(config.local.language, local))
     return parts
 
 

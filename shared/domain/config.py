@@ -503,20 +503,47 @@ class StepBack(_Model):
     times: int = Field(2, ge=0, le=10)
 
 
-class Announcement(_Model):
-    template: str = "Nomor antrean {number}, silakan menuju {counter}"
-    english: bool = False
-    english_template: str = "Ticket number {number}, please proceed to {counter}"
-    repeat: int = Field(2, ge=1, le=5)  # every call is spoken this many times
+def _template_fields(value: str) -> str:
+    try:
+        value.format(number="A 1", counter="loket")
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValueError("may only use the fields {number} and {counter}") from error
+    return value
 
-    @field_validator("template", "english_template")
-    @classmethod
-    def _fields(cls, value: str) -> str:
-        try:
-            value.format(number="A 1", counter="loket")
-        except (KeyError, IndexError, ValueError) as error:
-            raise ValueError("may only use the fields {number} and {counter}") from error
-        return value
+
+Template = Annotated[str, AfterValidator(_template_fields), Field(min_length=1, max_length=200)]
+
+
+class LocalAnnouncement(_Model):
+    """A third sentence in a local language (Uab Meto, Kupang Malay phrasing), after the
+    Indonesian and English ones: its numbers are written in Indonesian words, and its voice
+    pack's clips, named after those words, say them in the local language."""
+
+    language: str = Field(pattern=r"^[a-z]{2,8}$")  # a tag of its own, such as "aoz"
+    name: str = Field(min_length=1, max_length=40)  # how the voices page names it
+    template: Template
+
+
+class Announcement(_Model):
+    template: Template = "Nomor antrean {number}, silakan menuju {counter}"
+    english: bool = False
+    english_template: Template = "Ticket number {number}, please proceed to {counter}"
+    repeat: int = Field(2, ge=1, le=5)  # every call is spoken this many times
+    local: LocalAnnouncement | None = None
+    # Clips the hall recorded, per language ("id", "en" or `local.language`): a folder of WAV
+    # files, relative to the config file (`shared.domain.voice_script`).
+    voice_packs: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_pack_languages(self) -> Announcement:
+        spoken = {"id", "en", *([self.local.language] if self.local else [])}
+        unknown = sorted(set(self.voice_packs) - spoken)
+        if unknown:
+            raise ValueError(
+                f"voice_packs: {', '.join(unknown)} is not a language the call is spoken in "
+                f"({', '.join(sorted(spoken))})"
+            )
+        return self
 
 
 class Survey(_Model):

@@ -47,7 +47,7 @@ LEVELS: tuple[Level, ...] = ("ok", "warning", "problem")
 DISK_PROBLEM_PERCENT = 5
 DISK_WARNING_PERCENT = 10
 BACKUP_STALE_HOURS = 26  # a nightly backup plus a margin
-SPEECH_COMMAND = "espeak-ng"  # what the board's voice (board/speech.py) runs
+SPEECH_COMMAND = "espeak-ng"  # what the board's voice (shared/operations/speech.py) runs
 CENTRAL_SILENT_MINUTES = 10  # central may be away this long before anyone is told
 MAX_AGE_SECONDS = 5.0
 

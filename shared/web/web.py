@@ -31,6 +31,7 @@ from shared.domain.errors import (
     Unauthorized,
 )
 from shared.domain.i18n import Language, pick_language, text
+from shared.operations.speech import Speech
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ SECURITY_HEADERS = {
 def station() -> Station:
     """The station this app serves (set by create_app)."""
     return current_app.extensions["satupintu"]
+
+
+def speech() -> Speech:
+    """The station's voice (`shared.operations.speech`), made by the app factory."""
+    return current_app.extensions["satupintu.speech"]
 
 
 def device() -> Device:
