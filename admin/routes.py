@@ -82,9 +82,9 @@ def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]
 
 
 def page_for(role: Role) -> Callable[[View], View]:
-    """A page for users with at least `role`.
+    """A page for users whose role may do what `role` may (`Role.may`).
 
-    Anonymous visitors get a login form (401), users below the role a refusal (403).
+    Anonymous visitors get a login form (401), other users a refusal (403).
     """
 
     def decorate(view: View) -> View:
@@ -93,7 +93,7 @@ def page_for(role: Role) -> Callable[[View], View]:
             user = current_user()
             if user is None:
                 return _render("login.html", 401)
-            if user.role < role:
+            if not user.role.may(role):
                 return _render("forbidden.html", 403)
             return view(*args, **kwargs)
 
@@ -349,6 +349,46 @@ def followup_add() -> tuple[Response, int]:
 def followup_change(followup_id: int) -> Response:
     """An entry changed: the same fields, whole."""
     return jsonify({"followup": followups.save(station(), _actor(), json_body(), followup_id)})
+
+
+# ---- Propam: the integrity survey and its alarms (Propam only) -------------------------------
+
+
+def _propam() -> dict[str, Any]:
+    return heavy("propam", request.args.get("from"), request.args.get("to"))
+
+
+@bp.get("/admin/propam")
+@page_for(Role.PROPAM)
+def propam_page() -> tuple[str, int]:
+    """The integrity survey's answers per hour, counter and officer, and the alarms; a period
+    it cannot show falls back to the default one with the reason."""
+    problem = None
+    try:
+        overview = _propam()
+    except InvalidRequest as error:
+        problem = text(error.message_key, page_language(), **error.params)
+        overview = heavy("propam", None, None)
+    language = page_language()
+    return _render(
+        "propam.html",
+        400 if problem else 200,
+        problem=problem,
+        overview=overview,
+        names=_names(),
+        question_columns=[
+            (text(f"ui.integrity.short.{question}", language), "num")
+            for question in overview["questions"]
+        ],
+    )
+
+
+@bp.get("/api/admin/propam")
+@require_role(Role.PROPAM)
+def propam_api() -> Response:
+    """`?from=&to=` (default: the last 30 days): `{"from", "to", "questions", "alarms",
+    "answers", "yes_by_counter"}`."""
+    return jsonify(_propam())
 
 
 # ---- shift hand-over ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from flask import Blueprint, Response, jsonify
 from shared.application import devices, survey_desk
 from shared.application.citizen_commands import AnswerSurveyAtCounter
 from shared.domain.errors import Forbidden, NotFound
+from shared.domain.integrity import integrity_questions
 from shared.domain.survey import questions
 from shared.web.answers import citizen_command
 from shared.web.pages import render_page
@@ -37,6 +38,7 @@ def _state(counter_id: str) -> dict[str, object]:
     return {
         "counter": counter,
         "questions": list(questions(station().config.survey.form)),
+        "integrity": list(integrity_questions(station().config)),
         "ticket": survey_desk.survey_desk(station(), counter_id),
     }
 
@@ -51,7 +53,7 @@ def page(counter_id: str) -> str:
         desk = None
     return render_page(
         "admin/survey_desk.html",
-        catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "error."),
+        catalogue_prefixes=("ui.survey_desk.", "ui.survey.", "ui.integrity.", "error."),
         data={"desk": desk, "counter_id": counter_id},
         counter=counter,
         enrolled=desk is not None,
@@ -66,7 +68,8 @@ def current(counter_id: str) -> Response:
 
 @bp.post("/api/survey/<counter_id>")
 def answer(counter_id: str) -> tuple[Response, int]:
-    """`{"handle", "answers", "profile"?}` for the ticket the tablet was shown."""
+    """`{"handle", "answers", "profile"?, "integrity"?}` for the ticket the tablet was shown;
+    integrity answers are refused (403) from a staff member's session."""
     _counter(counter_id)
     devices.may_answer_survey(device(), counter_id)
     return citizen_command(AnswerSurveyAtCounter, counter_id)

@@ -23,6 +23,7 @@ from shared.application.reporting.formatting import format_clock, local_date
 from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.i18n import text
+from shared.domain.integrity import integrity_questions
 from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.standards import public_standards
@@ -157,8 +158,9 @@ def add_sms_number(token: str) -> tuple[Response, int]:
 
 @bp.post("/api/tickets/<token>/survey")
 def answer_survey(token: str) -> tuple[Response, int]:
-    """`{"answers", "profile"?}`: the citizen's satisfaction answers, once the ticket is done,
-    with the optional respondent profile."""
+    """`{"answers", "profile"?, "integrity"?}`: the citizen's satisfaction answers, once the
+    ticket is done, with the optional respondent profile and integrity answers (refused, 403,
+    from a staff member's session)."""
     return citizen_command(AnswerSurvey, token)
 
 
@@ -234,7 +236,13 @@ def phone_page(token: str) -> str | tuple[str, int]:
         "kiosk/phone.html",
         standard=service.standard if service and not service.private else None,
         channels=config.complaint_channels,
-        catalogue_prefixes=("ui.phone.", "ui.survey.", "ui.skm.profile.", "ui.optin."),
+        catalogue_prefixes=(
+            "ui.phone.",
+            "ui.survey.",
+            "ui.skm.profile.",
+            "ui.optin.",
+            "ui.integrity.",
+        ),
         private_names=False,
         data={
             "ticket": ticket,
@@ -247,6 +255,7 @@ def phone_page(token: str) -> str | tuple[str, int]:
                 "profile": {key: list(values) for key, values in PROFILE.items()}
                 if config.survey.form == "full"
                 else None,
+                "integrity": list(integrity_questions(config)),
                 "answered": survey_desk.survey_answered(station(), token),
             },
         },

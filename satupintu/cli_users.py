@@ -48,7 +48,7 @@ def _password(password_stdin: bool) -> str:
 @click.argument("name")
 @click.option(
     "--role",
-    type=click.Choice(["officer", "supervisor", "admin"]),
+    type=click.Choice(["officer", "supervisor", "admin", "propam"]),
     required=True,
     help="What the user may do.",
 )
@@ -137,7 +137,7 @@ def user_reset_password(name: str, password_stdin: bool, config_file: str | None
 
 @user.command("role")
 @click.argument("name")
-@click.argument("role", type=click.Choice(["officer", "supervisor", "admin"]))
+@click.argument("role", type=click.Choice(["officer", "supervisor", "admin", "propam"]))
 @config_option
 def user_role(name: str, role: str, config_file: str | None) -> None:
     """Give a user another role (it applies to their next request)."""

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, BinaryIO, Protocol
 
 from satupintu.opening import open_station
-from shared.application import audit
+from shared.application import audit, propam
 from shared.application.reporting import reports
 from shared.application.reporting.skm_pdf import skm_document
 from shared.application.station import Station
@@ -59,6 +59,7 @@ CALLS: dict[str, Callable[..., Any]] = {
     "dashboard": _dashboard,
     "handover": _handover,
     "audit": _audit,
+    "propam": propam.overview,
 }
 
 

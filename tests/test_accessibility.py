@@ -83,7 +83,7 @@ HALL_CONFIG = {
          "prefix": "G", "unit": "Propam", "private": True, "reference": "required"},
     ],
 }  # fmt: skip
-USERS = {"budi": "officer", "sari": "supervisor", "root": "admin"}
+USERS = {"budi": "officer", "sari": "supervisor", "root": "admin", "provos": "propam"}
 
 
 @dataclass
@@ -292,6 +292,8 @@ SCREENS = [
            "ui.voices.no_pack", user="sari"),
     Screen("admin-users", "/admin/users", FULL_HD, "#users tr", "ui.admin.users_list",
            user="root"),
+    Screen("admin-propam", "/admin/propam", ("full-hd", "phone"), "[data-page=admin-propam]",
+           "ui.propam.intro", user="provos"),
 ]  # fmt: skip
 CASES = [
     pytest.param(screen, size, lang, id=f"{screen.name}-{size}-{lang}")

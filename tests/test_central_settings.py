@@ -81,7 +81,7 @@ EVERY_KEY: dict[str, Any] = {
         {"name": {"id": "Pagi", "en": "Morning"}, "starts_at": "07:00"},
         {"name": "Malam", "starts_at": "19:00"},
     ],
-    "survey": {"form": "full"},
+    "survey": {"form": "full", "integrity": False},
 }
 
 

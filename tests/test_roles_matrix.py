@@ -2,7 +2,9 @@
 
 The routes come from the app itself (`app.url_map`) and the events from the Socket.IO server,
 so a new route or event fails `test_every_route_has_an_intended_role` until it is added to
-the tables below with the least role it needs (None: anyone).
+the tables below with the least role it needs (None: anyone; ANY_USER: whoever is logged in).
+Propam stands apart from the ladder officer < supervisor < admin: its routes admit Propam
+alone (not even an admin), and Propam gets through no route of the ladder.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from tests.helpers import MORNING, make_config
 pytestmark = pytest.mark.slow
 
 PUBLIC = None
-OFFICER, SUPERVISOR, ADMIN = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN
+ANY_USER = "any logged-in user"
+OFFICER, SUPERVISOR, ADMIN, PROPAM = Role.OFFICER, Role.SUPERVISOR, Role.ADMIN, Role.PROPAM
 PASSWORD = "rahasia-123"
 
-ROUTES: dict[tuple[str, str], Role | None] = {
+ROUTES: dict[tuple[str, str], Role | str | None] = {
     ("GET", "/"): PUBLIC,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/station/logo"): PUBLIC,
@@ -54,10 +57,12 @@ ROUTES: dict[tuple[str, str], Role | None] = {
     ("GET", "/admin/printer/preview.png"): SUPERVISOR,
     ("GET", "/admin/users"): ADMIN,
     ("GET", "/admin/followups"): SUPERVISOR,
+    ("GET", "/admin/propam"): PROPAM,
+    ("GET", "/api/admin/propam"): PROPAM,
     ("GET", "/admin/static/<path:filename>"): PUBLIC,
     ("POST", "/api/login"): PUBLIC,
     ("POST", "/api/logout"): PUBLIC,
-    ("GET", "/api/me"): OFFICER,
+    ("GET", "/api/me"): ANY_USER,
     ("GET", "/api/openapi.json"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/api/services"): PUBLIC,
@@ -146,7 +151,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/admin/followups"): FOLLOWUP,
     ("POST", "/api/admin/followups/<int(max=9223372036854775807):followup_id>"): FOLLOWUP,
 }
-ROLES: list[Role | None] = [None, OFFICER, SUPERVISOR, ADMIN]
+ROLES: list[Role | None] = [None, OFFICER, SUPERVISOR, ADMIN, PROPAM]
 LOGIN_FORM = 'id="login-form"'
 PARAMETER = re.compile(r"<(?:\w+(?:\([^)]*\))?:)?(\w+)>")  # <name>, <int:name>, <int(max=9):name>
 
@@ -185,7 +190,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hall]:
     app = create_app(make_config(folder), clock=ManualClock(MORNING))
     app.config["TESTING"] = True
     station = app.extensions["satupintu"]
-    for role in (OFFICER, SUPERVISOR, ADMIN):
+    for role in (OFFICER, SUPERVISOR, ADMIN, PROPAM):
         add_user(station, role.label, role.label, PASSWORD, "test")
     add_user(station, "korban", "officer", PASSWORD, "test")
     token = app.test_client().post("/api/tickets", json={"service": "lapor"}).get_json()
@@ -233,8 +238,16 @@ def test_every_route_has_an_intended_role(hall: Hall) -> None:
     assert socket_events() == set(SOCKET_EVENTS), "socket events differ from SOCKET_EVENTS"
 
 
-def _allowed(needed: Role | None, role: Role | None) -> bool:
-    return needed is None or (role is not None and role >= needed)
+def _allowed(needed: Role | str | None, role: Role | None) -> bool:
+    if needed is None:
+        return True
+    if role is None:
+        return False
+    if needed == ANY_USER:
+        return True
+    if PROPAM in (needed, role):
+        return role == needed
+    return role >= needed
 
 
 def test_only_the_intended_roles_get_through_every_route(hall: Hall) -> None:

@@ -88,6 +88,7 @@ let movedFrom = null; // the service the ticket was transferred from, while it w
 let survey = page.survey.answered ? "already" : "open"; // open | sending | sent | already
 const answers = {};
 const profile = {};
+const integrity = {}; // the optional integrity questions' "yes" or "no"
 let sound = null; // the AudioContext, once a touch allowed it
 let cancelling = "no"; // no | asking | sending
 let steppingBack = false;
@@ -365,6 +366,43 @@ function profileFields() {
   ];
 }
 
+// The optional integrity questions: yes or no, each may be left unanswered. They go with the
+// survey, and only Propam reads them, without the number.
+function integrityField(question) {
+  const options = ["yes", "no"].map((answer) => {
+    const input = el("input", {
+      type: "radio",
+      name: `integrity-${question}`,
+      value: answer,
+      checked: integrity[question] === answer,
+      "data-focus-key": `integrity:${question}:${answer}`,
+    });
+    input.addEventListener("change", () => {
+      integrity[question] = answer;
+    });
+    return el("label", { class: "phone-option" }, input, el("span", {}, t(`ui.integrity.${answer}`)));
+  });
+  return el(
+    "fieldset",
+    { class: "phone-question" },
+    el("legend", {}, t(`ui.integrity.question.${question}`)),
+    el("div", { class: "phone-options" }, ...options),
+  );
+}
+
+function integrityFields() {
+  if (!page.survey.integrity.length) return [];
+  return [
+    el(
+      "div",
+      { class: "phone-integrity", role: "group", "aria-labelledby": "integrity-title" },
+      el("h3", { id: "integrity-title" }, t("ui.integrity.title")),
+      el("p", { class: "phone-hint" }, t("ui.integrity.intro")),
+      ...page.survey.integrity.map(integrityField),
+    ),
+  ];
+}
+
 function renderSurvey() {
   ui.survey.hidden = !["open", "sending"].includes(survey);
   ui.thanks.hidden = !["sent", "already"].includes(survey);
@@ -373,7 +411,11 @@ function renderSurvey() {
   }
   if (!ui.survey.hidden) {
     keepingFocus(() =>
-      ui.questions.replaceChildren(...page.survey.questions.map(questionField), ...profileFields()),
+      ui.questions.replaceChildren(
+        ...page.survey.questions.map(questionField),
+        ...profileFields(),
+        ...integrityFields(),
+      ),
     );
   }
   ui.submit.disabled = survey === "sending";
@@ -392,6 +434,7 @@ async function sendSurvey(event) {
     await api("POST", `/api/tickets/${encodeURIComponent(ticket.token)}/survey`, {
       answers,
       profile: given,
+      integrity,
     });
     survey = "sent";
   } catch (error) {

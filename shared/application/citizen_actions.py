@@ -5,7 +5,9 @@
 does the day's housekeeping (`begin`) and finds the ticket: by its holder's token, or, for the
 counter's survey tablet, the counter's latest finished ticket its handle names (else nothing
 changes). The command's step then decides with the ticket lifecycle or the carry-over, survey
-and SMS rules, and saves what moved; `act` records the public waiting counts when the queue
+and SMS rules, and saves what moved (a survey's integrity answers, `shared.domain.integrity`,
+only as counts of the hour, counter and officer of the service: not in the event log, not
+beside the ticket or its survey answers); `act` records the public waiting counts when the queue
 changed. After COMMIT it builds the ticket's view and prints where the command prints. The
 functions at the end are the same commands for callers in Python (tests, SMS replies).
 """
@@ -16,7 +18,7 @@ import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 from shared.application import stepback, survey_desk
@@ -41,12 +43,13 @@ from shared.application.ticket_printing import MAX_REPRINTS, Issued, print_check
 from shared.application.views import view_of
 from shared.domain import carryover
 from shared.domain.errors import Conflict, Forbidden, NotCarried
-from shared.domain.events import SurveyAnswered
+from shared.domain.events import SurveyAnswered, TicketDone
+from shared.domain.integrity import hour_of
 from shared.domain.queue_rules import Move, Status
 from shared.domain.skm import SkmPeriod
 from shared.domain.sms import mask
 from shared.domain.ticket import Ticket
-from shared.store import repository, skm_records
+from shared.store import eventlog, integrity_records, repository, skm_records
 from shared.store.store import Transaction
 
 
@@ -144,9 +147,16 @@ def _answer_survey(context: Context, command: CitizenCommand) -> Outcome:
     if repository.surveyed(context.tx, ticket.id):
         raise Conflict("error.survey_answered")
     repository.save_survey(context.tx, ticket.id, json.dumps(command.answers))
-    # The profile only adds to its quarter's counts, apart from the answers and the ticket.
+    # The profile only adds to its quarter's counts, and the integrity answers to the counts of
+    # its service's hour, counter and officer, apart from the answers and the ticket.
     quarter = SkmPeriod.containing("quarter", context.today).label
     skm_records.count_profile(context.tx, quarter, command.profile)
+    finish = eventlog.finish_of(context.tx, ticket.id)
+    if command.integrity and finish is not None and isinstance(finish.event, TicketDone):
+        hour = hour_of(finish.at.astimezone(UTC))
+        integrity_records.count_answers(
+            context.tx, hour, finish.event.counter, finish.actor, command.integrity
+        )
     context.tx.record(
         SurveyAnswered(
             ticket_id=ticket.id,
@@ -290,10 +300,20 @@ def add_sms_number(station: Station, token: str, phone: object, language: str) -
     return mask(command.phone)
 
 
-def answer_survey(station: Station, token: str, answers: Any, profile: Any = None) -> None:
+def answer_survey(
+    station: Station,
+    token: str,
+    answers: Any,
+    profile: Any = None,
+    *,
+    integrity: Any = None,
+    from_staff: bool = False,
+) -> None:
     """Keep a citizen's satisfaction answers: only for a finished ticket, once per ticket;
-    with the optional respondent profile (`shared.domain.skm.PROFILE`)."""
-    _run(station, AnswerSurvey, Asked(token, {"answers": answers, "profile": profile}))
+    with the optional respondent profile (`shared.domain.skm.PROFILE`) and integrity answers
+    (`from_staff`: a staff member's session sent it, which may not give integrity answers)."""
+    body = {"answers": answers, "profile": profile, "integrity": integrity}
+    _run(station, AnswerSurvey, Asked(token, body, staff=from_staff))
 
 
 def check_in_carried(

@@ -19,7 +19,8 @@ from shared.application.devices import Device
 from shared.application.sms import checked_language, sms_config
 from shared.application.ticket_issue import checked_idempotency_key, checked_kiosk, kiosk_actor
 from shared.domain.config import Config
-from shared.domain.errors import InvalidRequest
+from shared.domain.errors import Conflict, Forbidden, InvalidRequest
+from shared.domain.integrity import validate_integrity
 from shared.domain.skm import validate_profile
 from shared.domain.sms import normalise_number
 from shared.domain.survey import validate_answers
@@ -31,8 +32,8 @@ MAX_TOKEN = 200  # a scanned status link, or its token
 class Asked:
     """A request as a surface received it, before parsing: what its path names (a ticket's token
     or link, a booking's token or code, a counter), its JSON body, the caller's language (the
-    default for SMS), the asking device, and for a kiosk's check-in the kiosk it prints at and
-    its Idempotency-Key."""
+    default for SMS), the asking device, for a kiosk's check-in the kiosk it prints at and
+    its Idempotency-Key, and whether a staff member's session sent it (`staff`)."""
 
     named: str
     body: dict[str, Any] = field(default_factory=dict)
@@ -40,6 +41,7 @@ class Asked:
     device: Device | None = None
     kiosk: Any = None
     idempotency_key: str | None = None
+    staff: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,21 +100,35 @@ class AddSmsNumber(SmsRequest, CitizenCommand):
     action = "sms"
 
 
+def _integrity(asked: Asked, config: Config) -> dict[str, str]:
+    """A survey's integrity answers (`shared.domain.integrity`), where they are asked, and never
+    from a staff member's session: a citizen answers them, nobody for them."""
+    clean = validate_integrity(asked.body.get("integrity"))
+    if clean and not config.survey.integrity:
+        raise Conflict("error.integrity_off")
+    if clean and asked.staff:
+        raise Forbidden("error.integrity_staff")
+    return clean
+
+
 @dataclass(frozen=True, kw_only=True)
 class AnswerSurvey(CitizenCommand):
     """The citizen's satisfaction answers, once the ticket is done; once per ticket; with the
-    optional respondent profile (`shared.domain.skm.PROFILE`: kept only as counts)."""
+    optional respondent profile (`shared.domain.skm.PROFILE`: kept only as counts) and integrity
+    answers (kept only as counts of the service's hour, counter and officer)."""
 
     action = "survey"
     shows = ()
     answers: dict[str, int]
     profile: dict[str, str] = field(default_factory=dict)
+    integrity: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, asked: Asked, config: Config) -> CitizenCommand:
         answers = validate_answers(config.survey.form, asked.body.get("answers"))
         profile = validate_profile(asked.body.get("profile"))
-        return cls(token=asked.named, answers=answers, profile=profile)
+        integrity = _integrity(asked, config)
+        return cls(token=asked.named, answers=answers, profile=profile, integrity=integrity)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +144,7 @@ class AnswerSurveyAtCounter(AnswerSurvey):
     def parse(cls, asked: Asked, config: Config) -> CitizenCommand:
         answers = validate_answers(config.survey.form, asked.body.get("answers"))
         profile = validate_profile(asked.body.get("profile"))
+        integrity = _integrity(asked, config)
         handle = asked.body.get("handle")
         return cls(
             token="",
@@ -135,6 +152,7 @@ class AnswerSurveyAtCounter(AnswerSurvey):
             handle=handle if isinstance(handle, str) else None,
             answers=answers,
             profile=profile,
+            integrity=integrity,
         )
 
     def actor(self) -> str:

@@ -23,6 +23,10 @@ from shared.store.store import Reader, Transaction
 class Roles(IntEnum):
     """A server's roles in increasing power: each may do everything the ones before it may."""
 
+    def may(self, needed: Roles) -> bool:
+        """Whether this role may do what needs `needed`."""
+        return self >= needed
+
     @classmethod
     def parse(cls, value: Any) -> Self:
         try:
@@ -37,11 +41,23 @@ class Roles(IntEnum):
 
 
 class Role(Roles):
-    """The station's roles."""
+    """The station's roles: officer, supervisor and admin in increasing power, and Propam apart.
 
+    Propam (the police's internal affairs) oversees the others: it sees only its own page (the
+    integrity survey and its alarms) and acts nowhere else, and no other role, admin included,
+    sees that page; an admin only creates Propam's accounts. Below every other role, Propam
+    passes no `role >= OFFICER` check.
+    """
+
+    PROPAM = 0
     OFFICER = 1
     SUPERVISOR = 2
     ADMIN = 3
+
+    def may(self, needed: Roles) -> bool:
+        if Role.PROPAM in (self, needed):
+            return self == needed
+        return self >= needed
 
 
 @dataclass(frozen=True)
@@ -59,6 +75,8 @@ class User:
         """Whether this user may see and act at a counter: every service it calls is in their
         units. Without units, a supervisor may everywhere and an officer everywhere but at a
         private service's counter (Propam, women and children), whose unit must be theirs."""
+        if not self.role.may(Role.OFFICER):
+            return False  # Propam oversees the counters and acts at none
         counter = config.counter_by_id.get(counter_id)
         if counter is None:
             return True
@@ -70,6 +88,8 @@ class User:
     def may_suspend(self, config: Config, service_id: str) -> bool:
         """Whether this user may suspend or resume a service: one of their units; without
         units, a supervisor any and an officer any but a private one (as at the counters)."""
+        if not self.role.may(Role.OFFICER):
+            return False
         service = config.service_by_id.get(service_id)
         if service is None:
             return True

@@ -535,7 +535,11 @@ class Announcement(_Model):
 
 
 class Survey(_Model):
+    """The satisfaction survey's form, and whether it also asks the optional integrity
+    questions (`shared.domain.integrity`)."""
+
     form: Literal["short", "full"] = "short"
+    integrity: bool = True
 
 
 class KioskScreen(_Model):

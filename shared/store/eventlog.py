@@ -447,4 +447,14 @@ def last_finished_at(db: Reader, counter_id: str) -> Logged | None:
     return logged(row) if row else None
 
 
+def finish_of(db: Reader, ticket_id: int) -> Logged | None:
+    """A ticket's (latest) finish as done: when, at which counter, by whom."""
+    row = db.one(
+        "SELECT id, at, actor, name, data FROM events WHERE ticket_id = ? AND +name = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [ticket_id, TicketDone.name],
+    )
+    return logged(row) if row else None
+
+
 COUNTER_DAY_KINDS = (TicketDone, TicketNoShow, TicketTransferred)

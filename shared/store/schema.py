@@ -457,6 +457,26 @@ def m017_sms_bookings_and_staff_phones(db: Database) -> None:
     )
 
 
+@migrations()
+def m018_integrity_counts(db: Database) -> None:
+    """The integrity survey's answers, kept only as counts per hour (UTC, of the service's
+    finish), counter and officer: never a ticket, token, number or phone beside them, and no
+    row id whose order would tell which answer came when."""
+    db.executescript(
+        """
+        CREATE TABLE integrity_counts (
+            hour TEXT NOT NULL,
+            counter TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            answers INTEGER NOT NULL,
+            PRIMARY KEY (hour, counter, officer, question, answer)
+        ) WITHOUT ROWID;
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

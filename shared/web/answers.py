@@ -18,6 +18,7 @@ from shared.application.printing import PrintResult
 from shared.application.ticket_printing import Issued
 from shared.application.views import booking_view
 from shared.store.repository import Booker
+from shared.web.auth import current_user
 from shared.web.web import device, json_body, language, public_base, station
 
 
@@ -42,6 +43,7 @@ def _asked(named: str, kiosk: str | None) -> Asked:
         device(),
         kiosk,
         request.headers.get("Idempotency-Key"),
+        staff=current_user() is not None,
     )
 
 

@@ -187,7 +187,8 @@ def role_guard(
     current_user: Callable[[], HasRole | None],
 ) -> Callable[[Any], Callable[[View], View]]:
     """`require_role(role)` for a server's own users (the station's or central's): an API
-    route for users with at least `role`, 401 without a session, 403 below it."""
+    route for users whose role may do what `role` may (`Roles.may`), 401 without a session,
+    403 otherwise."""
 
     def require_role(role: Any) -> Callable[[View], View]:
         def decorate(view: View) -> View:
@@ -196,7 +197,7 @@ def role_guard(
                 user = current_user()
                 if user is None:
                     raise Unauthorized("error.unauthorized")
-                if user.role < role:
+                if not user.role.may(role):
                     raise Forbidden("error.forbidden_role")
                 return view(*args, **kwargs)
 

@@ -1,6 +1,7 @@
 // The counter-side survey tablet: asks about the ticket just finished at this counter, with
-// the phone survey's questions and answers (ui.survey.*). The short form sends on the first
-// tap; the full form (nine elements) has a send button. "English" switches the language for
+// the phone survey's questions and answers (ui.survey.*) and, when the station asks them, the
+// optional integrity questions (ui.integrity.*). The short form without integrity questions
+// sends on the first tap; otherwise a send button sends. "English" switches the language for
 // one citizen: the tablet returns to the station's language after each answer.
 
 import { api } from "/static/js/api.js";
@@ -34,7 +35,7 @@ function question(key, index) {
   const choices = SCALE.map((score) => {
     const input = el("input", { type: "radio", name, value: String(score), required: "required" });
     input.addEventListener("change", () => {
-      if (desk.questions.length === 1) form.requestSubmit();
+      if (sendsOnTap()) form.requestSubmit();
     });
     return el(
       "label",
@@ -52,6 +53,41 @@ function question(key, index) {
   );
 }
 
+function sendsOnTap() {
+  return desk.questions.length === 1 && !desk.integrity.length;
+}
+
+// An optional integrity question: "yes" or "no", or left unanswered.
+function integrityQuestion(key) {
+  const choices = ["yes", "no"].map((answer) =>
+    el(
+      "label",
+      { class: "choice choice-integrity" },
+      el("input", { type: "radio", name: `i-${key}`, value: answer }),
+      el("span", { class: "choice-text" }, t(`ui.integrity.${answer}`)),
+    ),
+  );
+  return el(
+    "fieldset",
+    { class: "desk-question" },
+    el("legend", {}, t(`ui.integrity.question.${key}`)),
+    el("div", { class: "choices choices-two" }, ...choices),
+  );
+}
+
+function integrityPart() {
+  if (!desk.integrity.length) return [];
+  return [
+    el(
+      "div",
+      { class: "desk-integrity", role: "group", "aria-labelledby": "desk-integrity-title" },
+      el("h2", { id: "desk-integrity-title" }, t("ui.integrity.title")),
+      el("p", {}, t("ui.integrity.intro")),
+      ...desk.integrity.map(integrityQuestion),
+    ),
+  ];
+}
+
 function render() {
   if (thanking) return;
   if (!desk.ticket) {
@@ -64,10 +100,10 @@ function render() {
   if (form.dataset.shown !== shown || form.hidden) {
     form.dataset.shown = shown;
     setText("desk-ask", t("ui.survey_desk.ask", { number: desk.ticket.number }));
-    replaceChildren(byId("desk-questions"), desk.questions.map(question));
+    replaceChildren(byId("desk-questions"), [...desk.questions.map(question), ...integrityPart()]);
     error.hidden = true;
   }
-  sendButton.hidden = desk.questions.length === 1;
+  sendButton.hidden = sendsOnTap();
   show("form");
 }
 
@@ -88,10 +124,16 @@ form.addEventListener("submit", async (event) => {
     if (!chosen) return;
     answers[key] = Number(chosen.value);
   }
+  const integrity = {};
+  for (const key of desk.integrity) {
+    const chosen = form.querySelector(`input[name="i-${key}"]:checked`);
+    if (chosen) integrity[key] = chosen.value;
+  }
   try {
     await api("POST", `/api/survey/${encodeURIComponent(counterId)}`, {
       handle: desk.ticket.handle,
       answers,
+      integrity,
     });
     thanking = true;
     show("thanks");

@@ -6,7 +6,7 @@ import { formatDate, formatTime, page, t } from "/static/js/i18n.js";
 import { keepingFocus } from "/static/js/focus.js";
 import { byId, el, replaceChildren } from "/static/js/dom.js";
 
-const ROLES = ["officer", "supervisor", "admin"];
+const ROLES = ["officer", "supervisor", "admin", "propam"];
 const message = byId("users-message");
 
 function say(text, isError = false) {
