@@ -43,7 +43,7 @@ from shared.application.users import (
     set_units,
 )
 from shared.domain.errors import InvalidRequest, NotFound
-from shared.domain.i18n import text
+from shared.domain.i18n import other_language, text
 from shared.domain.skm import CODES, SkmPeriod
 from shared.operations import backups
 from shared.operations.speech import pack_report, sample_call
@@ -67,7 +67,7 @@ CATALOGUE = ("ui.admin.", "ui.audit.", "ui.followup.", "error.")
 def _render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     """An oversight page, with the user, the helpers and a link to the other language."""
     user = current_user()
-    other = "en" if page_language() == "id" else "id"
+    other = other_language(page_language())
     page = render_page(
         f"admin/{template}",
         catalogue_prefixes=CATALOGUE,

@@ -21,7 +21,7 @@ from central.store import CentralStore
 from central.users import CentralSessions, Role
 from shared.application.reporting.formatting import format_clock, format_number
 from shared.domain.clock import Clock
-from shared.domain.i18n import LANGUAGES, Language, catalogue, pick_language, text
+from shared.domain.i18n import LANGUAGES, Language, catalogue, other_language, pick_language, text
 from shared.web.login import Login
 from shared.web.pages import local_date
 from shared.web.web import refuse_foreign_origin, role_guard
@@ -77,7 +77,7 @@ def render(
     """A central page, in the page's language, with the texts and data its scripts need."""
     config = central().config
     lang = page_language()
-    other = "en" if lang == "id" else "id"
+    other = other_language(lang)
     user = current_user()
     page_data = {
         "language": lang,

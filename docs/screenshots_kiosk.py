@@ -12,6 +12,8 @@ Debian's Chromium:
   a number half typed on the keypad (portrait);
 - docs/kiosk-requirements.png: "Cek persyaratan" of a service, the documents to bring
   (portrait);
+- docs/kiosk-voice.png: the spoken menu started with Enter on a numeric keypad, its words on
+  the screen (portrait);
 - docs/standar.png: the public /standar page (390 px wide, its top);
 - docs/kiosk-phone.png (390 px wide): the kiosk page as a phone on the hall's Wi-Fi sees it;
 - docs/kiosk-ticket.png: the confirmation after a tap (portrait), and docs/ticket-preview.png
@@ -163,6 +165,11 @@ def take(server: ServerProcess, shots: Shots) -> None:
         page.wait_for_selector("#requirements:not([hidden])")
         page.screenshot(path=shots.file("kiosk-requirements.png"))
         page.locator("#requirements-back").click()
+        page.evaluate("document.activeElement.blur()")  # the keypad's Enter, not a button's
+        page.keyboard.press("Enter")
+        expect(page.locator("#voice-text")).not_to_be_empty()
+        page.screenshot(path=shots.file("kiosk-voice.png"))
+        page.reload()
         page.locator('[data-service="spkt-lapor"]').click()
         page.wait_for_selector("#confirm:not([hidden])")
         expect(page.locator("#confirm-qr")).to_have_js_property("complete", True)

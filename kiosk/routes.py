@@ -196,7 +196,7 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
         code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
         reference_keys=REFERENCE_KEYS,
         phone_keys=PHONE_KEYS,
-        catalogue_prefixes=("ui.kiosk.", "ui.standard."),
+        catalogue_prefixes=("ui.kiosk.", "ui.standard.", "ui.voice_menu."),
         data={
             "kiosk": kiosk_id,
             "standards": public_standards(config),

@@ -49,6 +49,7 @@ def create_app(
     from kiosk.bookings import bp as booking_bp
     from kiosk.enrol import bp as enrol_bp
     from kiosk.routes import bp as kiosk_bp
+    from kiosk.voice_menu import bp as voice_menu_bp
     from shared.web.api_docs import bp as api_docs_bp
     from shared.web.auth import bp as auth_bp
     from shared.web.healthz import bp as healthz_bp
@@ -74,6 +75,7 @@ def create_app(
         auth_bp,
         api_docs_bp,
         kiosk_bp,
+        voice_menu_bp,
         booking_bp,
         enrol_bp,
         counter_bp,

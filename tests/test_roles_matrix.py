@@ -85,6 +85,8 @@ ROUTES: dict[tuple[str, str], Role | str | None] = {
     ("POST", "/api/bookings/<code>/check-in"): PUBLIC,  # a kiosk, like tickets
     ("GET", "/book"): PUBLIC,
     ("GET", "/standar"): PUBLIC,
+    ("GET", "/api/kiosk/prompt"): PUBLIC,
+    ("GET", "/api/kiosk/prompt.wav"): PUBLIC,
     ("GET", "/b/<token>"): PUBLIC,
     ("GET", "/b/<token>/qr.svg"): PUBLIC,
     ("GET", "/b/<token>/booking.ics"): PUBLIC,

@@ -9,6 +9,7 @@
 
 import { connectLive } from "/static/js/live.js";
 import "./kiosk/check-in.js";
+import "./kiosk/voice-menu.js";
 import { layoutGrid, renderServices } from "./kiosk/grid.js";
 import { renderClock, resetWhenIdle, switchLanguage } from "./kiosk/idle.js";
 import { renderPriority } from "./kiosk/priority.js";

@@ -11,6 +11,13 @@ from shared.domain.yamltext import safe_load
 
 Language = Literal["id", "en"]
 LANGUAGES: tuple[Language, ...] = ("id", "en")
+
+
+def other_language(language: str) -> Language:
+    """The station's other language: the one a page's language button switches to."""
+    return "en" if language == "id" else "id"
+
+
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "catalogue"
 
 

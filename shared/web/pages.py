@@ -18,7 +18,7 @@ from shared.application.reporting.formatting import (
     period_words,
 )
 from shared.domain.config import LOGO_TYPES
-from shared.domain.i18n import LANGUAGES, catalogue, text
+from shared.domain.i18n import LANGUAGES, catalogue, other_language, text
 from shared.web.web import station
 
 bp = Blueprint("pages", __name__)
@@ -90,7 +90,7 @@ def render_page(
         service_names={service.id: service.name.get(lang) for service in config.services},
         logo_url=LOGO_URL,
         lang=lang,
-        other_lang="en" if lang == "id" else "id",
+        other_lang=other_language(lang),
         t=translate,
         date=date_text,
         page_data=page_data,

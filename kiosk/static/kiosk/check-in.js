@@ -87,11 +87,12 @@ booking.open.addEventListener("click", () => openBooking(true));
 booking.close.addEventListener("click", () => openBooking(false));
 booking.form.addEventListener("submit", checkIn);
 // A scanner types like a keyboard: typing outside a field goes into the field on screen, and on
-// the start screen into the booking code.
+// the start screen into the booking code; not while the spoken menu takes the keypad's keys.
 document.addEventListener("keydown", (event) => {
   const typing = event.target instanceof HTMLInputElement;
   const printable = event.key.trim().length === 1; // not Space: it presses the focused key
   if (typing || !printable || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (!ui.voice.hidden) return;
   if (!ui.start.hidden && !booking.open.closest("section").hidden) openBooking(true);
   ui.entry.querySelector("form:not([hidden]) input")?.focus();
 });

@@ -56,6 +56,8 @@ export function showConfirmation(ticket, print) {
   const trouble = PRINT_TROUBLE.includes(print.status);
   startCountdown(trouble ? SCREEN.failed_print_seconds : SCREEN.reset_seconds);
   ui.confirmTicket.focus(); // a screen reader reads the number first; Tab reaches "Done"
+  const detail = { token: ticket.token, print: print.status };
+  document.dispatchEvent(new CustomEvent("kiosk:issued", { detail }));
 }
 
 async function reprint() {

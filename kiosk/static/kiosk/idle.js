@@ -30,6 +30,7 @@ export function backToStart() {
   switchLanguage(DEFAULT_LANGUAGE);
   renderPriority();
   refreshServices();
+  document.dispatchEvent(new Event("kiosk:start"));
 }
 
 export function switchLanguage(language) {
@@ -53,6 +54,7 @@ export function resetWhenIdle() {
     kiosk.privateOpen ||
     !ui.entry.hidden ||
     requirementsShown() ||
+    !ui.voice.hidden ||
     currentLanguage() !== DEFAULT_LANGUAGE;
   const idle = Date.now() - kiosk.lastTouch > SCREEN.idle_seconds * 1000;
   if (!kiosk.current && !kiosk.busy && idle && (changed || !ui.alert.hidden)) {

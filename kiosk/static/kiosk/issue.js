@@ -32,13 +32,15 @@ export function hideAlert() {
   ui.alert.hidden = true;
 }
 
-export function tap(serviceId) {
+// A service's number; one whose registration number may or must be typed asks for it first
+// (`typed: false`: the spoken menu, which cannot type, goes without an optional one).
+export function tap(serviceId, { typed = true } = {}) {
   if (kiosk.busy) return;
   const body = { service: serviceId, priority: kiosk.priorityReason !== null };
   if (page.kiosk) body.kiosk = page.kiosk;
   kiosk.pending = { key: newKey(), body, service: serviceId };
   const service = kiosk.services.find((item) => item.id === serviceId);
-  if (service && service.reference && service.reference !== "none") {
+  if (typed && service && service.reference && service.reference !== "none") {
     askReference(service);
     return;
   }

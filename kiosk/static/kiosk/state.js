@@ -42,6 +42,7 @@ export const ui = {
   finish: byId("finish"),
   countdown: byId("countdown"),
   offline: byId("offline-mark"),
+  voice: byId("voice"),
 };
 export const priorityChoices = [...document.querySelectorAll(".kiosk-priority-choice")];
 
