@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from central.store import CentralStore, Connection
+from shared.application.reporting import scorecard
 from shared.application.reporting.ledger import Source
 from shared.application.reporting.reports import (
     Period,
@@ -193,6 +194,7 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
         ),
         audit=lambda last_day: audit_section(conn, station, config, last_day, now),
         power=lambda start, end: power_between(conn, station["id"], start, end),
+        logged_of=lambda kinds: _logged(conn, station["id"], eventlog.names(kinds), "TRUE", []),
     )
 
 
@@ -268,3 +270,35 @@ def all_reports(
             for station, entry in zip(shipped, built, strict=True)
         ],
     }
+
+
+def scorecards(
+    conn: Connection, stations: list[dict[str, Any]], now: datetime, language: str
+) -> dict[str, Any]:
+    """Each shipped station's scorecard of its last closed quarter, computed from central's
+    copy (`shared.application.reporting.scorecard`), with its SKM of that quarter."""
+    found = []
+    for station in stations:
+        if not station["settings"]:
+            continue
+        card = scorecard.build(copy_source(conn, station, now), None, language)
+        skm = next(item for item in card["indicators"] if item["key"] == "skm_run")
+        latest = skm["figures"]["periods"][-1]
+        found.append(
+            {
+                "id": station["id"],
+                "name": station["name"],
+                "period": card["period"],
+                "skm": {
+                    key: latest[key]
+                    for key in ("index", "grade", "respondents", "required_sample", "adequate")
+                },
+                "summary": card["summary"],
+                "indicators": [
+                    {key: item[key] for key in ("key", "title", "status", "status_text")}
+                    for item in card["indicators"]
+                ],
+                "verified": card["audit"]["verified"],
+            }
+        )
+    return {"stations": found}

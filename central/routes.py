@@ -7,8 +7,9 @@ login is the station's, `shared.web.login`, registered in `central.app`).
 | `POST /api/login`, `POST /api/logout`, `GET /api/me` | anyone / the session |
 | `GET /api/central/stations` | viewer+ |
 | `POST /api/central/stations` | admin: register a station, its key in the answer |
-| `GET /api/central/reports` | viewer+ |
-| `/` (dashboard), `/reports` | viewer+ (anonymous visitors get the login form) |
+| `GET /api/central/reports`, `GET /api/central/scorecards` | viewer+ |
+| `POST /api/central/evidence` | viewer+: check a station's evidence bundle (ZIP) |
+| `/` (dashboard), `/reports`, `/scorecards`, `/evidence` | viewer+ (others: the login form) |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from central import evidence as bundles
 from central import ingest
 from central import reports as copies
 from central.stations import (
@@ -43,7 +45,7 @@ from shared.application.reporting.reports import Period
 from shared.application.reporting.wording import Wording, heading
 from shared.application.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from shared.domain.clock import parse_utc
-from shared.domain.errors import InvalidRequest, NotFound
+from shared.domain.errors import InvalidRequest, NotFound, SatuPintuError
 from shared.domain.i18n import text
 from shared.domain.queue_rules import service_day
 from shared.web.web import json_body
@@ -300,3 +302,56 @@ def reports_page() -> tuple[str, int]:
         everything=everything,
         tables=tuple(TABLES),
     )
+
+
+# ---- the stations' scorecards and their evidence bundles ---------------------------------------
+
+
+def scorecards_json(lang: str) -> dict[str, Any]:
+    with copies.snapshot(central().store) as conn:
+        return copies.scorecards(conn, all_stations(conn), central().now(), lang)
+
+
+@bp.get("/api/central/scorecards")
+@require_role(Role.VIEWER)
+def scorecards_api() -> Response:
+    """Each station's SKM and scorecard of its last closed quarter, from central's copy."""
+    return jsonify(scorecards_json(page_language() if request.args.get("lang") else language()))
+
+
+@bp.get("/scorecards")
+@page_for_viewers
+def scorecards_page() -> tuple[str, int]:
+    found = scorecards_json(page_language())
+    period = found["stations"][0]["period"] if found["stations"] else None
+    return render("scorecards.html", stations=found["stations"], period=period)
+
+
+def _uploaded() -> bytes:
+    """The bundle: the request's body (`application/zip`) or the form's file `bundle`."""
+    upload = request.files.get("bundle")
+    return upload.read() if upload is not None else request.get_data()
+
+
+@bp.post("/api/central/evidence")
+@require_role(Role.VIEWER)
+def evidence_api() -> Response:
+    """Check an evidence bundle: 200 with what it is, or 409 `evidence_refused` saying why."""
+    return jsonify(bundles.verify(central().store, _uploaded()))
+
+
+@bp.get("/evidence")
+@page_for_viewers
+def evidence_page() -> tuple[str, int]:
+    return render("evidence.html")
+
+
+@bp.post("/evidence")
+@page_for_viewers
+def evidence_check_page() -> tuple[str, int]:
+    """The upload form's answer: genuine, or refused and why (the page's language)."""
+    try:
+        return render("evidence.html", verdict=bundles.verify(central().store, _uploaded()))
+    except SatuPintuError as error:
+        reason = text(error.message_key, page_language(), **error.params)
+        return render("evidence.html", error.status, refused=reason)
