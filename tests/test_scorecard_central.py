@@ -53,8 +53,9 @@ class Shipped:
 
 @pytest.fixture
 def shipped(central_app: Flask, clock: ManualClock, tmp_path: Path) -> Iterator[Shipped]:
-    """Station `kupang` (on central's clock): its channels published, three citizens served and surveyed in Q3 2026
-    (one of them a priority ticket), a follow-up entered on 1 October; everything shipped."""
+    """Station `kupang` (on central's clock): its channels published, three citizens served
+    and surveyed in Q3 2026 (one of them a priority ticket), a follow-up entered on 1 October;
+    everything shipped."""
     key = register(central_app, "kupang", "SPKT Polres Kupang")
     config = make_config(
         tmp_path,

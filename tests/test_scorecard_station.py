@@ -67,10 +67,10 @@ def served(citizen: FlaskClient, officer: FlaskClient, priority: bool = False) -
 
 @pytest.fixture
 def quarter(app: Flask, clock: ManualClock, auth: Auth) -> FlaskClient:
-    """Q3 2026 (the standard was published when the server started, on 20 May): a regular ticket waits 10 minutes, then a priority
-    ticket issued after it is called first at once; three of the four served answer the SKM
-    (IKM 80.56, B, findings U2 and U8); one follow-up for U8, done. Then the clock is 1 October
-    (Q4) and the supervisor's client is returned."""
+    """Q3 2026 (the standard was published when the server started, on 20 May): a regular
+    ticket waits 10 minutes, then a priority ticket issued after it is called first at once;
+    three of the five served answer the SKM (IKM 80.56, B, findings U2 and U8); one follow-up
+    for U8, done. Then the clock is 1 October (Q4) and the supervisor's client is returned."""
     clock.set(Q3_DAY)
     auth.user("budi", "officer")
     officer = app.test_client()
