@@ -69,6 +69,10 @@ SCREENS = [
            user="wati"),
     Screen("central-report", "/reports?station=kupang", ("full-hd",), "#audit",
            "ui.central.copy_title", user="wati"),
+    Screen("central-scorecards", "/scorecards", ("full-hd",), "#scorecards tr th",
+           "ui.central.scorecards_title", user="wati"),
+    Screen("central-evidence", "/evidence", ("full-hd",), "#evidence-form",
+           "ui.central.evidence_title", user="wati"),
 ]  # fmt: skip
 CASES = [
     pytest.param(screen, size, lang, id=f"{screen.name}-{size}-{lang}")
@@ -119,6 +123,26 @@ def test_the_dashboard_shows_every_station_with_its_link_and_today(
         alor = rows.filter(has_text="SPKT Polres Alor")
         expect(alor).to_contain_text(text("ui.central.never", "en"))
         expect(page.locator("#live-status")).to_contain_text("Updated")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_scorecards_compare_every_shipped_station(
+    chromium: Browser, province: Province, lang: str
+) -> None:
+    page = open_screen(chromium, province, SCREENS[4], "full-hd", lang)
+    try:
+        rows = page.locator("#scorecards tbody tr")
+        expect(rows).to_have_count(2)  # Alor never shipped
+        kupang = rows.filter(has_text="SPKT Polres Kupang")
+        # Nothing served in the last closed quarter: the SKM cannot be judged yet.
+        expect(kupang.locator('[data-indicator="skm_run"]')).to_have_text(
+            text("ui.scorecard.status.no_data", lang)
+        )
+        expect(kupang.locator('[data-indicator="complaint_channels"]')).to_have_text(
+            text("ui.scorecard.status.missing", lang)
+        )
     finally:
         page.context.close()
 
