@@ -162,14 +162,14 @@ def followups(
     if figures["findings"] == 0:
         return Indicator(FOLLOWUPS, NO_DATA, shown)
     if not entries:
-        gap = Gap("followups_none", {"findings": figures["findings"]})
+        gap = Gap("followups_none", {"n": figures["findings"]})
         return _judged(FOLLOWUPS, shown, [gap], missing=True)
     gaps = []
     left = figures["findings"] - figures["followed_up"]
     if left:
         gaps.append(Gap("followups_open", {"left": left, "findings": figures["findings"]}))
     if late:
-        gaps.append(Gap("followups_overdue", {"overdue": len(late)}))
+        gaps.append(Gap("followups_overdue", {"n": len(late)}))
     return _judged(FOLLOWUPS, shown, gaps, missing=False)
 
 

@@ -215,7 +215,7 @@ def figures_text(indicator: scorecard.Indicator, language: str) -> str | None:
             names = (
                 name[language] if isinstance(name, dict) else name for name in figures["names"]
             )
-            params = {"n": num(figures["channels"]), "names": ", ".join(names)}
+            params = {"n": figures["channels"], "names": ", ".join(names)}
         case scorecard.PRIORITY if figures["called"]:
             params = {
                 "priority": num(figures["priority_called"]),
