@@ -105,6 +105,20 @@ def quarter(app: Flask, clock: ManualClock, auth: Auth) -> FlaskClient:
     return auth.client
 
 
+@pytest.fixture
+def second_quarter(app: Flask, clock: ManualClock, auth: Auth) -> None:
+    """Before `quarter`: in Q2 2026, two citizens served and one answered, all 2s (IKM 50)."""
+    clock.set(MORNING + timedelta(days=10))
+    auth.user("ani", "officer")
+    officer = app.test_client()
+    officer.post("/api/login", json={"username": "ani", "password": "rahasia-123"})
+    citizen = app.test_client()
+    token = served(citizen, officer)
+    served(citizen, officer)
+    body = {"answers": dict.fromkeys(ELEMENTS, 2)}
+    assert citizen.post(f"/api/tickets/{token}/survey", json=body).status_code == 201
+
+
 def by_key(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {item["key"]: item for item in card["indicators"]}
 
@@ -137,6 +151,32 @@ def test_each_indicator_says_what_the_quarter_evidences(quarter: FlaskClient) ->
     assert priority["figures"]["priority_avg_wait_minutes"] == 0.0
     assert found["ikm_trend"]["status"] == "no_data"  # one quarter with answers only
     assert card["summary"] == {"met": 3, "partial": 3, "missing": 0, "no_data": 1}
+
+
+def test_the_trend_and_the_periods_read_the_quarter_before_too(
+    second_quarter: None, quarter: FlaskClient
+) -> None:
+    found = by_key(quarter.get("/api/admin/scorecard?period=2026-Q3").get_json())
+    q2, q3 = found["skm_run"]["figures"]["periods"][-2:]
+    assert (q2["period"], q2["population"], q2["respondents"], q2["index"]) == (
+        "2026-Q2",
+        2,
+        1,
+        50.0,
+    )
+    assert not q2["adequate"] and q3["period"] == "2026-Q3"
+    trend = found["ikm_trend"]
+    assert (trend["status"], trend["figures"]["change"]) == ("met", 30.56)
+    assert [quarter["index"] for quarter in trend["figures"]["quarters"]] == [
+        None,
+        None,
+        50.0,
+        80.56,
+    ]
+    english = by_key(quarter.get("/api/admin/scorecard?period=2026-Q2&lang=en").get_json())
+    # What the start page shows is judged as of today, whatever the period asked for.
+    assert english["skm_run"]["figures"]["periods"][-1]["index"] == 50.0
+    assert english["results_published"]["status"] == "met"
 
 
 def test_the_default_period_is_the_last_closed_quarter_and_words_follow_lang(

@@ -72,7 +72,9 @@ class Source:
     provide one. `skm_records(period)` is what only the station keeps for an SKM period: the
     respondent profile's counts (`profile`) and the follow-up register's entries (`followups`).
     `logged_of(kinds)` gives every event of some rare kinds (the standard's publications, the
-    register's saves), in log order.
+    register's saves), in log order; `between(kinds, start, end)` the events of some kinds
+    logged in [start, end), and `count(kind, start, end)` how many of a kind were (what the
+    scorecard reads of the quarters it does not replay).
     """
 
     config: Config
@@ -82,6 +84,8 @@ class Source:
     power: Callable[[datetime, datetime], list[Logged]]
     skm_records: Callable[[SkmPeriod], dict[str, Any]] | None = None
     logged_of: Callable[[tuple[type[Event], ...]], list[Logged]] | None = None
+    between: Callable[[tuple[type[Event], ...], datetime, datetime], list[Logged]] | None = None
+    count: Callable[[type[Event], datetime, datetime], int] | None = None
 
     def today(self, instant: datetime | None = None) -> date:
         """The service day of an instant (default: now) in the station's time zone."""
@@ -109,6 +113,19 @@ def load_kinds(station: Station, kinds: tuple[type[Event], ...]) -> list[Logged]
     """Every event of some rare kinds, in log order."""
     with station.store.read() as db:
         return eventlog.in_log_order(*(eventlog.every_of_kind(db, kind) for kind in kinds))
+
+
+def load_between(
+    station: Station, kinds: tuple[type[Event], ...], start: datetime, end: datetime
+) -> list[Logged]:
+    """The events of some kinds logged in [start, end), in log order."""
+    with station.store.read() as db:
+        return eventlog.of_kinds_between(db, kinds, start, end)
+
+
+def count_between(station: Station, kind: type[Event], start: datetime, end: datetime) -> int:
+    with station.store.read() as db:
+        return eventlog.count_between(db, kind, start, end)
 
 
 def load_power(station: Station, start: datetime, end: datetime) -> list[Logged]:

@@ -152,16 +152,14 @@ def from_ledger(
     return section(given, served, period, profile, register)
 
 
-def result_between(answers: Iterable[Answer], start: datetime, end: datetime) -> skm.Result | None:
-    """The SKM result of a report's answers given in [start, end)."""
-    return skm.result([dict(a.answers) for a in answers if start <= a.at < end
-                       and nine_element(a.answers)])  # fmt: skip
+def result_of(answer_sets: Iterable[Mapping[str, int]]) -> skm.Result | None:
+    """The SKM result of some answer sets (only the nine-element ones count)."""
+    return skm.result([dict(a) for a in answer_sets if nine_element(a)])
 
 
 def from_rows(answers_json: Iterable[str]) -> skm.Result | None:
     """The SKM result of stored answers (JSON text), for the start page and the board."""
-    sets = [json.loads(text) for text in answers_json]
-    return skm.result([a for a in sets if nine_element(a)])
+    return result_of(json.loads(text) for text in answers_json)
 
 
 QUARTERS_BACK = 4  # the published result is at most a year old
