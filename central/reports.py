@@ -293,33 +293,26 @@ def all_reports(
     }
 
 
-def scorecards(
-    conn: Connection, stations: list[dict[str, Any]], now: datetime, language: str
+def scorecard_row(
+    conn: Connection, station: Mapping[str, Any], now: datetime, language: str
 ) -> dict[str, Any]:
-    """Each shipped station's scorecard of its last closed quarter, computed from central's
-    copy (`shared.application.reporting.scorecard`), with its SKM of that quarter."""
-    found = []
-    for station in stations:
-        if not station["settings"]:
-            continue
-        card = scorecard.build(copy_source(conn, station, now), None, language)
-        skm = next(item for item in card["indicators"] if item["key"] == "skm_run")
-        latest = skm["figures"]["periods"][-1]
-        found.append(
-            {
-                "id": station["id"],
-                "name": station["name"],
-                "period": card["period"],
-                "skm": {
-                    key: latest[key]
-                    for key in ("index", "grade", "respondents", "required_sample", "adequate")
-                },
-                "summary": card["summary"],
-                "indicators": [
-                    {key: item[key] for key in ("key", "title", "status", "status_text")}
-                    for item in card["indicators"]
-                ],
-                "verified": card["audit"]["verified"],
-            }
-        )
-    return {"stations": found}
+    """A shipped station's line of the comparison: its scorecard of its last closed quarter,
+    computed from central's copy (`shared.application.reporting.scorecard`), with its SKM."""
+    card = scorecard.build(copy_source(conn, station, now), None, language)
+    skm = next(item for item in card["indicators"] if item["key"] == "skm_run")
+    latest = skm["figures"]["periods"][-1]
+    return {
+        "id": station["id"],
+        "name": station["name"],
+        "period": card["period"],
+        "skm": {
+            key: latest[key]
+            for key in ("index", "grade", "respondents", "required_sample", "adequate")
+        },
+        "summary": card["summary"],
+        "indicators": [
+            {key: item[key] for key in ("key", "title", "status", "status_text")}
+            for item in card["indicators"]
+        ],
+        "verified": card["audit"]["verified"],
+    }

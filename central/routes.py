@@ -307,9 +307,25 @@ def reports_page() -> tuple[str, int]:
 # ---- the stations' scorecards and their evidence bundles ---------------------------------------
 
 
+def _scorecard(conn: Any, station: dict[str, Any], now: datetime, lang: str) -> dict[str, Any]:
+    """A station's line of the comparison, computed again only when its copy or day changed."""
+    config = copies.settings_of(station)
+    assert config is not None
+    day = service_day(now, config.zone, config.day_starts_at)
+    key = (station["confirmed_row"], station["settings_digest"], day)
+    cached = central().scorecard_cache.get((station["id"], lang))
+    if cached is None or cached[0] != key:
+        cached = (key, copies.scorecard_row(conn, station, now, lang))
+        central().scorecard_cache[(station["id"], lang)] = cached
+    return cached[1]
+
+
 def scorecards_json(lang: str) -> dict[str, Any]:
+    """Every shipped station's SKM and scorecard of its last closed quarter."""
+    now = central().now()
     with copies.snapshot(central().store) as conn:
-        return copies.scorecards(conn, all_stations(conn), central().now(), lang)
+        shipped = [station for station in all_stations(conn) if station["settings"]]
+        return {"stations": [_scorecard(conn, station, now, lang) for station in shipped]}
 
 
 @bp.get("/api/central/scorecards")

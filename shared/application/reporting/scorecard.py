@@ -6,9 +6,9 @@ What each indicator is computed from (all of it in the event log):
 
 - the standard and the complaint channels: the `standard.published` events (the last one is
   what is published now; the first says since when the station publishes one);
-- the SKM and its trend: the survey answers and tickets served of the period and of the four
-  quarters ending with its last (`skm_report.from_ledger`, no profile: that stays at the
-  station);
+- the SKM and its trend: the survey answers and tickets served of the period
+  (`skm_report.from_ledger`) and of the four quarters ending with its last (`indicators`
+  says how those are read); no profile: that stays at the station;
 - the published result: what the start page and the board show now (`skm_report.latest`);
 - the follow-ups: the register as its `followup.saved` events leave it, against the findings
   of the period's SKM (`skm_report.follow_up_figures`);
