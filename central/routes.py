@@ -41,6 +41,7 @@ from central.web import (
     require_role,
 )
 from shared.application.reporting.export import TABLES, safe_cell, to_csv
+from shared.application.reporting.formatting import period_words
 from shared.application.reporting.reports import Period
 from shared.application.reporting.wording import Wording, heading
 from shared.application.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
@@ -339,7 +340,8 @@ def scorecards_api() -> Response:
 @page_for_viewers
 def scorecards_page() -> tuple[str, int]:
     found = scorecards_json(page_language())
-    period = found["stations"][0]["period"] if found["stations"] else None
+    label = found["stations"][0]["period"] if found["stations"] else None
+    period = period_words(label, page_language()) if label else None
     return render("scorecards.html", stations=found["stations"], period=period)
 
 
