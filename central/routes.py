@@ -46,7 +46,7 @@ from shared.application.reporting.reports import Period
 from shared.application.reporting.wording import Wording, heading
 from shared.application.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
 from shared.domain.clock import parse_utc
-from shared.domain.errors import InvalidRequest, NotFound, SatuPintuError
+from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.i18n import text
 from shared.domain.queue_rules import service_day
 from shared.web.web import json_body
@@ -345,31 +345,16 @@ def scorecards_page() -> tuple[str, int]:
     return render("scorecards.html", stations=found["stations"], period=period)
 
 
-def _uploaded() -> bytes:
-    """The bundle: the request's body (`application/zip`) or the form's file `bundle`."""
-    upload = request.files.get("bundle")
-    return upload.read() if upload is not None else request.get_data()
-
-
 @bp.post("/api/central/evidence")
 @require_role(Role.VIEWER)
 def evidence_api() -> Response:
     """Check an evidence bundle: 200 with what it is, or 409 `evidence_refused` saying why."""
-    return jsonify(bundles.verify(central().store, _uploaded()))
+    upload = request.files.get("bundle")
+    data = upload.read() if upload is not None else request.get_data()
+    return jsonify(bundles.verify(central().store, data))
 
 
 @bp.get("/evidence")
 @page_for_viewers
 def evidence_page() -> tuple[str, int]:
     return render("evidence.html")
-
-
-@bp.post("/evidence")
-@page_for_viewers
-def evidence_check_page() -> tuple[str, int]:
-    """The upload form's answer: genuine, or refused and why (the page's language)."""
-    try:
-        return render("evidence.html", verdict=bundles.verify(central().store, _uploaded()))
-    except SatuPintuError as error:
-        reason = text(error.message_key, page_language(), **error.params)
-        return render("evidence.html", error.status, refused=reason)

@@ -27,7 +27,6 @@ ROUTES = {
     ("GET", "/scorecards"): "viewer",
     ("GET", "/api/central/scorecards"): "viewer",
     ("GET", "/evidence"): "viewer",
-    ("POST", "/evidence"): "viewer",
     ("POST", "/api/central/evidence"): "viewer",
     ("POST", "/api/central/stations"): "admin",
 }

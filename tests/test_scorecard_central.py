@@ -35,6 +35,7 @@ from shared.application.standards import record_publication
 from shared.application.station import Station
 from shared.domain import evidence as bundle_format
 from shared.domain.clock import ManualClock
+from shared.domain.i18n import text
 from shared.domain.skm import ELEMENTS
 from tests.central_fixtures import log_in, register, ship_everything, shipper_for
 from tests.helpers import MORNING, make_config
@@ -112,13 +113,12 @@ def test_a_bundle_as_exported_verifies_against_centrals_copy(shipped: Shipped) -
     assert (found["station"]["id"], found["period"]) == ("kupang", "2026-Q3")
     assert found["head"] == {"row": head["id"], "hash": head["hash"]}
     assert len(found["files"]) == 4
-    form = shipped.client.post(
-        "/evidence?lang=en",
+    uploaded = shipped.client.post(  # as a form's file, too
+        "/api/central/evidence",
         data={"bundle": (io.BytesIO(data), "bundle.zip")},
         content_type="multipart/form-data",
     )
-    assert form.status_code == 200
-    assert "Genuine: SPKT Polres Kupang, period 2026-Q3" in form.get_data(as_text=True)
+    assert uploaded.get_json() == found
 
 
 def edit_scorecard(manifest: dict[str, Any], files: dict[str, bytes]) -> None:
@@ -148,12 +148,15 @@ def test_an_edited_bundle_is_refused_saying_why(shipped: Shipped, edit: Any, rea
     assert reply.status_code == 409
     error = reply.get_json()["error"]
     assert (error["code"], error["reason"]) == ("evidence_refused", reason)
-    form = shipped.client.post(
-        "/evidence?lang=en",
-        data={"bundle": (io.BytesIO(edited), "bundle.zip")},
-        content_type="multipart/form-data",
+    english = shipped.client.post(
+        "/api/central/evidence",
+        data=edited,
+        content_type="application/zip",
+        headers={"Accept-Language": "en"},
     )
-    assert form.status_code == 409 and "REFUSED:" in form.get_data(as_text=True)
+    assert english.get_json()["error"]["message"] == text(
+        f"error.evidence.{reason}", "en", file="skm-2026-Q3.pdf", station="kupang"
+    )
 
 
 def test_a_head_central_does_not_hold_yet_or_a_rewritten_one_is_refused(shipped: Shipped) -> None:
