@@ -219,6 +219,8 @@ def test_the_page_shows_every_indicator_with_its_status(quarter: FlaskClient) ->
     for key in ("standard_published", "skm_run", "followups", "ikm_trend"):
         assert f'data-indicator="{key}"' in page
     assert text("ui.scorecard.todo.followups_open", "en") in page
+    for label in ("2026-Q1", "2026-Q2", "2026-Q3"):  # the trend's quarters, adequacy each
+        assert f'data-period="{label}"' in page
     assert "format=evidence" in page
     bad = quarter.get("/admin/scorecard?period=2026-Q9")
     assert bad.status_code == 400
