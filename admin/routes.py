@@ -29,6 +29,7 @@ from shared.application import (
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
+from shared.application.reporting.evidence import ZIP_TYPE
 from shared.application.reporting.export import TABLES, to_csv
 from shared.application.reporting.formatting import period_words
 from shared.application.reporting.skm_pdf import PDF_TYPE
@@ -389,6 +390,61 @@ def propam_api() -> Response:
     """`?from=&to=` (default: the last 30 days): `{"from", "to", "questions", "alarms",
     "answers", "yes_by_counter"}`."""
     return jsonify(_propam())
+
+
+# ---- the head of the hall's scorecard and its evidence bundle ----------------------------------
+
+SCORECARD_FORMATS = ("json", "pdf", "evidence")
+
+
+def _scorecard_label() -> str:
+    """The period asked for (`period=2026-Q3`; none: the last closed quarter), as its label."""
+    asked = request.args.get("period")
+    if asked:
+        return SkmPeriod.parse(asked).label
+    return SkmPeriod.containing("quarter", station().today()).previous().label
+
+
+@bp.get("/admin/scorecard")
+@page_for(Role.SUPERVISOR)
+def scorecard_page() -> tuple[str, int]:
+    """The scorecard of a period; a period it cannot show falls back to the default with why."""
+    problem = None
+    try:
+        label = _scorecard_label()
+    except InvalidRequest as error:
+        problem = text(error.message_key, page_language(), **error.params)
+        label = SkmPeriod.containing("quarter", station().today()).previous().label
+    language = page_language()
+    return _render(
+        "scorecard.html",
+        400 if problem else 200,
+        problem=problem,
+        scores=heavy("scorecard", label, language),
+        skm_periods=skm_choices(station().today()),
+        period_words=lambda value: period_words(value, language),
+    )
+
+
+@bp.get("/api/admin/scorecard")
+@require_role(Role.SUPERVISOR)
+def scorecard_api() -> Response:
+    """The scorecard of `period` (default: the last closed quarter) as JSON in `lang`, as a PDF
+    (`format=pdf`), or the evidence bundle (`format=evidence`, a ZIP, always a download)."""
+    label = _scorecard_label()
+    output = request.args.get("format", "json")
+    if output not in SCORECARD_FORMATS:
+        raise InvalidRequest("error.scorecard_format", formats=", ".join(SCORECARD_FORMATS))
+    if output == "json":
+        return jsonify(heavy("scorecard", label, page_language()))
+    if output == "pdf":
+        response = Response(heavy("scorecard_pdf", label, page_language()), mimetype=PDF_TYPE)
+        filename = f"scorecard-{label}.pdf"
+    else:
+        response = Response(heavy("evidence", label), mimetype=ZIP_TYPE)
+        filename = f"satupintu-evidence-{label}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # ---- shift hand-over ----------------------------------------------------------------------------

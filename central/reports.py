@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from central.store import CentralStore, Connection
+from shared.application.reporting import scorecard
 from shared.application.reporting.ledger import Source
 from shared.application.reporting.reports import (
     Period,
@@ -29,6 +30,7 @@ from shared.domain import suspension
 from shared.domain.clock import utc_text
 from shared.domain.config import Config, parse_config
 from shared.domain.errors import NotFound
+from shared.domain.events import Event
 from shared.domain.queue_rules import service_day_bounds
 from shared.domain.ticket import Logged
 from shared.store import eventlog
@@ -130,6 +132,18 @@ def power_between(conn: Connection, station: str, start: datetime, end: datetime
     return [*eventlog.read(before), *within]
 
 
+def count_between(
+    conn: Connection, station: str, kind: type[Event], start: datetime, end: datetime
+) -> int:
+    """`shared.store.eventlog.count_between` over central's copy of one station's log."""
+    row = conn.execute(
+        "SELECT COUNT(*) AS n FROM events WHERE station = %s AND at >= %s AND at < %s "
+        "AND name = %s",
+        [station, utc_text(start), utc_text(end), kind.name],
+    ).fetchone()
+    return row["n"] if row else 0
+
+
 def settings_of(station: Mapping[str, Any]) -> Config | None:
     """The station's settings as it shipped them (None before it sent any)."""
     return parse_config(station["settings"]) if station["settings"] else None
@@ -193,6 +207,15 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
         ),
         audit=lambda last_day: audit_section(conn, station, config, last_day, now),
         power=lambda start, end: power_between(conn, station["id"], start, end),
+        logged_of=lambda kinds: _logged(conn, station["id"], eventlog.names(kinds), "TRUE", []),
+        between=lambda kinds, start, end: _logged(
+            conn,
+            station["id"],
+            eventlog.names(kinds),
+            "at >= %s AND at < %s",
+            [utc_text(start), utc_text(end)],
+        ),
+        count=lambda kind, start, end: count_between(conn, station["id"], kind, start, end),
     )
 
 
@@ -267,4 +290,29 @@ def all_reports(
             comparison_row(station, entry["report"])
             for station, entry in zip(shipped, built, strict=True)
         ],
+    }
+
+
+def scorecard_row(
+    conn: Connection, station: Mapping[str, Any], now: datetime, language: str
+) -> dict[str, Any]:
+    """A shipped station's line of the comparison: its scorecard of its last closed quarter,
+    computed from central's copy (`shared.application.reporting.scorecard`), with its SKM."""
+    card = scorecard.build(copy_source(conn, station, now), None, language)
+    skm = next(item for item in card["indicators"] if item["key"] == "skm_run")
+    latest = skm["figures"]["periods"][-1]
+    return {
+        "id": station["id"],
+        "name": station["name"],
+        "period": card["period"],
+        "skm": {
+            key: latest[key]
+            for key in ("index", "grade", "respondents", "required_sample", "adequate")
+        },
+        "summary": card["summary"],
+        "indicators": [
+            {key: item[key] for key in ("key", "title", "status", "status_text")}
+            for item in card["indicators"]
+        ],
+        "verified": card["audit"]["verified"],
     }

@@ -7,8 +7,9 @@ login is the station's, `shared.web.login`, registered in `central.app`).
 | `POST /api/login`, `POST /api/logout`, `GET /api/me` | anyone / the session |
 | `GET /api/central/stations` | viewer+ |
 | `POST /api/central/stations` | admin: register a station, its key in the answer |
-| `GET /api/central/reports` | viewer+ |
-| `/` (dashboard), `/reports` | viewer+ (anonymous visitors get the login form) |
+| `GET /api/central/reports`, `GET /api/central/scorecards` | viewer+ |
+| `POST /api/central/evidence` | viewer+: check a station's evidence bundle (ZIP) |
+| `/` (dashboard), `/reports`, `/scorecards`, `/evidence` | viewer+ (others: the login form) |
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from central import evidence as bundles
 from central import ingest
 from central import reports as copies
 from central.stations import (
@@ -39,6 +41,7 @@ from central.web import (
     require_role,
 )
 from shared.application.reporting.export import TABLES, safe_cell, to_csv
+from shared.application.reporting.formatting import period_words
 from shared.application.reporting.reports import Period
 from shared.application.reporting.wording import Wording, heading
 from shared.application.reporting.xlsx import XLSX_TYPE, Sheet, report_workbook, workbook
@@ -300,3 +303,58 @@ def reports_page() -> tuple[str, int]:
         everything=everything,
         tables=tuple(TABLES),
     )
+
+
+# ---- the stations' scorecards and their evidence bundles ---------------------------------------
+
+
+def _scorecard(conn: Any, station: dict[str, Any], now: datetime, lang: str) -> dict[str, Any]:
+    """A station's line of the comparison, computed again only when its copy or day changed."""
+    config = copies.settings_of(station)
+    assert config is not None
+    day = service_day(now, config.zone, config.day_starts_at)
+    key = (station["confirmed_row"], station["settings_digest"], day)
+    cached = central().scorecard_cache.get((station["id"], lang))
+    if cached is None or cached[0] != key:
+        cached = (key, copies.scorecard_row(conn, station, now, lang))
+        central().scorecard_cache[(station["id"], lang)] = cached
+    return cached[1]
+
+
+def scorecards_json(lang: str) -> dict[str, Any]:
+    """Every shipped station's SKM and scorecard of its last closed quarter."""
+    now = central().now()
+    with copies.snapshot(central().store) as conn:
+        shipped = [station for station in all_stations(conn) if station["settings"]]
+        return {"stations": [_scorecard(conn, station, now, lang) for station in shipped]}
+
+
+@bp.get("/api/central/scorecards")
+@require_role(Role.VIEWER)
+def scorecards_api() -> Response:
+    """Each station's SKM and scorecard of its last closed quarter, from central's copy."""
+    return jsonify(scorecards_json(page_language() if request.args.get("lang") else language()))
+
+
+@bp.get("/scorecards")
+@page_for_viewers
+def scorecards_page() -> tuple[str, int]:
+    found = scorecards_json(page_language())
+    label = found["stations"][0]["period"] if found["stations"] else None
+    period = period_words(label, page_language()) if label else None
+    return render("scorecards.html", stations=found["stations"], period=period)
+
+
+@bp.post("/api/central/evidence")
+@require_role(Role.VIEWER)
+def evidence_api() -> Response:
+    """Check an evidence bundle: 200 with what it is, or 409 `evidence_refused` saying why."""
+    upload = request.files.get("bundle")
+    data = upload.read() if upload is not None else request.get_data()
+    return jsonify(bundles.verify(central().store, data))
+
+
+@bp.get("/evidence")
+@page_for_viewers
+def evidence_page() -> tuple[str, int]:
+    return render("evidence.html")

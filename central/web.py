@@ -36,12 +36,16 @@ CATALOGUE = ("ui.central.", "ui.admin.", "ui.audit.", "ui.ikm.", "error.")
 @dataclass
 class Central:
     """The running central server: its config, database and clock, and the figures of today
-    already computed for each station's copy (kept until the copy or the day changes)."""
+    and the scorecards already computed for each station's copy (kept until the copy or the
+    day changes)."""
 
     config: CentralConfig
     store: CentralStore
     clock: Clock
     today_cache: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
+    scorecard_cache: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = field(
+        default_factory=dict
+    )
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -7,6 +7,8 @@ station registered but silent, and photographs at 1366 px wide in Debian's Chrom
 - docs/central-dashboard.png: every station today, with its link to central;
 - docs/central-reports.png: the stations compared over the day;
 - docs/central-report.png: one station's report from central's copy;
+- docs/central-scorecards.png: the stations' SKM and scorecards of the last closed quarter
+  compared (these halls' logs begin today: nothing to judge yet but what they publish);
 
 and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_central`
 (`--lang id` or `--lang en` for one language only).
@@ -34,6 +36,7 @@ PAGES = [  # (path, ready, picture)
     ("/", "#stations tr th", "central-dashboard.png"),
     ("/reports", "#comparison", "central-reports.png"),
     ("/reports?station=kupang", "#audit", "central-report.png"),
+    ("/scorecards", "#scorecards tr th", "central-scorecards.png"),
 ]
 
 

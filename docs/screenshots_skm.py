@@ -5,10 +5,11 @@ citizens surveyed, a follow-up past its due day) and photographs at 1366 px wide
 
 - docs/skm-register.png: the follow-up register (`/admin/followups`);
 - docs/skm-home.png: the start page with the latest result;
-- docs/skm-report.png: the first page of the SKM report PDF (Indonesian only: the PDF is).
+- docs/skm-report.png: the first page of the SKM report PDF (Indonesian only: the PDF is);
+- docs/scorecard.png: the head of the hall's scorecard (`/admin/scorecard`).
 
-and the first two in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_skm`
-(`--lang id` or `--lang en` for one language only).
+and the register, the start page and the scorecard in English under docs/en/. Run:
+`.venv/bin/python -m docs.screenshots_skm` (`--lang id` or `--lang en` for one language only).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def main() -> None:
                     for path, ready, picture in (
                         ("/admin/followups", "[data-page=admin-followups]", "skm-register.png"),
                         ("/", ".skm-result", "skm-home.png"),
+                        ("/admin/scorecard", "#scorecard", "scorecard.png"),
                     ):
                         page.goto(shots.url(server.url, path))
                         page.wait_for_selector(ready)

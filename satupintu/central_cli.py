@@ -124,6 +124,33 @@ def station_list(config_file: str | None) -> None:
         )
 
 
+@central.command("verify-evidence")
+@click.argument("bundle", metavar="FILE", type=click.Path(exists=True, dir_okay=False))
+@central_config_option
+def verify_evidence(bundle: str, config_file: str | None) -> None:
+    """Check a station's evidence bundle (ZIP) against central's copy of its log.
+
+    Exits 1, saying why, when the bundle was edited, is not signed by a registered station, or
+    its log head is not the row central holds.
+    """
+    from pathlib import Path
+
+    from central.evidence import verify
+
+    _, store = _store_and_config(config_file)
+    try:
+        found = verify(store, Path(bundle).read_bytes())
+    except SatuPintuError as error:
+        click.echo(f"evidence: REFUSED: {text(error.message_key, 'en', **error.params)}", err=True)
+        sys.exit(1)
+    head = found["head"]
+    click.echo(
+        f"evidence: OK, {found['station']['id']} period {found['period']}, log head row "
+        f"{head['row']} ({head['hash'][:16]}) as central holds it, {len(found['files'])} files "
+        "intact"
+    )
+
+
 @central.group("user")
 def user_group() -> None:
     """Manage the people who log in to the central server."""

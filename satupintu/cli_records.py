@@ -14,8 +14,11 @@ from shared.application.station import Station
 from shared.domain.errors import SatuPintuError
 from shared.domain.events import StationRestored
 from shared.domain.i18n import text
+from shared.domain.skm import SkmPeriod
 from shared.domain.ticket import Logged
 from shared.store import anchors
+
+PERIOD_FORMATS = ("skm-pdf", "scorecard", "scorecard-pdf", "evidence")
 
 
 @click.command()
@@ -31,12 +34,13 @@ from shared.store import anchors
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["csv", "json", "xlsx", "skm-pdf"]),
+    type=click.Choice(["csv", "json", "xlsx", "skm-pdf", "scorecard", "scorecard-pdf", "evidence"]),
     default="csv",
     show_default=True,
     help="csv prints one table (see --table); json the whole report; xlsx writes every table "
     "as a spreadsheet, skm-pdf the SKM report of --period as a PDF, to standard output "
-    "(redirect it to a file).",
+    "(redirect it to a file); scorecard the head of the hall's scorecard of --period as "
+    "JSON, scorecard-pdf as a PDF, evidence the evidence bundle (ZIP) of --period.",
 )
 @click.option(
     "--table",
@@ -72,8 +76,8 @@ def report(
     from shared.application.reporting.reports import Period, build_report, station_source
 
     station = open_station(config_from(config_file))
-    if output == "skm-pdf" and not skm_period:
-        raise click.UsageError("--format skm-pdf needs --period (e.g. 2026-Q4).")
+    if output in PERIOD_FORMATS and not skm_period:
+        raise click.UsageError(f"--format {output} needs --period (e.g. 2026-Q4).")
     try:
         period = Period.parse(first, last, month, station.today(), skm_period)
     except SatuPintuError as error:
@@ -83,6 +87,10 @@ def report(
 
         assert skm_period is not None
         click.echo(skm_document(station, skm_period), nl=False)
+        return
+    if output in ("scorecard", "scorecard-pdf", "evidence"):
+        assert skm_period is not None
+        click.echo(_scorecard(station, output, skm_period, lang), nl=False)
         return
     built = build_report(station_source(station), period, lang)
     if output == "json":
@@ -103,6 +111,21 @@ def report(
             err=True,
         )
         sys.exit(1)
+
+
+def _scorecard(station: Station, output: str, label: str, lang: str | None) -> str | bytes:
+    """The scorecard of a period as JSON or a PDF, or its evidence bundle."""
+    import json
+
+    from shared.application.reporting import evidence, scorecard, scorecard_pdf
+
+    label = SkmPeriod.parse(label).label
+    if output == "scorecard":
+        card = scorecard.of_station(station, label, lang)
+        return json.dumps(card, ensure_ascii=False, indent=2) + "\n"
+    if output == "scorecard-pdf":
+        return scorecard_pdf.document(station, label, lang)
+    return evidence.bundle(station, label)
 
 
 @click.group()

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Protocol
 
 from satupintu.opening import open_station
 from shared.application import audit, propam
-from shared.application.reporting import reports
+from shared.application.reporting import evidence, reports, scorecard, scorecard_pdf
 from shared.application.reporting.skm_pdf import skm_document
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
@@ -56,6 +56,9 @@ def _audit(station: Station) -> audit.Verdict:
 CALLS: dict[str, Callable[..., Any]] = {
     "report": _report,
     "skm_pdf": skm_document,
+    "scorecard": scorecard.of_station,
+    "scorecard_pdf": scorecard_pdf.document,
+    "evidence": evidence.bundle,
     "dashboard": _dashboard,
     "handover": _handover,
     "audit": _audit,

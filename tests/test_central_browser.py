@@ -3,8 +3,11 @@ the language asked for, its scripts throw nothing, and a viewer uses it by keybo
 
 from __future__ import annotations
 
+import json
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from central.scratch import ScratchPostgres
+from shared.domain import evidence
 from shared.domain.i18n import text
+from shared.domain.skm import SkmPeriod
 from tests.central_fixtures import CentralProcess
 from tests.realserver import PASSWORD, ServerProcess
 from tests.test_accessibility import (
@@ -69,6 +74,10 @@ SCREENS = [
            user="wati"),
     Screen("central-report", "/reports?station=kupang", ("full-hd",), "#audit",
            "ui.central.copy_title", user="wati"),
+    Screen("central-scorecards", "/scorecards", ("full-hd",), "#scorecards tr th",
+           "ui.central.scorecards_title", user="wati"),
+    Screen("central-evidence", "/evidence", ("full-hd",), "#evidence-form",
+           "ui.central.evidence_title", user="wati"),
 ]  # fmt: skip
 CASES = [
     pytest.param(screen, size, lang, id=f"{screen.name}-{size}-{lang}")
@@ -123,6 +132,26 @@ def test_the_dashboard_shows_every_station_with_its_link_and_today(
         page.context.close()
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_scorecards_compare_every_shipped_station(
+    chromium: Browser, province: Province, lang: str
+) -> None:
+    page = open_screen(chromium, province, SCREENS[4], "full-hd", lang)
+    try:
+        rows = page.locator("#scorecards tbody tr")
+        expect(rows).to_have_count(2)  # Alor never shipped
+        kupang = rows.filter(has_text="SPKT Polres Kupang")
+        # Nothing served in the last closed quarter: the SKM cannot be judged yet.
+        expect(kupang.locator('[data-indicator="skm_run"]')).to_have_text(
+            text("ui.scorecard.status.no_data", lang)
+        )
+        expect(kupang.locator('[data-indicator="complaint_channels"]')).to_have_text(
+            text("ui.scorecard.status.missing", lang)
+        )
+    finally:
+        page.context.close()
+
+
 def test_a_viewer_logs_in_and_reaches_every_control_by_keyboard(
     chromium: Browser, province: Province
 ) -> None:
@@ -158,3 +187,41 @@ def test_downloads_from_the_page_are_a_spreadsheet_and_csv(
         assert saved.suffix == ".xlsx" and saved.read_bytes()[:2] == b"PK"
     finally:
         page.context.close()
+
+
+def test_a_viewer_uploads_a_bundle_genuine_then_edited(
+    chromium: Browser, province: Province, tmp_path: Path
+) -> None:
+    """The evidence bundle of Kupang's last closed quarter, downloaded from the station once
+    central holds its head, is genuine in the upload form; the same with its scorecard edited
+    is refused, in Indonesian, saying which file."""
+    kupang = province.halls[0]
+    period = SkmPeriod.containing("quarter", date.today()).previous().label
+    reply = kupang.session("sari").get(
+        f"{kupang.url}/api/admin/scorecard",
+        params={"period": period, "format": "evidence"},
+        timeout=120,
+    )
+    reply.raise_for_status()
+    eventually(lambda: caught_up(kupang), "shipping the bundle's head")
+    genuine = tmp_path / "bukti.zip"
+    genuine.write_bytes(reply.content)
+    with zipfile.ZipFile(genuine) as found:
+        files = {name: found.read(name) for name in found.namelist()}
+    manifest = json.loads(files.pop("manifest.json"))
+    files[f"scorecard-{period}.pdf"] += b"%"
+    edited = tmp_path / "diubah.zip"
+    edited.write_bytes(evidence.pack(files, manifest))
+    for bundle, lang, words in (
+        (genuine, "en", text("ui.central.evidence_ok", "en", station="SPKT Polres Kupang",
+                             period=period, row=manifest["head"]["row"], files=4)),
+        (edited, "id", text("error.evidence.file_changed", "id", file=f"scorecard-{period}.pdf")),
+    ):  # fmt: skip
+        page = open_screen(chromium, province, SCREENS[5], "full-hd", lang)
+        try:
+            page.set_input_files("input[name=bundle]", str(bundle))
+            page.locator("#evidence-form button[type=submit]").click()
+            expect(page.locator("#evidence-verdict")).to_contain_text(words)
+            assert_axe_finds_nothing(page)
+        finally:
+            page.context.close()

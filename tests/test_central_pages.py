@@ -24,6 +24,10 @@ ROUTES = {
     ("GET", "/reports"): "viewer",
     ("GET", "/api/central/stations"): "viewer",
     ("GET", "/api/central/reports"): "viewer",
+    ("GET", "/scorecards"): "viewer",
+    ("GET", "/api/central/scorecards"): "viewer",
+    ("GET", "/evidence"): "viewer",
+    ("POST", "/api/central/evidence"): "viewer",
     ("POST", "/api/central/stations"): "admin",
 }
 

@@ -1,6 +1,6 @@
 """The SKM in Chromium against a real server, both languages, axe clean: the latest result on
 the start page and the board, the follow-up register (adding an entry through its form) and
-the dashboard's notice of overdue follow-ups.
+the dashboard's notice of overdue follow-ups; the scorecard page and its evidence download.
 
 The station is seeded before it starts: three citizens served and surveyed in the quarter
 before today's, and one follow-up past its due day.
@@ -8,7 +8,9 @@ before today's, and one follow-up past its due day.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -212,3 +214,31 @@ def test_the_phone_survey_offers_the_optional_profile_and_keeps_only_its_counts(
         ).fetchall()
     assert ("age", "31_40", LANGUAGES.index(lang) + 1) in counts
     assert {question for question, _, _ in counts} == {"age"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_scorecard_shows_each_indicator_with_what_to_do_accessibly(
+    chromium: Browser, hall: Hall, lang: str
+) -> None:
+    page = open_page(chromium, hall, "/admin/scorecard", lang, user=True)
+    try:
+        expect(page.locator("h1")).to_have_text(text("ui.scorecard.title", lang))
+        rows = page.locator("#scorecard tbody tr")
+        expect(rows).to_have_count(7)
+        # Three served, three answered: enough; two findings, their one follow-up overdue.
+        expect(page.locator('[data-indicator="skm_run"]')).to_have_attribute("data-status", "met")
+        followups = page.locator('[data-indicator="followups"]')
+        expect(followups).to_have_attribute("data-status", "partial")
+        expect(followups).to_contain_text(text("ui.scorecard.todo.followups_overdue", lang))
+        expect(followups).to_contain_text(text("ui.scorecard.status.partial", lang))
+        marker = "ui.scorecard.indicator_heading"
+        assert_in_language(page, Screen("scorecard", "/admin/scorecard", (), "#scorecard", marker),
+                           lang)  # fmt: skip
+        assert_axe_finds_nothing(page)
+        with page.expect_download() as download:
+            page.locator("#evidence-download").click()
+        with zipfile.ZipFile(download.value.path()) as bundle:
+            manifest = json.loads(bundle.read("manifest.json"))
+        assert manifest["period"] == hall.period.label
+    finally:
+        page.context.close()

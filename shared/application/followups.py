@@ -15,6 +15,7 @@ from shared.application.reporting.skm_report import findings, follow_up_figures,
 from shared.application.station import Station
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.events import FollowupSaved
+from shared.domain.scorecard import overdue
 from shared.domain.skm import ELEMENTS, SkmPeriod
 from shared.store import skm_records
 
@@ -79,11 +80,6 @@ def save(station: Station, actor: str, body: Any, followup_id: int | None = None
         row = skm_records.followup(tx, saved_id)
     assert row is not None
     return row
-
-
-def overdue(entries: list[dict[str, Any]], today: date) -> list[dict[str, Any]]:
-    """The entries not done whose due day has passed."""
-    return [entry for entry in entries if not entry["done"] and entry["due"] < today.isoformat()]
 
 
 def register(station: Station) -> dict[str, Any]:

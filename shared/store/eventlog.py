@@ -410,6 +410,25 @@ def every_of_kind(db: Reader, kind: type[Event]) -> list[Logged]:
     )
 
 
+def of_kinds_between(
+    db: Reader, kinds: Sequence[type[Event]], start: datetime, end: datetime
+) -> list[Logged]:
+    """The events of some kinds logged in [start, end), in log order."""
+    query = _of_kinds(kinds, "at >= ? AND at < ?")
+    return list(read(db.all(query, [*names(kinds), utc_text(start), utc_text(end)])))
+
+
+def count_between(db: Reader, kind: type[Event], start: datetime, end: datetime) -> int:
+    """How many events of a kind were logged in [start, end) (through the time index)."""
+    row = db.one(
+        "SELECT COUNT(*) AS n FROM events INDEXED BY events_at WHERE at >= ? AND at < ? "
+        "AND name = ?",
+        [utc_text(start), utc_text(end), kind.name],
+    )
+    assert row is not None
+    return row["n"]
+
+
 SUSPENSION_KINDS: tuple[type[Event], ...] = (ServiceSuspended, ServiceResumed)
 SUSPENSION_NAMES = names(SUSPENSION_KINDS)
 

@@ -31,6 +31,7 @@ from shared.domain.events import (
     BookingEvent,
     BookingMade,
     BookingMissed,
+    Event,
     SmsNumberAdded,
     SmsRecorded,
     SmsReplied,
@@ -70,6 +71,10 @@ class Source:
     (`reports.station_source`) and the central server (over its copy of the station's log) each
     provide one. `skm_records(period)` is what only the station keeps for an SKM period: the
     respondent profile's counts (`profile`) and the follow-up register's entries (`followups`).
+    `logged_of(kinds)` gives every event of some rare kinds (the standard's publications, the
+    register's saves), in log order; `between(kinds, start, end)` the events of some kinds
+    logged in [start, end), and `count(kind, start, end)` how many of a kind were (what the
+    scorecard reads of the quarters it does not replay).
     """
 
     config: Config
@@ -78,6 +83,9 @@ class Source:
     audit: Callable[[date], dict[str, Any]]
     power: Callable[[datetime, datetime], list[Logged]]
     skm_records: Callable[[SkmPeriod], dict[str, Any]] | None = None
+    logged_of: Callable[[tuple[type[Event], ...]], list[Logged]] | None = None
+    between: Callable[[tuple[type[Event], ...], datetime, datetime], list[Logged]] | None = None
+    count: Callable[[type[Event], datetime, datetime], int] | None = None
 
     def today(self, instant: datetime | None = None) -> date:
         """The service day of an instant (default: now) in the station's time zone."""
@@ -99,6 +107,25 @@ def load(station: Station, start: datetime, end: datetime) -> list[Logged]:
             eventlog.bookings_between(db, start, end),
             eventlog.suspensions_between(db, start, end),
         )
+
+
+def load_kinds(station: Station, kinds: tuple[type[Event], ...]) -> list[Logged]:
+    """Every event of some rare kinds, in log order."""
+    with station.store.read() as db:
+        return eventlog.in_log_order(*(eventlog.every_of_kind(db, kind) for kind in kinds))
+
+
+def load_between(
+    station: Station, kinds: tuple[type[Event], ...], start: datetime, end: datetime
+) -> list[Logged]:
+    """The events of some kinds logged in [start, end), in log order."""
+    with station.store.read() as db:
+        return eventlog.of_kinds_between(db, kinds, start, end)
+
+
+def count_between(station: Station, kind: type[Event], start: datetime, end: datetime) -> int:
+    with station.store.read() as db:
+        return eventlog.count_between(db, kind, start, end)
 
 
 def load_power(station: Station, start: datetime, end: datetime) -> list[Logged]:

@@ -427,6 +427,9 @@ def station_source(station: Station) -> Source:
         audit=partial(audit_section, station),
         power=partial(ledger.load_power, station),
         skm_records=partial(station_skm_records, station),
+        logged_of=partial(ledger.load_kinds, station),
+        between=partial(ledger.load_between, station),
+        count=partial(ledger.count_between, station),
     )
 
 

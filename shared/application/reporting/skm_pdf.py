@@ -19,7 +19,7 @@ LANGUAGE = "id"
 PDF_TYPE = "application/pdf"
 
 
-def _environment() -> Environment:
+def environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True),
@@ -40,7 +40,7 @@ def html(report: dict[str, Any], made_at: str) -> str:
         f"{CODES[element]} {translate(f'ui.ikm.element.{element}')}" for element in skm["findings"]
     )
     return (
-        _environment()
+        environment()
         .get_template("reporting/skm_report.html")
         .render(
             lang=LANGUAGE,

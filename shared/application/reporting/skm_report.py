@@ -11,7 +11,7 @@ Speed: the days from the period's end to the entry's done date.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -152,7 +152,38 @@ def from_ledger(
     return section(given, served, period, profile, register)
 
 
+def result_of(answer_sets: Iterable[Mapping[str, int]]) -> skm.Result | None:
+    """The SKM result of some answer sets (only the nine-element ones count)."""
+    return skm.result([dict(a) for a in answer_sets if nine_element(a)])
+
+
 def from_rows(answers_json: Iterable[str]) -> skm.Result | None:
     """The SKM result of stored answers (JSON text), for the start page and the board."""
-    sets = [json.loads(text) for text in answers_json]
-    return skm.result([a for a in sets if nine_element(a)])
+    return result_of(json.loads(text) for text in answers_json)
+
+
+QUARTERS_BACK = 4  # the published result is at most a year old
+
+
+def latest(
+    results_of: Callable[[SkmPeriod], skm.Result | None], today: date
+) -> dict[str, Any] | None:
+    """The latest SKM result a station publishes (start page, board): the most recent closed
+    quarter before `today`'s with nine-element answers, within the last year (`results_of`
+    gives a quarter's result), with its index, grade, period and respondents; None without."""
+    period = SkmPeriod.containing("quarter", today)
+    for _ in range(QUARTERS_BACK):
+        period = period.previous()
+        result = results_of(period)
+        if result is not None:
+            letter, words = result.grade
+            return {
+                "period": period.label,
+                "first": period.first.isoformat(),
+                "last": period.last.isoformat(),
+                "index": float(result.index),
+                "grade": letter,
+                "performance": words,
+                "respondents": result.respondents,
+            }
+    return None

@@ -1,4 +1,5 @@
-// JSON over HTTP with the contract's error object turned into an ApiError.
+// JSON over HTTP with the contract's error object turned into an ApiError. A body that is a file
+// (a Blob) is sent as it is, with its own type.
 
 import { currentLanguage } from "./i18n.js";
 
@@ -11,6 +12,8 @@ export class ApiError extends Error {
 }
 
 export async function api(method, path, body = undefined, headers = {}) {
+  const raw = body instanceof Blob;
+  const type = raw ? body.type || "application/octet-stream" : "application/json";
   let response;
   try {
     response = await fetch(path, {
@@ -19,10 +22,10 @@ export async function api(method, path, body = undefined, headers = {}) {
         "Accept-Language": currentLanguage(),
         // The device's own clock: it may confirm a server clock the station did not believe.
         "X-Client-Clock": String(Date.now()),
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(body === undefined ? {} : { "Content-Type": type }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || raw ? body : JSON.stringify(body),
       credentials: "same-origin",
     });
   } catch (error) {
