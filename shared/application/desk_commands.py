@@ -65,10 +65,21 @@ class CallNext(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
-class _NumberWithReason(Command):
-    """A command on a ticket named by its number, with the officer's required reason."""
+class _Numbered(Command):
+    """A command on a ticket named by its number."""
 
     number: str
+
+    @classmethod
+    def parse(cls, body: dict[str, Any]) -> Command:
+        current = parse_current(body)
+        return cls(number=parse_number(body.get("number")), current=current)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _NumberWithReason(_Numbered):
+    """A command on a ticket named by its number, with the officer's required reason."""
+
     reason: str
 
     @classmethod
@@ -145,30 +156,18 @@ class Prioritize(_NumberWithReason):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Requeue(Command):
+class Requeue(_Numbered):
     """Put a no-show back in the queue within the window."""
 
     action = "requeue"
-    number: str
-
-    @classmethod
-    def parse(cls, body: dict[str, Any]) -> Command:
-        current = parse_current(body)
-        return cls(number=parse_number(body.get("number")), current=current)
 
 
 @dataclass(frozen=True, kw_only=True)
-class StepBack(Command):
+class StepBack(_Numbered):
     """Tunda giliran: the citizen of a waiting ticket, at the counter, lets a few others go
     first."""
 
     action = "step_back"
-    number: str
-
-    @classmethod
-    def parse(cls, body: dict[str, Any]) -> Command:
-        current = parse_current(body)
-        return cls(number=parse_number(body.get("number")), current=current)
 
 
 @dataclass(frozen=True, kw_only=True)

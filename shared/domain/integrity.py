@@ -20,7 +20,7 @@ Propam's alarms, each a pure rule over facts read from the log (or those counts)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,6 +115,13 @@ class Alarm:
     share: float | None = None
 
 
+def _officer_alarm(kind: str, officer: str, found: Sequence[OutOfTurn | Served]) -> Alarm:
+    """One officer's alarm over `found` (in time order): its counter when they all fell at one."""
+    counters = {fact.counter for fact in found}
+    counter = counters.pop() if len(counters) == 1 else None
+    return Alarm(kind, officer, counter, len(found), found[0].at, found[-1].at)
+
+
 def out_of_turn_alarms(
     facts: Iterable[OutOfTurn],
     calls: int = OUT_OF_TURN_CALLS,
@@ -136,17 +143,8 @@ def out_of_turn_alarms(
             if end - start + 1 > best_size:
                 best_start, best_size = start, end - start + 1
         if best_size >= calls:
-            cluster = found[best_start : best_start + best_size]
-            counters = {fact.counter for fact in cluster}
             alarms.append(
-                Alarm(
-                    "out_of_turn",
-                    officer,
-                    counters.pop() if len(counters) == 1 else None,
-                    best_size,
-                    cluster[0].at,
-                    cluster[-1].at,
-                )
+                _officer_alarm("out_of_turn", officer, found[best_start : best_start + best_size])
             )
     return alarms
 
@@ -162,17 +160,7 @@ def quick_low_alarms(facts: Iterable[Served], tickets: int = QUICK_LOW_TICKETS) 
     for officer, found in sorted(by_officer.items()):
         if len(found) >= tickets:
             found.sort(key=lambda fact: fact.at)
-            counters = {fact.counter for fact in found}
-            alarms.append(
-                Alarm(
-                    "quick_low",
-                    officer,
-                    counters.pop() if len(counters) == 1 else None,
-                    len(found),
-                    found[0].at,
-                    found[-1].at,
-                )
-            )
+            alarms.append(_officer_alarm("quick_low", officer, found))
     return alarms
 
 
