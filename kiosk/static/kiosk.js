@@ -11,6 +11,7 @@ import { connectLive } from "/static/js/live.js";
 import "./kiosk/check-in.js";
 import { layoutGrid, renderServices } from "./kiosk/grid.js";
 import { renderClock, resetWhenIdle, switchLanguage } from "./kiosk/idle.js";
+import { renderNeeds } from "./kiosk/needs.js";
 import { renderPriority } from "./kiosk/priority.js";
 import { applyWaiting, refreshServices } from "./kiosk/reach.js";
 import { DEFAULT_LANGUAGE, kiosk, ui } from "./kiosk/state.js";
@@ -41,3 +42,4 @@ connectLive({
 
 switchLanguage(DEFAULT_LANGUAGE);
 renderPriority();
+renderNeeds();

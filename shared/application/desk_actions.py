@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shared.application import positions, stepback
+from shared.application import positions, routing, stepback
 from shared.application.desk_commands import (
     CallNext,
     CallNumber,
@@ -47,12 +47,13 @@ from shared.domain.errors import (
     ServiceClosed,
     ServiceSuspended,
 )
+from shared.domain.needs import Routing, route
 from shared.domain.queue_rules import (
     QUEUE_MOVES,
     REFUSAL,
     Move,
+    call_order,
     may_requeue,
-    next_in_line,
     within_hours,
 )
 from shared.domain.suspension import Suspension, check_callable
@@ -72,6 +73,7 @@ class Context:
     today: date
     desk: Desk
     suspended: dict[str, Suspension]  # the station's services suspended now
+    actor: str  # the officer acting: their skills count at this counter (`routing`)
 
     @property
     def counter(self) -> Counter:
@@ -101,10 +103,19 @@ class Context:
 
     def expected(self) -> Ticket | None:
         """Who is next at this counter in the call order (a suspended service's tickets keep
-        their place but are passed by)."""
-        waiting = repository.heads(self.tx, self.callable_services(), self.today)
+        their place but are passed by), a need's ticket routed to a skilled officer's counter
+        (`needs.route`: with skills about, the whole queue is looked at, not its heads)."""
+        routes = routing.routing_at(
+            self.station, self.tx, self.counter, self.tx.now, acting=self.actor
+        )
+        services = self.callable_services()
+        if routes == Routing():
+            waiting = repository.heads(self.tx, services, self.today)
+        else:
+            waiting = repository.waiting_items(self.tx, services, self.today)
         streak = positions.streak(self.station, self.tx, counter=self.counter.id)
-        return next_in_line(waiting, self.station.config.call_policy, self.tx.now, streak)
+        order = call_order(waiting, self.station.config.call_policy, self.tx.now, streak)
+        return next(route(order, routes), None)
 
     def numbered(self, number: str, move: Move) -> Ticket:
         """Today's ticket `number` of one of this counter's services, for `move` (whether its
@@ -125,7 +136,7 @@ def act(station: Station, counter_id: str, actor: str, command: Command) -> Tick
         today = begin(station, tx)
         row = repository.counter(tx, counter.id)
         desk_now = Desk(counter, row.state, row.ticket)
-        context = Context(station, tx, today, desk_now, in_force(tx))
+        context = Context(station, tx, today, desk_now, in_force(tx), actor)
         desk.check_current(context.desk, command.current)
         outcome = step(context, command)
         for ticket in outcome.moved:

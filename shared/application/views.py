@@ -76,6 +76,7 @@ def ticket_views(
             "service": None if ticket.service in hidden else ticket.service,
             "status": ticket.status.value,
             "priority": ticket.priority,
+            "need": ticket.need,
             "issued_at": local_text(station, ticket.issued_at),
             "called_at": local_text(station, ticket.called_at),
             "finished_at": local_text(station, ticket.finished_at),

@@ -73,6 +73,7 @@ class TicketIssued(TicketEvent):
     reference: str | None = None  # a registration number from another system, as given
     carried: bool = False  # "Lanjutan": issued at a carried-over ticket's check-in
     carried_from: int | None = None  # that carried-over ticket's id
+    need: str | None = None  # how the citizen must be called or helped (`needs.Need`), never who
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +85,7 @@ class TicketCalled(TicketEvent):
     announcement: str
     called_at: str
     priority: bool
+    need: str | None = None  # the board marks the call, the phone vibrates (`needs.Need`)
     out_of_order: bool = False
     reason: str | None = None
 
@@ -96,6 +98,7 @@ class TicketRecalled(TicketEvent):
     counter_name: str
     announcement: str
     called_at: str
+    need: str | None = None  # marked on the board like the call (`needs.Need`)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -49,6 +49,7 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         carried_until=date.fromisoformat(row["carried_until"]) if row["carried_until"] else None,
         carried_from=row["carried_from"],
         step_backs=row["step_backs"],
+        need=row["need"],
     )
 
 
@@ -165,8 +166,8 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
-        "booked_for, device_address, carried_from) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "booked_for, device_address, carried_from, need) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -186,6 +187,7 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             _optional_text(ticket.booked_for),
             phone.address if phone else None,
             ticket.carried_from,
+            ticket.need,
         ],
     )
 
@@ -315,14 +317,16 @@ _WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
 
 
 def _item(row: dict[str, Any]) -> QueueItem:
-    return QueueItem(parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]))
+    return QueueItem(
+        parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]), row["need"]
+    )
 
 
 def heads(db: Reader, services: Sequence[str], day: date) -> list[QueueItem]:
     """The oldest waiting priority and regular ticket of some services: all `next_in_line` needs."""
     marks, names = _marks(services, "s")
     waiting = _WAITING.format(services=marks)
-    head = "SELECT queue_at, id, service, priority FROM tickets WHERE"
+    head = "SELECT queue_at, id, service, priority, need FROM tickets WHERE"
     rows = db.all(
         f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY queue_at, id LIMIT 1) "  # noqa: S608
         f"UNION ALL SELECT * FROM ({head} {waiting} AND priority = 0 "
@@ -342,7 +346,7 @@ def waiting_items(
     if per_stream is None:
         marks, names = _marks(services, "s")
         rows = db.all(
-            f"SELECT id, service, priority, queue_at FROM tickets "  # noqa: S608
+            f"SELECT id, service, priority, need, queue_at FROM tickets "  # noqa: S608
             f"WHERE {_WAITING.format(services=marks)} ORDER BY queue_at, id",
             {"day": day.isoformat(), **names},
         )
@@ -352,7 +356,7 @@ def waiting_items(
         for service in services
         for priority in (1, 0)
         for row in db.all(
-            "SELECT id, service, priority, queue_at FROM tickets WHERE status = 'waiting' "
+            "SELECT id, service, priority, need, queue_at FROM tickets WHERE status = 'waiting' "
             "AND queue_day = ? AND service = ? AND priority = ? ORDER BY queue_at, id LIMIT ?",
             [day.isoformat(), service, priority, per_stream],
         )
