@@ -19,6 +19,7 @@ from shared.application.devices import PHONE_COOKIE, digest, new_phone_id
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.needs import NEEDS
 from shared.store.repository import Booker
 from shared.web.auth import current_user, public_read, require_role
 from shared.web.limits import rate_limited
@@ -67,6 +68,7 @@ def make_booking() -> tuple[Response, int]:
             device=digest(phone_id) if phone_id else None,
         ),
         reference=body.get("reference"),
+        need=body.get("need"),
     )
     response = jsonify({"booking": booking_view(station(), booking)})
     if phone_id and not request.cookies.get(PHONE_COOKIE):
@@ -149,6 +151,8 @@ def book_page() -> str:
     config = station().config
     return render_page(
         "kiosk/book.html",
+        needs=NEEDS,
+        interpreter_lead_hours=config.needs.interpreter_lead_hours,
         catalogue_prefixes=("ui.book.",),
         data={
             "services": [

@@ -44,6 +44,7 @@ from shared.domain.errors import (
     TooEarly,
 )
 from shared.domain.events import BookingCancelled, BookingCheckedIn, BookingMade
+from shared.domain.needs import check_lead, parse_need
 from shared.domain.queue_rules import service_day
 from shared.domain.ticket import Ticket
 from shared.store import repository, sms_store
@@ -138,16 +139,19 @@ def make_booking(
     actor: str = "citizen",
     booker: repository.Booker | None = None,
     reference: Any = None,
+    need: Any = None,
 ) -> repository.BookingRow:
     """Book a place in a slot. A citizen (`actor` "citizen") books only the citizens' share of
     a slot and of the day, limited per (hashed) address and network per day
     (`limits.bookings_per_day`, `limits.bookings_per_network_per_day`) and per device while
     open (`limits.open_bookings_per_device`); an officer booking at the counter for a citizen
-    may take any place left and is not limited."""
+    may take any place left and is not limited. An interpreter need is booked at least
+    `needs.interpreter_lead_hours` ahead."""
     config = station.config
     service, rules = _bookable(station, service_id)
     start = _instant(station, starts_at)
     reference = checked_reference(None, reference)
+    said = parse_need(need)
     citizen = actor == "citizen"
     booker = booker or repository.Booker()
     with station.store.write(actor, station.now()) as tx:
@@ -165,6 +169,7 @@ def make_booking(
             raise SlotFull("error.slot_full", starts_at=station.local(start).time())
         if refused is not None:
             raise InvalidRequest(SLOT_REFUSED[refused], days=rules.days_ahead)
+        check_lead(said, start, tx.now, config.needs.interpreter_lead_hours)
         code = slots.new_code()
         while repository.code_taken(tx, code):
             code = slots.new_code()
@@ -180,6 +185,7 @@ def make_booking(
             made_by=actor,
             reference=reference,
             ticket_id=None,
+            need=said,
         )
         repository.insert_booking(tx, booking, booker)
         tx.record(
@@ -189,6 +195,7 @@ def make_booking(
                 starts_at=utc_text(start),
                 by=actor,
                 reference=reference,
+                need=said,
             )
         )
         return booking
@@ -313,7 +320,7 @@ def _checked_in(
     """The booking's ticket, placed by its slot; the booking is checked in."""
     ticket = new_ticket(
         station, tx, service, False, kiosk_id, today, None,
-        reference=booking.reference, booked_for=booking.starts_at,
+        reference=booking.reference, booked_for=booking.starts_at, need=booking.need,
     )  # fmt: skip
     status = transition(booking.status, BookingMove.CHECK_IN, booking.code)
     repository.set_booking_status(tx, booking.id, status, ticket.id)

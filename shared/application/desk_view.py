@@ -119,6 +119,7 @@ def todays_bookings(station: Station, services: Collection[str] | None = None) -
                 "starts_at": station.local(booking.starts_at).isoformat(timespec="minutes"),
                 "status": booking.status,
                 "reference": booking.reference,
+                "need": booking.need,
                 "number": tickets.get(booking.ticket_id) if booking.ticket_id else None,
                 "made_by": "citizen" if booking.made_by == "citizen" else "counter",
             }

@@ -174,6 +174,7 @@ def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:
         "starts_at": local_text(station, booking.starts_at),
         "status": booking.status,
         "reference": booking.reference,
+        "need": booking.need,
         "check_in_opens": local_text(station, check_in_opens(rules, booking.starts_at))
         if rules
         else None,

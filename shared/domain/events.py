@@ -251,6 +251,7 @@ class BookingMade(BookingEvent):
     status = BookingStatus.BOOKED
     by: str  # "citizen", or the officer who booked at the counter
     reference: str | None = None
+    need: str | None = None  # `needs.Need`: an interpreter need reaches the dashboard
     log_only = Event.log_only | {"reference"}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
@@ -38,6 +39,13 @@ def parse_need(value: Any) -> Need | None:
     if isinstance(value, str) and value in NEEDS:
         return Need(value)
     raise InvalidRequest("error.need", needs=", ".join(NEEDS))
+
+
+def check_lead(need: Need | None, starts_at: datetime, now: datetime, lead_hours: int) -> None:
+    """An interpreter is booked at least `lead_hours` before the slot (the hall must find one:
+    there are few); other needs, and none, may be booked as late as any booking."""
+    if need == Need.INTERPRETER and starts_at - now < timedelta(hours=lead_hours):
+        raise InvalidRequest("error.interpreter_lead", hours=lead_hours)
 
 
 def skill_for(need: str | None) -> Skill | None:

@@ -664,6 +664,7 @@ class BookingRow:
     made_by: str
     reference: str | None
     ticket_id: int | None
+    need: str | None = None  # `needs.Need`: the ticket its check-in gives carries it
 
 
 def _booking(row: dict[str, Any]) -> BookingRow:
@@ -679,6 +680,7 @@ def _booking(row: dict[str, Any]) -> BookingRow:
         made_by=row["made_by"],
         reference=row["reference"],
         ticket_id=row["ticket_id"],
+        need=row["need"],
     )
 
 
@@ -729,8 +731,8 @@ class Booker:
 def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None:
     tx.execute(
         "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, made_at, "
-        "made_by, address, device, reference, ticket_id, network) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        "made_by, address, device, reference, ticket_id, network, need) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
         [
             booking.id,
             booking.code,
@@ -745,6 +747,7 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
             booker.device,
             booking.reference,
             booker.network,
+            booking.need,
         ],
     )
 
