@@ -509,6 +509,7 @@ class Needs(_Model):
     seat_area: Annotated[Text, _at_most(COUNTER_NAME_MAX)] | None = None  # where they may sit
     interpreter_lead_hours: int = Field(24, ge=0, le=720)  # an interpreter is booked this early
     notice_hours: int = Field(48, ge=1, le=720)  # the dashboard lists interpreter needs this far
+    interpreter_wait_minutes: int = Field(30, ge=1, le=600)  # "met on time" in the reports
     skills: dict[str, tuple[Literal["bisindo"], ...]] = Field(default_factory=dict)  # by user
 
 

@@ -80,12 +80,14 @@ class TicketIssued(TicketEvent):
 class TicketCalled(TicketEvent):
     name = "ticket.called"
     move = Move.CALL
+    log_only = Event.log_only | {"skill"}
     counter: str
     counter_name: str
     announcement: str
     called_at: str
     priority: bool
     need: str | None = None  # the board marks the call, the phone vibrates (`needs.Need`)
+    skill: str | None = None  # the calling officer's skill the need asked for (`needs.Skill`)
     out_of_order: bool = False
     reason: str | None = None
 

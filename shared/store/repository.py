@@ -363,6 +363,16 @@ def waiting_items(
     ]
 
 
+def waiting_with_need(db: Reader, day: date, need: str) -> list[Ticket]:
+    """A day's waiting tickets with a need, oldest place first."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'waiting' AND need = ? AND queue_day = ? "
+        "ORDER BY queue_at, id",
+        [need, day.isoformat()],
+    )
+    return [_ticket(row) for row in rows]
+
+
 def first_place(db: Reader, service: str, day: date) -> datetime | None:
     """The earliest place taken in a service's queue on a day (None: nobody waits)."""
     row = db.one(
@@ -804,6 +814,16 @@ def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRo
     rows = db.all(
         "SELECT * FROM bookings WHERE status = ? AND starts_at < ? ORDER BY id",
         [BookingStatus.BOOKED, utc_text(moment)],
+    )
+    return [_booking(row) for row in rows]
+
+
+def bookings_with_need(db: Reader, need: str, start: datetime, end: datetime) -> list[BookingRow]:
+    """Bookings with a need whose slot starts in [start, end), soonest first."""
+    rows = db.all(
+        "SELECT * FROM bookings WHERE need = ? AND starts_at >= ? AND starts_at < ? "
+        "ORDER BY starts_at, id",
+        [need, utc_text(start), utc_text(end)],
     )
     return [_booking(row) for row in rows]
 
