@@ -504,7 +504,8 @@ class StepBack(_Model):
 
 
 class Needs(_Model):
-    """How the hall helps citizens who say a need at the kiosk or at booking (docs/needs.md)."""
+    """How the hall helps citizens who say a need at the kiosk or at booking (docs/technician.md,
+    "Needs and skills")."""
 
     seat_area: Annotated[Text, _at_most(COUNTER_NAME_MAX)] | None = None  # where they may sit
     interpreter_lead_hours: int = Field(24, ge=0, le=720)  # an interpreter is booked this early
