@@ -122,6 +122,10 @@ def test_an_interpreter_ticket_goes_to_the_open_counter_with_a_bisindo_officer(
     assert (called["number"], called["need"]) == ("A-002", "interpreter")
     logged = rows(app, "SELECT data FROM events WHERE name = 'ticket.called' ORDER BY id")
     assert [json.loads(row["data"])["skill"] for row in logged] == [None, None, "bisindo"]
+    auth.login("sari", "supervisor")
+    calls = client.get(REPORT).get_json()["fairness"]["calls"]
+    listed = [(call["number"], call["kind"], call["passed_numbers"]) for call in calls]
+    assert listed == [("A-003", "left_for_skill", ["A-002"])]  # A-002 passed nobody
 
 
 def test_with_no_bisindo_officer_open_the_interpreter_ticket_keeps_its_turn(
