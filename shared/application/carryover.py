@@ -152,7 +152,7 @@ def check_in(
             assert service is not None
             ticket = new_ticket(
                 station, tx, service, carried.priority, kiosk_id, today, None,
-                reference=carried.reference, carried=carried,
+                reference=carried.reference, carried=carried, need=carried.need,
             )  # fmt: skip
             save_move(tx, carried, Move.RESUME, new_ticket=ticket.id, new_number=ticket.number)
             printing = station.printers.enabled(kiosk_id)
