@@ -23,6 +23,7 @@ from shared.application import (
     desk_view,
     followups,
     hall_overview,
+    need_notice,
     staff_phones,
     suspensions,
 )
@@ -150,6 +151,7 @@ def dashboard_json() -> dict[str, Any]:
         },
         "shift": computed["shift"],
         "followups_overdue": followups.overdue_count(the_station),
+        "interpreter_needs": need_notice.interpreter_needs(the_station, the_station.now()),
         **upkeep_json(),
     }
 

@@ -26,6 +26,7 @@ from shared.application.devices import PHONE_COOKIE, digest, new_phone_id
 from shared.application.users import Role
 from shared.application.views import booking_view
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
+from shared.domain.needs import NEEDS
 from shared.store.repository import Booker
 from shared.web.answers import booking_command
 from shared.web.auth import current_user, public_read, require_role
@@ -141,6 +142,8 @@ def book_page() -> str:
     config = station().config
     return render_page(
         "kiosk/book.html",
+        needs=NEEDS,
+        interpreter_lead_hours=config.needs.interpreter_lead_hours,
         catalogue_prefixes=("ui.book.",),
         data={
             "services": [

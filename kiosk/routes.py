@@ -24,6 +24,7 @@ from shared.domain.config import ICONS
 from shared.domain.errors import Forbidden, InvalidRequest, NotFound
 from shared.domain.i18n import text
 from shared.domain.integrity import integrity_questions
+from shared.domain.needs import NEEDS
 from shared.domain.skm import PROFILE
 from shared.domain.slots import CODE_ALPHABET
 from shared.domain.standards import public_standards
@@ -106,6 +107,7 @@ def issue_ticket() -> tuple[Response, int]:
         public_base=public_base(),
         phone=Phone(digest(phone_id), digest(f"phone:{asking.address}")) if phone_id else None,
         reference=body.get("reference"),
+        need=body.get("need"),
     )
     response = issued_json(issued)
     if phone_id and not request.cookies.get(PHONE_COOKIE):
@@ -193,6 +195,7 @@ def kiosk_page(kiosk_id: str | None = None) -> str | tuple[str, int]:
     return render_page(
         "kiosk/kiosk.html",
         icons=ICONS,
+        needs=NEEDS,
         code_keys="".join(sorted(CODE_ALPHABET, key=str.isalpha)),  # digits first
         reference_keys=REFERENCE_KEYS,
         phone_keys=PHONE_KEYS,

@@ -125,8 +125,10 @@ def busy_day(
     station: Station, clock: ManualClock, start: datetime, end: datetime, seed: int = 7
 ) -> None:
     """A plausible day between two instants, minute by minute and in time order: arrivals,
-    calls, service, no-shows after a recall, one transfer, one call out of turn, answers."""
+    calls, service, no-shows after a recall, one transfer, one call out of turn, answers; a few
+    citizens say a need (drawn apart, so the rest of the day is as it always was)."""
     rng = random.Random(seed)
+    needs = random.Random(seed + 1)
     desks = {counter: _Desk() for counter in OFFICERS}
     out_of_turn_at = start + (end - start) / 3
     transferred = called_out_of_turn = False
@@ -135,7 +137,8 @@ def busy_day(
         clock.set(minute)
         for service, rate in ARRIVALS_PER_MINUTE.items():
             if rng.random() < rate:
-                ticket_issue.issue_ticket(station, service, priority=rng.random() < 0.1)
+                need = needs.choice(("deaf", "sight", "interpreter", *[None] * 9))
+                ticket_issue.issue_ticket(station, service, priority=rng.random() < 0.1, need=need)
         for counter, desk in desks.items():
             officer = OFFICERS[counter]
             if desk.until is not None and desk.until <= minute:

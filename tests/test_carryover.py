@@ -297,3 +297,16 @@ def test_a_booked_citizen_who_let_others_go_first_is_not_sent_back_to_the_front(
         assert ticket_reads.ticket_by_token(station, mine["token"])["ahead"] == len(walk_ins)
     finally:
         station.store.close()
+
+
+def test_a_lanjutan_ticket_keeps_the_need_of_the_carried_one(
+    station: Station, clock: ManualClock
+) -> None:
+    deaf = ticket_issue.issue_ticket(station, "lapor", kiosk_id="kiosk-1", need="deaf").ticket
+    carryover.carry_over_waiting(
+        station, reason="Server gangguan", service_ids=["lapor"], by="sari"
+    )
+    next_morning(clock)
+    resumed = carryover.check_in(station, deaf["token"], kiosk_id="kiosk-1")
+    assert resumed.ticket["need"] == "deaf"
+    assert audit.check_station(station).ok

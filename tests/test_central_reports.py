@@ -120,6 +120,7 @@ def test_a_station_report_at_central_is_exactly_the_station_own(
     own = own_report(station, first, last)
     assert own["totals"]["issued"] > 0
     assert own["power"]["outages"]  # the power cut from yesterday afternoon into this morning
+    assert all(row["issued"] > 0 for row in own["needs"]["needs"])  # the need reached central
     assert central == own
 
 

@@ -82,6 +82,7 @@ EVERY_KEY: dict[str, Any] = {
         {"name": "Malam", "starts_at": "19:00"},
     ],
     "survey": {"form": "full", "integrity": False},
+    "needs": {"interpreter_wait_minutes": 45},
 }
 
 

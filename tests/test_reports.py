@@ -133,7 +133,8 @@ def test_fairness_lists_every_call_that_went_ahead_of_a_longer_wait(
     assert fairness["calls"][1]["longest_passed_wait_minutes"] == 18.0
     assert fairness["by_kind"] == {"call": 1, "sent_to_front": 0, "returned": 0, "transfer": 1,
                                    "requeue": 0, "priority_mark": 0, "priority": 1,
-                                   "booking": 0, "carried": 0, "policy": 0}  # fmt: skip
+                                   "skill": 0, "left_for_skill": 0, "booking": 0, "carried": 0,
+                                   "policy": 0}  # fmt: skip
 
 
 def test_fairness_gives_each_officers_no_show_and_recall_rates(day_report: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ import {
   t,
 } from "/static/js/i18n.js";
 import { connectLive } from "/static/js/live.js";
+import { needName } from "/static/js/needs.js";
 import { suspendedUntil } from "/static/js/suspension.js";
 import { Announcer } from "./announcer.js";
 
@@ -131,6 +132,7 @@ function spotlight(call, fresh) {
   const where = byId("now-counter");
   where.hidden = !call;
   where.textContent = call ? counterName(call.counter) || call.counter_name : "";
+  markNeed(panel, call);
   // A name longer than two lines takes the smaller size, leaving room for the recent calls.
   where.classList.remove("long");
   const size = parseFloat(getComputedStyle(where).fontSize);
@@ -151,6 +153,16 @@ function spotlight(call, fresh) {
     panel.classList.remove("fresh");
     if (tile) tile.classList.remove("fresh");
   }, HIGHLIGHT_MS);
+}
+
+// A need's call is marked in words and, for a citizen who cannot hear it, by a panel no one
+// can miss (`data-need`): an officer walks to them.
+function markNeed(panel, call) {
+  const need = call ? call.need : null;
+  panel.dataset.need = need || "";
+  const mark = byId("now-need");
+  mark.hidden = !need;
+  mark.textContent = need ? `${needName(need)} · ${t("ui.need.coming")}` : "";
 }
 
 // The big call clears as soon as its counter finishes with that citizen or stops serving.
@@ -177,6 +189,7 @@ function renderRecent() {
             formatTime(call.called_at),
           ),
         ),
+        call.need ? el("span", { class: "recent-need" }, needName(call.need)) : null,
         MARKED.has(call.outcome)
           ? el("span", { class: "recent-mark" }, t(`ui.board.mark.${call.outcome}`))
           : null,

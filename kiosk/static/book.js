@@ -22,6 +22,8 @@ const ui = {
   noSlots: byId("no-slots"),
   referenceField: byId("reference-field"),
   reference: byId("reference"),
+  need: byId("need"),
+  needHint: byId("need-hint"),
   error: byId("book-error"),
   submit: byId("book-submit"),
   booked: byId("booked"),
@@ -97,6 +99,12 @@ function showError(message) {
   showNotice(ui.error, message);
 }
 
+// The need's hint says how early an interpreter is booked (the hall's lead time).
+function renderNeedHint() {
+  ui.needHint.textContent = t("ui.book.need_hint", { hours: ui.needHint.dataset.hours });
+}
+document.addEventListener("satupintu:language", renderNeedHint);
+
 async function book(event) {
   event.preventDefault();
   const slot = ui.form.querySelector("input[name=slot]:checked");
@@ -106,6 +114,7 @@ async function book(event) {
   }
   const body = { service: ui.service.value, starts_at: slot.value };
   if (ui.reference.value) body.reference = ui.reference.value;
+  if (ui.need.value) body.need = ui.need.value;
   ui.submit.disabled = true;
   try {
     const { booking } = await api("POST", "/api/bookings", body);

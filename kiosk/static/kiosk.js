@@ -12,6 +12,7 @@ import "./kiosk/check-in.js";
 import "./kiosk/voice-menu.js";
 import { layoutGrid, renderServices } from "./kiosk/grid.js";
 import { renderClock, resetWhenIdle, switchLanguage } from "./kiosk/idle.js";
+import { renderNeeds } from "./kiosk/needs.js";
 import { renderPriority } from "./kiosk/priority.js";
 import { applyWaiting, refreshServices } from "./kiosk/reach.js";
 import { DEFAULT_LANGUAGE, kiosk, ui } from "./kiosk/state.js";
@@ -42,3 +43,4 @@ connectLive({
 
 switchLanguage(DEFAULT_LANGUAGE);
 renderPriority();
+renderNeeds();

@@ -18,6 +18,7 @@ import {
   waitText,
 } from "/static/js/i18n.js";
 import { openSocket } from "/static/js/live.js";
+import { NEED_VIBRATION } from "/static/js/needs.js";
 import { suspensionLines } from "/static/js/suspension.js";
 import { renderSmsOptIn, startSmsOptIn } from "./sms-optin.js";
 
@@ -67,6 +68,7 @@ const ui = {
   cancelYes: byId("cancel-yes"),
   cancelNo: byId("cancel-no"),
   called: byId("state-called"),
+  calledNeed: byId("called-need"),
   goTo: byId("go-to"),
   done: byId("state-done"),
   survey: byId("survey"),
@@ -117,6 +119,8 @@ function render() {
   ui.closed.hidden = !["no_show", "expired", "cancelled"].includes(status) || !ui.carried.hidden;
   if (!ui.carried.hidden) renderCarried();
   document.body.classList.toggle("is-called", status === "called");
+  document.body.classList.toggle("is-called-need", status === "called" && Boolean(ticket.need));
+  ui.calledNeed.hidden = !ticket.need;
   if (status === "waiting") renderWaiting();
   if (status === "called") ui.goTo.textContent = t("ui.phone.go_to", { counter: counterName() });
   if (status === "done") renderSurvey();
@@ -276,8 +280,9 @@ function announce(text) {
   }, 100);
 }
 
+// A citizen who said a need (above all one who cannot hear) feels the call: a longer pattern.
 function alertCalled() {
-  if (navigator.vibrate) navigator.vibrate(VIBRATION_MS);
+  if (navigator.vibrate) navigator.vibrate(NEED_VIBRATION[ticket.need] || VIBRATION_MS);
   beep();
   announce(t("ui.phone.announce_called", { number: ticket.number, counter: counterName() }));
 }

@@ -96,6 +96,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
                 "counter_name": call.counter_name,
                 "service": None if call.service in private else call.service,
                 "called_at": local_text(station, parse_utc(call.called_at)),
+                "need": call.need,
                 "outcome": endings[row].name.removeprefix("ticket.") if row in endings else None,
             }
             for row, call in calls

@@ -25,6 +25,7 @@ from shared.application.ticket_issue import (
 )
 from shared.domain.config import Booking, Config, Service
 from shared.domain.errors import InvalidRequest
+from shared.domain.needs import Need, parse_need
 from shared.domain.slots import normal_code
 
 MAX_CODE = 200  # a typed code, or the booking link a scanner types
@@ -75,13 +76,15 @@ class Book(BookingCommand):
     service: str
     starts_at: datetime
     reference: str | None
+    need: Need | None = None  # how the citizen must be called or helped (`shared.domain.needs`)
 
     @classmethod
     def parse(cls, asked: Asked, config: Config) -> BookingCommand:
         service, _ = bookable(config, asked.body.get("service"))
         starts_at = slot_start(config, asked.body.get("starts_at"))
         reference = checked_reference(None, asked.body.get("reference"))
-        return cls(service=service.id, starts_at=starts_at, reference=reference)
+        need = parse_need(asked.body.get("need"))
+        return cls(service=service.id, starts_at=starts_at, reference=reference, need=need)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -52,6 +52,7 @@ from shared.domain.errors import (
     TooEarly,
 )
 from shared.domain.events import BookingCancelled, BookingCheckedIn, BookingMade, SmsNumberAdded
+from shared.domain.needs import check_lead
 from shared.domain.queue_rules import service_day
 from shared.domain.sms import MessageKind, mask
 from shared.domain.ticket import Ticket
@@ -199,7 +200,8 @@ def _book(context: Context, command: BookingCommand) -> Outcome:
     day, limited per (hashed) address and network per day (`limits.bookings_per_day`,
     `limits.bookings_per_network_per_day`) and per device while open
     (`limits.open_bookings_per_device`); an officer booking at the counter for a citizen may
-    take any place left and is not limited."""
+    take any place left and is not limited. An interpreter need is booked at least
+    `needs.interpreter_lead_hours` ahead."""
     assert isinstance(command, Book)
     station, tx = context.station, context.tx
     config = station.config
@@ -218,6 +220,7 @@ def _book(context: Context, command: BookingCommand) -> Outcome:
         raise SlotFull("error.slot_full", starts_at=station.local(start).time())
     if refused is not None:
         raise InvalidRequest(SLOT_REFUSED[refused], days=rules.days_ahead)
+    check_lead(command.need, start, tx.now, config.needs.interpreter_lead_hours)
     code = slots.new_code()
     while repository.code_taken(tx, code):
         code = slots.new_code()
@@ -233,6 +236,7 @@ def _book(context: Context, command: BookingCommand) -> Outcome:
         made_by=tx.actor,
         reference=command.reference,
         ticket_id=None,
+        need=command.need,
     )
     repository.insert_booking(tx, booking, context.booker)
     tx.record(
@@ -242,6 +246,7 @@ def _book(context: Context, command: BookingCommand) -> Outcome:
             starts_at=utc_text(start),
             by=tx.actor,
             reference=command.reference,
+            need=command.need,
         )
     )
     return Outcome(booking, created=True)
@@ -319,7 +324,7 @@ def _check_in(context: Context, command: BookingCommand) -> Outcome:
         raise BookingExpired("error.booking_missed", code=booking.code)
     ticket = new_ticket(
         station, tx, service, False, command.kiosk, today, None,
-        reference=booking.reference, booked_for=booking.starts_at,
+        reference=booking.reference, booked_for=booking.starts_at, need=booking.need,
     )  # fmt: skip
     status = transition(booking.status, BookingMove.CHECK_IN, booking.code)
     repository.set_booking_status(tx, booking.id, status, ticket.id)
@@ -437,9 +442,10 @@ def make_booking(
     actor: str = "citizen",
     booker: repository.Booker | None = None,
     reference: Any = None,
+    need: Any = None,
 ) -> repository.BookingRow:
     """Book a place in a slot (`actor`: "citizen", or the officer booking at the counter)."""
-    body = {"service": service_id, "starts_at": starts_at, "reference": reference}
+    body = {"service": service_id, "starts_at": starts_at, "reference": reference, "need": need}
     command = Book.parse(Asked("", body), station.config)
     answer = act(station, command, by=actor, booker=booker)
     assert answer.booking is not None

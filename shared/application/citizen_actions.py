@@ -210,7 +210,7 @@ def _check_in_carried(context: Context, command: CitizenCommand) -> Outcome:
     assert service is not None
     ticket = new_ticket(
         station, tx, service, carried.priority, command.kiosk, today, None,
-        reference=carried.reference, carried=carried,
+        reference=carried.reference, carried=carried, need=carried.need,
     )  # fmt: skip
     save_move(tx, carried, Move.RESUME, new_ticket=ticket.id, new_number=ticket.number)
     printing = station.printers.enabled(command.kiosk)

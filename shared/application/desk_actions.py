@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shared.application import positions, stepback
+from shared.application import positions, routing, stepback
 from shared.application.desk_commands import (
     CallNext,
     CallNumber,
@@ -47,12 +47,13 @@ from shared.domain.errors import (
     ServiceClosed,
     ServiceSuspended,
 )
+from shared.domain.needs import Routing, route, skill_for
 from shared.domain.queue_rules import (
     QUEUE_MOVES,
     REFUSAL,
     Move,
+    call_order,
     may_requeue,
-    next_in_line,
     within_hours,
 )
 from shared.domain.suspension import Suspension, check_callable
@@ -72,6 +73,7 @@ class Context:
     today: date
     desk: Desk
     suspended: dict[str, Suspension]  # the station's services suspended now
+    routes: Routing  # the skills at this counter and at the others open (`routing`)
 
     @property
     def counter(self) -> Counter:
@@ -101,10 +103,23 @@ class Context:
 
     def expected(self) -> Ticket | None:
         """Who is next at this counter in the call order (a suspended service's tickets keep
-        their place but are passed by)."""
-        waiting = repository.heads(self.tx, self.callable_services(), self.today)
+        their place but are passed by), a need's ticket routed to a skilled officer's counter
+        (`needs.route`: with skills about, the whole queue is looked at, not its heads)."""
+        routes = self.routes
+        services = self.callable_services()
+        if routes == Routing():
+            waiting = repository.heads(self.tx, services, self.today)
+        else:
+            waiting = repository.waiting_items(self.tx, services, self.today)
         streak = positions.streak(self.station, self.tx, counter=self.counter.id)
-        return next_in_line(waiting, self.station.config.call_policy, self.tx.now, streak)
+        order = call_order(waiting, self.station.config.call_policy, self.tx.now, streak)
+        return next(route(order, routes), None)
+
+    def skill_for(self, ticket: Ticket) -> str | None:
+        """The skill of this counter's officer that the ticket's need asks for, if any: the
+        call event records it (the fairness report names it)."""
+        skill = skill_for(ticket.need)
+        return skill if skill is not None and skill in self.routes.here else None
 
     def numbered(self, number: str, move: Move) -> Ticket:
         """Today's ticket `number` of one of this counter's services, for `move` (whether its
@@ -125,7 +140,8 @@ def act(station: Station, counter_id: str, actor: str, command: Command) -> Tick
         today = begin(station, tx)
         row = repository.counter(tx, counter.id)
         desk_now = Desk(counter, row.state, row.ticket)
-        context = Context(station, tx, today, desk_now, in_force(tx))
+        routes = routing.routing_at(station, tx, counter, tx.now, acting=actor)
+        context = Context(station, tx, today, desk_now, in_force(tx), routes)
         desk.check_current(context.desk, command.current)
         outcome = step(context, command)
         for ticket in outcome.moved:
@@ -153,7 +169,13 @@ def _call_next(context: Context, command: Command) -> Outcome:
         raise QueueEmpty("error.queue_empty", counter=context.counter.name)
     ticket = repository.get(context.tx, chosen.id)
     assert ticket is not None
-    return desk.call(context.desk, ticket, context.tx.now, **context.announced(ticket))
+    return desk.call(
+        context.desk,
+        ticket,
+        context.tx.now,
+        **context.announced(ticket),
+        skill=context.skill_for(ticket),
+    )
 
 
 def _call_number(context: Context, command: Command) -> Outcome:
@@ -175,6 +197,7 @@ def _call_number(context: Context, command: Command) -> Outcome:
         **context.announced(ticket),
         out_of_order=expected is not None and expected.id != ticket.id,
         reason=command.reason,
+        skill=context.skill_for(ticket),
     )
 
 

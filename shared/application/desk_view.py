@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from shared.application import hall_overview, positions, presence
+from shared.application import hall_overview, positions, presence, routing
 from shared.application.station import Station
 from shared.application.suspensions import in_force, public_json
 from shared.application.views import local_text, ticket_view
 from shared.domain.config import Counter
+from shared.domain.needs import route, skill_for
 from shared.domain.queue_rules import call_order, may_requeue
 from shared.store import eventlog, repository
 
@@ -19,7 +20,9 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
     """Everything a counter's console shows, in one read: its state and current ticket, who
     waits (in call order), its recent no-shows, today's counts, and the board `seq` it is at.
 
-    `waiting` is in the order call-next would call the tickets (the one rule, `call_order`);
+    `waiting` is in the order call-next would call the tickets (the one rule, `call_order`,
+    with needs routed to skilled officers by `needs.route`: `routed` names the skill that
+    brought a ticket forward here);
     `no_shows` are this counter's no-shows that may still be put back in the queue; `today`
     counts what happened at this counter since the service day began.
     """
@@ -39,6 +42,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         )
         attending = presence.at_counters(db, now).get(counter.id, [])
         suspended = in_force(db)
+        routes = routing.routing_at(station, db, counter, now)
     window = station.config.no_show_requeue_minutes
     return {
         "id": counter.id,
@@ -60,9 +64,12 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
                 "booked_for": local_text(station, labels[item.id].booked_for),
                 "reference": labels[item.id].reference,
                 "carried": labels[item.id].carried,
+                "need": item.need,
+                "routed": skill if (skill := skill_for(item.need)) in routes.here else None,
             }
-            for item in call_order(items, station.config.call_policy, now, streak)
+            for item in route(call_order(items, station.config.call_policy, now, streak), routes)
         ],
+        "seat_area": seat.json() if (seat := station.config.needs.seat_area) else None,
         "no_shows": [
             {
                 "number": ticket.number,
@@ -112,6 +119,7 @@ def todays_bookings(station: Station, services: Collection[str] | None = None) -
                 "starts_at": station.local(booking.starts_at).isoformat(timespec="minutes"),
                 "status": booking.status,
                 "reference": booking.reference,
+                "need": booking.need,
                 "number": tickets.get(booking.ticket_id) if booking.ticket_id else None,
                 "made_by": "citizen" if booking.made_by == "citizen" else "counter",
             }

@@ -19,6 +19,7 @@ from shared.application.views import view_of
 from shared.domain import carryover, slots
 from shared.domain.config import Config, Service
 from shared.domain.errors import Conflict, InvalidRequest, ServiceClosed
+from shared.domain.needs import parse_need
 from shared.domain.queue_rules import availability
 from shared.domain.text import text_field
 from shared.domain.ticket import Ticket, issue
@@ -68,9 +69,14 @@ def keyed_request(
 
 
 def _request_hash(
-    service_id: str, priority: bool, kiosk_id: str | None, reference: str | None = None
+    service_id: str,
+    priority: bool,
+    kiosk_id: str | None,
+    reference: str | None = None,
+    need: str | None = None,
 ) -> str:
-    return request_hash(service_id, priority, kiosk_id, *([reference] if reference else []))
+    extra = [*([reference] if reference else []), *([f"need:{need}"] if need else [])]
+    return request_hash(service_id, priority, kiosk_id, *extra)
 
 
 def checked_reference(service: Service | None, reference: Any) -> str | None:
@@ -95,6 +101,7 @@ def issue_ticket(
     public_base: str = "",
     phone: repository.Phone | None = None,
     reference: Any = None,
+    need: Any = None,
 ) -> Issued:
     """Give a citizen the next number of a service, then print it.
 
@@ -109,7 +116,8 @@ def issue_ticket(
     checked_kiosk(station.config, kiosk_id)
     checked_idempotency_key(idempotency_key)
     reference = checked_reference(service, reference)
-    request_hash = _request_hash(service.id, priority, kiosk_id, reference)
+    said = parse_need(need)
+    request_hash = _request_hash(service.id, priority, kiosk_id, reference, said)
     printing = phone is None and station.printers.enabled(kiosk_id)
     actor = "phone" if phone else kiosk_actor(kiosk_id)
     with station.store.write(actor, station.now()) as tx:
@@ -122,8 +130,9 @@ def issue_ticket(
             if phone is not None:
                 _check_phone(station, tx, phone, service, today)
             ticket = new_ticket(
-                station, tx, service, priority, kiosk_id, today, phone, reference=reference
-            )
+                station, tx, service, priority, kiosk_id, today, phone,
+                reference=reference, need=said,
+            )  # fmt: skip
             if idempotency_key is not None:
                 repository.remember_request(
                     tx,
@@ -170,6 +179,7 @@ def new_ticket(
     reference: str | None = None,
     booked_for: Any = None,
     carried: Ticket | None = None,
+    need: str | None = None,
 ) -> Ticket:
     """A new ticket; a booking's (`booked_for`: its slot) and a carried-over ticket's
     (`carried`: the "Lanjutan" ticket, placed where the carried one stood) are not held to
@@ -210,6 +220,7 @@ def new_ticket(
             else None
         ),
         carried_from=carried.id if carried else None,
+        need=need,
     )
     repository.insert(tx, ticket, phone)
     tx.record(event)

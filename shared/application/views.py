@@ -76,6 +76,7 @@ def ticket_views(
             "service": None if ticket.service in hidden else ticket.service,
             "status": ticket.status.value,
             "priority": ticket.priority,
+            "need": ticket.need,
             "issued_at": local_text(station, ticket.issued_at),
             "called_at": local_text(station, ticket.called_at),
             "finished_at": local_text(station, ticket.finished_at),
@@ -173,6 +174,7 @@ def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:
         "starts_at": local_text(station, booking.starts_at),
         "status": booking.status,
         "reference": booking.reference,
+        "need": booking.need,
         "check_in_opens": local_text(station, check_in_opens(rules, booking.starts_at))
         if rules
         else None,

@@ -491,6 +491,17 @@ class StepBack(_Model):
     times: int = Field(2, ge=0, le=10)
 
 
+class Needs(_Model):
+    """How the hall helps citizens who say a need at the kiosk or at booking (docs/technician.md,
+    "Needs and skills")."""
+
+    seat_area: Annotated[Text, _at_most(COUNTER_NAME_MAX)] | None = None  # where they may sit
+    interpreter_lead_hours: int = Field(24, ge=0, le=720)  # an interpreter is booked this early
+    notice_hours: int = Field(48, ge=1, le=720)  # the dashboard lists interpreter needs this far
+    interpreter_wait_minutes: int = Field(30, ge=1, le=600)  # "met on time" in the reports
+    skills: dict[str, tuple[Literal["bisindo"], ...]] = Field(default_factory=dict)  # by user
+
+
 def _template_fields(value: str) -> str:
     try:
         value.format(number="A 1", counter="loket")
@@ -649,6 +660,7 @@ class Config(_Model):
     no_show_requeue_minutes: int = Field(30, ge=0)
     no_show_after_recalls: int = Field(0, ge=0, le=20)
     step_back: StepBack = StepBack()
+    needs: Needs = Needs()
     unattended_call_minutes: int = Field(10, ge=1, le=240)
     privacy: Privacy = Privacy()
     phone: Phone = Phone()

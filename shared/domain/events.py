@@ -73,17 +73,21 @@ class TicketIssued(TicketEvent):
     reference: str | None = None  # a registration number from another system, as given
     carried: bool = False  # "Lanjutan": issued at a carried-over ticket's check-in
     carried_from: int | None = None  # that carried-over ticket's id
+    need: str | None = None  # how the citizen must be called or helped (`needs.Need`), never who
 
 
 @dataclass(frozen=True, kw_only=True)
 class TicketCalled(TicketEvent):
     name = "ticket.called"
     move = Move.CALL
+    log_only = Event.log_only | {"skill"}
     counter: str
     counter_name: str
     announcement: str
     called_at: str
     priority: bool
+    need: str | None = None  # the board marks the call, the phone vibrates (`needs.Need`)
+    skill: str | None = None  # the calling officer's skill the need asked for (`needs.Skill`)
     out_of_order: bool = False
     reason: str | None = None
 
@@ -96,6 +100,7 @@ class TicketRecalled(TicketEvent):
     counter_name: str
     announcement: str
     called_at: str
+    need: str | None = None  # marked on the board like the call (`needs.Need`)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -248,6 +253,7 @@ class BookingMade(BookingEvent):
     status = BookingStatus.BOOKED
     by: str  # "citizen", or the officer who booked at the counter
     reference: str | None = None
+    need: str | None = None  # `needs.Need`: an interpreter need reaches the dashboard
     log_only = Event.log_only | {"reference"}
 
 

@@ -193,6 +193,7 @@ class QueueItem(NamedTuple):
     id: int
     service: str
     priority: bool
+    need: str | None = None  # routed to a skilled officer's counter (`needs.route`)
 
 
 def overdue_cutoff(policy: CallPolicy, now: datetime) -> datetime | None:

@@ -66,6 +66,7 @@ class Ticket:
     carried_until: date | None = None  # carried over: the last day it may be checked in on
     carried_from: int | None = None  # "Lanjutan": issued at this carried ticket's check-in
     step_backs: int = 0  # times the citizen let others go first
+    need: str | None = None  # how they must be called or helped (`needs.Need`), never who
 
     @property
     def booked(self) -> bool:
@@ -104,6 +105,7 @@ def issue(
     booked_for: datetime | None = None,
     queue_at: datetime | None = None,
     carried_from: int | None = None,
+    need: str | None = None,
 ) -> tuple[Ticket, TicketIssued]:
     """A new waiting ticket, numbered `sequence` of its service's day, and its issue event.
 
@@ -124,6 +126,7 @@ def issue(
         reference=reference,
         carried=carried_from is not None,
         carried_from=carried_from,
+        need=need,
     )
     return replace(evolve(None, event, now), token=token), event
 
@@ -151,9 +154,10 @@ def _recording(
     fields: dict[str, Any] = {"ticket_id": ticket.id, "number": ticket.number}
     fields["service"] = ticket.service
     if kind is TicketCalled:
-        fields |= {"called_at": utc_text(at), "priority": ticket.priority}
+        fields |= {"called_at": utc_text(at), "priority": ticket.priority, "need": ticket.need}
     elif kind is TicketRecalled:
         fields["called_at"] = utc_text(ticket.called_at or at)  # the call being repeated
+        fields["need"] = ticket.need
     elif kind is TicketTransferred:
         fields["from_service"] = ticket.service
     return kind(**{**fields, **details})
@@ -188,6 +192,7 @@ def evolve(
             reference=event.reference,
             booked_for=parse_utc(event.booked_for) if event.booked_for else None,
             carried_from=event.carried_from,
+            need=event.need,
         )
     if ticket is None:
         raise Conflict("error.move_not_allowed", move=str(event.move), status="-")

@@ -36,6 +36,7 @@ REPORT_SETTINGS = {
     "counters": True,
     "shifts": True,
     "survey": True,
+    "needs": {"interpreter_wait_minutes"},
 }
 
 

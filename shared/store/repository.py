@@ -49,6 +49,7 @@ def _ticket(row: dict[str, Any]) -> Ticket:
         carried_until=date.fromisoformat(row["carried_until"]) if row["carried_until"] else None,
         carried_from=row["carried_from"],
         step_backs=row["step_backs"],
+        need=row["need"],
     )
 
 
@@ -165,8 +166,8 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
-        "booked_for, device_address, carried_from) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "booked_for, device_address, carried_from, need) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             ticket.id,
             ticket.token,
@@ -186,6 +187,7 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             _optional_text(ticket.booked_for),
             phone.address if phone else None,
             ticket.carried_from,
+            ticket.need,
         ],
     )
 
@@ -315,14 +317,16 @@ _WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
 
 
 def _item(row: dict[str, Any]) -> QueueItem:
-    return QueueItem(parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]))
+    return QueueItem(
+        parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]), row["need"]
+    )
 
 
 def heads(db: Reader, services: Sequence[str], day: date) -> list[QueueItem]:
     """The oldest waiting priority and regular ticket of some services: all `next_in_line` needs."""
     marks, names = _marks(services, "s")
     waiting = _WAITING.format(services=marks)
-    head = "SELECT queue_at, id, service, priority FROM tickets WHERE"
+    head = "SELECT queue_at, id, service, priority, need FROM tickets WHERE"
     rows = db.all(
         f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY queue_at, id LIMIT 1) "  # noqa: S608
         f"UNION ALL SELECT * FROM ({head} {waiting} AND priority = 0 "
@@ -342,7 +346,7 @@ def waiting_items(
     if per_stream is None:
         marks, names = _marks(services, "s")
         rows = db.all(
-            f"SELECT id, service, priority, queue_at FROM tickets "  # noqa: S608
+            f"SELECT id, service, priority, need, queue_at FROM tickets "  # noqa: S608
             f"WHERE {_WAITING.format(services=marks)} ORDER BY queue_at, id",
             {"day": day.isoformat(), **names},
         )
@@ -352,11 +356,21 @@ def waiting_items(
         for service in services
         for priority in (1, 0)
         for row in db.all(
-            "SELECT id, service, priority, queue_at FROM tickets WHERE status = 'waiting' "
+            "SELECT id, service, priority, need, queue_at FROM tickets WHERE status = 'waiting' "
             "AND queue_day = ? AND service = ? AND priority = ? ORDER BY queue_at, id LIMIT ?",
             [day.isoformat(), service, priority, per_stream],
         )
     ]
+
+
+def waiting_with_need(db: Reader, day: date, need: str) -> list[Ticket]:
+    """A day's waiting tickets with a need, oldest place first."""
+    rows = db.all(
+        "SELECT * FROM tickets WHERE status = 'waiting' AND need = ? AND queue_day = ? "
+        "ORDER BY queue_at, id",
+        [need, day.isoformat()],
+    )
+    return [_ticket(row) for row in rows]
 
 
 def first_place(db: Reader, service: str, day: date) -> datetime | None:
@@ -660,6 +674,7 @@ class BookingRow:
     made_by: str
     reference: str | None
     ticket_id: int | None
+    need: str | None = None  # `needs.Need`: the ticket its check-in gives carries it
 
 
 def _booking(row: dict[str, Any]) -> BookingRow:
@@ -675,6 +690,7 @@ def _booking(row: dict[str, Any]) -> BookingRow:
         made_by=row["made_by"],
         reference=row["reference"],
         ticket_id=row["ticket_id"],
+        need=row["need"],
     )
 
 
@@ -730,8 +746,8 @@ class Booker:
 def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None:
     tx.execute(
         "INSERT INTO bookings (id, code, token, service, service_day, starts_at, status, made_at, "
-        "made_by, address, device, reference, ticket_id, network) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        "made_by, address, device, reference, ticket_id, network, need) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
         [
             booking.id,
             booking.code,
@@ -746,6 +762,7 @@ def insert_booking(tx: Transaction, booking: BookingRow, booker: Booker) -> None
             booker.device,
             booking.reference,
             booker.network,
+            booking.need,
         ],
     )
 
@@ -802,6 +819,16 @@ def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRo
     rows = db.all(
         "SELECT * FROM bookings WHERE status = ? AND starts_at < ? ORDER BY id",
         [BookingStatus.BOOKED, utc_text(moment)],
+    )
+    return [_booking(row) for row in rows]
+
+
+def bookings_with_need(db: Reader, need: str, start: datetime, end: datetime) -> list[BookingRow]:
+    """Bookings with a need whose slot starts in [start, end), soonest first."""
+    rows = db.all(
+        "SELECT * FROM bookings WHERE need = ? AND starts_at >= ? AND starts_at < ? "
+        "ORDER BY starts_at, id",
+        [need, utc_text(start), utc_text(end)],
     )
     return [_booking(row) for row in rows]
 

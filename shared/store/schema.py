@@ -477,6 +477,22 @@ def m018_integrity_counts(db: Database) -> None:
     )
 
 
+@migrations()
+def m019_needs(db: Database) -> None:
+    """A ticket's and a booking's need (issue 25): only its kind (`needs.Need`), never who;
+    waiting tickets with a need are looked up at every call-next (routing to a skilled
+    officer) and by the dashboard's interpreter notice."""
+    db.executescript(
+        """
+        ALTER TABLE tickets ADD COLUMN need TEXT;
+        ALTER TABLE bookings ADD COLUMN need TEXT;
+        CREATE INDEX tickets_need ON tickets (queue_day, service, need, queue_at, id)
+            WHERE status = 'waiting' AND need IS NOT NULL;
+        CREATE INDEX bookings_need ON bookings (starts_at) WHERE need IS NOT NULL;
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

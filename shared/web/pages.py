@@ -63,7 +63,7 @@ def render_page(
     """
     config = station().config
     lang = page_language()
-    prefixes = ("ui.common.", "ui.offline", "ui.power.", *catalogue_prefixes)
+    prefixes = ("ui.common.", "ui.offline", "ui.power.", "ui.need.", *catalogue_prefixes)
     page_data = {
         "language": lang,
         "timezone": config.timezone,

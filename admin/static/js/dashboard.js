@@ -176,6 +176,38 @@ function renderFollowups(overdue) {
   if (overdue) setText("followups-overdue-link", t("ui.followup.overdue_notice", { n: overdue }));
 }
 
+// Interpreter needs waiting today or booked soon, so one is found in time; a warning when
+// no officer with the skill is at an open counter.
+function renderInterpreterNeeds(needs) {
+  const items = [
+    ...needs.waiting.map((ticket) =>
+      el(
+        "li",
+        {},
+        t("ui.admin.interpreter_waiting", {
+          number: ticket.number,
+          service: serviceName(ticket.service),
+          time: formatTime(ticket.issued_at),
+        }),
+      ),
+    ),
+    ...needs.booked.map((booking) =>
+      el(
+        "li",
+        {},
+        t("ui.admin.interpreter_booked", {
+          code: booking.code,
+          service: serviceName(booking.service),
+          when: `${formatDate(booking.starts_at)} ${formatTime(booking.starts_at)}`,
+        }),
+      ),
+    ),
+  ];
+  byId("interpreter-needs").hidden = items.length === 0;
+  byId("interpreter-uncovered").hidden = items.length === 0 || needs.covered;
+  replaceChildren(byId("interpreter-list"), items);
+}
+
 // The server's wall clock jumped: the station keeps its own time until it is put right or a
 // supervisor confirms the new time.
 function renderClock(clock) {
@@ -231,6 +263,7 @@ function render(data) {
   renderSuspensions(data.suspended || {});
   renderUpkeep(data.notices, data.backup);
   renderFollowups(data.followups_overdue);
+  renderInterpreterNeeds(data.interpreter_needs);
   setText("live-status", t("ui.admin.updated_at", { time: formatTime(data.now) }));
 }
 

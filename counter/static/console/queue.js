@@ -2,6 +2,7 @@
 
 import { byId, el, showNotice } from "/static/js/dom.js";
 import { formatNumber, formatTime, serviceName, t } from "/static/js/i18n.js";
+import { needName } from "/static/js/needs.js";
 import { performShowingError } from "./actions.js";
 import { shownNumber, state } from "./state.js";
 
@@ -83,6 +84,8 @@ function serviceCell(ticket) {
     { class: "service-cell" },
     serviceName(ticket.service),
     ticket.priority ? el("span", { class: "badge badge-priority" }, t("ui.counter.priority")) : null,
+    ticket.need ? el("span", { class: "badge badge-need" }, needName(ticket.need)) : null,
+    ticket.routed ? el("span", { class: "badge badge-muted" }, t("ui.counter.routed_here")) : null,
     ticket.service in state.suspended
       ? el("span", { class: "badge badge-warn" }, t("ui.counter.suspended_row"))
       : null,

@@ -2,7 +2,8 @@
 
 import { byId, showNotice } from "/static/js/dom.js";
 import { keepingFocus } from "/static/js/focus.js";
-import { formatNumber, page, serviceName, t } from "/static/js/i18n.js";
+import { formatNumber, inLanguage, page, serviceName, t } from "/static/js/i18n.js";
+import { needName } from "/static/js/needs.js";
 import { bookedText, renderNoShows, renderWaiting } from "./queue.js";
 import { renderSms } from "./sms.js";
 import { services, state } from "./state.js";
@@ -15,6 +16,17 @@ const ACTIONS_ON_CURRENT = new Set(["recall", "done", "no_show", "transfer"]);
 export function focusFallback() {
   const callNext = document.querySelector('[data-action="call_next"]');
   return callNext && !callNext.disabled ? callNext : byId("current-title");
+}
+
+// A need beside the number: what it is, that the officer walks to the citizen, and where
+// such citizens sit when the hall has a place for them.
+function renderNeed(ticket) {
+  const need = ticket ? ticket.need : null;
+  byId("current-need").hidden = !need;
+  if (!need) return;
+  byId("current-need-kind").textContent = needName(need);
+  const seat = state.seatArea ? ` · ${t("ui.need.seat", { area: inLanguage(state.seatArea) })}` : "";
+  byId("current-need-walk").textContent = `${t("ui.need.walk")}${seat}`;
 }
 
 export function render() {
@@ -41,6 +53,7 @@ function renderCurrent() {
   byId("current-priority").hidden = !(ticket && ticket.priority);
   byId("current-booked").hidden = !(ticket && ticket.booked);
   byId("current-carried").hidden = !(ticket && ticket.carried);
+  renderNeed(ticket);
   renderSms(ticket);
   byId("current-booked").textContent = ticket && ticket.booked ? bookedText(ticket) : "";
   byId("current-reference").hidden = !(ticket && ticket.reference);

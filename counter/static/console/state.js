@@ -20,6 +20,7 @@ export const state = {
   missedSeq: 0, // the newest board event about this counter seen while an action ran
   lastWaiting: {}, // waiting counts per service, to notice changes in `queue.waiting`
   present: [], // the officers whose consoles are at this counter now
+  seatArea: null, // where citizens with a need may sit ({id, en}), if the hall has such a place
   suspended: {}, // this counter's services suspended now: service id -> its suspension
   loadFailed: false, // the error shown comes from a failed reload, not from an action
 };

@@ -88,6 +88,7 @@ export function applyDesk(desk) {
   state.noShows = desk.no_shows;
   state.today = desk.today;
   state.present = desk.present;
+  state.seatArea = desk.seat_area;
   state.suspended = desk.suspended || {};
   state.seq = desk.seq;
   render();

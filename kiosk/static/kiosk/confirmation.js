@@ -2,6 +2,7 @@
 
 import { api } from "/static/js/api.js";
 import { page, serviceName, t, waitText } from "/static/js/i18n.js";
+import { needName } from "/static/js/needs.js";
 import { suspendedUntil } from "/static/js/suspension.js";
 import { backToStart } from "./idle.js";
 import { offerSms } from "./sms.js";
@@ -12,6 +13,8 @@ export function renderConfirmation() {
   ui.number.textContent = ticket.number;
   ui.service.textContent = serviceName(ticket.service);
   ui.priority.hidden = !ticket.priority;
+  ui.need.hidden = !ticket.need;
+  ui.need.textContent = needName(ticket.need);
   ui.carried.hidden = !ticket.carried;
   ui.ahead.textContent = ticket.ahead
     ? t("ui.kiosk.ahead_people", { n: ticket.ahead })

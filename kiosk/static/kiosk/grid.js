@@ -4,7 +4,7 @@ import { el } from "/static/js/dom.js";
 import { currentLanguage, otherLanguage, page, serviceName, t } from "/static/js/i18n.js";
 import { tap } from "./issue.js";
 import { openRequirements, renderRequirements } from "./requirements.js";
-import { PRIVATE, kiosk, priorityChoices, ui, unreachable } from "./state.js";
+import { PRIVATE, kiosk, needChoices, priorityChoices, ui, unreachable } from "./state.js";
 import { statusText, waitingText } from "./status.js";
 
 const LONG_NAME = 36; // characters: a longer name gets the smaller type that fits it
@@ -142,7 +142,7 @@ export function renderServices() {
   ui.unreachable.hidden = !unreachable();
   ui.services.classList.toggle("is-unreachable", unreachable());
   for (const check of ui.services.querySelectorAll(".kiosk-check")) check.disabled = kiosk.busy;
-  for (const choice of priorityChoices) choice.disabled = kiosk.busy;
+  for (const choice of [...priorityChoices, ...needChoices]) choice.disabled = kiosk.busy;
   ui.language.disabled = kiosk.busy;
   ui.privateBack.disabled = kiosk.busy;
   renderRequirements();

@@ -11,6 +11,7 @@ import { renderConfirmation, stopCountdown } from "./confirmation.js";
 import { renderReference, showEntry } from "./entry.js";
 import { renderServices } from "./grid.js";
 import { hideAlert } from "./issue.js";
+import { renderNeeds } from "./needs.js";
 import { renderPriority } from "./priority.js";
 import { refreshServices } from "./reach.js";
 import { closeRequirements, requirementsShown } from "./requirements.js";
@@ -21,6 +22,7 @@ export function backToStart() {
   stopCountdown();
   kiosk.current = null;
   kiosk.priorityReason = null;
+  kiosk.need = null;
   kiosk.privateOpen = false;
   hideAlert();
   ui.qr.removeAttribute("src");
@@ -29,6 +31,7 @@ export function backToStart() {
   ui.confirm.hidden = true;
   switchLanguage(DEFAULT_LANGUAGE);
   renderPriority();
+  renderNeeds();
   refreshServices();
   document.dispatchEvent(new Event("kiosk:start"));
 }
@@ -51,6 +54,7 @@ export function renderClock() {
 export function resetWhenIdle() {
   const changed =
     kiosk.priorityReason !== null ||
+    kiosk.need !== null ||
     kiosk.privateOpen ||
     !ui.entry.hidden ||
     requirementsShown() ||

@@ -37,6 +37,7 @@ export function hideAlert() {
 export function tap(serviceId, { typed = true } = {}) {
   if (kiosk.busy) return;
   const body = { service: serviceId, priority: kiosk.priorityReason !== null };
+  if (kiosk.need) body.need = kiosk.need;
   if (page.kiosk) body.kiosk = page.kiosk;
   kiosk.pending = { key: newKey(), body, service: serviceId };
   const service = kiosk.services.find((item) => item.id === serviceId);

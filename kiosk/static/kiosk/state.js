@@ -32,6 +32,7 @@ export const ui = {
   number: byId("confirm-number"),
   service: byId("confirm-service"),
   priority: byId("confirm-priority"),
+  need: byId("confirm-need"),
   carried: byId("confirm-carried"),
   ahead: byId("confirm-ahead"),
   wait: byId("confirm-wait"),
@@ -45,6 +46,7 @@ export const ui = {
   voice: byId("voice"),
 };
 export const priorityChoices = [...document.querySelectorAll(".kiosk-priority-choice")];
+export const needChoices = [...document.querySelectorAll(".kiosk-need-choice")];
 
 // What the kiosk shows and does now.
 export const kiosk = {
@@ -54,6 +56,7 @@ export const kiosk = {
   online: true, // the live connection is up (the page itself just came from the server)
   requestFailed: false, // the last request to the server got no answer
   priorityReason: null, // "disability" | "elderly" | "pregnant" while a priority ticket is chosen
+  need: null, // "deaf" | "sight" | "interpreter" while a need is chosen (only its kind is sent)
   privateWaiting: null, // all private services together, from the board's counts
   pending: null, // the tap being sent or waiting for "try again": {key, body, service}
   busy: false,

@@ -74,6 +74,21 @@ def _longest(report: dict[str, Any]) -> Iterator[list[Any]]:
         yield [row[c] for c in columns]
 
 
+def _needs(report: dict[str, Any]) -> Iterator[list[Any]]:
+    """Each need's figures, then everyone's ("all"), then the interpreter requests met on time:
+    kinds only, never who."""
+    needs = report["needs"]
+    columns = ["need", "issued", "called", "no_show", "avg_wait_minutes", "p90_wait_minutes"]
+    yield columns
+    for row in needs["needs"]:
+        yield [row[c] for c in columns]
+    everyone = needs["everyone"]
+    yield ["all", None, *(everyone[c] for c in columns[2:])]
+    interpreter = needs["interpreter"]
+    yield ["interpreter_met_on_time", interpreter["requests"], interpreter["met_on_time"],
+           None, None, None]  # fmt: skip
+
+
 def _bookings(report: dict[str, Any]) -> Iterator[list[Any]]:
     columns = ["id", "name", "made", "cancelled", "checked_in", "missed", "avg_arrival_minutes",
                "on_time", "on_time_pct"]  # fmt: skip
@@ -128,6 +143,7 @@ TABLES: dict[str, Callable[[dict[str, Any]], Iterator[list[Any]]]] = {
     "officers": _officers,
     "longest": _longest,
     "bookings": _bookings,
+    "needs": _needs,
     "satisfaction": _satisfaction,
     "skm": _skm,
     "audit": _audit,

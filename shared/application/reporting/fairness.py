@@ -13,6 +13,10 @@ queue longer was still waiting. Its `kind` says why the called ticket went first
 - `priority_mark`: an officer gave it priority at a counter (with a reason);
 - `priority`: a priority ticket from the kiosk (disability, elderly, pregnant or nursing);
 - `booking`: a booked ticket whose slot had begun, called before walk-ins who came earlier;
+- `skill`: a need's ticket (an interpreter) called first by an officer with the skill it asks
+  (`bisindo`), the routing of `needs.route`;
+- `left_for_skill`: everyone passed over waits for a skill this counter's officer lacks, left
+  for an open counter that has it;
 - `carried`: a "Lanjutan" ticket (a carried-over citizen checked in on their next open day),
   which keeps the place it had: called before those who came that day;
 - `policy`: anything else the call policy decided (e.g. the long-wait guard).
@@ -34,6 +38,7 @@ from typing import Any
 from shared.application.reporting.ledger import Call, Finish, Ledger, Source
 from shared.application.reporting.numbers import minutes, percent
 from shared.domain.config import Config
+from shared.domain.needs import skill_for
 
 LONGEST_WAITS = 10
 KINDS = (
@@ -44,6 +49,8 @@ KINDS = (
     "requeue",
     "priority_mark",
     "priority",
+    "skill",
+    "left_for_skill",
     "booking",
     "carried",
     "policy",
@@ -63,6 +70,10 @@ def kind_of(call: Call) -> str:
         return JOINED_KINDS[call.joined_by]
     if call.priority and any(not passed.priority for passed in call.passed_over):
         return "priority_mark" if call.marked else "priority"
+    if call.skill is not None:
+        return "skill"
+    if call.passed_over and all(skill_for(passed.need) for passed in call.passed_over):
+        return "left_for_skill"
     if call.booked and any(not passed.booked for passed in call.passed_over):
         return "booking"
     if call.carried and any(not passed.carried for passed in call.passed_over):
@@ -98,6 +109,8 @@ def review(source: Source, facts: Ledger, start: datetime, end: datetime) -> dic
             "kind": kind_of(call),
             "reason": call.marked if kind_of(call) == "priority_mark" else call.reason,
             "priority": call.priority,
+            "need": call.need,
+            "skill": call.skill,
             "passed_over": len(call.passed_over),
             "passed_numbers": [passed.number for passed in call.passed_over],
             "longest_passed_wait_minutes": minutes(

@@ -141,6 +141,7 @@ class Issue:
     number: str
     service: str
     priority: bool
+    need: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class Passed:
     waiting_since: datetime
     booked: bool = False
     carried: bool = False
+    need: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,8 @@ class Call:
     marked: str | None = None
     booked: bool = False  # issued at a booking's check-in
     carried: bool = False  # "Lanjutan": issued at a carried-over ticket's check-in
+    need: str | None = None  # the citizen's need (`needs.Need`)
+    skill: str | None = None  # the calling officer's skill that need asked for
 
 
 @dataclass(frozen=True)
@@ -196,6 +200,7 @@ class Finish:
     officer: str
     outcome: str
     service_seconds: float | None
+    need: str | None = None
 
 
 @dataclass(frozen=True)
@@ -467,7 +472,9 @@ def _record(
     before = step.before or after
     match step.event:
         case TicketIssued():
-            ledger.issues.append(Issue(at, after.id, after.number, after.service, after.priority))
+            ledger.issues.append(
+                Issue(at, after.id, after.number, after.service, after.priority, after.need)
+            )
         case TicketCalled(counter=counter):
             ledger.calls.append(_call(after, step, queued, serves.get(counter, frozenset())))
         case TicketDone(counter=counter) | TicketNoShow(counter=counter):
@@ -483,6 +490,7 @@ def _record(
                     officer=officer,
                     outcome=after.status.value,
                     service_seconds=elapsed if done else None,
+                    need=after.need,
                 )
             )
         case TicketTransferred(counter=counter, from_service=from_service):
@@ -549,6 +557,7 @@ def _call(
             other.joined_at,
             other.ticket.booked,
             other.ticket.carried,
+            other.ticket.need,
         )
         for other in sorted(queued.values(), key=lambda entry: entry.order)
         if other.ticket.id != ticket.id
@@ -573,4 +582,6 @@ def _call(
         marked=mine.marked,
         booked=ticket.booked,
         carried=ticket.carried,
+        need=ticket.need,
+        skill=event.skill,
     )

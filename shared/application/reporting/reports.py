@@ -29,6 +29,7 @@ from typing import Any
 from shared.application import audit
 from shared.application.reporting import fairness, ikm, ledger, outages, skm_report
 from shared.application.reporting.ledger import Ledger, Source
+from shared.application.reporting.needs_report import needs_section
 from shared.application.reporting.numbers import mean, minutes, percent, percentile_90
 from shared.application.station import Station
 from shared.domain.config import Config, LocalText
@@ -495,6 +496,7 @@ def build_report(source: Source, period: Period, language: str | None = None) ->
         **tables(config, tally(config, facts, start, end), language),
         "hourly": hourly(source, facts, start, end),
         "fairness": fairness.review(source, facts, start, end),
+        "needs": needs_section(config, facts, start, end),
         "bookings": bookings(config, facts, start, end, language),
         "suspensions": suspensions(source, facts, start, end, language),
         "sms": sms_figures(facts, start, end),

@@ -19,6 +19,7 @@ from shared.domain.i18n import text
 WORDS = {
     "group": "ui.report.group.{}",
     "kind": "ui.admin.kind.{}",
+    "need": "ui.report.need.{}",
     "scope": "ui.admin.scope.{}",
     "form": "ui.report.form.{}",
     "measure": "ui.skm.measure.{}",
