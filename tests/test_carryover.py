@@ -307,6 +307,6 @@ def test_a_lanjutan_ticket_keeps_the_need_of_the_carried_one(
         station, reason="Server gangguan", service_ids=["lapor"], by="sari"
     )
     next_morning(clock)
-    resumed = carryover.check_in(station, deaf["token"], kiosk_id="kiosk-1")
+    resumed = citizen_actions.check_in_carried(station, deaf["token"], kiosk_id="kiosk-1")
     assert resumed.ticket["need"] == "deaf"
     assert audit.check_station(station).ok

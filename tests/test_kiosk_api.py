@@ -80,7 +80,12 @@ def test_the_phone_page_carries_the_ticket_names_counters_and_the_survey(
     assert data["ticket"]["number"] == "A-001"
     assert data["service_names"]["lapor"] == {"id": "Laporan", "en": "Reports"}
     assert data["counters"]["loket-2"] == {"id": "Loket 2", "en": "Loket 2"}
-    assert data["survey"] == {"questions": ["kepuasan"], "profile": None, "answered": False}
+    assert data["survey"] == {
+        "questions": ["kepuasan"],
+        "profile": None,
+        "integrity": ["extra_fee", "broker", "gift", "unequal"],
+        "answered": False,
+    }
     auth.login("budi")
     client.post("/api/counters/loket-1/call-next")
     client.post("/api/counters/loket-1/done")
