@@ -12,6 +12,7 @@ VENDOR_FILES := node_modules/socket.io-client/dist/socket.io.min.js \
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: run central test test-fast lint format bench vendor clean
 
@@ -55,8 +56,11 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Two pytest-xdist workers, each given whole files (a module's shared server stays in one worker),
+# the costliest first (tests/conftest.py): most of a test's time is spent waiting on a server, a
+# browser or a daemon, so two streams fill two cores. TEST_WORKERS=0 runs in this process.
 test: $(VENV)/.dev vendor lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # No server process, database server, browser or external program: see tests/conftest.py.
 # Bytecode stays on so pytest reuses its rewritten test modules (half the time of a run).

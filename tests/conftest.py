@@ -33,13 +33,32 @@ SLOW_MARKS = frozenset({"server", "browser", "external", "slow"})
 SLOW_FIXTURES = frozenset({"postgres", "live", "chromium", "app", "station"})
 
 
+# Roughly what a test costs (seconds on 2 cores) by its heaviest mark; any other test that is
+# not fast opens a station or a database (a fraction of a second).
+COSTS = {"browser": 5.0, "server": 4.0, "slow": 5.0, "external": 1.0, "fast": 0.01}
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `fast` every test that needs none of the above."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark `fast` every test that needs none of the above; in a pytest-xdist worker (`make
+    test`), put the costliest files first."""
     for item in items:
         marks = {mark.name for mark in item.iter_markers()}
         if not marks & SLOW_MARKS and not SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.fast)
+    if hasattr(config, "workerinput"):
+        _costliest_files_first(items)
+
+
+def _costliest_files_first(items: list[pytest.Item]) -> None:
+    """Order whole files by their estimated cost, the costliest first (each file's tests in
+    their order). The workers take files in this order (`--no-loadscope-reorder`), so no long
+    file is left to run alone at the end while the other worker idles."""
+    per_file: dict[Path, float] = {}
+    for item in items:
+        marks = [COSTS[mark.name] for mark in item.iter_markers() if mark.name in COSTS]
+        per_file[item.path] = per_file.get(item.path, 0.0) + max(marks, default=0.3)
+    items.sort(key=lambda item: -per_file[item.path])  # stable: files stay whole, in order
 
 
 def _refuse_program(*args: object, **kwargs: object) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,16 +21,34 @@ import requests
 import socketio
 import yaml
 
+from shared.domain.config import DATABASE_ENV
 from tests.helpers import BASE_CONFIG
 
 SATUPINTU = str(Path(sys.executable).with_name("satupintu"))
 PASSWORD = "rahasia-123"
 
 
+# Ports for the servers and daemons the tests start: below Linux's ephemeral range (32768-60999,
+# where bind(0) and outgoing connections take theirs), in a block of their own for each
+# pytest-xdist worker, taken in turn from a random start. So neither the other worker nor a
+# connection made meanwhile takes the port a starting server is about to listen on.
+FIRST_PORT = 20000
+PORT_BLOCK = 3000
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 4
+_next_ports = itertools.count(random.randrange(PORT_BLOCK))
+
+
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A port on 127.0.0.1 where nothing listens (nor lingers), for a server to be started."""
+    for _ in range(PORT_BLOCK):
+        port = FIRST_PORT + _WORKER * PORT_BLOCK + next(_next_ports) % PORT_BLOCK
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port left for a test server")
 
 
 def satupintu(
@@ -44,6 +65,19 @@ def satupintu(
         timeout=60,
         env={**os.environ, **env} if env else None,
     )
+
+
+@contextmanager
+def server_environment(env: dict[str, str]) -> Iterator[None]:
+    """This process's environment as a server started with `env` sees it, for a while."""
+    saved = dict(os.environ)
+    os.environ.update(env)
+    os.environ.pop(DATABASE_ENV, None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 class ServerProcess:
@@ -72,16 +106,25 @@ class ServerProcess:
     def add_user(self, name: str, role: str = "officer", units: str | None = None) -> None:
         """A user; an officer without `units` acts everywhere but at a private service's
         counter (Propam's), which needs its unit."""
-        limit = ["--units", units] if units else []
+        # What `satupintu user add` does, in this process: a command's start-up costs a second of
+        # CPU, and most server tests add three users (the command's own tests run it for real).
         # With the server's environment: a shifted clock logs the user at the hall's time, as
         # the server will see it (not a day before, which it would hold as a clock not believed).
-        satupintu("user", "add", name, "--role", role, *limit, "--password-stdin",
-                  config=self.config_path, stdin=PASSWORD + "\n", env=self.env)  # fmt: skip
+        from satupintu.opening import open_station
+        from shared.application.users import add_user
+        from shared.domain.config import load_config
+
+        with server_environment(self.env):
+            station = open_station(load_config(str(self.config_path)))
+        try:
+            add_user(station, name, role, PASSWORD, "cli", units)
+        finally:
+            station.store.close()
 
     def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:
         """Start serving; its output goes to `log_path` (its errors too, unless `stderr`)."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
-        env.pop("SATUPINTU_DB", None)
+        env.pop(DATABASE_ENV, None)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [

@@ -17,7 +17,9 @@ import pytest
 import requests
 
 from central.scratch import ScratchPostgres
+from satupintu.opening import open_station
 from shared.domain.config import load_config
+from shared.operations.shipper import status as shipping_status
 from tests.central_fixtures import CentralProcess, copy_rows, rewrite_row
 from tests.realserver import PASSWORD, SATUPINTU, ServerProcess, satupintu
 
@@ -104,7 +106,13 @@ def status(server: ServerProcess) -> dict[str, Any]:
 
 
 def caught_up(server: ServerProcess) -> bool:
-    found = status(server)
+    """Whether central confirmed the hall's every row: what `satupintu central status` says
+    (`status` above), read in this process, as the tests poll it a few times a second."""
+    station = open_station(load_config(server.config_path))
+    try:
+        found = shipping_status(station)
+    finally:
+        station.store.close()
     return found["last_row"] > 0 and found["confirmed_row"] == found["last_row"]
 
 

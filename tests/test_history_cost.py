@@ -36,6 +36,8 @@ from shared.store import store
 from tests.admin_fixtures import busy_day, oversight_config
 from tests.helpers import MORNING
 
+pytestmark = pytest.mark.slow  # it simulates eight busy days: tens of seconds, not milliseconds
+
 STEPS_PER_TICK = 10
 DAY_HOURS = 10
 
