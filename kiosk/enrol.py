@@ -1,6 +1,7 @@
-"""Enrolling a browser as one of the station's kiosks or a counter's survey tablet.
+"""Enrolling a browser as one of the station's kiosks, a counter's survey tablet or a greeter's
+tablet.
 
-`satupintu enrol kiosk ID` (or `enrol survey COUNTER_ID`) prints a one-time link to
+`satupintu enrol kiosk ID` (or `enrol survey COUNTER_ID`, `enrol greeter GREETER_ID`) prints a one-time link to
 `/enrol/<code>`; opened on the device, it asks once and, confirmed, stores the device's
 credential in an HttpOnly cookie and opens the device's screen.
 """
@@ -18,10 +19,15 @@ from shared.web.web import set_device_cookie, station
 bp = Blueprint("enrol", __name__, template_folder="templates")
 
 
+SCREENS = {Kind.KIOSK: "/kiosk/", Kind.SURVEY: "/survey/", Kind.GREETER: "/greeter/"}
+
+
 def _name(invitation: Invitation) -> str:
     config = station().config
     if invitation.kind == Kind.KIOSK:
         return config.kiosk_by_id[invitation.target].name or invitation.target
+    if invitation.kind == Kind.GREETER:
+        return config.greeter_by_id[invitation.target].name or invitation.target
     return config.counter_by_id[invitation.target].name
 
 
@@ -59,11 +65,6 @@ def confirm(code: str) -> Response:
         invitation, credential = devices.enrol(station(), code)
     except NotFound:
         return _page(None)
-    where = (
-        f"/kiosk/{invitation.target}"
-        if invitation.kind == Kind.KIOSK
-        else f"/survey/{invitation.target}"
-    )
-    response = redirect(where, code=303)
+    response = redirect(f"{SCREENS[invitation.kind]}{invitation.target}", code=303)
     set_device_cookie(response, credential)
     return response

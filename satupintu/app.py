@@ -48,6 +48,7 @@ def create_app(
     from counter.routes import bp as counter_bp
     from kiosk.bookings import bp as booking_bp
     from kiosk.enrol import bp as enrol_bp
+    from kiosk.greeter import bp as greeter_bp
     from kiosk.routes import bp as kiosk_bp
     from kiosk.voice_menu import bp as voice_menu_bp
     from shared.web.api_docs import bp as api_docs_bp
@@ -82,6 +83,7 @@ def create_app(
         board_bp,
         admin_bp,
         survey_desk_bp,
+        greeter_bp,
         pages_bp,
         healthz_bp,
     ):

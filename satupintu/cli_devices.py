@@ -1,4 +1,5 @@
-"""`satupintu enrol`: make a browser a kiosk or a survey tablet, or end its credentials."""
+"""`satupintu enrol`: make a browser a kiosk, a survey or a greeter tablet, or end its
+credentials."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from shared.domain.errors import SatuPintuError
 
 @click.group()
 def enrol() -> None:
-    """Make a browser one of the station's kiosks or a counter's survey tablet."""
+    """Make a browser one of the station's kiosks, a counter's survey tablet or a greeter."""
 
 
 def _enrol(kind: Kind, target: str, url: str | None, config_file: str | None) -> None:
@@ -56,12 +57,21 @@ def enrol_survey(counter_id: str, url: str | None, config_file: str | None) -> N
     _enrol(Kind.SURVEY, counter_id, url, config_file)
 
 
+@enrol.command("greeter")
+@click.argument("greeter_id")
+@URL_OPTION
+@config_option
+def enrol_greeter(greeter_id: str, url: str | None, config_file: str | None) -> None:
+    """Print a one-time link that makes a browser the tablet of greeter GREETER_ID."""
+    _enrol(Kind.GREETER, greeter_id, url, config_file)
+
+
 @enrol.command("revoke")
 @click.argument("kind", type=click.Choice([kind.value for kind in Kind]))
 @click.argument("target")
 @config_option
 def enrol_revoke(kind: str, target: str, config_file: str | None) -> None:
-    """End the credentials of kiosk TARGET (or COUNTER_ID's survey tablet) at once."""
+    """End the credentials of kiosk TARGET (or a survey or greeter tablet) at once."""
     station = open_station(config_from(config_file))
     try:
         ended = revoke(station, Kind(kind), target, "cli")

@@ -1,10 +1,11 @@
-"""Which device is asking: the station's own kiosks and survey tablets, and everyone else.
+"""Which device is asking: the station's own kiosks, survey and greeter tablets, and others.
 
 Tickets come only from kiosks: the server's own machine (127.0.0.1 and ::1), a device
 at an address listed under `kiosks[].addresses`, or a browser enrolled as a kiosk. Enrolling
 is a one-time link (`satupintu enrol kiosk ID`); visiting it stores the device's credential in
 an HttpOnly cookie, kept only as a hash here. A counter's survey tablet is enrolled the same
-way. A credential lasts CREDENTIAL_DAYS after its last use (renewed at most once a day, so a
+way, and so is a greeter's tablet (`satupintu enrol greeter ID`), which issues tickets on a
+citizen's behalf. A credential lasts CREDENTIAL_DAYS after its last use (renewed at most once a day, so a
 request costs no write); enrolling a device again, or `satupintu enrol revoke`, ends the
 credentials it had at once. With `phone_tickets: true`, phones may take ordinary tickets too,
 one open ticket each.
@@ -38,6 +39,7 @@ PHONE_COOKIE = "satupintu_phone"
 class Kind(StrEnum):
     KIOSK = "kiosk"
     SURVEY = "survey"
+    GREETER = "greeter"
 
 
 def digest(secret: str) -> str:
@@ -49,8 +51,9 @@ def digest(secret: str) -> str:
 class Device:
     """Who a request comes from, as far as the station can tell.
 
-    `own` is the server's own machine, trusted as every kiosk and tablet; `kiosk` and
-    `survey_counter` come from an enrolled credential or a kiosk's listed address; `phone`
+    `own` is the server's own machine, trusted as every kiosk and tablet; `kiosk`,
+    `survey_counter` and `greeter` come from an enrolled credential (or a kiosk's listed
+    address); `phone`
     is the (hashed) id of a phone that took a ticket before.
     """
 
@@ -58,6 +61,7 @@ class Device:
     own: bool = False
     kiosk: str | None = None
     survey_counter: str | None = None
+    greeter: str | None = None
     phone: str | None = None
     renewed: bool = False
 
@@ -76,6 +80,7 @@ def identify(station: Station, address: str, credential: str | None, phone: str 
         None,
     )
     survey_counter = None
+    greeter = None
     renewed = False
     row = _live_credential(station, credential) if credential else None
     if row is not None:
@@ -84,10 +89,13 @@ def identify(station: Station, address: str, credential: str | None, phone: str 
             kiosk = kiosk or row["target"]
         elif row["kind"] == Kind.SURVEY and row["target"] in config.counter_by_id:
             survey_counter = row["target"]
+        elif row["kind"] == Kind.GREETER and row["target"] in config.greeter_by_id:
+            greeter = row["target"]
     return Device(
         address,
         kiosk=kiosk,
         survey_counter=survey_counter,
+        greeter=greeter,
         phone=digest(phone) if phone and not kiosk else None,
         renewed=renewed,
     )
@@ -157,6 +165,12 @@ def may_answer_survey(device: Device, counter_id: str) -> None:
         raise Forbidden("error.not_the_survey_tablet")
 
 
+def may_greet(device: Device, greeter_id: str) -> None:
+    """Only a greeter's enrolled tablet (or the server itself) issues as that greeter."""
+    if not device.own and device.greeter != greeter_id:
+        raise Forbidden("error.not_the_greeter_tablet")
+
+
 def new_phone_id() -> str:
     return secrets.token_urlsafe(24)
 
@@ -164,11 +178,20 @@ def new_phone_id() -> str:
 # ---- enrolment --------------------------------------------------------------------------------
 
 
-def invite(station: Station, kind: Kind, target: str, actor: str) -> str:
-    """A one-time enrolment code for a kiosk or a counter's survey tablet (valid ENROL_HOURS)."""
-    known = station.config.kiosk_by_id if kind == Kind.KIOSK else station.config.counter_by_id
+def _check_target(config: Config, kind: Kind, target: str) -> None:
+    """A kiosk, a counter (its survey tablet) or a greeter the configuration knows."""
+    known = {
+        Kind.KIOSK: config.kiosk_by_id,
+        Kind.SURVEY: config.counter_by_id,
+        Kind.GREETER: config.greeter_by_id,
+    }[kind]
     if target not in known:
         raise NotFound("error.unknown_device_target", target=target[:40])
+
+
+def invite(station: Station, kind: Kind, target: str, actor: str) -> str:
+    """A one-time enrolment code for a kiosk, a survey or a greeter tablet (valid ENROL_HOURS)."""
+    _check_target(station.config, kind, target)
     code = secrets.token_urlsafe(18)
     with station.store.write(actor, station.now()) as tx:
         tx.execute(
@@ -251,10 +274,8 @@ def _revoke_all(tx: Transaction, kind: str, target: str) -> int:
 
 
 def revoke(station: Station, kind: Kind, target: str, actor: str) -> int:
-    """End a kiosk's or a survey tablet's credentials (and unused links) at once; how many."""
-    known = station.config.kiosk_by_id if kind == Kind.KIOSK else station.config.counter_by_id
-    if target not in known:
-        raise NotFound("error.unknown_device_target", target=target[:40])
+    """End a kiosk's or a tablet's credentials (and unused links) at once; how many."""
+    _check_target(station.config, kind, target)
     with station.store.write(actor, station.now()) as tx:
         tx.execute(
             "UPDATE devices SET enrol_hash = NULL, revoked_at = ? "

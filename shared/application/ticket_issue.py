@@ -102,13 +102,17 @@ def issue_ticket(
     phone: repository.Phone | None = None,
     reference: Any = None,
     need: Any = None,
+    actor: str | None = None,
+    printed: bool = True,
 ) -> Issued:
     """Give a citizen the next number of a service, then print it.
 
     The ticket is committed before printing starts, so a printer fault never loses it. The same
     Idempotency-Key on the same service day returns the same ticket and its print result. A
-    ticket a phone takes (`phone`) is not printed; a phone (by its cookie or its address) holds at
-    most one open ticket, and phones take at most `limits.phone_quota_percent` of a quota.
+    ticket a phone takes (`phone`), or one `printed=False` (a greeter hands it over by voice),
+    is not printed; `actor` names who issued it when not the kiosk (a greeter's tablet). A phone
+    (by its cookie or its address) holds at most one open ticket, and phones take at most
+    `limits.phone_quota_percent` of a quota.
     """
     service = service_of(station.config, service_id)
     if not isinstance(priority, bool):
@@ -118,8 +122,8 @@ def issue_ticket(
     reference = checked_reference(service, reference)
     said = parse_need(need)
     request_hash = _request_hash(service.id, priority, kiosk_id, reference, said)
-    printing = phone is None and station.printers.enabled(kiosk_id)
-    actor = "phone" if phone else kiosk_actor(kiosk_id)
+    printing = printed and phone is None and station.printers.enabled(kiosk_id)
+    actor = actor or ("phone" if phone else kiosk_actor(kiosk_id))
     with station.store.write(actor, station.now()) as tx:
         today = begin(station, tx)
         earlier = keyed_request(tx, today, idempotency_key, request_hash)

@@ -445,6 +445,15 @@ class Kiosk(_Model):
         return tuple(ipaddress.ip_network(address) for address in self.addresses)
 
 
+class Greeter(_Model):
+    """A greeter's tablet: staff who issue tickets on a citizen's behalf, printed at `kiosk`'s
+    printer (none: the station's default printer) or handed over by voice."""
+
+    id: Identifier
+    name: str | None = None
+    kiosk: str | None = None
+
+
 class Board(_Model):
     id: Identifier
     name: str | None = Field(None, min_length=1, max_length=BOARD_NAME_MAX)
@@ -654,6 +663,7 @@ class Config(_Model):
     services: tuple[Service, ...] = Field(min_length=1)
     counters: tuple[Counter, ...] = Field(min_length=1)
     kiosks: tuple[Kiosk, ...] = ()
+    greeters: tuple[Greeter, ...] = ()
     boards: tuple[Board, ...] = ()
     limits: Limits = Limits()
     call_policy: CallPolicy = CallPolicy()
@@ -730,6 +740,10 @@ class Config(_Model):
         return {kiosk.id: kiosk for kiosk in self.kiosks}
 
     @cached_property
+    def greeter_by_id(self) -> dict[str, Greeter]:
+        return {greeter.id: greeter for greeter in self.greeters}
+
+    @cached_property
     def board_by_id(self) -> dict[str, Board]:
         return {board.id: board for board in self.boards}
 
@@ -788,6 +802,7 @@ def _check_references(config: Config) -> None:
         ("services", config.services),
         ("counters", config.counters),
         ("kiosks", config.kiosks),
+        ("greeters", config.greeters),
         ("boards", config.boards),
     ):
         seen: set[str] = set()
@@ -814,6 +829,9 @@ def _check_references(config: Config) -> None:
                     f"counters[{index}].services[{position}]: unknown service {service_id!r}"
                 )
         _check_private_counter(config, index, counter)
+    for index, greeter in enumerate(config.greeters):
+        if greeter.kiosk is not None and greeter.kiosk not in config.kiosk_by_id:
+            raise ConfigError(f"greeters[{index}].kiosk: unknown kiosk {greeter.kiosk!r}")
     units = {service.unit for service in config.services}
     for index, board in enumerate(config.boards):
         for position, counter_id in enumerate(board.counters or ()):
