@@ -100,6 +100,8 @@ ROUTES: dict[tuple[str, str], Role | str | None] = {
     ("POST", "/api/counters/<counter_id>/sms"): OFFICER,
     ("GET", "/api/survey/<counter_id>"): PUBLIC,
     ("POST", "/api/survey/<counter_id>"): PUBLIC,
+    ("GET", "/greeter/<greeter_id>"): PUBLIC,  # the greeter's enrolled tablet, no login
+    ("POST", "/api/greeter/<greeter_id>/tickets"): PUBLIC,  # the enrolled tablet is the proof
     ("GET", "/api/admin/dashboard"): SUPERVISOR,
     ("GET", "/api/admin/reports"): SUPERVISOR,
     ("GET", "/api/admin/handover"): SUPERVISOR,
@@ -211,6 +213,7 @@ def url(app: Flask, rule: str, endpoint: str, token: str) -> str:
         "token": token,
         "board_id": "utama",
         "kiosk_id": "kiosk-1",
+        "greeter_id": "pintu-depan",
         "username": "korban",
         "followup_id": "1",
         "seq": "1",
