@@ -1,9 +1,9 @@
 """Enrolling a browser as one of the station's kiosks, a counter's survey tablet or a greeter's
 tablet.
 
-`satupintu enrol kiosk ID` (or `enrol survey COUNTER_ID`, `enrol greeter GREETER_ID`) prints a one-time link to
-`/enrol/<code>`; opened on the device, it asks once and, confirmed, stores the device's
-credential in an HttpOnly cookie and opens the device's screen.
+`satupintu enrol kiosk ID` (or `enrol survey COUNTER_ID`, `enrol greeter GREETER_ID`) prints
+a one-time link to `/enrol/<code>`; opened on the device, it asks once and, confirmed, stores
+the device's credential in an HttpOnly cookie and opens the device's screen.
 """
 
 from __future__ import annotations

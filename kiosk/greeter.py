@@ -44,12 +44,10 @@ def page(greeter_id: str) -> str:
         enrolled = False
     return render_page(
         "kiosk/greeter.html",
-        catalogue_prefixes=("ui.greeter.", "ui.kiosk.priority_badge", "error."),
+        catalogue_prefixes=("ui.greeter.", "ui.kiosk.priority_badge"),
         data={
             "greeter": _greeter_json(greeter),
-            "services": hall_overview.services_overview(
-                station(), page_language(), for_staff=True
-            )
+            "services": hall_overview.services_overview(station(), page_language(), for_staff=True)
             if enrolled
             else [],
         },

@@ -19,10 +19,10 @@ from flask.testing import FlaskClient
 from satupintu.app import create_app
 from satupintu.cli import main
 from shared.application.devices import Kind, invite
+from shared.domain.announce import spoken_number
 from shared.domain.clock import ManualClock
 from shared.domain.config import ConfigError, parse_config
 from shared.domain.i18n import text
-from shared.domain.announce import spoken_number
 from tests.helpers import BASE_CONFIG, make_config
 
 TABLET = {"REMOTE_ADDR": "10.0.0.7"}
@@ -49,6 +49,8 @@ def tablet_of(app: Flask, greeter: str) -> FlaskClient:
     """A browser that opened the greeter's one-time link and confirmed it."""
     client = app.test_client()
     code = invite(app.extensions["satupintu"], Kind.GREETER, greeter, "test")
+    asked = client.get(f"/enrol/{code}", environ_base=TABLET)
+    assert "akan menjadi tablet penyambut" in asked.text
     confirmed = client.post(f"/enrol/{code}", environ_base=TABLET)
     assert confirmed.status_code == 303
     assert confirmed.headers["Location"] == f"/greeter/{greeter}"
@@ -165,12 +167,28 @@ def test_enrol_greeter_prints_a_link_and_a_greeter_names_a_known_kiosk(tmp_path:
     config_file = tmp_path / "satupintu.yaml"
     config_file.write_text(yaml.safe_dump(data))
     result = CliRunner().invoke(
-        main, ["enrol", "greeter", "pintu-depan", "--url", "http://hall:8000", "--config", str(config_file)]
+        main,
+        [
+            "enrol",
+            "greeter",
+            "pintu-depan",
+            "--url",
+            "http://hall:8000",
+            "--config",
+            str(config_file),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "http://hall:8000/enrol/" in result.output
-    unknown = CliRunner().invoke(main, ["enrol", "greeter", "pintu-x", "--config", str(config_file)])
+    unknown = CliRunner().invoke(
+        main, ["enrol", "greeter", "pintu-x", "--config", str(config_file)]
+    )
     assert unknown.exit_code != 0
+    revoked = CliRunner().invoke(
+        main, ["enrol", "revoke", "greeter", "pintu-depan", "--config", str(config_file)]
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert "Revoked 0 credential(s) of greeter 'pintu-depan'" in revoked.output
     with pytest.raises(ConfigError, match=r"greeters\[0\].kiosk: unknown kiosk 'kiosk-9'"):
         parse_config(
             copy.deepcopy(BASE_CONFIG) | {"greeters": [{"id": "g", "kiosk": "kiosk-9"}]},

@@ -5,10 +5,10 @@ at an address listed under `kiosks[].addresses`, or a browser enrolled as a kios
 is a one-time link (`satupintu enrol kiosk ID`); visiting it stores the device's credential in
 an HttpOnly cookie, kept only as a hash here. A counter's survey tablet is enrolled the same
 way, and so is a greeter's tablet (`satupintu enrol greeter ID`), which issues tickets on a
-citizen's behalf. A credential lasts CREDENTIAL_DAYS after its last use (renewed at most once a day, so a
-request costs no write); enrolling a device again, or `satupintu enrol revoke`, ends the
-credentials it had at once. With `phone_tickets: true`, phones may take ordinary tickets too,
-one open ticket each.
+citizen's behalf. A credential lasts CREDENTIAL_DAYS after its last use (renewed at most
+once a day, so a request costs no write); enrolling a device again, or `satupintu enrol
+revoke`, ends the credentials it had at once. With `phone_tickets: true`, phones may take
+ordinary tickets too, one open ticket each.
 """
 
 from __future__ import annotations
