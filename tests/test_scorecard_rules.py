@@ -120,6 +120,21 @@ def test_priority_tickets_may_wait_no_longer_than_everyone_on_average(
     assert (found.status, [gap.key for gap in found.gaps]) == (status, gaps)
 
 
+def test_citizens_with_a_need_and_interpreter_requests_count_for_priority_service() -> None:
+    slower = scorecard.NeedsServed(called=3, avg_minutes=9.0)
+    found = scorecard.priority_service(2, 10, 4.0, 5.0, slower)
+    assert (found.status, [gap.key for gap in found.gaps]) == (PARTIAL, ["needs_slower"])
+    assert found.gaps[0].params == {"needs": 9.0, "everyone": 5.0}
+    late = scorecard.NeedsServed(called=2, avg_minutes=3.0, interpreter_requests=2,
+                                 interpreter_met=1)  # fmt: skip
+    found = scorecard.priority_service(2, 10, 4.0, 5.0, late)
+    assert [gap.key for gap in found.gaps] == ["interpreter_late"]
+    assert found.figures["interpreter_requests"] == 2
+    served = scorecard.NeedsServed(called=2, avg_minutes=3.0, interpreter_requests=1,
+                                   interpreter_met=1)  # fmt: skip
+    assert scorecard.priority_service(2, 10, 4.0, 5.0, served).status == MET
+
+
 def quarter(label: str, index: float | None) -> dict[str, Any]:
     return {"period": label, "index": index, "grade": None, "respondents": 30 if index else 0}
 

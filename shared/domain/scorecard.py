@@ -187,20 +187,38 @@ def complaint_channels(published: Mapping[str, Any] | None) -> Indicator:
     return _judged(CHANNELS, figures, [], missing=False)
 
 
+@dataclass(frozen=True)
+class NeedsServed:
+    """How the citizens who said a need (`shared.domain.needs`) were served in a period: their
+    calls and average wait, and the interpreter requests with those a `bisindo` officer met in
+    time (the reports' `needs` section)."""
+
+    called: int = 0
+    avg_minutes: float | None = None
+    interpreter_requests: int = 0
+    interpreter_met: int = 0
+
+
 def priority_service(
     priority_called: int,
     called: int,
     priority_avg_minutes: float | None,
     avg_minutes: float | None,
+    needs: NeedsServed = NeedsServed(),
 ) -> Indicator:
-    """Priority service for vulnerable groups (disability, elderly, pregnant, nursing): their
-    tickets were called, and waited no longer on average than everyone's (the averages in
-    minutes as the reports round them)."""
+    """Priority service for vulnerable groups (disability, elderly, pregnant, nursing, and the
+    citizens who said how they must be called or helped): priority tickets were called, and
+    neither they nor the tickets with a need waited longer on average than everyone's (the
+    averages in minutes as the reports round them); every interpreter request was met in time."""
     figures = {
         "priority_called": priority_called,
         "called": called,
         "priority_avg_wait_minutes": priority_avg_minutes,
         "avg_wait_minutes": avg_minutes,
+        "needs_called": needs.called,
+        "needs_avg_wait_minutes": needs.avg_minutes,
+        "interpreter_requests": needs.interpreter_requests,
+        "interpreter_met": needs.interpreter_met,
     }
     if not called:
         return Indicator(PRIORITY, NO_DATA, figures)
@@ -210,6 +228,15 @@ def priority_service(
     if (priority_avg_minutes or 0) > (avg_minutes or 0):
         gaps.append(
             Gap("priority_slower", {"priority": priority_avg_minutes, "everyone": avg_minutes})
+        )
+    if needs.called and (needs.avg_minutes or 0) > (avg_minutes or 0):
+        gaps.append(Gap("needs_slower", {"needs": needs.avg_minutes, "everyone": avg_minutes}))
+    if needs.interpreter_met < needs.interpreter_requests:
+        gaps.append(
+            Gap(
+                "interpreter_late",
+                {"met": needs.interpreter_met, "requests": needs.interpreter_requests},
+            )
         )
     return _judged(PRIORITY, figures, gaps, missing=False)
 

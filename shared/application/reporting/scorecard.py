@@ -27,6 +27,7 @@ from typing import Any
 from shared.application.reporting import reports, skm_report
 from shared.application.reporting.formatting import format_number, local_date, period_words
 from shared.application.reporting.ledger import Ledger, Source
+from shared.application.reporting.needs_report import needs_section
 from shared.application.reporting.numbers import mean, minutes
 from shared.application.station import Station
 from shared.domain import scorecard
@@ -116,8 +117,16 @@ def _priority(source: Source, facts: Ledger, period: SkmPeriod) -> scorecard.Ind
     calls = [call for call in facts.calls if start <= call.at < end]
     everyone = [call.wait_seconds for call in calls]
     priority = [call.wait_seconds for call in calls if call.priority]
+    interpreter = needs_section(source.config, facts, start, end)["interpreter"]
+    with_need = [call.wait_seconds for call in calls if call.need]
+    needs = scorecard.NeedsServed(
+        len(with_need),
+        minutes(mean(with_need)),
+        interpreter["requests"],
+        interpreter["met_on_time"],
+    )
     return scorecard.priority_service(
-        len(priority), len(everyone), minutes(mean(priority)), minutes(mean(everyone))
+        len(priority), len(everyone), minutes(mean(priority)), minutes(mean(everyone)), needs
     )
 
 
