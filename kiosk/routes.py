@@ -239,10 +239,11 @@ def phone_page(token: str) -> str | tuple[str, int]:
         "kiosk/phone.html",
         standard=service.standard if service and not service.private else None,
         channels=config.complaint_channels,
+        # The respondent profile's words only where the full survey asks them.
         catalogue_prefixes=(
             "ui.phone.",
             "ui.survey.",
-            "ui.skm.profile.",
+            *(("ui.skm.profile.",) if config.survey.form == "full" else ()),
             "ui.optin.",
             "ui.integrity.",
         ),

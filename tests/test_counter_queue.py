@@ -82,6 +82,8 @@ def test_the_list_shows_service_priority_and_issue_time(
         "booked_for": None,
         "reference": None,
         "carried": False,
+        "need": None,
+        "routed": None,
     }
 
 

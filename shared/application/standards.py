@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from shared.application.station import Station
 from shared.domain import standards
 from shared.domain.events import StandardPublished
 from shared.store import eventlog
+from shared.store.store import Reader
 
 # Who publishes: config.yaml, read at the start (there is no editor in the admin pages).
 PUBLISHER = "config"
@@ -22,25 +24,36 @@ PUBLISHER = "config"
 
 def record_publication(station: Station) -> StandardPublished | None:
     """Log the published standard if it differs from the last one logged (a station that never
-    published one logs nothing until it does); the event, or None."""
+    published one logs nothing until it does); the event, or None. A start with nothing to log
+    only reads, so a station whose storage refuses writes still starts (and says so)."""
     published = station.config.published_standard()
-    parts = standards.part_digests(published)
-    whole = standards.digest(published)
-    with station.store.write(PUBLISHER, station.now()) as tx:
-        last = eventlog.last_of_kind(tx, StandardPublished)
-        before = last.event if last and isinstance(last.event, StandardPublished) else None
-        if before is None and not standards.publishes_anything(published):
-            return None  # nothing published, now or ever
-        if before is not None and before.digest == whole:
+    with station.store.read() as db:
+        if _due(db, published) is None:
             return None
-        event = StandardPublished(
-            digest=whole,
-            parts=parts,
-            changed=standards.changed_parts(before.parts if before else None, parts),
-            standard=published,
-        )
-        tx.record(event)
+    with station.store.write(PUBLISHER, station.now()) as tx:
+        event = _due(tx, published)  # again: another process may have logged it meanwhile
+        if event is not None:
+            tx.record(event)
     return event
+
+
+def _due(db: Reader, published: dict[str, Any]) -> StandardPublished | None:
+    """The publication to log, unless the last one logged says the same (or nothing was ever
+    published, and nothing is now)."""
+    last = eventlog.last_of_kind(db, StandardPublished)
+    before = last.event if last and isinstance(last.event, StandardPublished) else None
+    whole = standards.digest(published)
+    if before is None and not standards.publishes_anything(published):
+        return None
+    if before is not None and before.digest == whole:
+        return None
+    parts = standards.part_digests(published)
+    return StandardPublished(
+        digest=whole,
+        parts=parts,
+        changed=standards.changed_parts(before.parts if before else None, parts),
+        standard=published,
+    )
 
 
 @dataclass(frozen=True)
