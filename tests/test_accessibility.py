@@ -577,6 +577,8 @@ def test_an_officer_runs_the_counter_from_the_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.locator("#call-dialog")).to_be_hidden()
     expect(page.locator("#current-number")).to_have_text("B-001")
+    # The console takes the key once the call's answer has enabled its actions again.
+    expect(page.locator('[data-action="transfer"]')).to_be_enabled()
     page.keyboard.press("t")
     expect(page.locator("#transfer-dialog")).to_be_visible()
     expect(page.locator(".transfer-choice").first).to_be_visible()  # the list has loaded

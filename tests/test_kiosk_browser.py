@@ -22,7 +22,7 @@ PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
 PHONE = {"width": 390, "height": 780}
 # After a restart Socket.IO retries with back-off (up to 5 s between tries, plus jitter).
-RECONNECT_TIMEOUT_MS = 15000
+RECONNECT_TIMEOUT_MS = 30000  # and the restart itself, on a machine busy with two test workers
 # Record vibrations: headless Chromium has no vibration motor to ask.
 RECORD_VIBRATIONS = (
     "window.vibrations = []; navigator.vibrate = (pattern) => window.vibrations.push(pattern);"
