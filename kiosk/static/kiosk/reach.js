@@ -16,12 +16,19 @@ export function setReachable(answered) {
 }
 
 export async function refreshServices() {
+  let reply;
   try {
-    kiosk.services = (await api("GET", "/api/services")).services;
+    reply = await api("GET", "/api/services");
   } catch (error) {
     if (error.status === 0 || error.status >= 500) setReachable(false);
     return;
   }
+  // A reply cut short (the server stopping mid-answer) has no services: not reached yet.
+  if (!Array.isArray(reply.services)) {
+    setReachable(false);
+    return;
+  }
+  kiosk.services = reply.services;
   setReachable(true);
 }
 
