@@ -30,5 +30,8 @@ def watch(data: Any = None) -> dict[str, Any]:
         leave_room(ticket_room(previous))
     leave_room(BOARD_ROOM)
     join_room(ticket_room(view["token"]))
+    # Read again now that updates reach this phone: a call between the first read and joining
+    # would otherwise leave it showing the place it had before.
+    view = ticket_reads.ticket_by_token(station(), view["token"]) or view
     emit("ticket.update", {"ticket": view})
     return {"ok": True, "ticket": view}

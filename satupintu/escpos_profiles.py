@@ -4,8 +4,10 @@ At import python-escpos parses its capabilities file (about 0.1 s) and caches th
 pickle in ESCPOS_CAPABILITIES_PICKLE_DIR, by default a new temporary folder per process: every
 start, `satupintu` command and worker paid the parse again and left a folder in /tmp. Here the
 cache is the user's own (`~/.cache/satupintu/escpos`, which only that user may write: a pickle
-is code), the first parse happens under a lock so that no process reads a half-written pickle,
-and a cache that cannot be read back (a process killed while writing it) is thrown away.
+is code), every import happens under a lock so that no process reads a half-written pickle (a
+child inherits the folder in the environment and still takes the lock: python-escpos rewrites the
+pickle whenever its own capabilities file is newer, as a second installation's is), and a cache
+that cannot be read back (a process killed while writing it) is thrown away.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ def _private_folder() -> Path | None:
 
 def load_escpos_profiles() -> None:
     """Import python-escpos's profiles from the user's cache (unless the caller chose a folder)."""
-    if PICKLE_DIR_ENV in os.environ or (folder := _private_folder()) is None:
+    folder = _private_folder()
+    if folder is None or os.environ.get(PICKLE_DIR_ENV, str(folder)) != str(folder):
         return
     os.environ[PICKLE_DIR_ENV] = str(folder)
     with (folder / "lock").open("a") as lock:

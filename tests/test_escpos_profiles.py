@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,31 @@ def test_a_folder_others_may_write_is_not_trusted(tmp_path: Path) -> None:
     used, entries = start(tmp_path)
     assert used != str(folder) and entries > 0
     assert not list(folder.glob("*.pickle"))
+
+
+def test_processes_sharing_the_cache_never_read_it_half_written(tmp_path: Path) -> None:
+    """A server started by another installation (whose capabilities file is newer, so that
+    python-escpos rewrites the pickle) beside this one's processes, all of them children that
+    inherit the cache folder: none reads the pickle while another writes it."""
+    folder = tmp_path / "satupintu" / "escpos"
+    start(tmp_path)
+    newer = tmp_path / "capabilities.json"
+    newer.write_bytes(Path(find_spec("escpos").origin).with_name("capabilities.json").read_bytes())
+    os.utime(newer, (2**33, 2**33))  # always newer than the pickle: every import rewrites it
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path),
+        "ESCPOS_CAPABILITIES_PICKLE_DIR": str(folder),
+    }
+    writer = {**env, "ESCPOS_CAPABILITIES_FILE": str(newer)}
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", PROBE],
+            env=writer if n % 2 else env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for n in range(16)
+    ]
+    failures = [child.stderr.read() for child in children if child.wait() != 0]
+    assert failures == []

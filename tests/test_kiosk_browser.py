@@ -338,9 +338,11 @@ def test_a_request_that_fails_also_makes_the_buttons_wait_until_the_server_answe
     with kiosk.expect_response(refreshed_on_connect):
         kiosk.reload()
     kiosk.route("**/api/tickets", lambda route: route.abort())
-    kiosk.route("**/api/services", lambda route: route.abort())
     service_button(kiosk).click()
     expect(kiosk.locator("#unreachable")).to_be_visible()
+    # Only now do the kiosk's own refreshes fail too (its retry, a snapshot after a reconnect):
+    # failing earlier, one of them would have held the buttons before the tap.
+    kiosk.route("**/api/services", lambda route: route.abort())
     expect(service_button(kiosk)).to_be_disabled()
     expect(kiosk.get_by_role("button", name="Coba lagi")).to_be_enabled()  # the tap's own retry
     kiosk.unroute("**/api/services")
