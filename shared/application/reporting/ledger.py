@@ -135,11 +135,18 @@ def load_power(station: Station, start: datetime, end: datetime) -> list[Logged]
 
 
 @dataclass(frozen=True)
-class Issue:
+class TicketFact:
+    """Something that happened to a ticket: when, which ticket (its id and number), in which
+    service. Each kind below adds what else a report needs of it."""
+
     at: datetime
     ticket_id: int
     number: str
     service: str
+
+
+@dataclass(frozen=True)
+class Issue(TicketFact):
     priority: bool
     need: str | None = None
 
@@ -158,7 +165,7 @@ class Passed:
 
 
 @dataclass(frozen=True)
-class Call:
+class Call(TicketFact):
     """A ticket called to a counter, how long it had waited, and whom it passed over.
 
     `joined_by` is how the ticket joined the queue it was called from: "issued",
@@ -168,10 +175,6 @@ class Call:
     priority at a counter, if one did.
     """
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     counter: str
     officer: str
     priority: bool
@@ -189,13 +192,9 @@ class Call:
 
 
 @dataclass(frozen=True)
-class Finish:
+class Finish(TicketFact):
     """A called ticket closed as done or no-show; `service_seconds` from its call (done only)."""
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     counter: str
     officer: str
     outcome: str
@@ -215,83 +214,56 @@ class Transfer:
 
 
 @dataclass(frozen=True)
-class Recall:
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
+class Recall(TicketFact):
     counter: str
     officer: str
 
 
 @dataclass(frozen=True)
-class Expiry:
+class Expiry(TicketFact):
     """A ticket that was still waiting when its service day ended (counted on its issue day)."""
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     issued_at: datetime
 
 
 @dataclass(frozen=True)
-class CarryStep:
+class CarryStep(TicketFact):
     """A step of carry-over (`step`: carried_over, resumed or lapsed) of a ticket; `actor` is
     who carried it over ("config": its service at the day's close; "system": the orderly
     close on battery) or the kiosk it was checked in at."""
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     step: str
     actor: str
     reason: str | None = None
 
 
 @dataclass(frozen=True)
-class StepBack:
+class StepBack(TicketFact):
     """A citizen let others go first (tunda giliran): from the phone, or at `counter`."""
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     places: int
     counter: str | None
     officer: str | None
 
 
 @dataclass(frozen=True)
-class Cancellation:
+class Cancellation(TicketFact):
     """A citizen who gave up their number while waiting."""
-
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
 
 
 @dataclass(frozen=True)
-class PriorityMark:
+class PriorityMark(TicketFact):
     """An officer gave a waiting ticket priority, and why."""
 
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
     counter: str
     officer: str
     reason: str
 
 
 @dataclass(frozen=True)
-class Answer:
-    at: datetime
-    ticket_id: int
-    number: str
-    service: str
+class Answer(TicketFact):
+    """A survey answered about a ticket; `counter` is the one that served it, where known."""
+
     counter: str | None
     answers: Mapping[str, int]
 
