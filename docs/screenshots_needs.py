@@ -8,6 +8,8 @@ Chromium photographs:
 - docs/counter-need.png (1366x768): the console serving the deaf citizen, "Hampiri warga" with
   the seat area beside the number;
 - docs/board-need.png (1920x1080): the board's call of that ticket, marked and framed;
+- docs/greeter.png (1280x800): the greeter's tablet at the door (on the server's own machine,
+  which needs no enrolment) taking a priority number for a citizen who cannot hear;
 
 and the same in English under docs/en/. Run: `.venv/bin/python -m docs.screenshots_needs`
 (`--lang id` or `--lang en` for one language only).
@@ -30,6 +32,10 @@ from tests.realserver import PASSWORD, ServerProcess
 BUNDLED_CONFIG = DOCS.parent / "config.yaml"
 LANDSCAPE = {"width": 1920, "height": 1080}
 CONSOLE = {"width": 1366, "height": 768}
+TABLET = {"width": 1280, "height": 800}
+GREETERS = [{"id": "pintu-depan", "kiosk": "kiosk-1", "name": "Pintu depan"}]
+CHOICES = {"id": ("Laporan & Pengaduan", "Prioritas (", "Sulit mendengar"),
+           "en": ("Reports & Complaints", "Priority (", "Hard of hearing")}  # fmt: skip
 NEEDS = {
     "seat_area": {"id": "Kursi biru dekat pintu", "en": "Blue seats by the door"},
     "skills": {"rini": ["bisindo"]},
@@ -42,8 +48,8 @@ def hall(folder: Path) -> ServerProcess:
     for service in data["services"]:
         service.pop("hours", None)
         service.pop("daily_quota", None)
-    data.update(needs=NEEDS, database="satupintu.db", printer={"type": "none"})
-    server = ServerProcess(folder, **{k: v for k, v in data.items() if k != "kiosks"})
+    data.update(needs=NEEDS, greeters=GREETERS, database="satupintu.db", printer={"type": "none"})
+    server = ServerProcess(folder, **data)
     server.add_user("budi")
     server.add_user("rini")
     server.start()
@@ -74,6 +80,14 @@ def shoot(chromium: Browser, server: ServerProcess, shots: Shots) -> None:
     board.screenshot(path=shots.file("board-need.png"))
     board_context.close()
     console_context.close()
+    tablet_context = chromium.new_context(viewport=TABLET, has_touch=True)
+    tablet = tablet_context.new_page()
+    tablet.goto(shots.url(server.url, "/greeter/pintu-depan"))
+    for choice in CHOICES[shots.lang]:
+        tablet.locator(".greeter-choice", has_text=choice).click()
+    expect(tablet.locator("#greeter-print")).to_be_enabled()
+    tablet.screenshot(path=shots.file("greeter.png"), full_page=True)
+    tablet_context.close()
 
 
 def main() -> None:
