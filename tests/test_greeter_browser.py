@@ -1,8 +1,9 @@
 """The greeter's tablet in headless Chromium against a real server: a device not enrolled is
-told how to enrol, the one-time link makes it the greeter, and it issues a priority ticket with
-a need printed at its kiosk's printer, then one handed over by voice (the spoken prompt's audio
-requested), in both languages, axe clean and with large targets. The browser appears as another
-device (10.0.0.7) through a trusted proxy header."""
+told how to enrol, the one-time link makes it the greeter, its private services stay behind one
+neutral choice until opened, and it issues a priority ticket with a need printed at its kiosk's
+printer, then one handed over by voice (the spoken prompt's audio requested), in both
+languages, axe clean and with large targets. The browser appears as another device (10.0.0.7)
+through a trusted proxy header."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ TABLET = {"width": 1280, "height": 800}
 WORDS = {
     "id": {"service": "Laporan", "priority": "Prioritas (", "deaf": "Sulit mendengar",
            "interpreter": "Perlu pendamping", "printed": "Tiket dicetak",
-           "spoken": "Nomor disebutkan", "print": "Cetak di Kios lobi"},
+           "spoken": "Nomor disebutkan", "print": "Cetak di Kios lobi",
+           "private": "Layanan khusus"},
     "en": {"service": "Reports", "priority": "Priority (", "deaf": "Hard of hearing",
            "interpreter": "Needs a companion", "printed": "Ticket printed",
-           "spoken": "Number said aloud", "print": "Print at Kios lobi"},
+           "spoken": "Number said aloud", "print": "Print at Kios lobi",
+           "private": "Special services"},
 }  # fmt: skip
 
 
@@ -79,8 +82,16 @@ def test_the_greeter_issues_for_a_citizen_printed_or_said(
         page.locator("#language").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#greeter-print")).to_have_text(words["print"])
+    # A private service hides behind one neutral choice until it is opened, as on the kiosk.
+    choices = page.locator("#greeter-services")
+    expect(choices).not_to_contain_text("Pengaduan Propam")
+    expect(page.locator(".greeter-private")).to_contain_text(words["private"])
+    page.locator(".greeter-private").click()
+    expect(choices).to_contain_text("Pengaduan Propam")
     assert_axe_finds_nothing(page)
     assert_touch_targets(page)
+    page.locator(".greeter-private").click()
+    expect(choices).not_to_contain_text("Pengaduan Propam")
 
     page.locator(".greeter-choice", has_text=words["service"]).click()
     page.locator(".greeter-choice", has_text=words["priority"]).click()

@@ -16,24 +16,48 @@ const error = byId("greeter-error");
 const audio = byId("greeter-audio");
 let services = page.services;
 let issued = null;
+let privateOpen = false;
+
+function serviceChoice(service, chosen) {
+  return el(
+    "label",
+    { class: "greeter-choice" },
+    el("input", {
+      type: "radio",
+      name: "service",
+      value: service.id,
+      checked: service.id === chosen,
+      disabled: !service.open,
+    }),
+    el("span", { class: "greeter-prefix" }, service.prefix),
+    el("span", {}, serviceName(service.id)),
+  );
+}
+
+// Private services stay behind one neutral choice, as on the kiosk: whoever stands beside the
+// tablet at the door cannot read which one a citizen asks for.
+function privateToggle(hidden) {
+  const toggle = el(
+    "button",
+    { type: "button", class: "greeter-choice greeter-private", "aria-expanded": String(privateOpen) },
+    el("span", { class: "greeter-prefix" }, hidden[0].prefix),
+    el("span", {}, t("ui.common.private_services")),
+  );
+  toggle.addEventListener("click", () => {
+    privateOpen = !privateOpen;
+    renderServices();
+  });
+  return toggle;
+}
 
 function renderServices() {
   const chosen = form.querySelector('input[name="service"]:checked')?.value;
-  const choices = services.map((service) =>
-    el(
-      "label",
-      { class: "greeter-choice" },
-      el("input", {
-        type: "radio",
-        name: "service",
-        value: service.id,
-        checked: service.id === chosen,
-        disabled: !service.open,
-      }),
-      el("span", { class: "greeter-prefix" }, service.prefix),
-      el("span", {}, serviceName(service.id)),
-    ),
-  );
+  const hidden = services.filter((service) => service.private);
+  const choices = services.filter((service) => !service.private).map((service) => serviceChoice(service, chosen));
+  if (hidden.length) {
+    choices.push(privateToggle(hidden));
+    if (privateOpen) choices.push(...hidden.map((service) => serviceChoice(service, chosen)));
+  }
   replaceChildren(byId("greeter-services"), choices);
 }
 
@@ -116,6 +140,7 @@ byId("greeter-say").addEventListener("click", say);
 
 byId("greeter-next").addEventListener("click", async () => {
   issued = null;
+  privateOpen = false;
   form.reset();
   result.hidden = true;
   form.hidden = false;
