@@ -5,7 +5,9 @@ pickle in ESCPOS_CAPABILITIES_PICKLE_DIR, by default a new temporary folder per 
 start, `satupintu` command and worker paid the parse again and left a folder in /tmp. Here the
 cache is the user's own (`~/.cache/satupintu/escpos`, which only that user may write: a pickle
 is code), the first parse happens under a lock so that no process reads a half-written pickle,
-and a cache that cannot be read back (a process killed while writing it) is thrown away.
+and a cache that cannot be read back (a process killed while writing it) is thrown away. Once
+the cache is written, python-escpos loads when something prints, not at every start (its
+profiles take 5 MiB).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import fcntl
 import importlib
 import os
 import pickle
+import platform
 import stat
 from pathlib import Path
 
@@ -47,4 +50,5 @@ def load_escpos_profiles() -> None:
                     pickle.load(handle)  # noqa: S301 (written by this user, in a folder only it writes)
             except Exception:  # truncated or corrupt: parse the profiles again
                 cached.unlink(missing_ok=True)
-        importlib.import_module("escpos.capabilities")
+        if not (folder / f"{platform.python_version()}.capabilities.pickle").exists():
+            importlib.import_module("escpos.capabilities")  # parses and writes the cache
