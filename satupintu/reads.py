@@ -1,8 +1,8 @@
 """The heavy oversight reads themselves (reports, the dashboard's figures, the audit check),
 by name: what the server's reads worker computes (`satupintu.worker`).
 
-Only the worker, and `InlineReads` in tests and commands, import this module: the report
-library stays out of the process that serves the hall.
+Only the worker, and `InlineReads` in tests and commands, import this module: the scorecard,
+the evidence bundle and the PDFs stay out of the process that serves the hall.
 """
 
 from __future__ import annotations
