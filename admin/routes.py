@@ -30,11 +30,9 @@ from shared.application import (
 from shared.application.printing import PrintFault, loopback_qr_base, printer_faults
 from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
-from shared.application.reporting.evidence import ZIP_TYPE
 from shared.application.reporting.export import TABLES, to_csv
 from shared.application.reporting.formatting import period_words
 from shared.application.reporting.skm_pdf import PDF_TYPE
-from shared.application.reporting.xlsx import XLSX_TYPE, report_workbook
 from shared.application.users import (
     Role,
     add_user,
@@ -306,6 +304,8 @@ def report_api() -> Response:
         response = jsonify(report)
         filename = f"{stem}.json"
     elif output == "xlsx":
+        from shared.application.reporting.xlsx import XLSX_TYPE, report_workbook  # openpyxl
+
         response = Response(report_workbook(report), mimetype=XLSX_TYPE)
         filename = f"{stem}.xlsx"
     else:
@@ -443,6 +443,8 @@ def scorecard_api() -> Response:
         response = Response(heavy("scorecard_pdf", label, page_language()), mimetype=PDF_TYPE)
         filename = f"scorecard-{label}.pdf"
     else:
+        from shared.application.reporting.evidence import ZIP_TYPE
+
         response = Response(heavy("evidence", label), mimetype=ZIP_TYPE)
         filename = f"satupintu-evidence-{label}.zip"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bench import central, core, estimate, history, load
+from bench import central, core, estimate, history, load, memory
 
 if __name__ == "__main__":
-    for benchmark in (core, load, estimate, history, central):
+    for benchmark in (core, load, estimate, history, central, memory):
         benchmark.main()

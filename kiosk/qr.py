@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 
-import qrcode
-from qrcode.image.svg import SvgPathFillImage
-
 QR_BORDER_MODULES = 2
 
 
 def qr_svg(text: str) -> bytes:
     """An SVG QR code of `text`: black modules on white, drawn as one path, sized by its page."""
+    import qrcode  # with Pillow, loaded by the first QR code shown rather than at start
+    from qrcode.image.svg import SvgPathFillImage
+
     image = qrcode.make(text, image_factory=SvgPathFillImage, border=QR_BORDER_MODULES)
     buffer = io.BytesIO()
     image.save(buffer)

@@ -26,7 +26,6 @@ from shared.application.printing import FaultCode, Paper, PrintFault
 from shared.domain.config import (
     FilePrinter,
     NetworkPrinter,
-    PrinterConfig,
     SerialPrinter,
     UsbPrinter,
 )
@@ -45,23 +44,6 @@ OFFLINE_CAUSE = RT_STATUS + b"\x02"
 ANSWER_MASK, ANSWER_BITS = 0x93, 0x12
 COVER_OPEN, STOPPED_BY_PAPER_END, ERROR_OCCURRED = 0x04, 0x20, 0x40  # DLE EOT 2
 PAPER_NEAR_END, PAPER_END = 0x0C, 0x60  # DLE EOT 4
-
-
-def printer_name(config: PrinterConfig, resolve: Callable[[str], Path]) -> str:
-    """How people recognise the printer, e.g. "printer 192.0.2.10:9100"."""
-    match config.type:
-        case "network":
-            return f"printer {config.host}:{config.port}"
-        case "usb":
-            return f"USB printer {config.vendor_id:04x}:{config.product_id:04x}"
-        case "serial":
-            return f"serial printer {config.device}"
-        case "file":
-            return f"printer file {resolve(config.path)}"
-        case "preview":
-            return f"preview folder {resolve(config.directory)}"
-        case _:
-            return "no printer"
 
 
 def open_device(config: DevicePrinter, resolve: Callable[[str], Path]) -> Escpos:

@@ -20,15 +20,10 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from escpos.escpos import Escpos
-
-from printer.commands import escpos_bytes
-from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name, send
 from printer.layout import Block, ticket_layout
-from printer.picture import ticket_picture
-from printer.preview import PreviewStore
+from printer.naming import printer_name
 from shared.application.printing import (
     Paper,
     PrintFault,
@@ -42,6 +37,9 @@ from shared.application.printing import (
 from shared.domain.clock import Clock, SystemClock
 from shared.domain.config import Config, PreviewPrinter, PrinterConfig
 from shared.store.concurrency import blocking_call
+
+if TYPE_CHECKING:  # python-escpos and Pillow load with the first ticket, not at start
+    from escpos.escpos import Escpos
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +139,8 @@ class Printers:
 
     def latest_preview(self, kiosk_id: str | None = None) -> Path | None:
         """The newest preview PNG of the kiosk's printer; None if it is not a preview printer."""
+        from printer.preview import PreviewStore
+
         config = self._config.printer_for(kiosk_id)
         if not isinstance(config, PreviewPrinter):
             return None
@@ -174,6 +174,8 @@ class Printers:
                 printer.qr_base = outcome.qr_base
 
     def _print(self, printer: _Printer, config: PrinterConfig, ticket: TicketPrint) -> PrintResult:
+        from printer.commands import escpos_bytes
+
         timeout = config.timeout
         deadline = time.monotonic() + timeout
         blocks = ticket_layout(ticket, config.width_chars)
@@ -200,6 +202,10 @@ class Printers:
 
     def _work(self, printer: _Printer, job: _Job, outcome: queue.Queue[PrintResult]) -> None:
         """In a worker thread: the device I/O and the status question; then free the printer."""
+        from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, send
+        from printer.picture import ticket_picture
+        from printer.preview import PreviewStore
+
         device: Escpos | None = None
         try:
             try:

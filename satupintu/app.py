@@ -7,7 +7,7 @@ from typing import Literal
 from flask import Flask
 
 from satupintu.opening import open_station
-from satupintu.worker import InlineReads, WorkerReads
+from satupintu.worker import InlineReads, Reads, WorkerReads
 from shared.application import services, standards, ticket_printing
 from shared.application.clientaddress import ForwardedFrom, TrustedProxies
 from shared.application.printing import Printing
@@ -31,8 +31,10 @@ def create_app(
     clock: Clock | None = None,
     printers: Printing | None = None,
     async_mode: Literal["threading", "gevent"] = "threading",
+    reads: Reads | None = None,
 ) -> Flask:
-    """Build the app for one station; `clock` and `printers` may be replaced in tests.
+    """Build the app for one station; `clock` and `printers` may be replaced in tests, and
+    `reads` given (`satupintu serve` forks its reads worker before the app is built).
 
     `async_mode` is always explicit (Flask-SocketIO would otherwise pick gevent merely because
     it is installed): `satupintu serve` runs on gevent, tests and commands use threads.
@@ -90,7 +92,7 @@ def create_app(
         app.register_blueprint(blueprint)
     apply_rate_limits(app, config)
     init_realtime(app, the_station, async_mode)
-    app.extensions["satupintu.reads"] = (
+    app.extensions["satupintu.reads"] = reads or (
         WorkerReads(config) if async_mode == "gevent" else InlineReads(the_station)
     )
     app.wsgi_app = ForwardedFrom(app.wsgi_app, TrustedProxies(config.trusted_proxies))  # type: ignore[method-assign]

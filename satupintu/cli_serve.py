@@ -54,8 +54,13 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     log_to_console()
     return_large_buffers_to_the_system()
     config = config_from(config_file)
+    reads = WorkerReads(config) if gevent_active() else None
+    if reads is not None:
+        reads.fork()  # first: it shares what is imported so far, and nothing else is open yet
     try:
-        app = create_app(config, async_mode="gevent" if gevent_active() else "threading")
+        app = create_app(
+            config, async_mode="gevent" if gevent_active() else "threading", reads=reads
+        )
         station: Station = app.extensions["satupintu"]
         password = create_first_admin(station)
     except SatuPintuError as error:
@@ -63,8 +68,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     if password:
         tell_first_password(config.database_path.with_name(FIRST_PASSWORD_FILE), password)
     _warn_of_unusable_tickets(config, port)
-    reads = app.extensions["satupintu.reads"]
-    if isinstance(reads, WorkerReads):
+    if reads is not None:
         reads.start()
     settle_garbage_collector()
     socketio.start_background_task(_housekeeping, app)
@@ -113,8 +117,7 @@ def _start_shipping(station: Station) -> None:
 
 def _warn_of_unusable_tickets(config: Config, port: int) -> None:
     """Say at start what would make printed tickets useless: QR codes no phone can open (no
-    `public_url`, or one on this machine), a logo the printer cannot print."""
-    from printer.logo import printable_logo
+    `public_url`, or one on this machine), a station logo the printer cannot print."""
     from shared.application.printing import is_loopback
 
     example = f"http://{lan_address() or '192.168.1.10'}:{port}"
@@ -134,7 +137,9 @@ def _warn_of_unusable_tickets(config: Config, port: int) -> None:
             example,
         )
     printing = [config.printer, *(config.printer_for(kiosk.id) for kiosk in config.kiosks)]
-    if any(printer.type != "none" for printer in printing):
+    if config.logo_path is not None and any(printer.type != "none" for printer in printing):
+        from printer.logo import printable_logo  # Pillow; the built-in logo waits for a ticket
+
         printable_logo(config.logo_path)
 
 

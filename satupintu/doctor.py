@@ -29,7 +29,8 @@ from typing import Any
 
 import shared.operations.queue_alerts
 import shared.operations.sms_health  # noqa: F401
-from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device, printer_name
+from printer.devices import DEVICE_ERRORS, ask_status, fault_of, open_device
+from printer.naming import printer_name
 from satupintu.opening import open_station
 from shared.application import audit, ticket_printing
 from shared.application.printing import PrintFault

@@ -7,68 +7,48 @@ interpreter's lock with them. So the server hands these reads to one worker proc
 on first use, restarted if it dies) over a pipe, and waits for the answer cooperatively. The
 worker opens the station's database read-mostly and computes with the server's own "now".
 Tests and commands run the same calls in-process (`InlineReads`).
+
+`satupintu serve` forks its worker early (`WorkerReads.fork`), once the common libraries are
+imported and before anything else happens, so both processes share those pages; the report
+library is imported by the worker alone. A worker that died is replaced by a fresh interpreter
+(`python -m satupintu.worker`): forking a server that is already serving would hand the child
+its sockets and greenlets. Either way the worker calls itself `satupintu-reads` in `ps`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
+import os
 import pickle
+import signal
+import socket
 import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
-from satupintu.opening import open_station
-from shared.application import audit, propam
-from shared.application.reporting import evidence, reports, scorecard, scorecard_pdf
-from shared.application.reporting.skm_pdf import skm_document
-from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError, Unavailable
 
+if TYPE_CHECKING:
+    from shared.application.station import Station
+
 logger = logging.getLogger(__name__)
 
 FRAME = struct.Struct(">Q")
-
-
-def _report(station: Station, first: str, last: str, language: str) -> dict[str, Any]:
-    period = reports.Period.parse(first, last, None, station.today())
-    return reports.build_report(reports.station_source(station), period, language)
-
-
-def _dashboard(station: Station) -> dict[str, Any]:
-    source = reports.station_source(station)
-    return {"figures": reports.dashboard_figures(source), "shift": reports.handover(source)}
-
-
-def _handover(station: Station, previous: bool) -> dict[str, Any]:
-    return reports.handover(reports.station_source(station), previous)
-
-
-def _audit(station: Station) -> audit.Verdict:
-    return audit.check_recent(station)
-
-
-CALLS: dict[str, Callable[..., Any]] = {
-    "report": _report,
-    "skm_pdf": skm_document,
-    "scorecard": scorecard.of_station,
-    "scorecard_pdf": scorecard_pdf.document,
-    "evidence": evidence.bundle,
-    "dashboard": _dashboard,
-    "handover": _handover,
-    "audit": _audit,
-    "propam": propam.overview,
-}
+PROCESS_NAME = b"satupintu-reads"  # at most 15 bytes: the kernel's limit for a thread's name
+PR_SET_NAME = 15  # from linux/prctl.h
 
 
 class Reads(Protocol):
     def run(self, call: str, now: datetime, *args: Any) -> Any:
-        """The result of one of CALLS, computed as of `now` (the server's time)."""
+        """The result of one of `satupintu.reads.CALLS`, computed as of `now` (the server's
+        time)."""
         ...
 
 
@@ -79,6 +59,8 @@ class InlineReads:
         self.station = station
 
     def run(self, call: str, now: datetime, *args: Any) -> Any:
+        from satupintu.reads import CALLS
+
         return CALLS[call](self.station, *args)
 
 
@@ -102,7 +84,8 @@ class WorkerReads:
     def __init__(self, config: Config) -> None:
         self.config = config
         self._lock = threading.Lock()
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: subprocess.Popen[bytes] | ForkedWorker | None = None
+        self._fresh = False  # the worker still waits for its config
 
     def run(self, call: str, now: datetime, *args: Any) -> Any:
         with self._lock:
@@ -131,15 +114,25 @@ class WorkerReads:
         with self._lock:
             self._started()
 
-    def _started(self) -> subprocess.Popen[bytes]:
+    def fork(self) -> None:
+        """Fork the worker from this process now: call it before the app opens the database
+        and before any greenlet runs. It opens the station once `start` hands it the config."""
+        with self._lock:
+            self._process = ForkedWorker()
+            self._fresh = True
+
+    def _started(self) -> subprocess.Popen[bytes] | ForkedWorker:
         if self._process is None or self._process.poll() is not None:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "satupintu.worker"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
+            self._fresh = True
+        if self._fresh:
             assert self._process.stdin is not None
             _write(self._process.stdin, self.config)
+            self._fresh = False
         return self._process
 
     def _stop(self) -> None:
@@ -149,8 +142,69 @@ class WorkerReads:
             self._process = None
 
 
+class ForkedWorker:
+    """The worker as a fork of this process, with the part of `Popen` that WorkerReads uses."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        gc.freeze()  # the collector would otherwise write to (so copy) every shared page
+        pid = os.fork()
+        if pid == 0:
+            ours.close()
+            _run_forked(theirs)
+        theirs.close()
+        self.pid = pid
+        self.stdin = self.stdout = ours.makefile("rwb")
+        self._socket = ours
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        self.stdin.close()
+        self._socket.close()
+        return self.returncode
+
+
+def _run_forked(connection: socket.socket) -> None:
+    """In the forked child: serve reads until the server closes the pipe, then end at once
+    (never returning into the server's code)."""
+    code = 0
+    try:
+        name_process()
+        stream = connection.makefile("rwb")
+        serve_reads(stream, stream)
+    except BaseException:
+        logger.exception("the reads worker stopped")
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def name_process() -> None:
+    """Call this process `satupintu-reads` in ps and top (Linux; elsewhere nothing happens)."""
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(PR_SET_NAME, PROCESS_NAME, 0, 0, 0)
+
+
 def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
     """The worker's loop: a config, then (call, now, args) requests until the pipe closes."""
+    from satupintu.opening import open_station
+    from satupintu.reads import CALLS
+
     config: Config = _read(requests)
     clock = ManualClock(datetime.now().astimezone())
     station = open_station(config, clock=clock)
@@ -172,4 +226,5 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
 
 
 if __name__ == "__main__":
+    name_process()
     serve_reads(sys.stdin.buffer, sys.stdout.buffer)

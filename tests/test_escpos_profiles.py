@@ -1,4 +1,4 @@
-"""python-escpos's profiles are parsed once into the user's own cache, and a cache left
+"""python-escpos's profiles are parsed once into the user's own cache (a folder per installation), and a cache left
 half-written by a killed process never stops the next start."""
 
 from __future__ import annotations
@@ -31,12 +31,12 @@ def test_the_profiles_are_cached_in_the_users_folder_and_a_truncated_cache_is_re
 ) -> None:
     folder = tmp_path / "satupintu" / "escpos"
     parsed = start(tmp_path)
-    assert parsed[0] == str(folder)
+    assert Path(parsed[0]).parent == folder  # a folder for this installation's profiles
     assert start(tmp_path) == parsed  # the second start reads the same profiles back
-    [cached] = folder.glob("*.pickle")
+    [cached] = Path(parsed[0]).glob("*.pickle")
     assert folder.stat().st_mode & 0o077 == 0  # only its user may plant a pickle there
     cached.write_bytes(cached.read_bytes()[:100])  # a process killed while writing it
-    assert start(tmp_path)[0] == str(folder)
+    assert start(tmp_path)[0] == parsed[0]
     assert cached.stat().st_size > 100
 
 
@@ -45,16 +45,18 @@ def test_a_folder_others_may_write_is_not_trusted(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     folder.chmod(0o777)
     used, entries = start(tmp_path)
-    assert used != str(folder) and entries > 0
-    assert not list(folder.glob("*.pickle"))
+    assert not Path(used).is_relative_to(folder) and entries > 0
+    assert not list(folder.rglob("*.pickle"))
 
 
 def test_processes_sharing_the_cache_never_read_it_half_written(tmp_path: Path) -> None:
-    """A server started by another installation (whose capabilities file is newer, so that
-    python-escpos rewrites the pickle) beside this one's processes, all of them children that
-    inherit the cache folder: none reads the pickle while another writes it."""
+    """Servers of another installation (whose capabilities file is newer, which makes
+    python-escpos rewrite a pickle) start beside this one's, all of them children that inherit
+    the cache folder: none reads a pickle while another writes it, and this installation's
+    pickle is never rewritten."""
     folder = tmp_path / "satupintu" / "escpos"
-    start(tmp_path)
+    [ours] = Path(start(tmp_path)[0]).glob("*.pickle")
+    written = ours.stat().st_mtime_ns
     newer = tmp_path / "capabilities.json"
     newer.write_bytes(Path(find_spec("escpos").origin).with_name("capabilities.json").read_bytes())
     os.utime(newer, (2**33, 2**33))  # always newer than the pickle: every import rewrites it
@@ -75,3 +77,4 @@ def test_processes_sharing_the_cache_never_read_it_half_written(tmp_path: Path) 
     ]
     failures = [child.stderr.read() for child in children if child.wait() != 0]
     assert failures == []
+    assert ours.stat().st_mtime_ns == written  # the other installation's pickle is its own

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from num2words import num2words
-
 from shared.domain.config import Announcement, Config, Counter, LocalText
 
 _NUMBER = re.compile(r"^([A-Z]{1,2})-(\d+)$")
@@ -22,6 +20,8 @@ class Spoken(NamedTuple):
 
 def number_words(value: int, language: str = "id") -> str:
     """An integer in words: 123 -> "seratus dua puluh tiga"."""
+    from num2words import num2words  # its 60 languages load with the first call spoken
+
     return num2words(value, lang=language)
 
 

@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from escpos.capabilities import get_profile
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -891,6 +890,8 @@ def _check_printer_profiles(config: Config) -> None:
         profile = getattr(printer, "profile", None)
         if profile is None:
             continue
+        from escpos.capabilities import get_profile  # python-escpos only with a profile set
+
         try:
             get_profile(profile)
         except KeyError:

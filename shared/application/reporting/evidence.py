@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from shared.application.reporting import reports, scorecard, scorecard_pdf, skm_pdf
-from shared.application.reporting.xlsx import report_workbook
 from shared.application.station import Station
 from shared.domain import evidence
 from shared.domain.chain import GENESIS
@@ -21,6 +20,8 @@ ZIP_TYPE = "application/zip"
 
 def files_of(station: Station, label: str) -> tuple[dict[str, bytes], dict[str, object], str]:
     """The bundle's files, the head they are stamped with and when they were made."""
+    from shared.application.reporting.xlsx import report_workbook  # openpyxl, on first use
+
     period = SkmPeriod.parse(label)
     source = reports.station_source(station)
     report = reports.build_report(source, reports.Period(period.first, period.last), LANGUAGE)
