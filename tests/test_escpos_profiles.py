@@ -1,5 +1,5 @@
-"""python-escpos's profiles are parsed once into the user's own cache (a folder per installation), and a cache left
-half-written by a killed process never stops the next start."""
+"""python-escpos's profiles are parsed once into the user's own cache (a folder per
+installation), and a cache left half-written by a killed process never stops the next start."""
 
 from __future__ import annotations
 
