@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +36,6 @@ from flask_socketio import SocketIO, join_room, leave_room
 
 from shared.domain import chain
 from shared.domain.clock import utc_text
-from shared.store.store import Store
 
 BOARD_ROOM = "board"
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,11 @@ window.io({transports: ["websocket", "polling"]}).on("ticket.called", (call) => 
 });
 </script></body></html>
 """
+
+MAKE_SCHEMA = (
+    "import sys; from pathlib import Path; from shared.store.store import Store; "
+    "Store(Path(sys.argv[1])).close()"
+)
 
 Result = TypeVar("Result")
 
@@ -98,11 +104,17 @@ class Hall:
         )
 
 
+def product_schema(path: Path) -> None:
+    """The product's tables, indexes and migrations, made by the product's own store in a child
+    process: the floor itself loads none of the product's code but the hash and the time."""
+    subprocess.run([sys.executable, "-c", MAKE_SCHEMA, str(path)], check=True, cwd=ROOT, timeout=60)
+
+
 class FloorStore:
     """The database: one connection, one writer at a time, each write whole in a pool thread."""
 
     def __init__(self, path: Path) -> None:
-        Store(path).close()  # the product's schema and migrations, nothing more of the product
+        product_schema(path)
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")

@@ -229,22 +229,29 @@ class Row:
     met: Callable[[float, float], bool] | None = None
     target: str = ""
     pick: Callable[[list[float]], float] = median
+    viewers: bool = False  # from the viewers' runs, not the rounds
 
 
 ROWS = (
     Row("tickets/s, 8 kiosks, durable", "per_second", "/s", lambda p, f: p >= 0.8 * f, "≥ 0.8x"),
     Row("issue p99", "p99_ms", "ms", lambda p, f: p <= 2 * f, "≤ 2x"),
     Row("server CPU per ticket", "cpu_ms_per_ticket", "ms"),
+    # The floor's board paints about when its officer gets the reply (it emits before it
+    # answers): the issue's bound from the reply is absolute, the ratio is taken from the POST.
     Row(
         "call → painted number, from the reply (median)",
         "paint_reply_ms",
         "ms",
-        lambda p, f: p <= 2 * f and p <= 8,
-        "≤ 2x and ≤ 8 ms",
+        lambda p, f: p <= 8,
+        "≤ 8 ms",
     ),
     Row("… worst of the calls", "paint_reply_worst_ms", "ms", pick=max),
     Row(
-        "… from the officer's POST (median)", "paint_post_ms", "ms", lambda p, f: p <= 2 * f, "≤ 2x"
+        "call → painted number, from the officer's POST (median)",
+        "paint_post_ms",
+        "ms",
+        lambda p, f: p <= 2 * f,
+        "≤ 2x",
     ),
     Row("idle RSS (server + children)", "idle_rss_mib", "MiB", lambda p, f: p <= 80, "≤ 80 MiB"),
     Row("RSS at rest after the round", "rss_mib", "MiB"),
@@ -254,6 +261,7 @@ ROWS = (
         "ms",
         lambda p, f: p <= f and p <= 300,
         "≤ floor and ≤ 300 ms",
+        viewers=True,
     ),
 )
 
@@ -263,6 +271,11 @@ def _figure(value: float, unit: str) -> str:
     return f"{shown} {unit}" if unit != "/s" else f"{shown}/s"
 
 
+def _ratio(product: float, floor: float) -> str:
+    """product ÷ floor, or "n/a" where a figure is not above zero (a paint before its reply)."""
+    return f"{product / floor:.2f}x" if product > 0 and floor > 0 else "n/a"
+
+
 def table(rounds: dict[str, list[dict[str, Any]]], loads: dict[str, list[dict[str, Any]]]) -> str:
     """The markdown table: measure | product | floor | ratio | target met?"""
     lines = [
@@ -270,7 +283,7 @@ def table(rounds: dict[str, list[dict[str, Any]]], loads: dict[str, list[dict[st
         "| --- | --- | --- | --- | --- |",
     ]
     for row in ROWS:
-        source = loads if row.measure.startswith("1,000") else rounds
+        source = loads if row.viewers else rounds
         if not source["product"] or not source["floor"]:
             continue
         product = row.pick([each[row.key] for each in source["product"]])
@@ -279,7 +292,7 @@ def table(rounds: dict[str, list[dict[str, Any]]], loads: dict[str, list[dict[st
         target = f" ({row.target})" if row.target else ""
         lines.append(
             f"| {row.measure} | {_figure(product, row.unit)} | {_figure(floor, row.unit)} "
-            f"| {product / floor:.2f}x | {verdict}{target} |"
+            f"| {_ratio(product, floor)} | {verdict}{target} |"
         )
     return "\n".join(lines)
 
