@@ -256,7 +256,7 @@ ROWS = (
     Row("idle RSS (server + children)", "idle_rss_mib", "MiB", lambda p, f: p <= 80, "≤ 80 MiB"),
     Row("RSS at rest after the round", "rss_mib", "MiB"),
     Row(
-        "1,000 viewers, call → last viewer p99",
+        "viewers (bench.load's hall), call → last viewer p99",
         "p99_ms",
         "ms",
         lambda p, f: p <= f and p <= 300,
