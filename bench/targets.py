@@ -19,6 +19,7 @@ from typing import Any
 import requests
 import yaml
 
+from bench.memory import memory_of
 from tests.helpers import BASE_CONFIG
 from tests.realserver import Listener, ServerProcess, free_port
 
@@ -124,6 +125,18 @@ def rss_mib(pid: int) -> float:
                     int(line.split()[1]) for line in status if line.startswith("VmRSS:")
                 )
         except (OSError, StopIteration):
+            continue
+    return total_kb / 1024
+
+
+def pss_mib(pid: int) -> float:
+    """Proportional memory of `pid` and its descendants, in MiB: a page they share (a forked
+    worker's, before either writes it) counts once, split between them."""
+    total_kb = 0
+    for each in process_tree(pid):
+        try:
+            total_kb += memory_of(each)[1]
+        except (OSError, KeyError):
             continue
     return total_kb / 1024
 
