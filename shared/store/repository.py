@@ -141,14 +141,17 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
 
 
 def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
-    """The highest number given on a day by services that share one sequence (0: none yet)."""
-    marks, names = _marks(services, "s")
-    row = db.one(
-        f"SELECT COALESCE(MAX(day_seq), 0) AS n FROM tickets WHERE service_day = :day "  # noqa: S608
-        f"AND issued_service IN ({marks})",
-        {"day": day.isoformat(), **names},
-    )
-    return row["n"] if row else 0
+    """The highest number given on a day by services that share one sequence (0: none yet).
+
+    One index seek per service (an IN list would make SQLite walk the day's numbers)."""
+    highest = 0
+    for service in services:
+        row = db.one(
+            "SELECT MAX(day_seq) AS n FROM tickets WHERE service_day = ? AND issued_service = ?",
+            [day.isoformat(), service],
+        )
+        highest = max(highest, row["n"] or 0 if row else 0)
+    return highest
 
 
 @dataclass(frozen=True)
