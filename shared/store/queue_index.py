@@ -9,7 +9,7 @@ What changed comes from the database itself: triggers on `tickets` append the id
 ticket that enters, leaves or moves in a queue to `queue_changes` (migration m020), in commit
 order, whoever writes (this process, another worker, a command). A read looks up the newest
 change it can see and re-reads only the tickets changed since the state it starts from; a
-process that fell too far behind (the log keeps its last CHANGES_KEPT entries), or a database
+process that fell too far behind (the triggers keep the log's last 10,000 entries), or a database
 put back from a backup, loads the waiting tickets afresh.
 
 States are immutable once made: a read gets the one matching its own snapshot, and a committed
@@ -33,7 +33,6 @@ from shared.domain.queue_rules import QueueCounts, QueueItem
 if TYPE_CHECKING:
     from shared.store.store import Reader
 
-CHANGES_KEPT = 10_000  # entries of `queue_changes` the trigger keeps (see schema m020)
 LAST_ID = 2**63  # above every ticket id: (cut, LAST_ID) follows every key at or before cut
 ROWS_AT_ONCE = 500  # ids per IN list when re-reading changed tickets
 

@@ -3,7 +3,9 @@
 Use cases load domain tickets from here, decide with the pure lifecycle (`shared.domain.ticket`) and
 save them back; read models count and list through here. Nothing else writes SQL about
 tickets or counters. Every function takes the caller's Reader (or Transaction, to write), so
-it runs inside the caller's consistent read or write transaction.
+it runs inside the caller's consistent read or write transaction. The queue reads (heads,
+counts, positions, the first tickets of each stream) are answered from the process's
+in-memory queues as that transaction sees them (`queue_index`), not by walking the queue.
 """
 
 from __future__ import annotations

@@ -497,7 +497,7 @@ def m019_needs(db: Database) -> None:
 def m020_queue_changes(db: Database) -> None:
     """Which tickets entered, left or moved in a queue, in commit order (`queue_index`): each
     process keeps its queues in memory and re-reads only the tickets changed since. The log
-    keeps its last 10,000 entries (`queue_index.CHANGES_KEPT`); a process further behind
+    keeps its last 10,000 entries; a process further behind
     loads the waiting tickets afresh."""
     db.executescript(
         """
