@@ -152,7 +152,7 @@ def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
             "SELECT MAX(day_seq) AS n FROM tickets WHERE service_day = ? AND issued_service = ?",
             [day.isoformat(), service],
         )
-        highest = max(highest, row["n"] or 0 if row else 0)
+        highest = max(highest, (row["n"] if row else None) or 0)
     return highest
 
 
