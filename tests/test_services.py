@@ -7,7 +7,7 @@ import random
 import sqlite3
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -438,27 +438,3 @@ def test_the_ahead_count_from_sqlite_follows_the_call_order(
     order = call_order(items, station.config.call_policy, clock.now(), streak)
     assert views == {item.id: ahead for ahead, item in enumerate(order)}
     assert any(item.priority for item in items)
-
-
-@pytest.mark.slow
-def test_positions_counted_one_by_one_equal_those_counted_in_one_pass(
-    tmp_path, clock: ManualClock
-) -> None:
-    policy = {"mode": "interleave", "interleave_every": 2, "max_wait_minutes": 30}
-    station = open_station(make_config(tmp_path, call_policy=policy), clock=clock)
-    chance = random.Random(11)
-    for _ in range(30):
-        issue(station, "lapor", priority=chance.random() < 0.3)
-        clock.advance(minutes=chance.randint(0, 5))
-    cutoff = clock.now() - timedelta(minutes=30)
-    with station.store.read() as db:
-        items = repository.waiting_items(db, ["lapor"], station.today())
-        rows = [repository.get(db, item.id) for item in items]
-        day = station.today()
-        together = repository.queue_counts(db, "lapor", day, cutoff, rows)  # type: ignore[arg-type]
-        alone = {
-            row.id: repository.queue_counts(db, "lapor", day, cutoff, [row])[row.id]  # type: ignore[union-attr,list-item]
-            for row in rows
-        }
-    assert len(rows) > repository.FEW_TICKETS
-    assert together == alone

@@ -1,7 +1,8 @@
 """Where waiting tickets stand and how long they will wait: repository reads, pure rules.
 
-Positions come from counts SQLite gives through an index (`ticketing.ahead_of`), and the
-estimate from playing the queue forward over the open counters (`estimates.wait_estimates`).
+Positions come from counts the in-memory queues give by bisection (`store.queue_index`, then
+`queue_rules.ahead_of`), and the estimate from playing the first tickets of each queue forward
+over the open counters (`estimates.wait_estimates`): neither costs more as a queue grows.
 The rules themselves live in `shared.domain.queue_rules` and `shared.domain.estimates`.
 """
 

@@ -189,7 +189,11 @@ def new_ticket(
     (`carried`: the "Lanjutan" ticket, placed where the carried one stood) are not held to
     opening hours, the quota or the battery's runtime, since their place was given before."""
     config = station.config
-    issued_today = repository.issued_on(tx, today, service.id).get(service.id, 0)
+    issued_today = (  # counted only for a quota: the count grows with the day
+        repository.issued_on(tx, today, service.id).get(service.id, 0)
+        if service.daily_quota is not None
+        else 0
+    )
     _, next_day = station.day_bounds(today)
     state = availability(service, station.local(tx.now), issued_today, next_day)
     if not state.open and booked_for is None and carried is None:

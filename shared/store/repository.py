@@ -3,7 +3,9 @@
 Use cases load domain tickets from here, decide with the pure lifecycle (`shared.domain.ticket`) and
 save them back; read models count and list through here. Nothing else writes SQL about
 tickets or counters. Every function takes the caller's Reader (or Transaction, to write), so
-it runs inside the caller's consistent read or write transaction.
+it runs inside the caller's consistent read or write transaction. The queue reads (heads,
+counts, positions, the first tickets of each stream) are answered from the process's
+in-memory queues as that transaction sees them (`queue_index`), not by walking the queue.
 """
 
 from __future__ import annotations
@@ -18,8 +20,6 @@ from shared.domain.clock import parse_utc, utc_text
 from shared.domain.queue_rules import CounterState, QueueCounts, QueueItem, Status
 from shared.domain.ticket import Ticket
 from shared.store.store import Reader, Transaction
-
-FEW_TICKETS = 8  # up to this many tickets, count one by one; more: one pass over the queue
 
 # ---- tickets ----------------------------------------------------------------------------------
 
@@ -143,14 +143,17 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
 
 
 def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
-    """The highest number given on a day by services that share one sequence (0: none yet)."""
-    marks, names = _marks(services, "s")
-    row = db.one(
-        f"SELECT COALESCE(MAX(day_seq), 0) AS n FROM tickets WHERE service_day = :day "  # noqa: S608
-        f"AND issued_service IN ({marks})",
-        {"day": day.isoformat(), **names},
-    )
-    return row["n"] if row else 0
+    """The highest number given on a day by services that share one sequence (0: none yet).
+
+    One index seek per service (an IN list would make SQLite walk the day's numbers)."""
+    highest = 0
+    for service in services:
+        row = db.one(
+            "SELECT MAX(day_seq) AS n FROM tickets WHERE service_day = ? AND issued_service = ?",
+            [day.isoformat(), service],
+        )
+        highest = max(highest, (row["n"] if row else None) or 0)
+    return highest
 
 
 @dataclass(frozen=True)
@@ -302,38 +305,22 @@ def behind_in_line(db: Reader, ticket: Ticket, limit: int) -> list[datetime]:
 
 def waiting_counts(db: Reader, day: date, services: Iterable[str]) -> dict[str, int]:
     """Waiting tickets per service on a day, every given service listed (0 if none)."""
-    counts = dict.fromkeys(services, 0)
-    for row in db.all(
-        "SELECT service, COUNT(*) AS n FROM tickets WHERE status = 'waiting' AND queue_day = ? "
-        "GROUP BY service",
-        [day.isoformat()],
-    ):
-        if row["service"] in counts:
-            counts[row["service"]] = row["n"]
-    return counts
+    queues = db.queues()
+    return {service: len(queues.line(day, service)) for service in services}
 
 
 _WAITING = "status = 'waiting' AND queue_day = :day AND service IN ({services})"
 
 
-def _item(row: dict[str, Any]) -> QueueItem:
-    return QueueItem(
-        parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]), row["need"]
-    )
-
-
 def heads(db: Reader, services: Sequence[str], day: date) -> list[QueueItem]:
     """The oldest waiting priority and regular ticket of some services: all `next_in_line` needs."""
-    marks, names = _marks(services, "s")
-    waiting = _WAITING.format(services=marks)
-    head = "SELECT queue_at, id, service, priority, need FROM tickets WHERE"
-    rows = db.all(
-        f"SELECT * FROM ({head} {waiting} AND priority = 1 ORDER BY queue_at, id LIMIT 1) "  # noqa: S608
-        f"UNION ALL SELECT * FROM ({head} {waiting} AND priority = 0 "
-        "ORDER BY queue_at, id LIMIT 1)",
-        {"day": day.isoformat(), **names},
-    )
-    return [_item(row) for row in rows]
+    queues = db.queues()
+    firsts = [item for service in services for item in queues.line(day, service).firsts(1)]
+    return [
+        min(stream)
+        for stream in ([i for i in firsts if i.priority], [i for i in firsts if not i.priority])
+        if stream
+    ]
 
 
 def waiting_items(
@@ -341,26 +328,13 @@ def waiting_items(
 ) -> list[QueueItem]:
     """Waiting tickets of some services as the call order sees them, oldest first.
 
-    With `per_stream`, only the first so many of each service's priority and regular stream.
+    With `per_stream`, only the first so many of each service's priority and regular stream
+    (service by service).
     """
+    queues = db.queues()
     if per_stream is None:
-        marks, names = _marks(services, "s")
-        rows = db.all(
-            f"SELECT id, service, priority, need, queue_at FROM tickets "  # noqa: S608
-            f"WHERE {_WAITING.format(services=marks)} ORDER BY queue_at, id",
-            {"day": day.isoformat(), **names},
-        )
-        return [_item(row) for row in rows]
-    return [
-        _item(row)
-        for service in services
-        for priority in (1, 0)
-        for row in db.all(
-            "SELECT id, service, priority, need, queue_at FROM tickets WHERE status = 'waiting' "
-            "AND queue_day = ? AND service = ? AND priority = ? ORDER BY queue_at, id LIMIT ?",
-            [day.isoformat(), service, priority, per_stream],
-        )
-    ]
+        return queues.in_order(day, services)
+    return [item for service in services for item in queues.line(day, service).firsts(per_stream)]
 
 
 def waiting_with_need(db: Reader, day: date, need: str) -> list[Ticket]:
@@ -375,12 +349,8 @@ def waiting_with_need(db: Reader, day: date, need: str) -> list[Ticket]:
 
 def first_place(db: Reader, service: str, day: date) -> datetime | None:
     """The earliest place taken in a service's queue on a day (None: nobody waits)."""
-    row = db.one(
-        "SELECT MIN(queue_at) AS first FROM tickets WHERE status = 'waiting' AND queue_day = ? "
-        "AND service = ?",
-        [day.isoformat(), service],
-    )
-    return parse_utc(row["first"]) if row and row["first"] else None
+    firsts = db.queues().line(day, service).firsts(1)
+    return min(item.issued_at for item in firsts) if firsts else None
 
 
 @dataclass(frozen=True)
@@ -445,84 +415,16 @@ def latest_counter_minutes(db: Reader, service_id: str, limit: int) -> list[floa
 def queue_counts(
     db: Reader, service_id: str, day: date, cutoff: datetime | None, tickets: Sequence[Ticket]
 ) -> dict[int, QueueCounts]:
-    """Where each of some waiting tickets of one service stands, counted inside SQLite.
+    """Where each of some waiting tickets of one service stands (see `QueueCounts`).
 
-    Tickets issued at or before `cutoff` are overdue (None: nobody is).
+    Tickets placed at or before `cutoff` are overdue (None: nobody is).
     """
-    params = {"day": day.isoformat(), "s0": service_id, "cut": utc_text(cutoff) if cutoff else ""}
-    waiting = _WAITING.format(services=":s0")
-    totals = db.one(
-        "SELECT COALESCE(SUM(queue_at <= :cut), 0) AS overdue_total, "  # noqa: S608
-        "COALESCE(SUM(queue_at <= :cut AND priority), 0) AS overdue_priority, "
-        "COALESCE(SUM(queue_at > :cut AND priority), 0) AS priority_total, "
-        "COALESCE(SUM(queue_at > :cut AND NOT priority), 0) AS regular_total, "
-        "MAX(CASE WHEN queue_at <= :cut AND priority THEN queue_at END) AS last_priority "
-        f"FROM tickets WHERE {waiting}",
-        params,
-    )
-    assert totals is not None
-    after_last = 0
-    if totals["last_priority"] is not None:
-        after_last = _count(
-            db,
-            f"{waiting} AND NOT priority AND queue_at <= :cut AND queue_at > :last",
-            {**params, "last": totals["last_priority"]},
-        )
-    older = (
-        _older_one_by_one(db, waiting, params, tickets)
-        if len(tickets) <= FEW_TICKETS
-        else _older_in_one_pass(db, waiting, params, tickets)
-    )
+    line = db.queues().line(day, service_id)
+    cut = utc_text(cutoff) if cutoff else None
     return {
-        ticket.id: QueueCounts(
-            priority=ticket.priority,
-            overdue=utc_text(ticket.queue_at) <= params["cut"],
-            older_in_part=older[ticket.id],
-            overdue_total=totals["overdue_total"],
-            overdue_priority=totals["overdue_priority"],
-            overdue_regular_after_last_priority=after_last,
-            priority_total=totals["priority_total"],
-            regular_total=totals["regular_total"],
-        )
+        ticket.id: line.counts((utc_text(ticket.queue_at), ticket.id), ticket.priority, cut)
         for ticket in tickets
     }
-
-
-def _older_one_by_one(
-    db: Reader, waiting: str, params: dict[str, Any], tickets: Sequence[Ticket]
-) -> dict[int, int]:
-    """Per ticket, an index-backed COUNT of the older tickets in its part of the queue."""
-    older = {}
-    for ticket in tickets:
-        issued = utc_text(ticket.queue_at)
-        overdue = issued <= params["cut"]
-        part = "queue_at <= :cut" if overdue else "queue_at > :cut AND priority = :priority"
-        older[ticket.id] = _count(
-            db,
-            f"{waiting} AND {part} AND (queue_at, id) < (:at, :id)",
-            {**params, "priority": int(ticket.priority), "at": issued, "id": ticket.id},
-        )
-    return older
-
-
-def _older_in_one_pass(
-    db: Reader, waiting: str, params: dict[str, Any], tickets: Sequence[Ticket]
-) -> dict[int, int]:
-    """The same counts for many tickets at once: one ordered pass of a window function."""
-    marks, ids = _marks([ticket.id for ticket in tickets], "t")
-    rows = db.all(
-        "SELECT id, older FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY "  # noqa: S608
-        "queue_at <= :cut, CASE WHEN queue_at <= :cut THEN 0 ELSE priority END "
-        f"ORDER BY queue_at, id) - 1 AS older FROM tickets WHERE {waiting}) "
-        f"WHERE id IN ({marks})",
-        {**params, **ids},
-    )
-    return {row["id"]: row["older"] for row in rows}
-
-
-def _count(db: Reader, where: str, params: dict[str, Any]) -> int:
-    row = db.one(f"SELECT COUNT(*) AS n FROM tickets WHERE {where}", params)  # noqa: S608
-    return row["n"] if row else 0
 
 
 # ---- counters ---------------------------------------------------------------------------------

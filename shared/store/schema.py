@@ -493,6 +493,39 @@ def m019_needs(db: Database) -> None:
     )
 
 
+@migrations()
+def m020_queue_changes(db: Database) -> None:
+    """Which tickets entered, left or moved in a queue, in commit order (`queue_index`): each
+    process keeps its queues in memory and re-reads only the tickets changed since. The log
+    keeps its last 10,000 entries; a process further behind
+    loads the waiting tickets afresh."""
+    db.executescript(
+        """
+        CREATE TABLE queue_changes (seq INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL);
+        CREATE TRIGGER queue_changes_insert AFTER INSERT ON tickets
+            WHEN NEW.status = 'waiting'
+        BEGIN
+            INSERT INTO queue_changes (ticket_id) VALUES (NEW.id);
+            DELETE FROM queue_changes
+                WHERE seq <= (SELECT MAX(seq) FROM queue_changes) - 10000;
+        END;
+        CREATE TRIGGER queue_changes_update
+            AFTER UPDATE OF status, service, queue_day, queue_at, priority, need ON tickets
+            WHEN OLD.status = 'waiting' OR NEW.status = 'waiting'
+        BEGIN
+            INSERT INTO queue_changes (ticket_id) VALUES (NEW.id);
+            DELETE FROM queue_changes
+                WHERE seq <= (SELECT MAX(seq) FROM queue_changes) - 10000;
+        END;
+        CREATE TRIGGER queue_changes_delete AFTER DELETE ON tickets
+            WHEN OLD.status = 'waiting'
+        BEGIN
+            INSERT INTO queue_changes (ticket_id) VALUES (OLD.id);
+        END;
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

@@ -26,6 +26,7 @@ from shared.domain.clock import parse_utc, utc_text
 from shared.domain.errors import Unavailable
 from shared.domain.events import Event, Recorded
 from shared.store.concurrency import blocking_call, let_others_run
+from shared.store.queue_index import QueueIndex, Queues
 from shared.store.schema import migrate, pending_migrations
 
 Publisher = Callable[[Sequence[Recorded]], None]
@@ -78,10 +79,22 @@ def _all(db: Database, sql: str, params: Sequence[Any] | dict[str, Any]) -> list
 
 
 class Reader:
-    """A consistent read-only view (one deferred transaction) of the database."""
+    """A consistent read-only view (one deferred transaction) of the database.
 
-    def __init__(self, db: Database) -> None:
+    `queue` is the process's index of waiting tickets for this database file (none: each
+    read loads the waiting tickets afresh).
+    """
+
+    def __init__(self, db: Database, queue: QueueIndex | None = None) -> None:
         self.db = db
+        self.queue = queue
+        self._queues: Queues | None = None
+
+    def queues(self) -> Queues:
+        """Every queue's waiting tickets as this snapshot sees them (see `queue_index`)."""
+        if self._queues is None:
+            self._queues = (self.queue or QueueIndex()).current(self, publish=True)
+        return self._queues
 
     def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
         return _one(self.db, sql, params)
@@ -106,8 +119,10 @@ class Transaction(Reader):
     NTP sync, a hand-set clock) cannot reorder the queue or make durations negative.
     """
 
-    def __init__(self, db: Database, actor: str, now: datetime) -> None:
-        super().__init__(db)
+    def __init__(
+        self, db: Database, actor: str, now: datetime, queue: QueueIndex | None = None
+    ) -> None:
+        super().__init__(db, queue)
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
@@ -119,6 +134,10 @@ class Transaction(Reader):
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
+
+    def queues(self) -> Queues:
+        """The queues with this transaction's own changes, never published: it may roll back."""
+        return (self.queue or QueueIndex()).current(self, publish=False)
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the hash-chained log; board events take the next `seq`."""
@@ -158,6 +177,7 @@ class Store:
         self._idle: list[Database] = []
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self.queue = QueueIndex()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -192,7 +212,7 @@ class Store:
         """A consistent snapshot for queries that span several statements."""
         with self._database() as db:
             _storage_errors(db.conn.execute, "BEGIN")
-            yield Reader(db)
+            yield Reader(db, self.queue)
 
     @contextmanager
     def write(self, actor: str, now: datetime, *, durable: bool = True) -> Iterator[Transaction]:
@@ -219,7 +239,9 @@ class Store:
                     # Waiting for another process's lock and the fsync at COMMIT happen
                     # off the event loop, so other connections keep being served meanwhile.
                     blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
-                    tx = Transaction(db, actor, now)
+                    # Nothing written yet: what this sees is committed, so it may be published.
+                    self.queue.current(Reader(db), publish=True)
+                    tx = Transaction(db, actor, now, self.queue)
                     yield tx
                     blocking_call(db.conn.execute, "COMMIT")
                 except sqlite3.OperationalError as error:
