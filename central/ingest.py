@@ -20,7 +20,8 @@ For each batch (`POST /api/central/events`, see `shared.domain.wire`):
    - a declared restore (`restored_row` N, the first row the station's `station.restored`
      row N+1 declaring N, chained to the row N central holds) is not a fork: the rows central
      held after N move to `superseded_events` (kept, flagged by the restore), the restore is
-     noted in `restores` for the dashboard, and the batch continues the copy from N.
+     noted in `restores` for the dashboard, the station's kept reports are dropped
+     (`central.kept`), and the batch continues the copy from N.
 4. `config` (the station's report settings), when sent, must be a valid station config.
 
 The answer is the receipt: `{"confirmed_row", "hash"}` (plus the settings digest central holds
@@ -36,6 +37,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from central import kept
 from central.stations import lock
 from central.store import CentralStore, Connection
 from shared.domain import wire
@@ -276,6 +278,7 @@ def _supersede(
     conn.execute("SELECT set_config('satupintu.superseding', 'on', true)")
     conn.execute("DELETE FROM events WHERE station = %s AND id > %s", [station["id"], restored])
     conn.execute("SELECT set_config('satupintu.superseding', 'off', true)")
+    kept.forget(conn, station["id"])
     end = conn.execute(
         "SELECT hash, at FROM events WHERE station = %s AND id = %s", [station["id"], restored]
     ).fetchone()

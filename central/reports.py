@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
+from central import kept
 from central.store import CentralStore, Connection
 from shared.application.reporting import scorecard
 from shared.application.reporting.ledger import Source
@@ -225,10 +226,25 @@ def station_report(
     period: Period,
     now: datetime,
     language: str | None = None,
+    shelf: kept.Shelf | None = None,
 ) -> dict[str, Any]:
     """The station's report of a period, from central's copy, naming services in `language`
-    (default: the station's)."""
-    return build_report(copy_source(conn, station, now), period, language)
+    (default: the station's); with a `shelf`, a closed period's report is the kept one while
+    it holds (`central.kept`), its audit section always computed now."""
+    source = copy_source(conn, station, now)
+    if shelf is None:
+        return build_report(source, period, language)
+    start, end = period.bounds(source)
+    wanted = kept.Wanted(
+        station, period.first, period.last, start, end, language or source.config.language
+    )
+
+    def build() -> dict[str, Any]:
+        report = build_report(source, period, language)
+        del report["audit"]
+        return report
+
+    return {**shelf.report(conn, wanted, now, build), "audit": source.audit(period.last)}
 
 
 def today(conn: Connection, station: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
@@ -269,16 +285,20 @@ def comparison_row(station: Mapping[str, Any], report: Mapping[str, Any]) -> dic
 
 
 def all_reports(
-    conn: Connection, stations: list[dict[str, Any]], period: Period, now: datetime
+    conn: Connection,
+    stations: list[dict[str, Any]],
+    period: Period,
+    now: datetime,
+    shelf: kept.Shelf | None = None,
 ) -> dict[str, Any]:
     """Every station's report of a period with the table comparing them (stations that never
-    shipped their settings are left out of both)."""
+    shipped their settings are left out of both); closed periods' reports kept on `shelf`."""
     shipped = [station for station in stations if station["settings"]]
     built = [
         {
             "id": station["id"],
             "name": station["name"],
-            "report": station_report(conn, station, period, now),
+            "report": station_report(conn, station, period, now, shelf=shelf),
         }
         for station in shipped
     ]
