@@ -74,6 +74,24 @@ class Shelf:
     built: list[tuple[Wanted, dict[str, Any]]] = field(default_factory=list)
     still_valid: list[Wanted] = field(default_factory=list)
 
+    def kept(self, conn: Connection, wanted: Wanted, now: datetime) -> dict[str, Any] | None:
+        """The kept report (without its audit section) while it holds, else None (also for a
+        period that has not ended by `now`)."""
+        if wanted.end > now:
+            return None
+        found = _kept(conn, wanted)
+        if found is None:
+            return None
+        report, upto_row = found
+        if upto_row < wanted.station["confirmed_row"]:
+            self.still_valid.append(wanted)
+        return report
+
+    def add(self, wanted: Wanted, now: datetime, report: dict[str, Any]) -> None:
+        """A report just built: kept, when its period has ended by `now`."""
+        if wanted.end <= now:
+            self.built.append((wanted, report))
+
     def report(
         self,
         conn: Connection,
@@ -83,17 +101,11 @@ class Shelf:
     ) -> dict[str, Any]:
         """The report without its audit section: the kept one while it holds, else `build()`'s
         (kept, when its period has ended by `now`)."""
-        if wanted.end > now:
-            return build()
-        found = _kept(conn, wanted)
-        if found is not None:
-            report, upto_row = found
-            if upto_row < wanted.station["confirmed_row"]:
-                self.still_valid.append(wanted)
-            return report
-        built = build()
-        self.built.append((wanted, built))
-        return built
+        found = self.kept(conn, wanted, now)
+        if found is None:
+            found = build()
+            self.add(wanted, now, found)
+        return found
 
     def save(self, store: CentralStore) -> None:
         """Keep what this snapshot built and note how far the kept ones still held."""

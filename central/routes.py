@@ -239,7 +239,9 @@ def reports_api() -> Response:
             named_in = page_language() if request.args.get("lang") else None
             report = copies.station_report(conn, station, period, now, named_in, shelf)
         else:
-            everything = copies.all_reports(conn, all_stations(conn), period, now, shelf)
+            everything = copies.all_reports(
+                conn, all_stations(conn), period, now, shelf, central().builders
+            )
     shelf.save(central().store)
     if station_id:
         stem = f"{stem}-{station['id']}"
@@ -294,7 +296,7 @@ def reports_page() -> tuple[str, int]:
             everything = None
         else:
             report = None
-            everything = copies.all_reports(conn, stations, period, now, shelf)
+            everything = copies.all_reports(conn, stations, period, now, shelf, central().builders)
     shelf.save(central().store)
     return render(
         "reports.html",
