@@ -6,7 +6,8 @@ comparison. The reports a request has to build (not kept, see `central.kept`) ar
 connection. The request's snapshot is exported (`pg_export_snapshot()`) and every builder
 reads in that very snapshot (`SET TRANSACTION SNAPSHOT`), so the reports are what one
 consistent read would give. The caller waits on the pipes (cooperatively, under gevent); a
-builder that stops is started again at the next request.
+builder found stopped is started again. A builder's own loop is
+`central.builder_process`.
 """
 
 from __future__ import annotations
@@ -22,11 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, BinaryIO
 
-from psycopg import sql
-
-from central.store import CentralStore
-from shared.application.reporting.reports import Period
-from shared.domain.errors import SatuPintuError, Unavailable
+from shared.domain.errors import Unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +41,13 @@ class Job:
     now: datetime
 
 
-def _write(stream: BinaryIO, value: Any) -> None:
+def write(stream: BinaryIO, value: Any) -> None:
     data = pickle.dumps(value)
     stream.write(FRAME.pack(len(data)) + data)
     stream.flush()
 
 
-def _read(stream: BinaryIO) -> Any:
+def read(stream: BinaryIO) -> Any:
     header = stream.read(FRAME.size)
     if len(header) < FRAME.size:
         raise EOFError("the other side closed the pipe")
@@ -98,19 +95,24 @@ class Builders:
         return built
 
     def _run(self, index: int, snapshot: str, share: list[Job]) -> list[Any]:
-        process = self._started(index)
-        assert process.stdin is not None
-        assert process.stdout is not None
-        try:
-            for job in share:
-                _write(process.stdin, (snapshot, job))
-            outcomes = [_read(process.stdout) for _ in share]
-        except (EOFError, OSError, pickle.PickleError):
-            logger.warning("report builder %d stopped; it starts again at the next request", index)
-            process.kill()
-            process.wait()
-            self._processes[index] = None
-            raise Unavailable("error.storage", detail="a report builder stopped") from None
+        """Builder `index`'s answers to its share; a builder found stopped is started again
+        and given the share once more."""
+        for attempt in range(2):
+            process = self._started(index)
+            assert process.stdin is not None
+            assert process.stdout is not None
+            try:
+                for job in share:
+                    write(process.stdin, (snapshot, job))
+                outcomes = [read(process.stdout) for _ in share]
+                break
+            except (EOFError, OSError, pickle.PickleError):
+                logger.warning("report builder %d stopped; starting it again", index)
+                process.kill()
+                process.wait()
+                self._processes[index] = None
+                if attempt:
+                    raise Unavailable("error.storage", detail="a report builder stopped") from None
         reports = []
         for outcome, value in outcomes:
             if outcome == "error":
@@ -124,12 +126,12 @@ class Builders:
         process = self._processes[index]
         if process is None or process.poll() is not None:
             process = subprocess.Popen(
-                [sys.executable, "-m", "central.builders"],
+                [sys.executable, "-m", "central.builder_process"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
             assert process.stdin is not None
-            _write(process.stdin, self.url)
+            write(process.stdin, self.url)
             self._processes[index] = process
         return process
 
@@ -139,35 +141,3 @@ class Builders:
                 process.kill()
                 process.wait()
                 self._processes[index] = None
-
-
-def serve_builds(requests: BinaryIO, answers: BinaryIO) -> None:
-    """A builder's loop: the database's URL, then (snapshot, job) until the pipe closes."""
-    from central import reports
-    from central.stations import one_station
-
-    store = CentralStore(_read(requests))
-    while True:
-        try:
-            snapshot, job = _read(requests)
-        except EOFError:
-            return
-        try:
-            with store.connection() as conn, conn.transaction():
-                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
-                station = one_station(conn, job.station)
-                assert station is not None
-                period = Period(job.first, job.last)
-                body = reports.report_body(conn, station, period, job.now, job.language)
-                answer: tuple[str, Any] = ("ok", body)
-        except SatuPintuError as error:
-            answer = ("error", error)
-        except Exception as error:  # a bug: tell the server, keep serving
-            logger.exception("building the report of %s failed", job.station)
-            answer = ("crash", repr(error))
-        _write(answers, answer)
-
-
-if __name__ == "__main__":
-    serve_builds(sys.stdin.buffer, sys.stdout.buffer)

@@ -302,6 +302,34 @@ def comparison_row(station: Mapping[str, Any], report: Mapping[str, Any]) -> dic
     }
 
 
+def _bodies(
+    conn: Connection,
+    wanted: list[kept.Wanted],
+    period: Period,
+    now: datetime,
+    shelf: kept.Shelf,
+    pool: builders.Builders | None,
+) -> list[dict[str, Any]]:
+    """The reports of `wanted` without their audit sections: the kept ones, the others built
+    (by `pool` when there are several) and put on `shelf`."""
+    bodies = [shelf.kept(conn, each, now) for each in wanted]
+    missing = [index for index, body in enumerate(bodies) if body is None]
+    if pool is not None and len(missing) > 1:
+        snapshot = conn.execute("SELECT pg_export_snapshot() AS id").fetchone()
+        assert snapshot is not None
+        jobs = [
+            builders.Job(wanted[index].station["id"], period.first, period.last, None, now)
+            for index in missing
+        ]
+        built = pool.build(snapshot["id"], jobs)
+    else:
+        built = [report_body(conn, wanted[index].station, period, now) for index in missing]
+    for index, body in zip(missing, built, strict=True):
+        shelf.add(wanted[index], now, body)
+        bodies[index] = body
+    return [body for body in bodies if body is not None]
+
+
 def all_reports(
     conn: Connection,
     stations: list[dict[str, Any]],
@@ -314,28 +342,13 @@ def all_reports(
     shipped their settings are left out of both). Closed periods' reports are kept on
     `shelf`; the reports to build are built by `pool` (in this snapshot, exported), or here
     one after the other."""
-    shelf = shelf or kept.Shelf()
     shipped = [station for station in stations if station["settings"]]
     sources = [copy_source(conn, station, now) for station in shipped]
     wanted = [
         _wanted(source, station, period, None)
         for source, station in zip(sources, shipped, strict=True)
     ]
-    bodies = [shelf.kept(conn, each, now) for each in wanted]
-    missing = [index for index, body in enumerate(bodies) if body is None]
-    if pool is not None and len(missing) > 1:
-        snapshot = conn.execute("SELECT pg_export_snapshot() AS id").fetchone()
-        assert snapshot is not None
-        jobs = [
-            builders.Job(shipped[index]["id"], period.first, period.last, None, now)
-            for index in missing
-        ]
-        built = pool.build(snapshot["id"], jobs)
-    else:
-        built = [report_body(conn, shipped[index], period, now) for index in missing]
-    for index, body in zip(missing, built, strict=True):
-        shelf.add(wanted[index], now, body)
-        bodies[index] = body
+    bodies = _bodies(conn, wanted, period, now, shelf or kept.Shelf(), pool)
     reports = [
         {**body, "audit": source.audit(period.last)}
         for body, source in zip(bodies, sources, strict=True)
