@@ -14,9 +14,9 @@ station's kept reports (`forget`), since its rows after the restored one are rep
 The audit section is never kept: it says what the copy holds now, and is computed afresh
 every time (`central.reports.audit_section`).
 
-Reports are looked up and built inside one read-only snapshot; what is to be kept (a report
-built, or a kept one found still valid at a later row) is gathered in a `Shelf` and written
-after it, in a transaction of its own.
+Reports are looked up and built in one read-only snapshot (the report builders read in it too,
+see `central.builders`); what is to be kept (a report built, or a kept one found still valid
+at a later row) is gathered in a `Shelf` and written after it, in a transaction of its own.
 """
 
 from __future__ import annotations
