@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from central.builders import Builders
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.web import LOGIN, Central, check_origin, language
@@ -31,6 +32,7 @@ def create_central_app(
         config=config,
         store=store or CentralStore(config.database_url),
         clock=clock or SystemClock(),
+        builders=Builders(config.database_url),
     )
     app.before_request(check_origin)
     app.after_request(add_security_headers)

@@ -20,7 +20,8 @@ For each batch (`POST /api/central/events`, see `shared.domain.wire`):
    - a declared restore (`restored_row` N, the first row the station's `station.restored`
      row N+1 declaring N, chained to the row N central holds) is not a fork: the rows central
      held after N move to `superseded_events` (kept, flagged by the restore), the restore is
-     noted in `restores` for the dashboard, and the batch continues the copy from N.
+     noted in `restores` for the dashboard, the station's kept reports are dropped
+     (`central.kept`), and the batch continues the copy from N.
 4. `config` (the station's report settings), when sent, must be a valid station config.
 
 The answer is the receipt: `{"confirmed_row", "hash"}` (plus the settings digest central holds
@@ -36,6 +37,7 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from central import kept
 from central.stations import lock
 from central.store import CentralStore, Connection
 from shared.domain import wire
@@ -74,47 +76,61 @@ class Gap(Conflict):
         self.details = {"expected_row": expected}
 
 
-def _integer(value: Any, field: str, *, nullable: bool = False, minimum: int = 0) -> int | None:
+# A field of the batch: its name, or a row's index and the field's name in it (the name
+# "rows[3].at" is only spelled out for an error: a batch has thousands of fields).
+Field = str | tuple[int, str]
+
+
+def _refused(field: Field) -> InvalidRequest:
+    name = field if isinstance(field, str) else f"rows[{field[0]}].{field[1]}"
+    return InvalidRequest("error.central.field", field=name)
+
+
+def _integer(value: Any, field: Field, *, nullable: bool = False, minimum: int = 0) -> int | None:
     if value is None and nullable:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_ID:
-        raise InvalidRequest("error.central.field", field=field)
+        raise _refused(field)
     return value
 
 
-def _text(value: Any, field: str, limit: int = 64, *, nullable: bool = False) -> str | None:
+def _text(value: Any, field: Field, limit: int = 64, *, nullable: bool = False) -> str | None:
     if value is None and nullable:
         return None
     if not isinstance(value, str) or len(value) > limit or "\x00" in value:
-        raise InvalidRequest("error.central.field", field=field)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidRequest("error.central.field", field=field) from None
+        raise _refused(field)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _refused(field) from None
     return value
+
+
+ROW_FIELDS = frozenset(wire.ROW_FIELDS)
 
 
 def _row(value: Any, index: int) -> dict[str, Any]:
     """One wire row, its fields checked, in the log's own form (`id` for `row`)."""
     where = f"rows[{index}]"
-    if not isinstance(value, Mapping) or set(value) != set(wire.ROW_FIELDS):
+    if not isinstance(value, Mapping) or value.keys() != ROW_FIELDS:
         raise InvalidRequest(
             "error.central.row_fields", row=where, fields=", ".join(wire.ROW_FIELDS)
         )
     row = {
-        "id": _integer(value["row"], f"{where}.row", minimum=1),
-        "seq": _integer(value["seq"], f"{where}.seq", nullable=True, minimum=1),
-        "at": _text(value["at"], f"{where}.at"),
-        "name": _text(value["name"], f"{where}.name", TEXT_LIMITS["name"]),
-        "actor": _text(value["actor"], f"{where}.actor", TEXT_LIMITS["actor"]),
-        "counter": _text(value["counter"], f"{where}.counter", TEXT_LIMITS["counter"],
+        "id": _integer(value["row"], (index, "row"), minimum=1),
+        "seq": _integer(value["seq"], (index, "seq"), nullable=True, minimum=1),
+        "at": _text(value["at"], (index, "at")),
+        "name": _text(value["name"], (index, "name"), TEXT_LIMITS["name"]),
+        "actor": _text(value["actor"], (index, "actor"), TEXT_LIMITS["actor"]),
+        "counter": _text(value["counter"], (index, "counter"), TEXT_LIMITS["counter"],
                          nullable=True),
-        "service": _text(value["service"], f"{where}.service", TEXT_LIMITS["service"],
+        "service": _text(value["service"], (index, "service"), TEXT_LIMITS["service"],
                          nullable=True),
-        "ticket_id": _integer(value["ticket_id"], f"{where}.ticket_id", nullable=True),
-        "data": _text(value["data"], f"{where}.data", TEXT_LIMITS["data"]),
-        "prev_hash": _text(value["prev_hash"], f"{where}.prev_hash"),
-        "hash": _text(value["hash"], f"{where}.hash"),
+        "ticket_id": _integer(value["ticket_id"], (index, "ticket_id"), nullable=True),
+        "data": _text(value["data"], (index, "data"), TEXT_LIMITS["data"]),
+        "prev_hash": _text(value["prev_hash"], (index, "prev_hash")),
+        "hash": _text(value["hash"], (index, "hash")),
     }  # fmt: skip
     if not UTC_TEXT.match(row["at"]):
         raise InvalidRequest("error.central.field", field=f"{where}.at")
@@ -276,6 +292,7 @@ def _supersede(
     conn.execute("SELECT set_config('satupintu.superseding', 'on', true)")
     conn.execute("DELETE FROM events WHERE station = %s AND id > %s", [station["id"], restored])
     conn.execute("SELECT set_config('satupintu.superseding', 'off', true)")
+    kept.forget(conn, station["id"])
     end = conn.execute(
         "SELECT hash, at FROM events WHERE station = %s AND id = %s", [station["id"], restored]
     ).fetchone()

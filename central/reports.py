@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
+from central import builders, kept
 from central.store import CentralStore, Connection
 from shared.application.reporting import scorecard
 from shared.application.reporting.ledger import Source
@@ -219,16 +220,49 @@ def copy_source(conn: Connection, station: Mapping[str, Any], now: datetime) -> 
     )
 
 
-def station_report(
+def report_body(
     conn: Connection,
     station: Mapping[str, Any],
     period: Period,
     now: datetime,
     language: str | None = None,
 ) -> dict[str, Any]:
+    """The station's report of a period from central's copy, without its audit section."""
+    report = build_report(copy_source(conn, station, now), period, language)
+    del report["audit"]
+    return report
+
+
+def _wanted(
+    source: Source, station: Mapping[str, Any], period: Period, language: str | None
+) -> kept.Wanted:
+    start, end = period.bounds(source)
+    return kept.Wanted(
+        station, period.first, period.last, start, end, language or source.config.language
+    )
+
+
+def station_report(
+    conn: Connection,
+    station: Mapping[str, Any],
+    period: Period,
+    now: datetime,
+    language: str | None = None,
+    shelf: kept.Shelf | None = None,
+) -> dict[str, Any]:
     """The station's report of a period, from central's copy, naming services in `language`
-    (default: the station's)."""
-    return build_report(copy_source(conn, station, now), period, language)
+    (default: the station's); with a `shelf`, a closed period's report is the kept one while
+    it holds (`central.kept`), its audit section always computed now."""
+    source = copy_source(conn, station, now)
+    if shelf is None:
+        return build_report(source, period, language)
+    body = shelf.report(
+        conn,
+        _wanted(source, station, period, language),
+        now,
+        lambda: report_body(conn, station, period, now, language),
+    )
+    return {**body, "audit": source.audit(period.last)}
 
 
 def today(conn: Connection, station: Mapping[str, Any], now: datetime) -> dict[str, Any] | None:
@@ -268,28 +302,66 @@ def comparison_row(station: Mapping[str, Any], report: Mapping[str, Any]) -> dic
     }
 
 
+def _bodies(
+    conn: Connection,
+    wanted: list[kept.Wanted],
+    period: Period,
+    now: datetime,
+    shelf: kept.Shelf,
+    pool: builders.Builders | None,
+) -> list[dict[str, Any]]:
+    """The reports of `wanted` without their audit sections: the kept ones, the others built
+    (by `pool` when there are several) and put on `shelf`."""
+    bodies = [shelf.kept(conn, each, now) for each in wanted]
+    missing = [index for index, body in enumerate(bodies) if body is None]
+    if pool is not None and len(missing) > 1:
+        snapshot = conn.execute("SELECT pg_export_snapshot() AS id").fetchone()
+        assert snapshot is not None
+        jobs = [
+            builders.Job(wanted[index].station["id"], period.first, period.last, None, now)
+            for index in missing
+        ]
+        built = pool.build(snapshot["id"], jobs)
+    else:
+        built = [report_body(conn, wanted[index].station, period, now) for index in missing]
+    for index, body in zip(missing, built, strict=True):
+        shelf.add(wanted[index], now, body)
+        bodies[index] = body
+    return [body for body in bodies if body is not None]
+
+
 def all_reports(
-    conn: Connection, stations: list[dict[str, Any]], period: Period, now: datetime
+    conn: Connection,
+    stations: list[dict[str, Any]],
+    period: Period,
+    now: datetime,
+    shelf: kept.Shelf | None = None,
+    pool: builders.Builders | None = None,
 ) -> dict[str, Any]:
     """Every station's report of a period with the table comparing them (stations that never
-    shipped their settings are left out of both)."""
+    shipped their settings are left out of both). Closed periods' reports are kept on
+    `shelf`; the reports to build are built by `pool` (in this snapshot, exported), or here
+    one after the other."""
     shipped = [station for station in stations if station["settings"]]
-    built = [
-        {
-            "id": station["id"],
-            "name": station["name"],
-            "report": station_report(conn, station, period, now),
-        }
-        for station in shipped
+    sources = [copy_source(conn, station, now) for station in shipped]
+    wanted = [
+        _wanted(source, station, period, None)
+        for source, station in zip(sources, shipped, strict=True)
     ]
+    bodies = _bodies(conn, wanted, period, now, shelf or kept.Shelf(), pool)
+    reports = [
+        {**body, "audit": source.audit(period.last)}
+        for body, source in zip(bodies, sources, strict=True)
+    ]
+    pairs = list(zip(shipped, reports, strict=True))
     return {
         "from": period.first.isoformat(),
         "to": period.last.isoformat(),
-        "stations": built,
-        "comparison": [
-            comparison_row(station, entry["report"])
-            for station, entry in zip(shipped, built, strict=True)
+        "stations": [
+            {"id": station["id"], "name": station["name"], "report": report}
+            for station, report in pairs
         ],
+        "comparison": [comparison_row(station, report) for station, report in pairs],
     }
 
 

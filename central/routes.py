@@ -22,7 +22,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from central import evidence as bundles
-from central import ingest
+from central import ingest, kept
 from central import reports as copies
 from central.stations import (
     add_station,
@@ -232,20 +232,25 @@ def reports_api() -> Response:
     station_id = request.args.get("station")
     now = central().now()
     stem = f"satupintu-{period.first}" + (f"-{period.last}" if period.last != period.first else "")
+    shelf = kept.Shelf()
     with copies.snapshot(central().store) as conn:
         if station_id:
             station = _station_or_404(conn, station_id)
             named_in = page_language() if request.args.get("lang") else None
-            report = copies.station_report(conn, station, period, now, named_in)
-            stem = f"{stem}-{station['id']}"
-            if output == "csv":
-                csv_text = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
-                return _download(csv_text, f"{stem}-{table}.csv")
-            if output == "xlsx":
-                book = Response(report_workbook(report), mimetype=XLSX_TYPE)
-                return _download(book, f"{stem}.xlsx")
-            return _download(jsonify(report), f"{stem}.json")
-        everything = copies.all_reports(conn, all_stations(conn), period, now)
+            report = copies.station_report(conn, station, period, now, named_in, shelf)
+        else:
+            everything = copies.all_reports(
+                conn, all_stations(conn), period, now, shelf, central().builders
+            )
+    shelf.save(central().store)
+    if station_id:
+        stem = f"{stem}-{station['id']}"
+        if output == "csv":
+            csv_text = Response(to_csv(report, table), mimetype="text/csv; charset=utf-8")
+            return _download(csv_text, f"{stem}-{table}.csv")
+        if output == "xlsx":
+            return _download(Response(report_workbook(report), mimetype=XLSX_TYPE), f"{stem}.xlsx")
+        return _download(jsonify(report), f"{stem}.json")
     comparison = everything["comparison"]
     if output == "csv":
         return _download(
@@ -282,15 +287,17 @@ def reports_page() -> tuple[str, int]:
         period = Period(today, today)
     station_id = request.args.get("station") or None
     now = central().now()
+    shelf = kept.Shelf()
     with copies.snapshot(central().store) as conn:
         stations = all_stations(conn)
         chosen = next((found for found in stations if found["id"] == station_id), None)
         if chosen is not None and chosen["settings"]:
-            report = copies.station_report(conn, chosen, period, now)
+            report = copies.station_report(conn, chosen, period, now, shelf=shelf)
             everything = None
         else:
             report = None
-            everything = copies.all_reports(conn, stations, period, now)
+            everything = copies.all_reports(conn, stations, period, now, shelf, central().builders)
+    shelf.save(central().store)
     return render(
         "reports.html",
         400 if problem else 200,

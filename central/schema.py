@@ -5,6 +5,7 @@ The copy of each station's log (`events`) is keyed by (station, id): every read 
 station, and a whole country can partition this table by station without changing a query
 (see the README's "How it scales"). It is append-only: only a station's declared restore
 moves the rows it no longer continues to `superseded_events`, kept there for the evaluator.
+`kept_reports` holds the reports of closed periods already built (`central.kept`).
 """
 
 from __future__ import annotations
@@ -107,6 +108,22 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
                 END IF;
                 RAISE EXCEPTION 'the copy of a station log is append-only';
             END $$;
+        """,
+    ),
+    (
+        "m026_kept_reports",
+        """
+        CREATE TABLE kept_reports (
+            station TEXT NOT NULL REFERENCES stations (id),
+            first_day DATE NOT NULL,
+            last_day DATE NOT NULL,
+            language TEXT NOT NULL,
+            settings_digest TEXT NOT NULL,
+            upto_row BIGINT NOT NULL,
+            report JSONB NOT NULL,
+            kept_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            PRIMARY KEY (station, first_day, last_day, language)
+        );
         """,
     ),
 )

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request, url_for
 
+from central.builders import Builders
 from central.config import CentralConfig
 from central.store import CentralStore
 from central.users import CentralSessions, Role
@@ -35,13 +36,15 @@ CATALOGUE = ("ui.central.", "ui.admin.", "ui.audit.", "ui.ikm.", "error.")
 
 @dataclass
 class Central:
-    """The running central server: its config, database and clock, and the figures of today
+    """The running central server: its config, database, clock and report builders (see
+    `central.builders`), and the figures of today
     and the scorecards already computed for each station's copy (kept until the copy or the
     day changes)."""
 
     config: CentralConfig
     store: CentralStore
     clock: Clock
+    builders: Builders | None = None
     today_cache: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)
     scorecard_cache: dict[tuple[str, str], tuple[tuple[Any, ...], Any]] = field(
         default_factory=dict

@@ -55,31 +55,47 @@ def central() -> None:
 
 @central.command("serve")
 @listen_options(DEFAULT_PORT)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes serving requests (default: one per CPU core).",
+)
 @central_config_option
-def central_serve(host: str, port: int, config_file: str | None) -> None:
+def central_serve(host: str, port: int, workers: int | None, config_file: str | None) -> None:
     """Serve the central dashboard, reports and the stations' shipping API."""
+    import os
+
     from central.app import create_central_app
     from central.config import central_config_path
     from central.users import create_first_admin
+    from satupintu.central_workers import serve_workers
     from satupintu.first_password import tell_first_password
-    from satupintu.server import serve_forever
     from shared.application.clientaddress import TrustedProxies
+    from shared.domain.clock import SystemClock
     from shared.domain.wire import MAX_BATCH_BYTES
 
     log_to_console()
     config, store = _store_and_config(config_file)
-    app = create_central_app(config, store=store)
-    central_state = app.extensions["satupintu.central"]
-    password = create_first_admin(store, central_state.now())
+    password = create_first_admin(store, SystemClock().now())
+    store.close()  # each worker opens its own connections
     if password:
         folder = central_config_path(config_file).resolve().parent
         tell_first_password(folder / FIRST_PASSWORD_FILE, password)
-    click.echo(f"Satu Pintu central for {config.name} on http://{host}:{port}/")
+    workers = workers or os.cpu_count() or 1
+    click.echo(f"Satu Pintu central for {config.name} on http://{host}:{port}/ ({workers} workers)")
     # Stations ship batches of up to MAX_BATCH_BYTES, perhaps over a slow uplink.
     limits = Limits(
         connections_per_address=0, max_request_kb=MAX_BATCH_BYTES // 1024, request_seconds=300
     )
-    serve_forever(app, host, port, limits=limits, proxies=TrustedProxies(()))
+    serve_workers(
+        lambda: create_central_app(config),
+        host,
+        port,
+        workers,
+        limits=limits,
+        proxies=TrustedProxies(()),
+    )
 
 
 @central.group("station")

@@ -151,8 +151,9 @@ def rewrite_row(config: Config, row: int) -> None:
 class CentralProcess:
     """`satupintu central serve` as a real process on a free port, with its config in `folder`."""
 
-    def __init__(self, folder: Path, database: str) -> None:
+    def __init__(self, folder: Path, database: str, workers: int | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
+        self.workers = ["--workers", str(workers)] if workers else []
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database = database
@@ -181,7 +182,7 @@ class CentralProcess:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [SATUPINTU, "central", "serve", "--port", str(self.port),
-                 "--config", str(self.config_path)],
+                 "--config", str(self.config_path), *self.workers],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )  # fmt: skip
