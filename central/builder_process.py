@@ -11,21 +11,21 @@ from typing import Any, BinaryIO
 from psycopg import sql
 
 from central import reports
-from central.builders import read, write
 from central.stations import one_station
 from central.store import CentralStore
 from shared.application.reporting.reports import Period
 from shared.domain.errors import SatuPintuError
+from shared.operations.pipes import read_value, write_value
 
 logger = logging.getLogger(__name__)
 
 
 def serve_builds(requests: BinaryIO, answers: BinaryIO) -> None:
     """A builder's loop: the database's URL, then (snapshot, job) until the pipe closes."""
-    store = CentralStore(read(requests))
+    store = CentralStore(read_value(requests))
     while True:
         try:
-            snapshot, job = read(requests)
+            snapshot, job = read_value(requests)
         except EOFError:
             return
         try:
@@ -42,7 +42,7 @@ def serve_builds(requests: BinaryIO, answers: BinaryIO) -> None:
         except Exception as error:  # a bug: tell the server, keep serving
             logger.exception("building the report of %s failed", job.station)
             answer = ("crash", repr(error))
-        write(answers, answer)
+        write_value(answers, answer)
 
 
 if __name__ == "__main__":

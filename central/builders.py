@@ -15,19 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-import struct
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from typing import Any
 
 from shared.domain.errors import Unavailable
+from shared.operations.pipes import read_value, write_value
 
 logger = logging.getLogger(__name__)
-
-FRAME = struct.Struct(">Q")
 
 
 @dataclass(frozen=True)
@@ -39,20 +37,6 @@ class Job:
     last: date
     language: str | None
     now: datetime
-
-
-def write(stream: BinaryIO, value: Any) -> None:
-    data = pickle.dumps(value)
-    stream.write(FRAME.pack(len(data)) + data)
-    stream.flush()
-
-
-def read(stream: BinaryIO) -> Any:
-    header = stream.read(FRAME.size)
-    if len(header) < FRAME.size:
-        raise EOFError("the other side closed the pipe")
-    (size,) = FRAME.unpack(header)
-    return pickle.loads(stream.read(size))  # noqa: S301 (our own processes, over their pipes)
 
 
 class Builders:
@@ -103,8 +87,8 @@ class Builders:
             assert process.stdout is not None
             try:
                 for job in share:
-                    write(process.stdin, (snapshot, job))
-                outcomes = [read(process.stdout) for _ in share]
+                    write_value(process.stdin, (snapshot, job))
+                outcomes = [read_value(process.stdout) for _ in share]
                 break
             except (EOFError, OSError, pickle.PickleError):
                 logger.warning("report builder %d stopped; starting it again", index)
@@ -131,7 +115,7 @@ class Builders:
                 stdout=subprocess.PIPE,
             )
             assert process.stdin is not None
-            write(process.stdin, self.url)
+            write_value(process.stdin, self.url)
             self._processes[index] = process
         return process
 

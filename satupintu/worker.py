@@ -24,7 +24,6 @@ import os
 import pickle
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -34,13 +33,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError, Unavailable
+from shared.operations.pipes import read_value, write_value
 
 if TYPE_CHECKING:
     from shared.application.station import Station
 
 logger = logging.getLogger(__name__)
 
-FRAME = struct.Struct(">Q")
 PROCESS_NAME = b"satupintu-reads"  # at most 15 bytes: the kernel's limit for a thread's name
 PR_SET_NAME = 15  # from linux/prctl.h
 
@@ -64,20 +63,6 @@ class InlineReads:
         return CALLS[call](self.station, *args)
 
 
-def _write(stream: BinaryIO, value: Any) -> None:
-    data = pickle.dumps(value)
-    stream.write(FRAME.pack(len(data)) + data)
-    stream.flush()
-
-
-def _read(stream: BinaryIO) -> Any:
-    header = stream.read(FRAME.size)
-    if len(header) < FRAME.size:
-        raise EOFError("the other side closed the pipe")
-    (size,) = FRAME.unpack(header)
-    return pickle.loads(stream.read(size))  # noqa: S301 (trusted: see the import)
-
-
 class WorkerReads:
     """The calls in a worker process, one at a time; the caller's greenlet waits on the pipe."""
 
@@ -94,8 +79,8 @@ class WorkerReads:
                     process = self._started()
                     assert process.stdin is not None
                     assert process.stdout is not None
-                    _write(process.stdin, (call, now, args))
-                    outcome, value = _read(process.stdout)
+                    write_value(process.stdin, (call, now, args))
+                    outcome, value = read_value(process.stdout)
                     break
                 except (EOFError, OSError, pickle.PickleError):
                     logger.warning("the reads worker stopped; starting it again")
@@ -131,7 +116,7 @@ class WorkerReads:
             self._fresh = True
         if self._fresh:
             assert self._process.stdin is not None
-            _write(self._process.stdin, self.config)
+            write_value(self._process.stdin, self.config)
             self._fresh = False
         return self._process
 
@@ -205,12 +190,12 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
     from satupintu.opening import open_station
     from satupintu.reads import CALLS
 
-    config: Config = _read(requests)
+    config: Config = read_value(requests)
     clock = ManualClock(datetime.now().astimezone())
     station = open_station(config, clock=clock)
     while True:
         try:
-            call, now, args = _read(requests)
+            call, now, args = read_value(requests)
         except EOFError:
             return
         clock.set(now)
@@ -222,7 +207,7 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
         except Exception as error:  # a bug: report it to the server, keep serving
             logger.exception("a %s read failed", call)
             answer = ("crash", repr(error))
-        _write(answers, answer)
+        write_value(answers, answer)
 
 
 if __name__ == "__main__":

@@ -121,22 +121,26 @@ class ServerProcess:
         finally:
             station.store.close()
 
+    def command(self) -> list[str]:
+        """What runs the server."""
+        return [
+            SATUPINTU,
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--config",
+            str(self.config_path),
+        ]
+
     def start(self, timeout: float = 20.0, stderr: int = subprocess.STDOUT) -> None:
         """Start serving; its output goes to `log_path` (its errors too, unless `stderr`)."""
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         env.pop(DATABASE_ENV, None)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    SATUPINTU,
-                    "serve",
-                    "--host",
-                    self.host,
-                    "--port",
-                    str(self.port),
-                    "--config",
-                    str(self.config_path),
-                ],
+                self.command(),
                 stdout=log,
                 stderr=stderr,
                 env=env,
