@@ -219,14 +219,7 @@ function renderRecent() {
           : null,
       ),
     );
-  // Until the pages are measured again (after the frame), as many rows as the page had.
-  const list = byId("recent-list");
-  const room = turns[turn]?.part.section === "recent" ? turns[turn].items.length : RECENT_SHOWN;
-  items.forEach((item, index) => {
-    item.hidden = index >= Math.max(1, room);
-  });
-  list.replaceChildren(...items);
-  settleSoon();
+  redrawList(byId("recent-list"), items);
 }
 
 // ---- people waiting --------------------------------------------------------------------------
@@ -274,7 +267,23 @@ function renderWaiting() {
       el("span", { class: "waiting-count" }, formatNumber(row.count)),
     ),
   );
-  byId("waiting-list").replaceChildren(...items);
+  redrawList(byId("waiting-list"), items);
+}
+
+// A list drawn anew shows the rows at the places of the page it showed until its pages are
+// measured again, after the frame (`settleSoon`): a change never waits for a measurement.
+function redrawList(list, items) {
+  const before = [...list.children];
+  const pages = turns.filter((each) => each.part.list === list.id);
+  for (const { items: rows } of pages) {
+    const places = rows.map((row) => before.indexOf(row));
+    rows.splice(0, rows.length, ...places.map((place) => items[place]).filter(Boolean));
+  }
+  const current = turns[turn];
+  if (current?.part.list === list.id) {
+    for (const item of items) item.hidden = !current.items.includes(item);
+  }
+  list.replaceChildren(...items);
   settleSoon();
 }
 
@@ -333,8 +342,17 @@ function settleSoon() {
   });
 }
 
+// `task` once the next frame (showing the latest changes) is painted: a ResizeObserver reports
+// first in that frame's rendering, before its paint, and a message posted then is handled after
+// it. Unlike requestAnimationFrame and timers, neither is held by a paused page clock (tests).
 function afterFrame(task) {
-  requestAnimationFrame(() => setTimeout(task, 0));
+  const observer = new ResizeObserver(() => {
+    observer.disconnect();
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => task();
+    channel.port2.postMessage(null);
+  });
+  observer.observe(document.body);
 }
 
 // Measure every section's pages again (after new data or a new screen size), at the largest
