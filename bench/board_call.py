@@ -5,7 +5,8 @@ A board page (1920x1080, sound allowed as on an unattended board, so each call's
 fetched as in the hall) watches its big number; for each of `--calls` calls a ticket is issued,
 the machine is left to settle, and an officer's HTTP `call-next` is timed. The page notes when
 the number changed in its DOM, the animation frame that follows (the number is in that frame)
-and the first task after that frame (it has been painted). Page and script share the machine's
+and the first task after that frame (it has been painted); a bare Socket.IO client notes when
+the call's event reached it. Page and script share the machine's
 wall clock (`performance.timeOrigin`), so each is timed from the officer's reply.
 
 Run: `.venv/bin/python -m bench.board_call [--calls 30]` (Debian's Chromium, never
@@ -26,7 +27,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.helpers import ALL_UNITS
-from tests.realserver import ServerProcess
+from tests.realserver import Listener, ServerProcess
 
 # The hall's board: with its running text, as the station's config.yaml has one.
 HALL = {
@@ -59,15 +60,36 @@ new MutationObserver(() => {
 """
 
 
+class TimedListener(Listener):
+    """A board's Socket.IO client (python-socketio) noting when each call arrived."""
+
+    def __init__(self, url: str, headers: dict[str, str], transport: str) -> None:
+        self.arrived: dict[str, float] = {}
+        super().__init__(url, headers, transport)
+
+    def _record(self, name: str, data: Any = None) -> None:
+        if name == "ticket.called":
+            self.arrived[data["number"]] = time.time() * 1000
+        super()._record(name, data)
+
+
 def measure(calls: int) -> dict[str, list[float]]:
     """Milliseconds from the officer's reply to each mark, and the reply's own time."""
-    figures: dict[str, list[float]] = {"reply": [], "changed": [], "frame": [], "painted": []}
+    figures: dict[str, list[float]] = {
+        "reply": [],
+        "socket": [],
+        "changed": [],
+        "frame": [],
+        "painted": [],
+        "posted": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         server = ServerProcess(Path(folder), station=HALL)
         server.add_user("budi", units=ALL_UNITS)
         server.start()
         try:
             officer = server.session("budi")
+            listener = TimedListener(server.url, {}, "websocket")
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
@@ -78,16 +100,22 @@ def measure(calls: int) -> dict[str, list[float]]:
                 board.evaluate(WATCH)
                 for index in range(calls):
                     counter = f"loket-{1 + index % 2}"
-                    for mark, value in one_call(server, officer, board, counter).items():
+                    marks = one_call(server, officer, board, listener, counter)
+                    for mark, value in marks.items():
                         figures[mark].append(value)
                 browser.close()
+            listener.close()
         finally:
             server.stop()
     return figures
 
 
 def one_call(
-    server: ServerProcess, officer: requests.Session, board: Page, counter: str
+    server: ServerProcess,
+    officer: requests.Session,
+    board: Page,
+    listener: TimedListener,
+    counter: str,
 ) -> dict[str, float]:
     issued = requests.post(f"{server.url}/api/tickets", json={"service": "lapor"}, timeout=10)
     issued.raise_for_status()
@@ -99,9 +127,12 @@ def one_call(
     number = answer.json()["ticket"]["number"]
     board.wait_for_function("n => window.__calls[n]?.painted", arg=number)
     marks: dict[str, Any] = board.evaluate("n => window.__calls[n]", number)
+    listener.wait_for("ticket.called", lambda data: data["number"] == number)
     return {
         "reply": replied - posted,
+        "socket": listener.arrived[number] - replied,
         **{name: marks[name] - replied for name in ("changed", "frame", "painted")},
+        "posted": marks["painted"] - posted,
     }
 
 
@@ -115,9 +146,11 @@ def main() -> None:
     figures = measure(parser.parse_args().calls)
     labels = {
         "reply": "officer's POST -> reply      ",
+        "socket": "reply -> event at a socket   ",
         "changed": "reply -> number in the DOM   ",
         "frame": "reply -> its animation frame ",
         "painted": "reply -> frame painted       ",
+        "posted": "POST -> frame painted        ",
     }
     for mark, label in labels.items():
         print(f"{label} {summary(figures[mark])}")
