@@ -4,10 +4,10 @@ the wall board, in headless Chromium against a real `satupintu serve`.
 A board page (1920x1080, sound allowed as on an unattended board, so each call's speech is
 fetched as in the hall) watches its big number; for each of `--calls` calls a ticket is issued,
 the machine is left to settle, and an officer's HTTP `call-next` is timed. The page notes when
-the number changed in its DOM, the animation frame that follows (the number is in that frame)
-and the first task after that frame (it has been painted); a bare Socket.IO client notes when
-the call's event reached it. Page and script share the machine's
-wall clock (`performance.timeOrigin`), so each is timed from the officer's reply.
+the number changed in its DOM, when the tasks queued by then were done, the animation frame
+that follows (the number is in that frame) and the first task after that frame (it has been
+painted); a bare Socket.IO client notes when the call's event reached it. Page and script share
+the machine's wall clock (`performance.timeOrigin`), so each is timed from the officer's reply.
 
 Run: `.venv/bin/python -m bench.board_call [--calls 30]` (Debian's Chromium, never
 `playwright install`).
@@ -50,6 +50,9 @@ new MutationObserver(() => {
   if (!shown || window.__calls[shown]) return;
   const mark = { changed: now() };
   window.__calls[shown] = mark;
+  const handled = new MessageChannel();
+  handled.port1.onmessage = () => { mark.handled = now(); };
+  handled.port2.postMessage(null);
   requestAnimationFrame(() => {
     mark.frame = now();
     const channel = new MessageChannel();
@@ -79,6 +82,7 @@ def measure(calls: int) -> dict[str, list[float]]:
         "reply": [],
         "socket": [],
         "changed": [],
+        "handled": [],
         "frame": [],
         "painted": [],
         "posted": [],
@@ -131,7 +135,7 @@ def one_call(
     return {
         "reply": replied - posted,
         "socket": listener.arrived[number] - replied,
-        **{name: marks[name] - replied for name in ("changed", "frame", "painted")},
+        **{name: marks[name] - replied for name in ("changed", "handled", "frame", "painted")},
         "posted": marks["painted"] - posted,
     }
 
@@ -148,6 +152,7 @@ def main() -> None:
         "reply": "officer's POST -> reply      ",
         "socket": "reply -> event at a socket   ",
         "changed": "reply -> number in the DOM   ",
+        "handled": "reply -> the page's tasks done",
         "frame": "reply -> its animation frame ",
         "painted": "reply -> frame painted       ",
         "posted": "POST -> frame painted        ",
