@@ -25,6 +25,7 @@ import tempfile
 import threading
 import wave
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -297,10 +298,10 @@ def sample_call(config: Config, counter: Counter) -> list[Spoken]:
 
 def _played(path: Path) -> bool:
     """Whether `path` is cached; if so it is marked as just played (pruned last)."""
-    try:
-        os.utime(path)
-    except FileNotFoundError:
+    if not path.is_file():
         return False
+    with suppress(OSError):  # a cache it cannot mark still plays
+        os.utime(path)
     return True
 
 
