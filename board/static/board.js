@@ -28,6 +28,7 @@ import { suspendedUntil } from "/static/js/suspension.js";
 import { Announcer } from "./announcer.js";
 
 const HIGHLIGHT_MS = 8000;
+const LEAVING_MS = 50; // a ticket leaving waits this long for its counter's next call
 const RECENT_SHOWN = 3;
 const SNAPSHOT_EVERY_MS = 60000;
 const PRIVATE = "private"; // every private service together, in the waiting counts
@@ -342,12 +343,18 @@ function settleSoon() {
   });
 }
 
-// `task` once the next frame (showing the latest changes) is painted: a ResizeObserver reports
-// first in that frame's rendering, before its paint, and a message posted then is handled after
-// it. Unlike requestAnimationFrame and timers, neither is held by a paused page clock (tests).
+// `task` once the next frame (showing the latest changes) is painted, and after the events
+// already received (a call comes in several: its number must not wait for a measurement): a
+// ResizeObserver reports first in that frame's rendering, before its paint, and the task is
+// then posted at background priority. Unlike requestAnimationFrame and timers, neither is held
+// by a paused page clock (tests).
 function afterFrame(task) {
   const observer = new ResizeObserver(() => {
     observer.disconnect();
+    if (globalThis.scheduler?.postTask) {
+      globalThis.scheduler.postTask(task, { priority: "background" });
+      return;
+    }
     const channel = new MessageChannel();
     channel.port1.onmessage = () => task();
     channel.port2.postMessage(null);
@@ -513,12 +520,13 @@ function onEvent(name, payload) {
     renderWaiting();
     return;
   }
-  if (payload.number && payload.status !== "called") {
-    // The ticket left wherever it was served (done, no-show, transfer, back in line, cancelled).
-    for (const [id, counter] of board.counters) {
-      if (counter.ticket !== payload.number) continue;
-      counter.ticket = null;
-      renderCounter(id);
+  // A ticket leaving a counter (done, no-show, transfer, back in line, cancelled) is taken off
+  // the board a moment later: the next call at that counter usually comes in the same commit,
+  // and is then shown at once, never after a frame of an empty counter.
+  const leaving = Boolean(payload.number) && payload.status !== "called";
+  if (leaving) {
+    for (const counter of board.counters.values()) {
+      if (counter.ticket === payload.number) counter.ticket = null;
     }
   }
   const outcome = callOutcome(name); // the snapshot says the same as the call's `outcome`
@@ -537,7 +545,7 @@ function onEvent(name, payload) {
       board.recent.unshift({ ...payload, outcome: null });
       board.recent.length = Math.min(board.recent.length, RECENT_SHOWN + 1);
     }
-    renderCounter(payload.counter);
+    if (!leaving) renderCounter(payload.counter);
   }
   if (name === "counter.state") live.emit("snapshot", liveAuth); // which services still open
   const spoken = name === "ticket.called" || name === "ticket.recalled";
@@ -545,8 +553,24 @@ function onEvent(name, payload) {
     announce(payload);
     return;
   }
+  if (leaving) {
+    showLeavingSoon();
+    return;
+  }
   clearFinishedSpotlight();
   renderRecent();
+}
+
+let leavingTimer = null;
+
+function showLeavingSoon() {
+  if (leavingTimer !== null) return;
+  leavingTimer = setTimeout(() => {
+    leavingTimer = null;
+    for (const id of tiles.keys()) renderCounter(id);
+    clearFinishedSpotlight();
+    renderRecent();
+  }, LEAVING_MS);
 }
 
 // A call is shown large, spoken aloud (its audio fetched once the call is painted), and read out
