@@ -7,14 +7,14 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, send_file
 
 from shared.application import board_view, ticket_reads
-from shared.domain import announce
 from shared.domain.config import Config
 from shared.domain.errors import NotFound
 from shared.domain.standards import public_standards
+from shared.operations.speech import call_audio
 from shared.store.store import SQLITE_MAX_INTEGER
 from shared.web.auth import public_read
 from shared.web.pages import latest_skm, render_page
-from shared.web.web import speech, station
+from shared.web.web import speech, speech_ahead, station
 
 bp = Blueprint(
     "board",
@@ -46,8 +46,8 @@ def announcement_audio(seq: int) -> Response:
     counter = config.counter_by_id.get(call.counter) if call else None
     if call is None or counter is None:
         raise NotFound("error.unknown_announcement")
-    parts = announce.call_parts(call.number, counter, config)
-    audio = speech().audio(parts, repeat=config.announcement.repeat)
+    audio = call_audio(speech(), call.number, counter, config)
+    speech_ahead().heard()  # a board plays sound: the next calls are rendered before they come
     return send_file(audio, mimetype="audio/wav", max_age=SPEECH_MAX_AGE_SECONDS)
 
 

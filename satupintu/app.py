@@ -14,6 +14,7 @@ from shared.application.printing import Printing
 from shared.domain.clock import Clock
 from shared.domain.config import Config
 from shared.operations.speech import station_speech
+from shared.operations.speech_ahead import SpeechAhead
 from shared.web.limits import apply_rate_limits
 from shared.web.pages import latest_skm, render_page
 from shared.web.web import (
@@ -91,7 +92,10 @@ def create_app(
     ):
         app.register_blueprint(blueprint)
     apply_rate_limits(app, config)
-    init_realtime(app, the_station, async_mode)
+    dispatcher = init_realtime(app, the_station, async_mode)
+    ahead = SpeechAhead(the_station, app.extensions["satupintu.speech"])
+    app.extensions["satupintu.speech_ahead"] = ahead
+    dispatcher.listeners.append(ahead.changed)
     app.extensions["satupintu.reads"] = reads or (
         WorkerReads(config) if async_mode == "gevent" else InlineReads(the_station)
     )

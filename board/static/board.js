@@ -28,10 +28,12 @@ import { suspendedUntil } from "/static/js/suspension.js";
 import { Announcer } from "./announcer.js";
 
 const HIGHLIGHT_MS = 8000;
+const LEAVING_MS = 50; // a ticket leaving waits this long for its counter's next call
 const RECENT_SHOWN = 3;
 const SNAPSHOT_EVERY_MS = 60000;
 const PRIVATE = "private"; // every private service together, in the waiting counts
-const TICKER_SECONDS_PER_CHARACTER = 0.22;
+const TICKER_SECONDS_PER_CHARACTER = 0.08; // a calm reading pace
+const TICKER_MIN_SECONDS = 4;
 const MARKED = new Set(["no_show", "transferred", "returned"]);
 
 // The sizes of the tiles' numbers and of the names on tiles and in the lists, largest first:
@@ -114,11 +116,15 @@ function tilesFit() {
 // ---- the newest call -------------------------------------------------------------------------
 
 let highlightTimer = null;
+let flashes = 0; // each highlight's flash alternates between two names, so it starts anew
+const longNames = new Map(); // counter id -> whether its name takes more than two lines large
 
 function sameCall(one, other) {
   return Boolean(one && other && one.number === other.number && one.counter === other.counter);
 }
 
+// Only writes to the page: a call is painted in the frame it arrives in, and whatever must be
+// measured waits until after that frame (`settleSoon`).
 function spotlight(call, fresh) {
   const unchanged = sameCall(call, board.spotlight);
   board.spotlight = call;
@@ -132,11 +138,9 @@ function spotlight(call, fresh) {
   const where = byId("now-counter");
   where.hidden = !call;
   where.textContent = call ? counterName(call.counter) || call.counter_name : "";
-  markNeed(panel, call);
   // A name longer than two lines takes the smaller size, leaving room for the recent calls.
-  where.classList.remove("long");
-  const size = parseFloat(getComputedStyle(where).fontSize);
-  where.classList.toggle("long", where.offsetHeight > 2.5 * size);
+  where.classList.toggle("long", Boolean(call && longNames.get(call.counter)));
+  markNeed(panel, call);
   if (unchanged && !fresh) return; // a redraw keeps a running highlight
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
     element.classList.remove("fresh");
@@ -144,15 +148,36 @@ function spotlight(call, fresh) {
   clearTimeout(highlightTimer);
   if (!fresh || !call) return;
   const tile = tiles.get(call.counter)?.tile;
+  flashes += 1;
   for (const element of [panel, tile]) {
     if (!element) continue;
-    void element.offsetWidth; // restart the animation when the same element is highlighted again
+    element.dataset.flash = flashes % 2 ? "odd" : "even";
     element.classList.add("fresh");
   }
   highlightTimer = setTimeout(() => {
     panel.classList.remove("fresh");
     if (tile) tile.classList.remove("fresh");
   }, HIGHLIGHT_MS);
+}
+
+// Whether each counter's name takes more than two lines in the big panel (measured with the
+// panel's own element, restored before anything is painted).
+function measureNames() {
+  const where = byId("now-counter");
+  const shown = { hidden: where.hidden, text: where.textContent, long: where.classList.contains("long") };
+  where.hidden = false;
+  where.classList.remove("long");
+  const size = parseFloat(getComputedStyle(where).fontSize);
+  for (const counter of page.counters) {
+    where.textContent = counterName(counter.id);
+    longNames.set(counter.id, where.offsetHeight > 2.5 * size);
+  }
+  where.hidden = shown.hidden;
+  where.textContent = shown.text;
+  where.classList.toggle("long", shown.long);
+  if (board.spotlight) {
+    where.classList.toggle("long", Boolean(longNames.get(board.spotlight.counter)));
+  }
 }
 
 // A need's call is marked in words and, for a citizen who cannot hear it, by a panel no one
@@ -195,8 +220,7 @@ function renderRecent() {
           : null,
       ),
     );
-  byId("recent-list").replaceChildren(...items);
-  relayout();
+  redrawList(byId("recent-list"), items);
 }
 
 // ---- people waiting --------------------------------------------------------------------------
@@ -244,8 +268,24 @@ function renderWaiting() {
       el("span", { class: "waiting-count" }, formatNumber(row.count)),
     ),
   );
-  byId("waiting-list").replaceChildren(...items);
-  relayout();
+  redrawList(byId("waiting-list"), items);
+}
+
+// A list drawn anew shows the rows at the places of the page it showed until its pages are
+// measured again, after the frame (`settleSoon`): a change never waits for a measurement.
+function redrawList(list, items) {
+  const before = [...list.children];
+  const pages = turns.filter((each) => each.part.list === list.id);
+  for (const { items: rows } of pages) {
+    const places = rows.map((row) => before.indexOf(row));
+    rows.splice(0, rows.length, ...places.map((place) => items[place]).filter(Boolean));
+  }
+  const current = turns[turn];
+  if (current?.part.list === list.id) {
+    for (const item of items) item.hidden = !current.items.includes(item);
+  }
+  list.replaceChildren(...items);
+  settleSoon();
 }
 
 // ---- recent calls and people waiting take turns, a page that fits at a time -----------------
@@ -282,6 +322,44 @@ function pagesOf(list) {
   }
   if (current.length) pages.push(current);
   return pages;
+}
+
+// Everything measured (pages, sizes, long names) once the frame showing the change is painted:
+// a call never waits for a measurement. Several changes in one frame are measured once.
+let settling = false;
+let measured = false;
+
+function settleSoon() {
+  if (settling) return;
+  settling = true;
+  afterFrame(() => {
+    settling = false;
+    if (!measured) {
+      measureNames();
+      measureTicker();
+    }
+    measured = true;
+    relayout();
+  });
+}
+
+// `task` once the next frame (showing the latest changes) is painted, and after the events
+// already received (a call comes in several: its number must not wait for a measurement): a
+// ResizeObserver reports first in that frame's rendering, before its paint, and the task is
+// then posted at background priority. Unlike requestAnimationFrame and timers, neither is held
+// by a paused page clock (tests).
+function afterFrame(task) {
+  const observer = new ResizeObserver(() => {
+    observer.disconnect();
+    if (globalThis.scheduler?.postTask) {
+      globalThis.scheduler.postTask(task, { priority: "background" });
+      return;
+    }
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => task();
+    channel.port2.postMessage(null);
+  });
+  observer.observe(document.body);
 }
 
 // Measure every section's pages again (after new data or a new screen size), at the largest
@@ -442,12 +520,13 @@ function onEvent(name, payload) {
     renderWaiting();
     return;
   }
-  if (payload.number && payload.status !== "called") {
-    // The ticket left wherever it was served (done, no-show, transfer, back in line, cancelled).
-    for (const [id, counter] of board.counters) {
-      if (counter.ticket !== payload.number) continue;
-      counter.ticket = null;
-      renderCounter(id);
+  // A ticket leaving a counter (done, no-show, transfer, back in line, cancelled) is taken off
+  // the board a moment later: the next call at that counter usually comes in the same commit,
+  // and is then shown at once, never after a frame of an empty counter.
+  const leaving = Boolean(payload.number) && payload.status !== "called";
+  if (leaving) {
+    for (const counter of board.counters.values()) {
+      if (counter.ticket === payload.number) counter.ticket = null;
     }
   }
   const outcome = callOutcome(name); // the snapshot says the same as the call's `outcome`
@@ -466,7 +545,7 @@ function onEvent(name, payload) {
       board.recent.unshift({ ...payload, outcome: null });
       board.recent.length = Math.min(board.recent.length, RECENT_SHOWN + 1);
     }
-    renderCounter(payload.counter);
+    if (!leaving) renderCounter(payload.counter);
   }
   if (name === "counter.state") live.emit("snapshot", liveAuth); // which services still open
   const spoken = name === "ticket.called" || name === "ticket.recalled";
@@ -474,15 +553,32 @@ function onEvent(name, payload) {
     announce(payload);
     return;
   }
+  if (leaving) {
+    showLeavingSoon();
+    return;
+  }
   clearFinishedSpotlight();
   renderRecent();
 }
 
-// A call is shown large, spoken aloud, and read out by a screen reader.
+let leavingTimer = null;
+
+function showLeavingSoon() {
+  if (leavingTimer !== null) return;
+  leavingTimer = setTimeout(() => {
+    leavingTimer = null;
+    for (const id of tiles.keys()) renderCounter(id);
+    clearFinishedSpotlight();
+    renderRecent();
+  }, LEAVING_MS);
+}
+
+// A call is shown large, spoken aloud (its audio fetched once the call is painted), and read out
+// by a screen reader.
 function announce(call) {
   spotlight(call, true);
   renderRecent();
-  announcer.say(call);
+  afterFrame(() => announcer.say(call));
   byId("call-announcer").textContent = t("ui.board.announce_call", {
     number: call.number,
     counter: counterName(call.counter) || call.counter_name,
@@ -507,31 +603,70 @@ function tick() {
   clock.dateTime = now;
 }
 
-// The running text and the Maklumat Pelayanan, each in the board's language, then the other.
-function showRunningText() {
+// The running text and the Maklumat Pelayanan, each in the board's language, then in the other,
+// a line at a time: each line stands still for as long as it takes to read (the board moves
+// nothing while nobody is called). The lines are cut to the strip's width after the frame that
+// shows a change, as the pages of the lists are.
+const ticker = { texts: [], lines: [], at: 0, timer: null };
+
+function tickerTexts() {
   const language = currentLanguage();
   const other = otherLanguage(language);
   const texts = (lang) => [
     page.running_text?.[lang],
     page.maklumat && `${t("ui.standard.maklumat", {}, lang)}: ${page.maklumat[lang]}`,
   ];
-  const mine = texts(language).filter(Boolean);
-  if (!mine.length) return;
-  const parts = mine.map((text, index) =>
-    el("span", { class: index ? "ticker-more" : null }, text),
-  );
+  const mine = texts(language);
   const others = texts(other);
-  texts(language).forEach((text, index) => {
-    if (others[index] && others[index] !== text) {
-      // The second language scrolls after the first; a still ticker shows the first only.
-      parts.push(el("span", { class: "ticker-other", lang: other }, others[index]));
+  const found = mine.filter(Boolean).map((text) => ({ text, lang: language }));
+  mine.forEach((text, index) => {
+    if (text && others[index] && others[index] !== text) {
+      found.push({ text: others[index], lang: other });
     }
   });
-  const text = byId("ticker-text");
-  text.replaceChildren(...parts);
-  const seconds = Math.max(20, text.textContent.length * TICKER_SECONDS_PER_CHARACTER);
-  text.style.setProperty("--ticker-seconds", `${seconds}s`);
-  byId("ticker").hidden = false;
+  return found;
+}
+
+// Each text cut into the lines that fit the strip (word by word; a word too long for a line has
+// one of its own, clipped).
+function measureTicker() {
+  const strip = byId("ticker-text");
+  const lines = [];
+  for (const { text, lang } of ticker.texts) {
+    strip.lang = lang;
+    let line = [];
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+      strip.textContent = [...line, word].join(" ");
+      if (line.length && strip.scrollHeight > strip.clientHeight + 1) {
+        lines.push({ text: line.join(" "), lang });
+        line = [];
+      }
+      line.push(word);
+    }
+    if (line.length) lines.push({ text: line.join(" "), lang });
+  }
+  ticker.lines = lines;
+  ticker.at = 0;
+  showTickerLine();
+}
+
+function showTickerLine() {
+  clearTimeout(ticker.timer);
+  const line = ticker.lines[ticker.at];
+  if (!line) return;
+  const strip = byId("ticker-text");
+  strip.lang = line.lang;
+  strip.textContent = line.text;
+  const seconds = Math.max(TICKER_MIN_SECONDS, line.text.length * TICKER_SECONDS_PER_CHARACTER);
+  ticker.timer = setTimeout(() => {
+    ticker.at = (ticker.at + 1) % ticker.lines.length;
+    showTickerLine();
+  }, seconds * 1000);
+}
+
+function showRunningText() {
+  ticker.texts = tickerTexts();
+  byId("ticker").hidden = !ticker.texts.length;
 }
 
 buildTiles();
@@ -540,7 +675,13 @@ renderWaiting();
 tick();
 setInterval(tick, 1000);
 updateSoundButton();
-window.addEventListener("resize", relayout);
+// A new screen size or the page's fonts arriving change what fits.
+function measureAgain() {
+  measured = false;
+  settleSoon();
+}
+window.addEventListener("resize", measureAgain);
+document.fonts.ready.then(measureAgain);
 const liveAuth = page.board ? { board: page.board } : {};
 const live = connectLive({
   auth: liveAuth,

@@ -161,3 +161,33 @@ def closed_services(
     if private and all(private):
         shown[PRIVATE] = private[0]
     return shown
+
+
+def upcoming_calls(station: Station, per_stream: int) -> list[tuple[str, Counter]]:
+    """The calls the hall may hear next, nearest first: the first `per_stream` waiting numbers
+    of each service's priority and regular stream, each with every open counter that serves it
+    (whichever of them calls it, its sentence is then known)."""
+    config = station.config
+    today = station.today(station.now())
+    with station.store.read() as db:
+        states = repository.counters(db)
+        counters = [
+            counter
+            for counter in config.counters
+            if counter.id in states and states[counter.id].state == CounterState.OPEN
+        ]
+        services = sorted({service for counter in counters for service in counter.services})
+        items = repository.waiting_items(db, services, today, per_stream=per_stream)
+        labels = repository.waiting_labels(db, [item.id for item in items])
+    place: dict[tuple[str, bool], int] = {}
+    ranked = []
+    for item in sorted(items):
+        stream = (item.service, item.priority)
+        place[stream] = place.get(stream, 0) + 1
+        ranked.append((place[stream], item))
+    return [
+        (labels[item.id].number, counter)
+        for _, item in sorted(ranked, key=lambda pair: pair[0])
+        for counter in counters
+        if item.service in counter.services
+    ]

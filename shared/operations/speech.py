@@ -9,7 +9,9 @@ by espeak-ng's voice of that language (Debian's `espeak-ng -v id` names letters 
 way: "B" is "be"), at a calm pace for a hall. The parts are joined with a short pause, the whole
 said `repeat` times with a longer one between, and the result is kept under a name derived from
 the words and the clips, so a sentence is rendered once however many boards play it and however
-often, and again when a clip is recorded anew.
+often, and again when a clip is recorded anew. A file already cached is served without waiting
+for a render under way; `in_background` renders at the lowest CPU priority (`speech_ahead`
+renders the next calls that way, before they are made).
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
 import wave
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -43,6 +47,7 @@ RENDER_TIMEOUT_SECONDS = 10
 # Rendered files kept at most; the least recently played go first (about 150 kB each).
 MAX_CACHED_FILES = 1000
 FORMAT_VERSION = 2
+BACKGROUND_NICENESS = 19  # the lowest CPU priority: a render ahead never slows a call's frame
 
 
 class Clip(NamedTuple):
@@ -91,12 +96,23 @@ class Speech:
     voice packs of `packs` (language -> folder) where a language has one, else by espeak-ng."""
 
     def __init__(
-        self, cache_dir: Path, command: str = ESPEAK, packs: Mapping[str, Path] | None = None
+        self,
+        cache_dir: Path,
+        command: str = ESPEAK,
+        packs: Mapping[str, Path] | None = None,
+        niceness: int = 0,
     ) -> None:
         self.cache_dir = cache_dir
         self.command = command
         self.packs = {language: VoicePack(folder) for language, folder in (packs or {}).items()}
+        self.niceness = niceness
         self._lock = threading.Lock()
+
+    def in_background(self) -> Speech:
+        """The same voice and cache, rendering at the lowest CPU priority (where `nice` is)."""
+        background = Speech(self.cache_dir, self.command, niceness=BACKGROUND_NICENESS)
+        background.packs = self.packs
+        return background
 
     def audio(self, parts: Sequence[Spoken], repeat: int = 1) -> Path:
         """The WAV file speaking `parts` `repeat` times, rendered now unless it is cached.
@@ -107,9 +123,10 @@ class Speech:
         """
         scripts = [self._script(part) for part in parts]
         path = self.cache_dir / f"{self._cache_key(parts, scripts, repeat)}.wav"
+        if _played(path):  # files appear whole (`_write_joined`): no need to wait for a render
+            return path
         with self._lock:
-            if path.exists():
-                path.touch()
+            if _played(path):
                 return path
             try:
                 self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -177,8 +194,10 @@ class Speech:
         with tempfile.TemporaryDirectory(dir=self.cache_dir) as folder:
             target = Path(folder) / "clip.wav"
             _run(
-                [SOX, str(path), "-r", str(rate), "-c", str(channels), "-b", str(width * 8),
-                 "-e", "signed-integer", str(target)]
+                self._niced(
+                    [SOX, str(path), "-r", str(rate), "-c", str(channels), "-b", str(width * 8),
+                     "-e", "signed-integer", str(target)]
+                )
             )  # fmt: skip
             return _read(target)
 
@@ -188,8 +207,18 @@ class Speech:
         with tempfile.TemporaryDirectory(dir=self.cache_dir) as folder:
             target = Path(folder) / "part.wav"
             # The text goes in on stdin, so no sentence is ever read as an option.
-            _run([self.command, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(target)], words)
+            _run(
+                self._niced(
+                    [self.command, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-w", str(target)]
+                ),
+                words,
+            )
             return _read(target)
+
+    def _niced(self, command: list[str]) -> list[str]:
+        """`command` run at this voice's CPU priority."""
+        nice = shutil.which("nice") if self.niceness else None
+        return [nice, "-n", str(self.niceness), *command] if nice else command
 
     def _prune(self) -> None:
         """Forget the least recently played files once there are more than MAX_CACHED_FILES."""
@@ -255,11 +284,25 @@ def pack_report(config: Config) -> list[dict[str, Any]]:
     return report
 
 
+def call_audio(speech: Speech, number: str, counter: Counter, config: Config) -> Path:
+    """The audio of a call of `number` to `counter`, as often as `announcement.repeat` says."""
+    return speech.audio(call_parts(number, counter, config), repeat=config.announcement.repeat)
+
+
 def sample_call(config: Config, counter: Counter) -> list[Spoken]:
     """A call to `counter` as the hall would hear it, for the voices page: a number of the
     first service it serves, 17 of the day."""
     service = config.service_by_id[counter.services[0]]
     return call_parts(f"{config.number_prefix(service)}-017", counter, config)
+
+
+def _played(path: Path) -> bool:
+    """Whether `path` is cached; if so it is marked as just played (pruned last)."""
+    if not path.is_file():
+        return False
+    with suppress(OSError):  # a cache it cannot mark still plays
+        os.utime(path)
+    return True
 
 
 def _run(command: list[str], stdin: str | None = None) -> None:

@@ -1,7 +1,10 @@
 """Socket.IO's events: board events pushed after commit (phones through `phone_updates`), the
 connect and watch handlers, and `on` for the surfaces' own events.
 
-Committed events go through a queue to one dispatcher thread, so they leave in `seq` order.
+Committed board events are handed to the boards' sockets by the committing request itself,
+under the store's write lock (so they leave in `seq` order), before it builds its answer: the
+wall board hears of a call before the officer's console does. Phones are kept current by a
+dispatcher thread, from a queue.
 Every client gets a `snapshot` on connect and is in the "board" room until it `watch`es a
 ticket; then it receives only `ticket.update` for that ticket. The surfaces register their
 own socket events (`board/sockets.py`, `kiosk/sockets.py`, `counter/sockets.py`); the
@@ -44,10 +47,14 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 class Dispatcher:
-    """Board events leave in commit order from one thread; phones are kept current by another.
+    """Board events leave at commit, from the committing request; phones are kept current by a
+    thread of their own.
 
-    The board thread never waits for phone work, so a hall full of phones cannot delay a call
-    on the wall board. Each thread starts with the first work and ends when idle.
+    Emitting only queues each board's frame (its socket's writer sends it as soon as the
+    request lets other greenlets run: `Store.write` does right after publishing), so a hall
+    full of boards costs the request little and a call never waits for phone work. With a
+    message queue (several processes) the emit is a broker round trip: it then leaves from
+    the thread too, off the request.
     """
 
     def __init__(self, station: Station, connections: Connections) -> None:
@@ -57,6 +64,8 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._running = False
         url = station.config.message_queue
+        self.boards_at_commit = not url
+        self.listeners: list[Callable[[], None]] = []  # told of each commit the boards see
         self.others = (
             TicketsChanged(url, str(station.config.database_path), self.phones.mark_changes)
             if url
@@ -65,6 +74,11 @@ class Dispatcher:
 
     def publish(self, recorded: Sequence[Recorded]) -> None:
         """Called by the store right after COMMIT, in commit order; never blocks on clients."""
+        if self.boards_at_commit:
+            self._emit_to_boards(recorded)
+        if any(each.event.board for each in recorded):
+            for listener in self.listeners:
+                listener()
         self._queue.put(recorded)
         with self._lock:
             if not self._running:
@@ -74,6 +88,16 @@ class Dispatcher:
     def refresh_watchers(self) -> None:
         """Re-check every watched ticket (catches changes committed by other processes)."""
         self.phones.mark_everything()
+
+    def _emit_to_boards(self, batch: Sequence[Recorded]) -> None:
+        private = self.station.private_services
+        try:
+            for recorded in batch:
+                if recorded.event.board:
+                    payload = recorded.event.payload(recorded.seq, private)
+                    socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
+        except Exception:
+            logger.exception("could not tell the boards of %d events", len(batch))
 
     def _next(self) -> Sequence[Recorded] | None:
         """The next batch, or None once the queue stayed empty for IDLE_SECONDS."""
@@ -87,13 +111,10 @@ class Dispatcher:
                         return None
 
     def _run(self) -> None:
-        private = self.station.private_services
         while (batch := self._next()) is not None:
+            if not self.boards_at_commit:
+                self._emit_to_boards(batch)
             try:
-                for recorded in batch:
-                    if recorded.event.board:
-                        payload = recorded.event.payload(recorded.seq, private)
-                        socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
                 moved = self.phones.mark(batch)
                 if self.others is not None:
                     self.others.publish(batch, moved)

@@ -32,6 +32,7 @@ from shared.domain.errors import (
 )
 from shared.domain.i18n import Language, pick_language, text
 from shared.operations.speech import Speech
+from shared.operations.speech_ahead import SpeechAhead
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,11 @@ def station() -> Station:
 def speech() -> Speech:
     """The station's voice (`shared.operations.speech`), made by the app factory."""
     return current_app.extensions["satupintu.speech"]
+
+
+def speech_ahead() -> SpeechAhead:
+    """What renders the next calls' audio ahead of them (`shared.operations.speech_ahead`)."""
+    return current_app.extensions["satupintu.speech_ahead"]
 
 
 def device() -> Device:

@@ -70,28 +70,46 @@ function locale(lang) {
   return lang === "en" ? "en-GB" : "id-ID";
 }
 
+// Building an Intl formatter costs far more than using one (a board formats at every call):
+// each is made once per language and kind.
+const formatters = new Map();
+
+function formatter(kind, lang, make) {
+  const key = `${kind}:${lang}`;
+  if (!formatters.has(key)) formatters.set(key, make(locale(lang)));
+  return formatters.get(key);
+}
+
 // A timestamp shown in the station's time zone, e.g. "08.14" (id) or "08:14" (en).
 export function formatTime(iso, lang = language) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(locale(lang), {
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZone: data.timezone,
-  }).format(new Date(iso));
+  const format = formatter(
+    "time",
+    lang,
+    (where) =>
+      new Intl.DateTimeFormat(where, { hour: "2-digit", minute: "2-digit", timeZone: data.timezone }),
+  );
+  return format.format(new Date(iso));
 }
 
 export function formatDate(iso, lang = language) {
-  return new Intl.DateTimeFormat(locale(lang), {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    timeZone: data.timezone,
-  }).format(iso ? new Date(iso) : new Date());
+  const format = formatter(
+    "date",
+    lang,
+    (where) =>
+      new Intl.DateTimeFormat(where, {
+        weekday: "long",
+        day: "numeric",
+        month: "long",
+        year: "numeric",
+        timeZone: data.timezone,
+      }),
+  );
+  return format.format(iso ? new Date(iso) : new Date());
 }
 
 export function formatNumber(value, lang = language) {
-  return new Intl.NumberFormat(locale(lang)).format(value);
+  return formatter("number", lang, (where) => new Intl.NumberFormat(where)).format(value);
 }
 
 // Fill every element carrying data-i18n="key" with its text in the current language.
