@@ -193,7 +193,7 @@ class CentralProcess:
             try:
                 requests.get(f"{self.url}/api/me", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # workers still starting
                 time.sleep(0.1)
         raise RuntimeError(f"central did not start: {self.log_path.read_text()}")
 

@@ -153,7 +153,7 @@ class ServerProcess:
             try:
                 requests.get(f"{self.url}/api/services", timeout=1)
                 return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise RuntimeError(f"server did not start: {self.log_path.read_text()}")
 
