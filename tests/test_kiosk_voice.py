@@ -68,6 +68,18 @@ def test_a_chosen_service_offers_a_number_a_priority_number_or_says_why_not(
     assert "ask an officer" in chosen(service, "en", open_now=True, typed_number=True).text
 
 
+def test_a_chosen_private_service_is_said_by_the_private_entrys_words(tmp_path: Path) -> None:
+    private = make_config(tmp_path).service_by_id["propam"]
+    for language in ("id", "en"):
+        said = chosen(private, language, open_now=True, typed_number=False)
+        assert "Propam" not in said.text
+        assert said.keys == {"Enter": "take", "1": "priority"}
+    assert chosen(private, "id", open_now=True, typed_number=False).text.startswith(
+        "Anda memilih Layanan khusus"
+    )
+    assert "Propam" not in chosen(private, "en", open_now=False, typed_number=False).text
+
+
 def test_the_number_is_said_in_words_with_how_many_are_ahead_and_the_paper() -> None:
     said = issued("A-017", 2, True, "id")
     assert said.text.startswith("Nomor antrean Anda A tujuh belas. Ada dua orang di depan Anda.")

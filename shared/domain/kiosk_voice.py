@@ -99,8 +99,10 @@ def _page(entries: Sequence[tuple[str, str]], page: int) -> tuple[list[tuple[str
 
 def chosen(service: Service, language: str, *, open_now: bool, typed_number: bool) -> Prompt:
     """A service chosen: Enter takes a number, 1 a priority number, 0 goes back; a service that
-    takes no number now, or wants a registration number typed, says so."""
-    name = _name(service.name.get(language), language)
+    takes no number now, or wants a registration number typed, says so. A private service is
+    said by the private entry's words: whoever stands near the kiosk hears no choice named."""
+    said = text("ui.common.private_services", language) if service.private else None
+    name = _name(said or service.name.get(language), language)
     if not open_now:
         return _said(language, text("ui.voice_menu.closed", language, service=name))
     if typed_number:
