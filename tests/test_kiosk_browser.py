@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, Request, Response, Route, expect
 
+from tests.browser_pages import opened_page
 from tests.helpers import BASE_CONFIG
 from tests.printer_fixtures import closed_port
 from tests.realserver import ServerProcess
@@ -29,20 +30,11 @@ RECORD_VIBRATIONS = (
 )
 
 
-@contextmanager
-def open_page(chromium: Browser, viewport: dict[str, int], url: str) -> Iterator[Page]:
-    """A page in its own context; fails the test if the page's scripts throw."""
-    context = chromium.new_context(viewport=viewport)
-    context.add_init_script(RECORD_VIBRATIONS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, errors
+def open_page(
+    chromium: Browser, viewport: dict[str, int], url: str
+) -> AbstractContextManager[Page]:
+    """A page that records its vibrations."""
+    return opened_page(chromium, viewport, url, RECORD_VIBRATIONS)
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
+from tests.browser_pages import opened_page
 from tests.realserver import ServerProcess
 from tests.test_accessibility import assert_axe_finds_nothing
 from tests.test_board_browser import BOARD_VIEW, CONSOLE_VIEW, log_in
@@ -39,25 +39,6 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     server.stop()
 
 
-@contextmanager
-def opened(
-    chromium: Browser, viewport: dict[str, int], url: str, init: str | None = None
-) -> Iterator[Page]:
-    """A page in its own context; the test fails if its scripts throw."""
-    context = chromium.new_context(viewport=viewport)
-    if init:
-        context.add_init_script(init)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(url)
-    try:
-        yield page
-    finally:
-        context.close()
-    assert errors == []
-
-
 def issue(hall: ServerProcess, service: str, need: str | None = None) -> dict[str, Any]:
     body = {"service": service, **({"need": need} if need else {})}
     reply = requests.post(f"{hall.url}/api/tickets", json=body, timeout=10)
@@ -71,7 +52,7 @@ def issue(hall: ServerProcess, service: str, need: str | None = None) -> dict[st
 def test_the_kiosk_takes_a_need_beside_priority(
     chromium: Browser, hall: ServerProcess, lang: str, need_name: str
 ) -> None:
-    with opened(chromium, PORTRAIT, f"{hall.url}/kiosk/kiosk-1?lang={lang}") as kiosk:
+    with opened_page(chromium, PORTRAIT, f"{hall.url}/kiosk/kiosk-1?lang={lang}") as kiosk:
         choice = kiosk.get_by_role("button", name=need_name)
         assert_axe_finds_nothing(kiosk)
         choice.click()
@@ -99,11 +80,11 @@ def test_a_deaf_citizens_call_is_seen_on_the_console_and_board_and_felt_on_the_p
 ) -> None:
     ticket = issue(hall, "lapor", "deaf")
     with (
-        opened(chromium, BOARD_VIEW, f"{hall.url}/board?lang={lang}") as board,
-        opened(
+        opened_page(chromium, BOARD_VIEW, f"{hall.url}/board?lang={lang}") as board,
+        opened_page(
             chromium, PHONE, f"{hall.url}{ticket['status_url']}?lang={lang}", RECORD_ALERTS
         ) as phone,
-        opened(chromium, CONSOLE_VIEW, f"{hall.url}/counter?lang={lang}") as console,
+        opened_page(chromium, CONSOLE_VIEW, f"{hall.url}/counter?lang={lang}") as console,
     ):
         expect(phone.locator("#number")).to_have_text(ticket["number"])
         if lang == "en":
@@ -134,7 +115,7 @@ def test_a_deaf_citizens_call_is_seen_on_the_console_and_board_and_felt_on_the_p
 def test_an_interpreter_ticket_goes_first_to_the_bisindo_officers_counter(
     chromium: Browser, hall: ServerProcess
 ) -> None:
-    with opened(chromium, CONSOLE_VIEW, f"{hall.url}/counter") as console:
+    with opened_page(chromium, CONSOLE_VIEW, f"{hall.url}/counter") as console:
         log_in(console, "rini", "Loket 2")
         first = issue(hall, "surat")
         interpreter = issue(hall, "surat", "interpreter")
