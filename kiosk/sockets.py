@@ -10,7 +10,7 @@ from shared.application import ticket_reads
 from shared.domain.errors import NotFound
 from shared.domain.text import text_field
 from shared.web.realtime import connections, on, sid, socket_error
-from shared.web.socket_server import BOARD_ROOM, ticket_room
+from shared.web.socket_server import BATCH_ROOM, BOARD_ROOM, ticket_room
 from shared.web.web import station
 
 TOKEN_LIMIT = 100  # tokens are 22 characters; anything much longer is no token
@@ -29,6 +29,7 @@ def watch(data: Any = None) -> dict[str, Any]:
     if previous:
         leave_room(ticket_room(previous))
     leave_room(BOARD_ROOM)
+    leave_room(BATCH_ROOM)
     join_room(ticket_room(view["token"]))
     # Read again now that updates reach this phone: a call between the first read and joining
     # would otherwise leave it showing the place it had before.

@@ -98,6 +98,32 @@ def test_boards_receive_calls_with_the_announcement_and_no_token(
     assert "token" not in called
 
 
+def test_a_batched_board_hears_a_call_as_one_frame_and_others_as_before(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    auth.login()
+    wall = socketio.test_client(app, auth={"batch": True})
+    console = socketio.test_client(app)
+    start = received(wall, "snapshot")[0]["seq"]
+    console.get_received()
+    for _ in range(2):
+        client.post("/api/tickets", json={"service": "lapor"})
+    client.post("/api/counters/loket-2/call-next")
+    client.post("/api/counters/loket-2/call-next")  # finishes A-001, calls A-002
+    frames = received(wall, "board.events", lambda f: len(f["events"]) == 3)
+    assert [name for name, _ in frames[-1]["events"]] == [
+        "ticket.done",
+        "ticket.called",
+        "queue.waiting",
+    ]
+    sent = [payload for frame in frames for _, payload in frame["events"]]
+    assert [payload["seq"] for payload in sent] == list(range(start + 1, start + len(sent) + 1))
+    assert frames[-1]["events"][1][1]["number"] == "A-002"
+    assert not [m for m in wall.get_received() if m["name"] == "ticket.called"]
+    one_by_one = [m["name"] for m in console.get_received() if m["name"] != "power.state"]
+    assert one_by_one[-3:] == ["ticket.done", "ticket.called", "queue.waiting"]
+
+
 def test_a_phone_watching_its_ticket_sees_it_called(
     app: Flask, client: FlaskClient, auth: Auth
 ) -> None:

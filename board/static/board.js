@@ -7,7 +7,7 @@
 // wrap, and step down in size only while the tiles would not fit above the running text.
 // Everything is redrawn from a snapshot on every (re)connection and once a minute (opening
 // hours change with no event; a call left unattended leaves), then kept up to date by the
-// board events; live.js resynchronises on any `seq` gap.
+// board events, one frame per commit; live.js resynchronises on any `seq` gap.
 
 import { callOutcome } from "/static/js/calls.js";
 import { byId, el } from "/static/js/dom.js";
@@ -682,7 +682,8 @@ function measureAgain() {
 }
 window.addEventListener("resize", measureAgain);
 document.fonts.ready.then(measureAgain);
-const liveAuth = page.board ? { board: page.board } : {};
+// A commit's board events (a call: the ticket leaving, the call, the waiting counts) as one frame.
+const liveAuth = page.board ? { board: page.board, batch: true } : { batch: true };
 const live = connectLive({
   auth: liveAuth,
   onSnapshot,

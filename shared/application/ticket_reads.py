@@ -3,12 +3,13 @@ the call a board sequence number announced."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shared.application.station import Station
 from shared.application.views import ticket_view, ticket_views
 from shared.domain.events import TicketCalled, TicketRecalled
+from shared.domain.ticket import Ticket
 from shared.store import eventlog, repository
 
 
@@ -20,20 +21,22 @@ def ticket_by_token(station: Station, token: str) -> dict[str, Any] | None:
         return ticket_view(station, db, ticket, now) if ticket else None
 
 
-def ticket_places(station: Station, tokens: Iterable[str]) -> dict[str, tuple[int, str]]:
-    """Each token's ticket id and current service (cheap: no queue positions)."""
-    with station.store.read() as db:
-        return repository.places_by_tokens(db, list(tokens))
-
-
-def tickets_by_tokens(station: Station, tokens: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """Current views of several tickets at once (for phones watching their ticket)."""
+def tickets_of(station: Station, tokens: Iterable[str]) -> dict[str, Ticket]:
+    """The domain tickets of some tokens, by token (unknown tokens left out)."""
     wanted = list(tokens)
     if not wanted:
         return {}
+    with station.store.read() as db:
+        return {ticket.token: ticket for ticket in repository.by_tokens(db, wanted)}
+
+
+def views_of(station: Station, tickets: Sequence[Ticket]) -> dict[str, dict[str, Any]]:
+    """Citizens' views of tickets already read (their places, estimates and the number now
+    served as of now), by token: for phones watching their ticket."""
+    if not tickets:
+        return {}
     now = station.now()
     with station.store.read() as db:
-        tickets = repository.by_tokens(db, wanted)
         return {view["token"]: view for view in ticket_views(station, db, tickets, now)}
 
 

@@ -81,15 +81,6 @@ def by_tokens(db: Reader, tokens: Sequence[str]) -> list[Ticket]:
     return [_ticket(row) for row in rows]
 
 
-def places_by_tokens(db: Reader, tokens: Sequence[str]) -> dict[str, tuple[int, str]]:
-    """Each token's ticket id and current service, without reading whole tickets."""
-    if not tokens:
-        return {}
-    marks, names = _marks(tokens, "k")
-    rows = db.all(f"SELECT token, id, service FROM tickets WHERE token IN ({marks})", names)  # noqa: S608
-    return {row["token"]: (row["id"], row["service"]) for row in rows}
-
-
 def by_number(db: Reader, day: date, number: str) -> Ticket | None:
     """The ticket with this number in a day's queues (the latest, should two share it: one
     transferred on from the day before)."""

@@ -1,5 +1,10 @@
 """Phones watching their ticket: `ticket.update` at once to the tickets an event is about, then
-new queue positions, at most every POSITION_REFRESH_SECONDS, in the services the events moved."""
+new queue positions, at most every POSITION_REFRESH_SECONDS, in the services the events moved.
+
+Each watched ticket is read once, when its phone begins watching, and again only when an event
+names it (every change of a ticket records one); new positions are computed from those tickets
+and the queues in memory (`store.queue_index`), and a phone gets a frame only when its view
+changed."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from shared.domain.events import (
     TicketSteppedBack,
     TicketTransferred,
 )
+from shared.domain.ticket import Ticket
 from shared.web.socket_server import IDLE_SECONDS, Connections, socketio, ticket_room
 
 logger = logging.getLogger(__name__)
@@ -82,7 +88,7 @@ class PhoneUpdates:
         self._running = False
         self._next_positions = 0.0
         self._last_sent: dict[str, dict[str, Any]] = {}
-        self._ids: dict[str, int] = {}  # watched token -> its ticket's id (which never changes)
+        self._known: dict[str, Ticket] = {}  # watched token -> its ticket as last read
 
     def mark(self, batch: Sequence[Recorded]) -> set[str]:
         """Note a committed batch; returns the services whose positions it moved."""
@@ -107,7 +113,7 @@ class PhoneUpdates:
 
     def _wake(self) -> None:
         """Tell the worker there is work, starting it if it ended (caller holds the lock)."""
-        if not self.connections.watched_tokens():
+        if not self.connections.anyone_watching():
             self._tickets.clear()
             self._services.clear()
             self._everything = False
@@ -160,38 +166,42 @@ class PhoneUpdates:
 
     def _refresh(self, tickets: set[int], services: set[str], everything: bool) -> None:
         watched = self.connections.watched_tokens()
-        for gone in set(self._last_sent) - watched:
+        for gone in self._known.keys() - watched:
+            del self._known[gone]
+        for gone in self._last_sent.keys() - watched:
             del self._last_sent[gone]
-        for gone in set(self._ids) - watched:
-            del self._ids[gone]
         if not watched:
             return
-        if unknown := watched - self._ids.keys():  # only phones that began watching since
-            places = ticket_reads.ticket_places(self.station, unknown)
-            self._ids.update({token: ticket_id for token, (ticket_id, _) in places.items()})
-        self._send({token for token in watched if self._ids.get(token) in tickets})
+        stale = watched if everything else watched - self._known.keys()  # new phones: read them
+        self._send(self._reread(tickets, stale))
         if not (services or everything):
             return
-        where = ticket_reads.ticket_places(self.station, watched)  # services change on transfer
-        moved = sorted(
-            token for token, (_, service) in where.items() if everything or service in services
+        moved = sorted(  # services change on transfer: as of the tickets just read
+            token
+            for token, ticket in self._known.items()
+            if everything or ticket.service in services
         )
         for start in range(0, len(moved), PHONES_AT_ONCE):
             self._send(set(moved[start : start + PHONES_AT_ONCE]))
             time.sleep(0)  # let calls and boards through between chunks
             called = self._take_tickets()
             if called:  # a citizen called meanwhile hears it before the others' new positions
-                self._send(
-                    {token for token, (ticket_id, _) in where.items() if ticket_id in called}
-                )
+                self._send(self._reread(called, set()))
+                known = {ticket.id for ticket in self._known.values()}
                 with self._changed:  # tickets of phones that began watching since: next round
-                    self._tickets |= called - {ticket_id for ticket_id, _ in where.values()}
+                    self._tickets |= called - known
+
+    def _reread(self, tickets: set[int], also: set[str]) -> set[str]:
+        """Read again the watched tickets named (and the tokens `also`); their tokens."""
+        named = {token for token, ticket in self._known.items() if ticket.id in tickets}
+        fresh = ticket_reads.tickets_of(self.station, named | also)
+        self._known.update(fresh)
+        return {token for token in fresh if token in named or fresh[token].id in tickets}
 
     def _send(self, tokens: set[str]) -> None:
         """`ticket.update` to each of these phones whose ticket looks different than last sent."""
-        if not tokens:
-            return
-        for token, view in ticket_reads.tickets_by_tokens(self.station, tokens).items():
+        chosen = [self._known[token] for token in tokens if token in self._known]
+        for token, view in ticket_reads.views_of(self.station, chosen).items():
             if self._last_sent.get(token) != view:
                 self._last_sent[token] = view
                 socketio.emit("ticket.update", {"ticket": view}, to=ticket_room(token))

@@ -4,9 +4,12 @@ connect and watch handlers, and `on` for the surfaces' own events.
 Committed board events are handed to the boards' sockets by the committing request itself,
 under the store's write lock (so they leave in `seq` order), before it builds its answer: the
 wall board hears of a call before the officer's console does. Phones are kept current by a
-dispatcher thread, from a queue.
+worker thread the committing request wakes.
 Every client gets a `snapshot` on connect and is in the "board" room until it `watch`es a
-ticket; then it receives only `ticket.update` for that ticket. The surfaces register their
+ticket; then it receives only `ticket.update` for that ticket. A client that connects with
+`auth: {batch: true}` (the wall board) is in the "board.batch" room instead: it hears the board
+events of one commit as one `board.events` frame (a call: the ticket leaving the counter, the
+call and the waiting counts), each event still with its own `seq`. The surfaces register their
 own socket events (`board/sockets.py`, `kiosk/sockets.py`, `counter/sockets.py`); the
 background threads here run while there is work and end by themselves when idle.
 """
@@ -36,7 +39,15 @@ from shared.domain.i18n import pick_language, text
 from shared.web.auth import SESSION_COOKIE
 from shared.web.crossprocess import TicketsChanged
 from shared.web.phone_updates import PhoneUpdates
-from shared.web.socket_server import BOARD_ROOM, IDLE_SECONDS, POWER_EVENT, Connections, socketio
+from shared.web.socket_server import (
+    BATCH_EVENT,
+    BATCH_ROOM,
+    BOARD_ROOM,
+    IDLE_SECONDS,
+    POWER_EVENT,
+    Connections,
+    socketio,
+)
 from shared.web.socketlimits import WIRE, Flood, MeteredSocket, Wire
 from shared.web.web import error_json, origin_allowed, station
 
@@ -47,14 +58,14 @@ Handler = TypeVar("Handler", bound=Callable[..., Any])
 
 
 class Dispatcher:
-    """Board events leave at commit, from the committing request; phones are kept current by a
-    thread of their own.
+    """Board events leave at commit, from the committing request, which also tells the phones'
+    worker (`PhoneUpdates`, a thread of its own) what changed.
 
     Emitting only queues each board's frame (its socket's writer sends it as soon as the
     request lets other greenlets run: `Store.write` does right after publishing), so a hall
     full of boards costs the request little and a call never waits for phone work. With a
     message queue (several processes) the emit is a broker round trip: it then leaves from
-    the thread too, off the request.
+    a thread of the dispatcher's, off the request, which also tells the other processes.
     """
 
     def __init__(self, station: Station, connections: Connections) -> None:
@@ -76,9 +87,12 @@ class Dispatcher:
         """Called by the store right after COMMIT, in commit order; never blocks on clients."""
         if self.boards_at_commit:
             self._emit_to_boards(recorded)
+            self._mark_phones(recorded)
         if any(each.event.board for each in recorded):
             for listener in self.listeners:
                 listener()
+        if self.boards_at_commit:
+            return  # one process: no other process to tell
         self._queue.put(recorded)
         with self._lock:
             if not self._running:
@@ -90,12 +104,19 @@ class Dispatcher:
         self.phones.mark_everything()
 
     def _emit_to_boards(self, batch: Sequence[Recorded]) -> None:
+        """Each board event as a frame of its own to the "board" room, and all of them as one
+        frame to the "board.batch" room."""
         private = self.station.private_services
         try:
-            for recorded in batch:
-                if recorded.event.board:
-                    payload = recorded.event.payload(recorded.seq, private)
-                    socketio.emit(recorded.event.name, payload, to=BOARD_ROOM)
+            events = [
+                [recorded.event.name, recorded.event.payload(recorded.seq, private)]
+                for recorded in batch
+                if recorded.event.board
+            ]
+            for name, payload in events:
+                socketio.emit(name, payload, to=BOARD_ROOM)
+            if events:
+                socketio.emit(BATCH_EVENT, {"events": events}, to=BATCH_ROOM)
         except Exception:
             logger.exception("could not tell the boards of %d events", len(batch))
 
@@ -110,12 +131,20 @@ class Dispatcher:
                         self._running = False
                         return None
 
+    def _mark_phones(self, batch: Sequence[Recorded]) -> set[str]:
+        """Tell the phones' worker what changed; the services whose positions moved."""
+        try:
+            return self.phones.mark(batch)
+        except Exception:
+            logger.exception("could not tell the phones of %d events", len(batch))
+            return set()
+
     def _run(self) -> None:
+        """With a message queue: the boards, this process's phones and the other processes."""
         while (batch := self._next()) is not None:
-            if not self.boards_at_commit:
-                self._emit_to_boards(batch)
+            self._emit_to_boards(batch)
+            moved = self._mark_phones(batch)
             try:
-                moved = self.phones.mark(batch)
                 if self.others is not None:
                     self.others.publish(batch, moved)
             except Exception:
@@ -241,6 +270,11 @@ def meter_websockets(limits: Limits) -> None:
     eio._async = {**eio._async, "websocket": MeteredWebSocket}
 
 
+def batched(auth: Any) -> bool:
+    """Whether a client asks for a commit's board events as one frame (`{"batch": true}`)."""
+    return isinstance(auth, dict) and auth.get("batch") is True
+
+
 def board_id(data: Any) -> str | None:
     """The board a client names (`{"board": ID}`), else None for every counter."""
     found = data.get("board") if isinstance(data, dict) else None
@@ -263,7 +297,7 @@ def connect(auth: Any = None) -> None:
         station().config.language,
     )
     connections().opened(sid(), request.cookies.get(SESSION_COOKIE), lang)
-    join_room(BOARD_ROOM)
+    join_room(BATCH_ROOM if batched(auth) else BOARD_ROOM)
     emit("snapshot", board_view.board_snapshot(station(), board_id(auth)))
     emit(POWER_EVENT, power_view(station().power))
 
@@ -277,7 +311,7 @@ def closed(*_: Any) -> None:
 def presence_changed(counter_id: str | None) -> None:
     """Tell every screen that the officers at `counter_id` changed (staff screens reload)."""
     if counter_id is not None:
-        socketio.emit("counter.presence", {"counter": counter_id}, to=BOARD_ROOM)
+        socketio.emit("counter.presence", {"counter": counter_id}, to=[BOARD_ROOM, BATCH_ROOM])
     current_app.extensions["satupintu.flood"].forget(sid())
 
 

@@ -7,7 +7,9 @@ import threading
 
 from flask_socketio import SocketIO
 
-BOARD_ROOM = "board"
+BOARD_ROOM = "board"  # clients hearing each board event as a frame of its own
+BATCH_ROOM = "board.batch"  # boards hearing a commit's board events as one `board.events` frame
+BATCH_EVENT = "board.events"
 POWER_EVENT = "power.state"  # to every client, phones too (`publish_power`)
 
 
@@ -66,6 +68,9 @@ class Connections:
             previous = self._watching.get(sid)
             self._watching[sid] = token
             return previous
+
+    def anyone_watching(self) -> bool:
+        return bool(self._watching)
 
     def watched_tokens(self) -> set[str]:
         with self._lock:

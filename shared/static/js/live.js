@@ -1,6 +1,8 @@
 // The live connection every screen shares: Socket.IO with reconnection, a snapshot to start
 // from, board events applied in `seq` order, and a fresh snapshot whenever a gap shows or the
-// power changes (`power.state`, which also keeps the page's power notice current).
+// power changes (`power.state`, which also keeps the page's power notice current). A screen
+// that connects with `auth: {batch: true}` hears a commit's board events as one `board.events`
+// frame ({events: [[name, payload], ...]}), applied here one by one as if each came alone.
 // BOARD_EVENTS must equal shared/events.py's board events (tests/test_docs.py checks it).
 
 import { showPower } from "/static/js/power.js";
@@ -78,6 +80,9 @@ export function connectLive({ auth = {}, onSnapshot, onEvent = () => {}, onStatu
   }
 
   for (const name of BOARD_EVENTS) socket.on(name, (payload) => apply(name, payload));
+  socket.on("board.events", (frame) => {
+    for (const [name, payload] of frame.events) apply(name, payload);
+  });
   // Which services the battery can still serve changes with the power: a fresh snapshot.
   socket.on("power.state", () => {
     if (seq !== null) resync();
