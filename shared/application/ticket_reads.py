@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shared.application.station import Station
-from shared.application.views import ticket_view, ticket_views
+from shared.application.views import Places, places, ticket_view, ticket_views
 from shared.domain.events import TicketCalled, TicketRecalled
 from shared.domain.ticket import Ticket
 from shared.store import eventlog, repository
@@ -30,14 +30,24 @@ def tickets_of(station: Station, tokens: Iterable[str]) -> dict[str, Ticket]:
         return {ticket.token: ticket for ticket in repository.by_tokens(db, wanted)}
 
 
-def views_of(station: Station, tickets: Sequence[Ticket]) -> dict[str, dict[str, Any]]:
-    """Citizens' views of tickets already read (their places, estimates and the number now
-    served as of now), by token: for phones watching their ticket."""
+def places_of(station: Station, tickets: Sequence[Ticket]) -> Places:
+    """Where tickets already read stand now (see `views.places`)."""
+    now = station.now()
+    with station.store.read() as db:
+        return places(station, db, tickets, now)
+
+
+def views_of(
+    station: Station, tickets: Sequence[Ticket], known: Places | None = None
+) -> dict[str, dict[str, Any]]:
+    """Citizens' views of tickets already read (with their places now, or the `known` ones),
+    by token: for phones watching their ticket."""
     if not tickets:
         return {}
     now = station.now()
     with station.store.read() as db:
-        return {view["token"]: view for view in ticket_views(station, db, tickets, now)}
+        views = ticket_views(station, db, tickets, now, known=known)
+        return {view["token"]: view for view in views}
 
 
 def announced_call(station: Station, seq: int) -> TicketCalled | TicketRecalled | None:

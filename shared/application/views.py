@@ -17,6 +17,7 @@ registered for SMS, masked (`0812•••7890`), or null.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,15 +48,18 @@ def _range(minutes: int | None) -> dict[str, int] | None:
     return {"low": found.low, "high": found.high} if found else None
 
 
-def ticket_views(
-    station: Station,
-    db: Reader,
-    tickets: Sequence[Ticket],
-    now: datetime,
-    *,
-    for_staff: bool = False,
-) -> list[dict[str, Any]]:
-    """The contract's ticket objects, computing queue positions once per service."""
+@dataclass(frozen=True)
+class Places:
+    """Of some waiting tickets, by id: how many the call order puts first, and the estimated
+    minutes until each is called."""
+
+    ahead: dict[int, int]
+    waits: dict[int, int]
+
+
+def places(station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime) -> Places:
+    """Where the waiting ones of `tickets` stand: queue positions once per service, and one
+    play of the wait estimate for them all."""
     ahead = positions.people_ahead(station, db, tickets, now)
     waits = positions.wait_minutes(
         station,
@@ -63,6 +67,22 @@ def ticket_views(
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
     )
+    return Places(ahead, waits)
+
+
+def ticket_views(
+    station: Station,
+    db: Reader,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    *,
+    for_staff: bool = False,
+    known: Places | None = None,
+) -> list[dict[str, Any]]:
+    """The contract's ticket objects, with their `places` (or the `known` ones, computed for
+    these tickets as they are now, possibly with others)."""
+    found = known if known is not None else places(station, db, tickets, now)
+    ahead, waits = found.ahead, found.waits
     serving = {} if for_staff else now_serving(db)
     suspended = in_force(db)
     sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])

@@ -16,6 +16,7 @@ from typing import Any
 
 from shared.application import ticket_reads
 from shared.application.station import Station
+from shared.application.views import Places
 from shared.domain.config import Config
 from shared.domain.estimates import linked_services
 from shared.domain.events import (
@@ -181,15 +182,19 @@ class PhoneUpdates:
             for token, ticket in self._known.items()
             if everything or ticket.service in services
         )
+        known = ticket_reads.places_of(self.station, [self._known[token] for token in moved])
+        told: set[str] = set()  # phones whose ticket an event named meanwhile: already told
         for start in range(0, len(moved), PHONES_AT_ONCE):
-            self._send(set(moved[start : start + PHONES_AT_ONCE]))
+            self._send(set(moved[start : start + PHONES_AT_ONCE]) - told, known)
             time.sleep(0)  # let calls and boards through between chunks
             called = self._take_tickets()
             if called:  # a citizen called meanwhile hears it before the others' new positions
-                self._send(self._reread(called, set()))
-                known = {ticket.id for ticket in self._known.values()}
+                fresh = self._reread(called, set())
+                self._send(fresh)
+                told |= fresh
+                ids = {ticket.id for ticket in self._known.values()}
                 with self._changed:  # tickets of phones that began watching since: next round
-                    self._tickets |= called - known
+                    self._tickets |= called - ids
 
     def _reread(self, tickets: set[int], also: set[str]) -> set[str]:
         """Read again the watched tickets named (and the tokens `also`); their tokens."""
@@ -198,10 +203,11 @@ class PhoneUpdates:
         self._known.update(fresh)
         return {token for token in fresh if token in named or fresh[token].id in tickets}
 
-    def _send(self, tokens: set[str]) -> None:
-        """`ticket.update` to each of these phones whose ticket looks different than last sent."""
+    def _send(self, tokens: set[str], known: Places | None = None) -> None:
+        """`ticket.update` to each of these phones whose ticket looks different than last sent
+        (their places as `known`, else as they are now)."""
         chosen = [self._known[token] for token in tokens if token in self._known]
-        for token, view in ticket_reads.views_of(self.station, chosen).items():
+        for token, view in ticket_reads.views_of(self.station, chosen, known).items():
             if self._last_sent.get(token) != view:
                 self._last_sent[token] = view
                 socketio.emit("ticket.update", {"ticket": view}, to=ticket_room(token))
