@@ -141,6 +141,30 @@ def test_a_phone_watching_its_ticket_sees_it_called(
     assert not [m for m in phone.get_received() if m["name"] == "ticket.called"]
 
 
+def test_phones_hear_of_their_new_place_and_only_when_it_changed(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    tokens = {}
+    for service in ("lapor", "lapor", "lapor", "lantas"):
+        ticket = client.post("/api/tickets", json={"service": service}).get_json()["ticket"]
+        tokens[ticket["number"]] = ticket["token"]
+    phones = {}
+    for number in ("A-003", "C-001"):
+        phones[number] = socketio.test_client(app)
+        assert phones[number].emit("watch", {"token": tokens[number]}, callback=True)["ok"]
+        phones[number].get_received()
+    auth.login()
+    client.post("/api/counters/loket-1/call-next")
+    moved = received(phones["A-003"], "ticket.update", lambda u: u["ticket"]["ahead"] == 1)
+    assert moved[-1]["ticket"]["number"] == "A-003"
+    assert moved[-1]["ticket"]["now_serving"] == "A-001"
+    client.post("/api/counters/loket-1/call-next")
+    moved = received(phones["A-003"], "ticket.update", lambda u: u["ticket"]["ahead"] == 0)
+    assert [update["ticket"]["ahead"] for update in moved] == [0]  # one frame for the change
+    # Nothing a lantas phone shows changed: no frame reached it.
+    assert received(phones["C-001"], "ticket.update", wait=0.8) == []
+
+
 def test_watching_an_unknown_ticket_is_refused(app: Flask) -> None:
     phone = socketio.test_client(app)
     assert phone.emit("watch", {"token": "nope"}, callback=True)["error"]["code"] == "not_found"
