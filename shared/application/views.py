@@ -16,7 +16,7 @@ registered for SMS, masked (`0812•••7890`), or null.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ from shared.domain.slots import check_in_closes, check_in_opens
 from shared.domain.sms import mask
 from shared.domain.ticket import Ticket
 from shared.store import repository, sms_store
-from shared.store.repository import BookingRow
+from shared.store.repository import BookingRow, CounterRow
 from shared.store.store import Reader
 
 CITIZEN_ONLY = ("token", "status_url")
@@ -57,14 +57,17 @@ def ticket_views(
 ) -> list[dict[str, Any]]:
     """The contract's ticket objects, computing queue positions once per service."""
     ahead = positions.people_ahead(station, db, tickets, now)
+    rows = repository.counters(db)
+    suspended = in_force(db)
     waits = positions.wait_minutes(
         station,
         db,
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
+        rows,
+        suspended,
     )
-    serving = {} if for_staff else now_serving(db)
-    suspended = in_force(db)
+    serving = {} if for_staff else now_serving(rows)
     sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
@@ -111,10 +114,11 @@ def ticket_views(
     return views
 
 
-def now_serving(db: Reader) -> dict[str, str]:
-    """Per service, the number most recently called among those at a counter now."""
+def now_serving(rows: Mapping[str, CounterRow]) -> dict[str, str]:
+    """Per service, the number most recently called among those at a counter now (`rows`:
+    `repository.counters`)."""
     latest: dict[str, Ticket] = {}
-    for row in repository.counters(db).values():
+    for row in rows.values():
         ticket = row.ticket
         if ticket is None or ticket.called_at is None:
             continue

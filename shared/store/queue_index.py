@@ -222,7 +222,11 @@ class QueueIndex:
         base = self._published
         found = load(db) if base is None else advanced(db, base)
         if publish and found is not base:
-            with self._lock:
-                if self._published is None or found.seq > self._published.seq:
-                    self._published = found
+            self.publish(found)
         return found
+
+    def publish(self, found: Queues) -> None:
+        """Make `found` (committed data only) what later reads start from, unless newer is."""
+        with self._lock:
+            if self._published is None or found.seq > self._published.seq:
+                self._published = found
