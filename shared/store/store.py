@@ -242,13 +242,11 @@ class Store:
         try:
             with self._database() as db:
                 try:
-                    left = max(0.0, deadline - time.monotonic())
-                    db.conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
                     if not durable:
                         db.conn.execute("PRAGMA synchronous = NORMAL")
                     # Waiting for another process's lock and the fsync at COMMIT happen
                     # off the event loop, so other connections keep being served meanwhile.
-                    blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
+                    _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
                     # Nothing written yet: what this sees is committed, so it may be published.
                     self.queue.current(Reader(db), publish=True)
                     tx = Transaction(db, actor, now, self.queue)
@@ -294,6 +292,22 @@ class Store:
             for db in self._idle:
                 db.conn.close()
             self._idle.clear()
+
+
+def _begin_immediate(conn: sqlite3.Connection, seconds: float) -> None:
+    """BEGIN IMMEDIATE, waiting at most `seconds` for another process's write lock: at once
+    while nobody holds it (nothing then blocks), else in an OS thread (`blocking_call`)."""
+    wait = f"PRAGMA busy_timeout = {int(seconds * 1000)}"
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        conn.execute(wait)
+        blocking_call(conn.execute, "BEGIN IMMEDIATE")
+        return
+    conn.execute(wait)
 
 
 def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:
