@@ -123,7 +123,7 @@ class Transaction(Reader):
         self, db: Database, actor: str, now: datetime, queue: QueueIndex | None = None
     ) -> None:
         super().__init__(db, queue)
-        self._seen: Queues | None = None
+        self.seen: Queues | None = None
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
@@ -137,17 +137,10 @@ class Transaction(Reader):
         return self.db.execute(sql, params)
 
     def queues(self) -> Queues:
-        """The queues with this transaction's own changes, never published: it may roll back."""
-        self._seen = (self.queue or QueueIndex()).current(self, publish=False)
-        return self._seen
-
-    def final_queues(self) -> Queues | None:
-        """The queues this write saw last if no ticket moved since (None: none seen, or stale):
-        once committed, they are what later reads may start from without re-reading."""
-        if self._seen is None:
-            return None
-        top = self.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM queue_changes")
-        return self._seen if top is not None and top["seq"] == self._seen.seq else None
+        """The queues with this transaction's own changes, not published while it may still
+        roll back (`seen` keeps the latest, which the store publishes once committed)."""
+        self.seen = (self.queue or QueueIndex()).current(self, publish=False)
+        return self.seen
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the hash-chained log; board events take the next `seq`."""
@@ -251,10 +244,11 @@ class Store:
                     self.queue.current(Reader(db), publish=True)
                     tx = Transaction(db, actor, now, self.queue)
                     yield tx
-                    final = tx.final_queues()
                     blocking_call(db.conn.execute, "COMMIT")
-                    if final is not None:
-                        self.queue.publish(final)
+                    # What the write saw is committed now: exactly the data as of its `seq`
+                    # (a ticket moved after it has a later change, which reads then apply).
+                    if tx.seen is not None:
+                        self.queue.publish(tx.seen)
                 except sqlite3.OperationalError as error:
                     raise Unavailable("error.storage", detail=str(error)) from error
                 finally:
