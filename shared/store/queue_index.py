@@ -14,8 +14,9 @@ put back from a backup, loads the waiting tickets afresh.
 
 States are immutable once made: a read gets the one matching its own snapshot, and a committed
 read publishes it for the next ones (copy on write, so a reader holding an older state is
-never disturbed). A write transaction sees its own uncommitted changes in a private state
-that is never published: a rollback leaves nothing behind.
+never disturbed). A write transaction sees its own uncommitted changes in a private state,
+published only once it committed (the state it saw last is the data as of that state's
+change): a rollback leaves nothing behind.
 """
 
 from __future__ import annotations

@@ -240,8 +240,6 @@ class Store:
                     # Waiting for another process's lock and the fsync at COMMIT happen
                     # off the event loop, so other connections keep being served meanwhile.
                     _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
-                    # Nothing written yet: what this sees is committed, so it may be published.
-                    self.queue.current(Reader(db), publish=True)
                     tx = Transaction(db, actor, now, self.queue)
                     yield tx
                     blocking_call(db.conn.execute, "COMMIT")
