@@ -54,6 +54,20 @@ def test_priority_tickets_go_first_and_lengthen_the_regular_wait() -> None:
     assert interleaved == {1: 0, 2: 10, 3: 20}
 
 
+def test_the_same_queue_later_is_estimated_afresh_only_where_the_clock_matters() -> None:
+    waiting = [item(1), item(2), item(3, priority=True)]
+    guard = CallPolicy(max_wait_minutes=30)
+    assert estimate_wait_minutes(waiting, [counter()], TEN, guard, MORNING) == {3: 0, 1: 10, 2: 20}
+    later = MORNING + timedelta(minutes=40)  # everyone has waited too long: oldest first
+    assert estimate_wait_minutes(waiting, [counter()], TEN, guard, later) == {1: 0, 2: 10, 3: 20}
+    # Without the starvation guard the minutes count from now, whatever now is.
+    assert estimate_wait_minutes(waiting, [counter()], TEN, CallPolicy(), later) == {
+        3: 0,
+        1: 10,
+        2: 20,
+    }
+
+
 def test_a_ticket_no_counter_calls_gets_no_estimate() -> None:
     assert estimate([item(1, "b")], [counter("a")]) == {}
 

@@ -8,15 +8,14 @@ The rules themselves live in `shared.domain.queue_rules` and `shared.domain.esti
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from shared.application.station import Station
-from shared.application.suspensions import in_force
 from shared.domain import estimates
 from shared.domain.estimates import CounterNow
 from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff, regular_streak
-from shared.domain.suspension import outage_minutes
+from shared.domain.suspension import Suspension, outage_minutes
 from shared.domain.ticket import Ticket
 from shared.store import eventlog, repository
 from shared.store.store import Reader
@@ -59,13 +58,20 @@ def people_ahead(
 
 
 def wait_minutes(
-    station: Station, db: Reader, now: datetime, wanted: dict[int, tuple[str, int]]
+    station: Station,
+    db: Reader,
+    now: datetime,
+    wanted: dict[int, tuple[str, int]],
+    rows: Mapping[str, repository.CounterRow],
+    suspended: Mapping[str, Suspension],
 ) -> dict[int, int]:
     """Estimated minutes until each wanted waiting ticket is called: {id: minutes}.
 
-    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`. While a
-    service is suspended, the counters are played calling only the other services' tickets, and
-    the suspended service's tickets wait the rest of its expected outage on top.
+    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`; `rows`
+    and `suspended` are the counters and the suspensions `db` holds (`repository.counters`,
+    `suspensions.in_force`), read once by the caller. While a service is suspended, the
+    counters are played calling only the other services' tickets, and the suspended service's
+    tickets wait the rest of its expected outage on top.
     """
     if not wanted:
         return {}
@@ -81,7 +87,6 @@ def wait_minutes(
         )
         for service in linked
     }
-    rows = repository.counters(db)
     now_counters = []
     for counter in config.counters:
         row = rows.get(counter.id)
@@ -98,7 +103,6 @@ def wait_minutes(
     loads = estimates.counter_loads(now_counters, per_ticket, now)
     policy = config.call_policy
     found = estimates.wait_estimates(played, loads, per_ticket, policy, now, wanted)
-    suspended = in_force(db)
     held = suspended.keys() & set(linked)
     running = {ticket: wanted[ticket] for ticket in found if wanted[ticket][0] not in held}
     if held and running:  # the counters call only the running services' tickets meanwhile

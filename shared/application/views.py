@@ -16,7 +16,7 @@ registered for SMS, masked (`0812•••7890`), or null.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,9 +28,10 @@ from shared.domain.estimates import almost_turn, wait_range
 from shared.domain.queue_rules import Status, may_requeue
 from shared.domain.slots import check_in_closes, check_in_opens
 from shared.domain.sms import mask
+from shared.domain.suspension import Suspension
 from shared.domain.ticket import Ticket
 from shared.store import repository, sms_store
-from shared.store.repository import BookingRow
+from shared.store.repository import BookingRow, CounterRow
 from shared.store.store import Reader
 
 CITIZEN_ONLY = ("token", "status_url")
@@ -55,19 +56,25 @@ class Places:
 
     ahead: dict[int, int]
     waits: dict[int, int]
+    counters: Mapping[str, CounterRow]
+    suspended: Mapping[str, Suspension]
 
 
 def places(station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime) -> Places:
     """Where the waiting ones of `tickets` stand: queue positions once per service, and one
     play of the wait estimate for them all."""
     ahead = positions.people_ahead(station, db, tickets, now)
+    rows = repository.counters(db)
+    suspended = in_force(db)
     waits = positions.wait_minutes(
         station,
         db,
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
+        rows,
+        suspended,
     )
-    return Places(ahead, waits)
+    return Places(ahead, waits, rows, suspended)
 
 
 def ticket_views(
@@ -82,9 +89,8 @@ def ticket_views(
     """The contract's ticket objects, with their `places` (or the `known` ones, computed for
     these tickets as they are now, possibly with others)."""
     found = known if known is not None else places(station, db, tickets, now)
-    ahead, waits = found.ahead, found.waits
-    serving = {} if for_staff else now_serving(db)
-    suspended = in_force(db)
+    ahead, waits, suspended = found.ahead, found.waits, found.suspended
+    serving = {} if for_staff else now_serving(found.counters)
     sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
@@ -131,10 +137,11 @@ def ticket_views(
     return views
 
 
-def now_serving(db: Reader) -> dict[str, str]:
-    """Per service, the number most recently called among those at a counter now."""
+def now_serving(rows: Mapping[str, CounterRow]) -> dict[str, str]:
+    """Per service, the number most recently called among those at a counter now (`rows`:
+    `repository.counters`)."""
     latest: dict[str, Ticket] = {}
-    for row in repository.counters(db).values():
+    for row in rows.values():
         ticket = row.ticket
         if ticket is None or ticket.called_at is None:
             continue

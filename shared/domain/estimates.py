@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +26,7 @@ TRIM_SHARE = 0.1  # the longest and the shortest tenth are left out
 STANDARD_WEIGHT = 2.0  # the configured standard time counts as this many tickets
 DEFAULT_STANDARD_MINUTES = 15.0
 REMAINING_FLOOR = 0.25
+PLAYS_KEPT = 32  # the latest plays of `estimate_wait_minutes` remembered, per process
 
 
 def typical_minutes(latest_minutes: Sequence[float], standard_minutes: float) -> float:
@@ -120,6 +122,10 @@ def linked_services(config: Config, services: set[str]) -> set[str]:
     return linked
 
 
+_plays: dict[Hashable, dict[int, int]] = {}
+_plays_lock = threading.Lock()
+
+
 def estimate_wait_minutes(
     waiting: Sequence[QueueItem],
     counters: Sequence[CounterLoad],
@@ -133,7 +139,36 @@ def estimate_wait_minutes(
     and each ticket then keeps it busy for its service's `minutes_per_ticket`. So counters
     shared between services, priority tickets, the starvation guard and counters still
     serving someone are all taken into account. A ticket no counter can call is left out.
+
+    The same inputs give the same answer, so the latest plays are remembered (PLAYS_KEPT): a
+    ticket taken behind the tickets played changes none of them. Minutes count from `now`, which
+    the play reads only for the starvation guard: without one, `now` is no part of the inputs.
     """
+    key = (
+        tuple(waiting),
+        tuple(counters),
+        tuple(sorted(minutes_per_ticket.items())),
+        policy,
+        now if policy.max_wait_minutes else None,
+    )
+    with _plays_lock:
+        found = _plays.get(key)
+    if found is None:
+        found = _play(waiting, counters, minutes_per_ticket, policy, now)
+        with _plays_lock:
+            if len(_plays) >= PLAYS_KEPT:
+                _plays.clear()
+            _plays[key] = found
+    return dict(found)
+
+
+def _play(
+    waiting: Sequence[QueueItem],
+    counters: Sequence[CounterLoad],
+    minutes_per_ticket: Mapping[str, float],
+    policy: CallPolicy,
+    now: datetime,
+) -> dict[int, int]:
     streams: dict[tuple[str, bool], deque[QueueItem]] = {}
     for item in sorted(waiting):
         streams.setdefault((item.service, item.priority), deque()).append(item)

@@ -14,8 +14,9 @@ put back from a backup, loads the waiting tickets afresh.
 
 States are immutable once made: a read gets the one matching its own snapshot, and a committed
 read publishes it for the next ones (copy on write, so a reader holding an older state is
-never disturbed). A write transaction sees its own uncommitted changes in a private state
-that is never published: a rollback leaves nothing behind.
+never disturbed). A write transaction sees its own uncommitted changes in a private state,
+published only once it committed (the state it saw last is the data as of that state's
+change): a rollback leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -222,7 +223,11 @@ class QueueIndex:
         base = self._published
         found = load(db) if base is None else advanced(db, base)
         if publish and found is not base:
-            with self._lock:
-                if self._published is None or found.seq > self._published.seq:
-                    self._published = found
+            self.publish(found)
         return found
+
+    def publish(self, found: Queues) -> None:
+        """Make `found` (committed data only) what later reads start from, unless newer is."""
+        with self._lock:
+            if self._published is None or found.seq > self._published.seq:
+                self._published = found

@@ -123,6 +123,7 @@ class Transaction(Reader):
         self, db: Database, actor: str, now: datetime, queue: QueueIndex | None = None
     ) -> None:
         super().__init__(db, queue)
+        self.seen: Queues | None = None
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
@@ -136,8 +137,10 @@ class Transaction(Reader):
         return self.db.execute(sql, params)
 
     def queues(self) -> Queues:
-        """The queues with this transaction's own changes, never published: it may roll back."""
-        return (self.queue or QueueIndex()).current(self, publish=False)
+        """The queues with this transaction's own changes, not published while it may still
+        roll back (`seen` keeps the latest, which the store publishes once committed)."""
+        self.seen = (self.queue or QueueIndex()).current(self, publish=False)
+        return self.seen
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the hash-chained log; board events take the next `seq`."""
@@ -232,18 +235,18 @@ class Store:
         try:
             with self._database() as db:
                 try:
-                    left = max(0.0, deadline - time.monotonic())
-                    db.conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
                     if not durable:
                         db.conn.execute("PRAGMA synchronous = NORMAL")
                     # Waiting for another process's lock and the fsync at COMMIT happen
                     # off the event loop, so other connections keep being served meanwhile.
-                    blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
-                    # Nothing written yet: what this sees is committed, so it may be published.
-                    self.queue.current(Reader(db), publish=True)
+                    _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
                     tx = Transaction(db, actor, now, self.queue)
                     yield tx
                     blocking_call(db.conn.execute, "COMMIT")
+                    # What the write saw is committed now: exactly the data as of its `seq`
+                    # (a ticket moved after it has a later change, which reads then apply).
+                    if tx.seen is not None:
+                        self.queue.publish(tx.seen)
                 except sqlite3.OperationalError as error:
                     raise Unavailable("error.storage", detail=str(error)) from error
                 finally:
@@ -281,6 +284,22 @@ class Store:
             for db in self._idle:
                 db.conn.close()
             self._idle.clear()
+
+
+def _begin_immediate(conn: sqlite3.Connection, seconds: float) -> None:
+    """BEGIN IMMEDIATE, waiting at most `seconds` for another process's write lock: at once
+    while nobody holds it (nothing then blocks), else in an OS thread (`blocking_call`)."""
+    wait = f"PRAGMA busy_timeout = {int(seconds * 1000)}"
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            raise
+        conn.execute(wait)
+        blocking_call(conn.execute, "BEGIN IMMEDIATE")
+        return
+    conn.execute(wait)
 
 
 def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:
