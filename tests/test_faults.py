@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,23 @@ def test_a_locked_database_is_a_clear_503_and_nothing_changes(
     )
     assert retried.status_code == 201
     assert retried.get_json()["ticket"]["number"] == "A-002"
+
+
+def test_a_write_waits_while_another_process_writes_and_then_goes_through(
+    client: FlaskClient, config: Config
+) -> None:
+    client.get("/api/board")  # the database is made
+    other = sqlite3.connect(config.database_path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing, for a moment
+    done = threading.Timer(0.3, other.execute, ["ROLLBACK"])
+    done.start()
+    try:
+        issued = client.post("/api/tickets", json={"service": "lapor"})
+    finally:
+        done.join()
+        other.close()
+    assert issued.status_code == 201
+    assert issued.get_json()["ticket"]["number"] == "A-001"
 
 
 @pytest.mark.parametrize(

@@ -232,18 +232,14 @@ class Store:
         try:
             with self._database() as db:
                 try:
-                    left = max(0.0, deadline - time.monotonic())
-                    db.conn.execute(f"PRAGMA busy_timeout = {int(left * 1000)}")
                     if not durable:
                         db.conn.execute("PRAGMA synchronous = NORMAL")
-                    # Waiting for another process's lock and the fsync at COMMIT happen
-                    # off the event loop, so other connections keep being served meanwhile.
-                    blocking_call(db.conn.execute, "BEGIN IMMEDIATE")
+                    _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
                     # Nothing written yet: what this sees is committed, so it may be published.
                     self.queue.current(Reader(db), publish=True)
                     tx = Transaction(db, actor, now, self.queue)
                     yield tx
-                    blocking_call(db.conn.execute, "COMMIT")
+                    blocking_call(db.conn.execute, "COMMIT")  # its fsync: off the event loop
                 except sqlite3.OperationalError as error:
                     raise Unavailable("error.storage", detail=str(error)) from error
                 finally:
@@ -281,6 +277,28 @@ class Store:
             for db in self._idle:
                 db.conn.close()
             self._idle.clear()
+
+
+def _begin_immediate(conn: sqlite3.Connection, wait: float) -> None:
+    """BEGIN IMMEDIATE, waiting at most `wait` seconds for another process's write lock.
+
+    This process's writers take turns by the store's lock, so the database's lock is usually
+    free and is taken at once, in this thread. Only when another process holds it is the
+    wait (like the fsync at COMMIT) made off the event loop, so other connections keep being
+    served meanwhile: a trip to the thread pool, and back, costs a call a scheduling delay on
+    a busy machine.
+    """
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        began = True
+    except sqlite3.OperationalError as error:
+        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            raise
+        began = False
+    conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    if not began:
+        blocking_call(conn.execute, "BEGIN IMMEDIATE")
 
 
 def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:
