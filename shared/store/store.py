@@ -293,7 +293,7 @@ def _begin_immediate(conn: sqlite3.Connection, wait: float) -> None:
         conn.execute("BEGIN IMMEDIATE")
         began = True
     except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # any kind of busy
             raise
         began = False
     conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
