@@ -37,14 +37,21 @@ NOT_AT_START = (
     "satupintu.reads",
     "shared.application.reporting.evidence",
     "shared.application.reporting.scorecard_pdf",
+    # and what Socket.IO imports for its clients and its Redis queue (`satupintu.deferred`)
+    "requests",
+    "websocket",
+    "aiohttp",
+    "redis",
 )
 
-# The app built as `satupintu serve` builds it (without serving), then the modules it loaded.
+# The app built as `satupintu serve` builds it (without serving), then the modules it loaded (a
+# deferred module's code has not run).
 BUILD_THE_APP = """
 import json, sys
-from gevent import monkey
-monkey.patch_all()
+from satupintu.launcher import prepare_to_serve
+prepare_to_serve()
 from satupintu.cli import main
+from satupintu.deferred import DeferredModule
 from satupintu.app import create_app
 from satupintu.cli_options import config_from
 from satupintu.cli_serve import _warn_of_unusable_tickets
@@ -52,7 +59,8 @@ from satupintu.worker import WorkerReads
 config = config_from(sys.argv[1])
 create_app(config, async_mode="gevent", reads=WorkerReads(config))
 _warn_of_unusable_tickets(config, 8000)
-print(json.dumps(sorted(sys.modules)))
+loaded = [name for name, module in sys.modules.items() if not isinstance(module, DeferredModule)]
+print(json.dumps(sorted(loaded)))
 """
 
 
