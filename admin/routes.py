@@ -32,7 +32,7 @@ from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
 from shared.application.reporting.export import TABLES, to_csv
 from shared.application.reporting.formatting import period_words
-from shared.application.reporting.skm_pdf import PDF_TYPE
+from shared.application.reporting.pdf import PDF_TYPE
 from shared.application.users import (
     Role,
     add_user,
