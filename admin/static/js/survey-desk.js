@@ -39,7 +39,7 @@ function question(key, index) {
     });
     return el(
       "label",
-      { class: `choice choice-${score}` },
+      { class: `tablet-choice choice choice-${score}` },
       input,
       el("span", { class: "choice-score" }, String(score)),
       el("span", { class: "choice-text" }, answers[score - 1]),
@@ -62,7 +62,7 @@ function integrityQuestion(key) {
   const choices = ["yes", "no"].map((answer) =>
     el(
       "label",
-      { class: "choice choice-integrity" },
+      { class: "tablet-choice choice choice-integrity" },
       el("input", { type: "radio", name: `i-${key}`, value: answer }),
       el("span", { class: "choice-text" }, t(`ui.integrity.${answer}`)),
     ),
