@@ -6,6 +6,7 @@
 
 import { api } from "/static/js/api.js";
 import { currentLanguage, otherLanguage, page, showInLanguage, t } from "/static/js/i18n.js";
+import { integrityQuestion } from "/static/js/integrity.js";
 import { connectLive } from "/static/js/live.js";
 import { byId, el, replaceChildren, setText, showNotice } from "/static/js/dom.js";
 
@@ -58,20 +59,14 @@ function sendsOnTap() {
 }
 
 // An optional integrity question: "yes" or "no", or left unanswered.
-function integrityQuestion(key) {
-  const choices = ["yes", "no"].map((answer) =>
+function integrityChoices(key) {
+  return integrityQuestion(key, { question: "desk-question", options: "choices choices-two" }, (answer) =>
     el(
       "label",
       { class: "tablet-choice choice choice-integrity" },
       el("input", { type: "radio", name: `i-${key}`, value: answer }),
       el("span", { class: "choice-text" }, t(`ui.integrity.${answer}`)),
     ),
-  );
-  return el(
-    "fieldset",
-    { class: "desk-question" },
-    el("legend", {}, t(`ui.integrity.question.${key}`)),
-    el("div", { class: "choices choices-two" }, ...choices),
   );
 }
 
@@ -83,7 +78,7 @@ function integrityPart() {
       { class: "desk-integrity", role: "group", "aria-labelledby": "desk-integrity-title" },
       el("h2", { id: "desk-integrity-title" }, t("ui.integrity.title")),
       el("p", {}, t("ui.integrity.intro")),
-      ...desk.integrity.map(integrityQuestion),
+      ...desk.integrity.map(integrityChoices),
     ),
   ];
 }
