@@ -48,7 +48,7 @@ function question(key, index) {
   });
   return el(
     "fieldset",
-    { class: "desk-question" },
+    { class: "tablet-question" },
     el("legend", {}, desk.questions.length > 1 ? `${index + 1}. ` : "", t(`ui.survey.question.${key}`)),
     el("div", { class: "choices" }, ...choices),
   );
@@ -60,7 +60,7 @@ function sendsOnTap() {
 
 // An optional integrity question: "yes" or "no", or left unanswered.
 function integrityChoices(key) {
-  return integrityQuestion(key, { question: "desk-question", options: "choices choices-two" }, (answer) =>
+  return integrityQuestion(key, { question: "tablet-question", options: "choices choices-two" }, (answer) =>
     el(
       "label",
       { class: "tablet-choice choice choice-integrity" },
