@@ -30,14 +30,12 @@ def render(
     template: str,
     language: str,
     *,
-    made_key: str,
     made_at: str,
     head: dict[str, Any] | None,
     **context: Any,
 ) -> str:
     """The template's HTML in `language`, given `t` and `date` in that language and `made`, the
-    stamp: the catalogue's `made_key` with when the PDF was made and the audit trail's head
-    (None: an empty trail)."""
+    stamp: when the PDF was made and the audit trail's head (None: an empty trail)."""
     head = head or {"row": 0, "hash": "-"}
 
     def translate(key: str, **params: Any) -> str:
@@ -51,7 +49,7 @@ def render(
             t=translate,
             date=lambda value: local_date(value, language),
             made=translate(
-                made_key,
+                "ui.report.made",
                 date=local_date(made_at, language),
                 row=head["row"],
                 hash=head["hash"][:16],

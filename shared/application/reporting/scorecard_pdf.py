@@ -18,7 +18,6 @@ def html(card: dict[str, Any], made_at: str) -> str:
     return render(
         "reporting/scorecard.html",
         language,
-        made_key="ui.scorecard.made",
         made_at=made_at,
         head=card["audit"]["head"],
         card=card,

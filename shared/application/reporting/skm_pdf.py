@@ -25,7 +25,6 @@ def html(report: dict[str, Any], made_at: str) -> str:
     return render(
         "reporting/skm_report.html",
         LANGUAGE,
-        made_key="ui.skm.made",
         made_at=made_at,
         head=report["audit"]["head"],
         number=lambda value, places: format_number(value, LANGUAGE, places),
