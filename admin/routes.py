@@ -32,7 +32,7 @@ from shared.application.reporting import reports
 from shared.application.reporting.chart import hourly_chart
 from shared.application.reporting.export import TABLES, to_csv
 from shared.application.reporting.formatting import period_words
-from shared.application.reporting.skm_pdf import PDF_TYPE
+from shared.application.reporting.pdf import PDF_TYPE
 from shared.application.users import (
     Role,
     add_user,
@@ -51,7 +51,7 @@ from shared.store.store import SQLITE_MAX_INTEGER, parse_utc
 from shared.web.auth import current_user, require_role
 from shared.web.healthz import current_report
 from shared.web.pages import page_helpers, page_language, render_page
-from shared.web.web import json_body, language, speech, station
+from shared.web.web import asked_or_fallback, json_body, language, speech, station
 
 bp = Blueprint(
     "admin",
@@ -225,17 +225,16 @@ def _period() -> reports.Period:
     )
 
 
+def _today() -> reports.Period:
+    today = station().today()
+    return reports.Period(today, today)
+
+
 @bp.get("/admin/reports")
 @page_for(Role.SUPERVISOR)
 def report_page() -> tuple[str, int]:
     """The report page; a period it cannot show falls back to today with the reason."""
-    problem = None
-    try:
-        period = _period()
-    except InvalidRequest as error:
-        problem = text(error.message_key, page_language(), **error.params)
-        today = station().today()
-        period = reports.Period(today, today)
+    period, problem = asked_or_fallback(_period, _today, page_language())
     report = _report(period)
     return _render(
         "report.html",
@@ -366,12 +365,9 @@ def _propam() -> dict[str, Any]:
 def propam_page() -> tuple[str, int]:
     """The integrity survey's answers per hour, counter and officer, and the alarms; a period
     it cannot show falls back to the default one with the reason."""
-    problem = None
-    try:
-        overview = _propam()
-    except InvalidRequest as error:
-        problem = text(error.message_key, page_language(), **error.params)
-        overview = heavy("propam", None, None)
+    overview, problem = asked_or_fallback(
+        _propam, lambda: heavy("propam", None, None), page_language()
+    )
     language = page_language()
     return _render(
         "propam.html",
@@ -402,8 +398,10 @@ SCORECARD_FORMATS = ("json", "pdf", "evidence")
 def _scorecard_label() -> str:
     """The period asked for (`period=2026-Q3`; none: the last closed quarter), as its label."""
     asked = request.args.get("period")
-    if asked:
-        return SkmPeriod.parse(asked).label
+    return SkmPeriod.parse(asked).label if asked else _last_quarter()
+
+
+def _last_quarter() -> str:
     return SkmPeriod.containing("quarter", station().today()).previous().label
 
 
@@ -411,12 +409,7 @@ def _scorecard_label() -> str:
 @page_for(Role.SUPERVISOR)
 def scorecard_page() -> tuple[str, int]:
     """The scorecard of a period; a period it cannot show falls back to the default with why."""
-    problem = None
-    try:
-        label = _scorecard_label()
-    except InvalidRequest as error:
-        problem = text(error.message_key, page_language(), **error.params)
-        label = SkmPeriod.containing("quarter", station().today()).previous().label
+    label, problem = asked_or_fallback(_scorecard_label, _last_quarter, page_language())
     language = page_language()
     return _render(
         "scorecard.html",

@@ -49,7 +49,7 @@ from shared.domain.clock import parse_utc
 from shared.domain.errors import InvalidRequest, NotFound
 from shared.domain.i18n import text
 from shared.domain.queue_rules import service_day
-from shared.web.web import json_body
+from shared.web.web import asked_or_fallback, json_body
 
 bp = Blueprint(
     "central",
@@ -169,10 +169,18 @@ FORMATS = ("json", "csv", "xlsx")
 
 def _period() -> Period:
     """The period asked for (`from`/`to` or `month`; nothing: today in central's time zone)."""
-    today = central().now().astimezone(central().config.zone).date()
     return Period.parse(
-        request.args.get("from"), request.args.get("to"), request.args.get("month"), today
+        request.args.get("from"),
+        request.args.get("to"),
+        request.args.get("month"),
+        _this_day().first,
     )
+
+
+def _this_day() -> Period:
+    """Today in central's time zone."""
+    today = central().now().astimezone(central().config.zone).date()
+    return Period(today, today)
 
 
 def _station_or_404(conn: Any, station_id: str) -> dict[str, Any]:
@@ -278,13 +286,7 @@ def dashboard_page() -> tuple[str, int]:
 @page_for_viewers
 def reports_page() -> tuple[str, int]:
     """A period for one station or all; a period it cannot show falls back to today."""
-    problem = None
-    try:
-        period = _period()
-    except InvalidRequest as error:
-        problem = text(error.message_key, page_language(), **error.params)
-        today = central().now().astimezone(central().config.zone).date()
-        period = Period(today, today)
+    period, problem = asked_or_fallback(_period, _this_day, page_language())
     station_id = request.args.get("station") or None
     now = central().now()
     shelf = kept.Shelf()

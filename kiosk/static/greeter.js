@@ -21,7 +21,7 @@ let privateOpen = false;
 function serviceChoice(service, chosen) {
   return el(
     "label",
-    { class: "greeter-choice" },
+    { class: "tablet-choice greeter-choice" },
     el("input", {
       type: "radio",
       name: "service",
@@ -39,7 +39,7 @@ function serviceChoice(service, chosen) {
 function privateToggle(hidden) {
   const toggle = el(
     "button",
-    { type: "button", class: "greeter-choice greeter-private", "aria-expanded": String(privateOpen) },
+    { type: "button", class: "tablet-choice greeter-choice greeter-private", "aria-expanded": String(privateOpen) },
     el("span", { class: "greeter-prefix" }, hidden[0].prefix),
     el("span", {}, t("ui.common.private_services")),
   );

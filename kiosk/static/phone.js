@@ -17,6 +17,7 @@ import {
   t,
   waitText,
 } from "/static/js/i18n.js";
+import { integrityQuestion } from "/static/js/integrity.js";
 import { openSocket } from "/static/js/live.js";
 import { NEED_VIBRATION } from "/static/js/needs.js";
 import { suspensionLines } from "/static/js/suspension.js";
@@ -374,7 +375,7 @@ function profileFields() {
 // The optional integrity questions: yes or no, each may be left unanswered. They go with the
 // survey, and only Propam reads them, without the number.
 function integrityField(question) {
-  const options = ["yes", "no"].map((answer) => {
+  return integrityQuestion(question, { question: "phone-question", options: "phone-options" }, (answer) => {
     const input = el("input", {
       type: "radio",
       name: `integrity-${question}`,
@@ -387,12 +388,6 @@ function integrityField(question) {
     });
     return el("label", { class: "phone-option" }, input, el("span", {}, t(`ui.integrity.${answer}`)));
   });
-  return el(
-    "fieldset",
-    { class: "phone-question" },
-    el("legend", {}, t(`ui.integrity.question.${question}`)),
-    el("div", { class: "phone-options" }, ...options),
-  );
 }
 
 function integrityFields() {

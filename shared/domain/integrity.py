@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.config import Config
-from shared.domain.errors import InvalidRequest
+from shared.domain.survey import validate_optional
 
 # Asked for money beyond the fee, offered a broker, gave a gift, treated differently.
 QUESTIONS = ("extra_fee", "broker", "gift", "unequal")
@@ -50,18 +50,12 @@ def integrity_questions(config: Config) -> tuple[str, ...]:
 def validate_integrity(integrity: Any) -> dict[str, str]:
     """The optional integrity answers: known questions, each "yes" or "no"; any may be left
     out (None or ""), and nothing else is accepted."""
-    if integrity is None:
-        return {}
-    if not isinstance(integrity, dict) or not set(integrity) <= set(QUESTIONS):
-        raise InvalidRequest("error.integrity_questions", questions=", ".join(QUESTIONS))
-    clean = {}
-    for question, answer in integrity.items():
-        if answer is None or answer == "":
-            continue
-        if answer not in ANSWERS:
-            raise InvalidRequest("error.integrity_answer", question=question)
-        clean[question] = answer
-    return clean
+    return validate_optional(
+        integrity,
+        dict.fromkeys(QUESTIONS, ANSWERS),
+        "error.integrity_questions",
+        "error.integrity_answer",
+    )
 
 
 def hour_of(instant: datetime) -> datetime:

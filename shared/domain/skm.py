@@ -28,7 +28,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from shared.domain.errors import InvalidRequest
-from shared.domain.survey import FULL_FORM
+from shared.domain.survey import FULL_FORM, validate_optional
 
 # The regulation's elements U1..U9, in its order, by the survey's question keys.
 ELEMENTS = FULL_FORM
@@ -223,15 +223,4 @@ class SkmPeriod:
 def validate_profile(profile: object) -> dict[str, str]:
     """The optional respondent profile: known questions, each one of its categories; any
     question may be left out, and nothing else is accepted."""
-    if profile is None:
-        return {}
-    if not isinstance(profile, dict) or not set(profile) <= set(PROFILE):
-        raise InvalidRequest("error.skm_profile", questions=", ".join(PROFILE))
-    clean = {}
-    for question, value in profile.items():
-        if value is None or value == "":
-            continue
-        if value not in PROFILE[question]:
-            raise InvalidRequest("error.skm_profile_value", question=question)
-        clean[question] = value
-    return clean
+    return validate_optional(profile, PROFILE, "error.skm_profile", "error.skm_profile_value")

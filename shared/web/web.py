@@ -118,6 +118,20 @@ def error_response(error: SatuPintuError, lang: Language) -> tuple[Response, int
     return response, error.status
 
 
+Asked = TypeVar("Asked")
+
+
+def asked_or_fallback(
+    asked: Callable[[], Asked], fallback: Callable[[], Asked], lang: str
+) -> tuple[Asked, str | None]:
+    """What a page's query asks for, or, when it asks for what cannot be shown, the page's
+    default and why (in `lang`); the page shows the reason and answers 400."""
+    try:
+        return asked(), None
+    except InvalidRequest as error:
+        return fallback(), text(error.message_key, lang, **error.params)
+
+
 def set_session_cookie(response: Response, name: str, token: str, hours: int) -> None:
     """A login's session cookie: HttpOnly, same-site only, Secure behind HTTPS."""
     response.set_cookie(

@@ -6,6 +6,7 @@
 
 import { api } from "/static/js/api.js";
 import { currentLanguage, otherLanguage, page, showInLanguage, t } from "/static/js/i18n.js";
+import { integrityQuestion } from "/static/js/integrity.js";
 import { connectLive } from "/static/js/live.js";
 import { byId, el, replaceChildren, setText, showNotice } from "/static/js/dom.js";
 
@@ -39,7 +40,7 @@ function question(key, index) {
     });
     return el(
       "label",
-      { class: `choice choice-${score}` },
+      { class: `tablet-choice choice choice-${score}` },
       input,
       el("span", { class: "choice-score" }, String(score)),
       el("span", { class: "choice-text" }, answers[score - 1]),
@@ -47,7 +48,7 @@ function question(key, index) {
   });
   return el(
     "fieldset",
-    { class: "desk-question" },
+    { class: "tablet-question" },
     el("legend", {}, desk.questions.length > 1 ? `${index + 1}. ` : "", t(`ui.survey.question.${key}`)),
     el("div", { class: "choices" }, ...choices),
   );
@@ -58,20 +59,14 @@ function sendsOnTap() {
 }
 
 // An optional integrity question: "yes" or "no", or left unanswered.
-function integrityQuestion(key) {
-  const choices = ["yes", "no"].map((answer) =>
+function integrityChoices(key) {
+  return integrityQuestion(key, { question: "tablet-question", options: "choices choices-two" }, (answer) =>
     el(
       "label",
-      { class: "choice choice-integrity" },
+      { class: "tablet-choice choice choice-integrity" },
       el("input", { type: "radio", name: `i-${key}`, value: answer }),
       el("span", { class: "choice-text" }, t(`ui.integrity.${answer}`)),
     ),
-  );
-  return el(
-    "fieldset",
-    { class: "desk-question" },
-    el("legend", {}, t(`ui.integrity.question.${key}`)),
-    el("div", { class: "choices choices-two" }, ...choices),
   );
 }
 
@@ -83,7 +78,7 @@ function integrityPart() {
       { class: "desk-integrity", role: "group", "aria-labelledby": "desk-integrity-title" },
       el("h2", { id: "desk-integrity-title" }, t("ui.integrity.title")),
       el("p", {}, t("ui.integrity.intro")),
-      ...desk.integrity.map(integrityQuestion),
+      ...desk.integrity.map(integrityChoices),
     ),
   ];
 }

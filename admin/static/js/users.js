@@ -71,16 +71,24 @@ function unitsField(user) {
   return field;
 }
 
+// A field of a user's row, named for screen readers with the user's name (`labelKey`); it keeps
+// its focus (by `key` and user) when the table is redrawn.
+function userField(user, key, labelKey, placeholderKey, attributes) {
+  return el("input", {
+    ...attributes,
+    "aria-label": t(labelKey, { user: user.username }),
+    "data-focus-key": `${key}:${user.username}`,
+    placeholder: t(placeholderKey),
+  });
+}
+
 // A mobile number (typed anew; the saved one is shown masked) and, for a supervisor or an
 // admin, whether the alerts come by SMS. An empty number removes it.
 function phoneForm(user) {
-  const input = el("input", {
+  const input = userField(user, "phone", "ui.admin.phone_of", "ui.admin.phone_none", {
     type: "tel",
     inputmode: "tel",
     autocomplete: "off",
-    "aria-label": t("ui.admin.phone_of", { user: user.username }),
-    "data-focus-key": `phone:${user.username}`,
-    placeholder: t("ui.admin.phone_none"),
   });
   const alerts = el("input", {
     type: "checkbox",
@@ -122,14 +130,11 @@ function phoneForm(user) {
 }
 
 function passwordForm(user) {
-  const input = el("input", {
+  const input = userField(user, "password", "ui.admin.new_password_for", "ui.admin.new_password", {
     type: "password",
     minlength: "8",
     required: "required",
     autocomplete: "new-password",
-    "aria-label": t("ui.admin.new_password_for", { user: user.username }),
-    "data-focus-key": `password:${user.username}`,
-    placeholder: t("ui.admin.new_password"),
   });
   const submit = el(
     "button",

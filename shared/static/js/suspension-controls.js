@@ -21,20 +21,11 @@ export function suspensionItem(serviceId, suspension, page) {
     resume.addEventListener("click", () => change("resume", {}, resume));
     return el("li", { "data-service": serviceId }, name, " ", ...page.shown.suspended(suspension), resume);
   }
-  const reason = el("input", {
-    type: "text",
-    name: "reason",
-    maxlength: "120",
-    required: "",
-    "data-focus-key": `suspend-reason:${serviceId}`,
-  });
-  const until = el("input", {
-    type: "text",
-    name: "until",
-    inputmode: "numeric",
-    placeholder: "11:30",
-    "data-focus-key": `suspend-until:${serviceId}`,
-  });
+  // A field of the form, which keeps its focus (by name and service) when the list is redrawn.
+  const field = (name, attributes) =>
+    el("input", { type: "text", name, "data-focus-key": `suspend-${name}:${serviceId}`, ...attributes });
+  const reason = field("reason", { maxlength: "120", required: "" });
+  const until = field("until", { inputmode: "numeric", placeholder: "11:30" });
   const submit = el(
     "button",
     { type: "submit", class: "btn", "data-focus-key": `suspend:${serviceId}` },
