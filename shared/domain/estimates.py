@@ -9,13 +9,13 @@ clock or a database: `shared.application.positions` gathers the inputs.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
-import threading
 from collections import deque
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shared.domain.config import CallPolicy, Config
 from shared.domain.queue_rules import QueueItem, next_in_line
@@ -122,8 +122,7 @@ def linked_services(config: Config, services: set[str]) -> set[str]:
     return linked
 
 
-_plays: dict[Hashable, dict[int, int]] = {}
-_plays_lock = threading.Lock()
+_ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)  # a play without the starvation guard reads no time
 
 
 def estimate_wait_minutes(
@@ -144,31 +143,26 @@ def estimate_wait_minutes(
     ticket taken behind the tickets played changes none of them. Minutes count from `now`, which
     the play reads only for the starvation guard: without one, `now` is no part of the inputs.
     """
-    key = (
-        tuple(waiting),
-        tuple(counters),
-        tuple(sorted(minutes_per_ticket.items())),
-        policy,
-        now if policy.max_wait_minutes else None,
+    return dict(
+        _play(
+            tuple(waiting),
+            tuple(counters),
+            tuple(sorted(minutes_per_ticket.items())),
+            policy,
+            now if policy.max_wait_minutes else _ANY_MOMENT,
+        )
     )
-    with _plays_lock:
-        found = _plays.get(key)
-    if found is None:
-        found = _play(waiting, counters, minutes_per_ticket, policy, now)
-        with _plays_lock:
-            if len(_plays) >= PLAYS_KEPT:
-                _plays.clear()
-            _plays[key] = found
-    return dict(found)
 
 
+@functools.lru_cache(maxsize=PLAYS_KEPT)
 def _play(
-    waiting: Sequence[QueueItem],
-    counters: Sequence[CounterLoad],
-    minutes_per_ticket: Mapping[str, float],
+    waiting: tuple[QueueItem, ...],
+    counters: tuple[CounterLoad, ...],
+    per_ticket: tuple[tuple[str, float], ...],
     policy: CallPolicy,
     now: datetime,
 ) -> dict[int, int]:
+    minutes_per_ticket = dict(per_ticket)
     streams: dict[tuple[str, bool], deque[QueueItem]] = {}
     for item in sorted(waiting):
         streams.setdefault((item.service, item.priority), deque()).append(item)
