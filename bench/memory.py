@@ -32,11 +32,13 @@ KIB = 1024
 
 
 def bundled_config() -> dict[str, Any]:
-    """config.yaml as shipped, with its database in the bench's folder and no rate limits (the
-    tickets all come from this one address)."""
+    """config.yaml as shipped, with its database in the bench's folder, no rate limits (the
+    tickets all come from this one address) and no opening hours (the bench runs at any hour)."""
     data: dict[str, Any] = yaml.safe_load(BUNDLED_CONFIG.read_text(encoding="utf-8"))
     data["database"] = "satupintu.db"
     data["limits"] = copy.deepcopy(BASE_CONFIG["limits"])
+    for service in data["services"]:
+        service.pop("hours", None)
     return data
 
 
