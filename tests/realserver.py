@@ -199,7 +199,8 @@ class ServerProcess:
 
 
 class Listener:
-    """A Socket.IO client that records every event it receives, in order."""
+    """A Socket.IO client that records every event it receives. The client library hands each
+    message to a thread of its own, so two that arrive together may be recorded in either order."""
 
     def __init__(self, url: str, headers: dict[str, str], transport: str) -> None:
         self.events: list[tuple[str, Any]] = []
