@@ -47,7 +47,6 @@ HEX_DIGITS = b"0123456789abcdef"
 HASH_LENGTH = len(GENESIS)
 DATA = json.JSONDecoder()
 HEXDIGEST = methodcaller("hexdigest")
-NULL = type(None)
 COPY_NULL = "\\N"
 
 
