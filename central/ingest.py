@@ -6,6 +6,8 @@ For each batch (`POST /api/central/events`, see `shared.domain.wire`):
    row numbers, each row's `prev_hash` the hash of the row before it in the batch.
 2. Every row's hash recomputed (`shared.domain.chain.row_hash`): a row whose content does not give
    its hash is refused (400), and nothing is stored.
+   Steps 1 and 2 run over the whole batch at once (`central.rows`, a few calls a column); only a
+   batch that check does not take is checked again field by field, to name what is wrong.
 0. The station's key first (401 otherwise), before the body is even parsed.
 3. With the station locked (two batches of one
    station are taken one after the other), the batch against the copy:
@@ -38,10 +40,11 @@ from itertools import pairwise
 from typing import Any
 
 from central import kept
+from central.rows import MAX_ID, NAMES, TEXT_LIMITS, Rows, at_once
 from central.stations import lock
 from central.store import CentralStore, Connection
 from shared.domain import wire
-from shared.domain.chain import GENESIS, MAX_ROW_DATA_CHARS, row_hash
+from shared.domain.chain import GENESIS, row_hash
 from shared.domain.clock import parse_utc
 from shared.domain.config import ConfigError, parse_config
 from shared.domain.errors import Conflict, InvalidRequest, Unauthorized
@@ -49,15 +52,7 @@ from shared.domain.events import StationRestored
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 UTC_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
-MAX_ID = 2**63 - 1
 RESTORED = StationRestored.name
-TEXT_LIMITS = {
-    "name": 100,
-    "actor": 200,
-    "counter": 200,
-    "service": 200,
-    "data": MAX_ROW_DATA_CHARS,
-}
 
 
 class ChainConflict(Conflict):
@@ -160,6 +155,23 @@ def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
     head_at = _text(body.get("head_at"), "head_at", nullable=True)
     if head_at is not None and not UTC_TEXT.match(head_at):
         raise InvalidRequest("error.central.field", field="head_at")
+    rows = at_once(rows_in)
+    if rows is None:  # something may be wrong: found field by field, and named
+        rows = Rows.of(_by_field(rows_in))
+    settings = body.get("config")
+    if settings is not None:
+        settings = _settings(settings)
+    return {
+        "head_row": _integer(body.get("head_row"), "head_row"),
+        "head_at": head_at,
+        "rows": rows,
+        "settings": settings,
+        "restored_row": _integer(body.get("restored_row"), "restored_row", nullable=True),
+    }
+
+
+def _by_field(rows_in: list[Any]) -> list[dict[str, Any]]:
+    """The rows checked field by field, row by row: the first fault found is refused, named."""
     rows = [_row(value, index) for index, value in enumerate(rows_in)]
     for before, after in pairwise(rows):
         if after["id"] != before["id"] + 1 or after["prev_hash"] != before["hash"]:
@@ -171,16 +183,7 @@ def parse_batch(body: Mapping[str, Any]) -> dict[str, Any]:
             raise error
     if rows and rows[0]["id"] == 1 and rows[0]["prev_hash"] != GENESIS:
         raise InvalidRequest("error.central.not_chained", row=1)
-    settings = body.get("config")
-    if settings is not None:
-        settings = _settings(settings)
-    return {
-        "head_row": _integer(body.get("head_row"), "head_row"),
-        "head_at": head_at,
-        "rows": rows,
-        "settings": settings,
-        "restored_row": _integer(body.get("restored_row"), "restored_row", nullable=True),
-    }
+    return rows
 
 
 def _settings(value: Any) -> dict[str, Any]:
@@ -227,14 +230,12 @@ def receipt(station: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _refusal(
-    conn: Connection, station: Mapping[str, Any], rows: list[dict[str, Any]]
-) -> Conflict | None:
+def _refusal(conn: Connection, station: Mapping[str, Any], rows: Rows) -> Conflict | None:
     """Why the batch cannot continue the copy (a fork or a gap), or None."""
     if not rows:
         return None
     confirmed = station["confirmed_row"]
-    first, last = rows[0]["id"], rows[-1]["id"]
+    first, last = rows.ids[0], rows.ids[-1]
     if first > confirmed + 1:
         return Gap(confirmed + 1)
     held = {
@@ -245,11 +246,11 @@ def _refusal(
         )
     }
     before = GENESIS if first == 1 else held.get(first - 1)
-    if rows[0]["prev_hash"] != before:
+    if rows.row(0)["prev_hash"] != before:
         return ChainConflict(first - 1)
-    for row in rows:
-        if row["id"] in held and held[row["id"]] != row["hash"]:
-            return ChainConflict(row["id"])
+    for row, hash_ in zip(rows.ids, rows.hashes, strict=True):
+        if row in held and held[row] != hash_:
+            return ChainConflict(row)
     return None
 
 
@@ -262,7 +263,7 @@ def _declares_restore(
     restored, rows = batch["restored_row"], batch["rows"]
     if restored is None or not rows or restored > station["confirmed_row"]:
         return False
-    first = rows[0]
+    first = rows.row(0)
     declared = json.loads(first["data"]).get("restored_row")
     if first["name"] != RESTORED or first["id"] != restored + 1 or declared != restored:
         return False
@@ -317,8 +318,7 @@ def _supersede(
     return updated
 
 
-COLUMNS = ("station", "id", "seq", "at", "name", "actor", "counter", "service", "ticket_id",
-           "data", "prev_hash", "hash")  # fmt: skip
+COLUMNS = ("station", *NAMES)
 SUPERSEDE = (
     f"INSERT INTO superseded_events ({', '.join(COLUMNS)}, restore) "  # noqa: S608 (fixed names)
     f"SELECT {', '.join(COLUMNS)}, %s FROM events WHERE station = %s AND id > %s"
@@ -329,12 +329,11 @@ def _accept(
     conn: Connection, station: Mapping[str, Any], batch: Mapping[str, Any], now: datetime
 ) -> dict[str, Any]:
     """Append the rows central does not hold yet and note the station's head and settings."""
-    new = [row for row in batch["rows"] if row["id"] > station["confirmed_row"]]
+    new = batch["rows"].after(station["confirmed_row"])
     if new:
         with conn.cursor().copy(f"COPY events ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            for row in new:
-                copy.write_row([station["id"], *(row[column] for column in COLUMNS[1:])])
-    last = new[-1] if new else None
+            copy.write(new.copy_text(station["id"]))
+    last = new.row(len(new) - 1) if new else None
     settings = batch["settings"]
     updated = conn.execute(
         "UPDATE stations SET confirmed_row = %s, confirmed_hash = %s, confirmed_at = %s, "

@@ -126,6 +126,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         );
         """,
     ),
+    (
+        # Every row of the copy is written by `central.ingest` for the station it has just
+        # locked, and a station is never removed: the foreign key only checked again, row by
+        # row, what is already so, and cost PostgreSQL a quarter to a third of its `COPY`.
+        "m027_events_station_unchecked",
+        "ALTER TABLE events DROP CONSTRAINT events_station_fkey",
+    ),
 )
 
 
