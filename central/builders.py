@@ -86,9 +86,10 @@ class Builders:
             assert process.stdin is not None
             assert process.stdout is not None
             try:
-                for job in share:
+                outcomes = []
+                for job in share:  # one at a time: written all first, both pipes could fill
                     write_value(process.stdin, (snapshot, job))
-                outcomes = [read_value(process.stdout) for _ in share]
+                    outcomes.append(read_value(process.stdout))
                 break
             except (EOFError, OSError, pickle.PickleError):
                 logger.warning("report builder %d stopped; starting it again", index)

@@ -1,6 +1,7 @@
 """The cross-station report is built by a pool of processes (`central.builders`), each in the
-request's own snapshot: the reports are still exactly the stations' own, and a builder that
-died is started again without the viewer noticing."""
+request's own snapshot: the reports are still exactly the stations' own, a builder that died is
+started again without the viewer noticing, and one given more jobs than its pipes hold answers
+them all."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import signal
 from pathlib import Path
 from typing import Any
 
+import psycopg
+import pytest
 from flask import Flask
 
+from central.builders import Builders, Job
 from satupintu.app import open_station
 from shared.application import services
 from shared.application.reporting import reports
@@ -82,3 +86,31 @@ def test_every_station_report_built_by_the_pool_is_the_station_own_even_after_a_
     finally:
         for station in stations:
             station.store.close()
+
+
+@pytest.mark.timeout(120)
+def test_a_builder_given_more_jobs_than_its_pipes_hold_answers_them_all(
+    tmp_path: Path, central_db: str, central_app: Flask, clock: ManualClock
+) -> None:
+    central = {"url": "http://127.0.0.1:9", "station": "kupang", "key": "k" * 64}
+    config = make_config(tmp_path, central=central)
+    station = open_station(config, clock=clock)
+    services.ensure_counters(station)
+    work(station, clock, 2)
+    key = register(central_app, "kupang", "SPKT Kupang")
+    ship_everything(shipper_for(station, central_app.test_client(), key))
+    expected = {name: part for name, part in own(station).items() if name != "audit"}
+    station.store.close()
+    today = clock.now().date()
+    jobs = [Job("kupang", today, today, "id", clock.now())] * 600  # more than a pipe's 64 KiB
+    pool = Builders(central_db, size=1)
+    try:
+        with psycopg.connect(central_db) as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+            assert row is not None
+            built = pool.build(row[0], jobs)
+    finally:
+        pool.close()
+    assert len(built) == len(jobs)
+    assert all(report == expected for report in built)  # the station's own, without its audit
