@@ -137,6 +137,7 @@ def test_after_logging_out_the_back_button_shows_no_oversight_page(
     page, _ = open_as(chromium, f"{live.url}/admin", "sari")
     page.click("nav >> text=Laporan")
     page.wait_for_selector("[data-page=admin-report]")
+    page.wait_for_load_state()  # the header's script has bound the button (slow on a busy machine)
     page.click("#logout")
     page.wait_for_selector("#login-form")
     page.go_back()
