@@ -78,6 +78,7 @@ def test_the_greeter_issues_for_a_citizen_printed_or_said(
     page.goto(enrol_link(hall))
     page.locator("form button[type=submit]").click()
     expect(page).to_have_url(f"{hall.url}/greeter/pintu-depan")
+    page.wait_for_load_state()  # the greeter's script has bound the language button
     if lang == "en":
         page.locator("#language").click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
