@@ -10,16 +10,9 @@ import click
 
 from satupintu.app import open_station
 from satupintu.cli_options import config_from, config_option, refused
+from shared.application import users
 from shared.application.staff_phones import set_phone
 from shared.application.station import Station
-from shared.application.users import (
-    add_user,
-    change_role,
-    list_users,
-    reset_password,
-    set_disabled,
-    set_units,
-)
 from shared.domain.errors import SatuPintuError
 
 
@@ -68,7 +61,7 @@ def user_add(
     password = _password(password_stdin)
     _change_user(
         config_file,
-        lambda station: add_user(station, name, role, password, "cli", units),
+        lambda station: users.add_user(station, name, role, password, "cli", units),
         f"Added {role} '{name}'" + (f" for {units}." if units else "."),
     )
 
@@ -81,7 +74,7 @@ def user_units(name: str, units: str, config_file: str | None) -> None:
     """Limit a user to the counters of some units (`all`: every counter)."""
     _change_user(
         config_file,
-        lambda station: set_units(station, name, None if units == "all" else units, "cli"),
+        lambda station: users.set_units(station, name, None if units == "all" else units, "cli"),
         f"'{name}' now acts at the counters of {units}.",
     )
 
@@ -91,7 +84,7 @@ def user_units(name: str, units: str, config_file: str | None) -> None:
 def user_list(config_file: str | None) -> None:
     """List the users with their role and whether they are disabled."""
     station = open_station(config_from(config_file))
-    for row in list_users(station):
+    for row in users.list_users(station):
         state = "disabled" if row["disabled"] else "enabled"
         click.echo(f"{row['username']}\t{row['role']}\t{state}\t{row['units'] or 'all units'}")
 
@@ -103,7 +96,7 @@ def user_disable(name: str, config_file: str | None) -> None:
     """Disable a user: they cannot log in, and their open sessions end now."""
     _change_user(
         config_file,
-        lambda station: set_disabled(station, name, True, "cli"),
+        lambda station: users.set_disabled(station, name, True, "cli"),
         f"Disabled '{name}'; their sessions have ended.",
     )
 
@@ -115,7 +108,7 @@ def user_enable(name: str, config_file: str | None) -> None:
     """Let a disabled user log in again."""
     _change_user(
         config_file,
-        lambda station: set_disabled(station, name, False, "cli"),
+        lambda station: users.set_disabled(station, name, False, "cli"),
         f"Enabled '{name}'.",
     )
 
@@ -130,7 +123,7 @@ def user_reset_password(name: str, password_stdin: bool, config_file: str | None
     password = _password(password_stdin)
     _change_user(
         config_file,
-        lambda station: reset_password(station, name, password, "cli"),
+        lambda station: users.reset_password(station, name, password, "cli"),
         f"New password set for '{name}'; their sessions have ended.",
     )
 
@@ -143,7 +136,7 @@ def user_role(name: str, role: str, config_file: str | None) -> None:
     """Give a user another role (it applies to their next request)."""
     _change_user(
         config_file,
-        lambda station: change_role(station, name, role, "cli"),
+        lambda station: users.change_role(station, name, role, "cli"),
         f"'{name}' is now {role}.",
     )
 

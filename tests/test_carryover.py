@@ -19,8 +19,10 @@ from shared.application import (
     ticket_issue,
     ticket_reads,
 )
+from shared.application.citizen_commands import Asked, CheckInCarried
 from shared.application.reporting import reports
 from shared.application.station import Station
+from shared.application.ticket_printing import Issued
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import Conflict, InvalidRequest, NotCarried, NotFound, UnknownService
@@ -35,6 +37,14 @@ from shared.store import eventlog
 from tests.helpers import BASE_CONFIG, make_config
 
 TODAY = date(2026, 5, 20)  # a Wednesday
+
+
+def check_in_carried(station: Station, typed: str, kiosk_id: str | None = None) -> Issued:
+    """A carried ticket checked in at a kiosk, as the kiosk's route does it."""
+    command = CheckInCarried.parse(Asked(typed, kiosk=kiosk_id), station.config)
+    answer = citizen_actions.act(station, command)
+    assert answer.view is not None and answer.print is not None
+    return Issued(answer.view, answer.created, answer.print)
 
 
 def carrying_config(tmp_path: Path, **overrides) -> Config:
@@ -97,10 +107,8 @@ def test_a_supervisor_carries_a_service_over_and_the_old_ticket_is_first_the_nex
 
     next_morning(clock)
     walk_in = issue(station, "lapor")
-    later = citizen_actions.check_in_carried(
-        station, f"http://hall/t/{second['token']}", kiosk_id="kiosk-1"
-    )
-    earlier = citizen_actions.check_in_carried(station, first["token"], kiosk_id="kiosk-1")
+    later = check_in_carried(station, f"http://hall/t/{second['token']}", kiosk_id="kiosk-1")
+    earlier = check_in_carried(station, first["token"], kiosk_id="kiosk-1")
     assert later.created and earlier.ticket["carried"] is True
     assert earlier.ticket["ahead"] == 0  # the carried keep their old order, before everyone
     assert ticket_reads.ticket_by_token(station, later.ticket["token"])["ahead"] == 1
@@ -119,18 +127,18 @@ def test_checking_in_twice_or_a_ticket_never_carried_is_refused_and_changes_noth
     kept, dropped = issue(station, "lapor"), issue(station, "lapor")
     carryover.carry_over_tickets(station, [kept["number"]], reason="tutup", by="sari")
     next_morning(clock)
-    citizen_actions.check_in_carried(station, kept["token"])
+    check_in_carried(station, kept["token"])
     with station.store.read() as db:
         before = eventlog.last_row(db)
     with pytest.raises(NotCarried) as twice:
-        citizen_actions.check_in_carried(station, kept["token"])
+        check_in_carried(station, kept["token"])
     assert "sudah check-in" in said(twice, "id")
     with pytest.raises(NotCarried) as never:
-        citizen_actions.check_in_carried(station, dropped["token"])
+        check_in_carried(station, dropped["token"])
     assert "tidak dilanjutkan" in said(never, "id")
     assert "20 Mei 2026" in said(never, "id")
     with pytest.raises(NotFound):
-        citizen_actions.check_in_carried(station, "no-such-token")
+        check_in_carried(station, "no-such-token")
     with station.store.read() as db:
         assert eventlog.last_row(db) == before
 
@@ -138,7 +146,7 @@ def test_checking_in_twice_or_a_ticket_never_carried_is_refused_and_changes_noth
 def test_a_ticket_still_waiting_today_needs_no_check_in(station: Station) -> None:
     waiting = issue(station, "lapor")
     with pytest.raises(NotCarried) as refused:
-        citizen_actions.check_in_carried(station, waiting["token"])
+        check_in_carried(station, waiting["token"])
     assert "masih ada dalam antrean" in said(refused, "id")
 
 
@@ -153,7 +161,7 @@ def test_a_carried_ticket_lapses_after_its_day_said_in_the_log(
     (lapsed,) = events_of(station, TicketCarryLapsed)
     assert lapsed.valid_until == "2026-05-21"
     with pytest.raises(NotCarried) as refused:
-        citizen_actions.check_in_carried(station, ticket["token"])
+        check_in_carried(station, ticket["token"])
     assert "sudah lewat" in said(refused, "id")
     assert "21 May 2026" in said(refused, "en")
 
@@ -169,7 +177,7 @@ def test_the_day_close_carries_a_carry_over_service_and_expires_the_others(
     assert (kept["status"], kept["carried_until"]) == ("carried", "2026-05-21")
     (event,) = events_of(station, TicketCarriedOver)
     assert (event.by, event.number) == ("config", lantas["number"])
-    assert citizen_actions.check_in_carried(station, lantas["token"]).ticket["carried"] is True
+    assert check_in_carried(station, lantas["token"]).ticket["carried"] is True
 
 
 def test_a_service_open_on_some_days_is_valid_until_its_next_open_day(
@@ -262,8 +270,8 @@ def test_reports_count_carry_overs_check_ins_lapses_and_step_backs(
     next_morning(clock)
     for _ in range(walk_ins_tomorrow):
         issue(station, "lapor")
-    citizen_actions.check_in_carried(station, tickets[0]["token"])
-    citizen_actions.check_in_carried(station, tickets[1]["token"])
+    check_in_carried(station, tickets[0]["token"])
+    check_in_carried(station, tickets[1]["token"])
     desk_actions.call_next(station, "loket-1", "budi")
     clock.advance(days=1)
     housekeeping.expire_past_days(station)
@@ -307,6 +315,6 @@ def test_a_lanjutan_ticket_keeps_the_need_of_the_carried_one(
         station, reason="Server gangguan", service_ids=["lapor"], by="sari"
     )
     next_morning(clock)
-    resumed = citizen_actions.check_in_carried(station, deaf["token"], kiosk_id="kiosk-1")
+    resumed = check_in_carried(station, deaf["token"], kiosk_id="kiosk-1")
     assert resumed.ticket["need"] == "deaf"
     assert audit.check_station(station).ok

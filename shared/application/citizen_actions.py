@@ -39,7 +39,7 @@ from shared.application.services import counter_of, ticket_of
 from shared.application.sms import register_number
 from shared.application.station import Station
 from shared.application.ticket_issue import keyed_request, new_ticket, request_hash
-from shared.application.ticket_printing import MAX_REPRINTS, Issued, print_checked_in, reprint
+from shared.application.ticket_printing import MAX_REPRINTS, print_checked_in, reprint
 from shared.application.views import view_of
 from shared.domain import carryover
 from shared.domain.errors import Conflict, Forbidden, NotCarried
@@ -314,20 +314,3 @@ def answer_survey(
     (`from_staff`: a staff member's session sent it, which may not give integrity answers)."""
     body = {"answers": answers, "profile": profile, "integrity": integrity}
     _run(station, AnswerSurvey, Asked(token, body, staff=from_staff))
-
-
-def check_in_carried(
-    station: Station,
-    typed: Any,
-    *,
-    kiosk_id: Any = None,
-    public_base: str = "",
-    idempotency_key: str | None = None,
-) -> Issued:
-    """A carried-over paper ticket (its status link scanned, or its token) checked in at a
-    kiosk on its day; its "Lanjutan" ticket printed like any other."""
-    asked = Asked(typed, kiosk=kiosk_id, idempotency_key=idempotency_key)
-    answer = act(station, CheckInCarried.parse(asked, station.config), public_base=public_base)
-    assert answer.view is not None
-    assert answer.print is not None
-    return Issued(answer.view, answer.created, answer.print)
