@@ -19,13 +19,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from hashlib import sha256
 from itertools import chain, repeat
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any
 
 from shared.domain import wire
-from shared.domain.chain import GENESIS, MAX_ROW_DATA_CHARS
+from shared.domain.chain import GENESIS, MAX_ROW_DATA_CHARS, row_hashes
 
 MAX_ID = 2**63 - 1
 # A row's fields in the log's own names (`id` for the wire's `row`), in the copy's column order.
@@ -46,7 +45,6 @@ AT_LENGTH = len("2026-05-20T01:00:00.000000Z")
 HEX_DIGITS = b"0123456789abcdef"
 HASH_LENGTH = len(GENESIS)
 DATA = json.JSONDecoder()
-HEXDIGEST = methodcaller("hexdigest")
 COPY_NULL = "\\N"
 
 
@@ -189,22 +187,4 @@ def _good(columns: tuple[tuple[Any, ...], ...]) -> bool:
     found, ends = zip(*map(DATA.raw_decode, datas), strict=True)  # not JSON: ValueError
     if set(map(type, found)) != {dict} or ends != tuple(map(len, datas)):
         return False
-    return _hashes(columns) == hashes
-
-
-def _hashes(columns: tuple[tuple[Any, ...], ...]) -> tuple[str, ...]:
-    """Every row's hash recomputed: SHA-256 of the very text `shared.domain.chain.row_hash`
-    hashes (its canonical JSON of the previous hash and the row's columns), built for all rows
-    in one pass; a text that is not UTF-8 raises UnicodeEncodeError."""
-    ids, seqs, ats, names, actors, counters, services, tickets, datas, prevs, _ = columns
-    quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
-    canonical = [
-        f'["{prev}",{row},{"null" if seq is None else seq},"{at}",{quote(name)},{quote(actor)},'
-        f"{'null' if counter is None else quote(counter)},"
-        f"{'null' if service is None else quote(service)},"
-        f"{'null' if ticket is None else ticket},{quote(data)}]"
-        for prev, row, seq, at, name, actor, counter, service, ticket, data in zip(
-            prevs, ids, seqs, ats, names, actors, counters, services, tickets, datas, strict=True
-        )
-    ]
-    return tuple(map(HEXDIGEST, map(sha256, map(str.encode, canonical))))
+    return row_hashes(*columns[:-1]) == hashes
