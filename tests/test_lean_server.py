@@ -84,6 +84,44 @@ def test_the_served_app_loads_no_report_pdf_or_printing_library_before_it_is_use
     assert [name for name in NOT_AT_START if name in loaded] == []
 
 
+# The reads worker's minute-by-minute audit check, as the idle worker runs it: the modules the
+# report library adds must not be loaded by it (each read imports its own at its first use).
+AUDIT_ONLY = """
+import json, sys
+from datetime import datetime
+from satupintu.cli_options import config_from
+from satupintu.opening import open_station
+from satupintu.worker import InlineReads
+station = open_station(config_from(sys.argv[1]))
+verdict = InlineReads(station).run("audit", datetime.now().astimezone())
+print(json.dumps([type(verdict).__name__, sorted(sys.modules)]))
+"""
+REPORT_LIBRARY = (
+    "shared.application.reporting.reports",
+    "shared.application.reporting.scorecard",
+    "shared.application.reporting.scorecard_pdf",
+    "shared.application.reporting.skm_pdf",
+    "shared.application.reporting.evidence",
+    "shared.application.propam",
+)
+
+
+@pytest.mark.slow
+def test_the_reads_workers_audit_check_loads_no_report_library(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(BASE_CONFIG), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", AUDIT_ONLY, str(tmp_path / "config.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    verdict, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert verdict == "Verdict"
+    assert [name for name in REPORT_LIBRARY if name in loaded] == []
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path, printer={"type": "preview", "directory": "tickets"})
