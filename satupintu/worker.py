@@ -17,6 +17,7 @@ its sockets and greenlets. Either way the worker calls itself `satupintu-reads` 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import logging
@@ -158,7 +159,8 @@ class ForkedWorker:
         if self.returncode is None:
             _, status = os.waitpid(self.pid, 0)
             self.returncode = os.waitstatus_to_exitcode(status)
-        self.stdin.close()
+        with contextlib.suppress(OSError):  # what a dead worker left unread cannot be flushed
+            self.stdin.close()
         self._socket.close()
         return self.returncode
 
