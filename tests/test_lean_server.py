@@ -42,6 +42,13 @@ NOT_AT_START = (
     "websocket",
     "aiohttp",
     "redis",
+    # and what nothing in serving uses: asyncio, the rate limiter's asyncio storages, the date
+    # parser of sqlite-utils' recipes, the debugger
+    "asyncio",
+    "limits.aio",
+    "dateutil",
+    "dateutil.parser",
+    "pdb",
 )
 
 # The app built as `satupintu serve` builds it (without serving), then the modules it loaded (a
@@ -82,6 +89,40 @@ def test_the_served_app_loads_no_report_pdf_or_printing_library_before_it_is_use
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "flask_socketio" in loaded  # the check would see a module that is there
     assert [name for name in NOT_AT_START if name in loaded] == []
+
+
+# The libraries a serving process defers, each used as its users would use it, once the server's
+# own imports have deferred them.
+DEFERRED_AT_WORK = """
+import json
+from satupintu.launcher import prepare_to_serve
+prepare_to_serve()
+import satupintu.cli, shared.web.socket_server
+from satupintu.deferred import DeferredModule
+import asyncio, pdb
+assert isinstance(asyncio, DeferredModule) and isinstance(pdb, DeferredModule)
+from limits import parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from sqlite_utils import recipes
+
+async def hit() -> bool:
+    return await MovingWindowRateLimiter(MemoryStorage()).hit(parse("1/minute"), "kiosk")
+
+print(json.dumps([asyncio.run(hit()), recipes.parsedate("7 December 2026"), pdb.Pdb.__name__]))
+"""
+
+
+@pytest.mark.slow
+def test_what_a_serving_process_defers_still_works_at_its_first_use() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", DEFERRED_AT_WORK],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, "2026-12-07", "Pdb"]
 
 
 # The reads worker's minute-by-minute audit check, as the idle worker runs it: the modules the
