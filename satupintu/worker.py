@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError, Unavailable
+from shared.operations.memory import return_free_memory_to_the_system
 from shared.operations.pipes import read_value, write_value
 
 if TYPE_CHECKING:
@@ -210,6 +211,7 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
             logger.exception("a %s read failed", call)
             answer = ("crash", repr(error))
         write_value(answers, answer)
+        return_free_memory_to_the_system()  # a report's working memory
 
 
 if __name__ == "__main__":
