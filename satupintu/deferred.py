@@ -4,10 +4,11 @@ python-socketio and python-engineio import, when the server imports them, every 
 other parts use if it is installed: their clients' (requests, websocket-client, aiohttp, which a
 development venv has for the tests) and Redis's (only a `message_queue` uses it). Together they
 cost the serve process about 19 MiB that a station without a message queue never uses. Others
-come the same way, at about 2.5 MiB together: asyncio (for the `deprecated` decorators of the
+come the same way, at about 3 MiB together: asyncio (for the `deprecated` decorators of the
 rate limiter's storages, and Socket.IO's asyncio servers), the rate limiter's own asyncio
-storages (`limits.aio`), the date parser of sqlite-utils' recipes (dateutil) and the debugger
-Flask-SocketIO's test client imports (pdb).
+storages (`limits.aio`), the date parser of sqlite-utils' recipes (dateutil), the debugger
+Flask-SocketIO's test client imports (pdb) and the HTML entities of the development server
+Werkzeug imports (html).
 `defer_optional_libraries` makes those imports lazy in this process: an `import` still fails at
 once where the library is not installed, but the module's code runs only when a name of it is
 first asked for. A subpackage named in `from redis import asyncio` is deferred the same way,
@@ -35,6 +36,7 @@ OPTIONAL_LIBRARIES = (
     "dateutil",
     "dateutil.parser",
     "pdb",
+    "html",
 )
 
 

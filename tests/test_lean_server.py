@@ -43,12 +43,13 @@ NOT_AT_START = (
     "aiohttp",
     "redis",
     # and what nothing in serving uses: asyncio, the rate limiter's asyncio storages, the date
-    # parser of sqlite-utils' recipes, the debugger
+    # parser of sqlite-utils' recipes, the debugger, the development server's HTML entities
     "asyncio",
     "limits.aio",
     "dateutil",
     "dateutil.parser",
     "pdb",
+    "html",
 )
 
 # The app built as `satupintu serve` builds it (without serving), then the modules it loaded (a
@@ -99,8 +100,8 @@ from satupintu.launcher import prepare_to_serve
 prepare_to_serve()
 import satupintu.cli, shared.web.socket_server
 from satupintu.deferred import DeferredModule
-import asyncio, pdb
-assert isinstance(asyncio, DeferredModule) and isinstance(pdb, DeferredModule)
+import asyncio, html, pdb
+assert all(isinstance(module, DeferredModule) for module in (asyncio, html, pdb))
 from limits import parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -109,7 +110,8 @@ from sqlite_utils import recipes
 async def hit() -> bool:
     return await MovingWindowRateLimiter(MemoryStorage()).hit(parse("1/minute"), "kiosk")
 
-print(json.dumps([asyncio.run(hit()), recipes.parsedate("7 December 2026"), pdb.Pdb.__name__]))
+print(json.dumps([asyncio.run(hit()), recipes.parsedate("7 December 2026"), pdb.Pdb.__name__,
+                  html.unescape("&amp;")]))
 """
 
 
@@ -122,7 +124,7 @@ def test_what_a_serving_process_defers_still_works_at_its_first_use() -> None:
         check=True,
         timeout=120,
     )
-    assert json.loads(done.stdout.splitlines()[-1]) == [True, "2026-12-07", "Pdb"]
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, "2026-12-07", "Pdb", "&"]
 
 
 # The reads worker's minute-by-minute audit check, as the idle worker runs it: the modules the
