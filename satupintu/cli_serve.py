@@ -25,7 +25,11 @@ from shared.application.station import Station
 from shared.application.users import create_first_admin
 from shared.domain.config import Config, Power
 from shared.domain.errors import SatuPintuError
-from shared.operations.memory import return_large_buffers_to_the_system, settle_garbage_collector
+from shared.operations.memory import (
+    return_free_memory_to_the_system,
+    return_large_buffers_to_the_system,
+    settle_garbage_collector,
+)
 from shared.store.concurrency import gevent_active
 
 if TYPE_CHECKING:
@@ -71,6 +75,7 @@ def serve(host: str, port: int, config_file: str | None) -> None:
     if reads is not None:
         reads.start()
     settle_garbage_collector()
+    return_free_memory_to_the_system()
     socketio.start_background_task(_housekeeping, app)
     if config.central:
         _start_shipping(station)

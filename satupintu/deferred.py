@@ -3,7 +3,12 @@
 python-socketio and python-engineio import, when the server imports them, every library their
 other parts use if it is installed: their clients' (requests, websocket-client, aiohttp, which a
 development venv has for the tests) and Redis's (only a `message_queue` uses it). Together they
-cost the serve process about 19 MiB that a station without a message queue never uses.
+cost the serve process about 19 MiB that a station without a message queue never uses. Others
+come the same way, at about 3 MiB together: asyncio (for the `deprecated` decorators of the
+rate limiter's storages, and Socket.IO's asyncio servers), the rate limiter's own asyncio
+storages (`limits.aio`), the date parser of sqlite-utils' recipes (dateutil), the debugger
+Flask-SocketIO's test client imports (pdb) and the HTML entities of the development server
+Werkzeug imports (html).
 `defer_optional_libraries` makes those imports lazy in this process: an `import` still fails at
 once where the library is not installed, but the module's code runs only when a name of it is
 first asked for. A subpackage named in `from redis import asyncio` is deferred the same way,
@@ -20,7 +25,19 @@ from importlib.machinery import ModuleSpec, PathFinder
 from types import ModuleType
 from typing import Any
 
-OPTIONAL_LIBRARIES = ("requests", "websocket", "aiohttp", "redis", "redis.asyncio")
+OPTIONAL_LIBRARIES = (
+    "requests",
+    "websocket",
+    "aiohttp",
+    "redis",
+    "redis.asyncio",
+    "asyncio",
+    "limits.aio",
+    "dateutil",
+    "dateutil.parser",
+    "pdb",
+    "html",
+)
 
 
 class DeferredModule(ModuleType):

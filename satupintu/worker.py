@@ -17,6 +17,7 @@ its sockets and greenlets. Either way the worker calls itself `satupintu-reads` 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import logging
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from shared.domain.clock import ManualClock
 from shared.domain.config import Config
 from shared.domain.errors import SatuPintuError, Unavailable
+from shared.operations.memory import return_free_memory_to_the_system
 from shared.operations.pipes import read_value, write_value
 
 if TYPE_CHECKING:
@@ -158,7 +160,8 @@ class ForkedWorker:
         if self.returncode is None:
             _, status = os.waitpid(self.pid, 0)
             self.returncode = os.waitstatus_to_exitcode(status)
-        self.stdin.close()
+        with contextlib.suppress(OSError):  # what a dead worker left unread cannot be flushed
+            self.stdin.close()
         self._socket.close()
         return self.returncode
 
@@ -208,6 +211,7 @@ def serve_reads(requests: BinaryIO, answers: BinaryIO) -> None:
             logger.exception("a %s read failed", call)
             answer = ("crash", repr(error))
         write_value(answers, answer)
+        return_free_memory_to_the_system()  # a report's working memory
 
 
 if __name__ == "__main__":

@@ -42,6 +42,14 @@ NOT_AT_START = (
     "websocket",
     "aiohttp",
     "redis",
+    # and what nothing in serving uses: asyncio, the rate limiter's asyncio storages, the date
+    # parser of sqlite-utils' recipes, the debugger, the development server's HTML entities
+    "asyncio",
+    "limits.aio",
+    "dateutil",
+    "dateutil.parser",
+    "pdb",
+    "html",
 )
 
 # The app built as `satupintu serve` builds it (without serving), then the modules it loaded (a
@@ -82,6 +90,79 @@ def test_the_served_app_loads_no_report_pdf_or_printing_library_before_it_is_use
     loaded = set(json.loads(done.stdout.splitlines()[-1]))
     assert "flask_socketio" in loaded  # the check would see a module that is there
     assert [name for name in NOT_AT_START if name in loaded] == []
+
+
+# The libraries a serving process defers, each used as its users would use it, once the server's
+# own imports have deferred them.
+DEFERRED_AT_WORK = """
+import json
+from satupintu.launcher import prepare_to_serve
+prepare_to_serve()
+import satupintu.cli, shared.web.socket_server
+from satupintu.deferred import DeferredModule
+import asyncio, html, pdb
+assert all(isinstance(module, DeferredModule) for module in (asyncio, html, pdb))
+from limits import parse
+from limits.aio.storage import MemoryStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from sqlite_utils import recipes
+
+async def hit() -> bool:
+    return await MovingWindowRateLimiter(MemoryStorage()).hit(parse("1/minute"), "kiosk")
+
+print(json.dumps([asyncio.run(hit()), recipes.parsedate("7 December 2026"), pdb.Pdb.__name__,
+                  html.unescape("&amp;")]))
+"""
+
+
+@pytest.mark.slow
+def test_what_a_serving_process_defers_still_works_at_its_first_use() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", DEFERRED_AT_WORK],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(done.stdout.splitlines()[-1]) == [True, "2026-12-07", "Pdb", "&"]
+
+
+# The reads worker's minute-by-minute audit check, as the idle worker runs it: the modules the
+# report library adds must not be loaded by it (each read imports its own at its first use).
+AUDIT_ONLY = """
+import json, sys
+from datetime import datetime
+from satupintu.cli_options import config_from
+from satupintu.opening import open_station
+from satupintu.worker import InlineReads
+station = open_station(config_from(sys.argv[1]))
+verdict = InlineReads(station).run("audit", datetime.now().astimezone())
+print(json.dumps([type(verdict).__name__, sorted(sys.modules)]))
+"""
+REPORT_LIBRARY = (
+    "shared.application.reporting.reports",
+    "shared.application.reporting.scorecard",
+    "shared.application.reporting.scorecard_pdf",
+    "shared.application.reporting.skm_pdf",
+    "shared.application.reporting.evidence",
+    "shared.application.propam",
+)
+
+
+@pytest.mark.slow
+def test_the_reads_workers_audit_check_loads_no_report_library(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(BASE_CONFIG), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", AUDIT_ONLY, str(tmp_path / "config.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    verdict, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert verdict == "Verdict"
+    assert [name for name in REPORT_LIBRARY if name in loaded] == []
 
 
 @pytest.fixture

@@ -8,13 +8,19 @@
   whole server for 110-160 ms, several times a minute (the p99 of a call reaching the boards
   was 300 ms). Freezing what start-up built (about 100,000 objects that live for ever) and
   asking for full collections ten times less often keeps the rare pause near 60 ms.
+- glibc keeps the pages of the memory a process freed, unless asked to give them back: once
+  the server has started, and after each read of the reads worker (a report's or a PDF's
+  working memory), they are given back. The worker after a report, its Excel export and the
+  SKM PDF: RSS 89 -> 86 MiB; the idle server 0.5 MiB (bench.memory).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
+from typing import Any
 
 M_MMAP_THRESHOLD = -3  # from glibc's malloc.h
 LARGE_BUFFER_BYTES = 1024 * 1024
@@ -23,14 +29,31 @@ FULL_COLLECTION_EVERY = 100  # middle-generation collections per full one (Pytho
 
 def return_large_buffers_to_the_system() -> bool:
     """Pin glibc's mmap threshold; False where the C library is not glibc (nothing to do)."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    libc = ctypes.CDLL(name)
-    mallopt = getattr(libc, "mallopt", None)
+    mallopt = _glibc("mallopt")
     if mallopt is None:
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, LARGE_BUFFER_BYTES))
+
+
+def return_free_memory_to_the_system() -> bool:
+    """Give the pages of freed memory back (glibc's malloc_trim); False where there were none
+    or the C library is not glibc."""
+    malloc_trim = _glibc("malloc_trim")
+    if malloc_trim is None:
+        return False
+    return bool(malloc_trim(0))
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, found once (finding it runs ldconfig)."""
+    name = ctypes.util.find_library("c")
+    return None if name is None else ctypes.CDLL(name)
+
+
+def _glibc(function: str) -> Any:
+    """A function of glibc's malloc, or None where the C library has none of that name."""
+    return getattr(_libc(), function, None)
 
 
 def settle_garbage_collector() -> None:
