@@ -146,7 +146,7 @@ def issue_ticket(
                     ticket.id,
                     None if printing else DISABLED.status,
                 )
-    view = view_of(station, ticket)
+    view = view_of(station, ticket, new=earlier is None)
     if earlier is not None:
         assert idempotency_key is not None
         return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))

@@ -233,6 +233,22 @@ def save(tx: Transaction, ticket: Ticket) -> None:
     )
 
 
+def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
+    """Whether any of the day's housekeeping reads would find a row (`waiting_before`,
+    `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`): one statement
+    for the four, which every ticket transaction runs and which almost always finds none."""
+    row = db.one(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'waiting' AND queue_day < :day) "
+        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_carried "
+        "WHERE status = 'carried' AND carried_until < :day) "
+        "OR EXISTS (SELECT 1 FROM bookings WHERE status = :booked AND starts_at < :moment) "
+        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_booked_waiting "
+        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= :moment) AS due",
+        {"day": day.isoformat(), "booked": BookingStatus.BOOKED, "moment": utc_text(moment)},
+    )
+    return bool(row and row["due"])
+
+
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
     """Tickets still waiting in the queues of days before `day`."""
     rows = db.all(
