@@ -116,12 +116,6 @@ def survey_count(db: Reader) -> int:
     return row["n"] if row else 0
 
 
-def next_ticket_id(tx: Transaction) -> int:
-    row = tx.one("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM tickets")
-    assert row is not None
-    return row["id"]
-
-
 def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[str, int]:
     """Tickets issued per service on a service day."""
     sql = "SELECT issued_service, COUNT(*) AS n FROM tickets WHERE service_day = ?"
@@ -133,18 +127,19 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
     return {row["issued_service"]: row["n"] for row in rows}
 
 
-def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
-    """The highest number given on a day by services that share one sequence (0: none yet).
+def next_ticket(tx: Transaction, day: date, services: Sequence[str]) -> tuple[int, int]:
+    """A new ticket's id, and the highest number given on its day by the services that share
+    its sequence (0: none yet), in one statement.
 
     One index seek per service (an IN list would make SQLite walk the day's numbers)."""
-    highest = 0
-    for service in services:
-        row = db.one(
-            "SELECT MAX(day_seq) AS n FROM tickets WHERE service_day = ? AND issued_service = ?",
-            [day.isoformat(), service],
-        )
-        highest = max(highest, (row["n"] if row else None) or 0)
-    return highest
+    seek = "(SELECT MAX(day_seq) FROM tickets WHERE service_day = ? AND issued_service = ?)"
+    row = tx.one(
+        "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets) AS id, "  # noqa: S608
+        f"MAX(0, {', '.join(f'COALESCE({seek}, 0)' for _ in services)}) AS n",
+        [value for service in services for value in (day.isoformat(), service)],
+    )
+    assert row is not None
+    return row["id"], row["n"]
 
 
 @dataclass(frozen=True)
