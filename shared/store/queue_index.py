@@ -151,25 +151,23 @@ def load(db: Reader) -> Queues:
 def advanced(db: Reader, base: Queues) -> Queues:
     """`base` brought to the newest change `db` sees: the changed tickets re-read, or, when the
     log no longer holds every change since `base` (or went back), everything loaded afresh."""
-    span = db.one(
-        "SELECT (SELECT MIN(seq) FROM queue_changes) AS low, "
-        "(SELECT MAX(seq) FROM queue_changes) AS high"
+    # One statement: the log's span, and the tickets changed since `base` with their rows (a
+    # deleted one's all NULL; none at all when the log lost some of them, or nothing changed).
+    found = db.all(
+        f"SELECT span.low, span.high, c.ticket_id AS changed, {_JOINED} FROM (SELECT "  # noqa: S608
+        "(SELECT MIN(seq) FROM queue_changes) AS low, (SELECT MAX(seq) FROM queue_changes) AS "
+        "high) span LEFT JOIN (SELECT DISTINCT ticket_id FROM queue_changes WHERE seq > :base "
+        "AND :base + 1 >= (SELECT MIN(seq) FROM queue_changes)) c ON 1 "
+        "LEFT JOIN tickets t ON t.id = c.ticket_id ORDER BY c.ticket_id",
+        {"base": base.seq},
     )
-    assert span is not None
-    low, high = span["low"], span["high"]
+    low, high = found[0]["low"], found[0]["high"]
     if high is None:
         return base if base.seq == 0 else load(db)
     if high == base.seq:
         return base
     if high < base.seq or low > base.seq + 1:
         return load(db)
-    # The changed tickets with their rows in one statement (a deleted one's row is all NULL).
-    found = db.all(
-        f"SELECT c.ticket_id AS changed, {_JOINED} FROM (SELECT DISTINCT ticket_id FROM "  # noqa: S608
-        "queue_changes WHERE seq > ? AND seq <= ?) c LEFT JOIN tickets t ON t.id = c.ticket_id "
-        "ORDER BY c.ticket_id",
-        [base.seq, high],
-    )
     ids = [row["changed"] for row in found]
     rows = [row for row in found if row["id"] is not None]
     return Queues(high, _changed(base.lines, ids, rows))
