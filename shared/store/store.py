@@ -175,7 +175,8 @@ class Transaction(Reader):
 
 
 class Store:
-    """The station's SQLite file, a small pool of connections and the write path."""
+    """The station's SQLite file, a small pool of connections for reads and the write path
+    with its own connection."""
 
     def __init__(self, path: Path, publisher: Publisher | None = None) -> None:
         self.path = path
