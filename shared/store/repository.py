@@ -745,8 +745,9 @@ def bookings_of_day(db: Reader, day: date) -> list[BookingRow]:
 
 
 def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
-    """Waiting tickets of bookings whose slot has begun by `moment` (run by every ticket
-    transaction: the partial index keeps it off the day's other waiting tickets)."""
+    """Waiting tickets of bookings whose slot has begun by `moment` (asked by every ticket
+    transaction, through `housekeeping_due`: the partial index keeps it off the day's other
+    waiting tickets)."""
     rows = db.all(
         "SELECT * FROM tickets INDEXED BY tickets_booked_waiting "
         "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= ? ORDER BY id",
