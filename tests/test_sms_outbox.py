@@ -263,6 +263,19 @@ def test_a_number_on_a_ticket_no_longer_waiting_is_refused(client: FlaskClient) 
     assert "A-001" in refused.get_json()["error"]["message"]
 
 
+def test_the_kiosks_request_again_shows_the_number_registered_meanwhile(
+    client: FlaskClient,
+) -> None:
+    asked: dict[str, Any] = {"json": {"service": "lapor"}, "headers": {"Idempotency-Key": "t-1"}}
+    first = client.post("/api/tickets", **asked)
+    ticket = first.get_json()["ticket"]
+    assert first.status_code == 201 and ticket["sms"] is None
+    client.post(f"/api/tickets/{ticket['token']}/sms", json={"phone": "081234567890"})
+    again = client.post("/api/tickets", **asked)
+    assert again.status_code == 200
+    assert again.get_json()["ticket"]["sms"] == "0812•••7890"
+
+
 def test_a_station_without_sms_refuses_numbers(tmp_path: Path, clock: ManualClock) -> None:
     from satupintu.app import create_app
 

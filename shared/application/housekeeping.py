@@ -54,6 +54,8 @@ def begin(station: Station, tx: Transaction) -> date:
     carried-over tickets whose day passed, closing the bookings nobody came for, and sending
     booked tickets whose slot began to the front (unless their citizen let others go first)."""
     today = station.today(tx.now)
+    if not repository.housekeeping_due(tx, today, tx.now):
+        return today
     closed = repository.waiting_before(tx, today)
     for ticket in closed:
         service = station.config.service_by_id.get(ticket.service)

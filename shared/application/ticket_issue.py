@@ -146,7 +146,7 @@ def issue_ticket(
                     ticket.id,
                     None if printing else DISABLED.status,
                 )
-    view = view_of(station, ticket)
+    view = view_of(station, ticket, new=earlier is None)
     if earlier is not None:
         assert idempotency_key is not None
         return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
@@ -208,11 +208,12 @@ def new_ticket(
         and closed_by_power(station, tx, tx.now, [service.id])
     ):
         _refuse_on_battery(station, service)
+    ticket_id, last_sequence = repository.next_ticket(tx, today, config.numbered_with(service))
     ticket, event = issue(
-        repository.next_ticket_id(tx),
+        ticket_id,
         service=service.id,
         prefix=config.number_prefix(service),
-        sequence=repository.last_sequence(tx, today, config.numbered_with(service)) + 1,
+        sequence=last_sequence + 1,
         service_day=today,
         priority=priority,
         kiosk=kiosk_id,

@@ -85,13 +85,15 @@ def ticket_views(
     *,
     for_staff: bool = False,
     known: Places | None = None,
+    new: bool = False,
 ) -> list[dict[str, Any]]:
     """The contract's ticket objects, with their `places` (or the `known` ones, computed for
-    these tickets as they are now, possibly with others)."""
+    these tickets as they are now, possibly with others). `new`: the tickets were created by
+    the write that just committed, so no number for SMS can be registered for them yet."""
     found = known if known is not None else places(station, db, tickets, now)
     ahead, waits, suspended = found.ahead, found.waits, found.suspended
     serving = {} if for_staff else now_serving(found.counters)
-    sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])
+    sms = {} if new else sms_store.of_tickets(db, [ticket.id for ticket in tickets])
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
     views = []
@@ -177,18 +179,27 @@ def step_back_offer(station: Station, ticket: Ticket) -> dict[str, int] | None:
 
 
 def ticket_view(
-    station: Station, db: Reader, ticket: Ticket, now: datetime, *, for_staff: bool = False
+    station: Station,
+    db: Reader,
+    ticket: Ticket,
+    now: datetime,
+    *,
+    for_staff: bool = False,
+    new: bool = False,
 ) -> dict[str, Any]:
-    return ticket_views(station, db, [ticket], now, for_staff=for_staff)[0]
+    return ticket_views(station, db, [ticket], now, for_staff=for_staff, new=new)[0]
 
 
-def view_of(station: Station, ticket: Ticket | None, *, for_staff: bool = False) -> Any:
-    """The view of a ticket just changed, in a read of its own (None stays None)."""
+def view_of(
+    station: Station, ticket: Ticket | None, *, for_staff: bool = False, new: bool = False
+) -> Any:
+    """The view of a ticket just changed (`new`: just created), in a read of its own (None
+    stays None)."""
     if ticket is None:
         return None
     now = station.now()
     with station.store.read() as db:
-        return ticket_view(station, db, ticket, now, for_staff=for_staff)
+        return ticket_view(station, db, ticket, now, for_staff=for_staff, new=new)
 
 
 def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:

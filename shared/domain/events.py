@@ -7,6 +7,7 @@ and a private service's id is replaced by None in everything that is broadcast.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, fields
@@ -14,6 +15,12 @@ from typing import Any, ClassVar
 
 from shared.domain.booking import BookingStatus
 from shared.domain.queue_rules import STATUS_AFTER, Move, Status
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """An event class's fields, in order (`dataclasses.fields` walks them on every call)."""
+    return tuple(item.name for item in fields(kind))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,7 +33,7 @@ class Event:
 
     def data(self) -> dict[str, Any]:
         """Everything about the event, as stored in the log."""
-        return {field.name: getattr(self, field.name) for field in fields(self)}
+        return {name: getattr(self, name) for name in _field_names(type(self))}
 
     def payload(self, seq: int | None, private_services: Collection[str]) -> dict[str, Any]:
         """The broadcast form: no log-only fields, no private service ids, plus `seq`."""

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from shared.store.store import Reader
 
 LAST_ID = 2**63  # above every ticket id: (cut, LAST_ID) follows every key at or before cut
-ROWS_AT_ONCE = 500  # ids per IN list when re-reading changed tickets
 
 Key = tuple[str, int]  # a ticket's place in the call order: (queue_at as stored, id)
 LineId = tuple[str, str]  # (queue day as stored, service)
@@ -128,6 +127,7 @@ def _entry(row: dict[str, Any]) -> tuple[LineId, Key, QueueItem]:
 
 
 _COLUMNS = "id, status, service, queue_day, queue_at, priority, need"
+_JOINED = ", ".join(f"t.{column}" for column in _COLUMNS.split(", "))
 
 
 def load(db: Reader) -> Queues:
@@ -151,31 +151,25 @@ def load(db: Reader) -> Queues:
 def advanced(db: Reader, base: Queues) -> Queues:
     """`base` brought to the newest change `db` sees: the changed tickets re-read, or, when the
     log no longer holds every change since `base` (or went back), everything loaded afresh."""
-    span = db.one(
-        "SELECT (SELECT MIN(seq) FROM queue_changes) AS low, "
-        "(SELECT MAX(seq) FROM queue_changes) AS high"
+    # One statement: the log's span, and the tickets changed since `base` with their rows (a
+    # deleted one's all NULL; none at all when the log lost some of them, or nothing changed).
+    found = db.all(
+        f"SELECT span.low, span.high, c.ticket_id AS changed, {_JOINED} FROM (SELECT "  # noqa: S608
+        "(SELECT MIN(seq) FROM queue_changes) AS low, (SELECT MAX(seq) FROM queue_changes) AS "
+        "high) span LEFT JOIN (SELECT DISTINCT ticket_id FROM queue_changes WHERE seq > :base "
+        "AND :base + 1 >= (SELECT MIN(seq) FROM queue_changes)) c ON 1 "
+        "LEFT JOIN tickets t ON t.id = c.ticket_id ORDER BY c.ticket_id",
+        {"base": base.seq},
     )
-    assert span is not None
-    low, high = span["low"], span["high"]
+    low, high = found[0]["low"], found[0]["high"]
     if high is None:
         return base if base.seq == 0 else load(db)
     if high == base.seq:
         return base
     if high < base.seq or low > base.seq + 1:
         return load(db)
-    ids = sorted(
-        {
-            row["ticket_id"]
-            for row in db.all(
-                "SELECT ticket_id FROM queue_changes WHERE seq > ? AND seq <= ?", [base.seq, high]
-            )
-        }
-    )
-    rows = []
-    for start in range(0, len(ids), ROWS_AT_ONCE):
-        chunk = ids[start : start + ROWS_AT_ONCE]
-        marks = ", ".join("?" * len(chunk))
-        rows += db.all(f"SELECT {_COLUMNS} FROM tickets WHERE id IN ({marks})", chunk)  # noqa: S608
+    ids = [row["changed"] for row in found]
+    rows = [row for row in found if row["id"] is not None]
     return Queues(high, _changed(base.lines, ids, rows))
 
 

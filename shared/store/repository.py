@@ -116,12 +116,6 @@ def survey_count(db: Reader) -> int:
     return row["n"] if row else 0
 
 
-def next_ticket_id(tx: Transaction) -> int:
-    row = tx.one("SELECT COALESCE(MAX(id), 0) + 1 AS id FROM tickets")
-    assert row is not None
-    return row["id"]
-
-
 def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[str, int]:
     """Tickets issued per service on a service day."""
     sql = "SELECT issued_service, COUNT(*) AS n FROM tickets WHERE service_day = ?"
@@ -133,18 +127,19 @@ def issued_on(db: Reader, day: date, issued_service: str | None = None) -> dict[
     return {row["issued_service"]: row["n"] for row in rows}
 
 
-def last_sequence(db: Reader, day: date, services: Sequence[str]) -> int:
-    """The highest number given on a day by services that share one sequence (0: none yet).
+def next_ticket(tx: Transaction, day: date, services: Sequence[str]) -> tuple[int, int]:
+    """A new ticket's id, and the highest number given on its day by the services that share
+    its sequence (0: none yet), in one statement.
 
     One index seek per service (an IN list would make SQLite walk the day's numbers)."""
-    highest = 0
-    for service in services:
-        row = db.one(
-            "SELECT MAX(day_seq) AS n FROM tickets WHERE service_day = ? AND issued_service = ?",
-            [day.isoformat(), service],
-        )
-        highest = max(highest, (row["n"] if row else None) or 0)
-    return highest
+    seek = "(SELECT MAX(day_seq) FROM tickets WHERE service_day = ? AND issued_service = ?)"
+    row = tx.one(
+        "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM tickets) AS id, "  # noqa: S608
+        f"MAX(0, {', '.join(f'COALESCE({seek}, 0)' for _ in services)}) AS n",
+        [value for service in services for value in (day.isoformat(), service)],
+    )
+    assert row is not None
+    return row["id"], row["n"]
 
 
 @dataclass(frozen=True)
@@ -231,6 +226,22 @@ def save(tx: Transaction, ticket: Ticket) -> None:
             ticket.id,
         ],
     )
+
+
+def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
+    """Whether any of the day's housekeeping reads would find a row (`waiting_before`,
+    `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`): one statement
+    for the four, which every ticket transaction runs and which almost always finds none."""
+    row = db.one(
+        "SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'waiting' AND queue_day < :day) "
+        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_carried "
+        "WHERE status = 'carried' AND carried_until < :day) "
+        "OR EXISTS (SELECT 1 FROM bookings WHERE status = :booked AND starts_at < :moment) "
+        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_booked_waiting "
+        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= :moment) AS due",
+        {"day": day.isoformat(), "booked": BookingStatus.BOOKED, "moment": utc_text(moment)},
+    )
+    return bool(row and row["due"])
 
 
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
@@ -734,8 +745,9 @@ def bookings_of_day(db: Reader, day: date) -> list[BookingRow]:
 
 
 def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
-    """Waiting tickets of bookings whose slot has begun by `moment` (run by every ticket
-    transaction: the partial index keeps it off the day's other waiting tickets)."""
+    """Waiting tickets of bookings whose slot has begun by `moment` (asked by every ticket
+    transaction, through `housekeeping_due`: the partial index keeps it off the day's other
+    waiting tickets)."""
     rows = db.all(
         "SELECT * FROM tickets INDEXED BY tickets_booked_waiting "
         "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= ? ORDER BY id",

@@ -35,6 +35,9 @@ BUSY_TIMEOUT_SECONDS = 10
 SQLITE_MAX_INTEGER = 2**63 - 1  # larger ids in a URL cannot name a row: routes answer 404
 
 
+# An event's `data` as logged: built once (`json.dumps` with options builds one every call).
+DATA_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
 PRIVATE_MODE = 0o600  # session tokens and the log are in clear: the server's user alone
 
 
@@ -155,7 +158,7 @@ class Transaction(Reader):
             "counter": data.get("counter"),
             "service": data.get("service"),
             "ticket_id": event.ticket_id,
-            "data": json.dumps(data, sort_keys=True, ensure_ascii=False),
+            "data": DATA_JSON.encode(data),
             "prev_hash": prev_hash,
         }
         row["hash"] = chain.row_hash(row)
@@ -172,7 +175,8 @@ class Transaction(Reader):
 
 
 class Store:
-    """The station's SQLite file, a small pool of connections and the write path."""
+    """The station's SQLite file, a small pool of connections for reads and the write path
+    with its own connection."""
 
     def __init__(self, path: Path, publisher: Publisher | None = None) -> None:
         self.path = path
@@ -180,6 +184,7 @@ class Store:
         self._idle: list[Database] = []
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._writer: Database | None = None  # guarded by _write_lock
         self.queue = QueueIndex()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -233,27 +238,27 @@ class Store:
         if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
             raise Unavailable("error.storage", detail="the database stayed busy")
         try:
-            with self._database() as db:
-                try:
-                    if not durable:
-                        db.conn.execute("PRAGMA synchronous = NORMAL")
-                    # Waiting for another process's lock and the fsync at COMMIT happen
-                    # off the event loop, so other connections keep being served meanwhile.
-                    _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
-                    tx = Transaction(db, actor, now, self.queue)
-                    yield tx
-                    blocking_call(db.conn.execute, "COMMIT")
-                    # What the write saw is committed now: exactly the data as of its `seq`
-                    # (a ticket moved after it has a later change, which reads then apply).
-                    if tx.seen is not None:
-                        self.queue.publish(tx.seen)
-                except sqlite3.OperationalError as error:
-                    raise Unavailable("error.storage", detail=str(error)) from error
-                finally:
-                    if db.conn.in_transaction:
-                        db.conn.execute("ROLLBACK")
-                    if not durable:
-                        db.conn.execute("PRAGMA synchronous = FULL")
+            db = self._writing()
+            try:
+                if not durable:
+                    db.conn.execute("PRAGMA synchronous = NORMAL")
+                # Waiting for another process's lock and the fsync at COMMIT happen
+                # off the event loop, so other connections keep being served meanwhile.
+                _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
+                tx = Transaction(db, actor, now, self.queue)
+                yield tx
+                blocking_call(db.conn.execute, "COMMIT")
+                # What the write saw is committed now: exactly the data as of its `seq`
+                # (a ticket moved after it has a later change, which reads then apply).
+                if tx.seen is not None:
+                    self.queue.publish(tx.seen)
+            except sqlite3.OperationalError as error:
+                raise Unavailable("error.storage", detail=str(error)) from error
+            finally:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                if not durable:
+                    db.conn.execute("PRAGMA synchronous = FULL")
             if tx.recorded:
                 self.publisher(tx.recorded)
         finally:
@@ -279,27 +284,45 @@ class Store:
         finally:
             copy.close()
 
+    def _writing(self) -> Database:
+        """The connection writes use: one, since `_write_lock` orders them, kept with a busy
+        timeout of zero between writes (see `_begin_immediate`)."""
+        if self._writer is None:
+            db = Database(_storage_errors(connect, self.path), execute_plugins=False)
+            db.conn.execute("PRAGMA busy_timeout = 0")
+            self._writer = db
+        return self._writer
+
     def close(self) -> None:
+        """Close the idle connections (one a write is using is left to it)."""
         with self._pool_lock:
             for db in self._idle:
                 db.conn.close()
             self._idle.clear()
+        if self._write_lock.acquire(blocking=False):
+            try:
+                if self._writer is not None:
+                    self._writer.conn.close()
+                    self._writer = None
+            finally:
+                self._write_lock.release()
 
 
 def _begin_immediate(conn: sqlite3.Connection, seconds: float) -> None:
-    """BEGIN IMMEDIATE, waiting at most `seconds` for another process's write lock: at once
-    while nobody holds it (nothing then blocks), else in an OS thread (`blocking_call`)."""
-    wait = f"PRAGMA busy_timeout = {int(seconds * 1000)}"
-    conn.execute("PRAGMA busy_timeout = 0")
+    """BEGIN IMMEDIATE on the writing connection, whose busy timeout is zero: at once while
+    nobody holds SQLite's write lock (nothing then blocks), else waiting at most `seconds` for
+    another process's lock in an OS thread (`blocking_call`). Once it holds the lock, nothing
+    the write does waits for another connection (WAL: readers never hold up a commit)."""
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
             raise
-        conn.execute(wait)
-        blocking_call(conn.execute, "BEGIN IMMEDIATE")
-        return
-    conn.execute(wait)
+        conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            blocking_call(conn.execute, "BEGIN IMMEDIATE")
+        finally:
+            conn.execute("PRAGMA busy_timeout = 0")
 
 
 def _storage_errors(action: Callable[..., Any], *args: Any) -> Any:

@@ -240,8 +240,12 @@ def new_app(name: str) -> Flask:
 
 
 def add_security_headers(response: Response) -> Response:
+    """Each of SECURITY_HEADERS the response does not set itself (checked by name against one
+    set: a miss in werkzeug's `Headers` costs an exception)."""
+    present = set(response.headers.keys(lower=True))
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     if request.path.startswith(UNCACHED_PREFIXES) and not request.path.startswith("/admin/static/"):
         response.headers["Cache-Control"] = "no-store"
     return response
