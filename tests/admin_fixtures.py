@@ -17,7 +17,7 @@ from satupintu.app import open_station
 from shared.application import citizen_actions, desk_actions, services, ticket_issue
 from shared.application.station import Station
 from shared.application.users import add_user
-from shared.domain.clock import ManualClock
+from shared.domain.clock import SHIFT_FILE_ENV, ManualClock
 from shared.domain.config import Config, load_config
 from shared.domain.errors import SatuPintuError
 from shared.domain.survey import questions
@@ -204,6 +204,8 @@ def _last_waiting(station: Station, services_ids: tuple[str, ...]) -> str | None
     return row["number"] if row else None
 
 
+BUSY_HOURS = 3  # the least of a day's work the busy hall holds
+
 SHIFTS = [
     {"name": {"id": "Pagi", "en": "Morning"}, "starts_at": "07:00"},
     {"name": {"id": "Siang", "en": "Afternoon"}, "starts_at": "14:00"},
@@ -214,17 +216,24 @@ SHIFTS = [
 def busy_hall(folder: Path) -> ServerProcess:
     """A server (not started yet) whose database holds today's work up to a minute ago, with
     the officers of OFFICERS, supervisor `sari` and admin `root` (password PASSWORD)."""
+    shift = folder / "clock-shift"
+    shift.write_text("0")
     server = ServerProcess(
         folder,
+        env={SHIFT_FILE_ENV: str(shift)},
         services=oversight_services(),
         printer={"type": "preview", "directory": "prints"},
         shifts=SHIFTS,
     )
     config = load_config(server.config_path)
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    real_now = datetime.now(UTC).replace(second=0, microsecond=0)
     day_start = datetime.combine(
-        now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
+        real_now.astimezone(config.zone).date(), config.day_starts_at, tzinfo=config.zone
     )
+    # Just after the day's start (at night, for a day starting at midnight) there is not yet
+    # a day's work to show: the server's clock is then moved to later that day.
+    now = max(real_now, day_start + timedelta(hours=BUSY_HOURS))
+    shift.write_text(str((now - real_now).total_seconds()))
     start = max(day_start, now - timedelta(hours=7))
     clock = ManualClock(start)
     station = open_station(config, clock=clock)

@@ -154,6 +154,8 @@ def test_the_console_adds_a_number_and_shows_it_masked(
         console.get_by_label(words["password"]).fill(PASSWORD)
         console.get_by_role("button", name=words["login"]).click()
         console.get_by_role("button", name=re.compile("^Loket 3")).click()
+        # The desk has loaded (a call is made on the ticket the officer sees, none before).
+        expect(console.locator("#waiting-rows tr", has_text=ticket["number"])).to_have_count(1)
         console.get_by_role("button", name=re.compile(words["call"])).click()
         expect(console.locator("#current-number")).to_have_text(ticket["number"])
         expect(console.locator("#current-sms")).to_be_hidden()
