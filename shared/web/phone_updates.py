@@ -189,6 +189,7 @@ class PhoneUpdates:
         self._send(self._reread(tickets, stale))
         if not (services or everything):
             return
+        time.sleep(0)  # the frames of the tickets just named (a call) leave before the places
         moved = sorted(  # services change on transfer: as of the tickets just read
             token
             for token, ticket in self._known.items()
