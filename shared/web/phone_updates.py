@@ -90,6 +90,9 @@ class PhoneUpdates:
         self._next_positions = 0.0
         self._last_sent: dict[str, dict[str, Any]] = {}
         self._known: dict[str, Ticket] = {}  # watched token -> its ticket as last read
+        self._token_of: dict[int, str] = {}  # the id of each ticket in `_known` -> its token
+        self._watched: set[str] = set()  # as of `_watch_changes` (`Connections.watch_changes`)
+        self._watch_changes = -1
 
     def mark(self, batch: Sequence[Recorded]) -> set[str]:
         """Note a committed batch; returns the services whose positions it moved."""
@@ -165,18 +168,28 @@ class PhoneUpdates:
             except Exception:
                 logger.exception("could not update watching phones")
 
+    def _watching(self) -> set[str]:
+        """The watched tokens, the tickets of those no longer watched forgotten; read again
+        only when what is watched changed (a commit names tickets far more often)."""
+        changes = self.connections.watch_changes
+        if changes != self._watch_changes:
+            self._watch_changes = changes
+            self._watched = self.connections.watched_tokens()
+            for gone in self._known.keys() - self._watched:
+                del self._token_of[self._known.pop(gone).id]
+            for gone in self._last_sent.keys() - self._watched:
+                del self._last_sent[gone]
+        return self._watched
+
     def _refresh(self, tickets: set[int], services: set[str], everything: bool) -> None:
-        watched = self.connections.watched_tokens()
-        for gone in self._known.keys() - watched:
-            del self._known[gone]
-        for gone in self._last_sent.keys() - watched:
-            del self._last_sent[gone]
+        watched = self._watching()
         if not watched:
             return
         stale = watched if everything else watched - self._known.keys()  # new phones: read them
         self._send(self._reread(tickets, stale))
         if not (services or everything):
             return
+        time.sleep(0)  # the frames of the tickets just named (a call) leave before the places
         moved = sorted(  # services change on transfer: as of the tickets just read
             token
             for token, ticket in self._known.items()
@@ -192,15 +205,15 @@ class PhoneUpdates:
                 fresh = self._reread(called, set())
                 self._send(fresh)
                 told |= fresh
-                ids = {ticket.id for ticket in self._known.values()}
                 with self._changed:  # tickets of phones that began watching since: next round
-                    self._tickets |= called - ids
+                    self._tickets |= called - self._token_of.keys()
 
     def _reread(self, tickets: set[int], also: set[str]) -> set[str]:
         """Read again the watched tickets named (and the tokens `also`); their tokens."""
-        named = {token for token, ticket in self._known.items() if ticket.id in tickets}
+        named = {self._token_of[each] for each in tickets if each in self._token_of}
         fresh = ticket_reads.tickets_of(self.station, named | also)
         self._known.update(fresh)
+        self._token_of.update((ticket.id, token) for token, ticket in fresh.items())
         return {token for token in fresh if token in named or fresh[token].id in tickets}
 
     def _send(self, tokens: set[str], known: Places | None = None) -> None:

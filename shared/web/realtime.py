@@ -46,6 +46,9 @@ from shared.web.socket_server import (
     IDLE_SECONDS,
     POWER_EVENT,
     Connections,
+    Written,
+    compressed_frames,
+    frame_of,
     socketio,
 )
 from shared.web.socketlimits import WIRE, Flood, MeteredSocket, Wire
@@ -240,7 +243,8 @@ def init_realtime(app: Flask, the_station: Station, async_mode: str) -> Dispatch
 def meter_websockets(limits: Limits) -> None:
     """Meter every websocket (`shared.web.socketlimits.Wire`): engine.io's websocket class is
     subclassed so its socket is wrapped before anything is read from it. The session's
-    environment (Socket.IO's) holds the Wire, for the flood control to cut a connection off."""
+    environment (Socket.IO's) holds the Wire, for the flood control to cut a connection off.
+    The subclass also writes what the session's writer polled in one write (`Written`)."""
     eio = socketio.server.eio
     driver = eio._async["websocket"]
 
@@ -259,9 +263,38 @@ def meter_websockets(limits: Limits) -> None:
                 )
                 self.ws.sock = MeteredSocket(self.ws.sock, self.wire)
                 socketio.server.environ.get(session.sid, {})[WIRE] = self.wire
+                session.poll = self.polled(session.poll)
                 return handler(websocket)
 
             return handle
+
+        def polled(self, poll: Callable[[], list[Any]]) -> Callable[[], list[Any]]:
+            """The session's `poll` (its writer's, once on the websocket): the packets come
+            back as one `Written`, their frames built once per broadcast unless compressed."""
+            offered = self.ws.environ.get("HTTP_SEC_WEBSOCKET_EXTENSIONS", "")
+            compressed = "permessage-deflate" in offered
+
+            def written() -> list[Any]:
+                packets = poll()
+                if not packets:
+                    return packets
+                if compressed:
+                    return [Written(compressed_frames(packets, self.ws.ws))]
+                if len(packets) == 1:
+                    return [Written(frame_of(packets[0]))]
+                return [Written(b"".join(frame_of(packet) for packet in packets))]
+
+            return written
+
+        def send(self, message: Any) -> Any:
+            if not isinstance(message, Written):
+                return super().send(message)
+            if not self.ws.connected:
+                raise OSError("the websocket is closed")
+            sent = self.ws.sock.send(message.frames)  # one system call, as a rule
+            if sent < len(message.frames):
+                self.ws.sock.sendall(message.frames[sent:])
+            return None
 
         def wait(self) -> Any:
             frame = super().wait()

@@ -1,11 +1,24 @@
-"""The process's one Socket.IO server, its rooms (the board's, one per watched ticket) and what it
-knows of its own sockets (session, language, watched ticket, console at a counter)."""
+"""The process's one Socket.IO server, its rooms (the board's, one per watched ticket), what it
+knows of its own sockets (session, language, watched ticket, console at a counter) and how
+frames are written to them.
+
+A broadcast is one engine.io packet queued to every socket of its room, each socket's writer
+sending what it polled. Its websocket frame is built once, by the first writer, and kept on
+the packet for the others (`frame_of`); a writer sends every packet it polled in one write
+(`Written`), in one system call, not one each. A connection that negotiated permessage-deflate has
+its frames compressed for it alone (`compressed_frames`).
+"""
 
 from __future__ import annotations
 
+import struct
 import threading
+from collections.abc import Sequence
+from typing import Any
 
 from flask_socketio import SocketIO
+from wsproto import WSConnection
+from wsproto.events import BytesMessage, TextMessage
 
 BOARD_ROOM = "board"  # clients hearing each board event as a frame of its own
 BATCH_ROOM = "board.batch"  # boards hearing a commit's board events as one `board.events` frame
@@ -14,6 +27,7 @@ POWER_EVENT = "power.state"  # to every client, phones too (`publish_power`)
 
 
 IDLE_SECONDS = 2.0  # a background thread with nothing to do for this long ends
+FRAME = "satupintu_frame"  # the attribute of an engine.io packet holding its built frame
 
 
 socketio = SocketIO()
@@ -21,6 +35,48 @@ socketio = SocketIO()
 
 def ticket_room(token: str) -> str:
     return f"ticket:{token}"
+
+
+def frame(message: str | bytes) -> bytes:
+    """`message` as one whole websocket frame from the server (unmasked, uncompressed)."""
+    payload, head = (message.encode(), 0x81) if isinstance(message, str) else (message, 0x82)
+    size = len(payload)
+    if size < 126:
+        return struct.pack("!BB", head, size) + payload
+    if size < 1 << 16:
+        return struct.pack("!BBH", head, 126, size) + payload
+    return struct.pack("!BBQ", head, 127, size) + payload
+
+
+def frame_of(packet: Any) -> bytes:
+    """An engine.io packet's frame: built by its first recipient's writer, kept on the packet
+    for the rest of the room."""
+    built: bytes | None = getattr(packet, FRAME, None)
+    if built is None:
+        built = frame(packet.encode())
+        setattr(packet, FRAME, built)
+    return built
+
+
+def compressed_frames(packets: Sequence[Any], connection: WSConnection) -> bytes:
+    """The packets' frames compressed for this connection alone (permessage-deflate)."""
+    return b"".join(
+        connection.send(
+            TextMessage(data=encoded) if isinstance(encoded, str) else BytesMessage(data=encoded)
+        )
+        for encoded in (packet.encode() for packet in packets)
+    )
+
+
+class Written:
+    """A poll's packets as the one item engine.io's writer sends (it sends each item's
+    `encode()`, here the item itself): their frames, joined."""
+
+    def __init__(self, frames: bytes) -> None:
+        self.frames = frames
+
+    def encode(self) -> Written:
+        return self
 
 
 class Connections:
@@ -32,6 +88,7 @@ class Connections:
         self._language: dict[str, str] = {}
         self._watching: dict[str, str] = {}
         self._attending: set[str] = set()
+        self.watch_changes = 0  # counts changes of what is watched (`watched_tokens`)
 
     def opened(self, sid: str, session_token: str | None, language: str) -> None:
         with self._lock:
@@ -43,7 +100,8 @@ class Connections:
         with self._lock:
             self._session.pop(sid, None)
             self._language.pop(sid, None)
-            self._watching.pop(sid, None)
+            if self._watching.pop(sid, None) is not None:
+                self.watch_changes += 1
             attending = sid in self._attending
             self._attending.discard(sid)
             return attending
@@ -67,6 +125,7 @@ class Connections:
         with self._lock:
             previous = self._watching.get(sid)
             self._watching[sid] = token
+            self.watch_changes += 1
             return previous
 
     def anyone_watching(self) -> bool:
