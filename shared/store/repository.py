@@ -228,17 +228,29 @@ def save(tx: Transaction, ticket: Ticket) -> None:
     )
 
 
+# The rows the day's housekeeping reads, each written once for its read and for
+# `housekeeping_due` (parameters :day, :moment, :booked).
+WAITING_BEFORE = "tickets WHERE status = 'waiting' AND queue_day < :day"
+CARRIED_LAPSED = (
+    "tickets INDEXED BY tickets_carried WHERE status = 'carried' AND carried_until < :day"
+)
+BOOKINGS_STARTED = "bookings WHERE status = :booked AND starts_at < :moment"
+BOOKED_DUE = (
+    "tickets INDEXED BY tickets_booked_waiting "
+    "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= :moment"
+)
+HOUSEKEEPING_DUE = " OR ".join(
+    f"EXISTS (SELECT 1 FROM {rows})"  # noqa: S608 (constant text)
+    for rows in (WAITING_BEFORE, CARRIED_LAPSED, BOOKINGS_STARTED, BOOKED_DUE)
+)
+
+
 def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
     """Whether any of the day's housekeeping reads would find a row (`waiting_before`,
     `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`): one statement
     for the four, which every ticket transaction runs and which almost always finds none."""
     row = db.one(
-        "SELECT EXISTS (SELECT 1 FROM tickets WHERE status = 'waiting' AND queue_day < :day) "
-        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_carried "
-        "WHERE status = 'carried' AND carried_until < :day) "
-        "OR EXISTS (SELECT 1 FROM bookings WHERE status = :booked AND starts_at < :moment) "
-        "OR EXISTS (SELECT 1 FROM tickets INDEXED BY tickets_booked_waiting "
-        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= :moment) AS due",
+        f"SELECT {HOUSEKEEPING_DUE} AS due",
         {"day": day.isoformat(), "booked": BookingStatus.BOOKED, "moment": utc_text(moment)},
     )
     return bool(row and row["due"])
@@ -246,10 +258,7 @@ def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
 
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
     """Tickets still waiting in the queues of days before `day`."""
-    rows = db.all(
-        "SELECT * FROM tickets WHERE status = 'waiting' AND queue_day < ? ORDER BY id",
-        [day.isoformat()],
-    )
+    rows = db.all(f"SELECT * FROM {WAITING_BEFORE} ORDER BY id", {"day": day.isoformat()})  # noqa: S608
     return [_ticket(row) for row in rows]
 
 
@@ -266,10 +275,7 @@ def waiting_of(db: Reader, day: date, services: Sequence[str]) -> list[Ticket]:
 
 def carried_lapsed(db: Reader, day: date) -> list[Ticket]:
     """Carried-over tickets whose last day came before `day`."""
-    rows = db.all(
-        "SELECT * FROM tickets WHERE status = 'carried' AND carried_until < ? ORDER BY id",
-        [day.isoformat()],
-    )
+    rows = db.all(f"SELECT * FROM {CARRIED_LAPSED} ORDER BY id", {"day": day.isoformat()})  # noqa: S608
     return [_ticket(row) for row in rows]
 
 
@@ -721,8 +727,8 @@ def open_bookings_of_device(db: Reader, device: str) -> int:
 def open_bookings_started_before(db: Reader, moment: datetime) -> list[BookingRow]:
     """Bookings still waiting for their citizen whose slot began before `moment`."""
     rows = db.all(
-        "SELECT * FROM bookings WHERE status = ? AND starts_at < ? ORDER BY id",
-        [BookingStatus.BOOKED, utc_text(moment)],
+        f"SELECT * FROM {BOOKINGS_STARTED} ORDER BY id",  # noqa: S608
+        {"booked": BookingStatus.BOOKED, "moment": utc_text(moment)},
     )
     return [_booking(row) for row in rows]
 
@@ -748,9 +754,5 @@ def booked_waiting_due(db: Reader, moment: datetime) -> list[Ticket]:
     """Waiting tickets of bookings whose slot has begun by `moment` (asked by every ticket
     transaction, through `housekeeping_due`: the partial index keeps it off the day's other
     waiting tickets)."""
-    rows = db.all(
-        "SELECT * FROM tickets INDEXED BY tickets_booked_waiting "
-        "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= ? ORDER BY id",
-        [utc_text(moment)],
-    )
+    rows = db.all(f"SELECT * FROM {BOOKED_DUE} ORDER BY id", {"moment": utc_text(moment)})  # noqa: S608
     return [_ticket(row) for row in rows]
