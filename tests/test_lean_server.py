@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -72,6 +73,19 @@ print(json.dumps(sorted(loaded)))
 """
 
 
+def printed(script: str, *args: str, **run: Any) -> Any:
+    """What a Python `script` run in a fresh interpreter printed last, as JSON."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        **run,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 @pytest.mark.slow
 def test_the_served_app_loads_no_report_pdf_or_printing_library_before_it_is_used(
     tmp_path: Path,
@@ -79,15 +93,7 @@ def test_the_served_app_loads_no_report_pdf_or_printing_library_before_it_is_use
     config = {**BASE_CONFIG, "printer": {"type": "preview", "directory": "tickets"}}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     env = {**os.environ, "ESCPOS_CAPABILITIES_PICKLE_DIR": str(tmp_path)}  # no first parse
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD_THE_APP, str(tmp_path / "config.yaml")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=env,
-    )
-    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    loaded = set(printed(BUILD_THE_APP, str(tmp_path / "config.yaml"), env=env))
     assert "flask_socketio" in loaded  # the check would see a module that is there
     assert [name for name in NOT_AT_START if name in loaded] == []
 
@@ -117,14 +123,7 @@ print(json.dumps([asyncio.run(hit()), recipes.parsedate("7 December 2026"), pdb.
 
 @pytest.mark.slow
 def test_what_a_serving_process_defers_still_works_at_its_first_use() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", DEFERRED_AT_WORK],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert json.loads(done.stdout.splitlines()[-1]) == [True, "2026-12-07", "Pdb", "&"]
+    assert printed(DEFERRED_AT_WORK) == [True, "2026-12-07", "Pdb", "&"]
 
 
 # The reads worker's minute-by-minute audit check, as the idle worker runs it: the modules the
@@ -152,15 +151,7 @@ REPORT_LIBRARY = (
 @pytest.mark.slow
 def test_the_reads_workers_audit_check_loads_no_report_library(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(BASE_CONFIG), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", AUDIT_ONLY, str(tmp_path / "config.yaml")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
-    verdict, loaded = json.loads(done.stdout.splitlines()[-1])
+    verdict, loaded = printed(AUDIT_ONLY, str(tmp_path / "config.yaml"), cwd=tmp_path)
     assert verdict == "Verdict"
     assert [name for name in REPORT_LIBRARY if name in loaded] == []
 
