@@ -280,9 +280,7 @@ def meter_websockets(limits: Limits) -> None:
                     return packets
                 if compressed:
                     return [Written(compressed_frames(packets, self.ws.ws))]
-                if len(packets) == 1:
-                    return [Written(frame_of(packets[0]))]
-                return [Written(b"".join(frame_of(packet) for packet in packets))]
+                return [Written(b"".join([frame_of(packet) for packet in packets]))]
 
             return written
 
