@@ -12,8 +12,7 @@ figure is the median of the rounds. Measured per round:
 - paint: headless Chromium shows `/board`; an officer posts call-next `calls` times; the time
   from the reply (and from the post) until the frame showing the called number was painted
   (a MutationObserver sees the number, then requestAnimationFrame and a posted message mark
-  the end of that frame), median and worst; then as many calls on a still board (the last
-  call's 4 s flash finished first, as when calls come more than 4 s apart);
+  the end of that frame), median and worst;
 - resident memory (the server plus its children: the product's reads worker) once started and
   idle, and again at rest after the round.
 
@@ -166,12 +165,10 @@ def _page_offset_ms(page: Page) -> float:
     return min(samples)[1]
 
 
-def paint(target: Target, browser: Browser, calls: int, still: bool) -> dict[str, list[float]]:
+def paint(target: Target, browser: Browser, calls: int) -> dict[str, list[float]]:
     """Call-next `calls` times (after two to warm up): ms from the reply and from the post
     until the board's frame showing the number was painted. Calls come 0.2 s apart, so the
-    product's board still flashes the last call (4 s) when the next comes; `still`: its
-    animations are finished before each call, as when calls come more than 4 s apart (the
-    floor's board never animates)."""
+    product's board still blinks the last call when the next comes."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.add_init_script(PAINT_PROBE)
     page.goto(f"{target.url}/board", wait_until="load")
@@ -181,9 +178,6 @@ def paint(target: Target, browser: Browser, calls: int, still: bool) -> dict[str
     from_post: list[float] = []
     try:
         for index in range(calls + 2):
-            if still:
-                page.evaluate("document.getAnimations().forEach(animation => animation.finish())")
-                time.sleep(0.1)
             posted = time.time()
             response = officer.post(f"{target.url}/api/counters/{COUNTER}/call-next", timeout=10)
             replied = time.time()
@@ -209,15 +203,13 @@ def one_round(kind: str, options: Options, browser: Browser) -> dict[str, Any]:
         idle = rss_mib(target.process.pid)
         idle_pss = pss_mib(target.process.pid)
         issued = issue(target, options.kiosks, options.tickets, options.band)
-        painted = paint(target, browser, options.calls, still=False)
-        still = paint(target, browser, options.calls, still=True)
+        painted = paint(target, browser, options.calls)
         time.sleep(2.0)
         return {
             **issued,
             "paint_reply_ms": median(painted["from_reply"]),
             "paint_reply_worst_ms": max(painted["from_reply"]),
             "paint_post_ms": median(painted["from_post"]),
-            "paint_still_post_ms": median(still["from_post"]),
             "idle_rss_mib": idle,
             "idle_pss_mib": idle_pss,
             "rss_mib": rss_mib(target.process.pid),
@@ -264,7 +256,6 @@ ROWS = (
         lambda p, f: p <= 2 * f,
         "≤ 2x",
     ),
-    Row("… on a still board (the last call's flash over)", "paint_still_post_ms", "ms"),
     Row("idle PSS (server + children)", "idle_pss_mib", "MiB", lambda p, f: p <= 80, "≤ 80 MiB"),
     Row("idle RSS (server + children, shared pages twice)", "idle_rss_mib", "MiB"),
     Row("RSS at rest after the round", "rss_mib", "MiB"),

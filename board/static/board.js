@@ -28,6 +28,11 @@ import { suspendedUntil } from "/static/js/suspension.js";
 import { Announcer } from "./announcer.js";
 
 const HIGHLIGHT_MS = 8000;
+// A call blinks: lit and unlit in turn, each for BLINK_MS, BLINKS times (for a citizen who cannot
+// hear it, as long as it is highlighted). Timers, not a CSS animation: between two turns the
+// board stands still, so the next call is painted in the frame it arrives in.
+const BLINK_MS = 500;
+const BLINKS = 4;
 const LEAVING_MS = 50; // a ticket leaving waits this long for its counter's next call
 const RECENT_SHOWN = 3;
 const SNAPSHOT_EVERY_MS = 60000;
@@ -116,7 +121,8 @@ function tilesFit() {
 // ---- the newest call -------------------------------------------------------------------------
 
 let highlightTimer = null;
-let flashes = 0; // each highlight's flash alternates between two names, so it starts anew
+let blinkTimer = null;
+const stillWanted = window.matchMedia("(prefers-reduced-motion: reduce)");
 const longNames = new Map(); // counter id -> whether its name takes more than two lines large
 
 function sameCall(one, other) {
@@ -143,21 +149,25 @@ function spotlight(call, fresh) {
   markNeed(panel, call);
   if (unchanged && !fresh) return; // a redraw keeps a running highlight
   for (const element of [panel, ...document.querySelectorAll(".counter-tile.fresh")]) {
-    element.classList.remove("fresh");
+    element.classList.remove("fresh", "lit");
   }
   clearTimeout(highlightTimer);
+  clearInterval(blinkTimer);
   if (!fresh || !call) return;
-  const tile = tiles.get(call.counter)?.tile;
-  flashes += 1;
-  for (const element of [panel, tile]) {
-    if (!element) continue;
-    element.dataset.flash = flashes % 2 ? "odd" : "even";
-    element.classList.add("fresh");
-  }
+  const highlighted = [panel, tiles.get(call.counter)?.tile].filter(Boolean);
+  for (const element of highlighted) element.classList.add("fresh");
   highlightTimer = setTimeout(() => {
-    panel.classList.remove("fresh");
-    if (tile) tile.classList.remove("fresh");
+    clearInterval(blinkTimer);
+    for (const element of highlighted) element.classList.remove("fresh", "lit");
   }, HIGHLIGHT_MS);
+  if (stillWanted.matches) return;
+  const blinks = call.need === "deaf" ? HIGHLIGHT_MS / (2 * BLINK_MS) : BLINKS;
+  let turns = 2 * blinks; // lit, then out again, each BLINK_MS from the one before
+  blinkTimer = setInterval(() => {
+    for (const element of highlighted) element.classList.toggle("lit");
+    turns -= 1;
+    if (turns === 0) clearInterval(blinkTimer);
+  }, BLINK_MS);
 }
 
 // Whether each counter's name takes more than two lines in the big panel (measured with the
