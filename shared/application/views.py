@@ -23,14 +23,14 @@ from typing import Any
 
 from shared.application import positions
 from shared.application.station import Station
-from shared.application.suspensions import in_force, public_json
+from shared.application.suspensions import public_json
 from shared.domain.estimates import almost_turn, wait_range
 from shared.domain.queue_rules import Status, may_requeue
 from shared.domain.slots import check_in_closes, check_in_opens
 from shared.domain.sms import mask
 from shared.domain.suspension import Suspension
 from shared.domain.ticket import Ticket
-from shared.store import repository, sms_store
+from shared.store import sms_store
 from shared.store.repository import BookingRow, CounterRow
 from shared.store.store import Reader
 
@@ -63,18 +63,16 @@ class Places:
 def places(station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime) -> Places:
     """Where the waiting ones of `tickets` stand: queue positions once per service, and one
     play of the wait estimate for them all."""
-    ahead = positions.people_ahead(station, db, tickets, now)
-    rows = repository.counters(db)
-    suspended = in_force(db)
+    inputs = positions.inputs_of(station, db)
+    ahead = positions.people_ahead(station, db, tickets, now, inputs)
     waits = positions.wait_minutes(
         station,
         db,
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
-        rows,
-        suspended,
+        inputs,
     )
-    return Places(ahead, waits, rows, suspended)
+    return Places(ahead, waits, inputs.counters, inputs.suspended)
 
 
 def ticket_views(
