@@ -19,6 +19,7 @@ from shared.application import (
 )
 from shared.application.station import Station
 from shared.application.users import Role, User
+from shared.domain import estimates
 from shared.domain.clock import ManualClock
 from shared.store import repository
 
@@ -65,7 +66,8 @@ def test_a_call_and_a_finish_by_another_process_reach_this_ones_estimates(
     assert shown(station, last["token"])[:2] == (3, 55)  # serving since 5 minutes
     desk_actions.finish(other, "loket-3", "budi")
     with station.store.read() as db:
-        assert positions.inputs_of(station, db).counter_minutes(db, "lantas") == [5.0]
+        learned = positions.inputs_of(station, db).service_minutes(db, "lantas", 15.0)
+    assert learned == estimates.typical_minutes([5.0], 15.0)
     assert shown(station, last["token"]) == shown(other, last["token"])
 
 

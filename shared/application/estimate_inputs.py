@@ -1,7 +1,7 @@
 """What a ticket's place and wait estimate read besides the queues, kept per process.
 
-The counters (each with its called ticket), the suspensions in force, each service's latest
-times at a counter and the interleave policy's streaks change only with a call, a finished
+The counters (each with its called ticket), the suspensions in force, each service's typical
+time at a counter and the interleave policy's streaks change only with a call, a finished
 ticket, a counter's state or a suspension, never with a ticket taken: the database counts
 those changes (`hall_changes`, migration m021, by triggers, whoever writes: this process,
 another worker, a command). A read asks for that number (one statement) and reuses the inputs
@@ -33,16 +33,16 @@ class Inputs:
     version: int
     counters: Mapping[str, CounterRow]
     suspended: Mapping[str, Suspension]
-    _minutes: dict[str, list[float]] = field(default_factory=dict)
+    _minutes: dict[str, float] = field(default_factory=dict)
     _streaks: dict[Streak, int] = field(default_factory=dict)
 
-    def counter_minutes(self, db: Reader, service: str) -> list[float]:
-        """How long the service's latest finished tickets kept their counter, newest first
-        (`db`: a snapshot of this version)."""
+    def service_minutes(self, db: Reader, service: str, standard: float) -> float:
+        """How long one of the service's tickets keeps a counter (`estimates.typical_minutes`
+        of its latest finished tickets, `standard` without them; `db`: a snapshot of this
+        version, `standard` the same every time)."""
         if service not in self._minutes:
-            self._minutes[service] = repository.latest_counter_minutes(
-                db, service, estimates.SERVICE_TIME_SAMPLE
-            )
+            latest = repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE)
+            self._minutes[service] = estimates.typical_minutes(latest, standard)
         return self._minutes[service]
 
     def streak(

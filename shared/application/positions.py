@@ -100,8 +100,9 @@ def wait_minutes(
     linked = sorted(estimates.linked_services(config, {service for service, _ in wanted.values()}))
     played = repository.waiting_items(db, linked, station.today(now), per_stream=PROJECTION_DEPTH)
     per_ticket = {
-        service: estimates.typical_minutes(
-            inputs.counter_minutes(db, service),
+        service: inputs.service_minutes(
+            db,
+            service,
             float(
                 config.service_by_id[service].standard_minutes or estimates.DEFAULT_STANDARD_MINUTES
             ),
