@@ -129,3 +129,18 @@ def test_the_next_day_starts_from_the_inputs_as_they_are(
         assert positions.inputs_of(station, db).counters == repository.counters(db)
     assert fresh["ahead"] == 0
     assert shown(station, fresh["token"])[:2] == (fresh["ahead"], fresh["estimated_wait_minutes"])
+
+
+def test_a_new_tickets_view_from_its_write_is_the_view_a_read_gives(
+    station: Station, other: Station, clock: ManualClock
+) -> None:
+    for service in ("lapor", "surat", "lantas", "lapor"):
+        ticket_issue.issue_ticket(station, service)
+    desk_actions.call_next(other, "loket-1", "budi")
+    clock.advance(minutes=7)
+    desk_actions.finish(other, "loket-1", "budi")
+    desk_actions.set_counter_state(other, "loket-2", "break", "budi")
+    for service in ("lapor", "surat", "lantas"):
+        issued = ticket_issue.issue_ticket(station, service).ticket
+        assert issued == ticket_reads.ticket_by_token(station, issued["token"])
+        assert issued == ticket_reads.ticket_by_token(other, issued["token"])

@@ -6,15 +6,15 @@ ticket, a counter's state or a suspension, never with a ticket taken: the databa
 those changes (`hall_changes`, migration m021, by triggers, whoever writes: this process,
 another worker, a command). A read asks for that number (one statement) and reuses the inputs
 kept for it, or reads them afresh and keeps them; the times and streaks are read at their first
-use. Only a snapshot of committed data is kept: a write transaction (whose changes may still roll
-back) reads its own inputs every time.
+use. A write transaction (whose changes may still roll back) works on a copy, kept once it
+committed.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shared.domain import estimates
 from shared.domain.queue_rules import regular_streak
@@ -35,6 +35,10 @@ class Inputs:
     suspended: Mapping[str, Suspension]
     _minutes: dict[str, float] = field(default_factory=dict)
     _streaks: dict[Streak, int] = field(default_factory=dict)
+
+    def copy(self) -> Inputs:
+        """The same inputs, with what is read at first use held apart from these."""
+        return replace(self, _minutes=dict(self._minutes), _streaks=dict(self._streaks))
 
     def service_minutes(self, db: Reader, service: str, standard: float) -> float:
         """How long one of the service's tickets keeps a counter (`estimates.typical_minutes`
@@ -70,13 +74,26 @@ class EstimateInputs:
         self._kept: Inputs | None = None
 
     def of(self, db: Reader) -> Inputs:
-        """The inputs as `db` sees them: those kept, if the database's count is theirs."""
+        """The inputs as `db` sees them: those kept, if the database's count is theirs.
+
+        A write transaction gets a copy of its own (it may change what it read, or roll back),
+        kept once it committed: a change it made after reading raised the count, so its copy's
+        count is then never the database's again.
+        """
         version = repository.hall_version(db)
         kept = self._kept
-        if kept is not None and kept.version == version:
+        matches = kept is not None and kept.version == version
+        if isinstance(db, Transaction):
+            found = kept.copy() if kept is not None and matches else _read(db, version)
+            db.after_commit(lambda: self._keep(found))
+            return found
+        if kept is not None and matches:
             return kept
         found = _read(db, version)
-        if not isinstance(db, Transaction):
-            with self._lock:
-                self._kept = found
+        self._keep(found)
         return found
+
+    def _keep(self, found: Inputs) -> None:
+        with self._lock:
+            if self._kept is None or found.version >= self._kept.version:
+                self._kept = found
