@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import resource
@@ -95,8 +96,13 @@ class HallHandler(pywsgi.WSGIHandler):
 
     def get_environ(self) -> dict[str, Any]:
         environ = super().get_environ()
-        environ[LOCAL_ADDRESS] = self.socket.getsockname()[:2]
+        environ[LOCAL_ADDRESS] = self.local_address
         return environ
+
+    @functools.cached_property
+    def local_address(self) -> tuple[str, int]:
+        """Where this connection reached the server (asked once per connection)."""
+        return self.socket.getsockname()[:2]
 
 
 class HallServer(pywsgi.WSGIServer):

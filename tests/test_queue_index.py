@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from satupintu.app import open_station
-from shared.application import citizen_actions, desk_actions, positions, ticket_issue
+from shared.application import citizen_actions, desk_actions, positions, suspensions, ticket_issue
 from shared.application.desk_commands import (
     CallNext,
     Finish,
@@ -25,8 +25,12 @@ from shared.application.desk_commands import (
     Return,
     Transfer,
 )
+from shared.application.estimate_inputs import Inputs
 from shared.application.services import ensure_counters
 from shared.application.station import Station
+from shared.application.suspensions import in_force
+from shared.application.users import Role, User
+from shared.domain import estimates
 from shared.domain.clock import ManualClock, parse_utc, utc_text
 from shared.domain.errors import SatuPintuError
 from shared.domain.queue_rules import QueueCounts, QueueItem, Status, call_order, overdue_cutoff
@@ -38,6 +42,7 @@ pytestmark = pytest.mark.slow
 
 SERVICES = ("lapor", "surat", "lantas")
 COUNTERS = ("loket-1", "loket-2", "loket-3")
+SUPERVISOR = User("sari", Role.SUPERVISOR)
 
 issues = st.tuples(st.just("issue"), st.sampled_from(SERVICES), st.booleans())
 steps = st.lists(
@@ -55,6 +60,8 @@ steps = st.lists(
         st.tuples(st.just("requeue"), st.sampled_from(COUNTERS), st.integers(0, 50)),
         st.tuples(st.just("prioritize"), st.sampled_from(COUNTERS), st.integers(0, 50)),
         st.tuples(st.just("cancel"), st.integers(0, 50)),
+        st.tuples(st.just("state"), st.sampled_from(COUNTERS), st.sampled_from(["break", "open"])),
+        st.tuples(st.just("suspend"), st.sampled_from(SERVICES), st.booleans()),
         st.tuples(st.just("wait"), st.sampled_from([0, 1, 7, 25, 40, 60 * 24])),
     ),
     min_size=1,
@@ -163,14 +170,31 @@ def check_against_sql(station: Station, now: datetime) -> None:
                 if day == station.today(now):
                     streak = positions.streak(station, db, service=service)
                     order = [i.id for i in call_order(expected, policy, now, streak)]
-                    ahead = positions.people_ahead(station, db, tickets, now)  # type: ignore[arg-type]
+                    inputs = positions.inputs_of(station, db)
+                    ahead = positions.people_ahead(station, db, tickets, now, inputs)  # type: ignore[arg-type]
                     assert ahead == {ticket_id: order.index(ticket_id) for ticket_id in rows}
+                    check_inputs_against_sql(station, db, inputs)
             pair = list(SERVICES[:2])
             both = sorted(sql_items(db, pair[0], day_text) + sql_items(db, pair[1], day_text))
             assert repository.waiting_items(db, pair, day) == both
             streams = ([i for i in both if i.priority], [i for i in both if not i.priority])
             heads = [min(stream) for stream in streams if stream]
             assert repository.heads(db, pair, day) == heads
+
+
+def check_inputs_against_sql(station: Station, db: Reader, inputs: Inputs) -> None:
+    """The inputs a process kept for places and estimates equal those read afresh."""
+    assert inputs.counters == repository.counters(db)
+    assert inputs.suspended == in_force(db)
+    for service in SERVICES:
+        latest = repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE)
+        typical = estimates.typical_minutes(latest, 15.0)
+        assert inputs.service_minutes(db, service, 15.0) == typical
+        kept = positions.kept_streak(station, db, inputs, service=service)
+        assert kept == positions.streak(station, db, service=service)
+    for counter in station.config.counters:
+        kept = positions.kept_streak(station, db, inputs, counter=counter.id)
+        assert kept == positions.streak(station, db, counter=counter.id)
 
 
 def play(station: Station, clock: ManualClock, step: tuple[Any, ...]) -> None:
@@ -209,6 +233,12 @@ def play(station: Station, clock: ManualClock, step: tuple[Any, ...]) -> None:
                 )
             case "cancel" if tickets:
                 citizen_actions.cancel(station, tickets[args[0] % len(tickets)]["token"])
+            case "state":
+                desk_actions.set_counter_state(station, args[0], args[1], "petugas")
+            case "suspend" if args[1]:
+                suspensions.suspend(station, args[0], "Server gangguan", None, SUPERVISOR)
+            case "suspend":
+                suspensions.resume(station, args[0], SUPERVISOR)
             case "wait":
                 clock.advance(minutes=args[0])
     except SatuPintuError:
@@ -302,3 +332,20 @@ def test_a_process_behind_the_kept_changes_loads_the_queues_afresh(
             assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 4}
     finally:
         other.store.close()
+
+
+def test_a_write_reads_its_queues_again_after_each_change_of_its_own(station: Station) -> None:
+    for _ in range(2):
+        ticket_issue.issue_ticket(station, "lapor")
+    with station.store.write("petugas", station.now()) as tx:
+        assert repository.waiting_counts(tx, station.today(), ["lapor"]) == {"lapor": 2}
+        ticket = repository.get(tx, 1)
+        assert ticket is not None
+        repository.save(tx, replace(ticket, status=Status.CALLED, counter="loket-1"))
+        assert repository.waiting_counts(tx, station.today(), ["lapor"]) == {"lapor": 1}
+        second = repository.get(tx, 2)
+        assert second is not None
+        repository.save(tx, replace(second, status=Status.CALLED, counter="loket-2"))
+        assert repository.waiting_counts(tx, station.today(), ["lapor"]) == {"lapor": 0}
+    with station.store.read() as db:
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 0}

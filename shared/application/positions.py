@@ -8,14 +8,15 @@ The rules themselves live in `shared.domain.queue_rules` and `shared.domain.esti
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
+from shared.application.estimate_inputs import Inputs
 from shared.application.station import Station
 from shared.domain import estimates
 from shared.domain.estimates import CounterNow
 from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff, regular_streak
-from shared.domain.suspension import Suspension, outage_minutes
+from shared.domain.suspension import outage_minutes
 from shared.domain.ticket import Ticket
 from shared.store import eventlog, repository
 from shared.store.store import Reader
@@ -36,10 +37,31 @@ def streak(
     return regular_streak(flags)
 
 
+def kept_streak(
+    station: Station,
+    db: Reader,
+    inputs: Inputs,
+    *,
+    counter: str | None = None,
+    service: str | None = None,
+) -> int | None:
+    """`streak`, as kept with the `inputs` `db` read."""
+    policy = station.config.call_policy
+    if policy.mode != "interleave":
+        return None
+    return inputs.streak(db, policy.interleave_every, counter=counter, service=service)
+
+
+def inputs_of(station: Station, db: Reader) -> Inputs:
+    """What places and estimates read besides the queues, as `db` sees them."""
+    return station.estimate_inputs.of(db)
+
+
 def people_ahead(
-    station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime
+    station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime, inputs: Inputs
 ) -> dict[int, int]:
-    """How many tickets the call order puts before each waiting ticket: {id: ahead}."""
+    """How many tickets the call order puts before each waiting ticket: {id: ahead}
+    (`inputs`: `inputs_of` the same `db`)."""
     by_service: dict[str, list[Ticket]] = {}
     for ticket in tickets:
         if ticket.waiting:
@@ -49,7 +71,7 @@ def people_ahead(
     today = station.today(now)
     ahead: dict[int, int] = {}
     for service_id, waiting in by_service.items():
-        run = streak(station, db, service=service_id)
+        run = kept_streak(station, db, inputs, service=service_id)
         for ticket_id, counts in repository.queue_counts(
             db, service_id, today, cutoff, waiting
         ).items():
@@ -62,14 +84,13 @@ def wait_minutes(
     db: Reader,
     now: datetime,
     wanted: dict[int, tuple[str, int]],
-    rows: Mapping[str, repository.CounterRow],
-    suspended: Mapping[str, Suspension],
+    inputs: Inputs,
 ) -> dict[int, int]:
     """Estimated minutes until each wanted waiting ticket is called: {id: minutes}.
 
-    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`; `rows`
-    and `suspended` are the counters and the suspensions `db` holds (`repository.counters`,
-    `suspensions.in_force`), read once by the caller. While a service is suspended, the
+    `wanted` maps ticket ids to (service, people ahead); see `estimates.wait_estimates`;
+    `inputs` are the counters, the suspensions and the rest `db` holds (`inputs_of` the same
+    `db`), read once by the caller. While a service is suspended, the
     counters are played calling only the other services' tickets, and the suspended service's
     tickets wait the rest of its expected outage on top.
     """
@@ -79,14 +100,16 @@ def wait_minutes(
     linked = sorted(estimates.linked_services(config, {service for service, _ in wanted.values()}))
     played = repository.waiting_items(db, linked, station.today(now), per_stream=PROJECTION_DEPTH)
     per_ticket = {
-        service: estimates.typical_minutes(
-            repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE),
+        service: inputs.service_minutes(
+            db,
+            service,
             float(
                 config.service_by_id[service].standard_minutes or estimates.DEFAULT_STANDARD_MINUTES
             ),
         )
         for service in linked
     }
+    rows, suspended = inputs.counters, inputs.suspended
     now_counters = []
     for counter in config.counters:
         row = rows.get(counter.id)
@@ -97,7 +120,7 @@ def wait_minutes(
                 open=(row.state if row else CounterState.OPEN) == CounterState.OPEN,
                 serving_service=serving.service if serving else None,
                 serving_since=serving.called_at if serving else None,
-                streak=streak(station, db, counter=counter.id),
+                streak=kept_streak(station, db, inputs, counter=counter.id),
             )
         )
     loads = estimates.counter_loads(now_counters, per_ticket, now)

@@ -13,7 +13,6 @@ from typing import Any
 
 from shared.application import positions
 from shared.application.station import Station
-from shared.application.suspensions import in_force
 from shared.domain import estimates
 from shared.domain.power import PowerState, beyond_runtime
 from shared.store import repository
@@ -28,7 +27,7 @@ def finish_minutes(
     waiting = repository.waiting_counts(db, station.today(now), config.service_by_id)
     # One more ticket per service, behind everyone waiting (ids no real ticket has).
     wanted = {-index: (service, waiting[service]) for index, service in enumerate(services, 1)}
-    waits = positions.wait_minutes(station, db, now, wanted, repository.counters(db), in_force(db))
+    waits = positions.wait_minutes(station, db, now, wanted, positions.inputs_of(station, db))
     return {
         service: waits.get(-index, 0)
         + float(

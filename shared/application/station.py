@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from shared.application.estimate_inputs import EstimateInputs
 from shared.application.printing import Printing
 from shared.domain.clock import Clock, SystemClock, parse_utc
 from shared.domain.clockwatch import TrustedTime
@@ -27,6 +28,8 @@ class Station:
     time: TrustedTime = field(init=False)
     # The hall's power as the UPS last reported it (`shared.operations.power` keeps it current).
     power: PowerState = field(init=False, default=NO_UPS)
+    # What places and estimates read besides the queues, kept while the database says it holds.
+    estimate_inputs: EstimateInputs = field(init=False, default_factory=EstimateInputs)
 
     def __post_init__(self) -> None:
         self.time = TrustedTime(self.clock)

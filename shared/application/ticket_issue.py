@@ -15,7 +15,7 @@ from shared.application.printing import DISABLED
 from shared.application.services import service_of
 from shared.application.station import Station
 from shared.application.ticket_printing import Issued, earlier_print, print_issued
-from shared.application.views import view_of
+from shared.application.views import new_ticket_view, places, view_of
 from shared.domain import carryover, slots
 from shared.domain.config import Config, Service
 from shared.domain.errors import Conflict, InvalidRequest, ServiceClosed
@@ -137,6 +137,7 @@ def issue_ticket(
                 station, tx, service, priority, kiosk_id, today, phone,
                 reference=reference, need=said,
             )  # fmt: skip
+            known = places(station, tx, [ticket], tx.now)
             if idempotency_key is not None:
                 repository.remember_request(
                     tx,
@@ -146,10 +147,11 @@ def issue_ticket(
                     ticket.id,
                     None if printing else DISABLED.status,
                 )
-    view = view_of(station, ticket, new=earlier is None)
     if earlier is not None:
         assert idempotency_key is not None
+        view = view_of(station, ticket)
         return Issued(view, False, earlier_print(station, today, idempotency_key, kiosk_id))
+    view = new_ticket_view(station, ticket, known)
     if not printing:
         return Issued(view, True, DISABLED)
     return print_issued(

@@ -1,7 +1,9 @@
 """The ticket object T as the API shows it, built from domain tickets after the write committed.
 
 Positions and wait estimates are computed here, in a read of their own, never inside a write
-transaction. A citizen's view carries the ticket's token and status URL; staff views never do
+transaction, except a new ticket's: the write that takes it computes them from what it just
+wrote (its queues and the kept `estimate_inputs`: one statement), and builds its view from them
+once it committed. A citizen's view carries the ticket's token and status URL; staff views never do
 (whoever holds a token can answer that citizen's survey), and a citizen's view of a private
 service's ticket has `service` null: the phone, the kiosk and whoever looks over the citizen's
 shoulder learn only the neutral number. A citizen's view also says which number of its service
@@ -23,14 +25,14 @@ from typing import Any
 
 from shared.application import positions
 from shared.application.station import Station
-from shared.application.suspensions import in_force, public_json
+from shared.application.suspensions import public_json
 from shared.domain.estimates import almost_turn, wait_range
 from shared.domain.queue_rules import Status, may_requeue
 from shared.domain.slots import check_in_closes, check_in_opens
 from shared.domain.sms import mask
 from shared.domain.suspension import Suspension
 from shared.domain.ticket import Ticket
-from shared.store import repository, sms_store
+from shared.store import sms_store
 from shared.store.repository import BookingRow, CounterRow
 from shared.store.store import Reader
 
@@ -63,18 +65,16 @@ class Places:
 def places(station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime) -> Places:
     """Where the waiting ones of `tickets` stand: queue positions once per service, and one
     play of the wait estimate for them all."""
-    ahead = positions.people_ahead(station, db, tickets, now)
-    rows = repository.counters(db)
-    suspended = in_force(db)
+    inputs = positions.inputs_of(station, db)
+    ahead = positions.people_ahead(station, db, tickets, now, inputs)
     waits = positions.wait_minutes(
         station,
         db,
         now,
         {ticket.id: (ticket.service, ahead[ticket.id]) for ticket in tickets if ticket.id in ahead},
-        rows,
-        suspended,
+        inputs,
     )
-    return Places(ahead, waits, rows, suspended)
+    return Places(ahead, waits, inputs.counters, inputs.suspended)
 
 
 def ticket_views(
@@ -85,15 +85,31 @@ def ticket_views(
     *,
     for_staff: bool = False,
     known: Places | None = None,
-    new: bool = False,
 ) -> list[dict[str, Any]]:
     """The contract's ticket objects, with their `places` (or the `known` ones, computed for
-    these tickets as they are now, possibly with others). `new`: the tickets were created by
-    the write that just committed, so no number for SMS can be registered for them yet."""
+    these tickets as they are now, possibly with others)."""
     found = known if known is not None else places(station, db, tickets, now)
+    sms = sms_store.of_tickets(db, [ticket.id for ticket in tickets])
+    return _views(station, tickets, now, found, sms, for_staff)
+
+
+def new_ticket_view(station: Station, ticket: Ticket, known: Places) -> dict[str, Any]:
+    """A citizen's view of a ticket the write that just committed created, with the places
+    that write computed (`places` of its transaction: nothing is read again; no number for SMS
+    can be registered for it yet)."""
+    return _views(station, [ticket], station.now(), known, {}, for_staff=False)[0]
+
+
+def _views(
+    station: Station,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    found: Places,
+    sms: Mapping[int, str],
+    for_staff: bool,
+) -> list[dict[str, Any]]:
     ahead, waits, suspended = found.ahead, found.waits, found.suspended
     serving = {} if for_staff else now_serving(found.counters)
-    sms = {} if new else sms_store.of_tickets(db, [ticket.id for ticket in tickets])
     phone = station.config.phone
     hidden = frozenset() if for_staff else station.private_services
     views = []
@@ -185,21 +201,17 @@ def ticket_view(
     now: datetime,
     *,
     for_staff: bool = False,
-    new: bool = False,
 ) -> dict[str, Any]:
-    return ticket_views(station, db, [ticket], now, for_staff=for_staff, new=new)[0]
+    return ticket_views(station, db, [ticket], now, for_staff=for_staff)[0]
 
 
-def view_of(
-    station: Station, ticket: Ticket | None, *, for_staff: bool = False, new: bool = False
-) -> Any:
-    """The view of a ticket just changed (`new`: just created), in a read of its own (None
-    stays None)."""
+def view_of(station: Station, ticket: Ticket | None, *, for_staff: bool = False) -> Any:
+    """The view of a ticket just changed, in a read of its own (None stays None)."""
     if ticket is None:
         return None
     now = station.now()
     with station.store.read() as db:
-        return ticket_view(station, db, ticket, now, for_staff=for_staff, new=new)
+        return ticket_view(station, db, ticket, now, for_staff=for_staff)
 
 
 def booking_view(station: Station, booking: BookingRow) -> dict[str, Any]:

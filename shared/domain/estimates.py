@@ -143,14 +143,31 @@ def estimate_wait_minutes(
     ticket taken behind the tickets played changes none of them. Minutes count from `now`, which
     the play reads only for the starvation guard: without one, `now` is no part of the inputs.
     """
-    return dict(
-        _play(
-            tuple(waiting),
-            tuple(counters),
-            tuple(sorted(minutes_per_ticket.items())),
-            policy,
-            now if policy.max_wait_minutes else _ANY_MOMENT,
-        )
+    return dict(_played(waiting, counters, minutes_per_ticket, policy, now).called_in)
+
+
+@dataclass(frozen=True)
+class Play:
+    """A queue played forward: minutes until each ticket played is called, and per service
+    the latest of those and how many were played (never mutated: plays are remembered)."""
+
+    called_in: dict[int, int]
+    last_played: dict[str, tuple[int, int]]
+
+
+def _played(
+    waiting: Sequence[QueueItem],
+    counters: Sequence[CounterLoad],
+    minutes_per_ticket: Mapping[str, float],
+    policy: CallPolicy,
+    now: datetime,
+) -> Play:
+    return _play(
+        tuple(waiting),
+        tuple(counters),
+        tuple(sorted(minutes_per_ticket.items())),
+        policy,
+        now if policy.max_wait_minutes else _ANY_MOMENT,
     )
 
 
@@ -161,7 +178,7 @@ def _play(
     per_ticket: tuple[tuple[str, float], ...],
     policy: CallPolicy,
     now: datetime,
-) -> dict[int, int]:
+) -> Play:
     minutes_per_ticket = dict(per_ticket)
     streams: dict[tuple[str, bool], deque[QueueItem]] = {}
     for item in sorted(waiting):
@@ -187,7 +204,12 @@ def _play(
         streak = policy.interleave_every if streaks[index] is None else streaks[index]
         streaks[index] = 0 if chosen.priority else streak + 1
         heapq.heappush(free_at, (minutes + minutes_per_ticket[chosen.service], index))
-    return called_in
+    last_played: dict[str, tuple[int, int]] = {}
+    for item in waiting:
+        if item.id in called_in:
+            latest, count = last_played.get(item.service, (0, 0))
+            last_played[item.service] = (max(latest, called_in[item.id]), count + 1)
+    return Play(called_in, last_played)
 
 
 def wait_estimates(
@@ -205,12 +227,8 @@ def wait_estimates(
     its queue is estimated from the last one played of its service, the rest ahead of it
     shared evenly by the counters that serve it. A ticket no counter serves is left out.
     """
-    played = estimate_wait_minutes(played_queue, loads, per_ticket, policy, now)
-    last_played: dict[str, tuple[int, int]] = {}  # service -> (latest call, tickets played)
-    for item in played_queue:
-        if item.id in played:
-            latest, count = last_played.get(item.service, (0, 0))
-            last_played[item.service] = (max(latest, played[item.id]), count + 1)
+    play = _played(played_queue, loads, per_ticket, policy, now)
+    played, last_played = play.called_in, play.last_played
     estimates = {}
     for ticket_id, (service, ahead) in wanted.items():
         if ticket_id in played:

@@ -403,6 +403,14 @@ def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
     return [_ticket(row) for row in rows]
 
 
+def hall_version(db: Reader) -> int:
+    """How many changes the counters, the called and finished tickets, the calls and the
+    suspensions have seen (migration m021): the same number, the same of all of them."""
+    row = db.one("SELECT n FROM hall_changes")
+    assert row is not None
+    return int(row["n"])
+
+
 def latest_counter_minutes(db: Reader, service_id: str, limit: int) -> list[float]:
     """How long the latest finished tickets of a service kept their counter, newest first.
 

@@ -526,6 +526,38 @@ def m020_queue_changes(db: Database) -> None:
     )
 
 
+@migrations()
+def m021_hall_changes(db: Database) -> None:
+    """A number that grows with every change to what a ticket's place and wait estimate read
+    besides the queues (`shared.application.estimate_inputs`): the counters, the tickets at
+    a counter or finished there, the suspensions and the calls. A process keeps those inputs
+    while the number stays the same; a ticket taken, or moved while it waits, leaves it as is."""
+    db.executescript(
+        """
+        CREATE TABLE hall_changes (n INTEGER NOT NULL);
+        INSERT INTO hall_changes (n) VALUES (0);
+        CREATE TRIGGER hall_changes_counter_insert AFTER INSERT ON counters
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_counter_update AFTER UPDATE ON counters
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_counter_delete AFTER DELETE ON counters
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_ticket_insert AFTER INSERT ON tickets
+            WHEN NEW.status <> 'waiting'
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_ticket_update AFTER UPDATE ON tickets
+            WHEN OLD.status <> 'waiting' OR NEW.status <> 'waiting'
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_ticket_delete AFTER DELETE ON tickets
+            WHEN OLD.status <> 'waiting'
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        CREATE TRIGGER hall_changes_event AFTER INSERT ON events
+            WHEN NEW.name IN ('service.suspended', 'service.resumed', 'ticket.called')
+        BEGIN UPDATE hall_changes SET n = n + 1; END;
+        """
+    )
+
+
 # What an upgrade logs once a migration has run: the event (if any) it makes of the database.
 UPGRADE_EVENTS: dict[str, Callable[[Reader], Event | None]] = {
     m011_credentials_in_the_log.__name__: baseline,

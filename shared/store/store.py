@@ -127,6 +127,8 @@ class Transaction(Reader):
     ) -> None:
         super().__init__(db, queue)
         self.seen: Queues | None = None
+        self._seen_at = -1  # the connection's total_changes when `seen` was read
+        self._committed: list[Callable[[], None]] = []
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
@@ -141,9 +143,16 @@ class Transaction(Reader):
 
     def queues(self) -> Queues:
         """The queues with this transaction's own changes, not published while it may still
-        roll back (`seen` keeps the latest, which the store publishes once committed)."""
-        self.seen = (self.queue or QueueIndex()).current(self, publish=False)
+        roll back (`seen` keeps the latest, which the store publishes once committed); read
+        again only after the transaction changed a row (an event it logs moves no ticket)."""
+        if self.seen is None or self._seen_at != self.db.conn.total_changes:
+            self.seen = (self.queue or QueueIndex()).current(self, publish=False)
+            self._seen_at = self.db.conn.total_changes
         return self.seen
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once this transaction committed (never if it rolls back)."""
+        self._committed.append(action)
 
     def record(self, event: Event) -> Recorded:
         """Append an event to the hash-chained log; board events take the next `seq`."""
@@ -162,12 +171,15 @@ class Transaction(Reader):
             "prev_hash": prev_hash,
         }
         row["hash"] = chain.row_hash(row)
+        seen_current = self._seen_at == self.db.conn.total_changes
         self.db.conn.execute(
             "INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
             "prev_hash, hash) VALUES (:id, :seq, :at, :name, :actor, :counter, :service, "
             ":ticket_id, :data, :prev_hash, :hash)",
             row,
         )
+        if seen_current:
+            self._seen_at = self.db.conn.total_changes
         self._head = (row["id"], row["hash"], row["seq"] or last_seq)
         recorded = Recorded(id=row["id"], seq=row["seq"], event=event)
         self.recorded.append(recorded)
@@ -252,6 +264,8 @@ class Store:
                 # (a ticket moved after it has a later change, which reads then apply).
                 if tx.seen is not None:
                     self.queue.publish(tx.seen)
+                for action in tx._committed:
+                    action()
             except sqlite3.OperationalError as error:
                 raise Unavailable("error.storage", detail=str(error)) from error
             finally:

@@ -1,7 +1,8 @@
 """Rate limits, declared on the routes they guard (`@rate_limited`) and applied by the app factory.
 
 Each limit is a number per minute read from the config's `limits:` (0 turns it off), counted
-per client address unless the route says what else to count by. Routes naming the same
+per client address unless the route says what else to count by, and checked when its route is
+called (a request to a route without limits pays nothing). Routes naming the same
 `scope` share one count (a client cannot multiply its allowance by varying the route).
 """
 
@@ -63,6 +64,10 @@ def apply_rate_limits(app: Flask, config: Config) -> None:
         storage_uri=config.message_queue or "memory://",
         headers_enabled=True,
     )
+    # The limiter's own pass before every request checks default, application and blueprint
+    # limits, none of which are set here (each route's limits are checked by its decorator,
+    # below): it found nothing and cost every request its lookups.
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
     for endpoint, rule, count in active:
         options = {"key_func": rule.key, "exempt_when": rule.exempt}
         limit = (
