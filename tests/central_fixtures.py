@@ -122,10 +122,11 @@ def rewrite_row(config: Config, row: int) -> None:
     on (the triggers dropped and put back), and remove the anchors file."""
     conn = sqlite3.connect(config.database_path)
     conn.row_factory = sqlite3.Row
-    guards = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'"
-    triggers = [found[0] for found in conn.execute(guards)]
-    conn.execute("DROP TRIGGER events_no_update")
-    conn.execute("DROP TRIGGER events_no_delete")
+    names = ("events_no_update", "events_no_delete")
+    guards = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)"
+    triggers = [found[0] for found in conn.execute(guards, names)]
+    for name in names:
+        conn.execute(f"DROP TRIGGER {name}")
     previous = conn.execute("SELECT hash FROM events WHERE id = ?", [row - 1]).fetchone()
     previous_hash = previous[0] if previous else chain.GENESIS
     for found in conn.execute("SELECT * FROM events WHERE id >= ? ORDER BY id", [row]).fetchall():
