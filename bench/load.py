@@ -56,15 +56,23 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
     async def main() -> None:
         board_arrivals: dict[str, list[float]] = {}
         phone_arrivals: dict[str, float] = {}
+        frames = {"board": 0, "phone": 0}  # frames the viewers received once all were ready
         clients = []
         for index in range(boards + len(tokens)):
             client = socketio.AsyncClient(reconnection=False)
+            kind = "board" if index < boards else "phone"
+
+            async def on_other(*_: Any, kind: str = kind) -> None:
+                frames[kind] += 1
+
+            client.on("*", on_other)  # every event without a handler of its own
             if index < boards:
 
                 async def on_called(data: dict[str, Any]) -> None:
                     board_arrivals.setdefault(data["number"], []).append(time.time())
 
                 async def on_frame(frame: dict[str, Any]) -> None:
+                    frames["board"] += 1
                     for name, data in frame["events"]:
                         if name == "ticket.called":
                             await on_called(data)
@@ -75,6 +83,7 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
                 token = tokens[index - boards]
 
                 async def on_update(data: dict[str, Any]) -> None:
+                    frames["phone"] += 1
                     ticket = data["ticket"]
                     if ticket["status"] == "called" and ticket["number"] not in phone_arrivals:
                         phone_arrivals[ticket["number"]] = time.time()
@@ -86,8 +95,9 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
                 await client.call("watch", {"token": token}, timeout=60)
             clients.append(client)
         pipe.send("ready")
+        frames.update(board=0, phone=0)
         await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
-        pipe.send((board_arrivals, phone_arrivals))
+        pipe.send((board_arrivals, phone_arrivals, frames))
         for client in clients:
             await client.disconnect()
 
@@ -195,9 +205,12 @@ def _measure(
     wall = time.monotonic() - began
     board_arrivals: dict[str, list[float]] = {}
     phone_arrivals: dict[str, float] = {}
+    frames = {"board": 0, "phone": 0}
     for pipe in pipes:
         pipe.send("report")
-        boards_part, phones_part = pipe.recv()
+        boards_part, phones_part, frames_part = pipe.recv()
+        for kind, count in frames_part.items():
+            frames[kind] += count
         for number, times in boards_part.items():
             board_arrivals.setdefault(number, []).extend(times)
         phone_arrivals.update(phones_part)
@@ -226,6 +239,8 @@ def _measure(
         "issued": len(issue_latencies),
         "issue_p50_ms": percentile(issue_latencies, 0.5) * 1000,
         "issue_p99_ms": percentile(issue_latencies, 0.99) * 1000,
+        "board_frames_per_s": frames["board"] / max(board_count, 1) / wall,
+        "phone_frames_per_s": frames["phone"] / max(phones, 1) / wall,
         "rss_peak_mb": max(peak_rss, rss_end),
         "cpu_percent": (cpu_end - cpu_start) / wall * 100,
     }
@@ -245,7 +260,9 @@ def main() -> None:
         f"(boards alone p99 {figures['boards_p99_ms']:.0f} ms, "
         f"the called phone p99 {figures['phone_p99_ms']:.0f} ms); "
         f"{figures['issued']} tickets at 50/s, issue p50 {figures['issue_p50_ms']:.0f} ms, "
-        f"p99 {figures['issue_p99_ms']:.0f} ms; server peak RSS {figures['rss_peak_mb']:.0f} MB, "
+        f"p99 {figures['issue_p99_ms']:.0f} ms; frames per second to each board "
+        f"{figures['board_frames_per_s']:.1f}, to each phone {figures['phone_frames_per_s']:.2f}; "
+        f"server peak RSS {figures['rss_peak_mb']:.0f} MB, "
         f"CPU {figures['cpu_percent']:.0f}% of one core"
     )
 
