@@ -5,7 +5,8 @@ does, `auth: {batch: true}`: a commit's board events in one frame) and 900 phone
 watching its own waiting ticket. Ten officers call next in parallel (each every ~2 s) while
 kiosks issue a burst of 50 tickets per second. Measured: the time from an officer's
 `call_next` to the last viewer that must hear of it (every board, and the phone of the called
-ticket), p50/p99; kiosk issue latency p50/p99; the server's peak memory (RSS) and CPU.
+ticket), p50/p99; kiosk issue latency p50/p99; the server's peak memory (RSS) and CPU, the
+viewers' processes' CPU and the frames each board and each phone received per second.
 
 Run: `.venv/bin/python -m bench.load [--boards 100] [--phones 900] [--seconds 30]`.
 """
@@ -114,6 +115,11 @@ def _server_usage(pid: int) -> tuple[float, float]:
     return rss_kb / 1024, (int(fields[11]) + int(fields[12])) / ticks
 
 
+def _cpu_of(workers: list[multiprocessing.Process]) -> float:
+    """CPU seconds so far of the viewers' processes (they share the machine with the server)."""
+    return sum(_server_usage(worker.pid)[1] for worker in workers if worker.pid is not None)
+
+
 def run(boards: int, phones: int, seconds: float, processes: int = 4) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         server = ServerProcess(Path(folder), **hall_config())
@@ -151,6 +157,7 @@ def _measure(
         assert pipe.recv() == "ready"
     pid = server.process.pid  # type: ignore[union-attr]
     rss_start, cpu_start = _server_usage(pid)
+    viewers_cpu_start = _cpu_of(workers)
     peak_rss = rss_start
     began = time.monotonic()
     sent: dict[str, float] = {}
@@ -202,6 +209,7 @@ def _measure(
     kiosk_thread.join()
     time.sleep(2.0)
     rss_end, cpu_end = _server_usage(pid)
+    viewers_cpu = _cpu_of(workers) - viewers_cpu_start
     wall = time.monotonic() - began
     board_arrivals: dict[str, list[float]] = {}
     phone_arrivals: dict[str, float] = {}
@@ -243,6 +251,7 @@ def _measure(
         "phone_frames_per_s": frames["phone"] / max(phones, 1) / wall,
         "rss_peak_mb": max(peak_rss, rss_end),
         "cpu_percent": (cpu_end - cpu_start) / wall * 100,
+        "viewers_cpu_percent": viewers_cpu / wall * 100,
     }
 
 
@@ -263,7 +272,8 @@ def main() -> None:
         f"p99 {figures['issue_p99_ms']:.0f} ms; frames per second to each board "
         f"{figures['board_frames_per_s']:.1f}, to each phone {figures['phone_frames_per_s']:.2f}; "
         f"server peak RSS {figures['rss_peak_mb']:.0f} MB, "
-        f"CPU {figures['cpu_percent']:.0f}% of one core"
+        f"CPU {figures['cpu_percent']:.0f}% of one core (the viewers' processes: "
+        f"{figures['viewers_cpu_percent']:.0f}%)"
     )
 
 
