@@ -5,7 +5,8 @@ does, `auth: {batch: true}`: a commit's board events in one frame) and 900 phone
 watching its own waiting ticket. Ten officers call next in parallel (each every ~2 s) while
 kiosks issue a burst of 50 tickets per second. Measured: the time from an officer's
 `call_next` to the last viewer that must hear of it (every board, and the phone of the called
-ticket), p50/p99; kiosk issue latency p50/p99; the server's peak memory (RSS) and CPU.
+ticket), p50/p99; kiosk issue latency p50/p99; the server's peak memory (RSS) and CPU, the
+viewers' processes' CPU and the frames each board and each phone received per second.
 
 Run: `.venv/bin/python -m bench.load [--boards 100] [--phones 900] [--seconds 30]`.
 """
@@ -56,15 +57,23 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
     async def main() -> None:
         board_arrivals: dict[str, list[float]] = {}
         phone_arrivals: dict[str, float] = {}
+        frames = {"board": 0, "phone": 0}  # frames the viewers received once all were ready
         clients = []
         for index in range(boards + len(tokens)):
             client = socketio.AsyncClient(reconnection=False)
+            kind = "board" if index < boards else "phone"
+
+            async def on_other(*_: Any, kind: str = kind) -> None:
+                frames[kind] += 1
+
+            client.on("*", on_other)  # every event without a handler of its own
             if index < boards:
 
                 async def on_called(data: dict[str, Any]) -> None:
                     board_arrivals.setdefault(data["number"], []).append(time.time())
 
                 async def on_frame(frame: dict[str, Any]) -> None:
+                    frames["board"] += 1
                     for name, data in frame["events"]:
                         if name == "ticket.called":
                             await on_called(data)
@@ -75,6 +84,7 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
                 token = tokens[index - boards]
 
                 async def on_update(data: dict[str, Any]) -> None:
+                    frames["phone"] += 1
                     ticket = data["ticket"]
                     if ticket["status"] == "called" and ticket["number"] not in phone_arrivals:
                         phone_arrivals[ticket["number"]] = time.time()
@@ -86,8 +96,9 @@ def _viewers(url: str, boards: int, tokens: list[str], pipe: Connection) -> None
                 await client.call("watch", {"token": token}, timeout=60)
             clients.append(client)
         pipe.send("ready")
+        frames.update(board=0, phone=0)
         await asyncio.get_running_loop().run_in_executor(None, pipe.recv)
-        pipe.send((board_arrivals, phone_arrivals))
+        pipe.send((board_arrivals, phone_arrivals, frames))
         for client in clients:
             await client.disconnect()
 
@@ -102,6 +113,11 @@ def _server_usage(pid: int) -> tuple[float, float]:
         fields = stat.read().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return rss_kb / 1024, (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _cpu_of(workers: list[multiprocessing.Process]) -> float:
+    """CPU seconds so far of the viewers' processes (they share the machine with the server)."""
+    return sum(_server_usage(worker.pid)[1] for worker in workers if worker.pid is not None)
 
 
 def run(boards: int, phones: int, seconds: float, processes: int = 4) -> dict[str, float]:
@@ -141,6 +157,7 @@ def _measure(
         assert pipe.recv() == "ready"
     pid = server.process.pid  # type: ignore[union-attr]
     rss_start, cpu_start = _server_usage(pid)
+    viewers_cpu_start = _cpu_of(workers)
     peak_rss = rss_start
     began = time.monotonic()
     sent: dict[str, float] = {}
@@ -149,7 +166,8 @@ def _measure(
     stop_at = time.monotonic() + seconds
 
     def officer(index: int) -> None:
-        console = server.socket(server.session(f"petugas{index}"))
+        # As the counter's console connects: board events in `board.events` frames.
+        console = server.socket(server.session(f"petugas{index}"), auth={"batch": True})
         chance = random.Random(index)
         time.sleep(chance.uniform(0, 2))
         while time.monotonic() < stop_at:
@@ -192,12 +210,16 @@ def _measure(
     kiosk_thread.join()
     time.sleep(2.0)
     rss_end, cpu_end = _server_usage(pid)
+    viewers_cpu = _cpu_of(workers) - viewers_cpu_start
     wall = time.monotonic() - began
     board_arrivals: dict[str, list[float]] = {}
     phone_arrivals: dict[str, float] = {}
+    frames = {"board": 0, "phone": 0}
     for pipe in pipes:
         pipe.send("report")
-        boards_part, phones_part = pipe.recv()
+        boards_part, phones_part, frames_part = pipe.recv()
+        for kind, count in frames_part.items():
+            frames[kind] += count
         for number, times in boards_part.items():
             board_arrivals.setdefault(number, []).extend(times)
         phone_arrivals.update(phones_part)
@@ -226,8 +248,11 @@ def _measure(
         "issued": len(issue_latencies),
         "issue_p50_ms": percentile(issue_latencies, 0.5) * 1000,
         "issue_p99_ms": percentile(issue_latencies, 0.99) * 1000,
+        "board_frames_per_s": frames["board"] / max(board_count, 1) / wall,
+        "phone_frames_per_s": frames["phone"] / max(phones, 1) / wall,
         "rss_peak_mb": max(peak_rss, rss_end),
         "cpu_percent": (cpu_end - cpu_start) / wall * 100,
+        "viewers_cpu_percent": viewers_cpu / wall * 100,
     }
 
 
@@ -245,8 +270,11 @@ def main() -> None:
         f"(boards alone p99 {figures['boards_p99_ms']:.0f} ms, "
         f"the called phone p99 {figures['phone_p99_ms']:.0f} ms); "
         f"{figures['issued']} tickets at 50/s, issue p50 {figures['issue_p50_ms']:.0f} ms, "
-        f"p99 {figures['issue_p99_ms']:.0f} ms; server peak RSS {figures['rss_peak_mb']:.0f} MB, "
-        f"CPU {figures['cpu_percent']:.0f}% of one core"
+        f"p99 {figures['issue_p99_ms']:.0f} ms; frames per second to each board "
+        f"{figures['board_frames_per_s']:.1f}, to each phone {figures['phone_frames_per_s']:.2f}; "
+        f"server peak RSS {figures['rss_peak_mb']:.0f} MB, "
+        f"CPU {figures['cpu_percent']:.0f}% of one core (the viewers' processes: "
+        f"{figures['viewers_cpu_percent']:.0f}%)"
     )
 
 

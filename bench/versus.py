@@ -304,8 +304,10 @@ def table(rounds: dict[str, list[dict[str, Any]]], loads: dict[str, list[dict[st
 def bands(rounds: dict[str, list[dict[str, Any]]], band: int) -> str:
     """Tickets/s per band of `band` tickets as the queue grows, and whether the product's
     stays flat (its last band at least 0.8x its first)."""
-    lines = []
+    lines: list[str] = []
     for kind in ("product", "floor"):
+        if not rounds[kind]:
+            continue  # the viewers alone (`--rounds 0`)
         per_band = list(zip(*(each["bands"] for each in rounds[kind]), strict=True))
         rates = [median(list(values)) for values in per_band]
         shown = ", ".join(
@@ -346,19 +348,28 @@ def main() -> None:
     began = time.monotonic()
     rounds: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
     loads: dict[str, list[dict[str, Any]]] = {kind: [] for kind in KINDS}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            for number in range(1, options.rounds + 1):
-                for kind in KINDS:
-                    rounds[kind].append(one_round(kind, options, browser))
-                    print(f"versus round {number}/{options.rounds}: {kind} measured", flush=True)
-        finally:
-            browser.close()
+    if options.rounds:  # `--rounds 0 --viewer-rounds N`: the viewers alone, no browser
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            try:
+                for number in range(1, options.rounds + 1):
+                    for kind in KINDS:
+                        rounds[kind].append(one_round(kind, options, browser))
+                        said = f"versus round {number}/{options.rounds}: {kind} measured"
+                        print(said, flush=True)
+            finally:
+                browser.close()
     for number in range(1, options.viewer_rounds + 1):
         for kind in KINDS:
             loads[kind].append(viewers(kind, options))
-            print(f"versus viewers {number}/{options.viewer_rounds}: {kind} measured", flush=True)
+            figures = loads[kind][-1]
+            print(
+                f"versus viewers {number}/{options.viewer_rounds}: {kind} p99 "
+                f"{figures['p99_ms']:.0f} ms, {figures['calls']} calls, frames/s to a board "
+                f"{figures['board_frames_per_s']:.1f}, "
+                f"to a phone {figures['phone_frames_per_s']:.2f}",
+                flush=True,
+            )
     minutes = (time.monotonic() - began) / 60
     viewers_said = (
         f", {options.boards + options.phones} viewers x {options.viewer_rounds}"

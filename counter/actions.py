@@ -16,6 +16,7 @@ from shared.application.station import Station
 from shared.application.users import User
 from shared.application.views import view_of
 from shared.domain.errors import Forbidden
+from shared.store.concurrency import let_others_run
 
 
 def perform(
@@ -28,6 +29,7 @@ def perform(
     if not user.may_act_at(station.config, counter_id):
         raise Forbidden("error.forbidden_unit", counter=counter_id[:40])
     ticket = act(station, counter_id, user.username, COMMANDS[action].parse(body))
+    let_others_run()  # the called citizen's phone hears before the desk (every waiting ticket)
     counter = station.config.counter_by_id[counter_id]
     return {
         "ticket": view_of(station, ticket, for_staff=True),

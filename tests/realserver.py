@@ -190,24 +190,34 @@ class ServerProcess:
         http: requests.Session | None = None,
         headers: dict[str, str] | None = None,
         transport: str = "websocket",
+        auth: dict[str, Any] | None = None,
     ) -> Listener:
-        """A real Socket.IO client (websocket by default), carrying the session cookie if given."""
+        """A real Socket.IO client (websocket by default), carrying the session cookie if given
+        and `auth` (`{"batch": True}`: board events in `board.events` frames, as the console)."""
         all_headers = dict(headers or {})
         if http is not None:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
-        return Listener(self.url, all_headers, transport)
+        return Listener(self.url, all_headers, transport, auth)
 
 
 class Listener:
     """A Socket.IO client that records every event it receives. The client library hands each
     message to a thread of its own, so two that arrive together may be recorded in either order."""
 
-    def __init__(self, url: str, headers: dict[str, str], transport: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        headers: dict[str, str],
+        transport: str,
+        auth: dict[str, Any] | None = None,
+    ) -> None:
         self.events: list[tuple[str, Any]] = []
         self._lock = threading.Lock()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", self._record)
-        self.client.connect(url, headers=headers, transports=[transport], wait_timeout=10)
+        self.client.connect(
+            url, headers=headers, transports=[transport], wait_timeout=10, auth=auth
+        )
 
     def _record(self, name: str, data: Any = None) -> None:
         with self._lock:

@@ -17,7 +17,7 @@ from shared.domain.events import (
     TicketIssued,
     TicketSteppedBack,
 )
-from shared.web.phone_updates import services_moved
+from shared.web.phone_updates import PHONES_AT_ONCE, services_moved
 from shared.web.socket_server import socketio
 from tests.conftest import Auth
 
@@ -163,6 +163,41 @@ def test_phones_hear_of_their_new_place_and_only_when_it_changed(
     assert [update["ticket"]["ahead"] for update in moved] == [0]  # one frame for the change
     # Nothing a lantas phone shows changed: no frame reached it.
     assert received(phones["C-001"], "ticket.update", wait=0.8) == []
+
+
+def test_after_a_burst_of_calls_every_phone_of_a_full_queue_shows_its_place(
+    app: Flask, client: FlaskClient, auth: Auth
+) -> None:
+    """More phones than one refresh step takes at once (`PHONES_AT_ONCE`), calls in a burst."""
+    tokens = [
+        client.post("/api/tickets", json={"service": "lapor"}).get_json()["ticket"]["token"]
+        for _ in range(3 * PHONES_AT_ONCE)
+    ]
+    phones = []
+    for token in tokens:
+        phone = socketio.test_client(app)
+        assert phone.emit("watch", {"token": token}, callback=True)["ok"]
+        phone.get_received()
+        phones.append(phone)
+    auth.login()
+    for _ in range(4):
+        client.post("/api/counters/loket-1/call-next")  # A-001 to A-004, each ending the last
+    last: list[dict[str, Any]] = []
+    for index, phone in enumerate(phones):
+
+        def wanted(update: dict[str, Any], index: int = index) -> bool:
+            ticket = update["ticket"]
+            if index < 4:
+                return ticket["status"] == ("called" if index == 3 else "done")
+            return ticket["ahead"] == index - 4
+
+        updates = received(phone, "ticket.update", wanted)
+        assert updates, f"phone {index} heard nothing"
+        last.append(updates[-1]["ticket"])
+    assert [ticket["status"] for ticket in last[:4]] == ["done", "done", "done", "called"]
+    assert last[3]["counter"] == "loket-1"
+    assert [ticket["ahead"] for ticket in last[4:]] == list(range(len(phones) - 4))
+    assert {ticket["now_serving"] for ticket in last[4:]} == {"A-004"}
 
 
 def test_watching_an_unknown_ticket_is_refused(app: Flask) -> None:

@@ -44,8 +44,8 @@ from shared.web.socket_server import IDLE_SECONDS, Connections, socketio, ticket
 logger = logging.getLogger(__name__)
 
 POSITION_REFRESH_SECONDS = 0.5
-PHONES_AT_ONCE = 100  # phones refreshed between two chances for other work to run (a chunk
-# shares one play of the wait estimate: with the queues in memory, about 10 ms of work)
+PHONES_AT_ONCE = 25  # phones refreshed between two chances for other work to run (views
+# and frames: about 3 ms of work, so a call waits for no more than that)
 
 
 def services_moved(event: Event, config: Config) -> set[str]:
@@ -196,6 +196,7 @@ class PhoneUpdates:
             if everything or ticket.service in services
         )
         known = ticket_reads.places_of(self.station, [self._known[token] for token in moved])
+        time.sleep(0)  # one play of the wait estimate for every moved phone: a call may go first
         told: set[str] = set()  # phones whose ticket an event named meanwhile: already told
         for start in range(0, len(moved), PHONES_AT_ONCE):
             self._send(set(moved[start : start + PHONES_AT_ONCE]) - told, known)

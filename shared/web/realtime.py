@@ -9,9 +9,11 @@ Every client gets a `snapshot` on connect and is in the "board" room until it `w
 ticket; then it receives only `ticket.update` for that ticket. A client that connects with
 `auth: {batch: true}` (the wall board) is in the "board.batch" room instead: it hears the board
 events of one commit as one `board.events` frame (a call: the ticket leaving the counter, the
-call and the waiting counts), each event still with its own `seq`. The surfaces register their
-own socket events (`board/sockets.py`, `kiosk/sockets.py`, `counter/sockets.py`); the
-background threads here run while there is work and end by themselves when idle.
+call and the waiting counts), each event still with its own `seq`; kiosk tickets' events wait
+up to a quarter of a second to share a frame with the commits after them (`board_batches`).
+The surfaces register their own socket events (`board/sockets.py`, `kiosk/sockets.py`,
+`counter/sockets.py`); the background threads here run while there is work and end by
+themselves when idle.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from shared.domain.events import (
 )
 from shared.domain.i18n import pick_language, text
 from shared.web.auth import SESSION_COOKIE
+from shared.web.board_batches import BoardBatches
 from shared.web.crossprocess import TicketsChanged
 from shared.web.phone_updates import PhoneUpdates
 from shared.web.socket_server import (
@@ -74,6 +77,7 @@ class Dispatcher:
     def __init__(self, station: Station, connections: Connections) -> None:
         self.station = station
         self.phones = PhoneUpdates(station, connections)
+        self.boards = BoardBatches(self._emit_batch)
         self._queue: queue.Queue[Sequence[Recorded]] = queue.Queue()
         self._lock = threading.Lock()
         self._running = False
@@ -107,8 +111,9 @@ class Dispatcher:
         self.phones.mark_everything()
 
     def _emit_to_boards(self, batch: Sequence[Recorded]) -> None:
-        """Each board event as a frame of its own to the "board" room, and all of them as one
-        frame to the "board.batch" room."""
+        """Each board event as a frame of its own to the "board" room, and all of them in one
+        frame to the "board.batch" room (a kiosk's ticket's with those after it:
+        `BoardBatches`)."""
         private = self.station.private_services
         try:
             events = [
@@ -118,10 +123,16 @@ class Dispatcher:
             ]
             for name, payload in events:
                 socketio.emit(name, payload, to=BOARD_ROOM)
-            if events:
-                socketio.emit(BATCH_EVENT, {"events": events}, to=BATCH_ROOM)
+            self.boards.add(events)
         except Exception:
             logger.exception("could not tell the boards of %d events", len(batch))
+
+    @staticmethod
+    def _emit_batch(events: list[list[Any]]) -> None:
+        try:
+            socketio.emit(BATCH_EVENT, {"events": events}, to=BATCH_ROOM)
+        except Exception:
+            logger.exception("could not tell the wall boards of %d events", len(events))
 
     def _next(self) -> Sequence[Recorded] | None:
         """The next batch, or None once the queue stayed empty for IDLE_SECONDS."""

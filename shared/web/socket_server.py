@@ -21,7 +21,7 @@ from wsproto import WSConnection
 from wsproto.events import BytesMessage, TextMessage
 
 BOARD_ROOM = "board"  # clients hearing each board event as a frame of its own
-BATCH_ROOM = "board.batch"  # boards hearing a commit's board events as one `board.events` frame
+BATCH_ROOM = "board.batch"  # boards hearing board events in `board.events` frames (`board_batches`)
 BATCH_EVENT = "board.events"
 POWER_EVENT = "power.state"  # to every client, phones too (`publish_power`)
 

@@ -14,7 +14,9 @@ export function connect() {
   state.online = false; // no action until the socket is up (the login screen showed none)
   renderButtons();
   state.socket = connectLive({
-    auth: { language: currentLanguage() }, // acks come back in the page's language
+    // Acks come back in the page's language; board events come in `board.events` frames
+    // (kiosk tickets together, a call at once), as on the wall board.
+    auth: { language: currentLanguage(), batch: true },
     onSnapshot: (snapshot) => {
       state.lastWaiting = snapshot.waiting;
       refresh();
