@@ -28,13 +28,12 @@ from shared.application.desk_commands import (
 from shared.application.estimate_inputs import Inputs
 from shared.application.services import ensure_counters
 from shared.application.station import Station
-from shared.application.suspensions import in_force
 from shared.application.users import Role, User
 from shared.domain import estimates
 from shared.domain.clock import ManualClock, parse_utc, utc_text
 from shared.domain.errors import SatuPintuError
 from shared.domain.queue_rules import QueueCounts, QueueItem, Status, call_order, overdue_cutoff
-from shared.store import repository
+from shared.store import eventlog, repository
 from shared.store.store import Reader
 from tests.helpers import MORNING, make_config
 
@@ -185,15 +184,15 @@ def check_against_sql(station: Station, now: datetime) -> None:
 def check_inputs_against_sql(station: Station, db: Reader, inputs: Inputs) -> None:
     """The inputs a process kept for places and estimates equal those read afresh."""
     assert inputs.counters == repository.counters(db)
-    assert inputs.suspended == in_force(db)
+    assert inputs.suspended == eventlog.suspensions_in_force(db)
     for service in SERVICES:
         latest = repository.latest_counter_minutes(db, service, estimates.SERVICE_TIME_SAMPLE)
         typical = estimates.typical_minutes(latest, 15.0)
         assert inputs.service_minutes(db, service, 15.0) == typical
-        kept = positions.kept_streak(station, db, inputs, service=service)
+        kept = positions.streak(station, db, service=service, inputs=inputs)
         assert kept == positions.streak(station, db, service=service)
     for counter in station.config.counters:
-        kept = positions.kept_streak(station, db, inputs, counter=counter.id)
+        kept = positions.streak(station, db, counter=counter.id, inputs=inputs)
         assert kept == positions.streak(station, db, counter=counter.id)
 
 

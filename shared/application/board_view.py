@@ -9,7 +9,7 @@ from typing import Any
 from shared.application import presence
 from shared.application.power import closed_by_power
 from shared.application.station import Station
-from shared.application.suspensions import in_force, public_json
+from shared.application.suspensions import public_json
 from shared.application.views import local_text
 from shared.domain.clock import parse_utc
 from shared.domain.config import Config, Counter
@@ -75,7 +75,7 @@ def board_snapshot(station: Station, board_id: str | None = None) -> dict[str, A
         issued = repository.issued_on(db, today)
         attending = presence.at_counters(db, now)
         on_battery = closed_by_power(station, db, now)
-        suspended = in_force(db)
+        suspended = eventlog.suspensions_in_force(db)
     shown = {counter.id for counter in counters}
     calls = [(found.row, found.event) for found in recent if isinstance(found.event, TicketCalled)]
     return {

@@ -34,7 +34,6 @@ from shared.application.desk_commands import (
 from shared.application.housekeeping import begin, record_waiting
 from shared.application.services import counter_of, service_of
 from shared.application.station import Station
-from shared.application.suspensions import in_force
 from shared.domain import announce, desk
 from shared.domain.clock import utc_text
 from shared.domain.config import Counter
@@ -58,7 +57,7 @@ from shared.domain.queue_rules import (
 )
 from shared.domain.suspension import Suspension, check_callable
 from shared.domain.ticket import Ticket, apply
-from shared.store import repository
+from shared.store import eventlog, repository
 from shared.store.store import Transaction
 
 FRONT_MARGIN = timedelta(milliseconds=1)
@@ -141,7 +140,7 @@ def act(station: Station, counter_id: str, actor: str, command: Command) -> Tick
         row = repository.counter(tx, counter.id)
         desk_now = Desk(counter, row.state, row.ticket)
         routes = routing.routing_at(station, tx, counter, tx.now, acting=actor)
-        context = Context(station, tx, today, desk_now, in_force(tx), routes)
+        context = Context(station, tx, today, desk_now, eventlog.suspensions_in_force(tx), routes)
         desk.check_current(context.desk, command.current)
         outcome = step(context, command)
         for ticket in outcome.moved:

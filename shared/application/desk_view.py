@@ -8,7 +8,7 @@ from typing import Any
 
 from shared.application import hall_overview, positions, presence, routing
 from shared.application.station import Station
-from shared.application.suspensions import in_force, public_json
+from shared.application.suspensions import public_json
 from shared.application.views import local_text, ticket_view
 from shared.domain.config import Counter
 from shared.domain.needs import route, skill_for
@@ -41,7 +41,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
             db, counter.id, day_start, eventlog.COUNTER_DAY_KINDS
         )
         attending = presence.at_counters(db, now).get(counter.id, [])
-        suspended = in_force(db)
+        suspended = eventlog.suspensions_in_force(db)
         routes = routing.routing_at(station, db, counter, now)
     window = station.config.no_show_requeue_minutes
     return {

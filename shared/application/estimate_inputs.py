@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from shared.domain import estimates
 from shared.domain.queue_rules import regular_streak
-from shared.domain.suspension import Suspension, fold
+from shared.domain.suspension import Suspension
 from shared.store import eventlog, repository
 from shared.store.repository import CounterRow
 from shared.store.store import Reader, Transaction
@@ -56,14 +56,21 @@ class Inputs:
         most `every` + 1 calls back (`db`: a snapshot of this version)."""
         key = (counter, service)
         if key not in self._streaks:
-            flags = eventlog.call_priorities(db, counter=counter, service=service, limit=every + 1)
-            self._streaks[key] = regular_streak(flags)
+            self._streaks[key] = regular_calls(db, every, counter=counter, service=service)
         return self._streaks[key]
 
 
+def regular_calls(
+    db: Reader, every: int, *, counter: str | None = None, service: str | None = None
+) -> int:
+    """Regular calls since the last priority call at a counter or of a service, as the log
+    says, counting at most `every` + 1 calls back."""
+    flags = eventlog.call_priorities(db, counter=counter, service=service, limit=every + 1)
+    return regular_streak(flags)
+
+
 def _read(db: Reader, version: int) -> Inputs:
-    suspended = fold(logged.event for logged in eventlog.latest_suspensions(db))
-    return Inputs(version, repository.counters(db), suspended)
+    return Inputs(version, repository.counters(db), eventlog.suspensions_in_force(db))
 
 
 class EstimateInputs:

@@ -8,10 +8,10 @@ from typing import Any
 from shared.application import board_view, presence
 from shared.application.power import closed_by_power
 from shared.application.station import Station
-from shared.application.suspensions import in_force, public_json
+from shared.application.suspensions import public_json
 from shared.application.views import local_text, ticket_views
 from shared.domain.queue_rules import availability
-from shared.store import repository
+from shared.store import eventlog, repository
 
 
 def services_overview(
@@ -30,7 +30,7 @@ def services_overview(
     with station.store.read() as db:
         waiting = board_view.waiting_counts(station, db, today)
         issued = repository.issued_on(db, today)
-        suspended = in_force(db)
+        suspended = eventlog.suspensions_in_force(db)
         on_battery = closed_by_power(station, db, now)
     result = []
     for service in station.config.services:

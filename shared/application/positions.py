@@ -11,45 +11,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from shared.application.estimate_inputs import Inputs
+from shared.application.estimate_inputs import Inputs, regular_calls
 from shared.application.station import Station
 from shared.domain import estimates
 from shared.domain.estimates import CounterNow
-from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff, regular_streak
+from shared.domain.queue_rules import CounterState, ahead_of, overdue_cutoff
 from shared.domain.suspension import outage_minutes
 from shared.domain.ticket import Ticket
-from shared.store import eventlog, repository
+from shared.store import repository
 from shared.store.store import Reader
 
 PROJECTION_DEPTH = 30  # tickets per queue the wait estimate plays forward one by one
 
 
 def streak(
-    station: Station, db: Reader, *, counter: str | None = None, service: str | None = None
-) -> int | None:
-    """Regular calls since the last priority call (only the interleave policy needs it)."""
-    policy = station.config.call_policy
-    if policy.mode != "interleave":
-        return None
-    flags = eventlog.call_priorities(
-        db, counter=counter, service=service, limit=policy.interleave_every + 1
-    )
-    return regular_streak(flags)
-
-
-def kept_streak(
     station: Station,
     db: Reader,
-    inputs: Inputs,
     *,
     counter: str | None = None,
     service: str | None = None,
+    inputs: Inputs | None = None,
 ) -> int | None:
-    """`streak`, as kept with the `inputs` `db` read."""
+    """Regular calls since the last priority call (only the interleave policy needs it), as
+    kept with `inputs` if given (`inputs_of` the same `db`)."""
     policy = station.config.call_policy
     if policy.mode != "interleave":
         return None
-    return inputs.streak(db, policy.interleave_every, counter=counter, service=service)
+    every = policy.interleave_every
+    if inputs is not None:
+        return inputs.streak(db, every, counter=counter, service=service)
+    return regular_calls(db, every, counter=counter, service=service)
 
 
 def inputs_of(station: Station, db: Reader) -> Inputs:
@@ -71,7 +62,7 @@ def people_ahead(
     today = station.today(now)
     ahead: dict[int, int] = {}
     for service_id, waiting in by_service.items():
-        run = kept_streak(station, db, inputs, service=service_id)
+        run = streak(station, db, service=service_id, inputs=inputs)
         for ticket_id, counts in repository.queue_counts(
             db, service_id, today, cutoff, waiting
         ).items():
@@ -120,7 +111,7 @@ def wait_minutes(
                 open=(row.state if row else CounterState.OPEN) == CounterState.OPEN,
                 serving_service=serving.service if serving else None,
                 serving_since=serving.called_at if serving else None,
-                streak=kept_streak(station, db, inputs, counter=counter.id),
+                streak=streak(station, db, counter=counter.id, inputs=inputs),
             )
         )
     loads = estimates.counter_loads(now_counters, per_ticket, now)

@@ -18,17 +18,11 @@ from shared.domain import suspension
 from shared.domain.errors import Forbidden, UnknownService
 from shared.domain.suspension import Suspension
 from shared.store import eventlog
-from shared.store.store import Reader
-
-
-def in_force(db: Reader) -> dict[str, Suspension]:
-    """The services suspended now: {service: Suspension}."""
-    return suspension.fold(logged.event for logged in eventlog.latest_suspensions(db))
 
 
 def suspensions_now(station: Station) -> dict[str, Suspension]:
     with station.store.read() as db:
-        return in_force(db)
+        return eventlog.suspensions_in_force(db)
 
 
 def public_json(station: Station, found: Suspension, *, for_staff: bool = False) -> dict[str, Any]:
@@ -58,8 +52,9 @@ def suspend(station: Station, service_id: Any, reason: Any, until: Any, user: Us
     why = suspension.checked_reason(reason)
     with station.store.write(user.username, station.now()) as tx:
         expected = suspension.checked_until(until, tx.now, station.config.zone)
+        before = eventlog.suspensions_in_force(tx).get(service)
         found, event = suspension.suspend(
-            in_force(tx).get(service), service, why, expected, tx.now, name=_name(station, service)
+            before, service, why, expected, tx.now, name=_name(station, service)
         )
         tx.record(event)
         tell_suspended(station, tx, found)
@@ -70,7 +65,7 @@ def resume(station: Station, service_id: Any, user: User) -> None:
     """Resume a suspended service (Conflict when it is not suspended)."""
     service = _checked(station, service_id, user)
     with station.store.write(user.username, station.now()) as tx:
-        ended = in_force(tx).get(service)
+        ended = eventlog.suspensions_in_force(tx).get(service)
         event = suspension.resume(ended, service, name=_name(station, service))
         tx.record(event)
         if ended is not None:

@@ -41,6 +41,7 @@ from shared.domain.events import (
     from_log,
 )
 from shared.domain.queue_rules import ENDS_A_CALL
+from shared.domain.suspension import Suspension, fold
 from shared.domain.ticket import Logged
 from shared.store.store import SQLITE_MAX_INTEGER, Reader, Transaction
 
@@ -433,15 +434,15 @@ SUSPENSION_KINDS: tuple[type[Event], ...] = (ServiceSuspended, ServiceResumed)
 SUSPENSION_NAMES = names(SUSPENSION_KINDS)
 
 
-def latest_suspensions(db: Reader) -> list[Logged]:
-    """Each service's latest suspension event (suspended or resumed), in log order: what the
-    services' suspensions now are folded from (`shared.domain.suspension.fold`)."""
+def suspensions_in_force(db: Reader) -> dict[str, Suspension]:
+    """The services suspended now: {service: Suspension}, folded
+    (`shared.domain.suspension.fold`) from each service's latest suspension event."""
     rows = db.all(
         "SELECT id, at, actor, name, data FROM events WHERE id IN (SELECT max(id) FROM events "
         "WHERE name IN (?, ?) GROUP BY service) ORDER BY id",
         SUSPENSION_NAMES,
     )
-    return list(read(rows))
+    return fold(logged.event for logged in read(rows))
 
 
 def suspensions_between(db: Reader, start: datetime, end: datetime) -> list[Logged]:
