@@ -13,7 +13,7 @@ from shared.application.station import Station
 from shared.domain import carryover, slots
 from shared.domain.booking import BookingMove, transition
 from shared.domain.clock import utc_text
-from shared.domain.events import BookingEvent, BookingMissed, QueueWaiting
+from shared.domain.events import BookingEvent, BookingMissed, Event, QueueWaiting
 from shared.domain.queue_rules import Move
 from shared.domain.ticket import Ticket, apply
 from shared.store import repository, sms_store
@@ -41,8 +41,10 @@ def save_booking_move(
     return status
 
 
-def record_waiting(station: Station, tx: Transaction, today: date) -> None:
-    tx.record(QueueWaiting(waiting=board_view.public_waiting(station, tx, today)))
+def record_waiting(station: Station, tx: Transaction, today: date, *first: Event) -> None:
+    """Log the public waiting counts as the transaction leaves them, after `first` (events
+    recorded in the same statement)."""
+    tx.record(*first, QueueWaiting(waiting=board_view.public_waiting(station, tx, today)))
 
 
 DAY_CLOSED = "day closed"  # the reason logged for a service's own `carry_over`

@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 from typing import Any
 
+from shared.application import positions
 from shared.application.housekeeping import begin, record_waiting
 from shared.application.power import closed_by_power
 from shared.application.printing import DISABLED
@@ -133,11 +134,14 @@ def issue_ticket(
         else:
             if phone is not None:
                 _check_phone(station, tx, phone, service, today)
+            # Read before the ticket is taken, which changes none of them: while the
+            # transaction has changed nothing, it knows their count from its first read.
+            inputs = positions.inputs_of(station, tx)
             ticket = new_ticket(
                 station, tx, service, priority, kiosk_id, today, phone,
                 reference=reference, need=said,
             )  # fmt: skip
-            known = places(station, tx, [ticket], tx.now)
+            known = places(station, tx, [ticket], tx.now, inputs)
             if idempotency_key is not None:
                 repository.remember_request(
                     tx,
@@ -234,8 +238,7 @@ def new_ticket(
         need=need,
     )
     repository.insert(tx, ticket, phone)
-    tx.record(event)
-    record_waiting(station, tx, today)
+    record_waiting(station, tx, today, event)
     return ticket
 
 

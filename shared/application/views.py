@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.application import positions
+from shared.application.estimate_inputs import Inputs
 from shared.application.station import Station
 from shared.application.suspensions import public_json
 from shared.domain.estimates import almost_turn, wait_range
@@ -62,10 +63,18 @@ class Places:
     suspended: Mapping[str, Suspension]
 
 
-def places(station: Station, db: Reader, tickets: Sequence[Ticket], now: datetime) -> Places:
+def places(
+    station: Station,
+    db: Reader,
+    tickets: Sequence[Ticket],
+    now: datetime,
+    inputs: Inputs | None = None,
+) -> Places:
     """Where the waiting ones of `tickets` stand: queue positions once per service, and one
-    play of the wait estimate for them all."""
-    inputs = positions.inputs_of(station, db)
+    play of the wait estimate for them all (`inputs`: `positions.inputs_of` the same `db`,
+    read before if given)."""
+    if inputs is None:
+        inputs = positions.inputs_of(station, db)
     ahead = positions.people_ahead(station, db, tickets, now, inputs)
     waits = positions.wait_minutes(
         station,

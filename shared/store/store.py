@@ -132,11 +132,12 @@ class Transaction(Reader):
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
-            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq "
-            "FROM events ORDER BY id DESC LIMIT 1"
+            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq, "
+            "(SELECT n FROM hall_changes) AS hall FROM events ORDER BY id DESC LIMIT 1"
         )
         self._head = (last["id"], last["hash"], last["seq"]) if last else (0, chain.GENESIS, 0)
         self.now = max(now, parse_utc(last["at"])) if last else now
+        self._opened = (last["hall"] if last else None, db.conn.total_changes)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
@@ -150,40 +151,54 @@ class Transaction(Reader):
             self._seen_at = self.db.conn.total_changes
         return self.seen
 
+    def hall_version(self) -> int | None:
+        """`hall_changes` (migration m021) as read when this transaction began, while it has
+        changed no row since (None once it has: the count may have grown)."""
+        hall, changes = self._opened
+        return hall if self.db.conn.total_changes == changes else None
+
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this transaction committed (never if it rolls back)."""
         self._committed.append(action)
 
-    def record(self, event: Event) -> Recorded:
-        """Append an event to the hash-chained log; board events take the next `seq`."""
+    def record(self, *events: Event) -> None:
+        """Append events to the hash-chained log, in order, in one statement; board events
+        take the next `seq`s."""
         last_id, prev_hash, last_seq = self._head
-        data = event.data()
-        row = {
-            "id": last_id + 1,
-            "seq": last_seq + 1 if event.board else None,
-            "at": utc_text(self.now),
-            "name": event.name,
-            "actor": self.actor,
-            "counter": data.get("counter"),
-            "service": data.get("service"),
-            "ticket_id": event.ticket_id,
-            "data": DATA_JSON.encode(data),
-            "prev_hash": prev_hash,
-        }
-        row["hash"] = chain.row_hash(row)
+        at = utc_text(self.now)
+        rows = []
+        for event in events:
+            data = event.data()
+            last_id += 1
+            last_seq += 1 if event.board else 0
+            row = {
+                "id": last_id,
+                "seq": last_seq if event.board else None,
+                "at": at,
+                "name": event.name,
+                "actor": self.actor,
+                "counter": data.get("counter"),
+                "service": data.get("service"),
+                "ticket_id": event.ticket_id,
+                "data": DATA_JSON.encode(data),
+                "prev_hash": prev_hash,
+            }
+            row["hash"] = prev_hash = chain.row_hash(row)
+            rows.append(row)
         seen_current = self._seen_at == self.db.conn.total_changes
-        self.db.conn.execute(
+        self.db.conn.executemany(
             "INSERT INTO events (id, seq, at, name, actor, counter, service, ticket_id, data, "
             "prev_hash, hash) VALUES (:id, :seq, :at, :name, :actor, :counter, :service, "
             ":ticket_id, :data, :prev_hash, :hash)",
-            row,
+            rows,
         )
         if seen_current:
             self._seen_at = self.db.conn.total_changes
-        self._head = (row["id"], row["hash"], row["seq"] or last_seq)
-        recorded = Recorded(id=row["id"], seq=row["seq"], event=event)
-        self.recorded.append(recorded)
-        return recorded
+        self._head = (last_id, prev_hash, last_seq)
+        self.recorded.extend(
+            Recorded(id=row["id"], seq=row["seq"], event=event)
+            for row, event in zip(rows, events, strict=True)
+        )
 
 
 class Store:
