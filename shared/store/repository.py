@@ -19,6 +19,7 @@ from shared.domain.booking import BookingStatus
 from shared.domain.clock import parse_utc, utc_text
 from shared.domain.queue_rules import CounterState, QueueCounts, QueueItem, Status
 from shared.domain.ticket import Ticket
+from shared.store import opening
 from shared.store.store import Reader, Transaction
 
 # ---- tickets ----------------------------------------------------------------------------------
@@ -228,8 +229,8 @@ def save(tx: Transaction, ticket: Ticket) -> None:
     )
 
 
-# The rows the day's housekeeping reads, each written once for its read and for
-# `housekeeping_due` (parameters :day, :moment, :booked).
+# The rows the day's housekeeping reads (parameters :day, :moment, :booked); `housekeeping_due`
+# asks whether there are any through `opening.HOUSEKEEPING`, their earliest.
 WAITING_BEFORE = "tickets WHERE status = 'waiting' AND queue_day < :day"
 CARRIED_LAPSED = (
     "tickets INDEXED BY tickets_carried WHERE status = 'carried' AND carried_until < :day"
@@ -239,21 +240,14 @@ BOOKED_DUE = (
     "tickets INDEXED BY tickets_booked_waiting "
     "WHERE status = 'waiting' AND booked_for IS NOT NULL AND booked_for <= :moment"
 )
-HOUSEKEEPING_DUE = " OR ".join(
-    f"EXISTS (SELECT 1 FROM {rows})"  # noqa: S608 (constant text)
-    for rows in (WAITING_BEFORE, CARRIED_LAPSED, BOOKINGS_STARTED, BOOKED_DUE)
-)
 
 
 def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
     """Whether any of the day's housekeeping reads would find a row (`waiting_before`,
-    `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`): one statement
-    for the four, which every ticket transaction runs and which almost always finds none."""
-    row = db.one(
-        f"SELECT {HOUSEKEEPING_DUE} AS due",
-        {"day": day.isoformat(), "booked": BookingStatus.BOOKED, "moment": utc_text(moment)},
-    )
-    return bool(row and row["due"])
+    `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`), from the earliest
+    of each (`opening.HOUSEKEEPING`): every ticket transaction asks, and almost always finds
+    none, with no statement of its own when it asks first."""
+    return opening.housekeeping_due(_opening(db), day, moment)
 
 
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
@@ -405,14 +399,17 @@ def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
 
 def hall_version(db: Reader) -> int:
     """How many changes the counters, the called and finished tickets, the calls and the
-    suspensions have seen (migration m021): the same number, the same of all of them (a write
-    transaction that has changed nothing yet has it from its first read)."""
-    opened = db.hall_version() if isinstance(db, Transaction) else None
-    if opened is not None:
-        return opened
-    row = db.one("SELECT n FROM hall_changes")
-    assert row is not None
-    return int(row["n"])
+    suspensions have seen (migration m021): the same number, the same of all of them."""
+    return int(_opening(db)["hall"])
+
+
+def _opening(db: Reader) -> dict[str, Any]:
+    """`opening.COLUMNS` as `db` sees them: from a write transaction's first read while it
+    has changed no row, else read now."""
+    first = db.opened() if isinstance(db, Transaction) else None
+    found = first if first is not None else db.one(f"SELECT {opening.COLUMNS}")
+    assert found is not None
+    return found
 
 
 def latest_counter_minutes(db: Reader, service_id: str, limit: int) -> list[float]:

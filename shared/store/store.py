@@ -25,6 +25,7 @@ from shared.domain import chain
 from shared.domain.clock import parse_utc, utc_text
 from shared.domain.errors import Unavailable
 from shared.domain.events import Event, Recorded
+from shared.store import opening
 from shared.store.concurrency import blocking_call, let_others_run
 from shared.store.queue_index import QueueIndex, Queues
 from shared.store.schema import migrate, pending_migrations
@@ -132,12 +133,12 @@ class Transaction(Reader):
         self.actor = actor
         self.recorded: list[Recorded] = []
         last = self.one(
-            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq, "
-            "(SELECT n FROM hall_changes) AS hall FROM events ORDER BY id DESC LIMIT 1"
+            "SELECT id, hash, at, (SELECT COALESCE(MAX(seq), 0) FROM events) AS seq, "  # noqa: S608
+            f"{opening.COLUMNS} FROM events ORDER BY id DESC LIMIT 1"
         )
         self._head = (last["id"], last["hash"], last["seq"]) if last else (0, chain.GENESIS, 0)
         self.now = max(now, parse_utc(last["at"])) if last else now
-        self._opened = (last["hall"] if last else None, db.conn.total_changes)
+        self._opened = (last, db.conn.total_changes)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
         return self.db.execute(sql, params)
@@ -151,11 +152,11 @@ class Transaction(Reader):
             self._seen_at = self.db.conn.total_changes
         return self.seen
 
-    def hall_version(self) -> int | None:
-        """`hall_changes` (migration m021) as read when this transaction began, while it has
-        changed no row since (None once it has: the count may have grown)."""
-        hall, changes = self._opened
-        return hall if self.db.conn.total_changes == changes else None
+    def opened(self) -> dict[str, Any] | None:
+        """What the transaction read first (`opening.COLUMNS`), while it has changed no row
+        since (None once it has, or with an empty log)."""
+        first, changes = self._opened
+        return first if self.db.conn.total_changes == changes else None
 
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this transaction committed (never if it rolls back)."""
