@@ -1,7 +1,8 @@
 """What a write transaction reads first, in the one statement that reads the head of the event
-log: the facts the checks most writes start with ask for, so that those checks need no
-statement of their own while the transaction has changed no row (`Transaction.opened`).
-Each is a statement of its own once the transaction has changed something."""
+log: the facts the checks most writes start with ask for, and the queues' newest change (whether
+the process's queues are current), so that they need no statement of their own while the
+transaction has changed no row (`Transaction.opened`). Each is a statement of its own once the
+transaction has changed something."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from shared.domain.booking import BookingStatus
 from shared.domain.clock import utc_text
 
 HALL = "SELECT n FROM hall_changes"  # estimate inputs' count of changes (migration m021)
+QUEUE = "SELECT COALESCE(MAX(seq), 0) FROM queue_changes"  # the queues' newest change (m020)
 
 # The earliest day or moment of each kind of row the day's housekeeping acts on (the rows of
 # repository's WAITING_BEFORE, CARRIED_LAPSED, BOOKINGS_STARTED and BOOKED_DUE, whatever the
@@ -30,7 +32,9 @@ HOUSEKEEPING = {
     ),
 }
 
-COLUMNS = ", ".join(f"({sql}) AS {name}" for name, sql in {"hall": HALL, **HOUSEKEEPING}.items())
+COLUMNS = ", ".join(
+    f"({sql}) AS {name}" for name, sql in {"hall": HALL, "queue_seq": QUEUE, **HOUSEKEEPING}.items()
+)
 
 
 def housekeeping_due(earliest: dict[str, Any], day: date, moment: datetime) -> bool:

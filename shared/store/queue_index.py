@@ -103,6 +103,11 @@ class Queues:
     def line(self, day: date, service: str) -> Line:
         return self.lines.get((day.isoformat(), service), EMPTY)
 
+    def after(self, seq: int, ids: Sequence[int], rows: Sequence[dict[str, Any]]) -> Queues:
+        """These queues as of change `seq`, the tickets `ids` changed since (`rows`: the rows
+        of those that still exist)."""
+        return Queues(seq, _changed(self.lines, ids, rows))
+
     def in_order(self, day: date, services: Iterable[str]) -> list[QueueItem]:
         """Waiting tickets of some services, oldest place first (ties: the lower id)."""
         entries = [
@@ -169,8 +174,7 @@ def advanced(db: Reader, base: Queues) -> Queues:
     if high < base.seq or low > base.seq + 1:
         return load(db)
     ids = [row["changed"] for row in found]
-    rows = [row for row in found if row["id"] is not None]
-    return Queues(high, _changed(base.lines, ids, rows))
+    return base.after(high, ids, [row for row in found if row["id"] is not None])
 
 
 def _changed(
@@ -219,6 +223,11 @@ class QueueIndex:
         if publish and found is not base:
             self.publish(found)
         return found
+
+    def as_of(self, seq: int) -> Queues | None:
+        """The published queues if they are those as of change `seq` (None: no such)."""
+        published = self._published
+        return published if published is not None and published.seq == seq else None
 
     def publish(self, found: Queues) -> None:
         """Make `found` (committed data only) what later reads start from, unless newer is."""

@@ -152,7 +152,10 @@ class Phone:
 
 
 def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
-    """A new ticket; `phone` is the phone that took it, if a phone did."""
+    """A new ticket; `phone` is the phone that took it, if a phone did. The transaction's
+    queues follow a waiting one without reading it back when they were known just before."""
+    known = tx.known_queues() if ticket.status is Status.WAITING else None
+    queue_day, queue_at = ticket.queue_day.isoformat(), utc_text(ticket.queue_at)
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
@@ -165,13 +168,13 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             ticket.issued_service,
             ticket.day_seq,
             ticket.service_day.isoformat(),
-            ticket.queue_day.isoformat(),
+            queue_day,
             ticket.service,
             int(ticket.priority),
             ticket.status.value,
             ticket.kiosk,
             utc_text(ticket.issued_at),
-            utc_text(ticket.queue_at),
+            queue_at,
             phone.device if phone else None,
             ticket.reference,
             _optional_text(ticket.booked_for),
@@ -180,6 +183,19 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             ticket.need,
         ],
     )
+    if known is not None:
+        tx.follow(
+            known,
+            {
+                "id": ticket.id,
+                "status": ticket.status.value,
+                "service": ticket.service,
+                "queue_day": queue_day,
+                "queue_at": queue_at,
+                "priority": int(ticket.priority),
+                "need": ticket.need,
+            },
+        )
 
 
 def open_ticket_of_phone(db: Reader, phone: Phone) -> Ticket | None:

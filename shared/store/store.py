@@ -152,6 +152,24 @@ class Transaction(Reader):
             self._seen_at = self.db.conn.total_changes
         return self.seen
 
+    def known_queues(self) -> Queues | None:
+        """The queues as this transaction sees them now, if known without reading: those it
+        saw last while it has changed no row since, or, while it has changed nothing at all,
+        the process's published ones when they are as of the newest change it began with."""
+        if self.seen is not None and self._seen_at == self.db.conn.total_changes:
+            return self.seen
+        first = self.opened()
+        if first is None or self.queue is None:
+            return None
+        return self.queue.as_of(first["queue_seq"])
+
+    def follow(self, known: Queues, row: dict[str, Any]) -> None:
+        """See the queues `known` with a waiting ticket this transaction has just inserted
+        (`row`: its columns the queues hold), which its trigger logged as the next change
+        (one above the newest: `queue_changes.seq` is a rowid), without reading them again."""
+        self.seen = known.after(known.seq + 1, [row["id"]], [row])
+        self._seen_at = self.db.conn.total_changes
+
     def opened(self) -> dict[str, Any] | None:
         """What the transaction read first (`opening.COLUMNS`), while it has changed no row
         since (None once it has, or with an empty log)."""
