@@ -4,10 +4,10 @@ The counters (each with its called ticket), the suspensions in force, each servi
 time at a counter and the interleave policy's streaks change only with a call, a finished
 ticket, a counter's state or a suspension, never with a ticket taken: the database counts
 those changes (`hall_changes`, migration m021, by triggers, whoever writes: this process,
-another worker, a command). A read asks for that number (one statement) and reuses the inputs
-kept for it, or reads them afresh and keeps them; the times and streaks are read at their first
-use. A write transaction (whose changes may still roll back) works on a copy, kept once it
-committed.
+another worker, a command). A read asks for that number (one statement; a write that has
+changed nothing has it from its first read) and reuses the inputs kept for it, or reads them
+afresh and keeps them; the times and streaks are read at their first use. A write transaction
+(whose changes may still roll back) works on a copy, kept once it committed.
 """
 
 from __future__ import annotations

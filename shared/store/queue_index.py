@@ -8,9 +8,11 @@ grow with the queue's length (`repository` answers its queue reads from here).
 What changed comes from the database itself: triggers on `tickets` append the id of every
 ticket that enters, leaves or moves in a queue to `queue_changes` (migration m020), in commit
 order, whoever writes (this process, another worker, a command). A read looks up the newest
-change it can see and re-reads only the tickets changed since the state it starts from; a
-process that fell too far behind (the triggers keep the log's last 10,000 entries), or a database
-put back from a backup, loads the waiting tickets afresh.
+change it can see and re-reads only the tickets changed since the state it starts from (a
+write that inserts a waiting ticket into queues it knew current follows it in memory, as the
+log's next change: `Transaction.follow`); a process that fell too far behind (the triggers keep
+the log's last 10,000 entries), or a database put back from a backup, loads the waiting tickets
+afresh.
 
 States are immutable once made: a read gets the one matching its own snapshot, and a committed
 read publishes it for the next ones (copy on write, so a reader holding an older state is
