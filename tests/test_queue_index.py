@@ -333,3 +333,34 @@ def test_a_process_behind_the_kept_changes_loads_the_queues_afresh(
             assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 4}
     finally:
         other.store.close()
+
+
+def test_a_ticket_taken_after_another_process_took_some_stands_behind_them(
+    station: Station, clock: ManualClock
+) -> None:
+    other = open_station(station.config, clock=clock)
+    try:
+        first = ticket_issue.issue_ticket(station, "lapor", printed=False)
+        for _ in range(2):
+            ticket_issue.issue_ticket(other, "lapor", printed=False)
+        later = [ticket_issue.issue_ticket(station, "lapor", printed=False) for _ in range(2)]
+        assert [first.ticket["ahead"], *(issued.ticket["ahead"] for issued in later)] == [0, 3, 4]
+        with station.store.read() as db:
+            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
+        with other.store.read() as db:
+            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
+    finally:
+        other.store.close()
+
+
+def test_the_first_ticket_of_a_day_closes_the_day_before_in_its_write(
+    station: Station, clock: ManualClock
+) -> None:
+    left = ticket_issue.issue_ticket(station, "lapor", printed=False)
+    clock.advance(days=1)
+    issued = ticket_issue.issue_ticket(station, "lapor", printed=False)
+    assert issued.ticket["ahead"] == 0
+    with station.store.read() as db:
+        expired = repository.get(db, left.ticket["id"])
+        assert expired is not None and expired.status == Status.EXPIRED
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 1}
