@@ -6,6 +6,7 @@ transaction has changed something."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -32,9 +33,15 @@ HOUSEKEEPING = {
     ),
 }
 
-COLUMNS = ", ".join(
-    f"({sql}) AS {name}" for name, sql in {"hall": HALL, "queue_seq": QUEUE, **HOUSEKEEPING}.items()
-)
+FIRST = {"hall": HALL, "queue_seq": QUEUE, **HOUSEKEEPING}
+
+
+def columns(names: Iterable[str] = FIRST) -> str:
+    """The SELECT list of some of `FIRST` (all of them by default), each under its name."""
+    return ", ".join(f"({FIRST[name]}) AS {name}" for name in names)
+
+
+COLUMNS = columns()
 
 
 def housekeeping_due(earliest: dict[str, Any], day: date, moment: datetime) -> bool:

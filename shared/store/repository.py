@@ -263,7 +263,7 @@ def housekeeping_due(db: Reader, day: date, moment: datetime) -> bool:
     `carried_lapsed`, `open_bookings_started_before`, `booked_waiting_due`), from the earliest
     of each (`opening.HOUSEKEEPING`): every ticket transaction asks, and almost always finds
     none, with no statement of its own when it asks first."""
-    return opening.housekeeping_due(_opening(db), day, moment)
+    return opening.housekeeping_due(_opening(db, opening.HOUSEKEEPING), day, moment)
 
 
 def waiting_before(db: Reader, day: date) -> list[Ticket]:
@@ -416,14 +416,14 @@ def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
 def hall_version(db: Reader) -> int:
     """How many changes the counters, the called and finished tickets, the calls and the
     suspensions have seen (migration m021): the same number, the same of all of them."""
-    return int(_opening(db)["hall"])
+    return int(_opening(db, ["hall"])["hall"])
 
 
-def _opening(db: Reader) -> dict[str, Any]:
-    """`opening.COLUMNS` as `db` sees them: from a write transaction's first read while it
-    has changed no row, else read now."""
+def _opening(db: Reader, names: Iterable[str]) -> dict[str, Any]:
+    """Some of `opening.FIRST` as `db` sees them: from a write transaction's first read while
+    it has changed no row, else read now."""
     first = db.opened() if isinstance(db, Transaction) else None
-    found = first if first is not None else db.one(f"SELECT {opening.COLUMNS}")
+    found = first if first is not None else db.one(f"SELECT {opening.columns(names)}")
     assert found is not None
     return found
 
