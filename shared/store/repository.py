@@ -19,6 +19,7 @@ from shared.domain.booking import BookingStatus
 from shared.domain.clock import parse_utc, utc_text
 from shared.domain.queue_rules import CounterState, QueueCounts, QueueItem, Status
 from shared.domain.ticket import Ticket
+from shared.store.queue_index import WaitingLabel
 from shared.store.store import Reader, Transaction
 
 # ---- tickets ----------------------------------------------------------------------------------
@@ -361,36 +362,11 @@ def first_place(db: Reader, service: str, day: date) -> datetime | None:
     return min(item.issued_at for item in firsts) if firsts else None
 
 
-@dataclass(frozen=True)
-class WaitingLabel:
-    """What a console shows of a waiting ticket beside its place: number, slot, reference, and
-    whether it is a carried-over citizen's ("Lanjutan")."""
-
-    number: str
-    booked_for: datetime | None
-    reference: str | None
-    carried: bool = False
-
-
-def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
-    """The number, booked slot and reference of some tickets, by id."""
-    if not ids:
-        return {}
-    marks, names = _marks(ids, "t")
-    rows = db.all(
-        f"SELECT id, number, booked_for, reference, carried_from FROM tickets "  # noqa: S608
-        f"WHERE id IN ({marks})",
-        names,
-    )
-    return {
-        row["id"]: WaitingLabel(
-            row["number"],
-            parse_utc(row["booked_for"]) if row["booked_for"] else None,
-            row["reference"],
-            row["carried_from"] is not None,
-        )
-        for row in rows
-    }
+def waiting_labels(db: Reader, items: Sequence[QueueItem], day: date) -> dict[int, WaitingLabel]:
+    """The number, booked slot and reference of waiting tickets of `day` (`waiting_items` of
+    the same `db`), by id."""
+    queues = db.queues()
+    return {item.id: queues.label(day, item) for item in items}
 
 
 def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:
