@@ -34,6 +34,7 @@ from shared.domain.clock import ManualClock, parse_utc, utc_text
 from shared.domain.errors import SatuPintuError
 from shared.domain.queue_rules import QueueCounts, QueueItem, Status, call_order, overdue_cutoff
 from shared.store import eventlog, repository
+from shared.store.queue_index import WaitingLabel
 from shared.store.store import Reader
 from tests.helpers import MORNING, make_config
 
@@ -161,6 +162,15 @@ def check_against_sql(station: Station, now: datetime) -> None:
                         "AND service = ?",
                         [day_text, service],
                     )
+                }
+                assert repository.waiting_labels(db, expected, day) == {
+                    ticket_id: WaitingLabel(
+                        row["number"],
+                        parse_utc(row["booked_for"]) if row["booked_for"] else None,
+                        row["reference"],
+                        row["carried_from"] is not None,
+                    )
+                    for ticket_id, row in rows.items()
                 }
                 tickets = [repository.get(db, ticket_id) for ticket_id in rows]
                 found = repository.queue_counts(db, service, day, cutoff, tickets)  # type: ignore[arg-type]

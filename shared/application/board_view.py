@@ -178,7 +178,7 @@ def upcoming_calls(station: Station, per_stream: int) -> list[tuple[str, Counter
         ]
         services = sorted({service for counter in counters for service in counter.services})
         items = repository.waiting_items(db, services, today, per_stream=per_stream)
-        labels = repository.waiting_labels(db, [item.id for item in items])
+        labels = repository.waiting_labels(db, items, today)
     place: dict[tuple[str, bool], int] = {}
     ranked = []
     for item in sorted(items):

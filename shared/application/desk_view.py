@@ -34,7 +34,7 @@ def counter_desk(station: Station, counter: Counter) -> dict[str, Any]:
         row = repository.counter(db, counter.id)
         current = ticket_view(station, db, row.ticket, now, for_staff=True) if row.ticket else None
         items = repository.waiting_items(db, counter.services, today)
-        labels = repository.waiting_labels(db, [item.id for item in items])
+        labels = repository.waiting_labels(db, items, today)
         streak = positions.streak(station, db, counter=counter.id)
         marked = repository.no_shows_at(db, counter.id, today)
         happened = eventlog.counted_at_counter(

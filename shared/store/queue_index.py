@@ -3,7 +3,9 @@
 A queue ("line") is one service's waiting tickets of one queue day, as two sorted lists of
 call-order keys (`queue_at` as stored, id): its priority and its regular stream. Counts,
 heads and the first tickets of each stream are then bisections and slices, whose cost does not
-grow with the queue's length (`repository` answers its queue reads from here).
+grow with the queue's length (`repository` answers its queue reads from here). Each ticket's
+label (number, slot, reference: never changed once written) is held beside it, for the lists
+that show every waiting ticket.
 
 What changed comes from the database itself: triggers on `tickets` append the id of every
 ticket that enters, leaves or moves in a queue to `queue_changes` (migration m020), in commit
@@ -27,8 +29,8 @@ import threading
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shared.domain.clock import parse_utc
 from shared.domain.queue_rules import QueueCounts, QueueItem
@@ -42,13 +44,26 @@ Key = tuple[str, int]  # a ticket's place in the call order: (queue_at as stored
 LineId = tuple[str, str]  # (queue day as stored, service)
 
 
+class WaitingLabel(NamedTuple):
+    """What a console shows of a waiting ticket beside its place: number, slot, reference, and
+    whether it is a carried-over citizen's ("Lanjutan")."""
+
+    number: str
+    booked_for: datetime | None
+    reference: str | None
+    carried: bool = False
+
+
+Entry = tuple[Key, QueueItem, WaitingLabel]
+
+
 @dataclass(frozen=True)
 class Line:
     """One service's waiting tickets of one day, both streams oldest first (never mutated)."""
 
     priority: list[Key] = field(default_factory=list)
     regular: list[Key] = field(default_factory=list)
-    items: dict[int, tuple[Key, QueueItem]] = field(default_factory=dict)
+    items: dict[int, Entry] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -118,22 +133,33 @@ class Queues:
             for entry in self.line(day, service).items.values()
         ]
         entries.sort(key=_place)
-        return [item for _, item in entries]
+        return [entry[1] for entry in entries]
+
+    def label(self, day: date, item: QueueItem) -> WaitingLabel:
+        """The label of a waiting ticket of `day` (one of this state's)."""
+        return self.line(day, item.service).items[item.id][2]
 
 
-def _place(entry: tuple[Key, QueueItem]) -> Key:
+def _place(entry: Entry) -> Key:
     return entry[0]
 
 
-def _entry(row: dict[str, Any]) -> tuple[LineId, Key, QueueItem]:
+def _entry(row: dict[str, Any]) -> tuple[LineId, Entry]:
     key = (row["queue_at"], row["id"])
     item = QueueItem(
         parse_utc(row["queue_at"]), row["id"], row["service"], bool(row["priority"]), row["need"]
     )
-    return (row["queue_day"], row["service"]), key, item
+    booked_for = parse_utc(row["booked_for"]) if row["booked_for"] else None
+    label = WaitingLabel(
+        row["number"], booked_for, row["reference"], row["carried_from"] is not None
+    )
+    return (row["queue_day"], row["service"]), (key, item, label)
 
 
-_COLUMNS = "id, status, service, queue_day, queue_at, priority, need"
+_COLUMNS = (
+    "id, status, service, queue_day, queue_at, priority, need, "
+    "number, booked_for, reference, carried_from"
+)
 _JOINED = ", ".join(f"t.{column}" for column in _COLUMNS.split(", "))
 
 
@@ -141,12 +167,13 @@ def load(db: Reader) -> Queues:
     """Every waiting ticket read afresh (the log's newest change read in the same snapshot)."""
     top = db.one("SELECT COALESCE(MAX(seq), 0) AS seq FROM queue_changes")
     assert top is not None
-    drafts: dict[LineId, tuple[list[Key], list[Key], dict[int, tuple[Key, QueueItem]]]] = {}
+    drafts: dict[LineId, tuple[list[Key], list[Key], dict[int, Entry]]] = {}
     for row in db.iterate(f"SELECT {_COLUMNS} FROM tickets WHERE status = 'waiting'"):  # noqa: S608
-        line_id, key, item = _entry(row)
+        line_id, entry = _entry(row)
+        key, item, _ = entry
         priority, regular, items = drafts.setdefault(line_id, ([], [], {}))
         (priority if item.priority else regular).append(key)
-        items[key[1]] = (key, item)
+        items[key[1]] = entry
     lines = {}
     for line_id, (priority, regular, items) in drafts.items():
         priority.sort()
@@ -195,17 +222,18 @@ def _changed(
     leaving = set(ids)
     for line_id, line in lines.items():
         for ticket_id in leaving & line.items.keys():
-            key, item = line.items[ticket_id]
+            key, item, _ = line.items[ticket_id]
             editable = draft(line_id)
             stream = editable.stream(item.priority)
             del stream[bisect_left(stream, key)]
             del editable.items[ticket_id]
     for row in rows:
         if row["status"] == "waiting":
-            line_id, key, item = _entry(row)
+            line_id, entry = _entry(row)
+            key, item, _ = entry
             editable = draft(line_id)
             insort(editable.stream(item.priority), key)
-            editable.items[key[1]] = (key, item)
+            editable.items[key[1]] = entry
     merged = {**lines, **drafts}
     return {line_id: line for line_id, line in merged.items() if line.items}
 

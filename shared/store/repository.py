@@ -20,6 +20,7 @@ from shared.domain.clock import parse_utc, utc_text
 from shared.domain.queue_rules import CounterState, QueueCounts, QueueItem, Status
 from shared.domain.ticket import Ticket
 from shared.store import opening
+from shared.store.queue_index import WaitingLabel
 from shared.store.store import Reader, Transaction
 
 # ---- tickets ----------------------------------------------------------------------------------
@@ -156,6 +157,7 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
     queues follow a waiting one without reading it back when they were known just before."""
     known = tx.known_queues() if ticket.status is Status.WAITING else None
     queue_day, queue_at = ticket.queue_day.isoformat(), utc_text(ticket.queue_at)
+    booked_for = _optional_text(ticket.booked_for)
     tx.execute(
         "INSERT INTO tickets (id, token, number, issued_service, day_seq, service_day, "
         "queue_day, service, priority, status, kiosk, issued_at, queue_at, device, reference, "
@@ -177,7 +179,7 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
             queue_at,
             phone.device if phone else None,
             ticket.reference,
-            _optional_text(ticket.booked_for),
+            booked_for,
             phone.address if phone else None,
             ticket.carried_from,
             ticket.need,
@@ -194,6 +196,10 @@ def insert(tx: Transaction, ticket: Ticket, phone: Phone | None = None) -> None:
                 "queue_at": queue_at,
                 "priority": int(ticket.priority),
                 "need": ticket.need,
+                "number": ticket.number,
+                "booked_for": booked_for,
+                "reference": ticket.reference,
+                "carried_from": ticket.carried_from,
             },
         )
 
@@ -371,36 +377,11 @@ def first_place(db: Reader, service: str, day: date) -> datetime | None:
     return min(item.issued_at for item in firsts) if firsts else None
 
 
-@dataclass(frozen=True)
-class WaitingLabel:
-    """What a console shows of a waiting ticket beside its place: number, slot, reference, and
-    whether it is a carried-over citizen's ("Lanjutan")."""
-
-    number: str
-    booked_for: datetime | None
-    reference: str | None
-    carried: bool = False
-
-
-def waiting_labels(db: Reader, ids: Sequence[int]) -> dict[int, WaitingLabel]:
-    """The number, booked slot and reference of some tickets, by id."""
-    if not ids:
-        return {}
-    marks, names = _marks(ids, "t")
-    rows = db.all(
-        f"SELECT id, number, booked_for, reference, carried_from FROM tickets "  # noqa: S608
-        f"WHERE id IN ({marks})",
-        names,
-    )
-    return {
-        row["id"]: WaitingLabel(
-            row["number"],
-            parse_utc(row["booked_for"]) if row["booked_for"] else None,
-            row["reference"],
-            row["carried_from"] is not None,
-        )
-        for row in rows
-    }
+def waiting_labels(db: Reader, items: Sequence[QueueItem], day: date) -> dict[int, WaitingLabel]:
+    """The number, booked slot and reference of waiting tickets of `day` (`waiting_items` of
+    the same `db`), by id."""
+    queues = db.queues()
+    return {item.id: queues.label(day, item) for item in items}
 
 
 def no_shows_at(db: Reader, counter_id: str, day: date) -> list[Ticket]:

@@ -22,7 +22,7 @@ from shared.domain.events import Recorded
 
 logger = logging.getLogger(__name__)
 
-Marker = Callable[[set[int], set[str]], None]
+Marker = Callable[[set[int], set[str], set[str]], None]
 RETRY_SECONDS = 5.0
 
 
@@ -38,12 +38,21 @@ class TicketsChanged:
         self._mark = mark
         threading.Thread(target=self._listen, name="satupintu-tickets", daemon=True).start()
 
-    def publish(self, batch: Sequence[Recorded], services: Iterable[str]) -> None:
+    def publish(
+        self, batch: Sequence[Recorded], services: Iterable[str], at_once: Iterable[str]
+    ) -> None:
         tickets = sorted({r.event.ticket_id for r in batch if r.event.ticket_id is not None})
         moved = sorted(services)
         if not tickets and not moved:
             return
-        message = json.dumps({"origin": self.origin, "tickets": tickets, "services": moved})
+        message = json.dumps(
+            {
+                "origin": self.origin,
+                "tickets": tickets,
+                "services": moved,
+                "at_once": sorted(at_once),
+            }
+        )
         try:
             self._redis.publish(self.channel, message)
         except Exception:  # Redis down: the periodic refresh catches up
@@ -69,4 +78,5 @@ class TicketsChanged:
             return
         tickets = {item for item in message.get("tickets", []) if isinstance(item, int)}
         services = {item for item in message.get("services", []) if isinstance(item, str)}
-        self._mark(tickets, services)
+        at_once = {item for item in message.get("at_once", []) if isinstance(item, str)}
+        self._mark(tickets, services, at_once)

@@ -1,5 +1,9 @@
 """Phones watching their ticket: `ticket.update` at once to the tickets an event is about, then
-new queue positions, at most every POSITION_REFRESH_SECONDS, in the services the events moved.
+new queue positions in the services the events moved: at most every POSITION_REFRESH_SECONDS to
+the phones near their turn (at most FAR_AHEAD people ahead, or `phone.alert_ahead` if more), at
+most every FAR_SECONDS to those further back, for whom a place a few seconds old tells the same
+(the hall's Wi-Fi carries a fraction of the frames); a suspension or a resume reaches them all
+at once.
 
 Each watched ticket is read once, when its phone begins watching, and again only when an event
 names it (every change of a ticket records one); new positions are computed from those tickets
@@ -9,9 +13,10 @@ changed."""
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shared.application import ticket_reads
@@ -44,6 +49,8 @@ from shared.web.socket_server import IDLE_SECONDS, Connections, socketio, ticket
 logger = logging.getLogger(__name__)
 
 POSITION_REFRESH_SECONDS = 0.5
+FAR_AHEAD = 10
+FAR_SECONDS = 5.0
 PHONES_AT_ONCE = 25  # phones refreshed between two chances for other work to run (views
 # and frames: about 3 ms of work, so a call waits for no more than that)
 
@@ -93,21 +100,34 @@ class PhoneUpdates:
         self._token_of: dict[int, str] = {}  # the id of each ticket in `_known` -> its token
         self._watched: set[str] = set()  # as of `_watch_changes` (`Connections.watch_changes`)
         self._watch_changes = -1
+        self._far_heard: dict[str, float] = {}  # service -> when its far phones last heard
+        self._far_held: set[str] = set()  # services whose far phones wait for their turn
+        self._far_due = 0.0  # when the first of them is due
 
-    def mark(self, batch: Sequence[Recorded]) -> set[str]:
-        """Note a committed batch; returns the services whose positions it moved."""
+    def mark(self, batch: Sequence[Recorded]) -> tuple[set[str], set[str]]:
+        """Note a committed batch; returns the services whose positions it moved, and those
+        whose every phone hears of it in the next refresh (`mark_changes`)."""
         moved: set[str] = set()
+        at_once: set[str] = set()
         for recorded in batch:
-            moved |= services_moved(recorded.event, self.station.config)
+            services = services_moved(recorded.event, self.station.config)
+            moved |= services
+            if isinstance(recorded.event, ServiceSuspended | ServiceResumed):
+                at_once |= services  # every phone of a suspended service says so at once
         tickets = {r.event.ticket_id for r in batch if r.event.ticket_id is not None}
-        self.mark_changes(tickets, moved)
-        return moved
+        self.mark_changes(tickets, moved, at_once)
+        return moved, at_once
 
-    def mark_changes(self, tickets: set[int], services: set[str]) -> None:
-        """Note changed tickets and moved services (also as told by another process)."""
+    def mark_changes(
+        self, tickets: set[int], services: set[str], at_once: Iterable[str] = ()
+    ) -> None:
+        """Note changed tickets and moved services (also as told by another process); the far
+        phones of the services `at_once` hear in the next refresh too."""
         with self._changed:
             self._tickets |= tickets
             self._services |= services
+            for service in at_once:
+                self._far_heard.pop(service, None)
             self._wake()
 
     def mark_everything(self) -> None:
@@ -121,6 +141,7 @@ class PhoneUpdates:
             self._tickets.clear()
             self._services.clear()
             self._everything = False
+            self._far_held.clear()
             return
         self._changed.notify()
         if not self._running:
@@ -135,14 +156,20 @@ class PhoneUpdates:
         with self._changed:
             idle_since = time.monotonic()
             while True:
-                positions_due = time.monotonic() >= self._next_positions
+                now = time.monotonic()
+                if self._far_held and now >= self._far_due:
+                    self._services |= self._far_held
+                    self._far_held = set()
+                positions_due = now >= self._next_positions
                 has_positions = bool(self._services) or self._everything
                 if self._tickets or (has_positions and positions_due):
                     break
-                if not has_positions and time.monotonic() - idle_since >= IDLE_SECONDS:
+                if not (has_positions or self._far_held) and now - idle_since >= IDLE_SECONDS:
                     self._running = False
                     return None
-                timeout = self._next_positions - time.monotonic() if has_positions else IDLE_SECONDS
+                wakes = [self._next_positions] if has_positions else []
+                wakes += [self._far_due] if self._far_held else []
+                timeout = min(wakes) - now if wakes else IDLE_SECONDS
                 self._changed.wait(max(0.0, timeout))
             tickets, self._tickets = self._tickets, set()
             services: set[str] = set()
@@ -196,6 +223,14 @@ class PhoneUpdates:
             if everything or ticket.service in services
         )
         known = ticket_reads.places_of(self.station, [self._known[token] for token in moved])
+        held = self._hold_far({self._known[token].service for token in moved})
+        near = max(FAR_AHEAD, self.station.config.phone.alert_ahead)
+        moved = [
+            token
+            for token in moved
+            if self._known[token].service not in held
+            or known.ahead.get(self._known[token].id, 0) <= near
+        ]
         time.sleep(0)  # one play of the wait estimate for every moved phone: a call may go first
         told: set[str] = set()  # phones whose ticket an event named meanwhile: already told
         for start in range(0, len(moved), PHONES_AT_ONCE):
@@ -208,6 +243,22 @@ class PhoneUpdates:
                 told |= fresh
                 with self._changed:  # tickets of phones that began watching since: next round
                     self._tickets |= called - self._token_of.keys()
+
+    def _hold_far(self, services: set[str]) -> set[str]:
+        """Of these services, those whose far phones heard their places less than FAR_SECONDS
+        ago: their far phones wait (`_take` brings the services back when due); the others'
+        far phones hear now."""
+        now = time.monotonic()
+        held = {
+            each for each in services if now < self._far_heard.get(each, -math.inf) + FAR_SECONDS
+        }
+        self._far_heard.update((each, now) for each in services - held)
+        if held:
+            with self._changed:
+                self._far_held |= held
+                heard = (self._far_heard.get(each, -math.inf) for each in self._far_held)
+                self._far_due = min(heard) + FAR_SECONDS  # one told at once since: due now
+        return held
 
     def _reread(self, tickets: set[int], also: set[str]) -> set[str]:
         """Read again the watched tickets named (and the tokens `also`); their tokens."""

@@ -145,22 +145,23 @@ class Dispatcher:
                         self._running = False
                         return None
 
-    def _mark_phones(self, batch: Sequence[Recorded]) -> set[str]:
-        """Tell the phones' worker what changed; the services whose positions moved."""
+    def _mark_phones(self, batch: Sequence[Recorded]) -> tuple[set[str], set[str]]:
+        """Tell the phones' worker what changed; the services whose positions moved, and those
+        whose every phone hears at once (`PhoneUpdates.mark`)."""
         try:
             return self.phones.mark(batch)
         except Exception:
             logger.exception("could not tell the phones of %d events", len(batch))
-            return set()
+            return set(), set()
 
     def _run(self) -> None:
         """With a message queue: the boards, this process's phones and the other processes."""
         while (batch := self._next()) is not None:
             self._emit_to_boards(batch)
-            moved = self._mark_phones(batch)
+            moved, at_once = self._mark_phones(batch)
             try:
                 if self.others is not None:
-                    self.others.publish(batch, moved)
+                    self.others.publish(batch, moved, at_once)
             except Exception:
                 logger.exception("could not publish %d events", len(batch))
 
