@@ -120,13 +120,18 @@ def suspended_now(conn: Connection, station: Mapping[str, Any]) -> list[dict[str
     ]
 
 
+# A station's last power event before a moment, read among its power events alone through the
+# partial index `events_power` (schema m028), whose condition on the names is written out here.
+LAST_POWER_BEFORE = (
+    "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name IN ("  # noqa: S608
+    + ", ".join(f"'{name}'" for name in POWER_NAMES)
+    + ") AND at < %s ORDER BY id DESC LIMIT 1"
+)
+
+
 def power_between(conn: Connection, station: str, start: datetime, end: datetime) -> list[Logged]:
     """`shared.store.eventlog.power_between` over central's copy of one station's log."""
-    before = conn.execute(
-        "SELECT id, at, actor, name, data FROM events WHERE station = %s AND name = ANY(%s) "
-        "AND at < %s ORDER BY id DESC LIMIT 1",
-        [station, POWER_NAMES, utc_text(start)],
-    ).fetchall()
+    before = conn.execute(LAST_POWER_BEFORE, [station, utc_text(start)]).fetchall()
     within = _logged(
         conn, station, POWER_NAMES, "at >= %s AND at < %s", [utc_text(start), utc_text(end)]
     )

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from central.app import create_central_app
+from central.reports import LAST_POWER_BEFORE
 from central.scratch import ScratchPostgres
 from central.users import add_user
 from satupintu.app import open_station
@@ -44,6 +46,7 @@ YESTERDAY, TODAY = date(2026, 5, 19), date(2026, 5, 20)
 class Shipped:
     stations: dict[str, Station]
     client: FlaskClient
+    database: str
 
 
 def hall(tmp_path: Path, name: str, **overrides: Any) -> tuple[Station, ManualClock]:
@@ -76,9 +79,8 @@ def shipped(
     """Both stations' days shipped to one central (built once: the tests only read)."""
     tmp_path = tmp_path_factory.mktemp("stations")
     clock = ManualClock(datetime(2026, 5, 20, tzinfo=UTC))
-    central_app = create_central_app(
-        central_config(postgres.create_database("central_reports")), clock=clock
-    )
+    database = postgres.create_database("central_reports")
+    central_app = create_central_app(central_config(database), clock=clock)
     add_user(central_app.extensions["satupintu.central"].store, "wati", "viewer", PASSWORD,
              clock.now())  # fmt: skip
     kupang, _ = hall(tmp_path, "kupang")
@@ -96,7 +98,7 @@ def shipped(
         ship_everything(shipper_for(station, client, key))
     clock.set(max(kupang.now(), jayapura.now()))
     log_in(client)
-    yield Shipped({"kupang": kupang, "jayapura": jayapura}, client)
+    yield Shipped({"kupang": kupang, "jayapura": jayapura}, client, database)
     for station in (kupang, jayapura):
         station.store.close()
     central_app.extensions["satupintu.central"].store.close()
@@ -122,6 +124,19 @@ def test_a_station_report_at_central_is_exactly_the_station_own(
     assert own["power"]["outages"]  # the power cut from yesterday afternoon into this morning
     assert all(row["issued"] > 0 for row in own["needs"]["needs"])  # the need reached central
     assert central == own
+
+
+def test_a_report_reads_the_power_before_its_window_among_the_power_events_alone(
+    shipped: Shipped,
+) -> None:
+    """Whether a station was on battery when a report's window began is its last power event
+    before the window: found in the power events' own index, however long the station's log."""
+    with psycopg.connect(shipped.database) as conn:
+        conn.execute("ANALYZE events")
+        plan = [row[0] for row in conn.execute(f"EXPLAIN {LAST_POWER_BEFORE}", ["kupang", "9999"])]
+        last = conn.execute(LAST_POWER_BEFORE, ["kupang", f"{TODAY}T00:00:00"]).fetchone()
+    assert "events_power" in " ".join(plan), plan
+    assert last is not None and last[3] == "power.lost"  # the cut of yesterday afternoon
 
 
 def test_yesterday_anchor_and_the_head_match_the_station(shipped: Shipped) -> None:

@@ -4,9 +4,9 @@ after one day: no query on the call path reads the station's history.
 Cost is counted in SQLite's virtual-machine steps (a progress handler on the store's
 connections), which are exact and repeatable where times are not, and grow with every index
 entry or row a query reads. The same morning is played after three busy days and after
-seven: each action, the views that answer it and the reports' audit check must take about as
-many steps both times. (Three days first, so that queries bounded by a LIMIT, such as the
-latest service times, already read all they ever will.)
+seven: each action, the views that answer it, the reports' audit check and the morning's
+own report must take about as many steps both times. (Three days first, so that queries
+bounded by a LIMIT, such as the latest service times, already read all they ever will.)
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from shared.application import (
     ticket_issue,
     ticket_reads,
 )
+from shared.application.reporting import reports
 from shared.application.station import Station
 from shared.domain.clock import ManualClock
 from shared.domain.errors import SatuPintuError
@@ -88,7 +89,8 @@ def refused(action: Callable[[], Any]) -> Callable[[], None]:
 
 
 def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dict[str, int]:
-    """The same hour at loket-1 on any day: each action's steps, and the views' and check's."""
+    """The same hour at loket-1 on any day: each action's steps, the views', the check's and
+    the day's report's."""
     clock.set(MORNING + timedelta(days=day))
     for _ in range(3):
         ticket_issue.issue_ticket(station, "lapor")  # the first also closes yesterday's queues
@@ -124,6 +126,8 @@ def morning(station: Station, clock: ManualClock, day: int, steps: Steps) -> dic
     measure("board_snapshot", lambda: board_view.board_snapshot(station))
     measure("ticket_view", lambda: ticket_reads.ticket_by_token(station, token))
     measure("audit_check", lambda: audit.check_recent(station))
+    today = reports.Period(station.today(), station.today())
+    measure("day_report", lambda: reports.build_report(reports.station_source(station), today))
     return measured
 
 

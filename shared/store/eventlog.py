@@ -383,12 +383,16 @@ POWER_KINDS: tuple[type[Event], ...] = (PowerLost, PowerBack, PowerLow)
 
 def power_between(db: Reader, start: datetime, end: datetime) -> list[Logged]:
     """The power events (lost, back, low) of [start, end), and the last one before `start`
-    (which tells whether the window began on battery), in log order."""
+    (which tells whether the window began on battery), in log order.
+
+    The last one before is found through the name index, among the power events (a few per
+    cut): through the time index SQLite would sort every event logged before `start`. The
+    window's are read through the time index: the window's events, not every power event."""
     marks = ", ".join("?" * len(POWER_KINDS))
     kinds = names(POWER_KINDS)
     before = db.all(
-        f"SELECT id, at, actor, name, data FROM events WHERE +name IN ({marks}) "  # noqa: S608
-        "AND at < ? ORDER BY id DESC LIMIT 1",
+        f"SELECT id, at, actor, name, data FROM events INDEXED BY events_name_service "  # noqa: S608
+        f"WHERE name IN ({marks}) AND at < ? ORDER BY id DESC LIMIT 1",
         [*kinds, utc_text(start)],
     )
     within = db.all(
