@@ -124,6 +124,8 @@ def test_an_admin_disables_and_re_enables_an_officer_from_the_page(
     expect(page.locator("#users-message")).to_contain_text("budi dinonaktifkan")
     assert officer.get(f"{live.url}/api/me", timeout=10).status_code == 401
     row.get_by_role("button", name="Aktifkan").click()
+    # The table is drawn again after each change: the role is chosen in the row drawn anew.
+    expect(page.locator("#users-message")).to_contain_text("budi diaktifkan kembali")
     row.get_by_role("combobox").select_option("supervisor")
     expect(page.locator("#users-message")).to_contain_text("Peran budi diubah")
     assert live.session("budi").get(f"{live.url}/api/admin/dashboard", timeout=10).ok
