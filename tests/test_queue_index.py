@@ -5,6 +5,7 @@ moving (overdue tickets, a new day), written by two processes on one database fi
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -327,40 +328,40 @@ def test_a_write_reads_its_queues_again_after_each_change_and_leaves_the_reads_c
         assert repository.waiting_items(db, ["lapor"], station.today()) == []
 
 
+@pytest.fixture
+def other(station: Station, clock: ManualClock) -> Iterator[Station]:
+    """The same station's file opened by a second process (its own queues in memory)."""
+    second = open_station(station.config, clock=clock)
+    yield second
+    second.store.close()
+
+
 def test_a_process_behind_the_kept_changes_loads_the_queues_afresh(
-    station: Station, clock: ManualClock
+    station: Station, other: Station
 ) -> None:
-    other = open_station(station.config, clock=clock)
-    try:
+    ticket_issue.issue_ticket(station, "lapor")
+    with other.store.read() as db:
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 1}
+    for _ in range(3):
         ticket_issue.issue_ticket(station, "lapor")
-        with other.store.read() as db:
-            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 1}
-        for _ in range(3):
-            ticket_issue.issue_ticket(station, "lapor")
-        with station.store.write("housekeeping", station.now()) as tx:  # as if trimmed
-            tx.execute("DELETE FROM queue_changes WHERE seq < (SELECT MAX(seq) FROM queue_changes)")
-        with other.store.read() as db:
-            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 4}
-    finally:
-        other.store.close()
+    with station.store.write("housekeeping", station.now()) as tx:  # as if trimmed
+        tx.execute("DELETE FROM queue_changes WHERE seq < (SELECT MAX(seq) FROM queue_changes)")
+    with other.store.read() as db:
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 4}
 
 
 def test_a_ticket_taken_after_another_process_took_some_stands_behind_them(
-    station: Station, clock: ManualClock
+    station: Station, other: Station
 ) -> None:
-    other = open_station(station.config, clock=clock)
-    try:
-        first = ticket_issue.issue_ticket(station, "lapor", printed=False)
-        for _ in range(2):
-            ticket_issue.issue_ticket(other, "lapor", printed=False)
-        later = [ticket_issue.issue_ticket(station, "lapor", printed=False) for _ in range(2)]
-        assert [first.ticket["ahead"], *(issued.ticket["ahead"] for issued in later)] == [0, 3, 4]
-        with station.store.read() as db:
-            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
-        with other.store.read() as db:
-            assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
-    finally:
-        other.store.close()
+    first = ticket_issue.issue_ticket(station, "lapor", printed=False)
+    for _ in range(2):
+        ticket_issue.issue_ticket(other, "lapor", printed=False)
+    later = [ticket_issue.issue_ticket(station, "lapor", printed=False) for _ in range(2)]
+    assert [first.ticket["ahead"], *(issued.ticket["ahead"] for issued in later)] == [0, 3, 4]
+    with station.store.read() as db:
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
+    with other.store.read() as db:
+        assert repository.waiting_counts(db, station.today(), ["lapor"]) == {"lapor": 5}
 
 
 def test_the_first_ticket_of_a_day_closes_the_day_before_in_its_write(
