@@ -102,7 +102,6 @@ class PhoneUpdates:
         self._watch_changes = -1
         self._far_heard: dict[str, float] = {}  # service -> when its far phones last heard
         self._far_held: set[str] = set()  # services whose far phones wait for their turn
-        self._far_due = 0.0  # when the first of them is due
 
     def mark(self, batch: Sequence[Recorded]) -> tuple[set[str], set[str]]:
         """Note a committed batch; returns the services whose positions it moved, and those
@@ -157,7 +156,8 @@ class PhoneUpdates:
             idle_since = time.monotonic()
             while True:
                 now = time.monotonic()
-                if self._far_held and now >= self._far_due:
+                far_due = self._far_due()
+                if self._far_held and now >= far_due:
                     self._services |= self._far_held
                     self._far_held = set()
                 positions_due = now >= self._next_positions
@@ -168,7 +168,7 @@ class PhoneUpdates:
                     self._running = False
                     return None
                 wakes = [self._next_positions] if has_positions else []
-                wakes += [self._far_due] if self._far_held else []
+                wakes += [far_due] if self._far_held else []
                 timeout = min(wakes) - now if wakes else IDLE_SECONDS
                 self._changed.wait(max(0.0, timeout))
             tickets, self._tickets = self._tickets, set()
@@ -256,9 +256,13 @@ class PhoneUpdates:
         if held:
             with self._changed:
                 self._far_held |= held
-                heard = (self._far_heard.get(each, -math.inf) for each in self._far_held)
-                self._far_due = min(heard) + FAR_SECONDS  # one told at once since: due now
         return held
+
+    def _far_due(self) -> float:
+        """When the first of the held services' far phones are due (one told at once since:
+        now)."""
+        heard = (self._far_heard.get(each, -math.inf) for each in self._far_held)
+        return min(heard, default=math.inf) + FAR_SECONDS
 
     def _reread(self, tickets: set[int], also: set[str]) -> set[str]:
         """Read again the watched tickets named (and the tokens `also`); their tokens."""
