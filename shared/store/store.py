@@ -3,7 +3,9 @@
 Every write runs inside `Store.write()`: BEGIN IMMEDIATE takes SQLite's write lock before the
 first read, so a read-then-write (such as claiming the next ticket) is atomic across threads and
 processes. Events recorded in the transaction get their `seq` and hash inside it and are handed
-to the publisher only after COMMIT, in commit order.
+to the publisher only after COMMIT, in commit order. Writes that queue up behind one another
+share a COMMIT (a group commit, `Batch`): each runs in its own SAVEPOINT, so one that fails
+undoes only itself, and none returns before the COMMIT that makes it durable.
 """
 
 from __future__ import annotations
@@ -124,10 +126,16 @@ class Transaction(Reader):
     """
 
     def __init__(
-        self, db: Database, actor: str, now: datetime, queue: QueueIndex | None = None
+        self,
+        db: Database,
+        actor: str,
+        now: datetime,
+        queue: QueueIndex | None = None,
+        carried: Queues | None = None,
     ) -> None:
         super().__init__(db, queue)
         self.seen: Queues | None = None
+        self._carried = carried  # the queues the write before it in its batch left
         self._seen_at = -1  # the connection's total_changes when `seen` was read
         self._committed: list[Callable[[], None]] = []
         self.actor = actor
@@ -155,13 +163,16 @@ class Transaction(Reader):
     def known_queues(self) -> Queues | None:
         """The queues as this transaction sees them now, if known without reading: those it
         saw last while it has changed no row since, or, while it has changed nothing at all,
-        the process's published ones when they are as of the newest change it began with."""
+        those the write before it in its batch left, or the process's published ones, when
+        they are as of the newest change it began with."""
         if self.seen is not None and self._seen_at == self.db.conn.total_changes:
             return self.seen
         first = self.opened()
-        if first is None or self.queue is None:
+        if first is None:
             return None
-        return self.queue.as_of(first["queue_seq"])
+        if self._carried is not None and self._carried.seq == first["queue_seq"]:
+            return self._carried
+        return self.queue.as_of(first["queue_seq"]) if self.queue is not None else None
 
     def follow(self, known: Queues, row: dict[str, Any]) -> None:
         """See the queues `known` with a waiting ticket this transaction has just inserted
@@ -231,6 +242,9 @@ class Store:
         self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._writer: Database | None = None  # guarded by _write_lock
+        self._batch: Batch | None = None  # guarded by _write_lock: writes awaiting a COMMIT
+        self._queued = 0  # writes waiting for _write_lock (guarded by _queued_lock)
+        self._queued_lock = threading.Lock()
         self.queue = QueueIndex()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -279,40 +293,117 @@ class Store:
         fault (locked too long, disk full, read-only file) rolls everything back and becomes
         Unavailable. `durable=False` skips the fsync for bookkeeping that may be lost to a
         power cut (it becomes durable with the next durable commit).
+
+        While other writes wait for the lock, a durable write leaves its transaction open for
+        them and waits for the COMMIT that the last of them makes (see `Batch`): one fsync
+        and one trip to the thread pool for several writes, each still whole or undone.
         """
         deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-        if not self._write_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+        with self._queued_lock:
+            self._queued += 1
+        try:
+            locked = self._write_lock.acquire(timeout=BUSY_TIMEOUT_SECONDS)
+        finally:
+            with self._queued_lock:
+                self._queued -= 1
+        if not locked:
             raise Unavailable("error.storage", detail="the database stayed busy")
+        batch: Batch | None = None
+        written = handed = False
         try:
             db = self._writing()
+            batch = self._batch or self._open_batch(db, durable, deadline)
             try:
-                if not durable:
-                    db.conn.execute("PRAGMA synchronous = NORMAL")
-                # Waiting for another process's lock and the fsync at COMMIT happen
-                # off the event loop, so other connections keep being served meanwhile.
-                _begin_immediate(db.conn, max(0.0, deadline - time.monotonic()))
-                tx = Transaction(db, actor, now, self.queue)
+                tx = self._in_savepoint(db, batch, actor, now)
                 yield tx
-                blocking_call(db.conn.execute, "COMMIT")
+                _storage_errors(db.conn.execute, "RELEASE write")
+                batch.add(tx)
+                written = True
+            except sqlite3.OperationalError as error:
+                _undo_savepoint(db)
+                raise Unavailable("error.storage", detail=str(error)) from error
+            except BaseException:
+                _undo_savepoint(db)
+                raise
+            finally:
+                handed = batch.open_for_more(db) and self.queued_writes > 0
+                if not handed:
+                    self._settle(db, batch)
+        finally:
+            self._write_lock.release()
+        if written and handed:
+            self._committed(batch)
+        if written and tx.recorded:
+            let_others_run()  # the boards hear of the change before its writer answers
+
+    @property
+    def queued_writes(self) -> int:
+        """Writes waiting for their turn, for which a write leaves its transaction open."""
+        return self._queued
+
+    def _open_batch(self, db: Database, durable: bool, deadline: float) -> Batch:
+        """BEGIN IMMEDIATE, waiting for another process's lock until `deadline` at most."""
+        if not durable:
+            db.conn.execute("PRAGMA synchronous = NORMAL")
+        try:
+            # Waiting for another process's lock and the fsync at COMMIT happen
+            # off the event loop, so other connections keep being served meanwhile.
+            _storage_errors(_begin_immediate, db.conn, max(0.0, deadline - time.monotonic()))
+        except Unavailable:
+            if not durable:
+                db.conn.execute("PRAGMA synchronous = FULL")
+            raise
+        self._batch = Batch(durable)
+        return self._batch
+
+    def _in_savepoint(self, db: Database, batch: Batch, actor: str, now: datetime) -> Transaction:
+        """A write's own part of its batch: a SAVEPOINT, then its Transaction."""
+        _storage_errors(db.conn.execute, "SAVEPOINT write")
+        return Transaction(db, actor, now, self.queue, batch.queues)
+
+    def _settle(self, db: Database, batch: Batch) -> None:
+        """End the open batch (holding `_write_lock`): COMMIT its writes (roll back when none
+        succeeded), then publish each write's queues and events in order, and wake the
+        writes waiting for it. A failed COMMIT fails every write in it."""
+        self._batch = None
+        try:
+            try:
+                if batch.writes and not db.conn.in_transaction:
+                    # A storage fault (disk full, I/O error) made SQLite roll back the whole
+                    # transaction: the writes before the failed one are gone too.
+                    raise sqlite3.OperationalError("the transaction was rolled back")
+                if batch.writes:
+                    blocking_call(db.conn.execute, "COMMIT")
+            except sqlite3.OperationalError as error:
+                batch.failure = Unavailable("error.storage", detail=str(error))
+                raise batch.failure from error
+            finally:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                if not batch.durable:
+                    db.conn.execute("PRAGMA synchronous = FULL")
+            for tx in batch.writes:
                 # What the write saw is committed now: exactly the data as of its `seq`
                 # (a ticket moved after it has a later change, which reads then apply).
                 if tx.seen is not None:
                     self.queue.publish(tx.seen)
                 for action in tx._committed:
                     action()
-            except sqlite3.OperationalError as error:
-                raise Unavailable("error.storage", detail=str(error)) from error
-            finally:
-                if db.conn.in_transaction:
-                    db.conn.execute("ROLLBACK")
-                if not durable:
-                    db.conn.execute("PRAGMA synchronous = FULL")
-            if tx.recorded:
-                self.publisher(tx.recorded)
+            for tx in batch.writes:
+                if tx.recorded:
+                    self.publisher(tx.recorded)
         finally:
-            self._write_lock.release()
-        if tx.recorded:
-            let_others_run()  # the boards hear of the change before its writer answers
+            batch.settled.set()
+
+    def _committed(self, batch: Batch) -> None:
+        """Wait (without the lock) until the batch this write left open is committed, and
+        raise its failure. Should every write queued behind have given up, settle it here."""
+        if not batch.settled.wait(BUSY_TIMEOUT_SECONDS):
+            with self._write_lock:
+                if self._batch is batch:
+                    self._settle(self._writing(), batch)
+        if batch.failure is not None:
+            raise batch.failure
 
     def backup(self, target: Path) -> None:
         """Copy the database to `target` with SQLite's online backup API.
@@ -349,11 +440,46 @@ class Store:
             self._idle.clear()
         if self._write_lock.acquire(blocking=False):
             try:
-                if self._writer is not None:
+                if self._writer is not None and self._batch is None:
                     self._writer.conn.close()
                     self._writer = None
             finally:
                 self._write_lock.release()
+
+
+class Batch:
+    """Writes done in one open SQLite transaction and awaiting its COMMIT (a group commit).
+
+    At most MOST writes share one, so the first of them waits for a bounded number of others.
+    `queues`: what the last successful write left, for the next one to start from.
+    """
+
+    MOST = 16
+
+    def __init__(self, durable: bool) -> None:
+        self.durable = durable
+        self.writes: list[Transaction] = []
+        self.queues: Queues | None = None
+        self.failure: Unavailable | None = None
+        self.settled = threading.Event()
+
+    def add(self, tx: Transaction) -> None:
+        self.writes.append(tx)
+        if tx.seen is not None:  # as of its `seq`: the next write takes them if still current
+            self.queues = tx.seen
+
+    def open_for_more(self, db: Database) -> bool:
+        """Whether another write may still join: a durable batch, not full, whose transaction
+        SQLite has not rolled back."""
+        return self.durable and len(self.writes) < self.MOST and db.conn.in_transaction
+
+
+def _undo_savepoint(db: Database) -> None:
+    """Undo a failed write's own changes, leaving those of the writes before it in its batch."""
+    if db.conn.in_transaction:
+        with suppress(sqlite3.OperationalError):  # SQLite already rolled everything back
+            db.conn.execute("ROLLBACK TO write")
+            db.conn.execute("RELEASE write")
 
 
 def _begin_immediate(conn: sqlite3.Connection, seconds: float) -> None:
