@@ -63,11 +63,15 @@ def writers() -> Iterator[ThreadPoolExecutor]:
 
 
 def first_write_holding(
-    station: Station, writers: ThreadPoolExecutor, others: list[Callable[[], str]]
+    station: Station,
+    writers: ThreadPoolExecutor,
+    others: list[Callable[[], str]],
+    *,
+    fails: bool = False,
 ) -> tuple[Future[tuple[str, set[str]]], list[Future[str]]]:
     """A write that takes a ticket, then holds on until `others` (started meanwhile) all wait
-    for their turn: its number and what was committed the moment it returned; with the other
-    writes' futures."""
+    for their turn (and then fails, if `fails`): its number and what was committed the moment
+    it returned; with the other writes' futures."""
     holding = threading.Event()
 
     def first() -> tuple[str, set[str]]:
@@ -77,6 +81,8 @@ def first_write_holding(
             deadline = time.monotonic() + 10
             while station.store.queued_writes < len(others) and time.monotonic() < deadline:
                 time.sleep(0.005)
+            if fails:
+                raise ValueError("the first write refused")
         return number, committed_numbers(station.config)
 
     held = writers.submit(first)
@@ -133,6 +139,20 @@ def test_a_write_that_fails_among_queued_ones_undoes_only_itself(
     assert committed_numbers(config) == {first, second}
     assert chain_intact(config)
     assert issue(station) not in {first, second}
+
+
+def test_the_first_write_failing_leaves_those_queued_behind_it_to_go_on(
+    station: Station, config: Config, writers: ThreadPoolExecutor
+) -> None:
+    held, others = first_write_holding(
+        station, writers, [lambda: issue(station), lambda: issue(station)], fails=True
+    )
+    with pytest.raises(ValueError, match="first write refused"):
+        held.result(10)
+    numbers = {other.result(10) for other in others}
+    assert numbers == {"A-001", "A-002"}  # the first's number was never given out
+    assert committed_numbers(config) == numbers
+    assert chain_intact(config)
 
 
 def test_a_fault_that_rolls_the_transaction_back_acknowledges_nothing_it_held(
