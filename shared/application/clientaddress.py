@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -18,6 +19,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 OWN_ADDRESSES = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("::1/128"))
 
 
+@lru_cache(maxsize=1024)  # a hall's devices, each asked about on every request it makes
 def parse_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         address = ipaddress.ip_address(text.strip().removeprefix("::ffff:"))
