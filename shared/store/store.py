@@ -291,8 +291,9 @@ class Store:
         in `seq` order; SQLite's own lock serialises writers of other processes. Waiting for
         both is bounded by BUSY_TIMEOUT_SECONDS in all: writers queued behind a database
         another process keeps locked fail together, not one timeout after another. A storage
-        fault (locked too long, disk full, read-only file) rolls everything back and becomes
-        Unavailable. `durable=False` skips the fsync for bookkeeping that may be lost to a
+        fault (locked too long, disk full, read-only file) rolls the write back (every write
+        sharing its transaction, if SQLite rolled that back) and becomes Unavailable.
+        `durable=False` skips the fsync for bookkeeping that may be lost to a
         power cut (it becomes durable with the next durable commit).
 
         While other writes wait for the lock, a durable write leaves its transaction open for
