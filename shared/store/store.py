@@ -293,8 +293,8 @@ class Store:
         another process keeps locked fail together, not one timeout after another. A storage
         fault (locked too long, disk full, read-only file) rolls the write back (every write
         sharing its transaction, if SQLite rolled that back) and becomes Unavailable.
-        `durable=False` skips the fsync for bookkeeping that may be lost to a
-        power cut (it becomes durable with the next durable commit).
+        `durable=False` skips the fsync for bookkeeping that may be lost to a power cut (it
+        becomes durable with the next durable commit).
 
         While other writes wait for the lock, a durable write leaves its transaction open for
         them and waits for the COMMIT that the last of them makes (see `Batch`): one fsync
@@ -383,8 +383,8 @@ class Store:
                 if batch.writes:
                     blocking_call(db.conn.execute, "COMMIT")
             except sqlite3.OperationalError as error:
-                batch.failure = Unavailable("error.storage", detail=str(error))
-                raise batch.failure from error
+                batch.failure = str(error)
+                raise Unavailable("error.storage", detail=batch.failure) from error
             finally:
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
@@ -411,7 +411,7 @@ class Store:
                 if self._batch is batch:
                     self._settle(self._writing(), batch)
         if batch.failure is not None:
-            raise batch.failure
+            raise Unavailable("error.storage", detail=batch.failure)
 
     def backup(self, target: Path) -> None:
         """Copy the database to `target` with SQLite's online backup API.
@@ -471,7 +471,7 @@ class Batch:
         self.durable = durable
         self.writes: list[Transaction] = []
         self.queues: Queues | None = None
-        self.failure: Unavailable | None = None
+        self.failure: str | None = None  # why its COMMIT failed
         self.settled = threading.Event()
 
     def add(self, tx: Transaction) -> None:
