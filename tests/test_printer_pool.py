@@ -63,9 +63,10 @@ def test_a_hung_printer_fails_tickets_in_time_and_prints_again_once_it_recovers(
 
 def test_health_lists_each_printer_with_its_kiosks_and_last_success_and_error():
     clock = ManualClock(datetime(2026, 5, 20, 0, 14, 3, tzinfo=UTC))
-    port = closed_port()
-    refusing = {"type": "network", "host": "127.0.0.1", "port": port}
     with FakeNetworkPrinter() as fake:
+        # Chosen once the fake listens: a port freed before could be the one it is given.
+        port = closed_port()
+        refusing = {"type": "network", "host": "127.0.0.1", "port": port}
         config = station_config(
             {"type": "network", "host": "127.0.0.1", "port": fake.port},
             kiosks=[{"id": "kiosk-1"}, {"id": "kiosk-2", "printer": refusing}],
