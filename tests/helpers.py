@@ -1,13 +1,16 @@
-"""The test station: a small config on a real SQLite file, and the morning it starts on."""
+"""The test station: a small config on a real SQLite file, the morning it starts on, and its
+log's hash chain checked from outside."""
 
 from __future__ import annotations
 
 import copy
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from shared.application import audit
 from shared.domain.config import Config, parse_config
 
 # 2026-05-20 09:00 in Kupang (WITA, UTC+8), a Wednesday.
@@ -66,3 +69,16 @@ def handler_spy(monkeypatch: Any, handlers: ModuleType) -> list[Any]:
 
     monkeypatch.setattr(handlers, "act", handler)
     return ran
+
+
+def chain_ok(config: Config) -> bool:
+    """Whether the station's event log, read with a connection of our own, is an unbroken hash
+    chain."""
+    conn = sqlite3.connect(config.database_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return audit.verify(
+            dict(row) for row in conn.execute("SELECT * FROM events ORDER BY id")
+        ).ok
+    finally:
+        conn.close()

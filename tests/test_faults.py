@@ -12,12 +12,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from satupintu.app import create_app
-from shared.application import audit, desk_actions, hall_overview, housekeeping, ticket_issue
+from shared.application import desk_actions, hall_overview, housekeeping, ticket_issue
 from shared.application.station import Station
 from shared.domain.clock import ManualClock, parse_utc
 from shared.domain.config import Config
 from shared.store.store import connect as real_connect
 from tests.conftest import Auth
+from tests.helpers import chain_ok
 
 
 def counts(config: Config) -> tuple[int, int, int]:
@@ -28,17 +29,6 @@ def counts(config: Config) -> tuple[int, int, int]:
             conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
             for table in ("tickets", "events", "idempotency")
         )
-    finally:
-        conn.close()
-
-
-def chain_ok(config: Config) -> bool:
-    conn = sqlite3.connect(config.database_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        return audit.verify(
-            dict(row) for row in conn.execute("SELECT * FROM events ORDER BY id")
-        ).ok
     finally:
         conn.close()
 

@@ -12,12 +12,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
 
-from shared.application import audit, ticket_issue
+from shared.application import ticket_issue
 from shared.application.station import Station
 from shared.domain.config import Config
 from shared.domain.errors import Unavailable
 from shared.store import repository
 from shared.store.store import Transaction
+from tests.helpers import chain_ok
 
 
 def committed_numbers(config: Config) -> set[str]:
@@ -25,16 +26,6 @@ def committed_numbers(config: Config) -> set[str]:
     conn = sqlite3.connect(config.database_path)
     try:
         return {row[0] for row in conn.execute("SELECT number FROM tickets")}
-    finally:
-        conn.close()
-
-
-def chain_intact(config: Config) -> bool:
-    conn = sqlite3.connect(config.database_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        rows = (dict(row) for row in conn.execute("SELECT * FROM events ORDER BY id"))
-        return audit.verify(rows).ok
     finally:
         conn.close()
 
@@ -112,7 +103,7 @@ def test_writes_queued_behind_one_are_committed_with_it_and_none_returns_before(
     # committed all three at once: the first returned with the others' tickets committed too.
     assert seen_by_first == numbers
     assert all(seen == numbers for seen in seen_on_return)
-    assert chain_intact(config)
+    assert chain_ok(config)
     # Each write counted the waiting tickets from the queues the one before it left: the
     # board was told 1, 2, 3 waiting, and the queues later reads start from hold all three.
     assert waiting_told(config) == [1, 2, 3]
@@ -137,7 +128,7 @@ def test_a_write_that_fails_among_queued_ones_undoes_only_itself(
         fails.result(10)
     second = succeeds.result(10)
     assert committed_numbers(config) == {first, second}
-    assert chain_intact(config)
+    assert chain_ok(config)
     assert issue(station) not in {first, second}
 
 
@@ -152,7 +143,7 @@ def test_the_first_write_failing_leaves_those_queued_behind_it_to_go_on(
     numbers = {other.result(10) for other in others}
     assert numbers == {"A-001", "A-002"}  # the first's number was never given out
     assert committed_numbers(config) == numbers
-    assert chain_intact(config)
+    assert chain_ok(config)
 
 
 def test_a_fault_that_rolls_the_transaction_back_acknowledges_nothing_it_held(
@@ -179,5 +170,5 @@ def test_a_fault_that_rolls_the_transaction_back_acknowledges_nothing_it_held(
     except Unavailable:
         kept = set()
     assert committed_numbers(config) == kept
-    assert chain_intact(config)
+    assert chain_ok(config)
     assert issue(station) not in kept
